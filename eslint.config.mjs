@@ -27,8 +27,23 @@ export default tseslint.config(
   },
   {
     // Configuration is the one place that reads the environment; tests and tools set it up.
-    files: ['src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'simulator/**/*.ts', 'scripts/**/*.ts', 'vitest.config.ts'],
+    files: [
+      'src/config/**/*.ts',
+      'src/main.ts',
+      'src/**/*.cli.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'simulator/**/*.ts',
+      'scripts/**/*.ts',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],

@@ -15,6 +15,7 @@ export default defineConfig({
   ],
   test: {
     include: ['src/**/*.spec.ts', 'simulator/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

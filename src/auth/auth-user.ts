@@ -1,0 +1,28 @@
+export type Role = 'admin' | 'store_admin';
+export const ROLES: readonly Role[] = ['admin', 'store_admin'];
+
+/** Who is calling, from a verified bearer token (SPEC §4). */
+export interface AuthUser {
+  readonly sub: string;
+  readonly role: Role;
+  /** The stores a store_admin manages; empty for an admin, who sees every store. */
+  readonly storeIds: readonly number[];
+}
+
+export interface TokenClaims {
+  sub: string;
+  role: Role;
+  store_ids?: number[];
+}
+
+/** Checks the claims of an already signature-verified token; undefined when they are not ours. */
+export function authUserFromClaims(payload: Record<string, unknown>): AuthUser | undefined {
+  const { sub, role, store_ids: storeIds } = payload;
+  if (typeof sub !== 'string' || sub === '') return undefined;
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return undefined;
+  if (role === 'admin') return { sub, role: 'admin', storeIds: [] };
+  if (!Array.isArray(storeIds) || !storeIds.every((id) => Number.isSafeInteger(id) && (id as number) > 0)) {
+    return undefined;
+  }
+  return { sub, role: 'store_admin', storeIds: [...new Set(storeIds as number[])] };
+}

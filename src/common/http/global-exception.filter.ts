@@ -1,0 +1,109 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorEnvelope } from './api-envelope';
+import { ValidationFailedException } from './validation-failed.exception';
+
+/**
+ * Every error leaves as the envelope of SPEC §3. HttpExceptions keep their status and message; errors raised
+ * by Fastify before Nest sees the request (malformed JSON, body too large, wrong content type) keep their 4xx;
+ * anything else is logged with the request id and answered as a bare 500 — no stack, no SQL.
+ */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { status, body } = toErrorEnvelope(exception, request.id);
+    if (status >= 500) {
+      this.logger.error({ err: exception, request_id: request.id, method: request.method, url: request.url });
+    }
+    void reply.status(status).send(body);
+  }
+}
+
+export function toErrorEnvelope(
+  exception: unknown,
+  requestId: string,
+): { status: number; body: ErrorEnvelope } {
+  if (exception instanceof ValidationFailedException) {
+    return {
+      status: HttpStatus.BAD_REQUEST,
+      body: {
+        code: HttpStatus.BAD_REQUEST,
+        msg: exception.message,
+        errors: exception.fieldErrors,
+        request_id: requestId,
+      },
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    return {
+      status,
+      body: { code: codeOf(exception, status), msg: messageOf(exception), request_id: requestId },
+    };
+  }
+  const fastifyStatus = clientErrorStatusOf(exception);
+  if (fastifyStatus !== undefined) {
+    return {
+      status: fastifyStatus,
+      body: { code: fastifyStatus, msg: fastifyMessage(exception, fastifyStatus), request_id: requestId },
+    };
+  }
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    body: { code: HttpStatus.INTERNAL_SERVER_ERROR, msg: 'Internal server error', request_id: requestId },
+  };
+}
+
+/** A domain exception may carry its own non-zero `code` (e.g. a DingTalk errcode); otherwise the HTTP status. */
+function codeOf(exception: HttpException, status: number): number {
+  const response = exception.getResponse();
+  if (
+    typeof response === 'object' &&
+    response !== null &&
+    'code' in response &&
+    typeof response.code === 'number' &&
+    response.code !== 0
+  ) {
+    return response.code;
+  }
+  return status;
+}
+
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  if (typeof response === 'object' && response !== null && 'message' in response) {
+    const message = response.message;
+    if (typeof message === 'string') return message;
+    if (Array.isArray(message)) return message.join('; ');
+  }
+  return exception.message;
+}
+
+function clientErrorStatusOf(exception: unknown): number | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const status = (exception as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is larger than 1 MiB',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type: send application/json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty: send a JSON object',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON in request body',
+};
+
+/** Fastify's own messages name internals; say what is wrong with the request instead. */
+function fastifyMessage(exception: unknown, status: number): string {
+  const code = (exception as { code?: unknown }).code;
+  if (typeof code === 'string' && FASTIFY_MESSAGES[code]) return FASTIFY_MESSAGES[code];
+  if (exception instanceof SyntaxError) return 'Malformed JSON in request body';
+  if (status === 404) return 'Not found';
+  return exception instanceof Error && exception.message ? exception.message : 'Bad request';
+}

@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export const MAX_PAGE_SIZE = 100;
+
+/** `?page=1&page_size=20` (SPEC §3). Extended by each list's filter DTO. */
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  readonly page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20, example: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  readonly page_size: number = 20;
+}
+
+export class Page<T> {
+  @ApiProperty({ isArray: true })
+  readonly items: T[];
+  @ApiProperty({ example: 42 })
+  readonly total: number;
+  @ApiProperty({ example: 1 })
+  readonly page: number;
+  @ApiProperty({ example: 20 })
+  readonly page_size: number;
+
+  constructor(items: T[], total: number, query: PageQueryDto) {
+    this.items = items;
+    this.total = total;
+    this.page = query.page;
+    this.page_size = query.page_size;
+  }
+}
+
+export function pageWindow(query: PageQueryDto): { skip: number; take: number } {
+  return { skip: (query.page - 1) * query.page_size, take: query.page_size };
+}

@@ -1,0 +1,35 @@
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Where the database is: a PostgreSQL server, or the embedded PGlite kept in `DATA_DIR/db`. */
+export type DatabaseTarget = { kind: 'server'; url: string } | { kind: 'embedded'; directory: string };
+
+/**
+ * The service's configuration, validated once at boot (see load-config.ts) and injected where needed.
+ * Nothing else in src/ reads process.env.
+ */
+export class AppConfig {
+  readonly port!: number;
+  readonly host!: string;
+  readonly database!: DatabaseTarget;
+  readonly dataDir!: string;
+  /** HS256 key for bearer tokens. */
+  readonly jwtSecret!: string;
+  /** 32-byte AES-256-GCM key for bot secrets at rest, and its id (kept beside each sealed value for rotation). */
+  readonly encryptionKey!: Buffer;
+  readonly encryptionKeyId!: string;
+  /** True when the keys were generated during this start (first start on a fresh DATA_DIR). */
+  readonly keysGenerated!: boolean;
+  readonly dingtalk!: {
+    readonly oapiUrl: string;
+    readonly apiUrl: string;
+    readonly webhookOrigins: readonly string[];
+  };
+  readonly logLevel!: LogLevel;
+  readonly logFile?: string;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error';
+import { loadConfig } from './load-config';
+
+const KEY = Buffer.alloc(32, 1).toString('base64');
+const SECRET = 'x'.repeat(40);
+const dataDir = () => mkdtempSync(join(tmpdir(), 'notify-config-'));
+
+function problem(env: Record<string, string>): string {
+  try {
+    loadConfig({ DATA_DIR: dataDir(), ...env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the defaults of SPEC §2', () => {
+    const config = loadConfig({ DATA_DIR: dataDir() });
+    expect(config.port).toBe(10024);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.database.kind).toBe('embedded');
+    expect(config.dingtalk).toEqual({
+      oapiUrl: 'https://oapi.dingtalk.com',
+      apiUrl: 'https://api.dingtalk.com',
+      webhookOrigins: ['https://oapi.dingtalk.com'],
+    });
+    expect(config.logLevel).toBe('info');
+    expect(config.logFile).toBeUndefined();
+  });
+
+  it('names the variable and the problem in one line', () => {
+    expect(problem({ PORT: 'eighty' })).toBe(
+      'Invalid configuration: PORT must be a whole number from 0 to 65535 (got "eighty")',
+    );
+    expect(problem({ LOG_LEVEL: 'loud' })).toMatch(
+      /^Invalid configuration: LOG_LEVEL must be one of fatal, error/,
+    );
+    expect(problem({ DINGTALK_API_URL: 'ftp://x' })).toMatch(
+      /^Invalid configuration: DINGTALK_API_URL must be an http\(s\) URL/,
+    );
+    expect(problem({ DINGTALK_WEBHOOK_ORIGINS: 'https://a.example/path' })).toMatch(
+      /^Invalid configuration: DINGTALK_WEBHOOK_ORIGINS has "https:\/\/a.example\/path"/,
+    );
+    expect(
+      problem({ DATABASE_URL: 'mysql://x/y', AUTH_JWT_SECRET: SECRET, DATA_ENCRYPTION_KEY: KEY }),
+    ).toMatch(/^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL/);
+  });
+
+  it('refuses to start on a database server without shared keys, naming the missing one', () => {
+    expect(problem({ DATABASE_URL: 'postgres://u@h/db' })).toMatch(
+      /^Invalid configuration: AUTH_JWT_SECRET must be set when DATABASE_URL is set/,
+    );
+    expect(problem({ DATABASE_URL: 'postgres://u@h/db', AUTH_JWT_SECRET: SECRET })).toMatch(
+      /^Invalid configuration: DATA_ENCRYPTION_KEY must be set when DATABASE_URL is set/,
+    );
+  });
+
+  it('never echoes a secret value back', () => {
+    expect(problem({ AUTH_JWT_SECRET: 'short-secret-value' })).not.toContain('short-secret-value');
+    expect(problem({ DATA_ENCRYPTION_KEY: 'not-base64-secret!' })).not.toContain('not-base64-secret!');
+    expect(problem({ DATA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toMatch(/must be 32 bytes/);
+  });
+
+  it('generates the local keys once on the embedded database, with mode 0600, and reuses them', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first.keysGenerated).toBe(true);
+    expect(statSync(join(dir, 'keys', 'jwt-secret')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'keys', 'data-encryption-key')).mode & 0o777).toBe(0o600);
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.keysGenerated).toBe(false);
+    expect(second.jwtSecret).toBe(first.jwtSecret);
+    expect(second.encryptionKey.equals(first.encryptionKey)).toBe(true);
+  });
+
+  it('uses given keys and a database server when configured', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@h:5432/notify',
+      AUTH_JWT_SECRET: SECRET,
+      DATA_ENCRYPTION_KEY: KEY,
+    });
+    expect(config.database).toEqual({ kind: 'server', url: 'postgres://u@h:5432/notify' });
+    expect(config.jwtSecret).toBe(SECRET);
+    expect(config.encryptionKeyId).toMatch(/^[0-9a-f]{8}$/);
+  });
+
+  it('normalises webhook origins', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      DINGTALK_WEBHOOK_ORIGINS: 'https://oapi.dingtalk.com/, http://127.0.0.1:8080',
+    });
+    expect(config.dingtalk.webhookOrigins).toEqual(['https://oapi.dingtalk.com', 'http://127.0.0.1:8080']);
+  });
+});

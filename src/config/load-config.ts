@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { AppConfig, DatabaseTarget, LOG_LEVELS } from './app-config';
+import { ConfigError } from './config-error';
+import {
+  Env,
+  readBaseUrl,
+  readChoice,
+  readInteger,
+  readOptional,
+  readOrigins,
+  readString,
+} from './environment';
+import { loadOrCreateLocalKey, newEncryptionKey, newJwtSecret } from './local-keys';
+
+const MIN_JWT_SECRET_LENGTH = 32;
+
+/**
+ * Validates the environment (SPEC §2) and returns the typed configuration. Throws a ConfigError with a
+ * one-line message naming the variable. With the embedded database, missing keys are generated into DATA_DIR;
+ * with DATABASE_URL they must be given, because several instances must share them.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const dataDir = resolve(readString(env, 'DATA_DIR', './data'));
+  const database = readDatabase(env, dataDir);
+
+  const jwt = readKey(env, 'AUTH_JWT_SECRET', database, dataDir, 'jwt-secret', newJwtSecret);
+  if (jwt.value.length < MIN_JWT_SECRET_LENGTH) {
+    throw new ConfigError('AUTH_JWT_SECRET', `must be at least ${MIN_JWT_SECRET_LENGTH} characters long`);
+  }
+  const encryption = readKey(
+    env,
+    'DATA_ENCRYPTION_KEY',
+    database,
+    dataDir,
+    'data-encryption-key',
+    newEncryptionKey,
+  );
+  const encryptionKey = decodeEncryptionKey(encryption.value);
+
+  return new AppConfig({
+    port: readInteger(env, 'PORT', 10024, 0, 65535),
+    host: readString(env, 'HOST', '0.0.0.0'),
+    database,
+    dataDir,
+    jwtSecret: jwt.value,
+    encryptionKey,
+    encryptionKeyId: createHash('sha256').update(encryptionKey).digest('hex').slice(0, 8),
+    keysGenerated: jwt.generated || encryption.generated,
+    dingtalk: {
+      oapiUrl: readBaseUrl(env, 'DINGTALK_OAPI_URL', 'https://oapi.dingtalk.com'),
+      apiUrl: readBaseUrl(env, 'DINGTALK_API_URL', 'https://api.dingtalk.com'),
+      webhookOrigins: readOrigins(env, 'DINGTALK_WEBHOOK_ORIGINS', 'https://oapi.dingtalk.com'),
+    },
+    logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    logFile: readOptional(env, 'LOG_FILE'),
+  });
+}
+
+function readDatabase(env: Env, dataDir: string): DatabaseTarget {
+  const url = readOptional(env, 'DATABASE_URL');
+  if (url === undefined) return { kind: 'embedded', directory: resolve(dataDir, 'db') };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must be a postgres:// URL (got scheme "${parsed.protocol}")`);
+  }
+  if (parsed.pathname.length <= 1) {
+    throw new ConfigError('DATABASE_URL', 'must name a database, e.g. postgres://user@host:5432/notify');
+  }
+  return { kind: 'server', url };
+}
+
+function readKey(
+  env: Env,
+  name: string,
+  database: DatabaseTarget,
+  dataDir: string,
+  fileName: string,
+  create: () => string,
+): { value: string; generated: boolean } {
+  const given = readOptional(env, name);
+  if (given !== undefined) return { value: given, generated: false };
+  if (database.kind === 'server') {
+    throw new ConfigError(
+      name,
+      'must be set when DATABASE_URL is set (every instance sharing the database needs the same key)',
+    );
+  }
+  return loadOrCreateLocalKey(dataDir, fileName, create);
+}
+
+function decodeEncryptionKey(value: string): Buffer {
+  const key = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : Buffer.alloc(0);
+  if (key.length !== 32) {
+    throw new ConfigError(
+      'DATA_ENCRYPTION_KEY',
+      'must be 32 bytes encoded as base64 (try: openssl rand -base64 32)',
+    );
+  }
+  return key;
+}

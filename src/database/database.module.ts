@@ -1,0 +1,38 @@
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DatabaseConnection, dataSourceOptions } from './data-source-options';
+import { runMigrations } from './run-migrations';
+
+/**
+ * TypeORM on the database chosen at boot (see main.ts). Pending migrations run before the application takes
+ * any request; a failure there stops start-up.
+ */
+@Module({})
+export class DatabaseModule {
+  static forRoot(connection: DatabaseConnection): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(connection),
+            autoLoadEntities: true,
+            retryAttempts: 1,
+          }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            try {
+              const applied = await runMigrations(dataSource);
+              if (applied.length > 0) new Logger('Database').log(`Applied migrations: ${applied.join(', ')}`);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
+            return dataSource;
+          },
+        }),
+      ],
+    };
+  }
+}

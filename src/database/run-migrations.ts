@@ -1,0 +1,27 @@
+import { DataSource } from 'typeorm';
+import { MigrationExecutor } from 'typeorm/migration/MigrationExecutor';
+
+/** Any constant will do; it only has to be the same in every instance of this service. */
+const MIGRATION_LOCK_KEY = 4_024_001;
+
+/**
+ * Applies pending migrations under a PostgreSQL advisory lock, so that several instances starting together
+ * against one server do not run them twice. Uses one query runner throughout: the embedded database has a
+ * single connection, and a second runner would wait for it forever.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    await queryRunner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      const executor = new MigrationExecutor(dataSource, queryRunner);
+      executor.transaction = 'each';
+      const applied = await executor.executePendingMigrations();
+      return applied.map((migration) => migration.name);
+    } finally {
+      await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await queryRunner.release();
+  }
+}

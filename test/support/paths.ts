@@ -1,0 +1,6 @@
+import { join } from 'node:path';
+
+/** Scratch space of the test suite, inside the repository (gitignored) so that it is easy to find and clean. */
+export const TEST_TMP_ROOT = join(__dirname, '..', '..', '.tmp', 'test');
+export const TEMPLATE_ROOT = join(TEST_TMP_ROOT, 'template');
+export const EMBEDDED_TEMPLATE_DIR = join(TEMPLATE_ROOT, 'db');
