@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
+import { Clock } from './common/clock';
+import { ClockModule } from './common/clock.module';
 import { GlobalExceptionFilter } from './common/http/global-exception.filter';
 import { EnvelopeInterceptor } from './common/http/envelope.interceptor';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -9,6 +11,8 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnection } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
+import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { StreamModule } from './stream/stream.module';
@@ -16,21 +20,26 @@ import { StreamModule } from './stream/stream.module';
 export interface AppModuleOptions {
   config: AppConfig;
   database: DatabaseConnection;
+  /** Default: the system clock. Tests pass one they control. */
+  clock?: Clock;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, database }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, database, clock }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule.forRoot(clock),
         DatabaseModule.forRoot(database),
         EventEmitterModule.forRoot(),
+        EventsModule,
         AuthModule,
         MetricsModule,
         HealthModule,
         StreamModule,
+        DingTalkBotModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },

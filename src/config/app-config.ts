@@ -24,6 +24,8 @@ export class AppConfig {
     readonly oapiUrl: string;
     readonly apiUrl: string;
     readonly webhookOrigins: readonly string[];
+    /** Deadline of every call to DingTalk. */
+    readonly timeoutMs: number;
   };
   readonly logLevel!: LogLevel;
   readonly logFile?: string;

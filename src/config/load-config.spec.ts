@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       oapiUrl: 'https://oapi.dingtalk.com',
       apiUrl: 'https://api.dingtalk.com',
       webhookOrigins: ['https://oapi.dingtalk.com'],
+      timeoutMs: 10_000,
     });
     expect(config.logLevel).toBe('info');
     expect(config.logFile).toBeUndefined();

@@ -51,6 +51,7 @@ export function loadConfig(env: Env): AppConfig {
       oapiUrl: readBaseUrl(env, 'DINGTALK_OAPI_URL', 'https://oapi.dingtalk.com'),
       apiUrl: readBaseUrl(env, 'DINGTALK_API_URL', 'https://api.dingtalk.com'),
       webhookOrigins: readOrigins(env, 'DINGTALK_WEBHOOK_ORIGINS', 'https://oapi.dingtalk.com'),
+      timeoutMs: readInteger(env, 'DINGTALK_TIMEOUT_MS', 10_000, 100, 120_000),
     },
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     logFile: readOptional(env, 'LOG_FILE'),

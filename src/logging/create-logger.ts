@@ -51,8 +51,17 @@ export function createLogger(options: LoggerOptions): Logger {
   );
 }
 
+/**
+ * Errors are logged with their message and stack (scrubbed), but never with the bound values of a failed query:
+ * TypeORM's QueryFailedError carries `parameters`, which can hold anything a request sent.
+ */
 function serializeError(error: unknown): unknown {
   const serialized = pino.stdSerializers.err(error as Error);
+  delete serialized.parameters;
+  if (typeof serialized.driverError === 'object' && serialized.driverError !== null) {
+    const { message, code } = serialized.driverError as { message?: unknown; code?: unknown };
+    serialized.driverError = { message, code };
+  }
   if (typeof serialized.message === 'string') serialized.message = scrubSecrets(serialized.message);
   if (typeof serialized.stack === 'string') serialized.stack = scrubSecrets(serialized.stack);
   return serialized;

@@ -41,10 +41,9 @@ export function toErrorEnvelope(
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    return {
-      status,
-      body: { code: codeOf(exception, status), msg: messageOf(exception), request_id: requestId },
-    };
+    // Nest wraps Fastify's body-parsing errors in an HttpException whose cause keeps Fastify's code.
+    const msg = friendlyFastifyMessage(exception.cause) ?? messageOf(exception);
+    return { status, body: { code: codeOf(exception, status), msg, request_id: requestId } };
   }
   const fastifyStatus = clientErrorStatusOf(exception);
   if (fastifyStatus !== undefined) {
@@ -99,10 +98,15 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON in request body',
 };
 
+function friendlyFastifyMessage(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? FASTIFY_MESSAGES[code] : undefined;
+}
+
 /** Fastify's own messages name internals; say what is wrong with the request instead. */
 function fastifyMessage(exception: unknown, status: number): string {
-  const code = (exception as { code?: unknown }).code;
-  if (typeof code === 'string' && FASTIFY_MESSAGES[code]) return FASTIFY_MESSAGES[code];
+  const friendly = friendlyFastifyMessage(exception);
+  if (friendly) return friendly;
   if (exception instanceof SyntaxError) return 'Malformed JSON in request body';
   if (status === 404) return 'Not found';
   return exception instanceof Error && exception.message ? exception.message : 'Bad request';

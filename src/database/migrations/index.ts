@@ -1,7 +1,8 @@
 import { MigrationInterface } from 'typeorm';
+import { CreateDingTalkBots1764000000000 } from './1764000000000-create-ding-talk-bots';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
  * from the TypeScript sources (tests) and from dist/.
  */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateDingTalkBots1764000000000];

@@ -1,0 +1,28 @@
+import { BotType, MsgType } from './entities/dingtalk-bot.entity';
+
+/** A bot's settings in plain form (secrets opened): what rules check, senders use and events describe. */
+export interface BotFields {
+  name: string;
+  storeId: number;
+  botType: BotType;
+  msgType: MsgType;
+  isEnabled: boolean;
+  webhook: string | null;
+  secret: string | null;
+  atMobiles: string[];
+  atAll: boolean;
+  clientId: string | null;
+  clientSecret: string | null;
+  agentId: string | null;
+  userIds: string[];
+  openConversationId: string | null;
+  atUserIds: string[];
+  rateLimitPerMinute: number;
+}
+
+/** A stored bot with its secrets opened: what the senders and the Stream connection need. */
+export interface BotWithSecrets extends BotFields {
+  id: number;
+}
+
+export type BotField = keyof BotFields;

@@ -1,0 +1,241 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, FindOptionsWhere, In, QueryFailedError, Repository } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { assertCanSee, assertCanWriteStore, storeForCreate, visibleStoreIds } from '../auth/store-scope';
+import { Clock } from '../common/clock';
+import { SecretBox } from '../common/crypto/secret-box';
+import { Page, pageWindow } from '../common/http/pagination.dto';
+import { AppConfig } from '../config/app-config';
+import { AppEvent, AppEvents } from '../events/app-events';
+import { BotSenderRegistry } from '../notify/senders/bot-sender.registry';
+import { BotFields, BotWithSecrets } from './bot-fields';
+import { applyBotChanges, changedFields } from './bot-rules';
+import { BotStatusRegistry } from './bot-status.registry';
+import { BotStatusResponse } from './dto/bot-status.response';
+import { BotTestResultResponse } from './dto/bot-test-result.response';
+import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
+import { DingTalkBotResponse } from './dto/dingtalk-bot.response';
+import { ListDingTalkBotsQuery } from './dto/list-dingtalk-bots.query';
+import { UpdateDingTalkBotDto } from './dto/update-dingtalk-bot.dto';
+import { DingTalkBot } from './entities/dingtalk-bot.entity';
+import { BotSnapshot } from './events/dingtalk-bot.events';
+import { testMessage } from './test-message';
+import { maskWebhook } from './webhook-url';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Bots of the stores a caller manages (SPEC §5): CRUD with sealed secrets, the test button and the status. */
+@Injectable()
+export class DingTalkBotService {
+  constructor(
+    @InjectRepository(DingTalkBot) private readonly bots: Repository<DingTalkBot>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly secrets: SecretBox,
+    private readonly config: AppConfig,
+    private readonly events: AppEvents,
+    private readonly senders: BotSenderRegistry,
+    private readonly statuses: BotStatusRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(user: AuthUser, request: CreateDingTalkBotDto): Promise<DingTalkBotResponse> {
+    const storeId = storeForCreate(user, request.store_id);
+    const fields = applyBotChanges(null, request, storeId, this.config.dingtalk.webhookOrigins);
+    const saved = await this.saveUnique(() =>
+      this.bots.save(this.bots.create(this.seal(fields, new DingTalkBot()))),
+    );
+    await this.events.emit(AppEvent.BotCreated, { bot: snapshot(saved) });
+    return this.toResponse(saved);
+  }
+
+  async list(user: AuthUser, query: ListDingTalkBotsQuery): Promise<Page<DingTalkBotResponse>> {
+    const where: FindOptionsWhere<DingTalkBot> = {};
+    const visible = visibleStoreIds(user);
+    if (query.store_id !== undefined) {
+      if (visible && !visible.includes(query.store_id)) return new Page([], 0, query);
+      where.storeId = query.store_id;
+    } else if (visible) {
+      where.storeId = In([...visible]);
+    }
+    if (query.bot_type !== undefined) where.botType = query.bot_type;
+    if (query.is_enabled !== undefined) where.isEnabled = query.is_enabled;
+    const [rows, total] = await this.bots.findAndCount({
+      where,
+      order: { id: 'DESC' },
+      ...pageWindow(query),
+    });
+    return new Page(
+      rows.map((row) => this.toResponse(row)),
+      total,
+      query,
+    );
+  }
+
+  async get(user: AuthUser, id: number): Promise<DingTalkBotResponse> {
+    return this.toResponse(await this.findVisible(user, id));
+  }
+
+  /**
+   * Read, merge, check and write under a row lock, so that concurrent updates of one bot apply one after the
+   * other, each to the result of the previous one.
+   */
+  async update(user: AuthUser, id: number, request: UpdateDingTalkBotDto): Promise<DingTalkBotResponse> {
+    const { before, after, saved } = await this.saveUnique(() =>
+      this.dataSource.transaction(async (manager) => {
+        const bot = await manager.findOne(DingTalkBot, {
+          where: { id },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!bot) throw botNotFound(id);
+        assertCanSee(user, bot.storeId, () => botNotFound(id));
+        if (request.store_id !== undefined) assertCanWriteStore(user, request.store_id);
+        const current = this.open(bot);
+        const next = applyBotChanges(
+          current,
+          request,
+          request.store_id ?? bot.storeId,
+          this.config.dingtalk.webhookOrigins,
+        );
+        const beforeSnapshot = snapshot(bot);
+        const written = await manager.save(this.seal(next, bot));
+        return { before: { fields: current, snapshot: beforeSnapshot }, after: next, saved: written };
+      }),
+    );
+    const changed = changedFields(before.fields, after);
+    if (changed.length > 0) {
+      await this.events.emit(AppEvent.BotUpdated, {
+        before: before.snapshot,
+        after: snapshot(saved),
+        changed,
+      });
+    }
+    return this.toResponse(saved);
+  }
+
+  async remove(user: AuthUser, id: number): Promise<{ id: number }> {
+    const bot = await this.findVisible(user, id);
+    await this.bots.delete({ id });
+    await this.events.emit(AppEvent.BotDeleted, { bot: snapshot(bot) });
+    return { id };
+  }
+
+  /** Sends a test message now, through the same sender notifications use, and explains a failure. */
+  async test(user: AuthUser, id: number): Promise<BotTestResultResponse> {
+    const bot = await this.findVisible(user, id);
+    const withSecrets = { id: bot.id, ...this.open(bot) };
+    const outcome = await this.senders
+      .senderFor(bot.botType)
+      .send(withSecrets, testMessage(withSecrets, new Date(this.clock.now())));
+    return {
+      ok: outcome.kind === 'ok',
+      errcode: outcome.errcode,
+      errmsg: outcome.errmsg,
+      hint: outcome.hint,
+      latency_ms: outcome.latencyMs,
+    };
+  }
+
+  async status(user: AuthUser, id: number): Promise<BotStatusResponse> {
+    return this.statuses.statusOf(await this.findVisible(user, id));
+  }
+
+  /** A bot with its secrets opened, for the modules that send or connect; no store scoping. */
+  async findWithSecrets(id: number): Promise<BotWithSecrets | null> {
+    const bot = await this.bots.findOneBy({ id });
+    return bot ? { id: bot.id, ...this.open(bot) } : null;
+  }
+
+  /** Opens a stored bot's secrets. */
+  withSecrets(bot: DingTalkBot): BotWithSecrets {
+    return { id: bot.id, ...this.open(bot) };
+  }
+
+  private async findVisible(user: AuthUser, id: number): Promise<DingTalkBot> {
+    const bot = await this.bots.findOneBy({ id });
+    if (!bot) throw botNotFound(id);
+    assertCanSee(user, bot.storeId, () => botNotFound(id));
+    return bot;
+  }
+
+  private open(bot: DingTalkBot): BotFields {
+    return {
+      name: bot.name,
+      storeId: bot.storeId,
+      botType: bot.botType,
+      msgType: bot.msgType,
+      isEnabled: bot.isEnabled,
+      webhook: this.secrets.openOptional(bot.sealedWebhook),
+      secret: this.secrets.openOptional(bot.sealedSecret),
+      atMobiles: bot.atMobiles,
+      atAll: bot.atAll,
+      clientId: bot.clientId,
+      clientSecret: this.secrets.openOptional(bot.sealedClientSecret),
+      agentId: bot.agentId,
+      userIds: bot.userIds,
+      openConversationId: bot.openConversationId,
+      atUserIds: bot.atUserIds,
+      rateLimitPerMinute: bot.rateLimitPerMinute,
+    };
+  }
+
+  private seal(fields: BotFields, bot: DingTalkBot): DingTalkBot {
+    const { webhook, secret, clientSecret, ...plain } = fields;
+    return Object.assign(bot, plain, {
+      sealedWebhook: this.secrets.sealOptional(webhook),
+      sealedSecret: this.secrets.sealOptional(secret),
+      sealedClientSecret: this.secrets.sealOptional(clientSecret),
+    });
+  }
+
+  private toResponse(bot: DingTalkBot): DingTalkBotResponse {
+    const webhook = this.secrets.openOptional(bot.sealedWebhook);
+    return {
+      id: bot.id,
+      name: bot.name,
+      store_id: bot.storeId,
+      bot_type: bot.botType,
+      msg_type: bot.msgType,
+      is_enabled: bot.isEnabled,
+      webhook: webhook === null ? null : maskWebhook(webhook),
+      has_secret: bot.sealedSecret !== null,
+      at_mobiles: bot.atMobiles,
+      at_all: bot.atAll,
+      client_id: bot.clientId,
+      agent_id: bot.agentId,
+      has_client_secret: bot.sealedClientSecret !== null,
+      user_ids: bot.userIds,
+      open_conversation_id: bot.openConversationId,
+      at_user_ids: bot.atUserIds,
+      rate_limit_per_minute: bot.rateLimitPerMinute,
+      template_id: bot.templateId,
+      created_at: bot.createdAt.toISOString(),
+      updated_at: bot.updatedAt.toISOString(),
+    };
+  }
+
+  /** The one unique rule on bots: one stream bot per DingTalk app (see the migration). */
+  private async saveUnique<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (
+        error instanceof QueryFailedError &&
+        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
+      ) {
+        throw new ConflictException(
+          'Another stream bot already uses this client_id (AppKey). DingTalk hands each message of an app to one of its connections, so one app can serve only one bot.',
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function botNotFound(id: number): NotFoundException {
+  return new NotFoundException(`DingTalk bot ${id} not found`);
+}
+
+function snapshot(bot: DingTalkBot): BotSnapshot {
+  return { id: bot.id, storeId: bot.storeId, botType: bot.botType, isEnabled: bot.isEnabled };
+}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { BOT_TYPES, BotType } from '../entities/dingtalk-bot.entity';
+
+export const CONNECTION_STATUSES = [
+  'connected',
+  'connecting',
+  'reconnecting',
+  'disconnected',
+  'auth_failed',
+  'not_applicable',
+] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/** `GET /dingtalk-bots/:id/status` (SPEC §5): the Stream connection and the delivery state of one bot. */
+export class BotStatusResponse {
+  @ApiProperty({ example: 1 })
+  bot_id: number;
+  @ApiProperty({ enum: BOT_TYPES })
+  bot_type: BotType;
+  @ApiProperty()
+  is_enabled: boolean;
+  @ApiProperty({ enum: CONNECTION_STATUSES, description: 'not_applicable for webhook bots' })
+  connection_status: ConnectionStatus;
+  @ApiProperty({ nullable: true, type: String, example: null })
+  connected_since: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'When DingTalk last delivered a message to the bot',
+  })
+  last_message_time: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null })
+  last_error: string | null;
+  @ApiProperty({ example: 0 })
+  reconnect_count: number;
+  @ApiProperty({ nullable: true, type: String, example: null })
+  last_delivery_at: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null })
+  last_delivery_status: string | null;
+  @ApiProperty({ example: 0 })
+  pending_notifications: number;
+  @ApiProperty({ nullable: true, type: String, example: null })
+  rate_limited_until: string | null;
+}

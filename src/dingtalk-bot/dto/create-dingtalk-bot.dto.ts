@@ -1,0 +1,175 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
+import { BOT_TYPES, BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot.entity';
+
+/** DingTalk AgentIds are numbers in the console; accept `836390886` as well as `"836390886"`. */
+const digitsToString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
+
+/**
+ * A bot to create (SPEC §5). Which fields are required depends on `bot_type`; that, and the webhook's origin,
+ * are checked on the whole bot by the service (bot-rules.ts), so that PUT can reuse them on the merged result.
+ */
+export class CreateDingTalkBotDto {
+  @ApiProperty({ example: '测试门店通知', maxLength: 100 })
+  @IsOptionalNonNull()
+  @IsString()
+  @Length(1, 100)
+  readonly name: string;
+
+  @ApiPropertyOptional({
+    example: 1,
+    description: 'Optional for a store_admin token with exactly one store.',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  readonly store_id?: number;
+
+  @ApiPropertyOptional({ enum: BOT_TYPES, default: 'webhook' })
+  @IsOptionalNonNull()
+  @IsIn(BOT_TYPES)
+  readonly bot_type?: BotType;
+
+  @ApiPropertyOptional({ enum: MSG_TYPES, default: 'markdown' })
+  @IsOptionalNonNull()
+  @IsIn(MSG_TYPES)
+  readonly msg_type?: MsgType;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptionalNonNull()
+  @IsBoolean()
+  readonly is_enabled?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'https://oapi.dingtalk.com/robot/send?access_token=1a2b3c…9z8y',
+    description:
+      "webhook bots: the robot's webhook URL, on one of DINGTALK_WEBHOOK_ORIGINS. Write-only: shown masked.",
+    nullable: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  readonly webhook?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'SEC0123456789abcdef…',
+    description: 'webhook bots: the signing secret (加签). Write-only. null removes it.',
+    nullable: true,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^SEC[A-Za-z0-9]{8,200}$/, {
+    message: 'secret must be the signing secret shown by DingTalk, starting with SEC',
+  })
+  readonly secret?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['13800000000'],
+    description: 'webhook bots: mobiles to @mention',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(/^\+?[0-9-]{5,20}$/, { each: true, message: 'each of at_mobiles must be a phone number' })
+  readonly at_mobiles?: string[];
+
+  @ApiPropertyOptional({ default: false, description: 'webhook bots: @mention everyone' })
+  @IsOptionalNonNull()
+  @IsBoolean()
+  readonly at_all?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'dingxxxxxxxxxxxx',
+    description: "stream bots: the app's AppKey (ClientID)",
+    nullable: true,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,128}$/, {
+    message: "client_id must be the app's AppKey (letters, digits, _ . -)",
+  })
+  readonly client_id?: string | null;
+
+  @ApiPropertyOptional({
+    description: "stream bots: the app's AppSecret (ClientSecret). Write-only.",
+    nullable: true,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  readonly client_secret?: string | null;
+
+  @ApiPropertyOptional({
+    example: '836390886',
+    description: "stream bots: the app's AgentId (digits)",
+    nullable: true,
+  })
+  @IsOptional()
+  @Transform(digitsToString)
+  @IsString()
+  @Matches(/^\d{1,20}$/, { message: 'agent_id must be digits' })
+  readonly agent_id?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['manager1234'],
+    description: 'stream bots: userids that get a work notification',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  readonly user_ids?: string[];
+
+  @ApiPropertyOptional({
+    example: 'cidAbC123==',
+    description: 'stream bots: the group the app robot posts to',
+    nullable: true,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  readonly open_conversation_id?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['manager1234'],
+    description: 'stream bots: userids to @mention',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  readonly at_user_ids?: string[];
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 20,
+    default: 20,
+    description: 'At most this many messages a minute (DingTalk allows 20)',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  readonly rate_limit_per_minute?: number;
+}

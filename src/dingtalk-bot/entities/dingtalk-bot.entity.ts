@@ -1,0 +1,74 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const BOT_TYPES = ['webhook', 'stream'] as const;
+export type BotType = (typeof BOT_TYPES)[number];
+export const MSG_TYPES = ['text', 'markdown'] as const;
+export type MsgType = (typeof MSG_TYPES)[number];
+
+/**
+ * A store's DingTalk bot (SPEC §5). `webhook`, `secret` and `clientSecret` hold sealed values (SecretBox):
+ * the webhook URL carries its robot's access_token, which is as much a credential as the secrets.
+ */
+@Entity({ name: 'ding_talk_bots' })
+@Index('idx_ding_talk_bots_store_enabled', ['storeId', 'isEnabled'])
+export class DingTalkBot {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ name: 'store_id', type: 'integer' })
+  storeId: number;
+
+  @Column({ name: 'bot_type', type: 'varchar', length: 16, default: 'webhook' })
+  botType: BotType;
+
+  @Column({ name: 'msg_type', type: 'varchar', length: 16, default: 'markdown' })
+  msgType: MsgType;
+
+  @Column({ name: 'is_enabled', type: 'boolean', default: true })
+  isEnabled: boolean;
+
+  @Column({ name: 'webhook', type: 'text', nullable: true })
+  sealedWebhook: string | null;
+
+  @Column({ name: 'secret', type: 'text', nullable: true })
+  sealedSecret: string | null;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 128, nullable: true })
+  clientId: string | null;
+
+  @Column({ name: 'client_secret', type: 'text', nullable: true })
+  sealedClientSecret: string | null;
+
+  @Column({ name: 'agent_id', type: 'varchar', length: 20, nullable: true })
+  agentId: string | null;
+
+  @Column({ name: 'at_mobiles', type: 'jsonb', default: () => "'[]'" })
+  atMobiles: string[];
+
+  @Column({ name: 'at_all', type: 'boolean', default: false })
+  atAll: boolean;
+
+  @Column({ name: 'user_ids', type: 'jsonb', default: () => "'[]'" })
+  userIds: string[];
+
+  @Column({ name: 'open_conversation_id', type: 'varchar', length: 255, nullable: true })
+  openConversationId: string | null;
+
+  @Column({ name: 'at_user_ids', type: 'jsonb', default: () => "'[]'" })
+  atUserIds: string[];
+
+  @Column({ name: 'rate_limit_per_minute', type: 'integer', default: 20 })
+  rateLimitPerMinute: number;
+
+  @Column({ name: 'template_id', type: 'integer', nullable: true })
+  templateId: number | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

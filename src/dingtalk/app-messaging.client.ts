@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { AppCredentials } from './app-credentials';
+import { AppTokenError, AppTokenService, TokenFamily } from './app-token.service';
+import { DingTalkHttp, DingTalkNetworkError, HttpAnswer } from './dingtalk-http';
+import {
+  classifyNewApiAnswer,
+  classifyOldApiAnswer,
+  DingTalkOutcome,
+  flowControlledOutcome,
+  networkOutcome,
+} from './dingtalk-outcome';
+import { groupMessageBody, workNotificationBody } from './message-bodies';
+import { OutgoingMessage } from './outgoing-message';
+
+/**
+ * Sends as an enterprise internal app: work notifications (old API, protocol §3) and robot group messages
+ * (new API, protocol §4.2). A refused token is dropped and fetched once more before giving up.
+ */
+@Injectable()
+export class AppMessagingClient {
+  constructor(
+    private readonly http: DingTalkHttp,
+    private readonly tokens: AppTokenService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** `asyncsend_v2` to the given userids. Success only means DingTalk queued it (protocol §3). */
+  sendWorkNotification(
+    app: AppCredentials,
+    userIds: readonly string[],
+    message: OutgoingMessage,
+  ): Promise<DingTalkOutcome> {
+    if (!app.agentId) throw new Error('A work notification needs the app agent_id');
+    const agentId = app.agentId;
+    return this.withToken(app, 'oapi', async (token) => {
+      const url = new URL('/topapi/message/corpconversation/asyncsend_v2', this.config.dingtalk.oapiUrl);
+      url.searchParams.set('access_token', token);
+      return classifyOldApiAnswer(
+        await this.http.post(url.href, workNotificationBody(agentId, userIds, message)),
+      );
+    });
+  }
+
+  /** `/v1.0/robot/groupMessages/send` to a group the app's robot is in. */
+  sendGroupMessage(
+    app: AppCredentials,
+    openConversationId: string,
+    message: OutgoingMessage,
+  ): Promise<DingTalkOutcome> {
+    return this.withToken(app, 'api', async (token) => {
+      const answer = await this.http.post(
+        `${this.config.dingtalk.apiUrl}/v1.0/robot/groupMessages/send`,
+        groupMessageBody(app.clientId, openConversationId, message),
+        { 'x-acs-dingtalk-access-token': token },
+      );
+      return classifyGroupAnswer(answer);
+    });
+  }
+
+  private async withToken(
+    app: AppCredentials,
+    family: TokenFamily,
+    call: (token: string) => Promise<DingTalkOutcome>,
+  ): Promise<DingTalkOutcome> {
+    try {
+      const first = await call(await this.tokens.token(app, family));
+      if (first.kind !== 'token_expired') return first;
+      this.tokens.invalidate(app, family);
+      const second = await call(await this.tokens.token(app, family));
+      // Refused twice in a row: not an expiry but a token DingTalk will not take; retry later.
+      return second.kind === 'token_expired' ? { ...second, kind: 'transient' } : second;
+    } catch (error) {
+      if (error instanceof AppTokenError) return error.outcome;
+      if (error instanceof DingTalkNetworkError) return networkOutcome(error);
+      throw error;
+    }
+  }
+}
+
+/** HTTP 200 can still list the recipients as throttled (protocol §4.1). */
+function classifyGroupAnswer(answer: HttpAnswer): DingTalkOutcome {
+  const outcome = classifyNewApiAnswer(answer);
+  const flowControlled = (answer.json as { flowControlledStaffIdList?: unknown } | undefined)
+    ?.flowControlledStaffIdList;
+  if (outcome.kind === 'ok' && Array.isArray(flowControlled) && flowControlled.length > 0) {
+    return flowControlledOutcome(answer, flowControlled.map(String));
+  }
+  return outcome;
+}

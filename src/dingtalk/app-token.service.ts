@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { AppCredentials } from './app-credentials';
+import { DingTalkHttp, DingTalkNetworkError } from './dingtalk-http';
+import {
+  classifyNewApiAnswer,
+  classifyOldApiAnswer,
+  DingTalkOutcome,
+  networkOutcome,
+} from './dingtalk-outcome';
+
+/** Which API family the token is for: the old API wants `?access_token=`, the new one a header (protocol §0). */
+export type TokenFamily = 'oapi' | 'api';
+
+/** Fetching an app token failed; `outcome` says whether that is worth retrying and what to fix. */
+export class AppTokenError extends Error {
+  constructor(readonly outcome: DingTalkOutcome) {
+    super(outcome.errmsg);
+    this.name = 'AppTokenError';
+  }
+}
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+/** Refresh this long before expiry, so that a send never races the expiry (the Python SDK uses 5 min). */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * App access tokens, cached per app and API family (protocol §2.3: DingTalk asks callers to cache them and may
+ * "frequency-intercept" frequent fetches). One fetch at a time per app: concurrent senders share it.
+ */
+@Injectable()
+export class AppTokenService {
+  private readonly cache = new Map<string, CachedToken>();
+  private readonly inFlight = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly http: DingTalkHttp,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async token(app: AppCredentials, family: TokenFamily): Promise<string> {
+    const key = cacheKey(app, family);
+    const cached = this.cache.get(key);
+    const now = this.clock.now();
+    if (cached && cached.expiresAt - now > REFRESH_MARGIN_MS) return cached.token;
+
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.fetch(app, family)
+        .then((fresh) => {
+          this.cache.set(key, fresh);
+          return fresh.token;
+        })
+        .finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    try {
+      return await pending;
+    } catch (error) {
+      // Still valid for a few minutes: better to use it than to fail the send.
+      if (
+        cached &&
+        cached.expiresAt > this.clock.now() &&
+        error instanceof AppTokenError &&
+        error.outcome.kind === 'transient'
+      ) {
+        return cached.token;
+      }
+      throw error;
+    }
+  }
+
+  /** DingTalk refused the token: forget it, so that the next call fetches a new one. */
+  invalidate(app: AppCredentials, family: TokenFamily): void {
+    this.cache.delete(cacheKey(app, family));
+  }
+
+  private async fetch(app: AppCredentials, family: TokenFamily): Promise<CachedToken> {
+    try {
+      return family === 'oapi' ? await this.fetchOldApiToken(app) : await this.fetchNewApiToken(app);
+    } catch (error) {
+      if (error instanceof DingTalkNetworkError) throw new AppTokenError(networkOutcome(error));
+      throw error;
+    }
+  }
+
+  /** `GET /gettoken?appkey&appsecret` (protocol §2.1: the query string, not the body). */
+  private async fetchOldApiToken(app: AppCredentials): Promise<CachedToken> {
+    const url = new URL('/gettoken', this.config.dingtalk.oapiUrl);
+    url.searchParams.set('appkey', app.clientId);
+    url.searchParams.set('appsecret', app.clientSecret);
+    const answer = await this.http.get(url.href);
+    const outcome = classifyOldApiAnswer(answer);
+    const body = answer.json as { access_token?: unknown; expires_in?: unknown } | undefined;
+    if (outcome.kind !== 'ok' || typeof body?.access_token !== 'string')
+      throw new AppTokenError(tokenFailure(outcome));
+    return { token: body.access_token, expiresAt: this.expiry(body.expires_in) };
+  }
+
+  /** `POST /v1.0/oauth2/accessToken {appKey, appSecret}` → `{accessToken, expireIn}` (protocol §2.2). */
+  private async fetchNewApiToken(app: AppCredentials): Promise<CachedToken> {
+    const answer = await this.http.post(`${this.config.dingtalk.apiUrl}/v1.0/oauth2/accessToken`, {
+      appKey: app.clientId,
+      appSecret: app.clientSecret,
+    });
+    const outcome = classifyNewApiAnswer(answer);
+    const body = answer.json as { accessToken?: unknown; expireIn?: unknown } | undefined;
+    if (outcome.kind !== 'ok' || typeof body?.accessToken !== 'string')
+      throw new AppTokenError(tokenFailure(outcome));
+    return { token: body.accessToken, expiresAt: this.expiry(body.expireIn) };
+  }
+
+  private expiry(seconds: unknown): number {
+    const lifetime = typeof seconds === 'number' && seconds > 0 ? seconds : 7200;
+    return this.clock.now() + lifetime * 1000;
+  }
+}
+
+/** A token endpoint that answers "ok" without a token is not ok; a refused token there means bad credentials. */
+function tokenFailure(outcome: DingTalkOutcome): DingTalkOutcome {
+  if (outcome.kind === 'ok')
+    return { ...outcome, kind: 'transient', errmsg: 'DingTalk answered without a token' };
+  return outcome;
+}
+
+/** The secret is part of the key (hashed), so that new credentials never reuse the old app's token. */
+function cacheKey(app: AppCredentials, family: TokenFamily): string {
+  const secret = createHash('sha256').update(app.clientSecret).digest('hex').slice(0, 16);
+  return `${family}:${app.clientId}:${secret}`;
+}

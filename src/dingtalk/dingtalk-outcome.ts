@@ -1,0 +1,255 @@
+import { DingTalkNetworkError, HttpAnswer } from './dingtalk-http';
+
+/**
+ * What one call to DingTalk came to, classified as SPEC §7 needs it:
+ * - `ok`: accepted;
+ * - `throttled`: the robot is over its rate (pause the bot for 10 minutes; no attempt spent);
+ * - `transient`: worth retrying with backoff (network, timeout, 5xx, busy, unknown codes);
+ * - `permanent`: retrying cannot help until someone fixes something (the `hint` says what);
+ * - `token_expired`: the app access token was refused; fetch a new one and try once more.
+ */
+export type OutcomeKind = 'ok' | 'throttled' | 'transient' | 'permanent' | 'token_expired';
+
+export interface DingTalkOutcome {
+  kind: OutcomeKind;
+  httpStatus: number | null;
+  /** The old API's numeric `errcode`, or the new API's string `code`. */
+  errcode: number | string | null;
+  errmsg: string;
+  /** What to fix, in plain words, for anything that is not ok. */
+  hint: string | null;
+  latencyMs: number;
+}
+
+// Protocol §5.4 and SPEC §7.
+const THROTTLE_CODES = new Set([130101, 410100, 660026]);
+const TOKEN_EXPIRED_CODES = new Set([40014, 42001, 88]);
+
+const HINTS = {
+  signature:
+    "The signature does not match: check the bot's secret (加签, starts with SEC) and that this server's clock is right.",
+  timestamp:
+    "DingTalk refused the signature's timestamp: this server's clock is more than an hour off. Fix the clock (NTP).",
+  keyword:
+    "The robot only accepts messages containing one of its keywords (自定义关键词): add a keyword such as 报菜 or 通知 in the robot's security settings, or switch the robot to signing (加签).",
+  ipWhitelist:
+    "This server's IP address is not in the robot's IP whitelist (IP地址段): add it in the robot's security settings.",
+  unknownToken:
+    "DingTalk does not know this webhook's access_token: the robot was probably removed from its group. Copy the webhook URL again from the robot's settings.",
+  throttled:
+    'DingTalk is throttling this robot (over 20 messages a minute): sending to it pauses for 10 minutes.',
+  robotDisabled: 'The robot is switched off in DingTalk: switch it on in the group settings.',
+  robotMissing: 'The robot no longer exists in DingTalk: add it to the group again and update the webhook.',
+  groupGone: 'The DingTalk group has been disbanded: point the bot at another group.',
+  contentBlocked: "DingTalk's content check blocked the message (a link, word or image it considers unsafe).",
+  tooLong: 'The message is over 20,000 bytes.',
+  badRequest: 'DingTalk rejected the request as malformed; this is a bug in the service, please report it.',
+  credentials:
+    "DingTalk rejected the app's credentials: copy client_id (AppKey) and client_secret (AppSecret) again from the app's 凭证与基础信息 page.",
+  appIpWhitelist:
+    "This server's IP address is not in the app's server IP whitelist (服务器出口IP) in the DingTalk developer console.",
+  agentId: 'DingTalk rejected the work notification: check that agent_id is the AgentId of this app.',
+  conversation:
+    'DingTalk does not know open_conversation_id, or the robot is not in that group: add the robot to the group and write 绑定 to it there.',
+  robotCode:
+    "The app's robot is not enabled or not published: enable the robot (机器人) capability of the app and publish it.",
+  permission:
+    'The app lacks a permission for this API: grant it in the DingTalk developer console (权限管理).',
+  busy: 'DingTalk is busy or had a server error; the service retries with backoff.',
+  tokenExpired: 'The app access token expired; the service fetches a new one.',
+} as const;
+
+export function ok(answer: HttpAnswer, errmsg = 'ok'): DingTalkOutcome {
+  return {
+    kind: 'ok',
+    httpStatus: answer.status,
+    errcode: 0,
+    errmsg,
+    hint: null,
+    latencyMs: answer.latencyMs,
+  };
+}
+
+function outcome(
+  kind: OutcomeKind,
+  answer: HttpAnswer | null,
+  errcode: number | string | null,
+  errmsg: string,
+  hint: string | null,
+  latencyMs = answer?.latencyMs ?? 0,
+): DingTalkOutcome {
+  return { kind, httpStatus: answer?.status ?? null, errcode, errmsg, hint, latencyMs };
+}
+
+export function networkOutcome(error: DingTalkNetworkError): DingTalkOutcome {
+  return outcome(
+    'transient',
+    null,
+    null,
+    error.message,
+    `${error.message}; the service retries with backoff.`,
+    error.latencyMs,
+  );
+}
+
+/** Not a JSON answer of the expected shape, or a 5xx: DingTalk (or something in between) is having trouble. */
+function unexpected(answer: HttpAnswer): DingTalkOutcome {
+  return outcome(
+    'transient',
+    answer,
+    null,
+    `Unexpected answer from DingTalk (HTTP ${answer.status})`,
+    HINTS.busy,
+  );
+}
+
+/**
+ * Custom-robot webhooks and `sendBySession` (protocol §5.2, §5.4): HTTP 200 with `errcode` (a number, or the
+ * string "0" in some documented examples); anything else than 0 is a failure.
+ */
+export function classifyWebhookAnswer(answer: HttpAnswer): DingTalkOutcome {
+  const body = answer.json as { errcode?: unknown; errmsg?: unknown } | undefined;
+  if (answer.status !== 200 || body === undefined || body === null || body.errcode === undefined)
+    return unexpected(answer);
+  const errcode = Number(body.errcode);
+  const errmsg = typeof body.errmsg === 'string' ? body.errmsg : '';
+  if (errcode === 0) return ok(answer, errmsg || 'ok');
+  if (THROTTLE_CODES.has(errcode)) return outcome('throttled', answer, errcode, errmsg, HINTS.throttled);
+  const permanent = (hint: string) => outcome('permanent', answer, errcode, errmsg, hint);
+  switch (errcode) {
+    case 310000:
+      if (/keyword/i.test(errmsg)) return permanent(HINTS.keyword);
+      if (/whitelist|ip /i.test(errmsg)) return permanent(HINTS.ipWhitelist);
+      if (/timestamp/i.test(errmsg)) return permanent(HINTS.timestamp);
+      return permanent(HINTS.signature);
+    case 300005:
+    case 400101:
+    case 300001:
+      return permanent(
+        errcode === 300001
+          ? 'The reply window of that DingTalk conversation has expired.'
+          : HINTS.unknownToken,
+      );
+    case 400102:
+      return permanent(HINTS.robotDisabled);
+    case 400106:
+      return permanent(HINTS.robotMissing);
+    case 400013:
+      return permanent(HINTS.groupGone);
+    case 460101:
+    case 101002:
+      return permanent(HINTS.tooLong);
+    case 400105:
+    case 43004:
+      return permanent(HINTS.badRequest);
+    default:
+      if (errcode >= 430101 && errcode <= 430104) return permanent(HINTS.contentBlocked);
+      return classifyCommonOldApiCode(answer, errcode, errmsg);
+  }
+}
+
+/** Old-API calls made with an app token (asyncsend_v2, gettoken; protocol §2.1, §3). */
+export function classifyOldApiAnswer(answer: HttpAnswer): DingTalkOutcome {
+  const body = answer.json as
+    { errcode?: unknown; errmsg?: unknown; sub_code?: unknown; sub_msg?: unknown } | undefined;
+  if (answer.status !== 200 || body === undefined || body === null || body.errcode === undefined)
+    return unexpected(answer);
+  const errcode = Number(body.errcode);
+  const errmsg = [body.errmsg, body.sub_msg]
+    .filter((part) => typeof part === 'string' && part !== '')
+    .join(': ');
+  if (errcode === 0) return ok(answer, errmsg || 'ok');
+  // Auth errors arrive wrapped as errcode 88 with sub_code "40014" (a string) (protocol §0).
+  const subCode = Number(body.sub_code);
+  if (TOKEN_EXPIRED_CODES.has(errcode) && (errcode !== 88 || TOKEN_EXPIRED_CODES.has(subCode))) {
+    return outcome('token_expired', answer, errcode, errmsg, HINTS.tokenExpired);
+  }
+  switch (errcode) {
+    case 40096:
+    case 40089:
+      return outcome('permanent', answer, errcode, errmsg, HINTS.credentials);
+    case 60020:
+      return outcome('permanent', answer, errcode, errmsg, HINTS.appIpWhitelist);
+    case 40035:
+      return outcome(
+        'permanent',
+        answer,
+        errcode,
+        errmsg,
+        /agent/i.test(errmsg) ? HINTS.agentId : HINTS.badRequest,
+      );
+    default:
+      return classifyCommonOldApiCode(answer, errcode, errmsg);
+  }
+}
+
+/** `-1` (busy) and `900xx` (call-rate limits of the whole API) are transient (SPEC §7); so is an unknown code. */
+function classifyCommonOldApiCode(answer: HttpAnswer, errcode: number, errmsg: string): DingTalkOutcome {
+  if (errcode === -1 || (errcode >= 90000 && errcode < 91000))
+    return outcome('transient', answer, errcode, errmsg, HINTS.busy);
+  return outcome(
+    'transient',
+    answer,
+    errcode,
+    errmsg,
+    `DingTalk answered errcode ${errcode}${errmsg ? ` (${errmsg})` : ''}; the service retries.`,
+  );
+}
+
+/** New-API calls (`api.dingtalk.com/v1.0/...`, protocol §0, §2.2, §4.4): 2xx is success, else `{code, message}`. */
+export function classifyNewApiAnswer(answer: HttpAnswer): DingTalkOutcome {
+  if (answer.status >= 200 && answer.status < 300) return ok(answer);
+  const body = answer.json as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof body?.code === 'string' ? body.code : null;
+  const message = typeof body?.message === 'string' ? body.message : `HTTP ${answer.status}`;
+  if (answer.status >= 500 || code === null) return outcome('transient', answer, code, message, HINTS.busy);
+  const permanent = (hint: string) => outcome('permanent', answer, code, message, hint);
+  if (code === 'InvalidAuthentication' || code.startsWith('AuthenticationFailed')) {
+    return outcome('token_expired', answer, code, message, HINTS.tokenExpired);
+  }
+  if (code === 'invalidClientIdOrSecret') return permanent(HINTS.credentials);
+  if (code === 'invalid.openConversationId') return permanent(HINTS.conversation);
+  if (code.startsWith('invalidParameter.robotCode') || code === 'bot.stopped')
+    return permanent(HINTS.robotCode);
+  // Third-party code lists these as robot send-rate throttles (protocol §4.4, unconfirmed).
+  if (['send.too.fast', 'send.byToken.tooFast', 'too.many.group', 'too.many.people'].includes(code)) {
+    return outcome('throttled', answer, code, message, HINTS.throttled);
+  }
+  if (code.startsWith('Forbidden.AccessDenied')) {
+    return /qps|limit|flow/i.test(code)
+      ? outcome('transient', answer, code, message, HINTS.busy)
+      : permanent(HINTS.permission);
+  }
+  if (code.startsWith('invalidParameter') || code === 'MissingParameter') return permanent(HINTS.badRequest);
+  return outcome(
+    'transient',
+    answer,
+    code,
+    message,
+    `DingTalk answered ${code} (${message}); the service retries.`,
+  );
+}
+
+/** A stream bot with neither user_ids nor open_conversation_id has nowhere to send (SPEC §5). */
+export function noTargetOutcome(): DingTalkOutcome {
+  return outcome(
+    'permanent',
+    null,
+    null,
+    'No target',
+    'The stream bot has no target: set user_ids (work notifications) or open_conversation_id (a group; or write 绑定 to the bot in that group).',
+  );
+}
+
+/** DingTalk answered success but listed the recipients as throttled (protocol §4.1). */
+export function flowControlledOutcome(answer: HttpAnswer, userIds: string[]): DingTalkOutcome {
+  return outcome(
+    'throttled',
+    answer,
+    'flowControlled',
+    `Throttled for ${userIds.join(', ')}`,
+    HINTS.throttled,
+  );
+}
+
+export { HINTS as DINGTALK_HINTS };

@@ -1,0 +1,44 @@
+import { OutgoingMessage, withVisibleMentions } from './outgoing-message';
+
+/** Custom-robot webhook and sendBySession body (protocol §5.3: camelCase, `at` beside the content). */
+export function webhookBody(message: OutgoingMessage): Record<string, unknown> {
+  const text = withVisibleMentions(message);
+  const at = {
+    atMobiles: [...(message.atMobiles ?? [])],
+    atUserIds: [...(message.atUserIds ?? [])],
+    isAtAll: message.atAll ?? false,
+  };
+  return message.msgType === 'markdown'
+    ? { msgtype: 'markdown', markdown: { title: message.title, text }, at }
+    : { msgtype: 'text', text: { content: text }, at };
+}
+
+/** asyncsend_v2 work notification (protocol §3: snake_case, `userid_list` a comma-separated string). */
+export function workNotificationBody(
+  agentId: string,
+  userIds: readonly string[],
+  message: OutgoingMessage,
+): Record<string, unknown> {
+  const msg =
+    message.msgType === 'markdown'
+      ? { msgtype: 'markdown', markdown: { title: message.title, text: message.text } }
+      : { msgtype: 'text', text: { content: message.text } };
+  return { agent_id: Number(agentId), userid_list: userIds.join(','), msg };
+}
+
+/**
+ * Robot group message (protocol §4.2): `msgParam` is a JSON *string*. The API cannot @mention, so mentions are
+ * only written into the text.
+ */
+export function groupMessageBody(
+  robotCode: string,
+  openConversationId: string,
+  message: OutgoingMessage,
+): Record<string, unknown> {
+  const text = withVisibleMentions(message);
+  const [msgKey, msgParam] =
+    message.msgType === 'markdown'
+      ? ['sampleMarkdown', { title: message.title, text }]
+      : ['sampleText', { content: text }];
+  return { robotCode, openConversationId, msgKey, msgParam: JSON.stringify(msgParam) };
+}

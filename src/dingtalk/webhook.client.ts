@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { DingTalkHttp, DingTalkNetworkError } from './dingtalk-http';
+import { classifyWebhookAnswer, DingTalkOutcome, networkOutcome } from './dingtalk-outcome';
+import { webhookBody } from './message-bodies';
+import { OutgoingMessage } from './outgoing-message';
+import { signedWebhookUrl } from './webhook-signing';
+
+/** Posts to a custom group robot (protocol §5), signed when the bot has a secret. */
+@Injectable()
+export class WebhookClient {
+  constructor(
+    private readonly http: DingTalkHttp,
+    private readonly clock: Clock,
+  ) {}
+
+  async send(webhook: string, secret: string | null, message: OutgoingMessage): Promise<DingTalkOutcome> {
+    // Signed at the moment of sending: DingTalk accepts a timestamp within an hour of its own clock.
+    const url = signedWebhookUrl(webhook, secret, this.clock.now());
+    try {
+      return classifyWebhookAnswer(await this.http.post(url, webhookBody(message)));
+    } catch (error) {
+      if (error instanceof DingTalkNetworkError) return networkOutcome(error);
+      throw error;
+    }
+  }
+
+  /** Replies into the conversation a Stream message came from (protocol §4.5: same body, no token). */
+  async reply(sessionWebhook: string, message: OutgoingMessage): Promise<DingTalkOutcome> {
+    return this.send(sessionWebhook, null, message);
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type {
+  BotCreatedEvent,
+  BotDeletedEvent,
+  BotUpdatedEvent,
+} from '../dingtalk-bot/events/dingtalk-bot.events';
+
+/** Every domain event, by name. Listeners: `@OnEvent(AppEvent.BotUpdated)` with the payload type below. */
+export const AppEvent = {
+  BotCreated: 'dingtalk_bot.created',
+  BotUpdated: 'dingtalk_bot.updated',
+  BotDeleted: 'dingtalk_bot.deleted',
+} as const;
+
+/** Event name → payload type. */
+export interface AppEventPayloads {
+  [AppEvent.BotCreated]: BotCreatedEvent;
+  [AppEvent.BotUpdated]: BotUpdatedEvent;
+  [AppEvent.BotDeleted]: BotDeletedEvent;
+}
+
+export type AppEventName = keyof AppEventPayloads;
+
+/** Typed front of EventEmitter2: the payload must match the event's name. */
+@Injectable()
+export class AppEvents {
+  constructor(private readonly emitter: EventEmitter2) {}
+
+  /** Runs the listeners and waits for them; a failing listener is their problem, logged where it runs. */
+  async emit<K extends AppEventName>(name: K, payload: AppEventPayloads[K]): Promise<void> {
+    await this.emitter.emitAsync(name, payload);
+  }
+}
