@@ -13,6 +13,8 @@ import { DatabaseConnection } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
 import { EventsModule } from './events/events.module';
+import { MenuReportModule } from './menu-report/menu-report.module';
+import { NotifyModule } from './notify/notify.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { StreamModule } from './stream/stream.module';
@@ -40,6 +42,8 @@ export class AppModule {
         HealthModule,
         StreamModule,
         DingTalkBotModule,
+        NotifyModule,
+        MenuReportModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },

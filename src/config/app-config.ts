@@ -27,6 +27,8 @@ export class AppConfig {
     /** Deadline of every call to DingTalk. */
     readonly timeoutMs: number;
   };
+  /** IANA time zone of the stores: what "today" and a report's date mean (SPEC §6 date filters, §9 今日). */
+  readonly reportTimeZone!: string;
   readonly logLevel!: LogLevel;
   readonly logFile?: string;
 

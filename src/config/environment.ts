@@ -83,3 +83,14 @@ export function readOrigins(env: Env, name: string, fallback: string): string[] 
     return url.origin;
   });
 }
+
+/** An IANA time zone name such as Asia/Shanghai, checked against the runtime's time zone data. */
+export function readTimeZone(env: Env, name: string, fallback: string): string {
+  const zone = readString(env, name, fallback);
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new ConfigError(name, `must be an IANA time zone such as Asia/Shanghai (got "${zone}")`);
+  }
+  return zone;
+}

@@ -10,6 +10,7 @@ import {
   readOptional,
   readOrigins,
   readString,
+  readTimeZone,
 } from './environment';
 import { loadOrCreateLocalKey, newEncryptionKey, newJwtSecret } from './local-keys';
 
@@ -53,6 +54,7 @@ export function loadConfig(env: Env): AppConfig {
       webhookOrigins: readOrigins(env, 'DINGTALK_WEBHOOK_ORIGINS', 'https://oapi.dingtalk.com'),
       timeoutMs: readInteger(env, 'DINGTALK_TIMEOUT_MS', 10_000, 100, 120_000),
     },
+    reportTimeZone: readTimeZone(env, 'REPORT_TIMEZONE', 'Asia/Shanghai'),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     logFile: readOptional(env, 'LOG_FILE'),
   });

@@ -57,6 +57,8 @@ const HINTS = {
     'The app lacks a permission for this API: grant it in the DingTalk developer console (权限管理).',
   busy: 'DingTalk is busy or had a server error; the service retries with backoff.',
   tokenExpired: 'The app access token expired; the service fetches a new one.',
+  noTarget:
+    'The stream bot has no target: set user_ids (work notifications) or open_conversation_id (a group; or write 绑定 to the bot in that group).',
 } as const;
 
 export function ok(answer: HttpAnswer, errmsg = 'ok'): DingTalkOutcome {
@@ -232,13 +234,7 @@ export function classifyNewApiAnswer(answer: HttpAnswer): DingTalkOutcome {
 
 /** A stream bot with neither user_ids nor open_conversation_id has nowhere to send (SPEC §5). */
 export function noTargetOutcome(): DingTalkOutcome {
-  return outcome(
-    'permanent',
-    null,
-    null,
-    'No target',
-    'The stream bot has no target: set user_ids (work notifications) or open_conversation_id (a group; or write 绑定 to the bot in that group).',
-  );
+  return outcome('permanent', null, null, 'No target', HINTS.noTarget);
 }
 
 /** DingTalk answered success but listed the recipients as throttled (protocol §4.1). */

@@ -5,12 +5,14 @@ import type {
   BotDeletedEvent,
   BotUpdatedEvent,
 } from '../dingtalk-bot/events/dingtalk-bot.events';
+import type { MenuReportCreatedEvent } from '../menu-report/events/menu-report.events';
 
 /** Every domain event, by name. Listeners: `@OnEvent(AppEvent.BotUpdated)` with the payload type below. */
 export const AppEvent = {
   BotCreated: 'dingtalk_bot.created',
   BotUpdated: 'dingtalk_bot.updated',
   BotDeleted: 'dingtalk_bot.deleted',
+  MenuReportCreated: 'menu_report.created',
 } as const;
 
 /** Event name → payload type. */
@@ -18,6 +20,7 @@ export interface AppEventPayloads {
   [AppEvent.BotCreated]: BotCreatedEvent;
   [AppEvent.BotUpdated]: BotUpdatedEvent;
   [AppEvent.BotDeleted]: BotDeletedEvent;
+  [AppEvent.MenuReportCreated]: MenuReportCreatedEvent;
 }
 
 export type AppEventName = keyof AppEventPayloads;

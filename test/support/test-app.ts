@@ -4,6 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { TokenClaims } from '../../src/auth/auth-user';
 import { issueToken } from '../../src/auth/token-issuer';
+import { Clock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { createLogger } from '../../src/logging/create-logger';
@@ -22,9 +23,11 @@ export interface TestApp {
   config: AppConfig;
   logs: LogCapture;
   database: TestDatabase;
+  /** A token signed with the test secret; an admin token unless `claims` say otherwise. */
   token(claims?: Partial<TokenClaims>, expiresInSeconds?: number): string;
   /** fetch() against the app with a JSON body and (unless `token: null`) an admin bearer token. */
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  /** Closes the application, and drops its database unless the test passed one in. */
   close(): Promise<void>;
 }
 
@@ -44,13 +47,23 @@ export interface TestResponse {
   text: string;
 }
 
+export interface TestAppOptions {
+  /** Configuration variables to set, e.g. a simulator's `env` (DINGTALK_* URLs). */
+  env?: Record<string, string>;
+  /** A controllable clock shared with the test (and with a simulator, when it is given the same one). */
+  clock?: Clock;
+  /** Reuse this database instead of a fresh one (e.g. to restart the application on the same data). */
+  database?: TestDatabase;
+}
+
 /**
  * Starts the real application (same factory as main.ts) on a fresh test database, listening on a random port
- * of 127.0.0.1. `env` overrides configuration variables (e.g. the simulator's DINGTALK_* URLs).
+ * of 127.0.0.1.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const env = options.env ?? {};
   mkdirSync(TEST_TMP_ROOT, { recursive: true });
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
     DATA_DIR: database.dataDir ?? mkdtempSync(join(TEST_TMP_ROOT, 'data-')),
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
@@ -63,10 +76,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const logger = createLogger({ level: config.logLevel, destination: logs });
   let app: NestFastifyApplication;
   try {
-    app = await createApp({ config, database: database.connection, logger });
+    app = await createApp({ config, database: database.connection, logger, clock: options.clock });
     await app.listen(0, '127.0.0.1');
   } catch (error) {
-    await database.drop();
+    if (!options.database) await database.drop();
     throw error;
   }
   const address = app.getHttpServer().address() as { port: number };
@@ -110,7 +123,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       try {
         await app.close();
       } finally {
-        await database.drop();
+        // A database passed in belongs to the test, which drops it when it is done with it.
+        if (!options.database) await database.drop();
       }
     },
   };

@@ -1,8 +1,12 @@
 import { MigrationInterface } from 'typeorm';
 import { CreateDingTalkBots1764000000000 } from './1764000000000-create-ding-talk-bots';
+import { CreateMenuReportsAndNotifications1764000100000 } from './1764000100000-create-menu-reports-and-notifications';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
  * from the TypeScript sources (tests) and from dist/.
  */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateDingTalkBots1764000000000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  CreateDingTalkBots1764000000000,
+  CreateMenuReportsAndNotifications1764000100000,
+];

@@ -1,0 +1,56 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
+
+/** SPEC §6. At least one of dish_id / dish_name is required (checked by the service, which names both fields). */
+export class CreateMenuReportDto {
+  @ApiPropertyOptional({
+    example: 1,
+    description: 'Optional for a store_admin token with exactly one store.',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  readonly store_id?: number;
+
+  @ApiPropertyOptional({ example: 12, description: "The dish's id in the chain's menu" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  readonly dish_id?: number | null;
+
+  @ApiPropertyOptional({ example: '宫保鸡丁', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  readonly dish_name?: string | null;
+
+  @ApiProperty({ example: 50, description: 'Greater than 0; up to three decimals (2.5 斤)' })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsPositive()
+  @Max(999_999_999)
+  readonly quantity: number;
+
+  @ApiProperty({ example: '份', minLength: 1, maxLength: 20 })
+  @IsString()
+  @Length(1, 20)
+  readonly unit: string;
+
+  @ApiPropertyOptional({ example: '少辣', maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  readonly remark?: string | null;
+}

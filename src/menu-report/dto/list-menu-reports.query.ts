@@ -1,0 +1,27 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
+import { PageQueryDto } from '../../common/http/pagination.dto';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class ListMenuReportsQuery extends PageQueryDto {
+  @ApiPropertyOptional({ example: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  readonly store_id?: number;
+
+  @ApiPropertyOptional({ example: '2026-11-01', description: 'First day, inclusive, in REPORT_TIMEZONE' })
+  @IsOptional()
+  @Matches(DATE, { message: 'date_from must be a date such as 2026-11-24' })
+  @IsISO8601({ strict: true }, { message: 'date_from must be a real date' })
+  readonly date_from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'Last day, inclusive, in REPORT_TIMEZONE' })
+  @IsOptional()
+  @Matches(DATE, { message: 'date_to must be a date such as 2026-11-24' })
+  @IsISO8601({ strict: true }, { message: 'date_to must be a real date' })
+  readonly date_to?: string;
+}

@@ -1,0 +1,140 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { assertCanSee, storeForCreate, visibleStoreIds } from '../auth/store-scope';
+import { Page, pageWindow } from '../common/http/pagination.dto';
+import { ValidationFailedException } from '../common/http/validation-failed.exception';
+import { AppConfig } from '../config/app-config';
+import { AppEvent, AppEvents } from '../events/app-events';
+import { NotificationPlanner } from '../notify/notification-planner';
+import { NotificationSummary, ReportNotifications, summary } from '../notify/report-notifications';
+import { CreateMenuReportDto } from './dto/create-menu-report.dto';
+import { ListMenuReportsQuery } from './dto/list-menu-reports.query';
+import { MenuReportResponse } from './dto/menu-report.response';
+import { MenuReport, ReportSource } from './entities/menu-report.entity';
+
+/** Where a report comes from: the HTTP API (reported by the token's sub) or a staff member in DingTalk. */
+export interface ReportOrigin {
+  source: ReportSource;
+  /** Defaults to the caller's `sub`. */
+  reportedBy?: string;
+}
+
+/** Menu reports (SPEC §6): stored with their notifications in one transaction, then announced. */
+@Injectable()
+export class MenuReportService {
+  constructor(
+    @InjectRepository(MenuReport) private readonly reports: Repository<MenuReport>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly planner: NotificationPlanner,
+    private readonly reportNotifications: ReportNotifications,
+    private readonly events: AppEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(
+    user: AuthUser,
+    request: CreateMenuReportDto,
+    origin: ReportOrigin = { source: 'api' },
+  ): Promise<MenuReportResponse> {
+    if (request.dish_id == null && request.dish_name == null) {
+      throw new ValidationFailedException([
+        { field: 'dish_id', message: 'dish_id or dish_name is required' },
+        { field: 'dish_name', message: 'dish_id or dish_name is required' },
+      ]);
+    }
+    const storeId = storeForCreate(user, request.store_id);
+    const { report, notifications } = await this.dataSource.transaction(async (manager) => {
+      const saved = await manager.save(
+        manager.create(MenuReport, {
+          storeId,
+          dishId: request.dish_id ?? null,
+          dishName: request.dish_name ?? null,
+          quantity: request.quantity,
+          unit: request.unit,
+          remark: request.remark ?? null,
+          reportedBy: (origin.reportedBy ?? user.sub).slice(0, 100),
+          source: origin.source,
+        }),
+      );
+      return { report: saved, notifications: await this.planner.planForReport(manager, saved) };
+    });
+    await this.events.emit(AppEvent.MenuReportCreated, {
+      reportId: report.id,
+      storeId: report.storeId,
+      pendingNotificationIds: notifications.filter((row) => row.status === 'pending').map((row) => row.id),
+    });
+    return toResponse(report, notifications.map(summary));
+  }
+
+  async list(user: AuthUser, query: ListMenuReportsQuery): Promise<Page<MenuReportResponse>> {
+    const builder = this.reports.createQueryBuilder('report');
+    const visible = visibleStoreIds(user);
+    if (query.store_id !== undefined) {
+      if (visible && !visible.includes(query.store_id)) return new Page([], 0, query);
+      builder.andWhere('report.storeId = :storeId', { storeId: query.store_id });
+    } else if (visible) {
+      builder.andWhere('report.storeId IN (:...storeIds)', { storeIds: visible.length ? [...visible] : [0] });
+    }
+    this.whereDates(builder, query.date_from, query.date_to);
+    const { skip, take } = pageWindow(query);
+    const [rows, total] = await builder.orderBy('report.id', 'DESC').skip(skip).take(take).getManyAndCount();
+    const summaries = await this.reportNotifications.summariesFor(rows.map((row) => row.id));
+    return new Page(
+      rows.map((row) => toResponse(row, summaries.get(row.id) ?? [])),
+      total,
+      query,
+    );
+  }
+
+  async get(user: AuthUser, id: number): Promise<MenuReportResponse> {
+    const report = await this.reports.findOneBy({ id });
+    const notFound = () => new NotFoundException(`Menu report ${id} not found`);
+    if (!report) throw notFound();
+    assertCanSee(user, report.storeId, notFound);
+    const summaries = await this.reportNotifications.summariesFor([id]);
+    return toResponse(report, summaries.get(id) ?? []);
+  }
+
+  /** Today's reports of a store, oldest first, "today" in REPORT_TIMEZONE (SPEC §9: 今日). */
+  async today(storeId: number, now: Date): Promise<MenuReport[]> {
+    const day = now.toLocaleDateString('en-CA', { timeZone: this.config.reportTimeZone });
+    const builder = this.reports.createQueryBuilder('report').where('report.storeId = :storeId', { storeId });
+    this.whereDates(builder, day, day);
+    return builder.orderBy('report.id', 'ASC').getMany();
+  }
+
+  /** Whole days in the stores' time zone: PostgreSQL turns local midnight into an instant. */
+  private whereDates(builder: SelectQueryBuilder<MenuReport>, from?: string, to?: string): void {
+    const zone = this.config.reportTimeZone;
+    if (from) {
+      builder.andWhere(`report.createdAt >= (CAST(:from AS date)::timestamp AT TIME ZONE :zone)`, {
+        from,
+        zone,
+      });
+    }
+    if (to) {
+      builder.andWhere(`report.createdAt < ((CAST(:to AS date) + 1)::timestamp AT TIME ZONE :zone)`, {
+        to,
+        zone,
+      });
+    }
+  }
+}
+
+function toResponse(report: MenuReport, notifications: NotificationSummary[]): MenuReportResponse {
+  return {
+    id: report.id,
+    store_id: report.storeId,
+    dish_id: report.dishId,
+    dish_name: report.dishName,
+    quantity: report.quantity,
+    unit: report.unit,
+    remark: report.remark,
+    reported_by: report.reportedBy,
+    source: report.source,
+    created_at: report.createdAt.toISOString(),
+    notifications,
+  };
+}

@@ -1,0 +1,89 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+
+export const NOTIFICATION_STATUSES = ['pending', 'retrying', 'sent', 'failed', 'merged', 'skipped'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+export const NOTIFICATION_KINDS = ['menu_report', 'batch', 'digest'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/**
+ * One message to one bot (SPEC §7): the delivery log and the queue at once. The message is rendered when the
+ * row is written, in the same transaction as what caused it, so a row is all a sender needs, even after a
+ * crash or after the report's bot settings changed.
+ */
+@Entity({ name: 'notifications' })
+@Index('idx_notifications_due', ['status', 'nextAttemptAt'])
+@Index('idx_notifications_bot_status', ['botId', 'status'])
+@Index('idx_notifications_report', ['menuReportId'])
+@Index('idx_notifications_store_created', ['storeId', 'createdAt'])
+export class Notification {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'bot_id', type: 'integer' })
+  botId: number;
+
+  @Column({ name: 'store_id', type: 'integer' })
+  storeId: number;
+
+  @Column({ name: 'menu_report_id', type: 'integer', nullable: true })
+  menuReportId: number | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: NotificationKind;
+
+  @Column({ type: 'varchar', length: 16, default: 'pending' })
+  status: NotificationStatus;
+
+  @Column({ name: 'msg_type', type: 'varchar', length: 16 })
+  msgType: MsgType;
+
+  @Column({ type: 'varchar', length: 200 })
+  title: string;
+
+  @Column({ type: 'text' })
+  content: string;
+
+  @Column({ name: 'at_mobiles', type: 'jsonb', default: () => "'[]'" })
+  atMobiles: string[];
+
+  @Column({ name: 'at_user_ids', type: 'jsonb', default: () => "'[]'" })
+  atUserIds: string[];
+
+  @Column({ name: 'at_all', type: 'boolean', default: false })
+  atAll: boolean;
+
+  /** Attempts that reached DingTalk or failed on the way; a throttled answer does not count (SPEC §7). */
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt: Date;
+
+  /** The instance that has claimed the row, until when; a dead instance's claims run out (see the dispatcher). */
+  @Column({ name: 'lease_owner', type: 'varchar', length: 64, nullable: true })
+  leaseOwner: string | null;
+
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt: Date | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  /** What to fix, in plain words, when the notification failed or was skipped. */
+  @Column({ type: 'text', nullable: true })
+  hint: string | null;
+
+  @Column({ name: 'merged_into', type: 'bigint', nullable: true })
+  mergedInto: string | null;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

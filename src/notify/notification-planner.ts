@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
+import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
+import { MenuReport } from '../menu-report/entities/menu-report.entity';
+import { Notification } from './entities/notification.entity';
+import { renderReportMessage } from './report-message';
+
+/**
+ * Writes the notifications of a new menu report: one per enabled bot of its store, inside the caller's
+ * transaction, so that the report and its notifications are committed together (SPEC §6: once the API has
+ * answered 201, no crash can lose one).
+ */
+@Injectable()
+export class NotificationPlanner {
+  constructor(private readonly config: AppConfig) {}
+
+  async planForReport(manager: EntityManager, report: MenuReport): Promise<Notification[]> {
+    const bots = await manager.find(DingTalkBot, {
+      where: { storeId: report.storeId, isEnabled: true },
+      order: { id: 'ASC' },
+    });
+    const rows = bots.map((bot) => {
+      const message = renderReportMessage(report, bot.msgType, this.config.reportTimeZone);
+      const noTarget = bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
+      return manager.create(Notification, {
+        botId: bot.id,
+        storeId: report.storeId,
+        menuReportId: report.id,
+        kind: 'menu_report',
+        // SPEC §5: a stream bot with neither user_ids nor open_conversation_id records its notifications as skipped.
+        status: noTarget ? 'skipped' : 'pending',
+        hint: noTarget ? DINGTALK_HINTS.noTarget : null,
+        msgType: bot.msgType,
+        title: message.title.slice(0, 200),
+        content: message.content,
+        atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
+        atAll: bot.botType === 'webhook' && bot.atAll,
+        atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
+      });
+    });
+    return rows.length > 0 ? manager.save(Notification, rows) : [];
+  }
+}

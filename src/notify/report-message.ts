@@ -1,0 +1,71 @@
+import { MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
+import { MenuReport } from '../menu-report/entities/menu-report.entity';
+
+export interface RenderedMessage {
+  title: string;
+  content: string;
+}
+
+/**
+ * The built-in notification of a menu report, in Chinese for the stores' staff: store, dish, quantity and
+ * unit, remark, who and when. It carries the report number, which also keeps two identical reports of a day
+ * distinct: DingTalk silently drops a work notification whose content a user already got that day (protocol §3).
+ */
+export function renderReportMessage(report: MenuReport, msgType: MsgType, timeZone: string): RenderedMessage {
+  const dish = dishLabel(report);
+  const quantity = `${formatQuantity(report.quantity)} ${report.unit}`;
+  const when = formatTime(report.createdAt, timeZone);
+  const remark = report.remark ? oneLine(report.remark) : null;
+  const title = `报菜通知：${dish} ${quantity}`;
+  if (msgType === 'markdown') {
+    const lines = [
+      `#### 报菜通知 · 门店 ${report.storeId}`,
+      `- **菜品**：${dish}`,
+      `- **数量**：${quantity}`,
+      ...(remark ? [`- **备注**：${remark}`] : []),
+      `- **报菜人**：${oneLine(report.reportedBy)}`,
+      `- **时间**：${when}`,
+      '',
+      `> 报菜编号 #${report.id}`,
+    ];
+    return { title, content: lines.join('\n') };
+  }
+  const lines = [
+    `【报菜通知】门店 ${report.storeId}`,
+    `菜品：${dish}`,
+    `数量：${quantity}`,
+    ...(remark ? [`备注：${remark}`] : []),
+    `报菜人：${oneLine(report.reportedBy)}`,
+    `时间：${when}`,
+    `报菜编号：#${report.id}`,
+  ];
+  return { title, content: lines.join('\n') };
+}
+
+export function dishLabel(report: Pick<MenuReport, 'dishId' | 'dishName'>): string {
+  if (report.dishName && report.dishId !== null) return `${oneLine(report.dishName)}（#${report.dishId}）`;
+  if (report.dishName) return oneLine(report.dishName);
+  return `菜品 #${report.dishId}`;
+}
+
+/** 50.000 → "50", 2.500 → "2.5". */
+export function formatQuantity(quantity: number): string {
+  return String(Number(quantity.toFixed(3)));
+}
+
+export function formatTime(at: Date, timeZone: string): string {
+  return at.toLocaleString('zh-CN', {
+    timeZone,
+    hour12: false,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+/** Free text from a report must not break the message's layout: one line, no markdown heading or quote. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

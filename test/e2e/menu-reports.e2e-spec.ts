@@ -1,0 +1,163 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef';
+
+describe('menu reports API (SPEC §6)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const createBot = async (body: Record<string, unknown>) => {
+    const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body.data;
+  };
+
+  it('stores a report with one notification per enabled bot of its store, committed together', async () => {
+    const webhook = await createBot({ store_id: 10, webhook: WEBHOOK });
+    const noTarget = await createBot({
+      store_id: 10,
+      bot_type: 'stream',
+      client_id: 'dingA10',
+      client_secret: 's',
+      agent_id: '1',
+    });
+    await createBot({ store_id: 10, webhook: WEBHOOK, is_enabled: false });
+    await createBot({ store_id: 11, webhook: WEBHOOK });
+
+    const response = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: 10, dish_name: '宫保鸡丁', quantity: 50, unit: '份', remark: '少辣' },
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    const report = response.body.data;
+    expect(report).toMatchObject({
+      id: expect.any(Number),
+      store_id: 10,
+      dish_id: null,
+      dish_name: '宫保鸡丁',
+      quantity: 50,
+      unit: '份',
+      remark: '少辣',
+      reported_by: 'test-admin',
+      source: 'api',
+    });
+    expect(report.notifications).toEqual([
+      {
+        id: expect.any(Number),
+        bot_id: webhook.id,
+        status: expect.stringMatching(/pending|sent|retrying|failed/),
+      },
+      { id: expect.any(Number), bot_id: noTarget.id, status: 'skipped' },
+    ]);
+
+    const rows = await t.app
+      .get(DataSource)
+      .query(
+        'SELECT bot_id, status, msg_type, title, content, hint FROM notifications WHERE menu_report_id = $1 ORDER BY id',
+        [report.id],
+      );
+    expect(rows[0]).toMatchObject({
+      bot_id: webhook.id,
+      msg_type: 'markdown',
+      title: '报菜通知：宫保鸡丁 50 份',
+    });
+    expect(rows[0].content).toContain('宫保鸡丁');
+    expect(rows[0].content).toContain('少辣');
+    expect(rows[0].content).toContain(`#${report.id}`);
+    expect(rows[1].hint).toMatch(/no target/);
+
+    const fetched = await t.request('GET', `/api/v1/menu-reports/${report.id}`);
+    expect(fetched.body.data.notifications.map((n: { bot_id: number }) => n.bot_id)).toEqual([
+      webhook.id,
+      noTarget.id,
+    ]);
+  });
+
+  it('accepts decimals and a dish id alone', async () => {
+    const response = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: 12, dish_id: 7, quantity: 2.5, unit: '斤' },
+    });
+    expect(response.status).toBe(201);
+    expect(response.body.data).toMatchObject({
+      dish_id: 7,
+      dish_name: null,
+      quantity: 2.5,
+      notifications: [],
+    });
+  });
+
+  it.each([
+    [{ store_id: 1, quantity: 1, unit: '份' }, 'dish_id'],
+    [{ store_id: 1, dish_name: 'x', quantity: 0, unit: '份' }, 'quantity'],
+    [{ store_id: 1, dish_name: 'x', quantity: -1, unit: '份' }, 'quantity'],
+    [{ store_id: 1, dish_name: 'x', quantity: '5', unit: '份' }, 'quantity'],
+    [{ store_id: 1, dish_name: 'x', quantity: 1.23456, unit: '份' }, 'quantity'],
+    [{ store_id: 1, dish_name: 'x', quantity: 1 }, 'unit'],
+    [{ store_id: 1, dish_name: 'x', quantity: 1, unit: '' }, 'unit'],
+    [{ store_id: 1, dish_name: 'x', quantity: 1, unit: 'x'.repeat(21) }, 'unit'],
+    [{ store_id: 1, dish_name: '', quantity: 1, unit: '份' }, 'dish_name'],
+    [{ store_id: 1, dish_id: 0, quantity: 1, unit: '份' }, 'dish_id'],
+    [{ store_id: 1, dish_name: 'x', quantity: 1, unit: '份', remark: 'x'.repeat(501) }, 'remark'],
+    [{ store_id: 1, dish_name: 'x', quantity: 1, unit: '份', extra: true }, 'extra'],
+  ])('refuses %j naming %s', async (body, field) => {
+    const response = await t.request('POST', '/api/v1/menu-reports', { body });
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('scopes reports to the stores of a store_admin, and takes its only store by default', async () => {
+    const only20 = t.token({ sub: 'chef-20', role: 'store_admin', store_ids: [20] });
+    const created = await t.request('POST', '/api/v1/menu-reports', {
+      token: only20,
+      body: { dish_name: '米饭', quantity: 3, unit: '斤' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data).toMatchObject({ store_id: 20, reported_by: 'chef-20' });
+
+    const other = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: 21, dish_name: '面', quantity: 1, unit: '碗' },
+    });
+    expect(
+      (await t.request('GET', `/api/v1/menu-reports/${other.body.data.id}`, { token: only20 })).status,
+    ).toBe(404);
+    const forbidden = await t.request('POST', '/api/v1/menu-reports', {
+      token: only20,
+      body: { store_id: 21, dish_name: '面', quantity: 1, unit: '碗' },
+    });
+    expect(forbidden.status).toBe(403);
+    const list = await t.request('GET', '/api/v1/menu-reports?page_size=100', { token: only20 });
+    expect(list.body.data.items.map((r: { store_id: number }) => r.store_id)).toEqual([20]);
+  });
+
+  it('filters by store and by whole days in the stores’ time zone', async () => {
+    const make = async (at: string) => {
+      const response = await t.request('POST', '/api/v1/menu-reports', {
+        body: { store_id: 30, dish_name: at, quantity: 1, unit: '份' },
+      });
+      await t.app
+        .get(DataSource)
+        .query('UPDATE menu_reports SET created_at = $1 WHERE id = $2', [at, response.body.data.id]);
+      return response.body.data.id as number;
+    };
+    // Asia/Shanghai is UTC+8: 2026-11-23T16:00Z is the first instant of 2026-11-24 there.
+    const lateOn23 = await make('2026-11-23T15:59:59Z');
+    const earlyOn24 = await make('2026-11-23T16:00:00Z');
+    const lateOn24 = await make('2026-11-24T15:59:59Z');
+    const on25 = await make('2026-11-24T16:00:00Z');
+    const ids = async (query: string) =>
+      (await t.request('GET', `/api/v1/menu-reports?store_id=30&${query}`)).body.data.items.map(
+        (r: { id: number }) => r.id,
+      );
+    expect(await ids('date_from=2026-11-24&date_to=2026-11-24')).toEqual([lateOn24, earlyOn24]);
+    expect(await ids('date_from=2026-11-24')).toEqual([on25, lateOn24, earlyOn24]);
+    expect(await ids('date_to=2026-11-23')).toEqual([lateOn23]);
+    expect((await t.request('GET', '/api/v1/menu-reports?date_from=2026-13-01')).status).toBe(400);
+    expect((await t.request('GET', '/api/v1/menu-reports?date_from=yesterday')).status).toBe(400);
+  });
+});
