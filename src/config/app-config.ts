@@ -9,6 +9,8 @@ export type DatabaseTarget = { kind: 'server'; url: string } | { kind: 'embedded
  * Nothing else in src/ reads process.env.
  */
 export class AppConfig {
+  /** Names this process among several on one database (leases on notifications and Stream connections). */
+  readonly instanceId!: string;
   readonly port!: number;
   readonly host!: string;
   readonly database!: DatabaseTarget;

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { AppConfig, DatabaseTarget, LOG_LEVELS } from './app-config';
 import { ConfigError } from './config-error';
@@ -40,6 +41,11 @@ export function loadConfig(env: Env): AppConfig {
   const encryptionKey = decodeEncryptionKey(encryption.value);
 
   return new AppConfig({
+    instanceId: readString(
+      env,
+      'INSTANCE_ID',
+      `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    ).slice(0, 64),
     port: readInteger(env, 'PORT', 10024, 0, 65535),
     host: readString(env, 'HOST', '0.0.0.0'),
     database,
