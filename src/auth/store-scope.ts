@@ -40,3 +40,13 @@ export function storeForCreate(user: AuthUser, storeId: number | undefined): num
     { field: 'store_id', message: 'store_id is required unless the token manages exactly one store' },
   ]);
 }
+
+/**
+ * The stores a list may show: the requested one if the caller can see it, else the caller's stores; undefined
+ * means every store (an admin without a filter); an empty array means nothing (a store the caller cannot see).
+ */
+export function storesToList(user: AuthUser, requested: number | undefined): readonly number[] | undefined {
+  const visible = visibleStoreIds(user);
+  if (requested === undefined) return visible;
+  return !visible || visible.includes(requested) ? [requested] : [];
+}

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, FindOptionsWhere, In, QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
-import { assertCanSee, assertCanWriteStore, storeForCreate, visibleStoreIds } from '../auth/store-scope';
+import { assertCanSee, assertCanWriteStore, storeForCreate, storesToList } from '../auth/store-scope';
 import { Clock } from '../common/clock';
 import { SecretBox } from '../common/crypto/secret-box';
 import { Page, pageWindow } from '../common/http/pagination.dto';
@@ -50,14 +50,9 @@ export class DingTalkBotService {
   }
 
   async list(user: AuthUser, query: ListDingTalkBotsQuery): Promise<Page<DingTalkBotResponse>> {
-    const where: FindOptionsWhere<DingTalkBot> = {};
-    const visible = visibleStoreIds(user);
-    if (query.store_id !== undefined) {
-      if (visible && !visible.includes(query.store_id)) return new Page([], 0, query);
-      where.storeId = query.store_id;
-    } else if (visible) {
-      where.storeId = In([...visible]);
-    }
+    const stores = storesToList(user, query.store_id);
+    if (stores?.length === 0) return new Page([], 0, query);
+    const where: FindOptionsWhere<DingTalkBot> = stores ? { storeId: In([...stores]) } : {};
     if (query.bot_type !== undefined) where.botType = query.bot_type;
     if (query.is_enabled !== undefined) where.isEnabled = query.is_enabled;
     const [rows, total] = await this.bots.findAndCount({
@@ -123,7 +118,7 @@ export class DingTalkBotService {
   /** Sends a test message now, through the same sender notifications use, and explains a failure. */
   async test(user: AuthUser, id: number): Promise<BotTestResultResponse> {
     const bot = await this.findVisible(user, id);
-    const withSecrets = { id: bot.id, ...this.open(bot) };
+    const withSecrets = this.withSecrets(bot);
     const outcome = await this.senders
       .senderFor(bot.botType)
       .send(withSecrets, testMessage(withSecrets, new Date(this.clock.now())));
@@ -143,7 +138,7 @@ export class DingTalkBotService {
   /** A bot with its secrets opened, for the modules that send or connect; no store scoping. */
   async findWithSecrets(id: number): Promise<BotWithSecrets | null> {
     const bot = await this.bots.findOneBy({ id });
-    return bot ? { id: bot.id, ...this.open(bot) } : null;
+    return bot ? this.withSecrets(bot) : null;
   }
 
   /** Opens a stored bot's secrets. */

@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
-import { assertCanSee, storeForCreate, visibleStoreIds } from '../auth/store-scope';
+import { assertCanSee, storeForCreate, storesToList } from '../auth/store-scope';
 import { Page, pageWindow } from '../common/http/pagination.dto';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { AppConfig } from '../config/app-config';
@@ -70,13 +70,9 @@ export class MenuReportService {
 
   async list(user: AuthUser, query: ListMenuReportsQuery): Promise<Page<MenuReportResponse>> {
     const builder = this.reports.createQueryBuilder('report');
-    const visible = visibleStoreIds(user);
-    if (query.store_id !== undefined) {
-      if (visible && !visible.includes(query.store_id)) return new Page([], 0, query);
-      builder.andWhere('report.storeId = :storeId', { storeId: query.store_id });
-    } else if (visible) {
-      builder.andWhere('report.storeId IN (:...storeIds)', { storeIds: visible.length ? [...visible] : [0] });
-    }
+    const stores = storesToList(user, query.store_id);
+    if (stores?.length === 0) return new Page([], 0, query);
+    if (stores) builder.andWhere('report.storeId IN (:...stores)', { stores });
     this.whereDates(builder, query.date_from, query.date_to);
     const { skip, take } = pageWindow(query);
     const [rows, total] = await builder.orderBy('report.id', 'DESC').skip(skip).take(take).getManyAndCount();

@@ -14,6 +14,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { StoreScopedCreateDto } from '../../common/http/store-scoped.dto';
 import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
 import { BOT_TYPES, BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot.entity';
 
@@ -24,22 +25,12 @@ const digitsToString = ({ value }: { value: unknown }) => (typeof value === 'num
  * A bot to create (SPEC §5). Which fields are required depends on `bot_type`; that, and the webhook's origin,
  * are checked on the whole bot by the service (bot-rules.ts), so that PUT can reuse them on the merged result.
  */
-export class CreateDingTalkBotDto {
+export class CreateDingTalkBotDto extends StoreScopedCreateDto {
   @ApiProperty({ example: '测试门店通知', maxLength: 100 })
   @IsOptionalNonNull()
   @IsString()
   @Length(1, 100)
   readonly name: string;
-
-  @ApiPropertyOptional({
-    example: 1,
-    description: 'Optional for a store_admin token with exactly one store.',
-  })
-  @IsOptionalNonNull()
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
-  readonly store_id?: number;
 
   @ApiPropertyOptional({ enum: BOT_TYPES, default: 'webhook' })
   @IsOptionalNonNull()

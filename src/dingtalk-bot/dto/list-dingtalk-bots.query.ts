@@ -1,20 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Min } from 'class-validator';
-import { PageQueryDto } from '../../common/http/pagination.dto';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
 import { BOT_TYPES, BotType } from '../entities/dingtalk-bot.entity';
 
 const booleanFromQuery = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-export class ListDingTalkBotsQuery extends PageQueryDto {
-  @ApiPropertyOptional({ example: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  readonly store_id?: number;
-
+export class ListDingTalkBotsQuery extends StoreFilterQuery {
   @ApiPropertyOptional({ enum: BOT_TYPES })
   @IsOptional()
   @IsIn(BOT_TYPES)

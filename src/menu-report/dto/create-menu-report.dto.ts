@@ -10,20 +10,10 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
+import { StoreScopedCreateDto } from '../../common/http/store-scoped.dto';
 
 /** SPEC §6. At least one of dish_id / dish_name is required (checked by the service, which names both fields). */
-export class CreateMenuReportDto {
-  @ApiPropertyOptional({
-    example: 1,
-    description: 'Optional for a store_admin token with exactly one store.',
-  })
-  @IsOptionalNonNull()
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
-  readonly store_id?: number;
-
+export class CreateMenuReportDto extends StoreScopedCreateDto {
   @ApiPropertyOptional({ example: 12, description: "The dish's id in the chain's menu" })
   @IsOptional()
   @IsInt()

@@ -1,18 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
-import { PageQueryDto } from '../../common/http/pagination.dto';
+import { IsISO8601, IsOptional, Matches } from 'class-validator';
+import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export class ListMenuReportsQuery extends PageQueryDto {
-  @ApiPropertyOptional({ example: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  readonly store_id?: number;
-
+export class ListMenuReportsQuery extends StoreFilterQuery {
   @ApiPropertyOptional({ example: '2026-11-01', description: 'First day, inclusive, in REPORT_TIMEZONE' })
   @IsOptional()
   @Matches(DATE, { message: 'date_from must be a date such as 2026-11-24' })
