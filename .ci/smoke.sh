@@ -34,4 +34,18 @@ for _ in $(seq 1 30); do kill -0 $pid 2>/dev/null || break; sleep 1; done
 if kill -0 $pid 2>/dev/null; then fail "still running 30 s after SIGTERM"; fi
 wait $pid || fail "exited non-zero after SIGTERM"
 grep -q 'Shut down cleanly' "$work/out.log" || fail "no clean shutdown line"
+# The same build on the PostgreSQL server: migrations run at start-up, then it serves.
+db="smoke_$$_$RANDOM"
+psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db" postgres
+pg_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" AUTH_JWT_SECRET="smoke-secret-smoke-secret-smoke-secret-0123" \
+  DATA_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)" PORT=$pg_port HOST=127.0.0.1 DATA_DIR="$work/pg" \
+  node dist/src/main.js >"$work/pg.log" 2>&1 &
+pg_pid=$!
+for _ in $(seq 1 30); do curl -fsS "http://127.0.0.1:$pg_port/health" >/dev/null 2>&1 && break; sleep 1; done
+curl -fsS "http://127.0.0.1:$pg_port/health" | grep -q '"db":"up"' || { cat "$work/pg.log" >&2; fail "not healthy on PostgreSQL"; }
+grep -q 'Applied migrations' "$work/pg.log" || fail "no migrations applied on PostgreSQL"
+kill -TERM $pg_pid; wait $pg_pid || fail "PostgreSQL run exited non-zero after SIGTERM"
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE $db" postgres
+
 echo "smoke: ok ($base)"
