@@ -1,0 +1,103 @@
+import { FastifyInstance } from 'fastify';
+import { SimulatorContext } from '../core/simulator-context';
+import { FaultMode, SimChannel, SimRobot } from '../core/simulator-state';
+
+const FAULT_MODES: FaultMode[] = ['http_500', 'timeout', 'errcode'];
+
+/** A robot as the control API shows it: with its webhook URL, without the bookkeeping. */
+export function describeRobot(robot: SimRobot, baseUrl: string) {
+  return {
+    token: robot.token,
+    name: robot.name,
+    secret: robot.secret,
+    keywords: robot.keywords,
+    rate_per_minute: robot.ratePerMinute,
+    throttled_until: robot.throttledUntil,
+    webhook: `${baseUrl}/robot/send?access_token=${robot.token}`,
+  };
+}
+
+function strings(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function positive(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * The simulator's own API (`/_sim/…`), for tests and demos: register robots and apps, read what arrived, queue
+ * faults, reset. Areas with their own controls (stream) add routes under `/_sim/` too.
+ */
+export function registerControlApi(app: FastifyInstance, context: SimulatorContext): void {
+  const { state } = context;
+
+  app.post('/_sim/robots', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const robot = state.registerRobot({
+      token: text(body.token),
+      name: text(body.name),
+      secret: text(body.secret) ?? null,
+      keywords: strings(body.keywords),
+      ratePerMinute: positive(body.rate_per_minute),
+    });
+    return reply.code(201).send(describeRobot(robot, context.baseUrl()));
+  });
+
+  app.get('/_sim/robots', async () =>
+    [...state.robots.values()].map((robot) => describeRobot(robot, context.baseUrl())),
+  );
+
+  app.post('/_sim/apps', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const created = state.registerApp({
+      clientId: text(body.client_id),
+      clientSecret: text(body.client_secret),
+      agentId: text(body.agent_id),
+      tokenTtlSeconds: positive(body.token_ttl_seconds),
+    });
+    return reply.code(201).send({
+      client_id: created.clientId,
+      client_secret: created.clientSecret,
+      agent_id: created.agentId,
+      robot_code: created.robotCode,
+      token_ttl_seconds: created.tokenTtlSeconds,
+    });
+  });
+
+  app.get<{ Querystring: { channel?: SimChannel; target?: string } }>('/_sim/messages', async (request) =>
+    state.received({ channel: request.query.channel, target: request.query.target }),
+  );
+
+  app.post('/_sim/faults', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const path = text(body.path);
+    const mode = body.mode as FaultMode;
+    if (!path || !FAULT_MODES.includes(mode)) {
+      return reply.code(400).send({ error: `path and mode (${FAULT_MODES.join(', ')}) are required` });
+    }
+    state.addFault({
+      path,
+      mode,
+      remaining: positive(body.count) ?? 1,
+      errcode:
+        typeof body.errcode === 'number' || typeof body.errcode === 'string' ? body.errcode : undefined,
+      errmsg: text(body.errmsg),
+    });
+    return reply.code(201).send({ queued: state.faults });
+  });
+
+  app.delete('/_sim/faults', async () => {
+    state.faults = [];
+    return { queued: [] };
+  });
+
+  app.post('/_sim/reset', async () => {
+    state.reset();
+    return { reset: true };
+  });
+}

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { Clock } from '../../src/common/clock';
+
+/** A custom group robot (protocol §5) as its group's owner configured it. */
+export interface SimRobot {
+  token: string;
+  name: string;
+  /** The 加签 secret (`SEC…`); null when the robot does not check signatures. */
+  secret: string | null;
+  /** Custom keywords: a message must contain one of them. Empty: no keyword rule. */
+  keywords: string[];
+  /** Messages a minute before DingTalk throttles the robot (protocol §5.5: 20). */
+  ratePerMinute: number;
+  /** Arrival times of the accepted messages of the last minute. */
+  recentSends: number[];
+  /** While set and in the future, every message is refused as throttled. */
+  throttledUntil: number | null;
+}
+
+/** An enterprise internal app (client id = AppKey, client secret = AppSecret). */
+export interface SimApp {
+  clientId: string;
+  clientSecret: string;
+  agentId: string;
+  /** Robot code of the app's robot; DingTalk uses the client id. */
+  robotCode: string;
+  /** Lifetime of the access tokens it hands out, in seconds (DingTalk: 7200). */
+  tokenTtlSeconds: number;
+}
+
+/** Where a message arrived, and so how the page groups it. */
+export type SimChannel = 'robot' | 'work_notification' | 'group' | 'oto' | 'session';
+
+/** One request that reached the simulator's send endpoints, accepted or not. */
+export interface SimMessage {
+  id: number;
+  channel: SimChannel;
+  /** Robot token, conversation id, user id or session id: who received it. */
+  target: string;
+  /** The app, for app channels. */
+  clientId: string | null;
+  msgtype: string | null;
+  /** The message's visible title (markdown) and text, decoded from the body. */
+  title: string | null;
+  text: string | null;
+  body: unknown;
+  /** `valid`, `invalid`, `expired` or `absent` (webhook signatures); null where nothing is signed. */
+  signature: 'valid' | 'invalid' | 'expired' | 'absent' | null;
+  /** What the simulator answered: 0 when accepted. */
+  errcode: number | string;
+  errmsg: string;
+  arrivedAt: number;
+}
+
+export type FaultMode = 'http_500' | 'timeout' | 'errcode';
+
+/** The next `remaining` requests whose path starts with `path` fail as `mode` says. */
+export interface SimFault {
+  path: string;
+  mode: FaultMode;
+  remaining: number;
+  /** For `errcode`: the code and message to answer with (HTTP 200 for oapi paths, 400 for /v1.0 paths). */
+  errcode?: number | string;
+  errmsg?: string;
+}
+
+/**
+ * Everything the simulator knows: registered robots and apps, what it received and the faults queued for the next
+ * requests. One instance per simulator; the routes of every area read and write it, and so does the control API.
+ */
+export class SimulatorState {
+  readonly robots = new Map<string, SimRobot>();
+  readonly apps = new Map<string, SimApp>();
+  readonly messages: SimMessage[] = [];
+  faults: SimFault[] = [];
+  private nextMessageId = 1;
+
+  constructor(readonly clock: Clock) {}
+
+  registerRobot(
+    input: Partial<Pick<SimRobot, 'token' | 'name' | 'secret' | 'keywords' | 'ratePerMinute'>> = {},
+  ): SimRobot {
+    const robot: SimRobot = {
+      token: input.token ?? randomBytes(32).toString('hex'),
+      name: input.name ?? 'robot',
+      secret: input.secret ?? null,
+      keywords: input.keywords ?? [],
+      ratePerMinute: input.ratePerMinute ?? 20,
+      recentSends: [],
+      throttledUntil: null,
+    };
+    this.robots.set(robot.token, robot);
+    return robot;
+  }
+
+  registerApp(input: Partial<Omit<SimApp, 'robotCode'>> = {}): SimApp {
+    const clientId = input.clientId ?? `ding${randomBytes(8).toString('hex')}`;
+    const app: SimApp = {
+      clientId,
+      clientSecret: input.clientSecret ?? randomBytes(24).toString('base64url'),
+      agentId: input.agentId ?? String(100000000 + Math.floor(Math.random() * 899999999)),
+      robotCode: clientId,
+      tokenTtlSeconds: input.tokenTtlSeconds ?? 7200,
+    };
+    this.apps.set(app.clientId, app);
+    return app;
+  }
+
+  record(message: Omit<SimMessage, 'id' | 'arrivedAt'>): SimMessage {
+    const stored: SimMessage = { ...message, id: this.nextMessageId++, arrivedAt: this.clock.now() };
+    this.messages.push(stored);
+    return stored;
+  }
+
+  /** Received messages, oldest first, optionally of one channel and target. */
+  received(filter: { channel?: SimChannel; target?: string; accepted?: boolean } = {}): SimMessage[] {
+    return this.messages.filter(
+      (message) =>
+        (filter.channel === undefined || message.channel === filter.channel) &&
+        (filter.target === undefined || message.target === filter.target) &&
+        (filter.accepted === undefined || (message.errcode === 0) === filter.accepted),
+    );
+  }
+
+  addFault(fault: SimFault): void {
+    this.faults.push({ ...fault });
+  }
+
+  /** Takes one use of the first fault matching this path, if any. */
+  takeFault(path: string): SimFault | null {
+    const fault = this.faults.find((candidate) => candidate.remaining > 0 && path.startsWith(candidate.path));
+    if (!fault) return null;
+    fault.remaining -= 1;
+    this.faults = this.faults.filter((candidate) => candidate.remaining > 0);
+    return { ...fault };
+  }
+
+  reset(): void {
+    this.robots.clear();
+    this.apps.clear();
+    this.messages.length = 0;
+    this.faults = [];
+  }
+}

@@ -1,0 +1,95 @@
+import { timingSafeEqual } from 'node:crypto';
+import { FastifyInstance } from 'fastify';
+import { webhookSignature } from '../../src/dingtalk/webhook-signing';
+import { SimulatorContext } from '../core/simulator-context';
+import { SimMessage, SimRobot } from '../core/simulator-state';
+import { decodeRobotMessage } from './robot-message';
+
+const MORE = ', more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]';
+const SIGNATURE_WINDOW_MS = 60 * 60 * 1000;
+const THROTTLE_MS = 10 * 60 * 1000;
+const MAX_BODY_BYTES = 20_000;
+
+type Verdict = NonNullable<SimMessage['signature']>;
+
+/** Protocol §5.1: recompute the signature of `timestamp` and compare; the timestamp must be within an hour. */
+export function verifyRobotSignature(
+  robot: SimRobot,
+  timestamp: string | undefined,
+  sign: string | undefined,
+  now: number,
+): Verdict {
+  if (!robot.secret) return 'absent';
+  if (!timestamp || !sign) return 'invalid';
+  const ms = Number(timestamp);
+  if (!Number.isSafeInteger(ms) || Math.abs(now - ms) > SIGNATURE_WINDOW_MS) return 'expired';
+  const expected = Buffer.from(webhookSignature(robot.secret, ms));
+  const given = Buffer.from(sign);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? 'valid' : 'invalid';
+}
+
+/**
+ * `POST /robot/send`: a custom group robot. Every refusal is HTTP 200 with an `errcode`, as DingTalk does
+ * (protocol §5.4); the checks run in DingTalk's order: token, content type, size, signature, body, keywords, rate.
+ */
+export function registerRobotWebhook(app: FastifyInstance, { state, clock }: SimulatorContext): void {
+  app.post<{ Querystring: Record<string, string | undefined> }>('/robot/send', async (request) => {
+    const now = clock.now();
+    const token = request.query.access_token ?? '';
+    const robot = state.robots.get(token);
+    const body: unknown = request.body;
+    const decoded = decodeRobotMessage(body);
+    const answer = (errcode: number, errmsg: string, signature: SimMessage['signature'] = null) => {
+      state.record({
+        channel: 'robot',
+        target: token,
+        clientId: null,
+        msgtype: decoded.ok ? decoded.message.msgtype : null,
+        title: decoded.ok ? decoded.message.title : null,
+        text: decoded.ok ? decoded.message.text : null,
+        body,
+        signature,
+        errcode,
+        errmsg,
+      });
+      return { errcode, errmsg };
+    };
+
+    if (!robot) return answer(300005, 'token is not exist');
+    if (!String(request.headers['content-type'] ?? '').includes('application/json')) {
+      return answer(43004, '无效的HTTP HEADER Content-Type');
+    }
+    if (Buffer.byteLength(request.rawBody ?? '', 'utf8') > MAX_BODY_BYTES) {
+      return answer(460101, `message too long, exceed ${MAX_BODY_BYTES} bytes${MORE}`);
+    }
+    const signature = verifyRobotSignature(robot, request.query.timestamp, request.query.sign, now);
+    if (signature === 'invalid') return answer(310000, `sign not match${MORE}`, signature);
+    if (signature === 'expired') return answer(310000, `invalid timestamp${MORE}`, signature);
+    if (!decoded.ok) return answer(decoded.errcode, decoded.errmsg, signature);
+    if (
+      robot.keywords.length > 0 &&
+      !robot.keywords.some((keyword) => decoded.message.searchable.includes(keyword))
+    ) {
+      return answer(310000, `keywords not in content${MORE}`, signature);
+    }
+    if (robot.throttledUntil !== null && now < robot.throttledUntil) {
+      return answer(
+        410100,
+        `send too fast, exceed ${robot.ratePerMinute} times per minute${MORE}`,
+        signature,
+      );
+    }
+    robot.recentSends = robot.recentSends.filter((at) => now - at < 60_000);
+    if (robot.recentSends.length >= robot.ratePerMinute) {
+      robot.throttledUntil = now + THROTTLE_MS;
+      return answer(
+        410100,
+        `send too fast, exceed ${robot.ratePerMinute} times per minute${MORE}`,
+        signature,
+      );
+    }
+    robot.recentSends.push(now);
+    robot.throttledUntil = null;
+    return answer(0, 'ok', signature);
+  });
+}

@@ -1,0 +1,66 @@
+import Fastify, { FastifyInstance } from 'fastify';
+import { Clock, SystemClock } from '../src/common/clock';
+import { registerControlApi } from './control/control.routes';
+import { registerFaults } from './core/faults';
+import { acceptRawJson } from './core/raw-json';
+import { SimulatorContext } from './core/simulator-context';
+import { SimulatorState } from './core/simulator-state';
+import { registerRobotWebhook } from './robots/robot-webhook.routes';
+
+export interface SimulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Share one clock with the service under test so both agree on what time it is (test/support/clocks.ts). */
+  clock?: Clock;
+}
+
+export interface Simulator {
+  /** `http://127.0.0.1:PORT`: both of DingTalk's API hosts and the webhook origin, on one port. */
+  url: string;
+  state: SimulatorState;
+  clock: Clock;
+  /** The service's configuration that points it at this simulator. */
+  env: { DINGTALK_OAPI_URL: string; DINGTALK_API_URL: string; DINGTALK_WEBHOOK_ORIGINS: string };
+  close(): Promise<void>;
+}
+
+/** Starts an offline DingTalk (protocol reference: ../shared/dingtalk-protocol.md) listening on 127.0.0.1. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const clock = options.clock ?? new SystemClock();
+  const state = new SimulatorState(clock);
+  const closeHooks: Array<() => Promise<void> | void> = [];
+  let baseUrl = '';
+  const context: SimulatorContext = {
+    state,
+    clock,
+    baseUrl: () => baseUrl,
+    onClose: (hook) => closeHooks.push(hook),
+  };
+
+  const app: FastifyInstance = Fastify({
+    logger: false,
+    bodyLimit: 5 * 1024 * 1024,
+    forceCloseConnections: true,
+  });
+  acceptRawJson(app);
+  registerFaults(app, context);
+  registerRobotWebhook(app, context);
+  registerControlApi(app, context);
+
+  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
+
+  return {
+    url: baseUrl,
+    state,
+    clock,
+    env: { DINGTALK_OAPI_URL: baseUrl, DINGTALK_API_URL: baseUrl, DINGTALK_WEBHOOK_ORIGINS: baseUrl },
+    async close() {
+      for (const hook of closeHooks.reverse()) await hook();
+      await app.close();
+    },
+  };
+}
