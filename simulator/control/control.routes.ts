@@ -36,7 +36,7 @@ function positive(value: unknown): number | undefined {
 export function registerControlApi(app: FastifyInstance, context: SimulatorContext): void {
   const { state } = context;
 
-  app.post('/_sim/robots', async (request, reply) => {
+  app.post('/_sim/robots', (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const robot = state.registerRobot({
       token: text(body.token),
@@ -48,11 +48,11 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
     return reply.code(201).send(describeRobot(robot, context.baseUrl()));
   });
 
-  app.get('/_sim/robots', async () =>
+  app.get('/_sim/robots', () =>
     [...state.robots.values()].map((robot) => describeRobot(robot, context.baseUrl())),
   );
 
-  app.post('/_sim/apps', async (request, reply) => {
+  app.post('/_sim/apps', (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const created = state.registerApp({
       clientId: text(body.client_id),
@@ -69,11 +69,11 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
     });
   });
 
-  app.get<{ Querystring: { channel?: SimChannel; target?: string } }>('/_sim/messages', async (request) =>
+  app.get<{ Querystring: { channel?: SimChannel; target?: string } }>('/_sim/messages', (request) =>
     state.received({ channel: request.query.channel, target: request.query.target }),
   );
 
-  app.post('/_sim/faults', async (request, reply) => {
+  app.post('/_sim/faults', (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const path = text(body.path);
     const mode = body.mode as FaultMode;
@@ -91,12 +91,12 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
     return reply.code(201).send({ queued: state.faults });
   });
 
-  app.delete('/_sim/faults', async () => {
+  app.delete('/_sim/faults', () => {
     state.faults = [];
     return { queued: [] };
   });
 
-  app.post('/_sim/reset', async () => {
+  app.post('/_sim/reset', () => {
     state.reset();
     return { reset: true };
   });

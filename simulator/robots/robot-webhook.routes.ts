@@ -33,7 +33,7 @@ export function verifyRobotSignature(
  * (protocol §5.4); the checks run in DingTalk's order: token, content type, size, signature, body, keywords, rate.
  */
 export function registerRobotWebhook(app: FastifyInstance, { state, clock }: SimulatorContext): void {
-  app.post<{ Querystring: Record<string, string | undefined> }>('/robot/send', async (request) => {
+  app.post<{ Querystring: Record<string, string | undefined> }>('/robot/send', (request) => {
     const now = clock.now();
     const token = request.query.access_token ?? '';
     const robot = state.robots.get(token);
