@@ -52,6 +52,22 @@ export interface SimMessage {
   arrivedAt: number;
 }
 
+/**
+ * A conversation's reply channel (protocol §1.10 `sessionWebhook`, §4.5): the gateway opens one with each bot message
+ * it delivers; `POST /robot/sendBySession` accepts replies through it until it expires (90 minutes), then `300001`.
+ */
+export interface SimSession {
+  id: string;
+  clientId: string;
+  conversationId: string;
+  /** '1' one-to-one, '2' group (protocol §1.10). */
+  conversationType: '1' | '2';
+  senderStaffId: string;
+  expiresAt: number;
+}
+
+export const SESSION_TTL_MS = 90 * 60 * 1000;
+
 export type FaultMode = 'http_500' | 'timeout' | 'errcode';
 
 /** The next `remaining` requests whose path starts with `path` fail as `mode` says. */
@@ -72,6 +88,7 @@ export class SimulatorState {
   readonly robots = new Map<string, SimRobot>();
   readonly apps = new Map<string, SimApp>();
   readonly messages: SimMessage[] = [];
+  readonly sessions = new Map<string, SimSession>();
   faults: SimFault[] = [];
   private nextMessageId = 1;
 
@@ -106,6 +123,21 @@ export class SimulatorState {
     return app;
   }
 
+  openSession(input: Omit<SimSession, 'id' | 'expiresAt'>): SimSession {
+    const session: SimSession = {
+      ...input,
+      id: randomBytes(16).toString('hex'),
+      expiresAt: this.clock.now() + SESSION_TTL_MS,
+    };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  /** The URL a bot replies to (protocol §4.5); its `session` parameter names the session. */
+  sessionWebhook(baseUrl: string, session: SimSession): string {
+    return `${baseUrl}/robot/sendBySession?session=${session.id}`;
+  }
+
   record(message: Omit<SimMessage, 'id' | 'arrivedAt'>): SimMessage {
     const stored: SimMessage = { ...message, id: this.nextMessageId++, arrivedAt: this.clock.now() };
     this.messages.push(stored);
@@ -138,6 +170,7 @@ export class SimulatorState {
   reset(): void {
     this.robots.clear();
     this.apps.clear();
+    this.sessions.clear();
     this.messages.length = 0;
     this.faults = [];
   }

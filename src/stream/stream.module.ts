@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { StreamCallbackRouter } from './stream-callback';
 import { StreamConnectionService } from './stream-connection.service';
 
 @Module({
-  providers: [StreamConnectionService],
-  exports: [StreamConnectionService],
+  providers: [StreamConnectionService, StreamCallbackRouter],
+  exports: [StreamConnectionService, StreamCallbackRouter],
 })
 export class StreamModule {}
