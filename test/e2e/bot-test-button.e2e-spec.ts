@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, Simulator } from '../../simulator/simulator';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * The test button (SPEC §5, `POST /dingtalk-bots/:id/test`) against the simulator: a real signed POST, and for each
+ * failure DingTalk reports, a hint in plain words.
+ */
+describe('bot test button against the simulator', () => {
+  let sim: Simulator;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    t = await startTestApp({ env: { ...sim.env, DINGTALK_TIMEOUT_MS: '1000' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  const createWebhookBot = async (webhook: string, secret?: string, extra: Record<string, unknown> = {}) => {
+    const response = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: { name: '一号店厨房群', store_id: 1, webhook, ...(secret ? { secret } : {}), ...extra },
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body.data.id as number;
+  };
+  const pressTest = async (id: number) => {
+    const response = await t.request('POST', `/api/v1/dingtalk-bots/${id}/test`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body.data as {
+      ok: boolean;
+      errcode: number | string | null;
+      errmsg: string;
+      hint: string | null;
+      latency_ms: number;
+    };
+  };
+  const webhookOf = (token: string) => `${sim.url}/robot/send?access_token=${token}`;
+
+  it('a good signed bot: ok, and the simulator verified the signature and shows the message', async () => {
+    const robot = sim.state.registerRobot({ secret: 'SECgood0123456789', keywords: ['报菜'] });
+    const result = await pressTest(await createWebhookBot(webhookOf(robot.token), 'SECgood0123456789'));
+    expect(result).toEqual({
+      ok: true,
+      errcode: 0,
+      errmsg: 'ok',
+      hint: null,
+      latency_ms: expect.any(Number),
+    });
+    const [message] = sim.state.received({ target: robot.token });
+    expect(message).toMatchObject({
+      signature: 'valid',
+      errcode: 0,
+      msgtype: 'markdown',
+      title: '报菜通知测试',
+    });
+    expect(message.text).toContain('一号店厨房群');
+  });
+
+  it('a text bot sends text', async () => {
+    const robot = sim.state.registerRobot();
+    expect(
+      (await pressTest(await createWebhookBot(webhookOf(robot.token), undefined, { msg_type: 'text' }))).ok,
+    ).toBe(true);
+    expect(sim.state.received({ target: robot.token })[0]).toMatchObject({ msgtype: 'text', errcode: 0 });
+  });
+
+  it('a wrong secret: 310000 and a hint about the secret and the clock', async () => {
+    const robot = sim.state.registerRobot({ secret: 'SECright' });
+    const result = await pressTest(await createWebhookBot(webhookOf(robot.token), 'SECwrong0000'));
+    expect(result).toMatchObject({
+      ok: false,
+      errcode: 310000,
+      errmsg: expect.stringMatching(/^sign not match/),
+    });
+    expect(result.hint).toMatch(/secret/);
+    expect(result.hint).toMatch(/clock/);
+    expect(sim.state.received({ target: robot.token })[0].signature).toBe('invalid');
+  });
+
+  it('a missing keyword: 310000 and a hint to add a keyword', async () => {
+    const robot = sim.state.registerRobot({ keywords: ['打卡'] });
+    const result = await pressTest(await createWebhookBot(webhookOf(robot.token)));
+    expect(result).toMatchObject({
+      ok: false,
+      errcode: 310000,
+      errmsg: expect.stringMatching(/^keywords not in content/),
+    });
+    expect(result.hint).toMatch(/keyword/);
+  });
+
+  it('an unknown token: 300005 and a hint that the robot was probably removed', async () => {
+    const result = await pressTest(await createWebhookBot(webhookOf('f'.repeat(64))));
+    expect(result).toMatchObject({ ok: false, errcode: 300005 });
+    expect(result.hint).toMatch(/removed/);
+  });
+
+  it('a throttled robot: a hint that sending pauses', async () => {
+    const robot = sim.state.registerRobot({ ratePerMinute: 1 });
+    const id = await createWebhookBot(webhookOf(robot.token));
+    expect((await pressTest(id)).ok).toBe(true);
+    const result = await pressTest(id);
+    expect(result).toMatchObject({ ok: false, errcode: 410100 });
+    expect(result.hint).toMatch(/throttling/);
+  });
+
+  it('an IP whitelist refusal, a server error and a timeout each get their own explanation', async () => {
+    const robot = sim.state.registerRobot();
+    const id = await createWebhookBot(webhookOf(robot.token));
+
+    sim.state.addFault({
+      path: '/robot/send',
+      mode: 'errcode',
+      remaining: 1,
+      errcode: 310000,
+      errmsg: 'ip 10.1.2.3 not in whitelist',
+    });
+    const whitelist = await pressTest(id);
+    expect(whitelist).toMatchObject({ ok: false, errcode: 310000 });
+    expect(whitelist.hint).toMatch(/whitelist/);
+
+    sim.state.addFault({ path: '/robot/send', mode: 'http_500', remaining: 1 });
+    const busy = await pressTest(id);
+    expect(busy).toMatchObject({ ok: false });
+    expect(busy.hint).toMatch(/retries/);
+
+    sim.state.addFault({ path: '/robot/send', mode: 'timeout', remaining: 1 });
+    const timeout = await pressTest(id);
+    expect(timeout.ok).toBe(false);
+    expect(timeout.errmsg).toMatch(/did not answer within 1 s/);
+    expect(timeout.hint).toMatch(/retries/);
+
+    expect((await pressTest(id)).ok).toBe(true);
+  });
+
+  it('a stream bot without a target: a hint to set user_ids or open_conversation_id, and nothing is sent', async () => {
+    const app = sim.state.registerApp();
+    const response = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: '应用机器人',
+        store_id: 1,
+        bot_type: 'stream',
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        agent_id: app.agentId,
+      },
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    const result = await pressTest(response.body.data.id);
+    expect(result.ok).toBe(false);
+    expect(result.hint).toMatch(/user_ids/);
+  });
+
+  it('never writes the secret or the webhook token into a log line', () => {
+    const text = t.logs.text();
+    for (const robot of sim.state.robots.values()) {
+      expect(text).not.toContain(robot.token);
+      if (robot.secret) expect(text).not.toContain(robot.secret);
+    }
+  });
+
+  it('answers 404 for another store’s bot', async () => {
+    const robot = sim.state.registerRobot();
+    const id = await createWebhookBot(webhookOf(robot.token));
+    const other = t.token({ role: 'store_admin', store_ids: [2] });
+    const response = await t.request('POST', `/api/v1/dingtalk-bots/${id}/test`, { token: other });
+    expect(response.status).toBe(404);
+    expect(sim.state.received({ target: robot.token })).toHaveLength(0);
+  });
+});
