@@ -1,6 +1,6 @@
 import { FastifyInstance } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
-import { FaultMode, SimChannel, SimRobot } from '../core/simulator-state';
+import { FaultMode, SimApp, SimChannel, SimConversation, SimRobot } from '../core/simulator-state';
 
 const FAULT_MODES: FaultMode[] = ['http_500', 'timeout', 'errcode'];
 
@@ -14,6 +14,28 @@ export function describeRobot(robot: SimRobot, baseUrl: string) {
     rate_per_minute: robot.ratePerMinute,
     throttled_until: robot.throttledUntil,
     webhook: `${baseUrl}/robot/send?access_token=${robot.token}`,
+  };
+}
+
+/** An app as the control API shows it. The simulator's secrets are fake, so tests and demos may read them back. */
+export function describeApp(app: SimApp) {
+  return {
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
+    agent_id: app.agentId,
+    robot_code: app.robotCode,
+    token_ttl_seconds: app.tokenTtlSeconds,
+  };
+}
+
+export function describeConversation(conversation: SimConversation) {
+  return {
+    open_conversation_id: conversation.id,
+    title: conversation.title,
+    type: conversation.type,
+    client_ids: conversation.clientIds,
+    members: conversation.members,
+    created_at: conversation.createdAt,
   };
 }
 
@@ -60,17 +82,40 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
       agentId: text(body.agent_id),
       tokenTtlSeconds: positive(body.token_ttl_seconds),
     });
-    return reply.code(201).send({
-      client_id: created.clientId,
-      client_secret: created.clientSecret,
-      agent_id: created.agentId,
-      robot_code: created.robotCode,
-      token_ttl_seconds: created.tokenTtlSeconds,
-    });
+    return reply.code(201).send(describeApp(created));
   });
 
-  app.get<{ Querystring: { channel?: SimChannel; target?: string } }>('/_sim/messages', (request) =>
-    state.received({ channel: request.query.channel, target: request.query.target }),
+  app.get('/_sim/apps', () => [...state.apps.values()].map(describeApp));
+
+  app.post('/_sim/conversations', (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const type = body.type === 'single' ? 'single' : 'group';
+    const clientId = text(body.client_id);
+    if (clientId && !state.apps.has(clientId)) {
+      return reply
+        .code(400)
+        .send({ error: `no app with client_id ${clientId}; register it at /_sim/apps first` });
+    }
+    const conversation = state.ensureConversation({
+      id: text(body.open_conversation_id),
+      title: text(body.title),
+      type,
+      clientId,
+      members: strings(body.members),
+    });
+    return reply.code(201).send(describeConversation(conversation));
+  });
+
+  app.get('/_sim/conversations', () => [...state.conversations.values()].map(describeConversation));
+
+  app.get<{ Querystring: { channel?: SimChannel; target?: string; client_id?: string } }>(
+    '/_sim/messages',
+    (request) =>
+      state.received({
+        channel: request.query.channel,
+        target: request.query.target,
+        clientId: request.query.client_id,
+      }),
   );
 
   app.post('/_sim/faults', (request, reply) => {

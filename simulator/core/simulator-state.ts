@@ -66,6 +66,38 @@ export interface SimSession {
   expiresAt: number;
 }
 
+/**
+ * A DingTalk conversation an app robot is in: a group (`openConversationId`, protocol §1.10 `conversationId`, §4.2) or
+ * a one-to-one chat between one staff member and the robot. Tests register groups explicitly (`POST /_sim/conversations`);
+ * the Stream gateway creates them when a staff member writes to a bot.
+ */
+export interface SimConversation {
+  /** `cid…==`, the openConversationId. */
+  id: string;
+  title: string;
+  type: 'group' | 'single';
+  /** Client ids (AppKeys) of the apps whose robot is in the conversation. */
+  clientIds: string[];
+  /** Staff userids in the conversation. */
+  members: string[];
+  createdAt: number;
+}
+
+export interface EnsureConversationInput {
+  /** Reuse or create this openConversationId; without it a fresh `cid…==` is made (for `single`: the pair's chat is reused). */
+  id?: string;
+  title?: string;
+  type?: SimConversation['type'];
+  /** The app robot that is (or joins) the conversation. */
+  clientId?: string;
+  members?: string[];
+}
+
+/** Protocol §1.10: the Stream payload's `conversationType` for each kind of conversation. */
+export function conversationTypeCode(type: SimConversation['type']): '1' | '2' {
+  return type === 'single' ? '1' : '2';
+}
+
 export const SESSION_TTL_MS = 90 * 60 * 1000;
 
 export type FaultMode = 'http_500' | 'timeout' | 'errcode';
@@ -89,6 +121,7 @@ export class SimulatorState {
   readonly apps = new Map<string, SimApp>();
   readonly messages: SimMessage[] = [];
   readonly sessions = new Map<string, SimSession>();
+  readonly conversations = new Map<string, SimConversation>();
   faults: SimFault[] = [];
   private nextMessageId = 1;
 
@@ -123,6 +156,41 @@ export class SimulatorState {
     return app;
   }
 
+  /**
+   * Finds the conversation (by id; for a one-to-one chat without an id, by its robot and staff member) or creates it,
+   * then adds the robot and members that are not in it yet. Safe to call on every incoming message.
+   */
+  ensureConversation(input: EnsureConversationInput = {}): SimConversation {
+    const type = input.type ?? 'group';
+    const members = input.members ?? [];
+    let conversation = input.id ? this.conversations.get(input.id) : undefined;
+    if (!conversation && !input.id && type === 'single' && input.clientId && members.length > 0) {
+      conversation = [...this.conversations.values()].find(
+        (candidate) =>
+          candidate.type === 'single' &&
+          candidate.clientIds.includes(input.clientId as string) &&
+          candidate.members.includes(members[0]),
+      );
+    }
+    if (!conversation) {
+      conversation = {
+        id: input.id ?? `cid${randomBytes(16).toString('base64').replace(/=+$/, '')}==`,
+        title: input.title ?? (type === 'single' ? (members[0] ?? 'chat') : 'group'),
+        type,
+        clientIds: [],
+        members: [],
+        createdAt: this.clock.now(),
+      };
+      this.conversations.set(conversation.id, conversation);
+    }
+    if (input.clientId && !conversation.clientIds.includes(input.clientId)) {
+      conversation.clientIds.push(input.clientId);
+    }
+    for (const member of members)
+      if (!conversation.members.includes(member)) conversation.members.push(member);
+    return conversation;
+  }
+
   openSession(input: Omit<SimSession, 'id' | 'expiresAt'>): SimSession {
     const session: SimSession = {
       ...input,
@@ -144,12 +212,15 @@ export class SimulatorState {
     return stored;
   }
 
-  /** Received messages, oldest first, optionally of one channel and target. */
-  received(filter: { channel?: SimChannel; target?: string; accepted?: boolean } = {}): SimMessage[] {
+  /** Received messages, oldest first, optionally of one channel, target or app. */
+  received(
+    filter: { channel?: SimChannel; target?: string; clientId?: string; accepted?: boolean } = {},
+  ): SimMessage[] {
     return this.messages.filter(
       (message) =>
         (filter.channel === undefined || message.channel === filter.channel) &&
         (filter.target === undefined || message.target === filter.target) &&
+        (filter.clientId === undefined || message.clientId === filter.clientId) &&
         (filter.accepted === undefined || (message.errcode === 0) === filter.accepted),
     );
   }
@@ -171,6 +242,7 @@ export class SimulatorState {
     this.robots.clear();
     this.apps.clear();
     this.sessions.clear();
+    this.conversations.clear();
     this.messages.length = 0;
     this.faults = [];
   }

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, Simulator } from '../../simulator/simulator';
+import { ManualClock } from '../support/clocks';
+
+async function call(sim: Simulator, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown> & { members?: string[] },
+  };
+}
+
+describe('simulator: control API', () => {
+  const clock = new ManualClock();
+  let sim: Simulator;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ clock });
+  });
+  afterAll(() => sim.close());
+
+  it('registers apps and lists them with their credentials', async () => {
+    const created = await call(sim, 'POST', '/_sim/apps', {
+      client_id: 'dingapp1',
+      client_secret: 's3cret',
+      agent_id: '4242',
+      token_ttl_seconds: 60,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      client_id: 'dingapp1',
+      client_secret: 's3cret',
+      agent_id: '4242',
+      robot_code: 'dingapp1',
+      token_ttl_seconds: 60,
+    });
+    expect((await call(sim, 'GET', '/_sim/apps')).body).toContainEqual(created.body);
+  });
+
+  it('registers a group with the app robot in it, and adds to it instead of duplicating', async () => {
+    const created = await call(sim, 'POST', '/_sim/conversations', {
+      title: '门店一群',
+      client_id: 'dingapp1',
+      members: ['manager1'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      open_conversation_id: expect.stringMatching(/^cid.+==$/),
+      title: '门店一群',
+      type: 'group',
+      client_ids: ['dingapp1'],
+      members: ['manager1'],
+    });
+    const again = await call(sim, 'POST', '/_sim/conversations', {
+      open_conversation_id: created.body.open_conversation_id,
+      members: ['cook2'],
+    });
+    expect(again.body.members).toEqual(['manager1', 'cook2']);
+    expect((await call(sim, 'GET', '/_sim/conversations')).body).toHaveLength(1);
+  });
+
+  it('refuses a conversation for an unknown app', async () => {
+    const refused = await call(sim, 'POST', '/_sim/conversations', { title: 'x', client_id: 'nobody' });
+    expect(refused.status).toBe(400);
+  });
+
+  it('reuses the one-to-one chat of a robot and a staff member', () => {
+    const first = sim.state.ensureConversation({ type: 'single', clientId: 'dingapp1', members: ['u1'] });
+    const second = sim.state.ensureConversation({ type: 'single', clientId: 'dingapp1', members: ['u1'] });
+    const other = sim.state.ensureConversation({ type: 'single', clientId: 'dingapp1', members: ['u2'] });
+    expect(second.id).toBe(first.id);
+    expect(other.id).not.toBe(first.id);
+  });
+
+  it('clears conversations on reset', async () => {
+    await call(sim, 'POST', '/_sim/reset');
+    expect((await call(sim, 'GET', '/_sim/conversations')).body).toEqual([]);
+    expect((await call(sim, 'GET', '/_sim/apps')).body).toEqual([]);
+  });
+});
