@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module';
 import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
 import { EventsModule } from './events/events.module';
 import { MenuReportModule } from './menu-report/menu-report.module';
+import { MessageTemplateModule } from './message-template/message-template.module';
 import { NotifyModule } from './notify/notify.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -41,6 +42,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         StreamModule,
+        MessageTemplateModule,
         DingTalkBotModule,
         NotifyModule,
         MenuReportModule,

@@ -18,6 +18,8 @@ export interface BotFields {
   openConversationId: string | null;
   atUserIds: string[];
   rateLimitPerMinute: number;
+  /** A message template (SPEC §8) for its notifications; null: the built-in message. */
+  templateId: number | null;
 }
 
 /** A stored bot with its secrets opened: what the senders and the Stream connection need. */

@@ -23,6 +23,7 @@ const FIELD_OF: Record<keyof CreateDingTalkBotDto, BotField> = {
   open_conversation_id: 'openConversationId',
   at_user_ids: 'atUserIds',
   rate_limit_per_minute: 'rateLimitPerMinute',
+  template_id: 'templateId',
 };
 
 /** The fields that only mean something for one kind of bot (SPEC §1). */
@@ -74,6 +75,7 @@ export function applyBotChanges(
     msgType: 'markdown',
     isEnabled: true,
     rateLimitPerMinute: 20,
+    templateId: null,
     ...EMPTY,
   };
   const botType = request.bot_type ?? base.botType;

@@ -8,6 +8,7 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { Page, pageWindow } from '../common/http/pagination.dto';
 import { AppConfig } from '../config/app-config';
 import { AppEvent, AppEvents } from '../events/app-events';
+import { assertUsableTemplate } from '../message-template/usable-template';
 import { BotSenderRegistry } from '../notify/senders/bot-sender.registry';
 import { BotFields, BotWithSecrets } from './bot-fields';
 import { applyBotChanges, changedFields } from './bot-rules';
@@ -42,6 +43,7 @@ export class DingTalkBotService {
   async create(user: AuthUser, request: CreateDingTalkBotDto): Promise<DingTalkBotResponse> {
     const storeId = storeForCreate(user, request.store_id);
     const fields = applyBotChanges(null, request, storeId, this.config.dingtalk.webhookOrigins);
+    await assertUsableTemplate(this.dataSource.manager, fields.templateId, fields.storeId);
     const saved = await this.saveUnique(() =>
       this.bots.save(this.bots.create(this.seal(fields, new DingTalkBot()))),
     );
@@ -92,6 +94,7 @@ export class DingTalkBotService {
           request.store_id ?? bot.storeId,
           this.config.dingtalk.webhookOrigins,
         );
+        await assertUsableTemplate(manager, next.templateId, next.storeId);
         const beforeSnapshot = snapshot(bot);
         const written = await manager.save(this.seal(next, bot));
         return { before: { fields: current, snapshot: beforeSnapshot }, after: next, saved: written };
@@ -171,6 +174,7 @@ export class DingTalkBotService {
       openConversationId: bot.openConversationId,
       atUserIds: bot.atUserIds,
       rateLimitPerMinute: bot.rateLimitPerMinute,
+      templateId: bot.templateId,
     };
   }
 

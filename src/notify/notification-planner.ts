@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
 import { MenuReport } from '../menu-report/entities/menu-report.entity';
+import { MessageTemplate } from '../message-template/entities/message-template.entity';
 import { Notification } from './entities/notification.entity';
-import { renderReportMessage } from './report-message';
+import { renderReportMessage, renderReportWithTemplate } from './report-message';
 
 /**
  * Writes the notifications of a new menu report: one per enabled bot of its store, inside the caller's
@@ -21,8 +22,22 @@ export class NotificationPlanner {
       where: { storeId: report.storeId, isEnabled: true },
       order: { id: 'ASC' },
     });
+    const templateIds = [
+      ...new Set(bots.map((bot) => bot.templateId).filter((id): id is number => id !== null)),
+    ];
+    const templates = new Map(
+      templateIds.length > 0
+        ? (await manager.findBy(MessageTemplate, { id: In(templateIds) })).map((template) => [
+            template.id,
+            template,
+          ])
+        : [],
+    );
     const rows = bots.map((bot) => {
-      const message = renderReportMessage(report, bot.msgType, this.config.reportTimeZone);
+      const template = bot.templateId === null ? undefined : templates.get(bot.templateId);
+      const message = template
+        ? renderReportWithTemplate(report, template, this.config.reportTimeZone)
+        : { msgType: bot.msgType, ...renderReportMessage(report, bot.msgType, this.config.reportTimeZone) };
       const noTarget = bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
       return manager.create(Notification, {
         botId: bot.id,
@@ -32,7 +47,7 @@ export class NotificationPlanner {
         // SPEC §5: a stream bot with neither user_ids nor open_conversation_id records its notifications as skipped.
         status: noTarget ? 'skipped' : 'pending',
         hint: noTarget ? DINGTALK_HINTS.noTarget : null,
-        msgType: bot.msgType,
+        msgType: message.msgType,
         title: message.title.slice(0, 200),
         content: message.content,
         atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],

@@ -1,5 +1,7 @@
 import { MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { MenuReport } from '../menu-report/entities/menu-report.entity';
+import { MessageTemplate } from '../message-template/entities/message-template.entity';
+import { renderTemplateText, TemplateValues } from '../message-template/template-variables';
 
 export interface RenderedMessage {
   title: string;
@@ -40,6 +42,35 @@ export function renderReportMessage(report: MenuReport, msgType: MsgType, timeZo
     `报菜编号：#${report.id}`,
   ];
   return { title, content: lines.join('\n') };
+}
+
+/** A report's values for a bot's own template (SPEC §8); free text is flattened to one line as in the built-in one. */
+export function reportTemplateValues(report: MenuReport, timeZone: string): TemplateValues {
+  return {
+    store_id: String(report.storeId),
+    report_id: String(report.id),
+    dish_id: report.dishId === null ? '' : String(report.dishId),
+    dish_name: report.dishName ? oneLine(report.dishName) : '',
+    quantity: formatQuantity(report.quantity),
+    unit: report.unit,
+    remark: report.remark ? oneLine(report.remark) : '',
+    reported_by: oneLine(report.reportedBy),
+    created_at: formatTime(report.createdAt, timeZone),
+  };
+}
+
+/** A report rendered through a template: the template decides the message type, title and body. */
+export function renderReportWithTemplate(
+  report: MenuReport,
+  template: MessageTemplate,
+  timeZone: string,
+): RenderedMessage & { msgType: MsgType } {
+  const values = reportTemplateValues(report, timeZone);
+  return {
+    msgType: template.msgType,
+    title: renderTemplateText(template.title, values),
+    content: renderTemplateText(template.body, values),
+  };
 }
 
 export function dishLabel(report: Pick<MenuReport, 'dishId' | 'dishName'>): string {

@@ -1,6 +1,7 @@
 import { MigrationInterface } from 'typeorm';
 import { CreateDingTalkBots1764000000000 } from './1764000000000-create-ding-talk-bots';
 import { CreateMenuReportsAndNotifications1764000100000 } from './1764000100000-create-menu-reports-and-notifications';
+import { CreateMessageTemplates1764000500000 } from './1764000500000-create-message-templates';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -9,4 +10,5 @@ import { CreateMenuReportsAndNotifications1764000100000 } from './1764000100000-
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateDingTalkBots1764000000000,
   CreateMenuReportsAndNotifications1764000100000,
+  CreateMessageTemplates1764000500000,
 ];

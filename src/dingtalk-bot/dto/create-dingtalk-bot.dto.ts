@@ -163,4 +163,16 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
   @Min(1)
   @Max(20)
   readonly rate_limit_per_minute?: number;
+
+  @ApiPropertyOptional({
+    example: null,
+    nullable: true,
+    type: Number,
+    description: 'A message template of this store or a shared one (SPEC §8); null: the built-in message',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  readonly template_id?: number | null;
 }

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
+import { MSG_TYPES, MsgType } from '../entities/message-template.entity';
+
+/** A template to create (SPEC §8); `{{variables}}` are checked by the service on the whole template. */
+export class CreateMessageTemplateDto {
+  @ApiProperty({ example: '厨房群简报', maxLength: 100 })
+  @IsOptionalNonNull()
+  @IsString()
+  @Length(1, 100)
+  readonly name: string;
+
+  @ApiPropertyOptional({
+    example: 1,
+    nullable: true,
+    description:
+      'The store whose bots may use it; null: every store (admin only). Optional for a store_admin with one store.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  readonly store_id?: number | null;
+
+  @ApiPropertyOptional({ enum: MSG_TYPES, default: 'markdown' })
+  @IsOptionalNonNull()
+  @IsIn(MSG_TYPES)
+  readonly msg_type?: MsgType;
+
+  @ApiProperty({ example: '报菜：{{dish_name}} {{quantity}}{{unit}}', maxLength: 200 })
+  @IsOptionalNonNull()
+  @IsString()
+  @Length(1, 200)
+  readonly title: string;
+
+  @ApiProperty({
+    example: '#### {{dish_name}} × {{quantity}}{{unit}}\n- 报菜人：{{reported_by}}\n- 时间：{{created_at}}',
+    description:
+      'Variables: store_id, report_id, dish_id, dish_name, quantity, unit, remark, reported_by, created_at. ' +
+      'An unknown variable is a 400.',
+    maxLength: 20000,
+  })
+  @IsOptionalNonNull()
+  @IsString()
+  @Length(1, 20_000)
+  readonly body: string;
+}

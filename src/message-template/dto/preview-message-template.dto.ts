@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional } from 'class-validator';
+import { TEMPLATE_VARIABLES } from '../template-variables';
+
+/** Values to render a preview with; any variable left out takes its sample value. */
+export class PreviewMessageTemplateDto {
+  @ApiPropertyOptional({
+    example: { dish_name: '米饭', quantity: '2.5', unit: '斤' },
+    description: `Values by variable name; the others take the samples ${JSON.stringify(TEMPLATE_VARIABLES)}`,
+  })
+  @IsOptional()
+  @IsObject()
+  readonly values?: Record<string, unknown>;
+}
+
+export class TemplatePreviewResponse {
+  @ApiProperty({ example: 'markdown' })
+  msg_type: string;
+  @ApiProperty({ example: '报菜：宫保鸡丁 50份' })
+  title: string;
+  @ApiProperty({ example: '#### 宫保鸡丁 × 50份' })
+  text: string;
+  @ApiProperty({
+    example: 1234,
+    description: 'UTF-8 size of the text; DingTalk refuses messages over 20,000 bytes',
+  })
+  byte_size: number;
+  @ApiProperty({ example: false, description: 'True when the text is over 20,000 bytes and would be split' })
+  over_limit: boolean;
+}
