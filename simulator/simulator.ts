@@ -1,5 +1,8 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { Clock, SystemClock } from '../src/common/clock';
+import { registerAppTokens } from './apps/app-token.routes';
+import { registerRobotMessages } from './apps/robot-messages.routes';
+import { registerWorkNotifications } from './apps/work-notification.routes';
 import { registerControlApi } from './control/control.routes';
 import { registerFaults } from './core/faults';
 import { acceptRawJson } from './core/raw-json';
@@ -46,6 +49,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   acceptRawJson(app);
   registerFaults(app, context);
   registerRobotWebhook(app, context);
+  registerAppTokens(app, context);
+  registerWorkNotifications(app, context);
+  registerRobotMessages(app, context);
   registerControlApi(app, context);
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });

@@ -50,7 +50,25 @@ export interface SimMessage {
   errcode: number | string;
   errmsg: string;
   arrivedAt: number;
+  /** Work notifications: the `task_id` DingTalk answered (protocol §3), for `getsendresult`. */
+  taskId?: number;
+  /**
+   * Accepted (errcode 0) yet never shown to the user, as DingTalk silently does past its daily limits (protocol §3):
+   * the `forbidden_list` code (143105 daily quota, 143106 same content twice a day). Absent when delivered.
+   */
+  droppedCode?: number;
 }
+
+/** An app access token (protocol §2): one per app at a time, valid on both API families. */
+export interface SimToken {
+  token: string;
+  clientId: string;
+  expiresAt: number;
+}
+
+/** Why a send API refuses the token it was given. */
+export type TokenCheck =
+  { ok: true; app: SimApp } | { ok: false; problem: 'missing' | 'unknown' | 'expired' };
 
 /**
  * A conversation's reply channel (protocol §1.10 `sessionWebhook`, §4.5): the gateway opens one with each bot message
@@ -122,8 +140,10 @@ export class SimulatorState {
   readonly messages: SimMessage[] = [];
   readonly sessions = new Map<string, SimSession>();
   readonly conversations = new Map<string, SimConversation>();
+  readonly tokens = new Map<string, SimToken>();
   faults: SimFault[] = [];
   private nextMessageId = 1;
+  private nextTaskId = 256271667526;
 
   constructor(readonly clock: Clock) {}
 
@@ -191,6 +211,39 @@ export class SimulatorState {
     return conversation;
   }
 
+  /**
+   * The app's token: the current one while it is valid, its life extended to a full TTL again (protocol §2.3:
+   * "fetching again inside that window returns the same token and extends its life"); a new one after expiry.
+   */
+  issueToken(app: SimApp): SimToken {
+    const now = this.clock.now();
+    const current = [...this.tokens.values()].find(
+      (token) => token.clientId === app.clientId && token.expiresAt > now,
+    );
+    const expiresAt = now + app.tokenTtlSeconds * 1000;
+    if (current) {
+      current.expiresAt = expiresAt;
+      return current;
+    }
+    const token: SimToken = { token: randomBytes(16).toString('hex'), clientId: app.clientId, expiresAt };
+    this.tokens.set(token.token, token);
+    return token;
+  }
+
+  checkToken(token: string | undefined): TokenCheck {
+    if (!token) return { ok: false, problem: 'missing' };
+    const known = this.tokens.get(token);
+    const app = known ? this.apps.get(known.clientId) : undefined;
+    if (!known || !app) return { ok: false, problem: 'unknown' };
+    if (known.expiresAt <= this.clock.now()) return { ok: false, problem: 'expired' };
+    return { ok: true, app };
+  }
+
+  /** Work notification task ids (protocol §3 `task_id`): numbers, increasing. */
+  newTaskId(): number {
+    return this.nextTaskId++;
+  }
+
   openSession(input: Omit<SimSession, 'id' | 'expiresAt'>): SimSession {
     const session: SimSession = {
       ...input,
@@ -243,6 +296,7 @@ export class SimulatorState {
     this.apps.clear();
     this.sessions.clear();
     this.conversations.clear();
+    this.tokens.clear();
     this.messages.length = 0;
     this.faults = [];
   }

@@ -1,0 +1,51 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { FastifyReply } from 'fastify';
+import { SimApp, SimulatorState, TokenCheck } from '../core/simulator-state';
+
+export function requestId(): string {
+  return randomBytes(6).toString('base64url').toLowerCase();
+}
+
+/** New-API refusal (protocol §0, §4.4): an HTTP error status with `{code, message, requestid}`. */
+export function newApiError(reply: FastifyReply, status: number, code: string, message: string) {
+  return reply.code(status).send({ code, message, requestid: randomUUID().toUpperCase() });
+}
+
+/** An old-API refusal is HTTP 200 with `errcode` (protocol §0). */
+export interface OldApiError {
+  errcode: number;
+  errmsg: string;
+  sub_code?: string;
+  sub_msg?: string;
+  request_id: string;
+}
+
+/**
+ * The old API's answer to a token it will not take (protocol §0, §3): `errcode 88` wrapping `sub_code "40014"`
+ * (a string). DingTalk does not document a different code for an expired token, so an expired one gets the same.
+ */
+export function oldApiTokenRefusal(check: Extract<TokenCheck, { ok: false }>): OldApiError {
+  return {
+    errcode: 88,
+    errmsg: check.problem === 'missing' ? '缺少参数 access_token' : '不合法的access_token',
+    sub_code: '40014',
+    sub_msg: '不合法的access_token',
+    request_id: requestId(),
+  };
+}
+
+/**
+ * New-API token check (protocol §2.2): the token must be in the `x-acs-dingtalk-access-token` header (a Bearer
+ * header or a query parameter does not count); missing → `AuthenticationFailed.MissingParameter`, unknown or expired →
+ * `InvalidAuthentication`, both HTTP 400.
+ */
+export function headerTokenApp(
+  state: SimulatorState,
+  header: string | string[] | undefined,
+): { app: SimApp } | { code: string; message: string } {
+  const check = state.checkToken(typeof header === 'string' ? header : undefined);
+  if (check.ok) return { app: check.app };
+  return check.problem === 'missing'
+    ? { code: 'AuthenticationFailed.MissingParameter', message: 'x-acs-dingtalk-access-token is required' }
+    : { code: 'InvalidAuthentication', message: '不合法的access_token' };
+}
