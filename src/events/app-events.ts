@@ -6,6 +6,7 @@ import type {
   BotUpdatedEvent,
 } from '../dingtalk-bot/events/dingtalk-bot.events';
 import type { MenuReportCreatedEvent } from '../menu-report/events/menu-report.events';
+import type { NotificationsQueuedEvent } from '../notify/notify.events';
 
 /** Every domain event, by name. Listeners: `@OnEvent(AppEvent.BotUpdated)` with the payload type below. */
 export const AppEvent = {
@@ -13,6 +14,8 @@ export const AppEvent = {
   BotUpdated: 'dingtalk_bot.updated',
   BotDeleted: 'dingtalk_bot.deleted',
   MenuReportCreated: 'menu_report.created',
+  /** Notifications other than a report's were committed (batch send, resend): the dispatcher may wake. */
+  NotificationsQueued: 'notifications.queued',
 } as const;
 
 /** Event name → payload type. */
@@ -21,6 +24,7 @@ export interface AppEventPayloads {
   [AppEvent.BotUpdated]: BotUpdatedEvent;
   [AppEvent.BotDeleted]: BotDeletedEvent;
   [AppEvent.MenuReportCreated]: MenuReportCreatedEvent;
+  [AppEvent.NotificationsQueued]: NotificationsQueuedEvent;
 }
 
 export type AppEventName = keyof AppEventPayloads;

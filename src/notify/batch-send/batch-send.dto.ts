@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
+import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+
+/** `POST /dingtalk-bots/batch-send` (SPEC §5): one message to some bots, or to every enabled bot of a store. */
+export class BatchSendDto {
+  @ApiPropertyOptional({ example: [1, 2], description: 'The bots to send to; or give store_id instead' })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  readonly bot_ids?: number[];
+
+  @ApiPropertyOptional({
+    example: 1,
+    description: 'Every enabled bot of this store; or give bot_ids instead',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  readonly store_id?: number;
+
+  @ApiPropertyOptional({ enum: MSG_TYPES, default: 'markdown' })
+  @IsOptionalNonNull()
+  @IsIn(MSG_TYPES)
+  readonly msg_type?: MsgType;
+
+  @ApiPropertyOptional({
+    example: '今日盘点提醒',
+    description: 'Required for markdown (the chat list shows it)',
+  })
+  @IsOptionalNonNull()
+  @IsString()
+  @Length(1, 200)
+  readonly title?: string;
+
+  @ApiProperty({
+    example: '#### 今日盘点提醒\n请各门店 21:00 前完成盘点。',
+    description: 'Over 20,000 bytes, it is sent in numbered parts',
+  })
+  @IsString()
+  @Length(1, 100_000)
+  readonly content: string;
+
+  @ApiPropertyOptional({ example: ['13800000000'], description: 'webhook bots: mobiles to @mention' })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(/^\+?[0-9-]{5,20}$/, { each: true, message: 'each of at_mobiles must be a phone number' })
+  readonly at_mobiles?: string[];
+
+  @ApiPropertyOptional({ example: ['manager1234'], description: 'stream bots: user ids to @mention' })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  readonly at_user_ids?: string[];
+}
+
+export class BatchSendItem {
+  @ApiProperty({ example: 1 })
+  bot_id: number;
+  @ApiProperty({ example: '41', nullable: true, type: String, description: 'null when nothing was queued' })
+  notification_id: string | null;
+  @ApiProperty({ example: 'pending', enum: ['pending', 'skipped'] })
+  status: 'pending' | 'skipped';
+  @ApiProperty({ example: null, nullable: true, type: String })
+  reason: string | null;
+}
+
+export class BatchSendResponse {
+  @ApiProperty({ example: 2, description: 'Notifications queued for delivery' })
+  queued: number;
+  @ApiProperty({ type: [BatchSendItem] })
+  items: BatchSendItem[];
+}

@@ -1,0 +1,129 @@
+import { ForbiddenException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { AuthUser } from '../../auth/auth-user';
+import { canAccessStore } from '../../auth/store-scope';
+import { Clock } from '../../common/clock';
+import { ValidationFailedException } from '../../common/http/validation-failed.exception';
+import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-outcome';
+import { AppEvent, AppEvents } from '../../events/app-events';
+import { Notification } from '../entities/notification.entity';
+import { BatchSendDto, BatchSendItem, BatchSendResponse } from './batch-send.dto';
+
+const DISABLED = 'The bot is disabled: enable it to send to it.';
+
+/**
+ * Batch send (SPEC §5): one notification per bot, written in one transaction and delivered by the same queue as
+ * menu reports, so the rate limits, retries and the delivery log apply to them as well.
+ */
+@Injectable()
+export class BatchSendService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: AppEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  async send(user: AuthUser, request: BatchSendDto): Promise<BatchSendResponse> {
+    checkRequest(request);
+    const msgType = request.msg_type ?? 'markdown';
+    const title = request.title ?? firstLine(request.content);
+    const { items, queued } = await this.dataSource.transaction(async (manager) => {
+      const bots = await this.targets(manager.getRepository(DingTalkBot), user, request);
+      const rows = bots.map((bot) => {
+        const noTarget =
+          bot.isEnabled && bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
+        return {
+          bot,
+          row: bot.isEnabled
+            ? manager.create(Notification, {
+                botId: bot.id,
+                storeId: bot.storeId,
+                menuReportId: null,
+                kind: 'batch',
+                status: noTarget ? 'skipped' : 'pending',
+                hint: noTarget ? DINGTALK_HINTS.noTarget : null,
+                msgType,
+                title,
+                content: request.content,
+                atMobiles: bot.botType === 'webhook' ? (request.at_mobiles ?? []) : [],
+                atAll: false,
+                atUserIds: bot.botType === 'stream' ? (request.at_user_ids ?? []) : [],
+                nextAttemptAt: new Date(this.clock.now()),
+              })
+            : null,
+        };
+      });
+      const toSave = rows.map(({ row }) => row).filter((row): row is Notification => row !== null);
+      const saved = toSave.length > 0 ? await manager.save(Notification, toSave) : [];
+      const byBot = new Map(saved.map((row) => [row.botId, row]));
+      return {
+        queued: saved.filter((row) => row.status === 'pending'),
+        items: rows.map(({ bot }): BatchSendItem => {
+          const row = byBot.get(bot.id);
+          return {
+            bot_id: bot.id,
+            notification_id: row?.id ?? null,
+            status: row?.status === 'pending' ? 'pending' : 'skipped',
+            reason: row ? row.hint : DISABLED,
+          };
+        }),
+      };
+    });
+    if (queued.length > 0) {
+      await this.events.emit(AppEvent.NotificationsQueued, {
+        notificationIds: queued.map((row) => row.id),
+        botIds: [...new Set(queued.map((row) => row.botId))],
+      });
+    }
+    return { queued: queued.length, items };
+  }
+
+  private async targets(
+    bots: Repository<DingTalkBot>,
+    user: AuthUser,
+    request: BatchSendDto,
+  ): Promise<DingTalkBot[]> {
+    if (request.store_id !== undefined) {
+      if (!canAccessStore(user, request.store_id)) {
+        throw new ForbiddenException(`You do not manage store ${request.store_id}`);
+      }
+      return bots.find({ where: { storeId: request.store_id, isEnabled: true }, order: { id: 'ASC' } });
+    }
+    const ids = [...new Set(request.bot_ids ?? [])];
+    const found = (await bots.find({ where: { id: In(ids) }, order: { id: 'ASC' } })).filter((bot) =>
+      canAccessStore(user, bot.storeId),
+    );
+    const missing = ids.filter((id) => !found.some((bot) => bot.id === id));
+    if (missing.length > 0) {
+      throw new ValidationFailedException([
+        { field: 'bot_ids', message: `no such bot: ${missing.join(', ')}` },
+      ]);
+    }
+    return found;
+  }
+}
+
+function checkRequest(request: BatchSendDto): void {
+  const hasBots = request.bot_ids !== undefined;
+  const hasStore = request.store_id !== undefined;
+  if (hasBots === hasStore) {
+    throw new ValidationFailedException([
+      {
+        field: 'bot_ids',
+        message: hasBots ? 'give bot_ids or store_id, not both' : 'bot_ids or store_id is required',
+      },
+    ]);
+  }
+  if ((request.msg_type ?? 'markdown') === 'markdown' && request.title === undefined) {
+    throw new ValidationFailedException([
+      { field: 'title', message: 'title is required for a markdown message' },
+    ]);
+  }
+}
+
+/** A text message's title (kept in the delivery log): its first line, shortened. */
+function firstLine(content: string): string {
+  return content.split('\n', 1)[0].slice(0, 200);
+}
