@@ -9,6 +9,8 @@ import { acceptRawJson } from './core/raw-json';
 import { SimulatorContext } from './core/simulator-context';
 import { SimulatorState } from './core/simulator-state';
 import { registerRobotWebhook } from './robots/robot-webhook.routes';
+import { StreamGateway, StreamGatewayOptions } from './stream/stream-gateway';
+import { registerStreamGateway } from './stream/stream.routes';
 
 export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -16,6 +18,8 @@ export interface SimulatorOptions {
   host?: string;
   /** Share one clock with the service under test so both agree on what time it is (test/support/clocks.ts). */
   clock?: Clock;
+  /** Stream gateway behaviour: redelivery of un-ACKed callbacks, the close after `disconnect`, ticket lifetime. */
+  stream?: StreamGatewayOptions;
 }
 
 export interface Simulator {
@@ -23,6 +27,8 @@ export interface Simulator {
   url: string;
   state: SimulatorState;
   clock: Clock;
+  /** The Stream gateway (protocol §1): live connections, bot messages, ACKs, and the faults it can cause. */
+  stream: StreamGateway;
   /** The service's configuration that points it at this simulator. */
   env: { DINGTALK_OAPI_URL: string; DINGTALK_API_URL: string; DINGTALK_WEBHOOK_ORIGINS: string };
   close(): Promise<void>;
@@ -53,6 +59,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   registerWorkNotifications(app, context);
   registerRobotMessages(app, context);
   registerControlApi(app, context);
+  const stream = new StreamGateway(context, options.stream);
+  registerStreamGateway(app, context, stream);
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
@@ -63,6 +71,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: baseUrl,
     state,
     clock,
+    stream,
     env: { DINGTALK_OAPI_URL: baseUrl, DINGTALK_API_URL: baseUrl, DINGTALK_WEBHOOK_ORIGINS: baseUrl },
     async close() {
       for (const hook of closeHooks.reverse()) await hook();

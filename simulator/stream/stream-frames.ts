@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+
+/** Protocol §1.4: what the gateway pushes. `data` is a JSON *string*, `headers.time` a string of ms. */
+export interface SimDownstreamFrame {
+  specVersion: '1.0';
+  type: 'SYSTEM' | 'EVENT' | 'CALLBACK';
+  headers: {
+    appId: string;
+    connectionId: string;
+    contentType: 'application/json';
+    messageId: string;
+    time: string;
+    topic: string;
+  };
+  data: string;
+}
+
+/** Protocol §1.5: what a client answers, as far as the gateway reads it. */
+export interface SimAck {
+  messageId: string;
+  connectionId: string;
+  code: number | null;
+  message: string | null;
+  data: string | null;
+  at: number;
+}
+
+export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
+
+/** Real ids look like `212ca9d7_974_1898c159aa6_1783b`: opaque, unique per push. */
+export function newMessageId(sequence: number, now: number): string {
+  return `${randomBytes(4).toString('hex')}_${sequence}_${now.toString(16)}_${randomBytes(2).toString('hex')}`;
+}
+
+export function downstreamFrame(input: {
+  type: SimDownstreamFrame['type'];
+  topic: string;
+  appId: string;
+  connectionId: string;
+  messageId: string;
+  now: number;
+  data: unknown;
+}): SimDownstreamFrame {
+  return {
+    specVersion: '1.0',
+    type: input.type,
+    headers: {
+      appId: input.appId,
+      connectionId: input.connectionId,
+      contentType: 'application/json',
+      messageId: input.messageId,
+      time: String(input.now),
+      topic: input.topic,
+    },
+    data: JSON.stringify(input.data),
+  };
+}
+
+/** Reads a client's frame; null when it is not a JSON object with a messageId (recorded as invalid). */
+export function readAck(text: string, connectionId: string, at: number): SimAck | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const frame = parsed as { code?: unknown; message?: unknown; data?: unknown; headers?: unknown };
+  const headers = (frame.headers ?? {}) as { messageId?: unknown };
+  if (typeof headers.messageId !== 'string') return null;
+  return {
+    messageId: headers.messageId,
+    connectionId,
+    code: typeof frame.code === 'number' ? frame.code : null,
+    message: typeof frame.message === 'string' ? frame.message : null,
+    data: typeof frame.data === 'string' ? frame.data : null,
+    at,
+  };
+}

@@ -1,0 +1,430 @@
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ClockTimer } from '../../src/common/clock';
+import { SimulatorContext } from '../core/simulator-context';
+import { botMessageData, conversationIdFor, StaffMessageInput } from './bot-message';
+import {
+  downstreamFrame,
+  newMessageId,
+  readAck,
+  SimAck,
+  SimDownstreamFrame,
+  TOPIC_BOT_MESSAGE,
+} from './stream-frames';
+
+export interface StreamGatewayOptions {
+  /** Redeliver a CALLBACK nobody ACKed after this long (protocol §1.9: field reports say 16–60 s). null: never. */
+  redeliveryDelayMs?: number | null;
+  /** How many times one un-ACKed push is redelivered at most. */
+  maxRedeliveries?: number;
+  /** After a `disconnect` frame the gateway closes the socket this much later (protocol §1.6: about 10 s). */
+  disconnectCloseDelayMs?: number;
+  /** Tickets of `connections/open` are valid this long, once (protocol §1.1: 90 s). */
+  ticketTtlMs?: number;
+}
+
+export interface SimSubscription {
+  type: string;
+  topic: string;
+}
+
+/** One live WebSocket of an app. */
+export interface SimStreamConnection {
+  id: string;
+  clientId: string;
+  subscriptions: SimSubscription[];
+  openedAt: number;
+  /** A `disconnect` frame went out: nothing more is pushed here, and the socket closes soon. */
+  draining: boolean;
+  /** While true the connection stops answering WebSocket pings (a half-dead link, for keepalive tests). */
+  silent: boolean;
+  socket: WebSocket;
+  closeTimer?: ClockTimer;
+}
+
+/** A push the gateway is waiting to see ACKed. */
+interface PendingPush {
+  frame: SimDownstreamFrame;
+  clientId: string;
+  deliveries: number;
+  acked: boolean;
+  timer?: ClockTimer;
+}
+
+export type RefusalMode = 'bad_credentials' | 'http_500';
+
+/** What `sendBotMessage` tells the caller (control API and tests). */
+export interface BotMessageResult {
+  msgId: string;
+  messageId: string;
+  connectionId: string;
+  delivered: boolean;
+  conversationId: string;
+  sessionWebhook: string;
+}
+
+/** A control request the gateway cannot do, with the HTTP status the control API answers. */
+export class StreamControlError extends Error {
+  constructor(
+    readonly status: 404 | 409 | 400,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Ticket {
+  clientId: string;
+  subscriptions: SimSubscription[];
+  expiresAt: number;
+}
+
+const DEFAULTS = {
+  redeliveryDelayMs: 60_000,
+  maxRedeliveries: 3,
+  disconnectCloseDelayMs: 10_000,
+  ticketTtlMs: 90_000,
+};
+
+/**
+ * DingTalk's Stream gateway (protocol §1): hands out single-use tickets, accepts WebSockets that carry one, pushes
+ * frames, records the client's ACKs by messageId and redelivers un-ACKed callbacks. Every delay runs on the
+ * simulator's clock, so tests can make the 10 s before a close or the 60 s before a redelivery pass at once.
+ */
+export class StreamGateway {
+  readonly options: Required<Omit<StreamGatewayOptions, 'redeliveryDelayMs'>> & {
+    redeliveryDelayMs: number | null;
+  };
+  readonly acks: SimAck[] = [];
+  /** Client frames that were not JSON or had no messageId. */
+  readonly invalidFrames: Array<{ connectionId: string; text: string }> = [];
+  /** Every connection that ever opened, with how it ended: tests count what a client left open. */
+  readonly history: Array<{ id: string; clientId: string; openedAt: number; closedAt: number | null }> = [];
+  private readonly tickets = new Map<string, Ticket>();
+  private readonly live = new Map<string, SimStreamConnection>();
+  private readonly pending = new Map<string, PendingPush>();
+  private readonly refusals = new Map<string, { mode: RefusalMode; remaining: number }>();
+  private readonly wss: WebSocketServer;
+  private sequence = 0;
+
+  constructor(
+    private readonly context: SimulatorContext,
+    options: StreamGatewayOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    // autoPong off: the gateway answers pings itself, so that a connection can be made to go silent.
+    this.wss = new WebSocketServer({ noServer: true, autoPong: false });
+  }
+
+  /** `POST /v1.0/gateway/connections/open`: the answer's status and body. */
+  open(body: unknown): { status: number; body: object } {
+    const input = (body ?? {}) as { clientId?: unknown; clientSecret?: unknown; subscriptions?: unknown };
+    if (typeof input.clientId !== 'string' || typeof input.clientSecret !== 'string') {
+      return missing('clientId and clientSecret are required');
+    }
+    if (!Array.isArray(input.subscriptions)) return missing('subscriptions is required');
+    const refusal = this.takeRefusal(input.clientId);
+    if (refusal === 'http_500') {
+      return { status: 500, body: { code: 'ServiceUnavailable', message: 'simulated gateway failure' } };
+    }
+    const app = this.context.state.apps.get(input.clientId);
+    if (refusal === 'bad_credentials' || !app || app.clientSecret !== input.clientSecret) {
+      // Protocol §1.2 leaves the bad-credentials answer undocumented; this follows the new API's error shape.
+      return {
+        status: 401,
+        body: {
+          code: 'InvalidAuthentication',
+          message: 'clientId or clientSecret is invalid',
+          requestid: randomUUID(),
+        },
+      };
+    }
+    const subscriptions = (input.subscriptions as unknown[])
+      .filter((item): item is SimSubscription => {
+        const sub = item as Partial<SimSubscription> | null;
+        return typeof sub?.type === 'string' && typeof sub.topic === 'string';
+      })
+      .map(({ type, topic }) => ({ type, topic }));
+    const ticket = randomUUID();
+    this.tickets.set(ticket, {
+      clientId: app.clientId,
+      subscriptions,
+      expiresAt: this.context.clock.now() + this.options.ticketTtlMs,
+    });
+    const endpoint = `${this.context.baseUrl().replace(/^http/, 'ws')}/connect`;
+    return { status: 200, body: { endpoint, ticket } };
+  }
+
+  /** The HTTP server's `upgrade` event: `/connect?ticket=` with a valid, unused ticket becomes a connection. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(request.url ?? '/', 'http://simulator');
+    if (url.pathname !== '/connect') return refuseUpgrade(socket, 404, 'Not Found');
+    const ticketId = url.searchParams.get('ticket') ?? '';
+    const ticket = this.tickets.get(ticketId);
+    this.tickets.delete(ticketId);
+    if (!ticket || ticket.expiresAt < this.context.clock.now()) {
+      return refuseUpgrade(socket, 401, 'Unauthorized');
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, ticket));
+  }
+
+  /** Live connections, optionally of one app. */
+  connections(clientId?: string): SimStreamConnection[] {
+    return [...this.live.values()].filter((connection) => !clientId || connection.clientId === clientId);
+  }
+
+  /** A staff member writes to the app's bot: one CALLBACK frame to one of its live connections. */
+  sendBotMessage(message: StaffMessageInput): BotMessageResult {
+    const { state, clock } = this.context;
+    const app = state.apps.get(message.clientId);
+    if (!app) throw new StreamControlError(404, `No app with client_id ${message.clientId}`);
+    const connection = this.pickConnection(message.clientId, TOPIC_BOT_MESSAGE);
+    const staffId = message.senderStaffId ?? 'manager01';
+    const conversationId = conversationIdFor(message, staffId);
+    const session = state.openSession({
+      clientId: app.clientId,
+      conversationId,
+      conversationType: message.conversationType,
+      senderStaffId: staffId,
+    });
+    const sessionWebhook = state.sessionWebhook(this.context.baseUrl(), session);
+    const data = botMessageData({
+      app,
+      message,
+      staffId,
+      conversationId,
+      session,
+      sessionWebhook,
+      now: clock.now(),
+    });
+    const frame = this.push(connection, 'CALLBACK', TOPIC_BOT_MESSAGE, data);
+    return {
+      msgId: data.msgId,
+      messageId: frame.headers.messageId,
+      connectionId: connection.id,
+      delivered: connection.socket.readyState === WebSocket.OPEN,
+      conversationId,
+      sessionWebhook,
+    };
+  }
+
+  /** Pushes an earlier frame again now, ACKed or not (DingTalk does; protocol §1.9). */
+  redeliver(messageId: string): { connectionId: string } {
+    const push = this.pending.get(messageId);
+    if (!push) throw new StreamControlError(404, `No push with messageId ${messageId}`);
+    const connection = this.pickConnection(push.clientId, push.frame.headers.topic);
+    this.deliver(connection, push);
+    return { connectionId: connection.id };
+  }
+
+  /** SYSTEM ping with an opaque value; the client must echo it (protocol §1.5, §1.6). */
+  ping(connectionId: string): { messageId: string; opaque: string } {
+    const connection = this.connection(connectionId);
+    const opaque = randomUUID();
+    const frame = this.push(connection, 'SYSTEM', 'ping', { opaque }, false);
+    return { messageId: frame.headers.messageId, opaque };
+  }
+
+  /** True once the client echoed this ping's data. */
+  pingAnswered(messageId: string, opaque: string): boolean {
+    return this.acks.some((ack) => ack.messageId === messageId && ack.data?.includes(opaque) === true);
+  }
+
+  /** SYSTEM disconnect, then a close `disconnectCloseDelayMs` later unless the client closes first. */
+  disconnect(connectionId: string, reason = 'persistent connection is timeout'): void {
+    const connection = this.connection(connectionId);
+    this.push(connection, 'SYSTEM', 'disconnect', { reason }, false);
+    connection.draining = true;
+    connection.closeTimer = this.context.clock.setTimeout(
+      () => connection.socket.close(1000, 'disconnect'),
+      this.options.disconnectCloseDelayMs,
+    );
+  }
+
+  /** Drops the TCP connection without a close frame (`terminate`) or closes it cleanly with a code. */
+  drop(connectionId: string, mode: 'terminate' | 'close' = 'terminate'): void {
+    const connection = this.connection(connectionId);
+    if (mode === 'close') connection.socket.close(1001, 'going away');
+    else connection.socket.terminate();
+  }
+
+  /** A text frame that is not JSON, as a broken gateway or proxy might send. */
+  sendGarbage(connectionId: string, text = 'this is not json {'): void {
+    this.connection(connectionId).socket.send(text);
+  }
+
+  /** Stops (or resumes) answering WebSocket pings on a connection, leaving it open: a half-dead link. */
+  setSilent(connectionId: string, silent: boolean): void {
+    this.connection(connectionId).silent = silent;
+  }
+
+  /** The next `count` `connections/open` calls of the app (or of any app, with '*') are refused. */
+  refuseOpen(clientId: string, count: number, mode: RefusalMode = 'bad_credentials'): void {
+    this.refusals.set(clientId, { mode, remaining: count });
+  }
+
+  clearRefusals(): void {
+    this.refusals.clear();
+  }
+
+  /** ACKs recorded for one push (a correct client sends exactly one per delivery). */
+  acksOf(messageId: string): SimAck[] {
+    return this.acks.filter((ack) => ack.messageId === messageId);
+  }
+
+  /** How often a push went out (1 + redeliveries). */
+  deliveriesOf(messageId: string): number {
+    return this.pending.get(messageId)?.deliveries ?? 0;
+  }
+
+  close(): void {
+    for (const push of this.pending.values()) this.context.clock.clearTimeout(push.timer);
+    for (const connection of this.live.values()) {
+      this.context.clock.clearTimeout(connection.closeTimer);
+      connection.socket.terminate();
+    }
+    this.wss.close();
+  }
+
+  private accept(socket: WebSocket, ticket: Ticket): void {
+    const connection: SimStreamConnection = {
+      id: randomUUID(),
+      clientId: ticket.clientId,
+      subscriptions: ticket.subscriptions,
+      openedAt: this.context.clock.now(),
+      draining: false,
+      silent: false,
+      socket,
+    };
+    this.live.set(connection.id, connection);
+    const record = {
+      id: connection.id,
+      clientId: connection.clientId,
+      openedAt: connection.openedAt,
+      closedAt: null as number | null,
+    };
+    this.history.push(record);
+    socket.on('ping', (payload) => {
+      if (!connection.silent) socket.pong(payload);
+    });
+    socket.on('message', (raw, isBinary) => {
+      if (isBinary) return;
+      const bytes = Array.isArray(raw)
+        ? Buffer.concat(raw)
+        : Buffer.isBuffer(raw)
+          ? raw
+          : Buffer.from(new Uint8Array(raw));
+      this.receive(connection, bytes.toString('utf8'));
+    });
+    socket.on('error', () => socket.terminate());
+    socket.on('close', () => {
+      this.context.clock.clearTimeout(connection.closeTimer);
+      this.live.delete(connection.id);
+      record.closedAt = this.context.clock.now();
+    });
+  }
+
+  private receive(connection: SimStreamConnection, text: string): void {
+    const ack = readAck(text, connection.id, this.context.clock.now());
+    if (!ack) {
+      this.invalidFrames.push({ connectionId: connection.id, text: text.slice(0, 500) });
+      return;
+    }
+    this.acks.push(ack);
+    const push = this.pending.get(ack.messageId);
+    if (push && !push.acked) {
+      push.acked = true;
+      this.context.clock.clearTimeout(push.timer);
+    }
+  }
+
+  private push(
+    connection: SimStreamConnection,
+    type: SimDownstreamFrame['type'],
+    topic: string,
+    data: unknown,
+    redeliverable = true,
+  ): SimDownstreamFrame {
+    const now = this.context.clock.now();
+    const frame = downstreamFrame({
+      type,
+      topic,
+      appId: connection.clientId,
+      connectionId: connection.id,
+      messageId: newMessageId(++this.sequence, now),
+      now,
+      data,
+    });
+    const push: PendingPush = { frame, clientId: connection.clientId, deliveries: 0, acked: !redeliverable };
+    this.pending.set(frame.headers.messageId, push);
+    this.deliver(connection, push);
+    return frame;
+  }
+
+  private deliver(connection: SimStreamConnection, push: PendingPush): void {
+    push.deliveries += 1;
+    const frame = { ...push.frame, headers: { ...push.frame.headers, connectionId: connection.id } };
+    if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(JSON.stringify(frame));
+    this.context.clock.clearTimeout(push.timer);
+    const delay = this.options.redeliveryDelayMs;
+    if (push.acked || delay === null || push.deliveries > this.options.maxRedeliveries) return;
+    push.timer = this.context.clock.setTimeout(() => {
+      if (push.acked) return;
+      const next = this.candidates(push.clientId, push.frame.headers.topic);
+      if (next.length > 0) this.deliver(randomOf(next), push);
+    }, delay);
+  }
+
+  /** Live, non-draining connections of the app that subscribed to the topic (or to every topic). */
+  private candidates(clientId: string, topic: string): SimStreamConnection[] {
+    return this.connections(clientId).filter(
+      (connection) =>
+        !connection.draining &&
+        connection.socket.readyState === WebSocket.OPEN &&
+        connection.subscriptions.some((sub) => sub.topic === topic || sub.topic === '*'),
+    );
+  }
+
+  /** DingTalk picks one of an app's connections at random for each push (protocol §1.9). */
+  private pickConnection(clientId: string, topic: string): SimStreamConnection {
+    const candidates = this.candidates(clientId, topic);
+    if (candidates.length === 0) {
+      throw new StreamControlError(
+        409,
+        `App ${clientId} has no live Stream connection subscribed to ${topic}: is its bot enabled and connected?`,
+      );
+    }
+    return randomOf(candidates);
+  }
+
+  private connection(connectionId: string): SimStreamConnection {
+    const connection = this.live.get(connectionId);
+    if (!connection) throw new StreamControlError(404, `No live connection ${connectionId}`);
+    return connection;
+  }
+
+  private takeRefusal(clientId: string): RefusalMode | null {
+    for (const key of [clientId, '*']) {
+      const refusal = this.refusals.get(key);
+      if (!refusal) continue;
+      refusal.remaining -= 1;
+      if (refusal.remaining <= 0) this.refusals.delete(key);
+      return refusal.mode;
+    }
+    return null;
+  }
+}
+
+function missing(message: string) {
+  return { status: 400, body: { code: 'MissingParameter', message, requestid: randomUUID() } };
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function randomOf<T>(items: T[]): T {
+  return items[Math.floor(Math.random() * items.length)];
+}

@@ -1,0 +1,146 @@
+import { FastifyInstance, FastifyReply } from 'fastify';
+import { SimulatorContext } from '../core/simulator-context';
+import { RefusalMode, SimStreamConnection, StreamControlError, StreamGateway } from './stream-gateway';
+
+/** A live connection as the control API shows it. */
+export function describeConnection(connection: SimStreamConnection) {
+  return {
+    id: connection.id,
+    client_id: connection.clientId,
+    opened_at: connection.openedAt,
+    draining: connection.draining,
+    silent: connection.silent,
+    subscriptions: connection.subscriptions,
+  };
+}
+
+type Body = Record<string, unknown>;
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Runs a control action; a StreamControlError becomes its status with `{error}`, which the web page shows. */
+function control(reply: FastifyReply, action: () => unknown) {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof StreamControlError) return reply.code(error.status).send({ error: error.message });
+    throw error;
+  }
+}
+
+/** The Stream gateway's public routes (protocol §1.2, §1.3) and its controls under `/_sim/stream/…`. */
+export function registerStreamGateway(
+  app: FastifyInstance,
+  context: SimulatorContext,
+  gateway: StreamGateway,
+): void {
+  app.server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  context.onClose(() => gateway.close());
+
+  app.post('/v1.0/gateway/connections/open', (request, reply) => {
+    const answer = gateway.open(request.body);
+    return reply.code(answer.status).send(answer.body);
+  });
+
+  app.get<{ Querystring: { client_id?: string } }>('/_sim/stream/connections', (request) =>
+    gateway.connections(request.query.client_id).map(describeConnection),
+  );
+
+  app.post('/_sim/stream/bot-messages', (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const clientId = text(body.client_id);
+    const content = text(body.text);
+    const conversationType = body.conversation_type ?? '1';
+    if (!clientId || !content || (conversationType !== '1' && conversationType !== '2')) {
+      return reply.code(400).send({
+        error: "client_id and text are required; conversation_type is '1' (one-to-one) or '2' (group)",
+      });
+    }
+    return control(reply, () => {
+      const result = gateway.sendBotMessage({
+        clientId,
+        conversationType,
+        conversationId: text(body.conversation_id),
+        conversationTitle: text(body.conversation_title),
+        senderStaffId: text(body.sender_staff_id),
+        senderNick: text(body.sender_nick),
+        text: content,
+      });
+      return reply.code(201).send({
+        msg_id: result.msgId,
+        message_id: result.messageId,
+        connection_id: result.connectionId,
+        delivered: result.delivered,
+        conversation_id: result.conversationId,
+        session_webhook: result.sessionWebhook,
+      });
+    });
+  });
+
+  app.post<{ Params: { messageId: string } }>(
+    '/_sim/stream/messages/:messageId/redeliver',
+    (request, reply) =>
+      control(reply, () => ({ connection_id: gateway.redeliver(request.params.messageId).connectionId })),
+  );
+
+  app.get<{ Params: { messageId: string } }>('/_sim/stream/messages/:messageId', (request) => ({
+    message_id: request.params.messageId,
+    deliveries: gateway.deliveriesOf(request.params.messageId),
+    acks: gateway.acksOf(request.params.messageId),
+  }));
+
+  app.post<{ Params: { id: string } }>('/_sim/stream/connections/:id/drop', (request, reply) => {
+    const mode = (request.body as Body | undefined)?.mode === 'close' ? 'close' : 'terminate';
+    return control(reply, () => {
+      gateway.drop(request.params.id, mode);
+      return { dropped: request.params.id, mode };
+    });
+  });
+
+  app.post<{ Params: { id: string } }>('/_sim/stream/connections/:id/disconnect', (request, reply) =>
+    control(reply, () => {
+      gateway.disconnect(request.params.id, text((request.body as Body | undefined)?.reason));
+      return { disconnecting: request.params.id };
+    }),
+  );
+
+  app.post<{ Params: { id: string } }>('/_sim/stream/connections/:id/garbage', (request, reply) =>
+    control(reply, () => {
+      gateway.sendGarbage(request.params.id, text((request.body as Body | undefined)?.text));
+      return { sent: true };
+    }),
+  );
+
+  app.post<{ Params: { id: string } }>('/_sim/stream/connections/:id/ping', (request, reply) =>
+    control(reply, () => {
+      const ping = gateway.ping(request.params.id);
+      return { message_id: ping.messageId, opaque: ping.opaque };
+    }),
+  );
+
+  app.post<{ Params: { id: string } }>('/_sim/stream/connections/:id/silent', (request, reply) =>
+    control(reply, () => {
+      const silent = (request.body as Body | undefined)?.silent !== false;
+      gateway.setSilent(request.params.id, silent);
+      return { silent };
+    }),
+  );
+
+  app.post('/_sim/stream/refuse-open', (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const mode = (body.mode ?? 'bad_credentials') as RefusalMode;
+    const count = typeof body.count === 'number' && body.count > 0 ? body.count : 1;
+    if (mode !== 'bad_credentials' && mode !== 'http_500') {
+      return reply.code(400).send({ error: "mode is 'bad_credentials' or 'http_500'" });
+    }
+    gateway.refuseOpen(text(body.client_id) ?? '*', count, mode);
+    return reply.code(201).send({ client_id: text(body.client_id) ?? '*', count, mode });
+  });
+
+  app.delete('/_sim/stream/refuse-open', () => {
+    gateway.clearRefusals();
+    return { cleared: true };
+  });
+}
