@@ -153,12 +153,81 @@ describe('bot test button against the simulator', () => {
     expect(result.hint).toMatch(/user_ids/);
   });
 
-  it('never writes the secret or the webhook token into a log line', () => {
+  describe('stream bots (app token, then the target)', () => {
+    const createStreamBot = async (body: Record<string, unknown>) => {
+      const response = await t.request('POST', '/api/v1/dingtalk-bots', {
+        body: { name: '应用机器人', store_id: 1, bot_type: 'stream', ...body },
+      });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      return response.body.data.id as number;
+    };
+
+    it('sends a work notification to user_ids and a group message to open_conversation_id', async () => {
+      const app = sim.state.registerApp();
+      const group = sim.state.ensureConversation({ title: '一号店厨房', clientId: app.clientId });
+      const id = await createStreamBot({
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        agent_id: app.agentId,
+        user_ids: ['manager1'],
+        open_conversation_id: group.id,
+      });
+      expect(await pressTest(id)).toMatchObject({ ok: true, errcode: 0, hint: null });
+      expect(
+        sim.state.received({ channel: 'work_notification', target: 'manager1', accepted: true }),
+      ).toHaveLength(1);
+      const [groupMessage] = sim.state.received({ channel: 'group', target: group.id, accepted: true });
+      expect(groupMessage.title).toBe('报菜通知测试');
+    });
+
+    it('a wrong AppSecret: a hint to copy the credentials again', async () => {
+      const app = sim.state.registerApp();
+      const id = await createStreamBot({
+        client_id: app.clientId,
+        client_secret: 'not-the-secret',
+        agent_id: app.agentId,
+        user_ids: ['manager1'],
+      });
+      const result = await pressTest(id);
+      expect(result.ok).toBe(false);
+      expect(result.hint).toMatch(/client_secret|AppSecret/);
+    });
+
+    it('a wrong agent_id: a hint about the AgentId', async () => {
+      const app = sim.state.registerApp();
+      const id = await createStreamBot({
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        agent_id: '1',
+        user_ids: ['manager1'],
+      });
+      const result = await pressTest(id);
+      expect(result.ok).toBe(false);
+      expect(result.hint).toMatch(/agent_id/);
+    });
+
+    it('a group the robot is not in: a hint to add it and write 绑定', async () => {
+      const app = sim.state.registerApp();
+      const id = await createStreamBot({
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        agent_id: app.agentId,
+        open_conversation_id: 'cidUnknownGroup==',
+      });
+      const result = await pressTest(id);
+      expect(result.ok).toBe(false);
+      expect(result.hint).toMatch(/绑定/);
+    });
+  });
+
+  it('never writes a secret, a webhook token or an app token into a log line', () => {
     const text = t.logs.text();
     for (const robot of sim.state.robots.values()) {
       expect(text).not.toContain(robot.token);
       if (robot.secret) expect(text).not.toContain(robot.secret);
     }
+    for (const app of sim.state.apps.values()) expect(text).not.toContain(app.clientSecret);
+    for (const token of sim.state.tokens.keys()) expect(text).not.toContain(token);
   });
 
   it('answers 404 for another store’s bot', async () => {
