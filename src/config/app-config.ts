@@ -4,6 +4,22 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 /** Where the database is: a PostgreSQL server, or the embedded PGlite kept in `DATA_DIR/db`. */
 export type DatabaseTarget = { kind: 'server'; url: string } | { kind: 'embedded'; directory: string };
 
+export interface DeliveryConfig {
+  /** Waits before the 2nd, 3rd, … attempt after a transient error; when they run out the notification fails. */
+  readonly retryScheduleMs: readonly number[];
+  /** Safety-net polling interval: new reports wake the dispatcher at once, this catches everything else. */
+  readonly pollIntervalMs: number;
+  /**
+   * Added to the 60-second window of the per-bot rate limit: a send is counted from when it was claimed, and
+   * DingTalk counts it from when it arrives, a little later. Must exceed that delay (see notification-dispatcher.ts).
+   */
+  readonly rateWindowMarginMs: number;
+  /** Bots served at the same time by one instance (each bot sends one message at a time). */
+  readonly concurrency: number;
+  /** How long shutdown waits for in-flight sends before it releases their leases. */
+  readonly shutdownGraceMs: number;
+}
+
 /**
  * The service's configuration, validated once at boot (see load-config.ts) and injected where needed.
  * Nothing else in src/ reads process.env.
@@ -29,6 +45,8 @@ export class AppConfig {
     /** Deadline of every call to DingTalk. */
     readonly timeoutMs: number;
   };
+  /** How the delivery queue works (SPEC §7): retries, rate limits, polling. */
+  readonly delivery!: DeliveryConfig;
   /** IANA time zone of the stores: what "today" and a report's date mean (SPEC §6 date filters, §9 今日). */
   readonly reportTimeZone!: string;
   readonly logLevel!: LogLevel;

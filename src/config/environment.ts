@@ -94,3 +94,23 @@ export function readTimeZone(env: Env, name: string, fallback: string): string {
   }
   return zone;
 }
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A comma-separated list of durations such as `5s,30s,2m,1h` (units ms, s, m, h), in milliseconds. */
+export function readDurations(env: Env, name: string, fallback: string): number[] {
+  const raw = readString(env, name, fallback);
+  const parts = raw.split(',').map((part) => part.trim());
+  const durations = parts.map((part) => {
+    const match = /^(\d+)(ms|s|m|h)$/.exec(part);
+    if (!match) {
+      throw new ConfigError(
+        name,
+        `must be durations such as 5s,30s,2m,1h separated by commas (got "${raw}")`,
+      );
+    }
+    return Number(match[1]) * DURATION_UNITS_MS[match[2]];
+  });
+  if (durations.length > 20) throw new ConfigError(name, 'must list at most 20 durations');
+  return durations;
+}

@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     });
     expect(config.logLevel).toBe('info');
     expect(config.logFile).toBeUndefined();
+    expect(config.delivery.retryScheduleMs).toEqual([5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000]);
+  });
+
+  it('reads the retry schedule as durations and refuses anything else', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), DELIVERY_RETRY_SCHEDULE: '250ms, 2s,1m,1h' });
+    expect(config.delivery.retryScheduleMs).toEqual([250, 2_000, 60_000, 3_600_000]);
+    expect(problem({ DELIVERY_RETRY_SCHEDULE: '5s,soon' })).toMatch(/DELIVERY_RETRY_SCHEDULE must be durations/);
   });
 
   it('names the variable and the problem in one line', () => {

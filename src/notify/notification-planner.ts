@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
@@ -15,7 +16,10 @@ import { renderReportMessage, renderReportWithTemplate } from './report-message'
  */
 @Injectable()
 export class NotificationPlanner {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
 
   async planForReport(manager: EntityManager, report: MenuReport): Promise<Notification[]> {
     const bots = await manager.find(DingTalkBot, {
@@ -47,6 +51,8 @@ export class NotificationPlanner {
         // SPEC §5: a stream bot with neither user_ids nor open_conversation_id records its notifications as skipped.
         status: noTarget ? 'skipped' : 'pending',
         hint: noTarget ? DINGTALK_HINTS.noTarget : null,
+        // Due now by the dispatcher's clock (the database's now() is not the clock tests control).
+        nextAttemptAt: new Date(this.clock.now()),
         msgType: message.msgType,
         title: message.title.slice(0, 200),
         content: message.content,

@@ -2,16 +2,36 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BatchSendController } from './batch-send/batch-send.controller';
 import { BatchSendService } from './batch-send/batch-send.service';
+import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
+import { DeliveryMetrics } from './delivery/delivery-metrics';
+import { DeliveryQueue } from './delivery/delivery-queue';
+import { DeliveryStatusContributor } from './delivery/delivery-status.contributor';
+import { NotificationDispatcher } from './delivery/notification-dispatcher';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
+import { WakeDispatcherListener } from './listeners/wake-dispatcher.listener';
 import { NotificationPlanner } from './notification-planner';
 import { ReportNotifications } from './report-notifications';
+import { BotSendersModule } from './senders/bot-senders.module';
 
 /** Notifications: planned with what causes them, then delivered to DingTalk (SPEC §7). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification, NotificationAttempt])],
+  imports: [
+    TypeOrmModule.forFeature([Notification, NotificationAttempt]),
+    DingTalkBotModule,
+    BotSendersModule,
+  ],
   controllers: [BatchSendController],
-  providers: [NotificationPlanner, ReportNotifications, BatchSendService],
-  exports: [NotificationPlanner, ReportNotifications],
+  providers: [
+    BatchSendService,
+    NotificationPlanner,
+    ReportNotifications,
+    DeliveryQueue,
+    DeliveryMetrics,
+    DeliveryStatusContributor,
+    NotificationDispatcher,
+    WakeDispatcherListener,
+  ],
+  exports: [NotificationPlanner, ReportNotifications, NotificationDispatcher],
 })
 export class NotifyModule {}

@@ -15,3 +15,21 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** Like waitFor, for a probe that yields a value once ready (undefined or false: not yet); returns that value. */
+export async function waitForValue<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  description = 'value',
+  timeoutMs = 20_000,
+): Promise<T> {
+  let value: T | undefined | false;
+  await waitFor(
+    async () => {
+      value = await probe();
+      return value !== undefined && value !== false;
+    },
+    description,
+    timeoutMs,
+  );
+  return value as T;
+}

@@ -1,0 +1,28 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { BotStatusContributor, BotStatusRegistry } from '../../dingtalk-bot/bot-status.registry';
+import { BotStatusResponse } from '../../dingtalk-bot/dto/bot-status.response';
+import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { DeliveryQueue } from './delivery-queue';
+
+/** The delivery fields of a bot's status (SPEC §5): last delivery, backlog, throttle pause. */
+@Injectable()
+export class DeliveryStatusContributor implements BotStatusContributor, OnModuleInit {
+  constructor(
+    private readonly registry: BotStatusRegistry,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async contribute(bot: DingTalkBot): Promise<Partial<BotStatusResponse>> {
+    const state = await this.queue.botState(bot.id);
+    return {
+      last_delivery_at: state.lastDeliveryAt?.toISOString() ?? null,
+      last_delivery_status: state.lastDeliveryStatus,
+      pending_notifications: state.pending,
+      rate_limited_until: state.rateLimitedUntil?.toISOString() ?? null,
+    };
+  }
+}

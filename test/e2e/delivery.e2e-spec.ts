@@ -1,0 +1,189 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Simulator, startSimulator } from '../../simulator/simulator';
+import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor, waitForValue } from '../support/wait-for';
+
+/** Delivery through the simulator's custom robot webhook (SPEC §7), with the system clock and short retries. */
+describe('notification delivery: webhook bots (SPEC §7)', () => {
+  let sim: Simulator;
+  let t: TestApp;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    t = await startTestApp({
+      env: { ...sim.env, DELIVERY_RETRY_SCHEDULE: '50ms,50ms', DINGTALK_TIMEOUT_MS: '2000' },
+    });
+    db = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  const createBot = async (body: Record<string, unknown>) => {
+    const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body.data as { id: number };
+  };
+  const report = async (storeId: number, dish = '宫保鸡丁') => {
+    const response = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: storeId, dish_name: dish, quantity: 50, unit: '份' },
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body.data as { id: number; notifications: Array<{ id: number; bot_id: number }> };
+  };
+  const notification = async (id: number) =>
+    (
+      await db.query(
+        'SELECT status, attempts, hint, last_error, sent_at, next_attempt_at FROM notifications WHERE id = $1',
+        [id],
+      )
+    )[0];
+  const attempts = (id: number) =>
+    db.query(
+      'SELECT outcome, http_status, errcode, errmsg FROM notification_attempts WHERE notification_id = $1 ORDER BY id',
+      [id],
+    );
+  const settled = (id: number, status: string) =>
+    waitForValue(async () => {
+      const row = await notification(id);
+      return row.status === status ? row : undefined;
+    }, `notification ${id} to become ${status}`);
+
+  it('posts a signed message to the store’s enabled bot, and nothing to disabled bots or other stores', async () => {
+    const robot = sim.state.registerRobot({ secret: 'SECdelivery0001' });
+    const disabledRobot = sim.state.registerRobot();
+    const otherStoreRobot = sim.state.registerRobot();
+    const webhook = (token: string) => `${sim.url}/robot/send?access_token=${token}`;
+    const bot = await createBot({
+      store_id: 21,
+      webhook: webhook(robot.token),
+      secret: robot.secret,
+      at_mobiles: ['13800000000'],
+    });
+    await createBot({ store_id: 21, webhook: webhook(disabledRobot.token), is_enabled: false });
+    await createBot({ store_id: 22, webhook: webhook(otherStoreRobot.token) });
+
+    const created = await report(21);
+    expect(created.notifications).toHaveLength(1);
+    const row = await settled(created.notifications[0].id, 'sent');
+    expect(row).toMatchObject({ attempts: 1, hint: null });
+
+    const [message] = sim.state.received({ target: robot.token });
+    expect(message).toMatchObject({ signature: 'valid', errcode: 0, msgtype: 'markdown' });
+    expect(message.title).toBe('报菜通知：宫保鸡丁 50 份');
+    expect(message.text).toContain(`#${created.id}`);
+    expect(message.text).toContain('@13800000000');
+    expect(message.body).toMatchObject({ at: { atMobiles: ['13800000000'], isAtAll: false } });
+    expect(sim.state.received({ target: disabledRobot.token })).toEqual([]);
+    expect(sim.state.received({ target: otherStoreRobot.token })).toEqual([]);
+    expect(await attempts(created.notifications[0].id)).toEqual([
+      { outcome: 'ok', http_status: 200, errcode: '0', errmsg: 'ok' },
+    ]);
+
+    const status = await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`);
+    expect(status.body.data).toMatchObject({
+      last_delivery_status: 'sent',
+      last_delivery_at: expect.any(String),
+      pending_notifications: 0,
+      rate_limited_until: null,
+    });
+  });
+
+  it('retries a transient error (HTTP 500, then errcode -1) and records every attempt', async () => {
+    const robot = sim.state.registerRobot();
+    await createBot({
+      store_id: 23,
+      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      msg_type: 'text',
+    });
+    sim.state.addFault({ path: '/robot/send', mode: 'http_500', remaining: 1 });
+    sim.state.addFault({
+      path: '/robot/send',
+      mode: 'errcode',
+      errcode: -1,
+      errmsg: '系统繁忙',
+      remaining: 1,
+    });
+
+    const created = await report(23);
+    const row = await settled(created.notifications[0].id, 'sent');
+    expect(row.attempts).toBe(3);
+    expect(await attempts(created.notifications[0].id)).toEqual([
+      expect.objectContaining({ outcome: 'transient', http_status: 500, errcode: null }),
+      expect.objectContaining({ outcome: 'transient', http_status: 200, errcode: '-1', errmsg: '系统繁忙' }),
+      expect.objectContaining({ outcome: 'ok', http_status: 200, errcode: '0' }),
+    ]);
+    expect(sim.state.received({ target: robot.token, accepted: true })).toHaveLength(1);
+  });
+
+  it('fails when the retries run out, with a hint', async () => {
+    const robot = sim.state.registerRobot();
+    await createBot({ store_id: 24, webhook: `${sim.url}/robot/send?access_token=${robot.token}` });
+    sim.state.addFault({ path: '/robot/send', mode: 'http_500', remaining: 3 });
+    const created = await report(24);
+    const row = await settled(created.notifications[0].id, 'failed');
+    expect(row.attempts).toBe(3);
+    expect(row.hint).toMatch(/^Gave up after 3 attempts/);
+    expect(await attempts(created.notifications[0].id)).toHaveLength(3);
+  });
+
+  it('fails a permanent error at once with a hint (keyword missing), and a wrong secret likewise', async () => {
+    const keywordRobot = sim.state.registerRobot({ keywords: ['紧急'] });
+    const signedRobot = sim.state.registerRobot({ secret: 'SECright0123456789abcdef' });
+    await createBot({ store_id: 25, webhook: `${sim.url}/robot/send?access_token=${keywordRobot.token}` });
+    await createBot({
+      store_id: 25,
+      webhook: `${sim.url}/robot/send?access_token=${signedRobot.token}`,
+      secret: 'SECwrong0123456789abcdef',
+    });
+    const created = await report(25);
+    const [keyword, signature] = await Promise.all(created.notifications.map((n) => settled(n.id, 'failed')));
+    expect(keyword).toMatchObject({ attempts: 1, hint: expect.stringMatching(/keyword/) });
+    expect(keyword.last_error).toMatch(/^errcode 310000: keywords not in content/);
+    expect(signature).toMatchObject({ attempts: 1, hint: expect.stringMatching(/signature/) });
+  });
+
+  it('pauses a throttled bot for 10 minutes without spending an attempt, and other bots go on', async () => {
+    const throttled = sim.state.registerRobot();
+    const other = sim.state.registerRobot();
+    const bot = await createBot({
+      store_id: 26,
+      webhook: `${sim.url}/robot/send?access_token=${throttled.token}`,
+    });
+    await createBot({ store_id: 26, webhook: `${sim.url}/robot/send?access_token=${other.token}` });
+    sim.state.addFault({
+      path: `/robot/send?access_token=${throttled.token}`.split('?')[0],
+      mode: 'errcode',
+      errcode: 410100,
+      errmsg: 'send too fast',
+      remaining: 1,
+    });
+    const created = await report(26);
+    const [first, second] = created.notifications;
+    // Which of the two bots met the fault depends on who sent first; the throttled one stays pending.
+    await waitFor(
+      async () => (await attempts(first.id)).length + (await attempts(second.id)).length >= 2,
+      'two attempts',
+    );
+    const rows = await Promise.all([first, second].map(async (n) => ({ n, row: await notification(n.id) })));
+    const paused = rows.find((r) => r.row.status === 'pending')!;
+    const sent = rows.find((r) => r.row.status === 'sent')!;
+    expect(paused).toBeDefined();
+    expect(sent).toBeDefined();
+    expect(paused.row.attempts).toBe(0);
+    expect(paused.row.hint).toMatch(/throttling/);
+    expect(await attempts(paused.n.id)).toEqual([
+      expect.objectContaining({ outcome: 'throttled', errcode: '410100' }),
+    ]);
+    const status = await t.request('GET', `/api/v1/dingtalk-bots/${paused.n.bot_id}/status`);
+    expect(status.body.data.last_delivery_status).toBe('throttled');
+    const pausedFor = Date.parse(status.body.data.rate_limited_until) - Date.now();
+    expect(pausedFor).toBeGreaterThan(9 * 60_000);
+    expect(pausedFor).toBeLessThanOrEqual(10 * 60_000);
+    expect(status.body.data.pending_notifications).toBe(1);
+    expect([bot.id, expect.any(Number)]).toContain(paused.n.bot_id);
+  });
+});
