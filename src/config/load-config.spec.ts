@@ -41,7 +41,9 @@ describe('loadConfig', () => {
   it('reads the retry schedule as durations and refuses anything else', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), DELIVERY_RETRY_SCHEDULE: '250ms, 2s,1m,1h' });
     expect(config.delivery.retryScheduleMs).toEqual([250, 2_000, 60_000, 3_600_000]);
-    expect(problem({ DELIVERY_RETRY_SCHEDULE: '5s,soon' })).toMatch(/DELIVERY_RETRY_SCHEDULE must be durations/);
+    expect(problem({ DELIVERY_RETRY_SCHEDULE: '5s,soon' })).toMatch(
+      /DELIVERY_RETRY_SCHEDULE must be durations/,
+    );
   });
 
   it('names the variable and the problem in one line', () => {
