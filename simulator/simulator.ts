@@ -11,6 +11,7 @@ import { SimulatorState } from './core/simulator-state';
 import { registerRobotWebhook } from './robots/robot-webhook.routes';
 import { StreamGateway, StreamGatewayOptions } from './stream/stream-gateway';
 import { registerStreamGateway } from './stream/stream.routes';
+import { registerSessionWebhook } from './robots/session-webhook.routes';
 
 export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -58,6 +59,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   registerAppTokens(app, context);
   registerWorkNotifications(app, context);
   registerRobotMessages(app, context);
+  registerSessionWebhook(app, context);
   registerControlApi(app, context);
   const stream = new StreamGateway(context, options.stream);
   registerStreamGateway(app, context, stream);

@@ -18,6 +18,7 @@ import { MessageTemplateModule } from './message-template/message-template.modul
 import { NotifyModule } from './notify/notify.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ReceivingModule } from './stream/receiving/receiving.module';
 import { StreamModule } from './stream/stream.module';
 
 export interface AppModuleOptions {
@@ -46,6 +47,7 @@ export class AppModule {
         DingTalkBotModule,
         NotifyModule,
         MenuReportModule,
+        ReceivingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },

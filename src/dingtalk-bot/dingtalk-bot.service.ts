@@ -26,6 +26,9 @@ import { maskWebhook } from './webhook-url';
 
 const UNIQUE_VIOLATION = '23505';
 
+/** What 绑定 did: bound this group, found it bound already, found another group bound, or found no stream bot. */
+export type BindResult = 'bound' | 'already_bound' | 'bound_elsewhere' | 'not_found';
+
 /** Bots of the stores a caller manages (SPEC §5): CRUD with sealed secrets, the test button and the status. */
 @Injectable()
 export class DingTalkBotService {
@@ -109,6 +112,31 @@ export class DingTalkBotService {
       });
     }
     return this.toResponse(saved);
+  }
+
+  /**
+   * 绑定 (SPEC §9): a group written from becomes the stream bot's `open_conversation_id` if the bot has none yet.
+   * Under the row lock, so that two groups binding at once cannot both win; announced like any other change.
+   */
+  async bindConversation(id: number, openConversationId: string): Promise<BindResult> {
+    const result = await this.dataSource.transaction(async (manager) => {
+      const bot = await manager.findOne(DingTalkBot, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!bot || bot.botType !== 'stream') return { outcome: 'not_found' as const };
+      if (bot.openConversationId === openConversationId) return { outcome: 'already_bound' as const };
+      if (bot.openConversationId !== null) return { outcome: 'bound_elsewhere' as const };
+      const before = snapshot(bot);
+      bot.openConversationId = openConversationId;
+      const saved = await manager.save(bot);
+      return { outcome: 'bound' as const, before, after: snapshot(saved) };
+    });
+    if (result.outcome === 'bound') {
+      await this.events.emit(AppEvent.BotUpdated, {
+        before: result.before,
+        after: result.after,
+        changed: ['openConversationId'],
+      });
+    }
+    return result.outcome;
   }
 
   async remove(user: AuthUser, id: number): Promise<{ id: number }> {

@@ -10,7 +10,7 @@ import {
   flowControlledOutcome,
   networkOutcome,
 } from './dingtalk-outcome';
-import { groupMessageBody, workNotificationBody } from './message-bodies';
+import { groupMessageBody, oneToOneMessageBody, workNotificationBody } from './message-bodies';
 import { OutgoingMessage } from './outgoing-message';
 
 /**
@@ -58,6 +58,22 @@ export class AppMessagingClient {
     });
   }
 
+  /** `/v1.0/robot/oToMessages/batchSend`: the app's robot writes into its one-to-one chats with these users. */
+  sendOneToOne(
+    app: AppCredentials,
+    userIds: readonly string[],
+    message: OutgoingMessage,
+  ): Promise<DingTalkOutcome> {
+    return this.withToken(app, 'api', async (token) => {
+      const answer = await this.http.post(
+        `${this.config.dingtalk.apiUrl}/v1.0/robot/oToMessages/batchSend`,
+        oneToOneMessageBody(app.clientId, userIds, message),
+        { 'x-acs-dingtalk-access-token': token },
+      );
+      return classifyGroupAnswer(answer);
+    });
+  }
+
   private async withToken(
     app: AppCredentials,
     family: TokenFamily,
@@ -78,7 +94,7 @@ export class AppMessagingClient {
   }
 }
 
-/** HTTP 200 can still list the recipients as throttled (protocol §4.1). */
+/** HTTP 200 can still list the recipients as throttled (protocol §4.1, and the same shape for groups). */
 function classifyGroupAnswer(answer: HttpAnswer): DingTalkOutcome {
   const outcome = classifyNewApiAnswer(answer);
   const flowControlled = (answer.json as { flowControlledStaffIdList?: unknown } | undefined)

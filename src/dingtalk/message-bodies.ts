@@ -35,10 +35,23 @@ export function groupMessageBody(
   openConversationId: string,
   message: OutgoingMessage,
 ): Record<string, unknown> {
+  return { robotCode, openConversationId, ...robotMessageKeyAndParam(message) };
+}
+
+/** Robot message into one-to-one chats (protocol §4.1): same msgKey/msgParam as a group message. */
+export function oneToOneMessageBody(
+  robotCode: string,
+  userIds: readonly string[],
+  message: OutgoingMessage,
+): Record<string, unknown> {
+  return { robotCode, userIds: [...userIds], ...robotMessageKeyAndParam(message) };
+}
+
+function robotMessageKeyAndParam(message: OutgoingMessage): { msgKey: string; msgParam: string } {
   const text = withVisibleMentions(message);
   const [msgKey, msgParam] =
     message.msgType === 'markdown'
       ? ['sampleMarkdown', { title: message.title, text }]
       : ['sampleText', { content: text }];
-  return { robotCode, openConversationId, msgKey, msgParam: JSON.stringify(msgParam) };
+  return { msgKey, msgParam: JSON.stringify(msgParam) };
 }

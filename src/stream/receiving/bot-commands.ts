@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { AuthUser } from '../../auth/auth-user';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
+import { DingTalkBotService } from '../../dingtalk-bot/dingtalk-bot.service';
+import { OutgoingMessage } from '../../dingtalk/outgoing-message';
+import { MenuReportService } from '../../menu-report/menu-report.service';
+import { BotCommand } from './bot-command';
+import { BotMessage } from './bot-message';
+import {
+  alreadyBoundReply,
+  bindNeedsGroupReply,
+  boundElsewhereReply,
+  boundReply,
+  botGoneReply,
+  helpReply,
+  invalidReportReply,
+  reportCreatedReply,
+  todayReply,
+} from './bot-replies';
+
+export interface CommandResult {
+  outcome: string;
+  reply: OutgoingMessage;
+  menuReportId: number | null;
+}
+
+/** Runs what staff asked for (SPEC §9) through the same services the HTTP API uses. */
+@Injectable()
+export class BotCommands {
+  constructor(
+    private readonly reports: MenuReportService,
+    private readonly bots: DingTalkBotService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(command: BotCommand, bot: BotWithSecrets, message: BotMessage): Promise<CommandResult> {
+    switch (command.kind) {
+      case 'report':
+        return this.report(command, bot, message);
+      case 'report_invalid':
+        return result('invalid_report', invalidReportReply(command.problem));
+      case 'today':
+        return this.today(bot);
+      case 'bind':
+        return this.bind(bot, message);
+      case 'help':
+        return result('help', helpReply());
+    }
+  }
+
+  /**
+   * The report goes through MenuReportService like one from the API, so its notifications are planned in the same
+   * transaction and delivered as usual. The caller acts as a store admin of the bot's store and nothing more.
+   */
+  private async report(
+    command: Extract<BotCommand, { kind: 'report' }>,
+    bot: BotWithSecrets,
+    message: BotMessage,
+  ): Promise<CommandResult> {
+    const reporter = message.senderNick ?? message.senderStaffId ?? 'DingTalk';
+    const caller: AuthUser = {
+      sub: `dingtalk:${message.senderStaffId ?? 'unknown'}`,
+      role: 'store_admin',
+      storeIds: [bot.storeId],
+    };
+    const created = await this.reports.create(
+      caller,
+      {
+        store_id: bot.storeId,
+        dish_name: command.dishName,
+        quantity: command.quantity,
+        unit: command.unit,
+        remark: command.remark,
+      },
+      { source: 'dingtalk', reportedBy: reporter },
+    );
+    return {
+      outcome: 'report_created',
+      menuReportId: created.id,
+      reply: reportCreatedReply(created),
+    };
+  }
+
+  private async today(bot: BotWithSecrets): Promise<CommandResult> {
+    const now = new Date(this.clock.now());
+    const reports = await this.reports.today(bot.storeId, now);
+    return result('today_listed', todayReply(bot.storeId, reports, now, this.config.reportTimeZone));
+  }
+
+  /** Only a group can be bound: for a group, DingTalk's conversationId is its openConversationId (protocol §1.10). */
+  private async bind(bot: BotWithSecrets, message: BotMessage): Promise<CommandResult> {
+    if (message.conversationType !== '2' || !message.conversationId) {
+      return result('not_in_group', bindNeedsGroupReply());
+    }
+    const outcome = await this.bots.bindConversation(bot.id, message.conversationId);
+    switch (outcome) {
+      case 'bound':
+        return result('bound', boundReply(bot.storeId));
+      case 'already_bound':
+        return result('already_bound', alreadyBoundReply());
+      case 'bound_elsewhere':
+        return result('bound_elsewhere', boundElsewhereReply());
+      case 'not_found':
+        return result('bot_gone', botGoneReply());
+    }
+  }
+}
+
+function result(outcome: string, reply: OutgoingMessage): CommandResult {
+  return { outcome, reply, menuReportId: null };
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
+import { AppMessagingClient } from '../../dingtalk/app-messaging.client';
+import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
+import { OutgoingMessage } from '../../dingtalk/outgoing-message';
+import { WebhookClient } from '../../dingtalk/webhook.client';
+import { BotMessage } from './bot-message';
+import { ReplyVia } from './entities/received-bot-message.entity';
+
+export interface ReplyResult {
+  via: ReplyVia;
+  /** Why the answer did not arrive; null when it did. */
+  error: string | null;
+}
+
+/** `sendBySession` of a conversation whose reply window has closed (protocol §4.5). */
+const SESSION_EXPIRED = 300001;
+
+/**
+ * Answers a message in its conversation: through the message's `sessionWebhook` while it is valid (protocol §4.5;
+ * about 90 minutes), otherwise through the app's robot APIs: a group message (§4.2) into a group, a one-to-one
+ * robot message (§4.1) to the sender of a single chat. Every call has the DingTalk client's deadline.
+ */
+@Injectable()
+export class BotReplier {
+  constructor(
+    private readonly webhooks: WebhookClient,
+    private readonly apps: AppMessagingClient,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async reply(bot: BotWithSecrets, message: BotMessage, reply: OutgoingMessage): Promise<ReplyResult> {
+    if (this.sessionUsable(message)) {
+      const outcome = await this.webhooks.reply(message.sessionWebhook!, reply);
+      if (outcome.kind === 'ok') return { via: 'session', error: null };
+      if (Number(outcome.errcode) !== SESSION_EXPIRED) return { via: 'session', error: describe(outcome) };
+    }
+    return this.fallback(bot, message, reply);
+  }
+
+  /**
+   * The service POSTs to this URL, and it arrives inside a message: it must be DingTalk's `sendBySession` (an
+   * origin the service may post webhooks to), and still valid by the expiry the message itself gives.
+   */
+  private sessionUsable(message: BotMessage): boolean {
+    if (!message.sessionWebhook) return false;
+    if (message.sessionWebhookExpiredTime !== null && message.sessionWebhookExpiredTime <= this.clock.now()) {
+      return false;
+    }
+    let url: URL;
+    try {
+      url = new URL(message.sessionWebhook);
+    } catch {
+      return false;
+    }
+    const origins = new Set([
+      ...this.config.dingtalk.webhookOrigins,
+      new URL(this.config.dingtalk.oapiUrl).origin,
+    ]);
+    return origins.has(url.origin) && url.pathname === '/robot/sendBySession';
+  }
+
+  private async fallback(
+    bot: BotWithSecrets,
+    message: BotMessage,
+    reply: OutgoingMessage,
+  ): Promise<ReplyResult> {
+    if (!bot.clientId || !bot.clientSecret) return { via: 'none', error: 'The bot has no app credentials' };
+    const app = { clientId: bot.clientId, clientSecret: bot.clientSecret, agentId: bot.agentId };
+    if (message.conversationType === '2' && message.conversationId) {
+      return settle('group', await this.apps.sendGroupMessage(app, message.conversationId, reply));
+    }
+    if (message.conversationType === '1' && message.senderStaffId) {
+      return settle('oto', await this.apps.sendOneToOne(app, [message.senderStaffId], reply));
+    }
+    return {
+      via: 'none',
+      error: 'The reply window has closed and the conversation cannot be reached otherwise',
+    };
+  }
+}
+
+function settle(via: ReplyVia, outcome: DingTalkOutcome): ReplyResult {
+  return { via, error: outcome.kind === 'ok' ? null : describe(outcome) };
+}
+
+function describe(outcome: DingTalkOutcome): string {
+  return [outcome.errcode, outcome.errmsg].filter((part) => part !== null && part !== '').join(' ');
+}

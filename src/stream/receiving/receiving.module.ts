@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DingTalkBotModule } from '../../dingtalk-bot/dingtalk-bot.module';
+import { DingTalkModule } from '../../dingtalk/dingtalk.module';
+import { MenuReportModule } from '../../menu-report/menu-report.module';
+import { StreamModule } from '../stream.module';
+import { BotCommands } from './bot-commands';
+import { BotMessageHandler } from './bot-message.handler';
+import { BotReplier } from './bot-replier';
+import { ReceivedBotMessage } from './entities/received-bot-message.entity';
+import { ReceivedMessages } from './received-messages';
+
+/** The receiving side of stream bots (SPEC §9): registers itself as the handler of the connections' callbacks. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([ReceivedBotMessage]),
+    StreamModule,
+    DingTalkBotModule,
+    MenuReportModule,
+    DingTalkModule,
+  ],
+  providers: [BotMessageHandler, BotCommands, BotReplier, ReceivedMessages],
+})
+export class ReceivingModule {}

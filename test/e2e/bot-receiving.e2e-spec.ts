@@ -1,0 +1,298 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimApp } from '../../simulator/core/simulator-state';
+import { startSimulator, Simulator } from '../../simulator/simulator';
+import { BotUpdatedEvent } from '../../src/dingtalk-bot/events/dingtalk-bot.events';
+import { AppEvent } from '../../src/events/app-events';
+import { TOPIC_BOT_MESSAGE } from '../../src/stream/receiving/bot-message.handler';
+import { StreamCallbackRouter } from '../../src/stream/stream-callback';
+import { ManualClock } from '../support/clocks';
+import { startTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+/**
+ * SPEC §9 through the seam the Stream connection uses (StreamCallbackRouter.dispatch, after its ACK): real database,
+ * replies over real sockets to the simulator's sendBySession, reports through the same service as the HTTP API.
+ */
+describe('receiving stream bot messages (SPEC §9)', () => {
+  const clock = new ManualClock(Date.now());
+  let sim: Simulator;
+  let t: TestApp;
+  /** Outlives the application: the restart test starts a new one on it. */
+  let database: TestDatabase;
+  let app: SimApp;
+  let botId: number;
+  const STORE = 7;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ clock });
+    database = await createTestDatabase();
+    t = await startTestApp({ env: sim.env, clock, database });
+    app = sim.state.registerApp();
+    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: '门店七号',
+        store_id: STORE,
+        bot_type: 'stream',
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        agent_id: app.agentId,
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    botId = created.body.data.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+    await sim?.close();
+  });
+
+  interface Written {
+    conversationId?: string;
+    conversationType?: '1' | '2';
+    msgId?: string;
+    senderStaffId?: string;
+  }
+
+  /**
+   * The embedded database takes one connection and notices the old one closed a moment later, so the new process
+   * may be turned away once or twice, as a real restart could be.
+   */
+  const restartOn = async (on: TestDatabase): Promise<TestApp> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startTestApp({ env: sim.env, clock, database: on });
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
+
+  /** A CALLBACK frame as the gateway delivers it (protocol §1.4, §1.10), with a fresh reply session. */
+  const frame = (content: string, options: Written = {}) => {
+    const conversationId = options.conversationId ?? 'cidStoreSevenGroup==';
+    const conversationType = options.conversationType ?? '2';
+    const senderStaffId = options.senderStaffId ?? 'manager1234';
+    const session = sim.state.openSession({
+      clientId: app.clientId,
+      conversationId,
+      conversationType,
+      senderStaffId,
+    });
+    const data = {
+      conversationId,
+      conversationType,
+      conversationTitle: conversationType === '2' ? '七号店厨房群' : undefined,
+      atUsers: [{ dingtalkId: '$:LWCP_v1:$bot' }],
+      chatbotCorpId: 'dingcorp',
+      chatbotUserId: '$:LWCP_v1:$bot',
+      msgId: options.msgId ?? `msg${randomBytes(12).toString('base64')}`,
+      senderNick: '张三',
+      isAdmin: false,
+      senderStaffId,
+      sessionWebhookExpiredTime: session.expiresAt,
+      createAt: clock.now(),
+      senderCorpId: 'dingcorp',
+      senderId: '$:LWCP_v1:$sender',
+      isInAtList: true,
+      sessionWebhook: sim.state.sessionWebhook(sim.url, session),
+      text: { content },
+      robotCode: app.clientId,
+      msgtype: 'text',
+    };
+    return {
+      botId,
+      storeId: STORE,
+      topic: TOPIC_BOT_MESSAGE,
+      messageId: `${randomBytes(4).toString('hex')}_974_1898c159aa6_1783b`,
+      data: JSON.stringify(data),
+      conversationId,
+      session,
+    };
+  };
+
+  const dispatch = (written: ReturnType<typeof frame>) => t.app.get(StreamCallbackRouter).dispatch(written);
+
+  const repliesIn = (conversationId: string) =>
+    sim.state.received({ channel: 'session', target: conversationId, accepted: true });
+
+  const reportsOfStore = async () => {
+    const response = await t.request('GET', `/api/v1/menu-reports?store_id=${STORE}&page_size=100`);
+    expect(response.status).toBe(200);
+    return response.body.data.items as Array<Record<string, unknown> & { id: number }>;
+  };
+
+  const receivedRows = (msgId: string) =>
+    t.app.get(DataSource).query('SELECT * FROM received_bot_messages WHERE msg_id = $1', [msgId]);
+
+  it('报菜 creates a report through the menu-report service and confirms in the conversation', async () => {
+    const written = frame('报菜 宫保鸡丁 50 份', { conversationId: 'cidReport==' });
+    await dispatch(written);
+
+    const [report] = await reportsOfStore();
+    expect(report).toMatchObject({
+      store_id: STORE,
+      dish_name: '宫保鸡丁',
+      quantity: 50,
+      unit: '份',
+      remark: null,
+      reported_by: '张三',
+      source: 'dingtalk',
+    });
+    // The notifications follow as for any report: one per enabled bot of the store.
+    expect(report.notifications).toEqual([
+      { id: expect.any(Number), bot_id: botId, status: expect.any(String) },
+    ]);
+
+    const replies = repliesIn('cidReport==');
+    expect(replies).toHaveLength(1);
+    expect(replies[0].text).toBe(
+      `已报菜：宫保鸡丁 50 份\n门店 ${STORE} · 报菜编号 #${report.id} · 报菜人 张三`,
+    );
+
+    const [row] = await receivedRows(JSON.parse(written.data).msgId);
+    expect(row).toMatchObject({
+      bot_id: botId,
+      store_id: STORE,
+      robot_code: app.clientId,
+      conversation_id: 'cidReport==',
+      conversation_type: '2',
+      sender_staff_id: 'manager1234',
+      sender_nick: '张三',
+      text: '报菜 宫保鸡丁 50 份',
+      command: 'report',
+      outcome: 'report_created',
+      menu_report_id: report.id,
+      reply_via: 'session',
+      reply_error: null,
+    });
+    expect(row.handled_at).not.toBeNull();
+  });
+
+  it('understands 50份 and 2.5 斤, and a remark after the unit', async () => {
+    await dispatch(frame('报菜 宫保鸡丁 50份', { conversationId: 'cidUnits==' }));
+    await dispatch(frame('报菜 米饭 2.5 斤 中午用', { conversationId: 'cidUnits==' }));
+    const [rice, chicken] = await reportsOfStore();
+    expect(chicken).toMatchObject({ dish_name: '宫保鸡丁', quantity: 50, unit: '份' });
+    expect(rice).toMatchObject({ dish_name: '米饭', quantity: 2.5, unit: '斤', remark: '中午用' });
+    expect(repliesIn('cidUnits==').map((reply) => reply.text?.split('\n')[0])).toEqual([
+      '已报菜：宫保鸡丁 50 份',
+      '已报菜：米饭 2.5 斤（备注：中午用）',
+    ]);
+  });
+
+  it('a redelivered message creates one report, also after the service restarted on the same database', async () => {
+    const written = frame('报菜 鱼香肉丝 8 份', { conversationId: 'cidRedeliver==' });
+    const before = (await reportsOfStore()).length;
+    await dispatch(written);
+    await dispatch(written);
+    await Promise.all([dispatch(written), dispatch(written)]);
+    expect(t.logs.find('Duplicate bot message ignored')).toHaveLength(3);
+
+    // A restart: the same database, a new process that remembers nothing; DingTalk redelivers with a new frame id.
+    await t.app.close();
+    t = await restartOn(database);
+    await dispatch({ ...written, messageId: 'redelivered_after_restart' });
+    expect(t.logs.find('Duplicate bot message ignored')).toHaveLength(1);
+
+    const reports = await reportsOfStore();
+    expect(reports).toHaveLength(before + 1);
+    expect(reports.filter((report) => report.dish_name === '鱼香肉丝')).toHaveLength(1);
+    expect(repliesIn('cidRedeliver==')).toHaveLength(1);
+    expect(await receivedRows(JSON.parse(written.data).msgId)).toHaveLength(1);
+  });
+
+  it('a 报菜 it cannot read is answered with the format, and nothing is stored', async () => {
+    const before = (await reportsOfStore()).length;
+    await dispatch(frame('报菜 宫保鸡丁', { conversationId: 'cidInvalid==' }));
+    await dispatch(frame('报菜 宫保鸡丁 0 份', { conversationId: 'cidInvalid==' }));
+    expect(await reportsOfStore()).toHaveLength(before);
+    const texts = repliesIn('cidInvalid==').map((reply) => reply.text);
+    expect(texts).toHaveLength(2);
+    for (const text of texts) expect(text).toContain('格式：报菜 菜名 数量 单位，例如：报菜 宫保鸡丁 50 份');
+    expect(texts[1]).toContain('数量要大于 0');
+  });
+
+  it('今日 / 今日报菜 list today’s reports of the store as markdown', async () => {
+    await dispatch(frame('今日', { conversationId: 'cidToday==' }));
+    await dispatch(frame('今日报菜', { conversationId: 'cidToday==' }));
+    const replies = repliesIn('cidToday==');
+    expect(replies).toHaveLength(2);
+    const count = (await reportsOfStore()).length;
+    for (const reply of replies) {
+      expect(reply.msgtype).toBe('markdown');
+      expect(reply.title).toBe(`今日报菜（${count} 条）`);
+      expect(reply.text).toContain(`#### 今日报菜 · 门店 ${STORE}`);
+      expect(reply.text).toMatch(/宫保鸡丁 \*\*50 份\*\* · 张三/);
+      expect(reply.text).toMatch(/米饭 \*\*2\.5 斤\*\*（中午用） · 张三/);
+      expect(reply.text).toContain(`> 共 ${count} 条`);
+    }
+  });
+
+  it('绑定 in a group sets the bot’s open_conversation_id through the bot service, once', async () => {
+    const updates: BotUpdatedEvent[] = [];
+    t.app.get(EventEmitter2).on(AppEvent.BotUpdated, (event: BotUpdatedEvent) => updates.push(event));
+
+    await dispatch(frame('绑定', { conversationId: 'cidSingle==', conversationType: '1' }));
+    expect(repliesIn('cidSingle==')[0].text).toBe(
+      '绑定要在群里进行：请把机器人加入门店群，在群里 @我 发送“绑定”。',
+    );
+
+    await dispatch(frame('@报菜助手 绑定', { conversationId: 'cidKitchen==' }));
+    expect(repliesIn('cidKitchen==')[0].text).toBe(`绑定成功：本群将收到门店 ${STORE} 的报菜通知。`);
+    const bot = await t.request('GET', `/api/v1/dingtalk-bots/${botId}`);
+    expect(bot.body.data.open_conversation_id).toBe('cidKitchen==');
+    expect(updates).toEqual([
+      {
+        before: expect.objectContaining({ id: botId }),
+        after: expect.objectContaining({ id: botId }),
+        changed: ['openConversationId'],
+      },
+    ]);
+
+    await dispatch(frame('绑定', { conversationId: 'cidKitchen==' }));
+    expect(repliesIn('cidKitchen==')[1].text).toBe('本群已经绑定，无需重复绑定。');
+    await dispatch(frame('绑定', { conversationId: 'cidOtherGroup==' }));
+    expect(repliesIn('cidOtherGroup==')[0].text).toMatch(/^没有更改：这个机器人已经绑定了另一个群/);
+    expect((await t.request('GET', `/api/v1/dingtalk-bots/${botId}`)).body.data.open_conversation_id).toBe(
+      'cidKitchen==',
+    );
+    expect(updates).toHaveLength(1);
+  });
+
+  it('anything else is answered with the list of commands', async () => {
+    await dispatch(frame('你好', { conversationId: 'cidHelp==', conversationType: '1' }));
+    const [reply] = repliesIn('cidHelp==');
+    expect(reply.msgtype).toBe('text');
+    expect(reply.text).toContain('报菜 菜名 数量 单位，例如：报菜 宫保鸡丁 50 份');
+    expect(reply.text).toContain('今日');
+    expect(reply.text).toContain('绑定');
+  });
+
+  it('a malformed frame is logged and dropped, without a reply and without harm', async () => {
+    const router = t.app.get(StreamCallbackRouter);
+    const base = { botId, storeId: STORE, topic: TOPIC_BOT_MESSAGE, messageId: 'bad_1' };
+    await router.dispatch({ ...base, data: '{not json' });
+    await router.dispatch({ ...base, data: '[1,2]' });
+    await router.dispatch({
+      ...base,
+      data: JSON.stringify({ msgtype: 'text', text: { content: '报菜 a 1 份' } }),
+    });
+    await router.dispatch({ ...frame('报菜 幽灵 1 份'), botId: 999_999 });
+    expect(t.logs.find('Ignored a malformed bot message')).toHaveLength(3);
+    expect(t.logs.find('Ignored a bot message for a bot that is gone')).toHaveLength(1);
+    expect((await reportsOfStore()).some((report) => report.dish_name === '幽灵')).toBe(false);
+    expect((await t.request('GET', '/health')).status).toBe(200);
+  });
+
+  it('never logs the app secret or a session key', () => {
+    const logs = t.logs.text();
+    expect(logs).toContain('Bot message handled');
+    expect(logs).not.toContain(app.clientSecret);
+    for (const session of sim.state.sessions.keys()) expect(logs).not.toContain(session);
+  });
+});

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_TTL_MS } from '../../simulator/core/simulator-state';
+import { startSimulator, Simulator } from '../../simulator/simulator';
+import { ManualClock } from '../support/clocks';
+
+async function post(url: string, body: unknown, contentType = 'application/json') {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { errcode: number; errmsg: string };
+}
+
+describe('simulator: replies through a sessionWebhook (protocol §4.5)', () => {
+  const clock = new ManualClock();
+  let sim: Simulator;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ clock });
+  });
+  afterAll(() => sim.close());
+
+  const open = (conversationId: string, conversationType: '1' | '2' = '2') => {
+    const app = sim.state.registerApp();
+    const session = sim.state.openSession({
+      clientId: app.clientId,
+      conversationId,
+      conversationType,
+      senderStaffId: 'manager1234',
+    });
+    return { app, session, url: sim.state.sessionWebhook(sim.url, session) };
+  };
+
+  it('accepts a text or markdown reply without any token and shows it in the conversation', async () => {
+    const { app, url } = open('cidGroupA==');
+    expect(await post(url, { msgtype: 'text', text: { content: '已报菜' } })).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+    });
+    expect(
+      await post(url, { msgtype: 'markdown', markdown: { title: '今日报菜', text: '#### 今日报菜' } }),
+    ).toEqual({ errcode: 0, errmsg: 'ok' });
+    const replies = sim.state.received({ channel: 'session', target: 'cidGroupA==' });
+    expect(replies).toMatchObject([
+      { clientId: app.clientId, msgtype: 'text', text: '已报菜', errcode: 0 },
+      { clientId: app.clientId, msgtype: 'markdown', title: '今日报菜', text: '#### 今日报菜', errcode: 0 },
+    ]);
+  });
+
+  it('answers 300001 session 不存在 once the session has expired, and for an unknown session', async () => {
+    const { url } = open('cidGroupB==');
+    await clock.advance(SESSION_TTL_MS - 1);
+    expect((await post(url, { msgtype: 'text', text: { content: 'still open' } })).errcode).toBe(0);
+    await clock.advance(1);
+    expect(await post(url, { msgtype: 'text', text: { content: 'too late' } })).toEqual({
+      errcode: 300001,
+      errmsg: 'session 不存在',
+    });
+    expect(
+      await post(`${sim.url}/robot/sendBySession?session=nope`, { msgtype: 'text', text: { content: 'x' } }),
+    ).toEqual({ errcode: 300001, errmsg: 'session 不存在' });
+    expect(sim.state.received({ channel: 'session', target: 'cidGroupB==', accepted: true })).toHaveLength(1);
+  });
+
+  it('refuses a body without content (40035), a wrong content type (43004) and over 20,000 bytes (460101)', async () => {
+    const { url } = open('cidGroupC==');
+    expect((await post(url, { msgtype: 'text', text: {} })).errcode).toBe(40035);
+    expect(
+      (await post(url, JSON.stringify({ msgtype: 'text', text: { content: 'x' } }), 'text/plain')).errcode,
+    ).toBe(43004);
+    expect((await post(url, { msgtype: 'text', text: { content: '好'.repeat(6_700) } })).errcode).toBe(
+      460101,
+    );
+  });
+});
