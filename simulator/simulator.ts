@@ -8,6 +8,7 @@ import { registerFaults } from './core/faults';
 import { acceptRawJson } from './core/raw-json';
 import { SimulatorContext } from './core/simulator-context';
 import { SimulatorState } from './core/simulator-state';
+import { registerPage } from './page/page.routes';
 import { registerRobotWebhook } from './robots/robot-webhook.routes';
 import { StreamGateway, StreamGatewayOptions } from './stream/stream-gateway';
 import { registerStreamGateway } from './stream/stream.routes';
@@ -63,6 +64,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   registerControlApi(app, context);
   const stream = new StreamGateway(context, options.stream);
   registerStreamGateway(app, context, stream);
+  registerPage(app, context);
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();

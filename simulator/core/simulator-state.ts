@@ -28,8 +28,11 @@ export interface SimApp {
   tokenTtlSeconds: number;
 }
 
-/** Where a message arrived, and so how the page groups it. */
-export type SimChannel = 'robot' | 'work_notification' | 'group' | 'oto' | 'session';
+/**
+ * Where a message arrived, and so how the page groups it. `staff`: what a staff member wrote to a bot (Stream),
+ * target the conversation id, so that the page can show both sides of a chat.
+ */
+export type SimChannel = 'robot' | 'work_notification' | 'group' | 'oto' | 'session' | 'staff';
 
 /** One request that reached the simulator's send endpoints, accepted or not. */
 export interface SimMessage {

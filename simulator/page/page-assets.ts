@@ -1,0 +1,234 @@
+/** The page's markup and script, served as they are (no build step); styles inline, script from its own URL. */
+export const PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>DingTalk simulator</title>
+<style>
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 14px/1.5 -apple-system, "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif;
+         color: #171a1d; background: #f2f3f5; display: flex; height: 100vh; }
+  aside { width: 300px; background: #fff; border-right: 1px solid #e5e6eb; overflow-y: auto; flex-shrink: 0; }
+  aside h1 { font-size: 16px; margin: 0; padding: 14px 16px; background: #0089ff; color: #fff; }
+  aside h2 { font-size: 12px; color: #8f959e; margin: 14px 16px 4px; text-transform: uppercase; }
+  .conversation { display: block; width: 100%; text-align: left; border: 0; background: none; padding: 10px 16px;
+                  cursor: pointer; font: inherit; border-bottom: 1px solid #f2f3f5; }
+  .conversation:hover { background: #f5f7fa; }
+  .conversation.selected { background: #e6f3ff; }
+  .conversation .name { font-weight: 600; display: block; }
+  .conversation .last { color: #8f959e; font-size: 12px; display: block; white-space: nowrap; overflow: hidden;
+                        text-overflow: ellipsis; }
+  .empty { color: #8f959e; padding: 8px 16px; font-size: 13px; }
+  main { flex: 1; display: flex; flex-direction: column; min-width: 0; }
+  header { background: #fff; padding: 12px 20px; border-bottom: 1px solid #e5e6eb; }
+  header .title { font-size: 16px; font-weight: 600; }
+  header .subtitle { color: #8f959e; font-size: 12px; word-break: break-all; }
+  #messages { flex: 1; overflow-y: auto; padding: 16px 20px; }
+  .msg { max-width: 640px; margin-bottom: 14px; }
+  .msg.mine { margin-left: auto; }
+  .msg .meta { color: #8f959e; font-size: 12px; margin-bottom: 2px; }
+  .msg.mine .meta { text-align: right; }
+  .msg .bubble { background: #fff; border-radius: 8px; padding: 10px 14px; box-shadow: 0 1px 2px rgba(0,0,0,.06);
+                 overflow-wrap: anywhere; }
+  .msg.mine .bubble { background: #cce5ff; }
+  .msg .bubble .card-title { font-weight: 600; color: #0089ff; margin-bottom: 4px; font-size: 12px; }
+  .msg .bubble :first-child { margin-top: 0; }
+  .msg .bubble :last-child { margin-bottom: 0; }
+  .msg .bubble blockquote { margin: 4px 0; padding-left: 10px; border-left: 3px solid #d0d3d6; color: #51565d; }
+  .msg .bubble img { max-width: 100%; }
+  .msg.refused .bubble, .msg.dropped .bubble { opacity: .55; }
+  .msg .note { font-size: 12px; color: #d54941; }
+  .msg.dropped .note { color: #e37318; }
+  form { background: #fff; border-top: 1px solid #e5e6eb; padding: 10px 20px; display: flex; gap: 8px;
+         flex-wrap: wrap; align-items: center; }
+  form[hidden] { display: none; }
+  input, select, textarea { font: inherit; padding: 6px 8px; border: 1px solid #d0d3d6; border-radius: 6px; }
+  textarea { flex: 1; min-width: 200px; height: 38px; resize: vertical; }
+  button.send { background: #0089ff; color: #fff; border: 0; border-radius: 6px; padding: 8px 16px; cursor: pointer; }
+  .result { width: 100%; font-size: 12px; color: #51565d; min-height: 1em; }
+  .result.error { color: #d54941; }
+  #new-chat { border-top: 0; border-bottom: 1px solid #e5e6eb; padding: 10px 16px; }
+  #new-chat input, #new-chat select, #new-chat textarea { width: 100%; }
+</style>
+</head>
+<body>
+<aside>
+  <h1>DingTalk simulator</h1>
+  <h2>Groups</h2>
+  <div id="groups" class="list"></div>
+  <h2>People</h2>
+  <div id="people" class="list"></div>
+  <h2>Write to a Stream bot (new one-to-one chat)</h2>
+  <form id="new-chat">
+    <select name="client_id" aria-label="app"></select>
+    <input name="sender_staff_id" placeholder="staff userid (manager01)" aria-label="staff userid">
+    <input name="sender_nick" placeholder="name shown (店长)" aria-label="name">
+    <textarea name="text" placeholder="message to the bot" aria-label="message"></textarea>
+    <button class="send" type="submit">Send</button>
+    <div class="result" role="status"></div>
+  </form>
+</aside>
+<main>
+  <header>
+    <div class="title" id="title">No conversation selected</div>
+    <div class="subtitle" id="subtitle">Messages sent to the simulator appear on the left.</div>
+  </header>
+  <div id="messages"></div>
+  <form id="write" hidden>
+    <input name="sender_nick" placeholder="your name (店长)" aria-label="name">
+    <textarea name="text" placeholder="write to the bot as a staff member" aria-label="message"></textarea>
+    <button class="send" type="submit">Send</button>
+    <div class="result" role="status"></div>
+  </form>
+</main>
+<script src="/_sim/page/app.js"></script>
+</body>
+</html>
+`;
+
+export const PAGE_SCRIPT = `'use strict';
+(() => {
+  let data = { apps: [], conversations: [] };
+  let selected = null;
+  let shown = '';
+
+  const $ = (id) => document.getElementById(id);
+  const time = (ms) => new Date(ms).toLocaleString();
+  const el = (tag, className, text) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+
+  function renderList() {
+    for (const [id, kind] of [['groups', 'group'], ['people', 'user']]) {
+      const list = $(id);
+      list.replaceChildren();
+      const items = data.conversations.filter((c) => c.kind === kind);
+      if (items.length === 0) list.append(el('div', 'empty', 'none yet'));
+      for (const c of items) {
+        const button = el('button', 'conversation' + (c.key === selected ? ' selected' : ''));
+        button.type = 'button';
+        button.dataset.key = c.key;
+        button.append(el('span', 'name', c.title + (c.messages.length ? ' (' + c.messages.length + ')' : '')));
+        const last = c.messages[c.messages.length - 1];
+        button.append(el('span', 'last', last ? (last.title || last.from) : c.subtitle));
+        button.addEventListener('click', () => select(c.key));
+        list.append(button);
+      }
+    }
+    const apps = document.querySelector('#new-chat select');
+    const current = apps.value;
+    apps.replaceChildren(...data.apps.map((clientId) => {
+      const option = el('option', '', clientId);
+      option.value = clientId;
+      return option;
+    }));
+    if (data.apps.includes(current)) apps.value = current;
+  }
+
+  function renderConversation() {
+    const c = data.conversations.find((item) => item.key === selected);
+    const signature = c ? c.key + ':' + c.messages.map((m) => m.id).join(',') : '';
+    if (signature === shown) return;
+    shown = signature;
+    $('title').textContent = c ? c.title : 'No conversation selected';
+    $('subtitle').textContent = c ? c.subtitle : 'Messages sent to the simulator appear on the left.';
+    const messages = $('messages');
+    messages.replaceChildren();
+    for (const m of c ? c.messages : []) {
+      const item = el('div', 'msg ' + m.status + (m.mine ? ' mine' : ''));
+      item.dataset.id = String(m.id);
+      item.append(el('div', 'meta', m.from + ' · ' + time(m.at) + (m.msgtype ? ' · ' + m.msgtype : '')));
+      const bubble = el('div', 'bubble');
+      if (m.title) bubble.append(el('div', 'card-title', m.title));
+      const body = el('div', 'body');
+      body.innerHTML = m.html; // rendered and sanitised by the simulator (simulator/page/markdown.ts)
+      bubble.append(body);
+      item.append(bubble);
+      if (m.note) item.append(el('div', 'note', m.note));
+      messages.append(item);
+    }
+    messages.scrollTop = messages.scrollHeight;
+    const write = $('write');
+    write.hidden = !(c && c.write);
+  }
+
+  function select(key) {
+    selected = key;
+    location.hash = encodeURIComponent(key);
+    renderList();
+    renderConversation();
+  }
+
+  async function refresh() {
+    try {
+      const response = await fetch('/_sim/page/data');
+      data = await response.json();
+      if (!selected && location.hash) selected = decodeURIComponent(location.hash.slice(1));
+      if (!selected && data.conversations.length) selected = data.conversations[0].key;
+      renderList();
+      renderConversation();
+    } catch (error) {
+      $('subtitle').textContent = 'Cannot reach the simulator: ' + error;
+    }
+  }
+
+  async function post(form, body) {
+    const result = form.querySelector('.result');
+    result.className = 'result';
+    result.textContent = 'sending…';
+    try {
+      const response = await fetch('/_sim/stream/bot-messages', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      let answer = null;
+      try { answer = JSON.parse(text); } catch { answer = null; }
+      if (!response.ok) {
+        result.className = 'result error';
+        const reason = answer && (answer.error || answer.message) ? [answer.error, answer.message].filter(Boolean).join(': ') : text;
+        result.textContent = 'HTTP ' + response.status + ': ' + reason;
+        return;
+      }
+      result.textContent = answer && answer.delivered === false ? 'queued: the bot is not connected' : 'sent';
+      form.querySelector('textarea').value = '';
+      await refresh();
+    } catch (error) {
+      result.className = 'result error';
+      result.textContent = String(error);
+    }
+  }
+
+  $('write').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const c = data.conversations.find((item) => item.key === selected);
+    if (!c || !c.write) return;
+    const form = event.target;
+    void post(form, {
+      ...c.write,
+      sender_nick: form.elements.sender_nick.value || undefined,
+      text: form.elements.text.value,
+    });
+  });
+
+  $('new-chat').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.target;
+    void post(form, {
+      client_id: form.elements.client_id.value,
+      conversation_type: '1',
+      sender_staff_id: form.elements.sender_staff_id.value || undefined,
+      sender_nick: form.elements.sender_nick.value || undefined,
+      text: form.elements.text.value,
+    });
+  });
+
+  void refresh();
+  setInterval(() => void refresh(), 1000);
+})();
+`;

@@ -1,0 +1,163 @@
+import { SimConversation, SimMessage, SimulatorState } from '../core/simulator-state';
+import { renderMarkdown, renderPlainText } from './markdown';
+
+/** One message as the page shows it: who sent it, when, and its body already rendered (and sanitised) as HTML. */
+export interface PageMessage {
+  id: number;
+  from: string;
+  /** A staff member's own message (right-aligned), as opposed to one from a robot or app. */
+  mine: boolean;
+  at: number;
+  msgtype: string | null;
+  title: string | null;
+  html: string;
+  /** delivered, refused by the simulator (with the errcode), or accepted and silently dropped (protocol §3). */
+  status: 'delivered' | 'refused' | 'dropped';
+  note: string | null;
+}
+
+export interface PageConversation {
+  key: string;
+  kind: 'group' | 'user';
+  title: string;
+  subtitle: string;
+  /** For the box that writes to a Stream bot: the app, the conversation and its type (protocol §1.10). */
+  write: { client_id: string; conversation_id: string; conversation_type: '1' | '2' } | null;
+  messages: PageMessage[];
+}
+
+export interface PageData {
+  apps: string[];
+  conversations: PageConversation[];
+}
+
+const MARKDOWN_TYPES = new Set([
+  'markdown',
+  'actionCard',
+  'action_card',
+  'link',
+  'oa',
+  'sampleMarkdown',
+  'sampleLink',
+]);
+
+function isMarkdown(message: SimMessage): boolean {
+  return (
+    message.msgtype !== null &&
+    (MARKDOWN_TYPES.has(message.msgtype) || message.msgtype.startsWith('sampleActionCard'))
+  );
+}
+
+function toPageMessage(message: SimMessage, from: string): PageMessage {
+  const text = message.text ?? '';
+  const refused = message.errcode !== 0 && message.errcode !== '0';
+  return {
+    id: message.id,
+    from,
+    mine: message.channel === 'staff',
+    at: message.arrivedAt,
+    msgtype: message.msgtype,
+    title: message.title,
+    html: isMarkdown(message) ? renderMarkdown(text) : renderPlainText(text),
+    status: refused ? 'refused' : message.droppedCode !== undefined ? 'dropped' : 'delivered',
+    note: refused
+      ? `refused: ${message.errcode} ${message.errmsg}`
+      : message.droppedCode !== undefined
+        ? `accepted, but DingTalk would not show it (${message.droppedCode})`
+        : null,
+  };
+}
+
+/** A staff message's body is the bot message payload (protocol §1.10), which names its sender. */
+function senderNick(message: SimMessage): string {
+  const nick = (message.body as { senderNick?: unknown } | null)?.senderNick;
+  return typeof nick === 'string' && nick !== '' ? nick : 'staff';
+}
+
+function conversationOf(state: SimulatorState, message: SimMessage): string {
+  // Session replies name their session; the session knows its conversation (protocol §4.5).
+  return message.channel === 'session'
+    ? (state.sessions.get(message.target)?.conversationId ?? message.target)
+    : message.target;
+}
+
+function appChat(state: SimulatorState, conversation: SimConversation): PageConversation {
+  const clientId = conversation.clientIds[0] ?? null;
+  const member = conversation.members[0] ?? null;
+  const messages = state.messages.filter((message) => {
+    switch (message.channel) {
+      case 'group':
+      case 'session':
+      case 'staff':
+        return conversationOf(state, message) === conversation.id;
+      case 'oto':
+        return (
+          conversation.type === 'single' &&
+          message.target === member &&
+          message.clientId !== null &&
+          conversation.clientIds.includes(message.clientId)
+        );
+      case 'robot':
+      case 'work_notification':
+        return false;
+    }
+  });
+  return {
+    key: `conv:${conversation.id}`,
+    kind: conversation.type === 'group' ? 'group' : 'user',
+    title: conversation.type === 'group' ? conversation.title : `${member ?? '?'} ↔ ${clientId ?? 'robot'}`,
+    subtitle:
+      conversation.type === 'group'
+        ? `group ${conversation.id} · robots: ${conversation.clientIds.join(', ') || 'none'}`
+        : `one-to-one chat with the robot of ${clientId ?? '?'}`,
+    write: clientId
+      ? {
+          client_id: clientId,
+          conversation_id: conversation.id,
+          conversation_type: conversation.type === 'group' ? '2' : '1',
+        }
+      : null,
+    messages: messages.map((message) =>
+      toPageMessage(
+        message,
+        message.channel === 'staff' ? senderNick(message) : (message.clientId ?? 'robot'),
+      ),
+    ),
+  };
+}
+
+/** Every simulated conversation with what arrived in it, groups first, as the web page at `/` shows them. */
+export function buildPageData(state: SimulatorState): PageData {
+  const conversations: PageConversation[] = [];
+  for (const robot of state.robots.values()) {
+    conversations.push({
+      key: `robot:${robot.token}`,
+      kind: 'group',
+      title: robot.name,
+      subtitle: `custom robot webhook${robot.secret ? ' · signed' : ''}${robot.keywords.length ? ` · keywords ${robot.keywords.join(', ')}` : ''}`,
+      write: null,
+      messages: state
+        .received({ channel: 'robot', target: robot.token })
+        .map((message) => toPageMessage(message, robot.name)),
+    });
+  }
+  const chats = [...state.conversations.values()].map((conversation) => appChat(state, conversation));
+  conversations.push(...chats.filter((chat) => chat.kind === 'group'));
+  conversations.push(...chats.filter((chat) => chat.kind === 'user'));
+  const workTargets = [
+    ...new Set(state.received({ channel: 'work_notification' }).map((message) => message.target)),
+  ];
+  for (const target of workTargets) {
+    conversations.push({
+      key: `work:${target}`,
+      kind: 'user',
+      title: `工作通知 · ${target}`,
+      subtitle: 'work notifications (asyncsend_v2)',
+      write: null,
+      messages: state
+        .received({ channel: 'work_notification', target })
+        .map((message) => toPageMessage(message, message.clientId ?? 'app')),
+    });
+  }
+  return { apps: [...state.apps.keys()], conversations };
+}
