@@ -4,7 +4,9 @@ import { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupMessageBody } from '../../src/dingtalk/message-bodies';
 import { startSimulator, Simulator } from '../../simulator/simulator';
+import WebSocket from 'ws';
 import { BROWSER_REQUIRED, browserAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser';
+import { waitFor } from '../support/wait-for';
 
 const SCREENSHOTS = join(__dirname, '..', '..', '.tmp', 'screenshots');
 
@@ -15,6 +17,42 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
     body: JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+/**
+ * A minimal Stream client (protocol §1.2-§1.5): a ticket, the WebSocket, and an ACK for every bot message, which it
+ * keeps. The official SDK is proven against the gateway in stream-gateway.e2e-spec.ts; here only the page is tested.
+ */
+async function connectStreamBot(baseUrl: string, clientId: string, clientSecret: string) {
+  const opened = await postJson(`${baseUrl}/v1.0/gateway/connections/open`, {
+    clientId,
+    clientSecret,
+    subscriptions: [{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' }],
+  });
+  const socket = new WebSocket(`${String(opened.json.endpoint)}?ticket=${String(opened.json.ticket)}`);
+  const messages: Array<Record<string, unknown>> = [];
+  socket.on('message', (raw: Buffer) => {
+    const frame = JSON.parse(raw.toString()) as {
+      type: string;
+      headers: { messageId: string; topic: string };
+      data: string;
+    };
+    socket.send(
+      JSON.stringify({
+        code: 200,
+        headers: { contentType: 'application/json', messageId: frame.headers.messageId },
+        message: 'OK',
+        data: frame.type === 'SYSTEM' ? frame.data : JSON.stringify({ response: null }),
+      }),
+    );
+    if (frame.headers.topic === '/v1.0/im/bot/messages/get')
+      messages.push(JSON.parse(frame.data) as Record<string, unknown>);
+  });
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  return { messages, close: () => socket.close() };
 }
 
 describe('simulator web page: browser available', () => {
@@ -103,14 +141,54 @@ describe.skipIf(!browserAvailable)('simulator web page (headless Chromium)', () 
     await expect(page.locator('#messages .body').first().textContent()).resolves.toBe('<b>not bold</b>');
   });
 
-  it('posts the staff box to the Stream gateway and shows what it answered', async () => {
+  it('shows the refusal when the box writes to a bot that is not connected', async () => {
     const app = sim.state.registerApp({ clientId: 'dingnobody' });
     sim.state.ensureConversation({ title: '没有连接的群', clientId: app.clientId });
     await page.goto(sim.url);
     await page.locator('#groups .conversation', { hasText: '没有连接的群' }).click();
     await page.locator('#write textarea').fill('今天几点开门?');
     await page.locator('#write button').click();
-    // No Stream client is connected for this app (or the gateway is not built yet): the page shows the refusal.
     await expect(page.locator('#write .result.error').textContent()).resolves.toMatch(/^HTTP \d{3}: .+/);
+  });
+
+  it('delivers what a staff member writes in the box to the connected Stream bot, and shows its group reply', async () => {
+    const app = sim.state.registerApp({ clientId: 'dingstream' });
+    const group = sim.state.ensureConversation({ title: '一号店群', clientId: app.clientId });
+    const bot = await connectStreamBot(sim.url, app.clientId, app.clientSecret);
+    try {
+      await page.goto(sim.url);
+      await page.locator(`#groups .conversation[data-key="conv:${group.id}"]`).click();
+      await page.locator('#write input[name=sender_nick]').fill('王店长');
+      await page.locator('#write textarea').fill('绑定');
+      await page.locator('#write button').click();
+      await expect(page.locator('#write .result').textContent()).resolves.toBe('sent');
+
+      await waitFor(() => bot.messages.length === 1, 'the bot message frame');
+      expect(bot.messages[0]).toMatchObject({
+        conversationId: group.id,
+        conversationType: '2',
+        senderNick: '王店长',
+        // DingTalk starts a group message's text with the space left by the @mention (protocol §1.10).
+        text: { content: expect.stringMatching(/^ ?绑定$/) as unknown },
+      });
+
+      const token = (
+        (await (
+          await fetch(`${sim.url}/gettoken?appkey=${app.clientId}&appsecret=${app.clientSecret}`)
+        ).json()) as { access_token: string }
+      ).access_token;
+      const reply = groupMessageBody(app.robotCode, group.id, {
+        msgType: 'markdown',
+        title: '已绑定',
+        text: '**已绑定** 本群',
+      });
+      const sent = await postJson(`${sim.url}/v1.0/robot/groupMessages/send`, reply, {
+        'x-acs-dingtalk-access-token': token,
+      });
+      expect(sent.status).toBe(200);
+      await page.locator('#messages strong', { hasText: '已绑定' }).waitFor();
+    } finally {
+      bot.close();
+    }
   });
 });
