@@ -20,7 +20,7 @@ export function registerSessionWebhook(app: FastifyInstance, { state, clock }: S
     const answer = (errcode: number, errmsg: string) => {
       state.record({
         channel: 'session',
-        target: live ? session.conversationId : sessionId,
+        target: session?.conversationId ?? sessionId,
         clientId: session?.clientId ?? null,
         msgtype: decoded.ok ? decoded.message.msgtype : null,
         title: decoded.ok ? decoded.message.title : null,

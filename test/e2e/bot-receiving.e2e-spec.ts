@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimApp } from '../../simulator/core/simulator-state';
+import { SESSION_TTL_MS, SimApp } from '../../simulator/core/simulator-state';
 import { startSimulator, Simulator } from '../../simulator/simulator';
 import { BotUpdatedEvent } from '../../src/dingtalk-bot/events/dingtalk-bot.events';
 import { AppEvent } from '../../src/events/app-events';
@@ -51,6 +51,8 @@ describe('receiving stream bot messages (SPEC §9)', () => {
   });
 
   interface Written {
+    /** What the message claims as its session's expiry (default: the simulator's real one). */
+    sessionWebhookExpiredTime?: number;
     conversationId?: string;
     conversationType?: '1' | '2';
     msgId?: string;
@@ -94,7 +96,7 @@ describe('receiving stream bot messages (SPEC §9)', () => {
       senderNick: '张三',
       isAdmin: false,
       senderStaffId,
-      sessionWebhookExpiredTime: session.expiresAt,
+      sessionWebhookExpiredTime: options.sessionWebhookExpiredTime ?? session.expiresAt,
       createAt: clock.now(),
       senderCorpId: 'dingcorp',
       senderId: '$:LWCP_v1:$sender',
@@ -271,6 +273,54 @@ describe('receiving stream bot messages (SPEC §9)', () => {
     expect(reply.text).toContain('报菜 菜名 数量 单位，例如：报菜 宫保鸡丁 50 份');
     expect(reply.text).toContain('今日');
     expect(reply.text).toContain('绑定');
+  });
+
+  describe('once the reply window has closed', () => {
+    const replyVia = async (msgId: string) => (await receivedRows(msgId))[0].reply_via as string;
+    const msgIdOf = (written: ReturnType<typeof frame>) => JSON.parse(written.data).msgId as string;
+
+    it('answers into the group through the robot group API, whether the message says so or DingTalk answers 300001', async () => {
+      sim.state.ensureConversation({
+        id: 'cidLate==',
+        type: 'group',
+        clientId: app.clientId,
+        title: '晚班群',
+      });
+      const saysExpired = frame('报菜 炒青菜 3 份', { conversationId: 'cidLate==' });
+      const claimsOpen = frame('今日', {
+        conversationId: 'cidLate==',
+        sessionWebhookExpiredTime: clock.now() + 24 * 60 * 60 * 1000,
+      });
+      await clock.advance(SESSION_TTL_MS + 1);
+
+      await dispatch(saysExpired);
+      await dispatch(claimsOpen);
+
+      expect(repliesIn('cidLate==')).toHaveLength(0);
+      expect(sim.state.received({ channel: 'session', target: 'cidLate==', accepted: false })).toHaveLength(
+        1,
+      );
+      const inGroup = sim.state.received({ channel: 'group', target: 'cidLate==', accepted: true });
+      expect(inGroup.map((message) => message.text?.split('\n')[0])).toEqual([
+        '已报菜：炒青菜 3 份',
+        expect.stringMatching(/^#### 今日报菜 · 门店 7/),
+      ]);
+      expect(await replyVia(msgIdOf(saysExpired))).toBe('group');
+      expect(await replyVia(msgIdOf(claimsOpen))).toBe('group');
+    });
+
+    it('answers a one-to-one chat through a one-to-one robot message to the sender', async () => {
+      const written = frame('帮助', {
+        conversationId: 'cidChatLate==',
+        conversationType: '1',
+        senderStaffId: 'chef42',
+      });
+      await clock.advance(SESSION_TTL_MS + 1);
+      await dispatch(written);
+      const [direct] = sim.state.received({ channel: 'oto', target: 'chef42', accepted: true });
+      expect(direct.text).toContain('可用命令');
+      expect(await replyVia(msgIdOf(written))).toBe('oto');
+    });
   });
 
   it('a malformed frame is logged and dropped, without a reply and without harm', async () => {
