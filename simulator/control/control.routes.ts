@@ -132,6 +132,13 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
       errcode:
         typeof body.errcode === 'number' || typeof body.errcode === 'string' ? body.errcode : undefined,
       errmsg: text(body.errmsg),
+      httpStatus:
+        typeof body.http_status === 'number' &&
+        Number.isInteger(body.http_status) &&
+        body.http_status >= 200 &&
+        body.http_status <= 599
+          ? body.http_status
+          : undefined,
     });
     return reply.code(201).send({ queued: state.faults });
   });

@@ -29,9 +29,11 @@ export function registerFaults(app: FastifyInstance, context: SimulatorContext):
         const newApi = path.startsWith('/v1.0/');
         return newApi
           ? reply
-              .code(400)
+              .code(fault.httpStatus ?? 400)
               .send({ code: fault.errcode ?? 'Forbidden', message: fault.errmsg ?? 'simulated fault' })
-          : reply.code(200).send({ errcode: fault.errcode ?? -1, errmsg: fault.errmsg ?? 'simulated fault' });
+          : reply
+              .code(fault.httpStatus ?? 200)
+              .send({ errcode: fault.errcode ?? -1, errmsg: fault.errmsg ?? 'simulated fault' });
       }
     }
   });

@@ -131,6 +131,8 @@ export interface SimFault {
   /** For `errcode`: the code and message to answer with (HTTP 200 for oapi paths, 400 for /v1.0 paths). */
   errcode?: number | string;
   errmsg?: string;
+  /** For `errcode`: the HTTP status instead of DingTalk's usual one (e.g. 403 for `Forbidden.AccessDenied.*`, §4.4). */
+  httpStatus?: number;
 }
 
 /**

@@ -357,11 +357,16 @@ describe('simulator: app tokens and sending as an app', () => {
         path: '/v1.0/oauth2/accessToken',
         mode: 'errcode',
         errcode: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi',
+        http_status: 403,
       });
       const throttled = await call('POST', '/v1.0/oauth2/accessToken', {
         body: { appKey: 'dingstore', appSecret: 'secret-1' },
       });
-      expect(throttled.json.code).toBe('Forbidden.AccessDenied.QpsLimitForAppkeyAndApi');
+      expect(throttled).toMatchObject({
+        status: 403,
+        json: { code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi' },
+      });
+      expect(classifyNew(throttled).kind).toBe('transient');
       expect(sim.state.received({ channel: 'work_notification' })).toEqual([]);
       expect(sim.state.received({ channel: 'group' })).toEqual([]);
     });
