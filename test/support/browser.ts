@@ -7,7 +7,8 @@ import { BrowserContext, chromium } from 'playwright-core';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** In CI (or when asked), a missing browser fails the suite instead of skipping the browser tests. */
-export const BROWSER_REQUIRED = process.env.CI === '1' || process.env.REQUIRE_BROWSER === '1';
+export const BROWSER_REQUIRED =
+  ['1', 'true'].includes(process.env.CI ?? '') || process.env.REQUIRE_BROWSER === '1';
 
 export const browserAvailable = existsSync(CHROMIUM_PATH);
 
