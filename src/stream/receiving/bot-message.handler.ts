@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DingTalkBotService } from '../../dingtalk-bot/dingtalk-bot.service';
 import { StreamCallback, StreamCallbackHandler, StreamCallbackRouter } from '../stream-callback';
 import { parseBotCommand } from './bot-command';
@@ -17,8 +17,10 @@ export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
  * here reaches the connection: a bad message is logged and dropped.
  */
 @Injectable()
-export class BotMessageHandler implements StreamCallbackHandler, OnModuleInit {
+export class BotMessageHandler implements StreamCallbackHandler, OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(BotMessageHandler.name);
+  /** Messages being handled: shutdown lets them finish (their reply is on its way) before the database closes. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly router: StreamCallbackRouter,
@@ -33,13 +35,22 @@ export class BotMessageHandler implements StreamCallbackHandler, OnModuleInit {
   }
 
   async handle(callback: StreamCallback): Promise<void> {
-    try {
-      await this.process(callback);
-    } catch (error) {
+    const work = this.process(callback).catch((error: unknown) => {
       this.logger.error(
-        `Bot message not handled bot_id=${callback.botId} message_id=${callback.messageId}: ${(error as Error).message}`,
+        `Bot message not handled bot_id=${callback.botId} message_id=${callback.messageId}: ${error instanceof Error ? error.message : String(error)}`,
       );
+    });
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
     }
+  }
+
+  /** Each handling is bounded (DingTalk calls have deadlines), so waiting for them cannot hang the shutdown. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.inFlight]);
   }
 
   private async process(callback: StreamCallback): Promise<void> {
