@@ -11,6 +11,8 @@ import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
 import { WakeDispatcherListener } from './listeners/wake-dispatcher.listener';
 import { NotificationPlanner } from './notification-planner';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsService } from './notifications.service';
 import { ReportNotifications } from './report-notifications';
 import { BotSendersModule } from './senders/bot-senders.module';
 
@@ -21,8 +23,9 @@ import { BotSendersModule } from './senders/bot-senders.module';
     DingTalkBotModule,
     BotSendersModule,
   ],
-  controllers: [BatchSendController],
+  controllers: [BatchSendController, NotificationsController],
   providers: [
+    NotificationsService,
     BatchSendService,
     NotificationPlanner,
     ReportNotifications,

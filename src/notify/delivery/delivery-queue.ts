@@ -20,6 +20,8 @@ export interface ClaimedNotification {
   atUserIds: string[];
   atAll: boolean;
   attempts: number;
+  /** The claim's time, counted as the send's in the bot's rate window until finish() records the real one. */
+  claimedAt: number;
 }
 
 /** What the status of a bot shows about its deliveries (SPEC §5). */
@@ -52,7 +54,17 @@ export class DeliveryQueue {
     private readonly config: AppConfig,
   ) {}
 
-  async claim(owner: string, maxBots: number, now: number, leaseMs: number): Promise<ClaimedNotification[]> {
+  /**
+   * Leases one due notification for each of at most `maxBots` bots. `busyBotIds`: bots this instance is still
+   * sending to, passed over even if their lease ran out (a slow send must not be doubled by its own instance).
+   */
+  async claim(
+    owner: string,
+    maxBots: number,
+    now: number,
+    leaseMs: number,
+    busyBotIds: readonly number[] = [],
+  ): Promise<ClaimedNotification[]> {
     const at = new Date(now);
     const windowStart = now - RATE_WINDOW_MS - this.config.delivery.rateWindowMarginMs;
     return this.dataSource.transaction(async (manager) => {
@@ -82,6 +94,7 @@ export class DeliveryQueue {
              ORDER BY n.id LIMIT 1
            ) due
            WHERE (s.rate_limited_until IS NULL OR s.rate_limited_until <= $1)
+             AND s.bot_id <> ALL($4::integer[])
              AND (SELECT count(*) FROM jsonb_array_elements_text(s.recent_sends) AS sent(at)
                   WHERE sent.at::bigint > $2::bigint) < b.rate_limit_per_minute
              AND NOT EXISTS (SELECT 1 FROM notifications o
@@ -89,7 +102,7 @@ export class DeliveryQueue {
            ORDER BY due.id
            LIMIT $3
            FOR UPDATE OF s SKIP LOCKED`,
-        [at, windowStart, maxBots],
+        [at, windowStart, maxBots, [...busyBotIds]],
       );
       const claimed: ClaimedNotification[] = [];
       for (const bot of bots) {
@@ -113,7 +126,7 @@ export class DeliveryQueue {
           bot.bot_id,
           JSON.stringify([...recent, now]),
         ]);
-        claimed.push(toClaimed(rows[0]));
+        claimed.push({ ...toClaimed(rows[0]), claimedAt: now });
       }
       return claimed;
     });
@@ -134,16 +147,23 @@ export class DeliveryQueue {
   ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       // The bot's row first, as claim() does, so that two instances never lock the two rows in opposite order.
+      // The send now counts in the rate window from when it really started rather than from its claim: the
+      // claim may have waited for a database connection, and DingTalk counts arrivals.
       await manager.query(
         `UPDATE bot_delivery_states
          SET last_delivery_at = $2, last_delivery_status = $3,
-             rate_limited_until = COALESCE($4::timestamptz, rate_limited_until)
+             rate_limited_until = COALESCE($4::timestamptz, rate_limited_until),
+             recent_sends = (SELECT COALESCE(jsonb_agg(CASE WHEN sent::bigint = $5::bigint
+                                                            THEN to_jsonb($6::bigint) ELSE sent END), '[]')
+                             FROM jsonb_array_elements(recent_sends) AS sent)
          WHERE bot_id = $1`,
         [
           claimed.botId,
           new Date(now),
           outcome.kind === 'throttled' ? 'throttled' : verdict.status,
           verdict.pauseBotUntil === null ? null : new Date(verdict.pauseBotUntil),
+          claimed.claimedAt,
+          Math.max(claimed.claimedAt, startedAt),
         ],
       );
       const updated = updatedRows(
@@ -307,7 +327,7 @@ function updatedRows(result: unknown): Array<Record<string, unknown>> {
   return result as Array<Record<string, unknown>>;
 }
 
-function toClaimed(row: Record<string, unknown>): ClaimedNotification {
+function toClaimed(row: Record<string, unknown>): Omit<ClaimedNotification, 'claimedAt'> {
   return {
     id: String(row.id),
     botId: Number(row.bot_id),

@@ -18,9 +18,10 @@ import { judgeAttempt } from './retry-policy';
  * otherwise sleeps until the next thing falls due, at most DELIVERY_POLL_INTERVAL_MS: polling is only the
  * safety net that notices other instances' work and expired leases.
  *
- * Rate limit: the claim counts a bot's sends of the last minute plus DELIVERY_RATE_MARGIN_MS. A send is counted
- * from its claim and DingTalk counts it from its arrival a few milliseconds later; the margin absorbs that delay,
- * so that DingTalk's sliding minute never sees more than `rate_limit_per_minute`.
+ * Rate limit: the claim counts a bot's sends of the last minute plus DELIVERY_RATE_MARGIN_MS, and a bot has one
+ * send in flight at most. A send counts from when it started (recorded when it finishes; until then from its
+ * claim); DingTalk counts it from its arrival a little later, and the margin absorbs that delay and any
+ * difference between the clocks, so that DingTalk's sliding minute never sees more than `rate_limit_per_minute`.
  */
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,6 +34,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private wokenDuringTick = false;
   private timer: ClockTimer | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly busyBots = new Set<number>();
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -94,8 +96,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         this.wokenDuringTick = false;
         const capacity = this.config.delivery.concurrency - this.inFlight.size;
         if (capacity <= 0) break;
-        const claimed = await this.queue.claim(this.owner, capacity, this.clock.now(), this.leaseMs);
-        for (const notification of claimed) this.track(this.deliver(notification));
+        const claimed = await this.queue.claim(this.owner, capacity, this.clock.now(), this.leaseMs, [
+          ...this.busyBots,
+        ]);
+        for (const notification of claimed) this.track(notification.botId, this.deliver(notification));
       } while (this.wokenDuringTick && this.running);
     } catch (error) {
       this.logger.error(`Claiming notifications failed: ${(error as Error).message}`);
@@ -106,34 +110,37 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
 
   private async scheduleNext(afterError: boolean): Promise<void> {
     const now = this.clock.now();
-    let delay = this.config.delivery.pollIntervalMs;
+    let wakeAt = now + this.config.delivery.pollIntervalMs;
     if (!afterError) {
       try {
         const next = await this.queue.nextWakeAt(now);
-        if (next !== null) delay = Math.min(delay, Math.max(0, next - now));
+        if (next !== null) wakeAt = Math.min(wakeAt, next);
       } catch (error) {
         this.logger.error(`Looking for the next due notification failed: ${(error as Error).message}`);
       }
     }
     if (!this.running) return;
     this.clock.clearTimeout(this.timer);
-    this.timer = this.clock.setTimeout(() => this.wake(), delay);
+    // Measured from the clock now, not from before the query: time went by while it ran.
+    this.timer = this.clock.setTimeout(() => this.wake(), Math.max(0, wakeAt - this.clock.now()));
   }
 
-  private track(delivery: Promise<void>): void {
+  private track(botId: number, delivery: Promise<void>): void {
     this.inFlight.add(delivery);
+    this.busyBots.add(botId);
     void delivery.finally(() => {
       this.inFlight.delete(delivery);
+      this.busyBots.delete(botId);
       this.wake();
     });
   }
 
   private async deliver(notification: ClaimedNotification): Promise<void> {
-    const startedAt = this.clock.now();
     try {
       const bot = await this.bots.findWithSecrets(notification.botId);
-      const outcome = bot ? await this.send(bot, notification) : null;
-      if (!outcome || !bot) return; // Deleted meanwhile: the next claim skips the row with a hint.
+      if (!bot) return; // Deleted meanwhile: the next claim skips the row with a hint.
+      const startedAt = this.clock.now();
+      const outcome = await this.send(bot, notification);
       const now = this.clock.now();
       const verdict = judgeAttempt(outcome, notification.attempts, this.config.delivery.retryScheduleMs, now);
       const held = await this.queue.finish(notification, this.owner, startedAt, outcome, verdict, now);

@@ -1,0 +1,83 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+import {
+  NOTIFICATION_KINDS,
+  NOTIFICATION_STATUSES,
+  NotificationKind,
+  NotificationStatus,
+} from '../entities/notification.entity';
+
+/** One notification in the delivery log (SPEC §7). */
+export class NotificationResponse {
+  @ApiProperty({ example: 17 })
+  id: number;
+  @ApiProperty({ example: 1 })
+  bot_id: number;
+  @ApiProperty({ example: 1 })
+  store_id: number;
+  @ApiProperty({ nullable: true, type: Number, example: 5 })
+  menu_report_id: number | null;
+  @ApiProperty({ enum: NOTIFICATION_KINDS, example: 'menu_report' })
+  kind: NotificationKind;
+  @ApiProperty({
+    enum: NOTIFICATION_STATUSES,
+    example: 'sent',
+    description:
+      'pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at ' +
+      'next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped',
+  })
+  status: NotificationStatus;
+  @ApiProperty({ enum: MSG_TYPES, example: 'markdown' })
+  msg_type: MsgType;
+  @ApiProperty({ example: '报菜通知：宫保鸡丁 50 份' })
+  title: string;
+  @ApiProperty({ example: '#### 报菜通知 · 门店 1\n- **菜品**：宫保鸡丁' })
+  content: string;
+  @ApiProperty({ example: 1, description: 'Attempts spent (a throttled answer spends none)' })
+  attempt_count: number;
+  @ApiProperty({ example: '2026-11-24T08:00:00.000Z' })
+  next_attempt_at: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'What DingTalk answered last time',
+  })
+  last_error: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'What to fix, in plain words' })
+  hint: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: null })
+  merged_into: number | null;
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-24T08:00:01.000Z' })
+  sent_at: string | null;
+  @ApiProperty({ example: '2026-11-24T08:00:00.000Z' })
+  created_at: string;
+  @ApiProperty({ example: '2026-11-24T08:00:01.000Z' })
+  updated_at: string;
+}
+
+/** One call to DingTalk for a notification. */
+export class NotificationAttemptResponse {
+  @ApiProperty({ example: '2026-11-24T08:00:00.000Z' })
+  at: string;
+  @ApiProperty({ enum: ['ok', 'throttled', 'transient', 'permanent', 'token_expired'], example: 'ok' })
+  outcome: string;
+  @ApiProperty({ nullable: true, type: Number, example: 200 })
+  http_status: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '0',
+    description: 'errcode (old API) or code (new API)',
+  })
+  errcode: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'ok' })
+  errmsg: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 42 })
+  latency_ms: number | null;
+}
+
+export class NotificationDetailResponse extends NotificationResponse {
+  @ApiProperty({ type: [NotificationAttemptResponse], description: 'Every attempt, oldest first' })
+  attempts: NotificationAttemptResponse[];
+}

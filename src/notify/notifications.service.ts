@@ -1,0 +1,121 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { assertCanSee, storesToList } from '../auth/store-scope';
+import { Clock } from '../common/clock';
+import { Page, pageWindow } from '../common/http/pagination.dto';
+import { NotificationDispatcher } from './delivery/notification-dispatcher';
+import { ListNotificationsQuery } from './dto/list-notifications.query';
+import {
+  NotificationAttemptResponse,
+  NotificationDetailResponse,
+  NotificationResponse,
+} from './dto/notification.response';
+import { NotificationAttempt } from './entities/notification-attempt.entity';
+import { Notification } from './entities/notification.entity';
+
+/** The delivery log (SPEC §7): the notifications of the stores a caller manages, their attempts, resend. */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+    @InjectRepository(NotificationAttempt) private readonly attempts: Repository<NotificationAttempt>,
+    private readonly dispatcher: NotificationDispatcher,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(user: AuthUser, query: ListNotificationsQuery): Promise<Page<NotificationResponse>> {
+    const stores = storesToList(user, query.store_id);
+    if (stores?.length === 0) return new Page([], 0, query);
+    const builder = this.notifications.createQueryBuilder('n');
+    if (stores) builder.andWhere('n.storeId IN (:...stores)', { stores });
+    if (query.bot_id !== undefined) builder.andWhere('n.botId = :botId', { botId: query.bot_id });
+    if (query.status !== undefined) builder.andWhere('n.status = :status', { status: query.status });
+    if (query.menu_report_id !== undefined) {
+      builder.andWhere('n.menuReportId = :reportId', { reportId: query.menu_report_id });
+    }
+    const { skip, take } = pageWindow(query);
+    const [rows, total] = await builder.orderBy('n.id', 'DESC').skip(skip).take(take).getManyAndCount();
+    return new Page(rows.map(toResponse), total, query);
+  }
+
+  async get(user: AuthUser, id: number): Promise<NotificationDetailResponse> {
+    const row = await this.findVisible(user, id);
+    const attempts = await this.attempts.find({
+      where: { notificationId: String(id) },
+      order: { at: 'ASC', id: 'ASC' },
+    });
+    return { ...toResponse(row), attempts: attempts.map(toAttemptResponse) };
+  }
+
+  /**
+   * Queues the notification again, due now, with a fresh retry schedule; its attempts so far stay in the log.
+   * A notification being sent at this moment cannot be resent until that send is over (409).
+   */
+  async resend(user: AuthUser, id: number): Promise<NotificationDetailResponse> {
+    await this.findVisible(user, id);
+    const now = new Date(this.clock.now());
+    const result = await this.notifications
+      .createQueryBuilder()
+      .update(Notification)
+      .set({
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        lastError: null,
+        hint: null,
+        mergedInto: null,
+        sentAt: null,
+      })
+      .where('id = :id', { id })
+      .andWhere('(lease_expires_at IS NULL OR lease_expires_at <= :now)', { now })
+      .execute();
+    if (result.affected === 0) {
+      throw new ConflictException(`Notification ${id} is being sent right now; try again in a moment`);
+    }
+    this.dispatcher.wake();
+    return this.get(user, id);
+  }
+
+  private async findVisible(user: AuthUser, id: number): Promise<Notification> {
+    const row = await this.notifications.findOneBy({ id: String(id) });
+    const notFound = () => new NotFoundException(`Notification ${id} not found`);
+    if (!row) throw notFound();
+    assertCanSee(user, row.storeId, notFound);
+    return row;
+  }
+}
+
+function toResponse(row: Notification): NotificationResponse {
+  return {
+    id: Number(row.id),
+    bot_id: row.botId,
+    store_id: row.storeId,
+    menu_report_id: row.menuReportId,
+    kind: row.kind,
+    status: row.status,
+    msg_type: row.msgType,
+    title: row.title,
+    content: row.content,
+    attempt_count: row.attempts,
+    next_attempt_at: row.nextAttemptAt.toISOString(),
+    last_error: row.lastError,
+    hint: row.hint,
+    merged_into: row.mergedInto === null ? null : Number(row.mergedInto),
+    sent_at: row.sentAt?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function toAttemptResponse(row: NotificationAttempt): NotificationAttemptResponse {
+  return {
+    at: row.at.toISOString(),
+    outcome: row.outcome,
+    http_status: row.httpStatus,
+    errcode: row.errcode,
+    errmsg: row.errmsg,
+    latency_ms: row.latencyMs,
+  };
+}
