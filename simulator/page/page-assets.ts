@@ -102,7 +102,13 @@ export const PAGE_SCRIPT = `'use strict';
     return node;
   };
 
+  let listed = '';
+
   function renderList() {
+    // Redrawn only when something changed, so a click never lands on a button that the next poll replaces.
+    const signature = JSON.stringify([selected, data.apps, data.conversations.map((c) => [c.key, c.title, c.messages.length])]);
+    if (signature === listed) return;
+    listed = signature;
     for (const [id, kind] of [['groups', 'group'], ['people', 'user']]) {
       const list = $(id);
       list.replaceChildren();
@@ -121,6 +127,9 @@ export const PAGE_SCRIPT = `'use strict';
     }
     const apps = document.querySelector('#new-chat select');
     const current = apps.value;
+    // Rebuilt only when the apps change, so an open drop-down is not closed by the next poll.
+    if (apps.dataset.apps === data.apps.join(',')) return;
+    apps.dataset.apps = data.apps.join(',');
     apps.replaceChildren(...data.apps.map((clientId) => {
       const option = el('option', '', clientId);
       option.value = clientId;
