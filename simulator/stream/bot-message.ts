@@ -20,13 +20,10 @@ export function encryptedId(...parts: string[]): string {
   return `$:LWCP_v1:$${createHash('sha256').update(parts.join('|')).digest('base64').slice(0, 32)}`;
 }
 
-/** A one-to-one conversation is one per (app, staff member); a group gets a stable id from its title. */
+/** A group named by its title gets the same id every time (one-to-one chats are found by the registry). */
 export function conversationIdFor(input: StaffMessageInput, staffId: string): string {
   if (input.conversationId) return input.conversationId;
-  const seed =
-    input.conversationType === '1'
-      ? `oto|${input.clientId}|${staffId}`
-      : `group|${input.clientId}|${input.conversationTitle ?? 'group'}`;
+  const seed = `${input.conversationType}|${input.clientId}|${input.conversationTitle ?? staffId}`;
   return `cid${createHash('sha256').update(seed).digest('base64url').slice(0, 22)}==`;
 }
 

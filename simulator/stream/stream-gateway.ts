@@ -105,6 +105,7 @@ export class StreamGateway {
   private readonly tickets = new Map<string, Ticket>();
   private readonly live = new Map<string, SimStreamConnection>();
   private readonly pending = new Map<string, PendingPush>();
+  private readonly peaks = new Map<string, number>();
   private readonly refusals = new Map<string, { mode: RefusalMode; remaining: number }>();
   private readonly wss: WebSocketServer;
   private sequence = 0;
@@ -182,7 +183,16 @@ export class StreamGateway {
     if (!app) throw new StreamControlError(404, `No app with client_id ${message.clientId}`);
     const connection = this.pickConnection(message.clientId, TOPIC_BOT_MESSAGE);
     const staffId = message.senderStaffId ?? 'manager01';
-    const conversationId = conversationIdFor(message, staffId);
+    // The chat joins the simulator's conversation registry, so robot group sends to it are accepted later.
+    const group = message.conversationType === '2';
+    const conversation = state.ensureConversation({
+      id: message.conversationId ?? (group ? conversationIdFor(message, staffId) : undefined),
+      type: group ? 'group' : 'single',
+      title: message.conversationTitle ?? (group ? '门店群' : undefined),
+      clientId: app.clientId,
+      members: [staffId],
+    });
+    const conversationId = conversation.id;
     const session = state.openSession({
       clientId: app.clientId,
       conversationId,
@@ -274,6 +284,11 @@ export class StreamGateway {
     return this.acks.filter((ack) => ack.messageId === messageId);
   }
 
+  /** The most connections the app ever had open at the same moment. */
+  peakConnections(clientId: string): number {
+    return this.peaks.get(clientId) ?? 0;
+  }
+
   /** How often a push went out (1 + redeliveries). */
   deliveriesOf(messageId: string): number {
     return this.pending.get(messageId)?.deliveries ?? 0;
@@ -299,6 +314,8 @@ export class StreamGateway {
       socket,
     };
     this.live.set(connection.id, connection);
+    const count = this.connections(connection.clientId).length;
+    this.peaks.set(connection.clientId, Math.max(count, this.peaks.get(connection.clientId) ?? 0));
     const record = {
       id: connection.id,
       clientId: connection.clientId,

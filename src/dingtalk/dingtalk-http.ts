@@ -42,11 +42,20 @@ export class DingTalkHttp implements OnApplicationShutdown {
     });
   }
 
-  async post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
-    return this.send('POST', url, JSON.stringify(body), {
-      'content-type': 'application/json; charset=utf-8',
-      ...headers,
-    });
+  /** `signal`: the caller gave up (e.g. a Stream connection being stopped); the call ends at once. */
+  async post(
+    url: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<HttpAnswer> {
+    return this.send(
+      'POST',
+      url,
+      JSON.stringify(body),
+      { 'content-type': 'application/json; charset=utf-8', ...headers },
+      signal,
+    );
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
@@ -62,6 +71,7 @@ export class DingTalkHttp implements OnApplicationShutdown {
     url: string,
     body: string | undefined,
     headers: Record<string, string>,
+    signal?: AbortSignal,
   ): Promise<HttpAnswer> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -71,7 +81,9 @@ export class DingTalkHttp implements OnApplicationShutdown {
         body,
         headers: { accept: 'application/json', ...headers },
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: signal
+          ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), signal])
+          : AbortSignal.timeout(this.timeoutMs),
       });
       const text = await readLimited(response.body);
       return { status: response.statusCode, json: parseJson(text), latencyMs: elapsed() };

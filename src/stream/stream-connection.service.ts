@@ -1,17 +1,242 @@
-import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Gauge, Registry } from 'prom-client';
+import { Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { BotWithSecrets } from '../dingtalk-bot/bot-fields';
+import { BotStatusRegistry } from '../dingtalk-bot/bot-status.registry';
+import { BotStatusResponse } from '../dingtalk-bot/dto/bot-status.response';
+import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
+import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
+import { DownstreamFrame } from '../dingtalk/stream/stream-frames';
+import { StreamTransport } from '../dingtalk/stream/stream-transport';
+import {
+  StreamBotState,
+  StreamBotSupervisor,
+  StreamConnectionStatus,
+  SupervisedBot,
+} from './stream-bot.supervisor';
+import { StreamCallbackRouter } from './stream-callback';
 
 export interface StreamSummary {
   connected: number;
   total: number;
 }
 
+/** At most this many bots connect at once at start-up (SPEC §10: bounded concurrency). */
+export const STARTUP_CONCURRENCY = 10;
+
+const STATUSES: StreamConnectionStatus[] = [
+  'connected',
+  'connecting',
+  'reconnecting',
+  'disconnected',
+  'auth_failed',
+];
+
+interface Supervised {
+  supervisor: StreamBotSupervisor;
+  /** What the connection was made with: a different fingerprint means new credentials, so a new connection. */
+  fingerprint: string;
+}
+
 /**
- * Keeps one DingTalk Stream connection per enabled stream bot. Until the Stream issue lands there are no
- * connections to keep, so the summary is truthfully empty.
+ * Keeps one DingTalk Stream connection per enabled stream bot (SPEC §5, §10). Every change — start-up, a bot
+ * created, updated or deleted, shutdown — goes through `sync(botId)`, which compares the bot as stored with the
+ * connection that exists and starts, stops or restarts it. Syncs of one bot run one after the other (a promise
+ * chain per bot), so concurrent updates end in the state of the last one, with at most one connection.
  */
 @Injectable()
-export class StreamConnectionService {
-  summary(): StreamSummary {
-    return { connected: 0, total: 0 };
+export class StreamConnectionService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(StreamConnectionService.name);
+  private readonly supervised = new Map<number, Supervised>();
+  private readonly chains = new Map<number, Promise<unknown>>();
+  private running = false;
+  private startup: Promise<void> | null = null;
+
+  constructor(
+    private readonly bots: DingTalkBotService,
+    @InjectRepository(DingTalkBot) private readonly botRows: Repository<DingTalkBot>,
+    private readonly transport: StreamTransport,
+    private readonly clock: Clock,
+    private readonly router: StreamCallbackRouter,
+    private readonly statuses: BotStatusRegistry,
+    registry: Registry,
+  ) {
+    const gauge: Gauge<'status'> = new Gauge({
+      name: 'dingtalk_stream_connections_total',
+      help: 'Stream connections kept by this instance, by connection status',
+      labelNames: ['status'],
+      registers: [registry],
+      collect: () => {
+        const counts = this.countByStatus();
+        for (const status of STATUSES) gauge.set({ status }, counts[status]);
+      },
+    });
   }
+
+  onModuleInit(): void {
+    this.statuses.register({
+      contribute: (bot) => (bot.botType === 'stream' ? this.statusFields(bot.id) : {}),
+    });
+  }
+
+  /**
+   * Connects every enabled stream bot, a few at a time, in the background: a DingTalk outage must not hold the
+   * HTTP API back (each attempt is bounded by the DingTalk timeout, and the supervisors keep retrying).
+   */
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.startup = this.connectAll().catch((error: unknown) => {
+      this.logger.error(`Stream start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    // Stop what runs (which also settles start-up's wait on first attempts), then whatever start-up added meanwhile.
+    await this.stopAll();
+    await this.startup;
+    await this.stopAll();
+  }
+
+  /** Brings bot `botId`'s connection in line with the stored bot; serialised per bot. */
+  sync(botId: number): Promise<void> {
+    const previous = this.chains.get(botId) ?? Promise.resolve();
+    const next = previous.then(() => this.apply(botId));
+    const settled = next.catch((error: unknown) => {
+      this.logger.error(
+        `Stream bot_id=${botId} could not be synchronised: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    this.chains.set(botId, settled);
+    void settled.then(() => {
+      if (this.chains.get(botId) === settled) this.chains.delete(botId);
+    });
+    return settled;
+  }
+
+  /** Waits until the first connection attempt of each bot started so far has an outcome (tests, start-up). */
+  async startupDone(): Promise<void> {
+    await this.startup;
+  }
+
+  summary(): StreamSummary {
+    const counts = this.countByStatus();
+    return { connected: counts.connected, total: this.supervised.size };
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** The connection state of a bot this instance supervises, or null. */
+  stateOf(botId: number): StreamBotState | null {
+    return this.supervised.get(botId)?.supervisor.state ?? null;
+  }
+
+  private async stopAll(): Promise<void> {
+    await Promise.all([...this.supervised.keys()].map((id) => this.sync(id)));
+    await Promise.all([...this.chains.values()]);
+  }
+
+  private async connectAll(): Promise<void> {
+    const rows = await this.botRows.find({
+      where: { botType: 'stream', isEnabled: true },
+      select: { id: true },
+      order: { id: 'ASC' },
+    });
+    const queue = rows.map((row) => row.id);
+    let success = 0;
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined && this.running; id = queue.shift()) {
+        await this.sync(id);
+        const supervised = this.supervised.get(id);
+        if (supervised && (await supervised.supervisor.firstAttempt)) success += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STARTUP_CONCURRENCY, rows.length) }, worker));
+    this.logger.log(`Stream clients initialized: total=${rows.length}, success=${success}`);
+  }
+
+  private async apply(botId: number): Promise<void> {
+    const bot = this.running ? await this.bots.findWithSecrets(botId) : null;
+    const wanted = bot ? connectable(bot) : null;
+    const current = this.supervised.get(botId);
+    if (current && wanted && current.fingerprint === fingerprint(wanted)) return;
+    if (current) {
+      this.supervised.delete(botId);
+      await current.supervisor.stop();
+      this.logger.log(`Stream bot stopped bot_id=${botId}`);
+    }
+    if (!wanted) return;
+    const supervisor = new StreamBotSupervisor(wanted, this.transport, this.clock, (target, frame) =>
+      this.dispatch(target, frame),
+    );
+    this.supervised.set(botId, { supervisor, fingerprint: fingerprint(wanted) });
+    supervisor.start();
+  }
+
+  /** The callback is already ACKed; what it means is the receiving side's business. */
+  private dispatch(bot: SupervisedBot, frame: DownstreamFrame): void {
+    this.router
+      .dispatch({
+        botId: bot.id,
+        storeId: bot.storeId,
+        topic: frame.headers.topic,
+        messageId: frame.headers.messageId,
+        data: frame.data,
+      })
+      .catch((error: unknown) => {
+        this.logger.error(
+          `Stream bot_id=${bot.id} callback ${frame.headers.messageId} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+  }
+
+  private statusFields(botId: number): Partial<BotStatusResponse> {
+    const state = this.stateOf(botId);
+    if (!state) return { connection_status: 'disconnected' };
+    return {
+      connection_status: state.status,
+      connected_since: iso(state.connectedSince),
+      last_message_time: iso(state.lastMessageTime),
+      last_error: state.lastError,
+      reconnect_count: state.reconnectCount,
+    };
+  }
+
+  private countByStatus(): Record<StreamConnectionStatus, number> {
+    const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<
+      StreamConnectionStatus,
+      number
+    >;
+    for (const { supervisor } of this.supervised.values()) counts[supervisor.state.status] += 1;
+    return counts;
+  }
+}
+
+/** The bot as a connection needs it, or null when it should have none. */
+function connectable(bot: BotWithSecrets): SupervisedBot | null {
+  if (bot.botType !== 'stream' || !bot.isEnabled || !bot.clientId || !bot.clientSecret) return null;
+  return {
+    id: bot.id,
+    storeId: bot.storeId,
+    app: { clientId: bot.clientId, clientSecret: bot.clientSecret, agentId: bot.agentId },
+  };
+}
+
+function fingerprint(bot: SupervisedBot): string {
+  return createHash('sha256').update(`${bot.app.clientId}\n${bot.app.clientSecret}`).digest('hex');
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }

@@ -1,9 +1,17 @@
 import { Module } from '@nestjs/common';
+import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
+import { DingTalkModule } from '../dingtalk/dingtalk.module';
+import { StreamBotListener } from './listeners/stream-bot.listener';
 import { StreamCallbackRouter } from './stream-callback';
 import { StreamConnectionService } from './stream-connection.service';
+import { StreamStatusController } from './stream-status.controller';
+import { StreamStatusService } from './stream-status.service';
 
+/** The Stream connections of stream bots: lifecycle, supervision, status (SPEC §5, §10). */
 @Module({
-  providers: [StreamConnectionService, StreamCallbackRouter],
+  imports: [DingTalkModule, DingTalkBotModule],
+  controllers: [StreamStatusController],
+  providers: [StreamConnectionService, StreamCallbackRouter, StreamBotListener, StreamStatusService],
   exports: [StreamConnectionService, StreamCallbackRouter],
 })
 export class StreamModule {}

@@ -1,0 +1,55 @@
+/** Protocol §1.4: a frame the gateway pushes. `data` is a JSON string. */
+export interface DownstreamFrame {
+  type: 'SYSTEM' | 'EVENT' | 'CALLBACK';
+  headers: { messageId: string; topic: string; contentType?: string; time?: string; [name: string]: unknown };
+  data: string;
+}
+
+export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
+
+/** What the service subscribes to (protocol §1.2): bot messages. EVENT `*` is required by the gateway's format. */
+export const STREAM_SUBSCRIPTIONS = [
+  { type: 'EVENT', topic: '*' },
+  { type: 'CALLBACK', topic: TOPIC_BOT_MESSAGE },
+] as const;
+
+/**
+ * Reads a frame defensively: anything that is not a JSON object with a known type, a messageId and a topic gives
+ * null (the SDK's `JSON.parse` throws uncaught here and takes the process down; protocol §1.13).
+ */
+export function parseFrame(text: string): DownstreamFrame | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const frame = parsed as { type?: unknown; headers?: unknown; data?: unknown };
+  if (frame.type !== 'SYSTEM' && frame.type !== 'EVENT' && frame.type !== 'CALLBACK') return null;
+  const headers = frame.headers as DownstreamFrame['headers'] | undefined;
+  if (typeof headers !== 'object' || headers === null) return null;
+  if (typeof headers.messageId !== 'string' || typeof headers.topic !== 'string') return null;
+  const data = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data ?? {});
+  return { type: frame.type, headers, data };
+}
+
+/** Protocol §1.5: the ACK of a push. For a CALLBACK the gateway ignores `data`; S4 recommends `{"response": null}`. */
+export function ackFrame(messageId: string, data: unknown): string {
+  return JSON.stringify({
+    code: 200,
+    headers: { contentType: 'application/json', messageId },
+    message: 'OK',
+    data: JSON.stringify(data),
+  });
+}
+
+/** The answer to a SYSTEM frame: a ping's data (`{"opaque": …}`) echoed back, as every SDK does. */
+export function systemAckFrame(frame: DownstreamFrame): string {
+  return JSON.stringify({
+    code: 200,
+    headers: { contentType: 'application/json', messageId: frame.headers.messageId },
+    message: 'OK',
+    data: frame.data,
+  });
+}

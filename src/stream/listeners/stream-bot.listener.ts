@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import {
+  BotCreatedEvent,
+  BotDeletedEvent,
+  BotUpdatedEvent,
+} from '../../dingtalk-bot/events/dingtalk-bot.events';
+import { AppEvent } from '../../events/app-events';
+import { StreamConnectionService } from '../stream-connection.service';
+
+/**
+ * SPEC §5: creating an enabled stream bot starts its connection; disabling, deleting, switching `bot_type` or new
+ * credentials stop or restart it. The service re-reads the bot and decides, so each listener only names the bot;
+ * it waits for the change, so that when the HTTP call answers, the connection is started or gone.
+ */
+@Injectable()
+export class StreamBotListener {
+  constructor(private readonly connections: StreamConnectionService) {}
+
+  @OnEvent(AppEvent.BotCreated)
+  async onCreated({ bot }: BotCreatedEvent): Promise<void> {
+    if (bot.botType === 'stream') await this.connections.sync(bot.id);
+  }
+
+  @OnEvent(AppEvent.BotUpdated)
+  async onUpdated({ before, after }: BotUpdatedEvent): Promise<void> {
+    if (before.botType === 'stream' || after.botType === 'stream') await this.connections.sync(after.id);
+  }
+
+  @OnEvent(AppEvent.BotDeleted)
+  async onDeleted({ bot }: BotDeletedEvent): Promise<void> {
+    if (bot.botType === 'stream') await this.connections.sync(bot.id);
+  }
+}

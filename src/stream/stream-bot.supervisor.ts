@@ -1,0 +1,160 @@
+import { Logger } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppCredentials } from '../dingtalk/app-credentials';
+import { DownstreamFrame } from '../dingtalk/stream/stream-frames';
+import { StreamOpenError } from '../dingtalk/stream/stream-gateway.client';
+import { StreamCloseReason, StreamConnection, StreamTransport } from '../dingtalk/stream/stream-transport';
+import { authRetryDelayMs, reconnectDelayMs, STABLE_CONNECTION_MS } from './reconnect-backoff';
+
+export type StreamConnectionStatus =
+  'connected' | 'connecting' | 'reconnecting' | 'disconnected' | 'auth_failed';
+
+/** What `GET /dingtalk-bots/:id/status` and `GET /stream/status` show of one connection. */
+export interface StreamBotState {
+  status: StreamConnectionStatus;
+  connectedSince: number | null;
+  lastMessageTime: number | null;
+  /** Why the last attempt or connection failed; never a secret (the transport's messages name none). */
+  lastError: string | null;
+  /** How many times an established connection was lost and the supervisor went on to reconnect. */
+  reconnectCount: number;
+}
+
+export interface SupervisedBot {
+  id: number;
+  storeId: number;
+  app: AppCredentials;
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/**
+ * Keeps one bot's Stream connection up until stopped: connect, and when the connection ends (closed, `disconnect`
+ * frame, missed keepalive) or cannot be made, connect again after an exponential backoff with jitter (at once after
+ * `disconnect`; slowly after refused credentials). One loop per bot, so there is never more than one socket per bot
+ * and no timer outlives `stop()`; every wait is on the injected Clock.
+ */
+export class StreamBotSupervisor {
+  readonly state: StreamBotState = {
+    status: 'connecting',
+    connectedSince: null,
+    lastMessageTime: null,
+    lastError: null,
+    reconnectCount: 0,
+  };
+  private readonly logger = new Logger('StreamConnection');
+  private readonly abort = new AbortController();
+  private readonly firstOutcome = deferred<boolean>();
+  private running: Promise<void> | null = null;
+  private connection: StreamConnection | null = null;
+
+  constructor(
+    readonly bot: SupervisedBot,
+    private readonly transport: StreamTransport,
+    private readonly clock: Clock,
+    private readonly onCallback: (bot: SupervisedBot, frame: DownstreamFrame) => void,
+  ) {}
+
+  /** Resolves with whether the first attempt connected (start-up counts successes with it). */
+  get firstAttempt(): Promise<boolean> {
+    return this.firstOutcome.promise;
+  }
+
+  start(): void {
+    this.running ??= this.run().catch((error: unknown) => {
+      // The loop catches everything it expects; reaching here is a bug, which must not take the process down.
+      this.logger.error(`Stream supervisor of bot_id=${this.bot.id} stopped unexpectedly: ${String(error)}`);
+      this.state.status = 'disconnected';
+    });
+  }
+
+  /** Stops reconnecting, closes the socket and waits until both are done. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.connection?.close();
+    await this.running;
+    this.state.status = 'disconnected';
+    this.state.connectedSince = null;
+    this.firstOutcome.resolve(false);
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      const ended = deferred<{ reason: StreamCloseReason; detail: string }>();
+      let delayMs: number;
+      try {
+        const connection = await this.transport.connect(
+          this.bot.app,
+          {
+            onCallback: (frame) => this.receive(frame),
+            onInvalidFrame: (detail) => this.logger.warn(`Stream bot_id=${this.bot.id}: ${detail}`),
+            onClose: (reason, detail) => ended.resolve({ reason, detail }),
+          },
+          this.abort.signal,
+        );
+        if (this.stopped) {
+          await connection.close();
+          break;
+        }
+        this.connection = connection;
+        const openedAt = this.clock.now();
+        Object.assign(this.state, { status: 'connected', connectedSince: openedAt, lastError: null });
+        this.logger.log(`Stream bot started successfully bot_id=${this.bot.id} store_id=${this.bot.storeId}`);
+        this.firstOutcome.resolve(true);
+
+        const { reason, detail } = await ended.promise;
+        this.connection = null;
+        this.state.connectedSince = null;
+        if (this.stopped || reason === 'stopped') break;
+        this.state.reconnectCount += 1;
+        this.state.lastError = detail;
+        this.state.status = 'reconnecting';
+        if (this.clock.now() - openedAt >= STABLE_CONNECTION_MS) attempt = 0;
+        // After `disconnect` the gateway wants us on a fresh ticket now; anything else may be an outage.
+        delayMs = reason === 'disconnect_requested' ? 0 : reconnectDelayMs(attempt++);
+        this.logger.warn(
+          `Stream bot_id=${this.bot.id} connection lost (${reason}: ${detail}); reconnecting in ${delayMs} ms`,
+        );
+      } catch (error) {
+        this.firstOutcome.resolve(false);
+        if (this.stopped) break;
+        const message = error instanceof Error ? error.message : String(error);
+        this.state.lastError = message;
+        if (error instanceof StreamOpenError && error.kind === 'auth') {
+          this.state.status = 'auth_failed';
+          delayMs = authRetryDelayMs();
+          this.logger.error(
+            `Stream bot_id=${this.bot.id} credentials refused (${message}); check client_id/client_secret, retrying in ${Math.round(delayMs / 1000)} s`,
+          );
+        } else {
+          if (this.state.status !== 'auth_failed') this.state.status = 'reconnecting';
+          delayMs = reconnectDelayMs(attempt++);
+          this.logger.warn(
+            `Stream bot_id=${this.bot.id} could not connect (${message}); retrying in ${delayMs} ms`,
+          );
+        }
+      }
+      if (delayMs > 0) await this.clock.sleep(delayMs, this.abort.signal);
+    }
+    this.state.status = 'disconnected';
+  }
+
+  private receive(frame: DownstreamFrame): void {
+    this.state.lastMessageTime = this.clock.now();
+    this.onCallback(this.bot, frame);
+  }
+}

@@ -1,0 +1,24 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiEnvelope } from '../common/http/api-docs.decorators';
+import { StreamStatusResponse } from './dto/stream-status.response';
+import { StreamStatusService } from './stream-status.service';
+
+@ApiTags('stream')
+@ApiBearerAuth()
+@Controller('stream')
+export class StreamStatusController {
+  constructor(private readonly status: StreamStatusService) {}
+
+  @Get('status')
+  @ApiOperation({
+    summary: 'Stream connections of the stream bots you can see',
+    description: 'An admin sees every stream bot; a store_admin the bots of the stores it manages.',
+  })
+  @ApiEnvelope(StreamStatusResponse)
+  get(@CurrentUser() user: AuthUser): Promise<StreamStatusResponse> {
+    return this.status.statusFor(user);
+  }
+}
