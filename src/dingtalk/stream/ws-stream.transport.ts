@@ -38,19 +38,28 @@ export class WsStreamTransport extends StreamTransport {
     signal: AbortSignal,
   ): Promise<StreamConnection> {
     const { endpoint, ticket } = await this.gateway.open(app, signal);
-    const socket = await openSocket(
+    const opened = await openSocket(
       `${endpoint}?ticket=${encodeURIComponent(ticket)}`,
       this.config.dingtalk.timeoutMs,
       signal,
     );
-    return new WsStreamConnection(socket, handlers, this.clock);
+    return new WsStreamConnection(opened, handlers, this.clock);
   }
 }
 
-function openSocket(url: string, timeoutMs: number, signal: AbortSignal): Promise<WebSocket> {
+/** An open socket, with the frames that arrived before anyone listened (they may come with the handshake). */
+interface OpenedSocket {
+  socket: WebSocket;
+  early: Array<{ raw: WebSocket.RawData; isBinary: boolean }>;
+}
+
+function openSocket(url: string, timeoutMs: number, signal: AbortSignal): Promise<OpenedSocket> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new StreamOpenError('transient', 'stopped before connecting'));
     const socket = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
+    // ws emits frames that came in the same packet as the handshake before a promise continuation could listen.
+    const early: OpenedSocket['early'] = [];
+    socket.on('message', (raw, isBinary) => early.push({ raw, isBinary }));
     const onAbort = () => fail('stopped while connecting');
     signal.addEventListener('abort', onAbort, { once: true });
     const fail = (message: string) => {
@@ -62,8 +71,10 @@ function openSocket(url: string, timeoutMs: number, signal: AbortSignal): Promis
     };
     socket.once('open', () => {
       signal.removeEventListener('abort', onAbort);
-      socket.removeAllListeners();
-      resolve(socket);
+      socket.removeAllListeners('unexpected-response');
+      socket.removeAllListeners('error');
+      socket.on('error', () => socket.terminate());
+      resolve({ socket, early });
     });
     socket.once('unexpected-response', (_request, response) =>
       fail(`the WebSocket handshake was answered with HTTP ${response.statusCode ?? '?'}`),
@@ -82,19 +93,28 @@ class WsStreamConnection implements StreamConnection {
   private keepaliveTimer: ClockTimer | undefined;
   private readonly gone: Promise<void>;
 
+  private readonly socket: WebSocket;
+
   constructor(
-    private readonly socket: WebSocket,
+    opened: OpenedSocket,
     private readonly handlers: StreamConnectionHandlers,
     private readonly clock: Clock,
   ) {
+    const socket = opened.socket;
+    this.socket = socket;
+    socket.removeAllListeners('message');
     this.lastActivity = clock.now();
-    this.gone = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.gone =
+      socket.readyState === WebSocket.CLOSED
+        ? Promise.resolve()
+        : new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('message', (raw, isBinary) => this.onMessage(raw, isBinary));
     socket.on('pong', () => this.touch());
     socket.on('ping', () => this.touch());
-    socket.on('error', () => socket.terminate());
     socket.on('close', (code, reason) => this.end('closed', `socket closed (${code}${reasonText(reason)})`));
     this.scheduleKeepalive(KEEPALIVE_IDLE_MS);
+    for (const { raw, isBinary } of opened.early) this.onMessage(raw, isBinary);
+    if (socket.readyState !== WebSocket.OPEN) this.end('closed', 'socket closed while opening');
   }
 
   async close(): Promise<void> {
