@@ -210,6 +210,19 @@ export class StreamGateway {
       now: clock.now(),
     });
     const frame = this.push(connection, 'CALLBACK', TOPIC_BOT_MESSAGE, data);
+    // What the staff member wrote, so the web page shows both sides of the chat (channel `staff`).
+    state.record({
+      channel: 'staff',
+      target: conversationId,
+      clientId: app.clientId,
+      msgtype: 'text',
+      title: null,
+      text: message.text,
+      body: data,
+      signature: null,
+      errcode: 0,
+      errmsg: 'ok',
+    });
     return {
       msgId: data.msgId,
       messageId: frame.headers.messageId,

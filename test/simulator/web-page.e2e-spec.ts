@@ -162,6 +162,9 @@ describe.skipIf(!browserAvailable)('simulator web page (headless Chromium)', () 
       await page.locator('#write textarea').fill('绑定');
       await page.locator('#write button').click();
       await expect(page.locator('#write .result').textContent()).resolves.toBe('sent');
+      const mine = page.locator('#messages .msg.mine');
+      await expect(mine.locator('.body').textContent()).resolves.toBe('绑定');
+      await expect(mine.locator('.meta').textContent()).resolves.toMatch(/^王店长 · /);
 
       await waitFor(() => bot.messages.length === 1, 'the bot message frame');
       expect(bot.messages[0]).toMatchObject({
