@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { assertCanSee, storeForCreate, storesToList } from '../auth/store-scope';
 import { Page, pageWindow } from '../common/http/pagination.dto';
@@ -19,6 +19,11 @@ export interface ReportOrigin {
   source: ReportSource;
   /** Defaults to the caller's `sub`. */
   reportedBy?: string;
+  /**
+   * Runs inside the report's transaction, after the report is written: what caused the report records it in the
+   * same commit (a DingTalk message marks itself reported), and may throw to write nothing.
+   */
+  inTransaction?: (manager: EntityManager, report: MenuReport) => Promise<void>;
 }
 
 /** Menu reports (SPEC §6): stored with their notifications in one transaction, then announced. */
@@ -58,6 +63,7 @@ export class MenuReportService {
           source: origin.source,
         }),
       );
+      await origin.inTransaction?.(manager, saved);
       return { report: saved, notifications: await this.planner.planForReport(manager, saved) };
     });
     await this.events.emit(AppEvent.MenuReportCreated, {

@@ -208,6 +208,44 @@ describe('receiving stream bot messages (SPEC §9)', () => {
     expect(await receivedRows(JSON.parse(written.data).msgId)).toHaveLength(1);
   });
 
+  it('a message whose handler died is taken over by its redelivery, and never reported twice', async () => {
+    const data = t.app.get(DataSource);
+    /** What a process killed mid-handling leaves: the message stored, never marked handled, minutes ago. */
+    const dieWhileHandling = async (msgId: string, menuReportId: number | null) => {
+      await data.query(
+        `UPDATE received_bot_messages SET handled_at = NULL, outcome = NULL, menu_report_id = $2, received_at = $3
+         WHERE msg_id = $1`,
+        [msgId, menuReportId, new Date(clock.now() - 5 * 60_000)],
+      );
+    };
+
+    // Died before its report was committed: the redelivery makes the report.
+    const first = frame('报菜 红烧肉 12 份', { conversationId: 'cidTakeOver==' });
+    await dispatch(first);
+    const msgId = JSON.parse(first.data).msgId as string;
+    const [made] = await reportsOfStore();
+    await data.query('DELETE FROM notifications WHERE menu_report_id = $1', [made.id]);
+    await data.query('DELETE FROM menu_reports WHERE id = $1', [made.id]);
+    await dieWhileHandling(msgId, null);
+    await dispatch({ ...first, messageId: 'redelivered-1' });
+    const afterTakeOver = (await reportsOfStore()).filter((report) => report.dish_name === '红烧肉');
+    expect(afterTakeOver).toHaveLength(1);
+
+    // Died after its report was committed, before it replied: the redelivery confirms that report, makes none.
+    await dieWhileHandling(msgId, afterTakeOver[0].id);
+    const repliesBefore = repliesIn('cidTakeOver==').length;
+    await dispatch({ ...first, messageId: 'redelivered-2' });
+    expect((await reportsOfStore()).filter((report) => report.dish_name === '红烧肉')).toHaveLength(1);
+    expect(repliesIn('cidTakeOver==')).toHaveLength(repliesBefore + 1);
+    const [row] = await receivedRows(msgId);
+    expect(row).toMatchObject({ menu_report_id: afterTakeOver[0].id, outcome: 'report_created' });
+    expect(row.handled_at).not.toBeNull();
+
+    // A message handled moments ago is a plain duplicate, not a take-over.
+    await dispatch({ ...first, messageId: 'redelivered-3' });
+    expect(repliesIn('cidTakeOver==')).toHaveLength(repliesBefore + 1);
+  });
+
   it('a 报菜 it cannot read is answered with the format, and nothing is stored', async () => {
     const before = (await reportsOfStore()).length;
     await dispatch(frame('报菜 宫保鸡丁', { conversationId: 'cidInvalid==' }));

@@ -8,6 +8,7 @@ import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { MenuReportService } from '../../menu-report/menu-report.service';
 import { BotCommand } from './bot-command';
 import { BotMessage } from './bot-message';
+import { ClaimedMessage, ReceivedMessages } from './received-messages';
 import {
   alreadyBoundReply,
   bindNeedsGroupReply,
@@ -31,15 +32,21 @@ export interface CommandResult {
 export class BotCommands {
   constructor(
     private readonly reports: MenuReportService,
+    private readonly received: ReceivedMessages,
     private readonly bots: DingTalkBotService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  async run(command: BotCommand, bot: BotWithSecrets, message: BotMessage): Promise<CommandResult> {
+  async run(
+    command: BotCommand,
+    bot: BotWithSecrets,
+    message: BotMessage,
+    claimed: ClaimedMessage,
+  ): Promise<CommandResult> {
     switch (command.kind) {
       case 'report':
-        return this.report(command, bot, message);
+        return this.report(command, bot, message, claimed);
       case 'report_invalid':
         return result('invalid_report', invalidReportReply(command.problem));
       case 'today':
@@ -59,6 +66,7 @@ export class BotCommands {
     command: Extract<BotCommand, { kind: 'report' }>,
     bot: BotWithSecrets,
     message: BotMessage,
+    claimed: ClaimedMessage,
   ): Promise<CommandResult> {
     const reporter = message.senderNick ?? message.senderStaffId ?? 'DingTalk';
     const caller: AuthUser = {
@@ -66,6 +74,11 @@ export class BotCommands {
       role: 'store_admin',
       storeIds: [bot.storeId],
     };
+    if (claimed.menuReportId !== null) {
+      // Taken over from a handler that died after the report was committed: confirm it, do not report twice.
+      const existing = await this.reports.get(caller, claimed.menuReportId);
+      return { outcome: 'report_created', menuReportId: existing.id, reply: reportCreatedReply(existing) };
+    }
     const created = await this.reports.create(
       caller,
       {
@@ -75,7 +88,11 @@ export class BotCommands {
         unit: command.unit,
         remark: command.remark,
       },
-      { source: 'dingtalk', reportedBy: reporter },
+      {
+        source: 'dingtalk',
+        reportedBy: reporter,
+        inTransaction: (manager, report) => this.received.markReported(manager, claimed.id, report.id),
+      },
     );
     return {
       outcome: 'report_created',

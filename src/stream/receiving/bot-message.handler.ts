@@ -74,15 +74,15 @@ export class BotMessageHandler implements StreamCallbackHandler, OnModuleInit, B
       return;
     }
     const command = parseBotCommand(message.text);
-    const id = await this.received.claim(bot, message, command.kind);
-    if (id === null) {
+    const claimed = await this.received.claim(bot, message, command.kind);
+    if (claimed === null) {
       this.logger.log(`Duplicate bot message ignored bot_id=${bot.id} msg_id=${message.msgId}`);
       return;
     }
 
     let result: CommandResult;
     try {
-      result = await this.commands.run(command, bot, message);
+      result = await this.commands.run(command, bot, message, claimed);
     } catch (error) {
       this.logger.error(
         `Bot command failed bot_id=${bot.id} msg_id=${message.msgId} command=${command.kind}: ${(error as Error).message}`,
@@ -90,7 +90,7 @@ export class BotMessageHandler implements StreamCallbackHandler, OnModuleInit, B
       result = { outcome: 'failed', reply: failedReply(), menuReportId: null };
     }
     const reply = await this.replier.reply(bot, message, result.reply);
-    await this.received.finish(id, {
+    await this.received.finish(claimed.id, {
       outcome: result.outcome,
       menuReportId: result.menuReportId,
       replyVia: reply.via,

@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { BotCommandKind } from './bot-command';
 import { BotMessage } from './bot-message';
 import { ReceivedBotMessage, ReplyVia } from './entities/received-bot-message.entity';
+
+/** Longer than handling a message can take (two DingTalk calls within their deadlines, and the database). */
+const TAKE_OVER_AFTER_MS = 2 * 60_000;
+
+/** A received message this handler now owns; `menuReportId` is set when a report was already made from it. */
+export interface ClaimedMessage {
+  id: string;
+  menuReportId: number | null;
+}
 
 export interface HandledMessage {
   outcome: string;
@@ -23,32 +32,56 @@ export class ReceivedMessages {
   ) {}
 
   /**
-   * Stores the message unless its msgId is already stored; answers the new row's id, or null for a message seen
-   * before. One statement: two deliveries racing (two connections, two instances) cannot both get an id.
+   * Stores the message unless its msgId is already stored; answers the row to handle it under, or null for a
+   * message seen before. One statement: two deliveries racing (two connections, two instances) cannot both win.
+   *
+   * A stored message never marked handled, older than a handling can take, was being handled by a process that
+   * died: its redelivery takes it over. Whether its report was already written is on the row (`menuReportId`,
+   * written in the report's own transaction), so taking over never makes a second report.
    */
-  async claim(bot: BotWithSecrets, message: BotMessage, command: BotCommandKind): Promise<string | null> {
-    const inserted = await this.rows
-      .createQueryBuilder()
-      .insert()
-      .values({
-        robotCode: bot.clientId ?? message.robotCode ?? `bot:${bot.id}`,
-        msgId: message.msgId,
-        botId: bot.id,
-        storeId: bot.storeId,
-        conversationId: message.conversationId,
-        conversationType: message.conversationType,
-        senderStaffId: message.senderStaffId?.slice(0, 100) ?? null,
-        senderNick: message.senderNick?.slice(0, 100) ?? null,
-        msgType: message.msgType.slice(0, 32),
-        text: message.text,
+  async claim(
+    bot: BotWithSecrets,
+    message: BotMessage,
+    command: BotCommandKind,
+  ): Promise<ClaimedMessage | null> {
+    const now = this.clock.now();
+    const rows: Array<{ id: string | number; menu_report_id: number | null }> = await this.rows.query(
+      `INSERT INTO received_bot_messages
+         (robot_code, msg_id, bot_id, store_id, conversation_id, conversation_type, sender_staff_id, sender_nick,
+          msg_type, text, command, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (robot_code, msg_id) DO UPDATE SET received_at = EXCLUDED.received_at
+         WHERE received_bot_messages.handled_at IS NULL AND received_bot_messages.received_at < $13
+       RETURNING id, menu_report_id`,
+      [
+        bot.clientId ?? message.robotCode ?? `bot:${bot.id}`,
+        message.msgId,
+        bot.id,
+        bot.storeId,
+        message.conversationId,
+        message.conversationType,
+        message.senderStaffId?.slice(0, 100) ?? null,
+        message.senderNick?.slice(0, 100) ?? null,
+        message.msgType.slice(0, 32),
+        message.text,
         command,
-        receivedAt: new Date(this.clock.now()),
-      })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    const row = inserted.raw as Array<{ id: string | number }>;
-    return row.length > 0 ? String(row[0].id) : null;
+        new Date(now),
+        new Date(now - TAKE_OVER_AFTER_MS),
+      ],
+    );
+    return rows.length > 0 ? { id: String(rows[0].id), menuReportId: rows[0].menu_report_id } : null;
+  }
+
+  /**
+   * Inside the report's transaction: records that this message made its report. Throws when the message already
+   * has one (another handler got there first), which rolls the second report back.
+   */
+  async markReported(manager: EntityManager, id: string, menuReportId: number): Promise<void> {
+    const updated: [unknown[], number] = await manager.query(
+      `UPDATE received_bot_messages SET menu_report_id = $2 WHERE id = $1 AND menu_report_id IS NULL`,
+      [id, menuReportId],
+    );
+    if (updated[1] !== 1) throw new Error(`bot message ${id} already made a report`);
   }
 
   async finish(id: string, handled: HandledMessage): Promise<void> {
