@@ -5,7 +5,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor, waitForValue } from '../support/wait-for';
 
 /** Delivery through the simulator's custom robot webhook (SPEC §7), with the system clock and short retries. */
-describe('notification delivery: webhook bots (SPEC §7)', () => {
+describe('notification delivery to webhook and stream bots (SPEC §7)', () => {
   let sim: Simulator;
   let t: TestApp;
   let db: DataSource;
@@ -185,5 +185,60 @@ describe('notification delivery: webhook bots (SPEC §7)', () => {
     expect(pausedFor).toBeLessThanOrEqual(10 * 60_000);
     expect(status.body.data.pending_notifications).toBe(1);
     expect([bot.id, expect.any(Number)]).toContain(paused.n.bot_id);
+  });
+
+  it('delivers a report to a webhook bot and a stream bot of one store: work notification and group message', async () => {
+    const robot = sim.state.registerRobot({ secret: 'SECboth0123456789' });
+    const app = sim.state.registerApp();
+    const group = sim.state.ensureConversation({ title: '二号店后厨群', clientId: app.clientId });
+    await createBot({
+      store_id: 27,
+      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      secret: robot.secret,
+    });
+    const stream = await createBot({
+      store_id: 27,
+      bot_type: 'stream',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      agent_id: app.agentId,
+      user_ids: ['manager27', 'chef27'],
+      open_conversation_id: group.id,
+      at_user_ids: ['chef27'],
+    });
+    // The first work notification meets a refused token: the service drops it, fetches another, sends once more.
+    sim.state.addFault({
+      path: '/topapi/message/corpconversation/asyncsend_v2',
+      mode: 'errcode',
+      errcode: 42001,
+      errmsg: 'access_token超时',
+      remaining: 1,
+    });
+
+    const created = await report(27, '回锅肉');
+    const rows = await Promise.all(created.notifications.map((n) => settled(n.id, 'sent')));
+    expect(rows.map((row) => row.attempts)).toEqual([1, 1]);
+    expect(sim.state.faults).toEqual([]); // the refused token was met, and overcome within the one attempt
+
+    expect(sim.state.received({ target: robot.token, accepted: true })).toEqual([
+      expect.objectContaining({ signature: 'valid', title: '报菜通知：回锅肉 50 份' }),
+    ]);
+    for (const user of ['manager27', 'chef27']) {
+      const [work] = sim.state.received({ channel: 'work_notification', target: user, accepted: true });
+      expect(work).toMatchObject({
+        clientId: app.clientId,
+        msgtype: 'markdown',
+        title: '报菜通知：回锅肉 50 份',
+      });
+      expect(work.text).toContain(`#${created.id}`);
+    }
+    const [groupMessage] = sim.state.received({ channel: 'group', target: group.id, accepted: true });
+    expect(groupMessage.text).toContain(`#${created.id}`);
+    expect(groupMessage.text).toContain('@chef27');
+
+    const streamNotification = created.notifications.find((n) => n.bot_id === stream.id)!;
+    expect(await attempts(streamNotification.id)).toEqual([
+      expect.objectContaining({ outcome: 'ok', errcode: '0' }),
+    ]);
   });
 });
