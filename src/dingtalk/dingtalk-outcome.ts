@@ -52,7 +52,7 @@ const HINTS = {
   conversation:
     'DingTalk does not know open_conversation_id, or the robot is not in that group: add the robot to the group and write 绑定 to it there.',
   robotCode:
-    "The app's robot is not enabled or not published: enable the robot (机器人) capability of the app and publish it.",
+    "DingTalk does not find the app's robot there: check that the robot has been added to the group, and that the app's robot (机器人) capability is enabled and published.",
   permission:
     'The app lacks a permission for this API: grant it in the DingTalk developer console (权限管理).',
   busy: 'DingTalk is busy or had a server error; the service retries with backoff.',
@@ -206,6 +206,8 @@ export function classifyNewApiAnswer(answer: HttpAnswer): DingTalkOutcome {
   const message = typeof body?.message === 'string' ? body.message : `HTTP ${answer.status}`;
   if (answer.status >= 500 || code === null) return outcome('transient', answer, code, message, HINTS.busy);
   const permanent = (hint: string) => outcome('permanent', answer, code, message, hint);
+  // A request without the token header is the service's bug, not an expired token: a new token would not help.
+  if (code === 'AuthenticationFailed.MissingParameter') return permanent(HINTS.badRequest);
   if (code === 'InvalidAuthentication' || code.startsWith('AuthenticationFailed')) {
     return outcome('token_expired', answer, code, message, HINTS.tokenExpired);
   }
