@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
+import { buildDigest } from './digest';
 import { AttemptVerdict } from './retry-policy';
 
 /** DingTalk's rate limit counts the messages of a sliding minute (protocol §5.5). */
@@ -109,6 +110,8 @@ export class DeliveryQueue {
         // The locked row is the latest version: count again from it, in case another instance just sent.
         const recent = bot.recent_sends.filter((sentAt) => sentAt > windowStart);
         if (recent.length >= bot.rate_limit) continue;
+        const notificationId =
+          (await this.mergeBacklog(manager, bot.bot_id, bot.rate_limit, at)) ?? bot.notification_id;
         const rows = updatedRows(
           await manager.query(
             `UPDATE notifications n SET lease_owner = $2, lease_expires_at = $3
@@ -118,7 +121,7 @@ export class DeliveryQueue {
                                WHERE o.bot_id = n.bot_id AND o.status IN ${WAITING} AND o.lease_expires_at > $4)
              RETURNING n.id, n.bot_id, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids, n.at_all,
                        n.attempts`,
-            [bot.notification_id, owner, new Date(now + leaseMs), at],
+            [notificationId, owner, new Date(now + leaseMs), at],
           ),
         );
         if (rows.length === 0) continue;
@@ -300,6 +303,62 @@ export class DeliveryQueue {
       pending: Number(row.pending),
       oldestSeconds: row.oldest === null ? 0 : Math.max(0, Number(row.oldest)),
     };
+  }
+
+  /**
+   * SPEC §7: when a bot's backlog would wait longer than a minute (more waiting menu-report notifications than it
+   * may send in one), they are merged into one markdown digest, which is returned to be sent now. The merged rows
+   * stay in the log as `merged`, naming the digest. Retries are left alone: they already went out once.
+   */
+  private async mergeBacklog(
+    manager: EntityManager,
+    botId: number,
+    rateLimit: number,
+    at: Date,
+  ): Promise<string | null> {
+    const waiting: Array<{
+      id: string;
+      title: string;
+      menu_report_id: number | null;
+      store_id: number;
+      at_mobiles: string[];
+      at_user_ids: string[];
+      at_all: boolean;
+    }> = await manager.query(
+      `SELECT n.id, n.title, n.menu_report_id, n.store_id, n.at_mobiles, n.at_user_ids, n.at_all
+       FROM notifications n
+       WHERE n.bot_id = $1 AND n.status = 'pending' AND n.kind = 'menu_report' AND n.attempts = 0
+         AND n.next_attempt_at <= $2 AND (n.lease_expires_at IS NULL OR n.lease_expires_at <= $2)
+       ORDER BY n.id LIMIT 1000`,
+      [botId, at],
+    );
+    if (waiting.length <= rateLimit) return null;
+    const digest = buildDigest(
+      waiting[0].store_id,
+      waiting.map((row) => ({ id: String(row.id), title: row.title, menuReportId: row.menu_report_id })),
+    );
+    const first = waiting[0];
+    const [created]: Array<{ id: string }> = await manager.query(
+      `INSERT INTO notifications (bot_id, store_id, kind, status, msg_type, title, content, at_mobiles, at_user_ids,
+                                  at_all, next_attempt_at, created_at, updated_at)
+       VALUES ($1, $2, 'digest', 'pending', 'markdown', $3, $4, $5, $6, $7, $8, now(), now())
+       RETURNING id`,
+      [
+        botId,
+        first.store_id,
+        digest.title.slice(0, 200),
+        digest.content,
+        JSON.stringify(first.at_mobiles),
+        JSON.stringify(first.at_user_ids),
+        first.at_all,
+        at,
+      ],
+    );
+    await manager.query(
+      `UPDATE notifications SET status = 'merged', merged_into = $1, updated_at = $3 WHERE id = ANY($2::bigint[])`,
+      [created.id, digest.included.map((item) => item.id), at],
+    );
+    return String(created.id);
   }
 
   /** Nothing may reach a disabled or deleted bot (SPEC §1): its waiting notifications are skipped, with why. */
