@@ -9,7 +9,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { Gauge, Registry } from 'prom-client';
 import { Repository } from 'typeorm';
-import { Clock } from '../common/clock';
+import { Clock, ClockTimer } from '../common/clock';
 import { BotWithSecrets } from '../dingtalk-bot/bot-fields';
 import { BotStatusRegistry } from '../dingtalk-bot/bot-status.registry';
 import { BotStatusResponse } from '../dingtalk-bot/dto/bot-status.response';
@@ -24,6 +24,7 @@ import {
   SupervisedBot,
 } from './stream-bot.supervisor';
 import { StreamCallbackRouter } from './stream-callback';
+import { LEASE_RENEW_MS, StreamLeaseStore } from './stream-lease.store';
 
 export interface StreamSummary {
   connected: number;
@@ -45,6 +46,8 @@ interface Supervised {
   supervisor: StreamBotSupervisor;
   /** What the connection was made with: a different fingerprint means new credentials, so a new connection. */
   fingerprint: string;
+  /** The lease could not be renewed: another instance may have the bot now, so this one must let go. */
+  leaseLost: boolean;
 }
 
 /**
@@ -60,6 +63,8 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
   private readonly chains = new Map<number, Promise<unknown>>();
   private running = false;
   private startup: Promise<void> | null = null;
+  private leaseTimer: ClockTimer | undefined;
+  private leaseTick: Promise<void> | null = null;
 
   constructor(
     private readonly bots: DingTalkBotService,
@@ -68,6 +73,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     private readonly clock: Clock,
     private readonly router: StreamCallbackRouter,
     private readonly statuses: BotStatusRegistry,
+    private readonly leases: StreamLeaseStore,
     registry: Registry,
   ) {
     const gauge: Gauge<'status'> = new Gauge({
@@ -97,10 +103,13 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     this.startup = this.connectAll().catch((error: unknown) => {
       this.logger.error(`Stream start-up failed: ${error instanceof Error ? error.message : String(error)}`);
     });
+    this.scheduleLeaseTick();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
+    this.clock.clearTimeout(this.leaseTimer);
+    await this.leaseTick;
     // Stop what runs (which also settles start-up's wait on first attempts), then whatever start-up added meanwhile.
     await this.stopAll();
     await this.startup;
@@ -154,34 +163,90 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
       order: { id: 'ASC' },
     });
     const queue = rows.map((row) => row.id);
+    let total = 0;
     let success = 0;
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined && this.running; id = queue.shift()) {
         await this.sync(id);
         const supervised = this.supervised.get(id);
-        if (supervised && (await supervised.supervisor.firstAttempt)) success += 1;
+        if (!supervised) continue;
+        total += 1;
+        if (await supervised.supervisor.firstAttempt) success += 1;
       }
     };
     await Promise.all(Array.from({ length: Math.min(STARTUP_CONCURRENCY, rows.length) }, worker));
-    this.logger.log(`Stream clients initialized: total=${rows.length}, success=${success}`);
+    const elsewhere = rows.length - total;
+    this.logger.log(
+      `Stream clients initialized: total=${total}, success=${success}${elsewhere > 0 ? `, held_by_other_instances=${elsewhere}` : ''}`,
+    );
   }
 
   private async apply(botId: number): Promise<void> {
     const bot = this.running ? await this.bots.findWithSecrets(botId) : null;
     const wanted = bot ? connectable(bot) : null;
     const current = this.supervised.get(botId);
-    if (current && wanted && current.fingerprint === fingerprint(wanted)) return;
+    const leaseLost = current?.leaseLost === true;
+    if (current && wanted && current.fingerprint === fingerprint(wanted) && !leaseLost) return;
     if (current) {
       this.supervised.delete(botId);
       await current.supervisor.stop();
-      this.logger.log(`Stream bot stopped bot_id=${botId}`);
+      this.logger.log(
+        `Stream bot stopped bot_id=${botId}${leaseLost ? ' (its lease went to another instance)' : ''}`,
+      );
     }
-    if (!wanted) return;
+    if (!wanted) {
+      if (current) await this.releaseLease(botId);
+      return;
+    }
+    // SPEC §10: one instance per bot. Another instance holds it: leave it; the lease tick retries if it lapses.
+    if (!(await this.leases.acquire(botId))) return;
     const supervisor = new StreamBotSupervisor(wanted, this.transport, this.clock, (target, frame) =>
       this.dispatch(target, frame),
     );
-    this.supervised.set(botId, { supervisor, fingerprint: fingerprint(wanted) });
+    this.supervised.set(botId, { supervisor, fingerprint: fingerprint(wanted), leaseLost: false });
     supervisor.start();
+  }
+
+  /** At shutdown the database may already be closing: an unreleased lease simply expires. */
+  private async releaseLease(botId: number): Promise<void> {
+    try {
+      await this.leases.release(botId);
+    } catch (error) {
+      this.logger.warn(
+        `Stream bot_id=${botId}: lease not released (${error instanceof Error ? error.message : String(error)}); it expires by itself`,
+      );
+    }
+  }
+
+  private scheduleLeaseTick(): void {
+    this.leaseTimer = this.clock.setTimeout(() => {
+      this.leaseTick = this.renewLeases()
+        .catch((error: unknown) => {
+          this.logger.warn(
+            `Stream leases not renewed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        })
+        .finally(() => {
+          if (this.running) this.scheduleLeaseTick();
+        });
+    }, LEASE_RENEW_MS);
+  }
+
+  /** Renews what this instance holds, gives up what it lost, and takes bots whose instance died. */
+  private async renewLeases(): Promise<void> {
+    if (!this.running) return;
+    const held = [...this.supervised.keys()];
+    const renewed = await this.leases.renew(held);
+    for (const id of held) {
+      const supervised = this.supervised.get(id);
+      if (supervised && !renewed.has(id)) {
+        supervised.leaseLost = true;
+        void this.sync(id);
+      }
+    }
+    for (const id of await this.leases.orphans()) {
+      if (!this.supervised.has(id)) void this.sync(id);
+    }
   }
 
   /** The callback is already ACKed; what it means is the receiving side's business. */

@@ -4,6 +4,7 @@ import { DingTalkModule } from '../dingtalk/dingtalk.module';
 import { StreamBotListener } from './listeners/stream-bot.listener';
 import { StreamCallbackRouter } from './stream-callback';
 import { StreamConnectionService } from './stream-connection.service';
+import { StreamLeaseStore } from './stream-lease.store';
 import { StreamStatusController } from './stream-status.controller';
 import { StreamStatusService } from './stream-status.service';
 
@@ -11,7 +12,13 @@ import { StreamStatusService } from './stream-status.service';
 @Module({
   imports: [DingTalkModule, DingTalkBotModule],
   controllers: [StreamStatusController],
-  providers: [StreamConnectionService, StreamCallbackRouter, StreamBotListener, StreamStatusService],
+  providers: [
+    StreamConnectionService,
+    StreamCallbackRouter,
+    StreamBotListener,
+    StreamStatusService,
+    StreamLeaseStore,
+  ],
   exports: [StreamConnectionService, StreamCallbackRouter],
 })
 export class StreamModule {}

@@ -2,6 +2,7 @@ import { MigrationInterface } from 'typeorm';
 import { CreateDingTalkBots1764000000000 } from './1764000000000-create-ding-talk-bots';
 import { CreateMenuReportsAndNotifications1764000100000 } from './1764000100000-create-menu-reports-and-notifications';
 import { CreateBotDeliveryStates1764000200000 } from './1764000200000-create-bot-delivery-states';
+import { CreateStreamConnectionLeases1764000300000 } from './1764000300000-create-stream-connection-leases';
 import { CreateReceivedBotMessages1764000400000 } from './1764000400000-create-received-bot-messages';
 import { CreateMessageTemplates1764000500000 } from './1764000500000-create-message-templates';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateDingTalkBots1764000000000,
   CreateMenuReportsAndNotifications1764000100000,
   CreateBotDeliveryStates1764000200000,
+  CreateStreamConnectionLeases1764000300000,
   CreateReceivedBotMessages1764000400000,
   CreateMessageTemplates1764000500000,
 ];
