@@ -41,11 +41,13 @@ export class NotificationsService {
   }
 
   async get(user: AuthUser, id: number): Promise<NotificationDetailResponse> {
-    const row = await this.findVisible(user, id);
+    // Attempts first: an attempt and its status change commit together, so the row read after the attempts is
+    // never older than them (a reader never sees an attempt whose outcome the status does not show yet).
     const attempts = await this.attempts.find({
       where: { notificationId: String(id) },
       order: { at: 'ASC', id: 'ASC' },
     });
+    const row = await this.findVisible(user, id);
     return { ...toResponse(row), attempts: attempts.map(toAttemptResponse) };
   }
 
