@@ -7,6 +7,7 @@ import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
 import { MenuReport } from '../menu-report/entities/menu-report.entity';
 import { MessageTemplate } from '../message-template/entities/message-template.entity';
 import { Notification } from './entities/notification.entity';
+import { messageParts } from './message-parts';
 import { renderReportMessage, renderReportWithTemplate } from './report-message';
 
 /**
@@ -37,29 +38,32 @@ export class NotificationPlanner {
           ])
         : [],
     );
-    const rows = bots.map((bot) => {
+    const rows = bots.flatMap((bot) => {
       const template = bot.templateId === null ? undefined : templates.get(bot.templateId);
       const message = template
         ? renderReportWithTemplate(report, template, this.config.reportTimeZone)
         : { msgType: bot.msgType, ...renderReportMessage(report, bot.msgType, this.config.reportTimeZone) };
       const noTarget = bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
-      return manager.create(Notification, {
-        botId: bot.id,
-        storeId: report.storeId,
-        menuReportId: report.id,
-        kind: 'menu_report',
-        // SPEC §5: a stream bot with neither user_ids nor open_conversation_id records its notifications as skipped.
-        status: noTarget ? 'skipped' : 'pending',
-        hint: noTarget ? DINGTALK_HINTS.noTarget : null,
-        // Due now by the dispatcher's clock (the database's now() is not the clock tests control).
-        nextAttemptAt: new Date(this.clock.now()),
-        msgType: message.msgType,
-        title: message.title.slice(0, 200),
-        content: message.content,
-        atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
-        atAll: bot.botType === 'webhook' && bot.atAll,
-        atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
-      });
+      // Over DingTalk's 20,000 bytes (a long template), the message goes in numbered parts, in order (SPEC §7).
+      return messageParts(message.title.slice(0, 200), message.content).map((part) =>
+        manager.create(Notification, {
+          botId: bot.id,
+          storeId: report.storeId,
+          menuReportId: report.id,
+          kind: 'menu_report',
+          // SPEC §5: a stream bot with neither user_ids nor open_conversation_id records its notifications as skipped.
+          status: noTarget ? 'skipped' : 'pending',
+          hint: noTarget ? DINGTALK_HINTS.noTarget : null,
+          // Due now by the dispatcher's clock (the database's now() is not the clock tests control).
+          nextAttemptAt: new Date(this.clock.now()),
+          msgType: message.msgType,
+          title: part.title,
+          content: part.content,
+          atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
+          atAll: bot.botType === 'webhook' && bot.atAll,
+          atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
+        }),
+      );
     });
     return rows.length > 0 ? manager.save(Notification, rows) : [];
   }

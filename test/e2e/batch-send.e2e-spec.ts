@@ -1,17 +1,31 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimApp } from '../../simulator/core/simulator-state';
+import { Simulator, startSimulator } from '../../simulator/simulator';
 import { startTestApp, TestApp } from '../support/test-app';
-
-const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef';
+import { waitFor } from '../support/wait-for';
 
 describe('batch send (SPEC §5)', () => {
+  let sim: Simulator;
   let t: TestApp;
+  /** A fresh robot at the simulator for each bot: what each bot received is then easy to read. */
+  let WEBHOOK: string;
+  let app: SimApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    sim = await startSimulator();
+    t = await startTestApp({ env: sim.env });
+    app = sim.state.registerApp();
   });
   afterAll(async () => {
     await t?.close();
+    await sim?.close();
   });
+  const newRobot = () => {
+    const robot = sim.state.registerRobot();
+    WEBHOOK = `${sim.url}/robot/send?access_token=${robot.token}`;
+    return robot.token;
+  };
+  const delivered = (target: string) => sim.state.received({ target, accepted: true });
 
   const createBot = async (body: Record<string, unknown>) => {
     const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });
@@ -24,28 +38,31 @@ describe('batch send (SPEC §5)', () => {
     t.app
       .get(DataSource)
       .query(
-        'SELECT bot_id, kind, status, msg_type, title, content, at_mobiles, at_user_ids, hint FROM notifications WHERE id = ANY($1::bigint[]) ORDER BY bot_id',
+        'SELECT bot_id, kind, msg_type, title, content, at_mobiles, at_user_ids, hint FROM notifications WHERE id = ANY($1::bigint[]) ORDER BY bot_id',
         [ids],
       );
 
   it('queues one notification per enabled bot of a store, skipping what cannot be sent with the reason', async () => {
+    const robotToken = newRobot();
     const webhook = await createBot({ store_id: 30, webhook: WEBHOOK });
     const stream = await createBot({
       store_id: 30,
       bot_type: 'stream',
-      client_id: 'dingBatch30',
-      client_secret: 's',
-      agent_id: '1',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      agent_id: app.agentId,
       user_ids: ['u1'],
     });
     const noTarget = await createBot({
       store_id: 30,
       bot_type: 'stream',
-      client_id: 'dingBatch30b',
+      client_id: 'dingBatchNoTarget',
       client_secret: 's',
       agent_id: '1',
     });
+    const disabledRobot = newRobot();
     await createBot({ store_id: 30, webhook: WEBHOOK, is_enabled: false });
+    const otherStoreRobot = newRobot();
     await createBot({ store_id: 31, webhook: WEBHOOK });
 
     const response = await batch({
@@ -58,28 +75,22 @@ describe('batch send (SPEC §5)', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(202);
     expect(response.body.data.queued).toBe(2);
     expect(response.body.data.items).toEqual([
-      { bot_id: webhook, notification_id: expect.any(String), status: 'pending', reason: null },
-      { bot_id: stream, notification_id: expect.any(String), status: 'pending', reason: null },
+      { bot_id: webhook, notification_ids: [expect.any(String)], status: 'pending', reason: null },
+      { bot_id: stream, notification_ids: [expect.any(String)], status: 'pending', reason: null },
       {
         bot_id: noTarget,
-        notification_id: expect.any(String),
+        notification_ids: [expect.any(String)],
         status: 'skipped',
         reason: expect.stringContaining('user_ids'),
       },
     ]);
     const stored = await rows(
-      response.body.data.items.map((item: { notification_id: string }) => item.notification_id),
+      response.body.data.items.flatMap((item: { notification_ids: string[] }) => item.notification_ids),
     );
-    expect(
-      stored.map((row: { bot_id: number; kind: string; status: string }) => [
-        row.bot_id,
-        row.kind,
-        row.status,
-      ]),
-    ).toEqual([
-      [webhook, 'batch', 'pending'],
-      [stream, 'batch', 'pending'],
-      [noTarget, 'batch', 'skipped'],
+    expect(stored.map((row: { bot_id: number; kind: string }) => [row.bot_id, row.kind])).toEqual([
+      [webhook, 'batch'],
+      [stream, 'batch'],
+      [noTarget, 'batch'],
     ]);
     expect(stored[0]).toMatchObject({
       msg_type: 'markdown',
@@ -88,18 +99,30 @@ describe('batch send (SPEC §5)', () => {
       at_user_ids: [],
     });
     expect(stored[1]).toMatchObject({ at_mobiles: [], at_user_ids: ['u1'] });
+
+    // Delivered by the same queue as reports: to the webhook robot and as a work notification; nowhere else.
+    await waitFor(
+      () => delivered(robotToken).length === 1 && delivered('u1').length === 1,
+      'both deliveries',
+    );
+    expect(delivered(robotToken)[0]).toMatchObject({ title: '盘点提醒', signature: 'absent' });
+    expect(delivered(robotToken)[0].text).toContain('@13800000000');
+    expect(delivered(disabledRobot)).toEqual([]);
+    expect(delivered(otherStoreRobot)).toEqual([]);
   });
 
   it('sends to chosen bots, and names a disabled one as skipped', async () => {
+    newRobot();
     const on = await createBot({ store_id: 32, webhook: WEBHOOK });
+    newRobot();
     const off = await createBot({ store_id: 32, webhook: WEBHOOK, is_enabled: false });
     const response = await batch({ bot_ids: [on, off], msg_type: 'text', content: '今晚 9 点闭店盘点' });
     expect(response.status).toBe(202);
     expect(response.body.data.items).toEqual([
-      { bot_id: on, notification_id: expect.any(String), status: 'pending', reason: null },
-      { bot_id: off, notification_id: null, status: 'skipped', reason: expect.stringContaining('disabled') },
+      { bot_id: on, notification_ids: [expect.any(String)], status: 'pending', reason: null },
+      { bot_id: off, notification_ids: [], status: 'skipped', reason: expect.stringContaining('disabled') },
     ]);
-    const [row] = await rows([response.body.data.items[0].notification_id]);
+    const [row] = await rows(response.body.data.items[0].notification_ids);
     expect(row).toMatchObject({ msg_type: 'text', title: '今晚 9 点闭店盘点' });
   });
 
@@ -119,7 +142,31 @@ describe('batch send (SPEC §5)', () => {
     if (message) expect(error.message).toMatch(message);
   });
 
+  it('sends a message over 20,000 bytes in numbered parts, in order, each accepted by DingTalk', async () => {
+    const robotToken = newRobot();
+    const bot = await createBot({ store_id: 35, webhook: WEBHOOK, msg_type: 'text' });
+    const lines = Array.from({ length: 1500 }, (_, index) => `第 ${index + 1} 项：宫保鸡丁 50 份，备注少辣`);
+    const content = lines.join('\n');
+    expect(Buffer.byteLength(content)).toBeGreaterThan(40_000);
+    const response = await batch({ bot_ids: [bot], msg_type: 'text', content });
+    expect(response.status).toBe(202);
+    const parts = response.body.data.items[0].notification_ids.length;
+    expect(parts).toBeGreaterThanOrEqual(3);
+
+    await waitFor(() => delivered(robotToken).length === parts, `${parts} parts`, 20_000);
+    const received = delivered(robotToken);
+    received.forEach((message, index) =>
+      expect(message.text?.startsWith(`（${index + 1}/${parts}）\n`)).toBe(true),
+    );
+    const rejoined = received
+      .map((message) => (message.text ?? '').split('\n').slice(1).join('\n'))
+      .join('\n');
+    expect(rejoined).toBe(content);
+    expect(sim.state.received({ target: robotToken, accepted: false })).toEqual([]);
+  });
+
   it('keeps store admins to their stores: 403 for another store, another store’s bots look missing', async () => {
+    newRobot();
     const foreign = await createBot({ store_id: 33, webhook: WEBHOOK });
     const admin34 = t.token({ role: 'store_admin', store_ids: [34] });
     expect((await batch({ store_id: 33, title: 't', content: 'x' }, admin34)).status).toBe(403);

@@ -76,8 +76,13 @@ export class BatchSendDto {
 export class BatchSendItem {
   @ApiProperty({ example: 1 })
   bot_id: number;
-  @ApiProperty({ example: '41', nullable: true, type: String, description: 'null when nothing was queued' })
-  notification_id: string | null;
+  @ApiProperty({
+    example: ['41'],
+    type: [String],
+    description:
+      'The notification, or its numbered parts when over 20,000 bytes; empty when nothing was queued',
+  })
+  notification_ids: string[];
   @ApiProperty({ example: 'pending', enum: ['pending', 'skipped'] })
   status: 'pending' | 'skipped';
   @ApiProperty({ example: null, nullable: true, type: String })

@@ -9,6 +9,7 @@ import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-outcome';
 import { AppEvent, AppEvents } from '../../events/app-events';
 import { Notification } from '../entities/notification.entity';
+import { messageParts } from '../message-parts';
 import { BatchSendDto, BatchSendItem, BatchSendResponse } from './batch-send.dto';
 
 const DISABLED = 'The bot is disabled: enable it to send to it.';
@@ -31,44 +32,42 @@ export class BatchSendService {
     const title = request.title ?? firstLine(request.content);
     const { items, queued } = await this.dataSource.transaction(async (manager) => {
       const bots = await this.targets(manager.getRepository(DingTalkBot), user, request);
-      const rows = bots.map((bot) => {
+      const now = new Date(this.clock.now());
+      const parts = messageParts(title, request.content);
+      const perBot = bots.map((bot) => {
         const noTarget =
           bot.isEnabled && bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
-        return {
-          bot,
-          row: bot.isEnabled
-            ? manager.create(Notification, {
-                botId: bot.id,
-                storeId: bot.storeId,
-                menuReportId: null,
-                kind: 'batch',
-                status: noTarget ? 'skipped' : 'pending',
-                hint: noTarget ? DINGTALK_HINTS.noTarget : null,
-                msgType,
-                title,
-                content: request.content,
-                atMobiles: bot.botType === 'webhook' ? (request.at_mobiles ?? []) : [],
-                atAll: false,
-                atUserIds: bot.botType === 'stream' ? (request.at_user_ids ?? []) : [],
-                nextAttemptAt: new Date(this.clock.now()),
-              })
-            : null,
-        };
+        if (!bot.isEnabled) return { bot, rows: [] as Notification[] };
+        const rows = parts.map((part) =>
+          manager.create(Notification, {
+            botId: bot.id,
+            storeId: bot.storeId,
+            menuReportId: null,
+            kind: 'batch',
+            status: noTarget ? 'skipped' : 'pending',
+            hint: noTarget ? DINGTALK_HINTS.noTarget : null,
+            msgType,
+            title: part.title,
+            content: part.content,
+            atMobiles: bot.botType === 'webhook' ? (request.at_mobiles ?? []) : [],
+            atAll: false,
+            atUserIds: bot.botType === 'stream' ? (request.at_user_ids ?? []) : [],
+            nextAttemptAt: now,
+          }),
+        );
+        return { bot, rows };
       });
-      const toSave = rows.map(({ row }) => row).filter((row): row is Notification => row !== null);
+      const toSave = perBot.flatMap(({ rows }) => rows);
+      // One save: the parts of a message get ascending ids, and the dispatcher sends a bot's rows in id order.
       const saved = toSave.length > 0 ? await manager.save(Notification, toSave) : [];
-      const byBot = new Map(saved.map((row) => [row.botId, row]));
       return {
         queued: saved.filter((row) => row.status === 'pending'),
-        items: rows.map(({ bot }): BatchSendItem => {
-          const row = byBot.get(bot.id);
-          return {
-            bot_id: bot.id,
-            notification_id: row?.id ?? null,
-            status: row?.status === 'pending' ? 'pending' : 'skipped',
-            reason: row ? row.hint : DISABLED,
-          };
-        }),
+        items: perBot.map(({ bot, rows }): BatchSendItem => ({
+          bot_id: bot.id,
+          notification_ids: rows.map((row) => row.id),
+          status: rows.length > 0 && rows[0].status === 'pending' ? 'pending' : 'skipped',
+          reason: rows.length > 0 ? rows[0].hint : DISABLED,
+        })),
       };
     });
     if (queued.length > 0) {
