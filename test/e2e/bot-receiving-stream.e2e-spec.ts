@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
+import { restartTestApp, startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { waitFor, waitForValue } from '../support/wait-for';
 
@@ -175,7 +175,7 @@ describe('staff write to a stream bot at the simulator (SPEC §9, end to end)', 
     await waitFor(() => t.logs.find('Duplicate bot message ignored').length === 1, 'the duplicate noticed');
 
     await t.app.close();
-    t = await restartOn(database);
+    t = await restartTestApp({ env: sim.env, clock, database });
     await connected();
     await redeliver();
     await waitFor(
@@ -188,16 +188,4 @@ describe('staff write to a stream bot at the simulator (SPEC §9, end to end)', 
     expect((await reports()).filter((report) => report.dish_name === '鱼香肉丝')).toHaveLength(1);
     expect(confirmations()).toHaveLength(1);
   });
-
-  /** The embedded database takes one connection and notices the old one closed a moment later. */
-  const restartOn = async (on: TestDatabase): Promise<TestApp> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await startTestApp({ env: sim.env, clock, database: on });
-      } catch (error) {
-        if (attempt >= 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-  };
 });

@@ -9,7 +9,7 @@ import { AppEvent } from '../../src/events/app-events';
 import { TOPIC_BOT_MESSAGE } from '../../src/stream/receiving/bot-message.handler';
 import { StreamCallbackRouter } from '../../src/stream/stream-callback';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
+import { restartTestApp, startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 /**
@@ -58,21 +58,6 @@ describe('receiving stream bot messages (SPEC §9)', () => {
     msgId?: string;
     senderStaffId?: string;
   }
-
-  /**
-   * The embedded database takes one connection and notices the old one closed a moment later, so the new process
-   * may be turned away once or twice, as a real restart could be.
-   */
-  const restartOn = async (on: TestDatabase): Promise<TestApp> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await startTestApp({ env: sim.env, clock, database: on });
-      } catch (error) {
-        if (attempt >= 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-  };
 
   /** A CALLBACK frame as the gateway delivers it (protocol §1.4, §1.10), with a fresh reply session. */
   const frame = (content: string, options: Written = {}) => {
@@ -197,7 +182,7 @@ describe('receiving stream bot messages (SPEC §9)', () => {
 
     // A restart: the same database, a new process that remembers nothing; DingTalk redelivers with a new frame id.
     await t.app.close();
-    t = await restartOn(database);
+    t = await restartTestApp({ env: sim.env, clock, database });
     await dispatch({ ...written, messageId: 'redelivered_after_restart' });
     expect(t.logs.find('Duplicate bot message ignored')).toHaveLength(1);
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { restartTestApp, startTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -237,21 +237,6 @@ describe('stream connections: start-up and shutdown', () => {
   });
   afterAll(() => sim?.close());
 
-  /**
-   * The embedded database serves one connection and frees its slot a moment after the previous application's pool
-   * hung up; until then a new connection is cut ("Connection terminated unexpectedly"), so the restart is retried.
-   */
-  async function restartOn(database: TestDatabase): Promise<TestApp> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await startTestApp({ env: sim.env, clock, database });
-      } catch (error) {
-        if (attempt >= 10) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-  }
-
   it('connects every enabled stream bot at start-up and closes every socket at shutdown', async () => {
     const database = await createTestDatabase();
     const first = await startTestApp({ env: sim.env, clock, database });
@@ -275,7 +260,7 @@ describe('stream connections: start-up and shutdown', () => {
     await first.close();
     expect(sim.stream.connections()).toHaveLength(0);
 
-    const second = await restartOn(database);
+    const second = await restartTestApp({ env: sim.env, clock, database });
     try {
       await waitFor(
         () => second.logs.text().includes('Stream clients initialized: total=2, success=2'),

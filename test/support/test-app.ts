@@ -129,3 +129,19 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
 }
+
+/**
+ * Starts the application again on a database an earlier one used (a restart). The embedded test database serves
+ * one connection and frees its slot a moment after the previous application's pool hung up; until then a new
+ * connection is cut ("Connection terminated unexpectedly"), so the start is retried for a few seconds.
+ */
+export async function restartTestApp(options: TestAppOptions & { database: TestDatabase }): Promise<TestApp> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTestApp(options);
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
