@@ -43,7 +43,7 @@ export class NotificationPlanner {
       const message = template
         ? renderReportWithTemplate(report, template, this.config.reportTimeZone)
         : { msgType: bot.msgType, ...renderReportMessage(report, bot.msgType, this.config.reportTimeZone) };
-      const noTarget = bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
+      const noTarget = hasNoTarget(bot);
       // Over DingTalk's 20,000 bytes (a long template), the message goes in numbered parts, in order (SPEC §7).
       return messageParts(message.title.slice(0, 200), message.content).map((part) =>
         manager.create(Notification, {
@@ -67,4 +67,9 @@ export class NotificationPlanner {
     });
     return rows.length > 0 ? manager.save(Notification, rows) : [];
   }
+}
+
+/** SPEC §5: a stream bot with neither user_ids nor open_conversation_id has nowhere to send; its rows are skipped. */
+export function hasNoTarget(bot: Pick<DingTalkBot, 'botType' | 'userIds' | 'openConversationId'>): boolean {
+  return bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
 }

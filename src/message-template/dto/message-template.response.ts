@@ -1,8 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsInt, Min, Max } from 'class-validator';
-import { Type } from 'class-transformer';
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '../../common/http/pagination.dto';
+import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
 import { MSG_TYPES } from '../entities/message-template.entity';
 
 export class MessageTemplateResponse {
@@ -25,12 +22,4 @@ export class MessageTemplateResponse {
 }
 
 /** `?store_id=1`: the templates that store's bots may use (its own and the shared ones). */
-export class ListMessageTemplatesQuery extends PageQueryDto {
-  @ApiPropertyOptional({ example: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
-  readonly store_id?: number;
-}
+export class ListMessageTemplatesQuery extends StoreFilterQuery {}

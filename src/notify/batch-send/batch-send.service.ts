@@ -1,14 +1,15 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { AuthUser } from '../../auth/auth-user';
-import { canAccessStore } from '../../auth/store-scope';
+import { assertCanWriteStore, canAccessStore } from '../../auth/store-scope';
 import { Clock } from '../../common/clock';
 import { ValidationFailedException } from '../../common/http/validation-failed.exception';
 import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-outcome';
 import { AppEvent, AppEvents } from '../../events/app-events';
 import { Notification } from '../entities/notification.entity';
+import { hasNoTarget } from '../notification-planner';
 import { messageParts } from '../message-parts';
 import { BatchSendDto, BatchSendItem, BatchSendResponse } from './batch-send.dto';
 
@@ -35,8 +36,7 @@ export class BatchSendService {
       const now = new Date(this.clock.now());
       const parts = messageParts(title, request.content);
       const perBot = bots.map((bot) => {
-        const noTarget =
-          bot.isEnabled && bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
+        const noTarget = hasNoTarget(bot);
         if (!bot.isEnabled) return { bot, rows: [] as Notification[] };
         const rows = parts.map((part) =>
           manager.create(Notification, {
@@ -85,9 +85,7 @@ export class BatchSendService {
     request: BatchSendDto,
   ): Promise<DingTalkBot[]> {
     if (request.store_id !== undefined) {
-      if (!canAccessStore(user, request.store_id)) {
-        throw new ForbiddenException(`You do not manage store ${request.store_id}`);
-      }
+      assertCanWriteStore(user, request.store_id);
       return bots.find({ where: { storeId: request.store_id, isEnabled: true }, order: { id: 'ASC' } });
     }
     const ids = [...new Set(request.bot_ids ?? [])];
