@@ -1,10 +1,10 @@
 import Fastify, { FastifyInstance } from 'fastify';
-import { Clock, SystemClock } from '../src/common/clock';
 import { registerAppTokens } from './apps/app-token.routes';
 import { registerRobotMessages } from './apps/robot-messages.routes';
 import { registerWorkNotifications } from './apps/work-notification.routes';
 import { registerControlApi } from './control/control.routes';
 import { registerFaults } from './core/faults';
+import { RealSimClock, SimClock } from './core/sim-clock';
 import { acceptRawJson } from './core/raw-json';
 import { SimulatorContext } from './core/simulator-context';
 import { SimulatorState } from './core/simulator-state';
@@ -19,7 +19,7 @@ export interface SimulatorOptions {
   port?: number;
   host?: string;
   /** Share one clock with the service under test so both agree on what time it is (test/support/clocks.ts). */
-  clock?: Clock;
+  clock?: SimClock;
   /** Stream gateway behaviour: redelivery of un-ACKed callbacks, the close after `disconnect`, ticket lifetime. */
   stream?: StreamGatewayOptions;
 }
@@ -28,17 +28,20 @@ export interface Simulator {
   /** `http://127.0.0.1:PORT`: both of DingTalk's API hosts and the webhook origin, on one port. */
   url: string;
   state: SimulatorState;
-  clock: Clock;
-  /** The Stream gateway (protocol §1): live connections, bot messages, ACKs, and the faults it can cause. */
+  clock: SimClock;
+  /**
+   * The Stream gateway (docs/dingtalk/stream-mode.md): live connections, bot messages, ACKs, and the faults it can
+   * cause.
+   */
   stream: StreamGateway;
   /** The service's configuration that points it at this simulator. */
   env: { DINGTALK_OAPI_URL: string; DINGTALK_API_URL: string; DINGTALK_WEBHOOK_ORIGINS: string };
   close(): Promise<void>;
 }
 
-/** Starts an offline DingTalk (protocol reference: ../shared/dingtalk-protocol.md) listening on 127.0.0.1. */
+/** Starts an offline DingTalk (what it follows: docs/dingtalk/README.md) listening on 127.0.0.1. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const clock = options.clock ?? new SystemClock();
+  const clock = options.clock ?? new RealSimClock();
   const state = new SimulatorState(clock);
   const closeHooks: Array<() => Promise<void> | void> = [];
   let baseUrl = '';

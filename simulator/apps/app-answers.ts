@@ -6,12 +6,15 @@ export function requestId(): string {
   return randomBytes(6).toString('base64url').toLowerCase();
 }
 
-/** New-API refusal (protocol §0, §4.4): an HTTP error status with `{code, message, requestid}`. */
+/**
+ * New-API refusal (docs/dingtalk/README.md, docs/dingtalk/robot-messages.md): an HTTP error status with `{code,
+ * message, requestid}`.
+ */
 export function newApiError(reply: FastifyReply, status: number, code: string, message: string) {
   return reply.code(status).send({ code, message, requestid: randomUUID().toUpperCase() });
 }
 
-/** An old-API refusal is HTTP 200 with `errcode` (protocol §0). */
+/** An old-API refusal is HTTP 200 with `errcode` (docs/dingtalk/README.md). */
 export interface OldApiError {
   errcode: number;
   errmsg: string;
@@ -21,8 +24,9 @@ export interface OldApiError {
 }
 
 /**
- * The old API's answer to a token it will not take (protocol §0, §3): `errcode 88` wrapping `sub_code "40014"`
- * (a string). DingTalk does not document a different code for an expired token, so an expired one gets the same.
+ * The old API's answer to a token it will not take (docs/dingtalk/README.md, docs/dingtalk/work-notifications.md):
+ * `errcode 88` wrapping `sub_code "40014"` (a string). DingTalk does not document a different code for an expired
+ * token, so an expired one gets the same.
  */
 export function oldApiTokenRefusal(check: Extract<TokenCheck, { ok: false }>): OldApiError {
   return {
@@ -35,9 +39,9 @@ export function oldApiTokenRefusal(check: Extract<TokenCheck, { ok: false }>): O
 }
 
 /**
- * New-API token check (protocol §2.2): the token must be in the `x-acs-dingtalk-access-token` header (a Bearer
- * header or a query parameter does not count); missing → `AuthenticationFailed.MissingParameter`, unknown or expired →
- * `InvalidAuthentication`, both HTTP 400.
+ * New-API token check (docs/dingtalk/access-tokens.md): the token must be in the `x-acs-dingtalk-access-token` header
+ * (a Bearer header or a query parameter does not count); missing → `AuthenticationFailed.MissingParameter`, unknown or
+ * expired → `InvalidAuthentication`, both HTTP 400.
  */
 export function headerTokenApp(
   state: SimulatorState,

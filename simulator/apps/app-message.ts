@@ -30,8 +30,8 @@ function missing(part: Record<string, unknown> | null, fields: string[]): string
 }
 
 /**
- * A work notification's `msg` (protocol §3: snake_case fields, one `msgtype`). On failure, `field` names what is
- * missing or wrong, as DingTalk's `40035 缺少参数 …` does.
+ * A work notification's `msg` (docs/dingtalk/work-notifications.md: snake_case fields, one `msgtype`). On failure,
+ * `field` names what is missing or wrong, as DingTalk's `40035 缺少参数 …` does.
  */
 export function decodeWorkNotificationMsg(msg: unknown): AppMessageResult {
   const root = record(typeof msg === 'string' ? parseJson(msg) : msg);
@@ -89,7 +89,7 @@ export function decodeWorkNotificationMsg(msg: unknown): AppMessageResult {
   }
 }
 
-/** Protocol §4.3: the `msgParam` keys each robot `msgKey` requires. */
+/** The `msgParam` keys each robot `msgKey` requires (docs/dingtalk/robot-messages.md). */
 const MSG_PARAM_KEYS: Record<string, string[]> = {
   sampleText: ['content'],
   sampleMarkdown: ['title', 'text'],
@@ -109,7 +109,8 @@ const MSG_PARAM_KEYS: Record<string, string[]> = {
 export type RobotMessageResult =
   { ok: true; message: DecodedAppMessage } | { ok: false; code: string; message: string };
 
-/** A robot API `msgKey` and its `msgParam` (a JSON *string*, protocol §4.2, §4.3), with the §4.4 refusals. */
+/** A robot API `msgKey` and its `msgParam` (a JSON *string*), with DingTalk's refusals
+ * (docs/dingtalk/robot-messages.md). */
 export function decodeRobotMsgParam(msgKey: unknown, msgParam: unknown): RobotMessageResult {
   if (typeof msgKey !== 'string' || msgKey === '') {
     return { ok: false, code: 'invalidParameter.msgKey.empty', message: 'msgKey is empty' };

@@ -3,13 +3,13 @@ import { SimulatorContext } from '../core/simulator-context';
 import { newApiError, requestId } from './app-answers';
 
 /**
- * App access tokens (protocol §2): `GET /gettoken` (old API, HTTP 200 with `errcode`) and
+ * App access tokens (docs/dingtalk/access-tokens.md): `GET /gettoken` (old API, HTTP 200 with `errcode`) and
  * `POST /v1.0/oauth2/accessToken` (new API, HTTP 400 on bad credentials). Both hand out the app's one current token.
  */
 export function registerAppTokens(app: FastifyInstance, { state, clock }: SimulatorContext): void {
   app.get<{ Querystring: Record<string, string | undefined> }>('/gettoken', (request) => {
     const { appkey, appsecret } = request.query;
-    // Protocol §2.1: the parameters belong in the query string; without them DingTalk names the missing one.
+    // The parameters belong in the query string; without them DingTalk names one (docs/dingtalk/access-tokens.md).
     if (!appkey || !appsecret) return { errcode: 40035, errmsg: '缺少参数 corpid or appkey' };
     const found = state.apps.get(appkey);
     if (!found || found.clientSecret !== appsecret) {
@@ -27,7 +27,7 @@ export function registerAppTokens(app: FastifyInstance, { state, clock }: Simula
   app.post('/v1.0/oauth2/accessToken', (request, reply) => {
     const body = (request.body ?? {}) as { appKey?: unknown; appSecret?: unknown };
     const found = typeof body.appKey === 'string' ? state.apps.get(body.appKey) : undefined;
-    // Protocol §2.2: one documented refusal for an unknown key, a wrong secret or none at all.
+    // One documented refusal for an unknown key, a wrong secret or none at all (docs/dingtalk/access-tokens.md).
     if (!found || found.clientSecret !== body.appSecret) {
       return newApiError(reply, 400, 'invalidClientIdOrSecret', '无效的clientId或者clientSecret');
     }

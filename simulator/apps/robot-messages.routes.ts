@@ -5,9 +5,11 @@ import { SimApp, SimChannel, SimulatorState } from '../core/simulator-state';
 import { headerTokenApp, newApiError } from './app-answers';
 import { decodeRobotMsgParam, DecodedAppMessage } from './app-message';
 
-/** Protocol §4.2: `msgParam` may be at most 15,000 bytes. */
+/** `msgParam` may be at most 15,000 bytes (docs/dingtalk/robot-messages.md). */
 const MAX_MSG_PARAM_BYTES = 15_000;
-/** Protocol §4.1: at most 20 userids per batchSend ([DISCREPANCY]: an error text says 100; the stricter one here). */
+/**
+ * At most 20 userids per batchSend; an error text says 100, the stricter one here (docs/dingtalk/robot-messages.md).
+ */
 const MAX_OTO_USERS = 20;
 
 type Body = Record<string, unknown>;
@@ -16,8 +18,9 @@ type Checked =
   { app: SimApp; message: DecodedAppMessage } | { status: number; code: string; message: string };
 
 /**
- * What both robot send APIs check before anything else, in this order: the header token (protocol §2.2), the
- * robot code against the token's app, then `msgKey`/`msgParam` (§4.3, §4.4).
+ * What both robot send APIs check before anything else, in this order: the header token
+ * (docs/dingtalk/access-tokens.md), the robot code against the token's app, then `msgKey`/`msgParam`
+ * (docs/dingtalk/robot-messages.md).
  */
 function checkRobotSend(state: SimulatorState, header: string | string[] | undefined, body: Body): Checked {
   const auth = headerTokenApp(state, header);
@@ -52,9 +55,10 @@ function processQueryKey(): string {
 }
 
 /**
- * An enterprise-internal-app robot sending (protocol §4): to a group it is in (`groupMessages/send`, recorded as
- * channel `group`, target the openConversationId) and to users one by one (`oToMessages/batchSend`, channel `oto`,
- * target the userid). Refusals are HTTP 400 `{code, message, requestid}` (§4.4).
+ * An enterprise-internal-app robot sending (docs/dingtalk/robot-messages.md): to a group it is in
+ * (`groupMessages/send`, recorded as channel `group`, target the openConversationId) and to users one by one
+ * (`oToMessages/batchSend`, channel `oto`, target the userid). Refusals are HTTP 400 `{code, message, requestid}`
+ * (docs/dingtalk/robot-messages.md).
  */
 export function registerRobotMessages(app: FastifyInstance, { state }: SimulatorContext): void {
   const record = (

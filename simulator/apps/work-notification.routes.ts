@@ -5,12 +5,12 @@ import { oldApiTokenRefusal, requestId } from './app-answers';
 import { decodeWorkNotificationMsg, DecodedAppMessage, scalar } from './app-message';
 
 /**
- * List caps from the current asyncsend_v2 field table (protocol §3 [DISCREPANCY]: the old TOP doc allowed 5000/500;
- * the stricter current figures are the ones a service must live with).
+ * List caps from the current asyncsend_v2 field table (docs/dingtalk/work-notifications.md: an older page allowed
+ * 5000/500; the stricter current figures are the ones a service must live with).
  */
 const MAX_USER_IDS = 100;
 const MAX_DEPT_IDS = 20;
-/** Protocol §3: silent per-employee limits of an internal app. */
+/** Silent per-employee limits of an internal app (docs/dingtalk/work-notifications.md). */
 const DAILY_MESSAGES_PER_USER = 500;
 const QUOTA_EXCEEDED = 143105;
 const DUPLICATE_CONTENT = 143106;
@@ -28,7 +28,10 @@ function bad(field: string, missing = true) {
   };
 }
 
-/** `userid_list` and `dept_id_list` are comma-separated *strings* (protocol §3); null when absent or empty. */
+/**
+ * `userid_list` and `dept_id_list` are comma-separated *strings* (docs/dingtalk/work-notifications.md); null when
+ * absent or empty.
+ */
 function idList(value: unknown): string[] | null | 'not_a_string' {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value !== 'string') return 'not_a_string';
@@ -43,7 +46,10 @@ function chinaDay(ms: number): number {
   return Math.floor((ms + CHINA_OFFSET_MS) / DAY_MS);
 }
 
-/** Which daily limit, if any, makes DingTalk drop this message for this user without saying so (protocol §3). */
+/**
+ * Which daily limit, if any, makes DingTalk drop this message for this user without saying so
+ * (docs/dingtalk/work-notifications.md).
+ */
 function silentDrop(
   state: SimulatorState,
   app: SimApp,
@@ -62,7 +68,10 @@ function silentDrop(
   return same ? DUPLICATE_CONTENT : undefined;
 }
 
-/** The official curl examples post a form with `msg` as a JSON string; most clients post JSON (protocol §3). */
+/**
+ * The official curl examples post a form with `msg` as a JSON string; most clients post JSON
+ * (docs/dingtalk/work-notifications.md).
+ */
 function acceptForms(app: FastifyInstance): void {
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -74,9 +83,10 @@ function acceptForms(app: FastifyInstance): void {
 }
 
 /**
- * Work notifications (工作通知, protocol §3): `asyncsend_v2` checks the token, the app's `agent_id`, the recipients
- * and `msg`, answers a `task_id`, and records one message per recipient (channel `work_notification`, target the
- * userid, `dept:<id>` or `all_users`). `getsendresult` reports what the silent daily limits dropped.
+ * Work notifications (工作通知, docs/dingtalk/work-notifications.md): `asyncsend_v2` checks the token, the app's
+ * `agent_id`, the recipients and `msg`, answers a `task_id`, and records one message per recipient (channel
+ * `work_notification`, target the userid, `dept:<id>` or `all_users`). `getsendresult` reports what the silent daily
+ * limits dropped.
  */
 export function registerWorkNotifications(app: FastifyInstance, { state }: SimulatorContext): void {
   acceptForms(app);

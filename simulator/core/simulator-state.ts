@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Clock } from '../../src/common/clock';
+import { SimClock } from './sim-clock';
 
-/** A custom group robot (protocol §5) as its group's owner configured it. */
+/** A custom group robot (docs/dingtalk/custom-robot.md) as its group's owner configured it. */
 export interface SimRobot {
   token: string;
   name: string;
@@ -9,7 +9,7 @@ export interface SimRobot {
   secret: string | null;
   /** Custom keywords: a message must contain one of them. Empty: no keyword rule. */
   keywords: string[];
-  /** Messages a minute before DingTalk throttles the robot (protocol §5.5: 20). */
+  /** Messages a minute before DingTalk throttles the robot (docs/dingtalk/custom-robot.md: 20). */
   ratePerMinute: number;
   /** Arrival times of the accepted messages of the last minute. */
   recentSends: number[];
@@ -53,16 +53,17 @@ export interface SimMessage {
   errcode: number | string;
   errmsg: string;
   arrivedAt: number;
-  /** Work notifications: the `task_id` DingTalk answered (protocol §3), for `getsendresult`. */
+  /** Work notifications: the `task_id` DingTalk answered (docs/dingtalk/work-notifications.md), for `getsendresult`. */
   taskId?: number;
   /**
-   * Accepted (errcode 0) yet never shown to the user, as DingTalk silently does past its daily limits (protocol §3):
-   * the `forbidden_list` code (143105 daily quota, 143106 same content twice a day). Absent when delivered.
+   * Accepted (errcode 0) yet never shown to the user, as DingTalk silently does past its daily limits
+   * (docs/dingtalk/work-notifications.md): the `forbidden_list` code (143105 daily quota, 143106 same content twice a
+   * day). Absent when delivered.
    */
   droppedCode?: number;
 }
 
-/** An app access token (protocol §2): one per app at a time, valid on both API families. */
+/** An app access token (docs/dingtalk/access-tokens.md): one per app at a time, valid on both API families. */
 export interface SimToken {
   token: string;
   clientId: string;
@@ -74,23 +75,25 @@ export type TokenCheck =
   { ok: true; app: SimApp } | { ok: false; problem: 'missing' | 'unknown' | 'expired' };
 
 /**
- * A conversation's reply channel (protocol §1.10 `sessionWebhook`, §4.5): the gateway opens one with each bot message
- * it delivers; `POST /robot/sendBySession` accepts replies through it until it expires (90 minutes), then `300001`.
+ * A conversation's reply channel (docs/dingtalk/stream-mode.md `sessionWebhook`, docs/dingtalk/robot-messages.md): the
+ * gateway opens one with each bot message it delivers; `POST /robot/sendBySession` accepts replies through it until it
+ * expires (90 minutes), then `300001`.
  */
 export interface SimSession {
   id: string;
   clientId: string;
   conversationId: string;
-  /** '1' one-to-one, '2' group (protocol §1.10). */
+  /** '1' one-to-one, '2' group (docs/dingtalk/stream-mode.md). */
   conversationType: '1' | '2';
   senderStaffId: string;
   expiresAt: number;
 }
 
 /**
- * A DingTalk conversation an app robot is in: a group (`openConversationId`, protocol §1.10 `conversationId`, §4.2) or
- * a one-to-one chat between one staff member and the robot. Tests register groups explicitly (`POST /_sim/conversations`);
- * the Stream gateway creates them when a staff member writes to a bot.
+ * A DingTalk conversation an app robot is in: a group (`openConversationId`, docs/dingtalk/stream-mode.md
+ * `conversationId`, docs/dingtalk/robot-messages.md) or a one-to-one chat between one staff member and the robot. Tests
+ * register groups explicitly (`POST /_sim/conversations`); the Stream gateway creates them when a staff member writes
+ * to a bot.
  */
 export interface SimConversation {
   /** `cid…==`, the openConversationId. */
@@ -105,7 +108,10 @@ export interface SimConversation {
 }
 
 export interface EnsureConversationInput {
-  /** Reuse or create this openConversationId; without it a fresh `cid…==` is made (for `single`: the pair's chat is reused). */
+  /**
+   * Reuse or create this openConversationId; without it a fresh `cid…==` is made (for `single`: the pair's chat is
+   * reused).
+   */
   id?: string;
   title?: string;
   type?: SimConversation['type'];
@@ -114,7 +120,7 @@ export interface EnsureConversationInput {
   members?: string[];
 }
 
-/** Protocol §1.10: the Stream payload's `conversationType` for each kind of conversation. */
+/** The Stream payload's `conversationType` for each kind of conversation (docs/dingtalk/stream-mode.md). */
 export function conversationTypeCode(type: SimConversation['type']): '1' | '2' {
   return type === 'single' ? '1' : '2';
 }
@@ -131,7 +137,10 @@ export interface SimFault {
   /** For `errcode`: the code and message to answer with (HTTP 200 for oapi paths, 400 for /v1.0 paths). */
   errcode?: number | string;
   errmsg?: string;
-  /** For `errcode`: the HTTP status instead of DingTalk's usual one (e.g. 403 for `Forbidden.AccessDenied.*`, §4.4). */
+  /**
+   * For `errcode`: the HTTP status instead of DingTalk's usual one (e.g. 403 for `Forbidden.AccessDenied.*`,
+   * docs/dingtalk/README.md).
+   */
   httpStatus?: number;
 }
 
@@ -150,7 +159,7 @@ export class SimulatorState {
   private nextMessageId = 1;
   private nextTaskId = 256271667526;
 
-  constructor(readonly clock: Clock) {}
+  constructor(readonly clock: SimClock) {}
 
   registerRobot(
     input: Partial<Pick<SimRobot, 'token' | 'name' | 'secret' | 'keywords' | 'ratePerMinute'>> = {},
@@ -217,8 +226,9 @@ export class SimulatorState {
   }
 
   /**
-   * The app's token: the current one while it is valid, its life extended to a full TTL again (protocol §2.3:
-   * "fetching again inside that window returns the same token and extends its life"); a new one after expiry.
+   * The app's token: the current one while it is valid, its life extended to a full TTL again
+   * (docs/dingtalk/access-tokens.md: "fetching again inside that window returns the same token and extends its life");
+   * a new one after expiry.
    */
   issueToken(app: SimApp): SimToken {
     const now = this.clock.now();
@@ -244,7 +254,7 @@ export class SimulatorState {
     return { ok: true, app };
   }
 
-  /** Work notification task ids (protocol §3 `task_id`): numbers, increasing. */
+  /** Work notification task ids (docs/dingtalk/work-notifications.md `task_id`): numbers, increasing. */
   newTaskId(): number {
     return this.nextTaskId++;
   }
@@ -259,7 +269,7 @@ export class SimulatorState {
     return session;
   }
 
-  /** The URL a bot replies to (protocol §4.5); its `session` parameter names the session. */
+  /** The URL a bot replies to (docs/dingtalk/robot-messages.md); its `session` parameter names the session. */
   sessionWebhook(baseUrl: string, session: SimSession): string {
     return `${baseUrl}/robot/sendBySession?session=${session.id}`;
   }

@@ -11,7 +11,10 @@ export interface PageMessage {
   msgtype: string | null;
   title: string | null;
   html: string;
-  /** delivered, refused by the simulator (with the errcode), or accepted and silently dropped (protocol §3). */
+  /**
+   * delivered, refused by the simulator (with the errcode), or accepted and silently dropped
+   * (docs/dingtalk/work-notifications.md).
+   */
   status: 'delivered' | 'refused' | 'dropped';
   note: string | null;
 }
@@ -21,7 +24,7 @@ export interface PageConversation {
   kind: 'group' | 'user';
   title: string;
   subtitle: string;
-  /** For the box that writes to a Stream bot: the app, the conversation and its type (protocol §1.10). */
+  /** For the box that writes to a Stream bot: the app, the conversation and its type (docs/dingtalk/stream-mode.md). */
   write: { client_id: string; conversation_id: string; conversation_type: '1' | '2' } | null;
   messages: PageMessage[];
 }
@@ -68,14 +71,14 @@ function toPageMessage(message: SimMessage, from: string): PageMessage {
   };
 }
 
-/** A staff message's body is the bot message payload (protocol §1.10), which names its sender. */
+/** A staff message's body is the bot message payload (docs/dingtalk/stream-mode.md), which names its sender. */
 function senderNick(message: SimMessage): string {
   const nick = (message.body as { senderNick?: unknown } | null)?.senderNick;
   return typeof nick === 'string' && nick !== '' ? nick : 'staff';
 }
 
 function conversationOf(state: SimulatorState, message: SimMessage): string {
-  // Session replies name their session; the session knows its conversation (protocol §4.5).
+  // Session replies name their session; the session knows its conversation (docs/dingtalk/robot-messages.md).
   return message.channel === 'session'
     ? (state.sessions.get(message.target)?.conversationId ?? message.target)
     : message.target;

@@ -1,4 +1,4 @@
-/** A robot message body (protocol §5.3) decoded into what a group member would see. */
+/** A robot message body (docs/dingtalk/custom-robot.md) decoded into what a group member would see. */
 export interface DecodedRobotMessage {
   msgtype: string;
   title: string | null;

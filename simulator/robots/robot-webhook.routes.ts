@@ -1,36 +1,17 @@
-import { timingSafeEqual } from 'node:crypto';
 import { FastifyInstance } from 'fastify';
-import { webhookSignature } from '../../src/dingtalk/webhook-signing';
 import { SimulatorContext } from '../core/simulator-context';
-import { SimMessage, SimRobot } from '../core/simulator-state';
+import { SimMessage } from '../core/simulator-state';
 import { decodeRobotMessage } from './robot-message';
+import { verifySignature } from './robot-signature';
 
 const MORE = ', more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]';
-const SIGNATURE_WINDOW_MS = 60 * 60 * 1000;
 const THROTTLE_MS = 10 * 60 * 1000;
 const MAX_BODY_BYTES = 20_000;
 
-type Verdict = NonNullable<SimMessage['signature']>;
-
-/** Protocol §5.1: recompute the signature of `timestamp` and compare; the timestamp must be within an hour. */
-export function verifyRobotSignature(
-  robot: SimRobot,
-  timestamp: string | undefined,
-  sign: string | undefined,
-  now: number,
-): Verdict {
-  if (!robot.secret) return 'absent';
-  if (!timestamp || !sign) return 'invalid';
-  const ms = Number(timestamp);
-  if (!Number.isSafeInteger(ms) || Math.abs(now - ms) > SIGNATURE_WINDOW_MS) return 'expired';
-  const expected = Buffer.from(webhookSignature(robot.secret, ms));
-  const given = Buffer.from(sign);
-  return expected.length === given.length && timingSafeEqual(expected, given) ? 'valid' : 'invalid';
-}
-
 /**
  * `POST /robot/send`: a custom group robot. Every refusal is HTTP 200 with an `errcode`, as DingTalk does
- * (protocol §5.4); the checks run in DingTalk's order: token, content type, size, signature, body, keywords, rate.
+ * (docs/dingtalk/custom-robot.md); the checks run in DingTalk's order: token, content type, size, signature, body,
+ * keywords, rate.
  */
 export function registerRobotWebhook(app: FastifyInstance, { state, clock }: SimulatorContext): void {
   app.post<{ Querystring: Record<string, string | undefined> }>('/robot/send', (request) => {
@@ -62,7 +43,7 @@ export function registerRobotWebhook(app: FastifyInstance, { state, clock }: Sim
     if (Buffer.byteLength(request.rawBody ?? '', 'utf8') > MAX_BODY_BYTES) {
       return answer(460101, `message too long, exceed ${MAX_BODY_BYTES} bytes${MORE}`);
     }
-    const signature = verifyRobotSignature(robot, request.query.timestamp, request.query.sign, now);
+    const signature = verifySignature(robot.secret, request.query.timestamp, request.query.sign, now);
     if (signature === 'invalid') return answer(310000, `sign not match${MORE}`, signature);
     if (signature === 'expired') return answer(310000, `invalid timestamp${MORE}`, signature);
     if (!decoded.ok) return answer(decoded.errcode, decoded.errmsg, signature);

@@ -5,10 +5,11 @@ import { decodeRobotMessage } from './robot-message';
 const MAX_BODY_BYTES = 20_000;
 
 /**
- * `POST /robot/sendBySession?session=…`: a reply into the conversation a bot message came from (protocol §4.5). No
- * token needed; the body is a custom-robot body (§5.3). An unknown or expired session answers HTTP 200 with
- * `300001 session 不存在`, as DingTalk does after the ~90 minutes of `sessionWebhookExpiredTime`. Accepted replies
- * are recorded on channel `session` with the conversation id as target, so the page shows them in that conversation.
+ * `POST /robot/sendBySession?session=…`: a reply into the conversation a bot message came from
+ * (docs/dingtalk/robot-messages.md). No token needed; the body is a custom-robot body (docs/dingtalk/custom-robot.md).
+ * An unknown or expired session answers HTTP 200 with `300001 session 不存在`, as DingTalk does after the ~90 minutes of
+ * `sessionWebhookExpiredTime`. Accepted replies are recorded on channel `session` with the conversation id as target,
+ * so the page shows them in that conversation.
  */
 export function registerSessionWebhook(app: FastifyInstance, { state, clock }: SimulatorContext): void {
   app.post<{ Querystring: Record<string, string | undefined> }>('/robot/sendBySession', (request) => {

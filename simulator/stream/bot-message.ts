@@ -4,7 +4,7 @@ import { SimApp, SimSession } from '../core/simulator-state';
 /** What a staff member writes to a stream bot (control API `POST /_sim/stream/bot-messages`). */
 export interface StaffMessageInput {
   clientId: string;
-  /** '1' one-to-one, '2' group (protocol §1.10). */
+  /** '1' one-to-one, '2' group (docs/dingtalk/stream-mode.md). */
   conversationType: '1' | '2';
   conversationId?: string;
   conversationTitle?: string;
@@ -28,8 +28,9 @@ export function conversationIdFor(input: StaffMessageInput, staffId: string): st
 }
 
 /**
- * The `data` of a bot-message CALLBACK frame with every field of protocol §1.10. In a group the bot is @mentioned
- * (DingTalk delivers group messages only then), so `isInAtList` is true and `atUsers` names the bot.
+ * The `data` of a bot-message CALLBACK frame with every field DingTalk sends (docs/dingtalk/stream-mode.md). In a group
+ * the bot is @mentioned (DingTalk delivers group messages only then), so `isInAtList` is true and `atUsers` names the
+ * bot.
  */
 export function botMessageData(input: {
   app: SimApp;

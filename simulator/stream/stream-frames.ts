@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** Protocol §1.4: what the gateway pushes. `data` is a JSON *string*, `headers.time` a string of ms. */
+/** What the gateway pushes (docs/dingtalk/stream-mode.md): `data` is a JSON *string*, `headers.time` a string of ms. */
 export interface SimDownstreamFrame {
   specVersion: '1.0';
   type: 'SYSTEM' | 'EVENT' | 'CALLBACK';
@@ -15,7 +15,7 @@ export interface SimDownstreamFrame {
   data: string;
 }
 
-/** Protocol §1.5: what a client answers, as far as the gateway reads it. */
+/** What a client answers (docs/dingtalk/stream-mode.md, ACKs), as far as the gateway reads it. */
 export interface SimAck {
   messageId: string;
   connectionId: string;

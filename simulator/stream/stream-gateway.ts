@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { ClockTimer } from '../../src/common/clock';
+import { SimTimer } from '../core/sim-clock';
 import { SimulatorContext } from '../core/simulator-context';
 import { botMessageData, conversationIdFor, StaffMessageInput } from './bot-message';
 import {
@@ -15,13 +15,19 @@ import {
 } from './stream-frames';
 
 export interface StreamGatewayOptions {
-  /** Redeliver a CALLBACK nobody ACKed after this long (protocol §1.9: field reports say 16–60 s). null: never. */
+  /**
+   * Redeliver a CALLBACK nobody ACKed after this long (docs/dingtalk/stream-mode.md: field reports say 16–60 s). null:
+   * never.
+   */
   redeliveryDelayMs?: number | null;
   /** How many times one un-ACKed push is redelivered at most. */
   maxRedeliveries?: number;
-  /** After a `disconnect` frame the gateway closes the socket this much later (protocol §1.6: about 10 s). */
+  /**
+   * After a `disconnect` frame the gateway closes the socket this much later (docs/dingtalk/stream-mode.md: about 10
+   * s).
+   */
   disconnectCloseDelayMs?: number;
-  /** Tickets of `connections/open` are valid this long, once (protocol §1.1: 90 s). */
+  /** Tickets of `connections/open` are valid this long, once (docs/dingtalk/stream-mode.md: 90 s). */
   ticketTtlMs?: number;
 }
 
@@ -41,7 +47,7 @@ export interface SimStreamConnection {
   /** While true the connection stops answering WebSocket pings (a half-dead link, for keepalive tests). */
   silent: boolean;
   socket: WebSocket;
-  closeTimer?: ClockTimer;
+  closeTimer?: SimTimer;
 }
 
 /** A push the gateway is waiting to see ACKed. */
@@ -50,7 +56,7 @@ interface PendingPush {
   clientId: string;
   deliveries: number;
   acked: boolean;
-  timer?: ClockTimer;
+  timer?: SimTimer;
 }
 
 export type RefusalMode = 'bad_credentials' | 'http_500';
@@ -89,8 +95,8 @@ const DEFAULTS = {
 };
 
 /**
- * DingTalk's Stream gateway (protocol §1): hands out single-use tickets, accepts WebSockets that carry one, pushes
- * frames, records the client's ACKs by messageId and redelivers un-ACKed callbacks. Every delay runs on the
+ * DingTalk's Stream gateway (docs/dingtalk/stream-mode.md): hands out single-use tickets, accepts WebSockets that carry
+ * one, pushes frames, records the client's ACKs by messageId and redelivers un-ACKed callbacks. Every delay runs on the
  * simulator's clock, so tests can make the 10 s before a close or the 60 s before a redelivery pass at once.
  */
 export class StreamGateway {
@@ -132,7 +138,8 @@ export class StreamGateway {
     }
     const app = this.context.state.apps.get(input.clientId);
     if (refusal === 'bad_credentials' || !app || app.clientSecret !== input.clientSecret) {
-      // Protocol §1.2 leaves the bad-credentials answer undocumented; this follows the new API's error shape.
+      // DingTalk does not document the bad-credentials answer (docs/dingtalk/stream-mode.md): the new API's error
+      // shape.
       return {
         status: 401,
         body: {
@@ -233,7 +240,7 @@ export class StreamGateway {
     };
   }
 
-  /** Pushes an earlier frame again now, ACKed or not (DingTalk does; protocol §1.9). */
+  /** Pushes an earlier frame again now, ACKed or not (DingTalk does; docs/dingtalk/stream-mode.md). */
   redeliver(messageId: string): { connectionId: string } {
     const push = this.pending.get(messageId);
     if (!push) throw new StreamControlError(404, `No push with messageId ${messageId}`);
@@ -242,7 +249,7 @@ export class StreamGateway {
     return { connectionId: connection.id };
   }
 
-  /** SYSTEM ping with an opaque value; the client must echo it (protocol §1.5, §1.6). */
+  /** SYSTEM ping with an opaque value; the client must echo it (docs/dingtalk/stream-mode.md). */
   ping(connectionId: string): { messageId: string; opaque: string } {
     const connection = this.connection(connectionId);
     const opaque = randomUUID();
@@ -417,7 +424,7 @@ export class StreamGateway {
     );
   }
 
-  /** DingTalk picks one of an app's connections at random for each push (protocol §1.9). */
+  /** DingTalk picks one of an app's connections at random for each push (docs/dingtalk/stream-mode.md). */
   private pickConnection(clientId: string, topic: string): SimStreamConnection {
     const candidates = this.candidates(clientId, topic);
     if (candidates.length === 0) {

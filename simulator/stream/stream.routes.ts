@@ -30,7 +30,7 @@ function control(reply: FastifyReply, action: () => unknown) {
   }
 }
 
-/** The Stream gateway's public routes (protocol §1.2, §1.3) and its controls under `/_sim/stream/…`. */
+/** The Stream gateway's public routes (docs/dingtalk/stream-mode.md) and its controls under `/_sim/stream/…`. */
 export function registerStreamGateway(
   app: FastifyInstance,
   context: SimulatorContext,
