@@ -33,6 +33,7 @@ export default tseslint.config(
       'src/**/*.cli.ts',
       'test/**/*.ts',
       'bench/**/*.ts',
+      'bench/**/*.js',
       'simulator/**/*.ts',
       'scripts/**/*.ts',
       'vitest.config.ts',
