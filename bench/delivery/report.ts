@@ -1,0 +1,227 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ProcessSample } from '../support/processes';
+import { PhaseResult, percentile } from './load';
+import { commandLine, DeliveryParams } from './params';
+
+/** What the fake robot counted for one system (see bench/fake-robot/fake-robot.ts). */
+export interface RobotSummary {
+  messages: number;
+  badSignatures: number;
+  invalidTimestamps: number;
+  unknownTokens: number;
+  badBodies: number;
+  duplicates: number;
+  maxPerMinute: number;
+  overLimitSends: number;
+  robotsOverLimit: number;
+}
+
+export interface SystemResult {
+  name: string;
+  startS: number;
+  botsS: number;
+  open?: PhaseResult;
+  closed?: PhaseResult;
+  robot?: RobotSummary;
+  memory?: { peakMiB: number; steadyMiB: number };
+  /** CPU seconds the process used during the two load phases (drains included). */
+  cpuS?: number;
+  error?: string;
+}
+
+const MIB = 1024 * 1024;
+
+/** Peak RSS over all samples; steady = the median of the second half of the load phases. */
+export function memoryOf(samples: ProcessSample[], loadStart: number, loadEnd: number) {
+  const during = samples.filter((sample) => sample.at >= loadStart && sample.at <= loadEnd);
+  const secondHalf = during.filter((sample) => sample.at >= (loadStart + loadEnd) / 2);
+  return {
+    peakMiB: Math.max(0, ...samples.map((sample) => sample.rssBytes)) / MIB,
+    steadyMiB:
+      percentile(
+        secondHalf.map((sample) => sample.rssBytes),
+        0.5,
+      ) / MIB,
+  };
+}
+
+const num = (value: number | undefined) =>
+  value === undefined || Number.isNaN(value) ? '–' : value >= 100 ? value.toFixed(0) : value.toFixed(1);
+const pair = (value: { p50: number; p99: number } | undefined) =>
+  value ? `${num(value.p50)} / ${num(value.p99)}` : '–';
+const ratio = (service: number | undefined, relay: number | undefined) =>
+  service === undefined || relay === undefined || !(relay > 0) || Number.isNaN(service)
+    ? '–'
+    : `${(service / relay).toFixed(2)}x`;
+
+interface Row {
+  label: string;
+  cell(result: SystemResult): string;
+  /** The figures a ratio service / relay is taken of (one or two). */
+  values?(result: SystemResult): (number | undefined)[];
+}
+
+const badSignatures = (result: SystemResult) =>
+  result.robot ? result.robot.badSignatures + result.robot.invalidTimestamps : undefined;
+const sum = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : a + b);
+
+const ROWS: Row[] = [
+  {
+    label: 'POST p50 / p99 ms (open loop)',
+    cell: (r) => pair(r.open?.postMs),
+    values: (r) => [r.open?.postMs.p50, r.open?.postMs.p99],
+  },
+  {
+    label: 'report→robot p50 / p99 ms (open loop)',
+    cell: (r) => pair(r.open?.deliveryMs),
+    values: (r) => [r.open?.deliveryMs.p50, r.open?.deliveryMs.p99],
+  },
+  {
+    label: 'accepted /s (closed loop)',
+    cell: (r) => num(r.closed?.acceptedPerS),
+    values: (r) => [r.closed?.acceptedPerS],
+  },
+  {
+    label: 'delivery rate /s (closed loop)',
+    cell: (r) => num(r.closed?.deliveredPerS),
+    values: (r) => [r.closed?.deliveredPerS],
+  },
+  {
+    label: 'POST errors (open / closed)',
+    cell: (r) => `${r.open?.errors ?? '–'} / ${r.closed?.errors ?? '–'}`,
+  },
+  { label: 'lost (open / closed)', cell: (r) => `${r.open?.lost ?? '–'} / ${r.closed?.lost ?? '–'}` },
+  { label: 'duplicates', cell: (r) => `${r.robot?.duplicates ?? '–'}` },
+  {
+    label: 'misrouted / without a 201',
+    cell: (r) =>
+      `${sum(r.open?.misrouted, r.closed?.misrouted) ?? '–'} / ${sum(r.open?.unconfirmed, r.closed?.unconfirmed) ?? '–'}`,
+  },
+  { label: 'bad signatures', cell: (r) => `${badSignatures(r) ?? '–'}` },
+  {
+    label: 'sends over limit (max in 60 s)',
+    cell: (r) => (r.robot ? `${r.robot.overLimitSends} (${r.robot.maxPerMinute})` : '–'),
+  },
+  { label: 'peak RSS MiB', cell: (r) => num(r.memory?.peakMiB), values: (r) => [r.memory?.peakMiB] },
+  { label: 'steady RSS MiB', cell: (r) => num(r.memory?.steadyMiB), values: (r) => [r.memory?.steadyMiB] },
+  { label: 'CPU s (both phases)', cell: (r) => num(r.cpuS), values: (r) => [r.cpuS] },
+  { label: 'start s / bot creation s', cell: (r) => `${num(r.startS)} / ${num(r.botsS)}` },
+];
+
+export function renderTable(
+  params: DeliveryParams,
+  results: SystemResult[],
+  load: { before: number[]; after: number[] },
+) {
+  const relay = results.find((result) => result.name === 'relay');
+  const header = [''];
+  for (const result of results) {
+    header.push(result.name);
+    if (result !== relay) header.push(`${result.name.replace('service-', '')}/relay`);
+  }
+  const rows = ROWS.map((row) => {
+    const cells = [row.label];
+    for (const result of results) {
+      cells.push(result.error && !result.open ? 'failed' : row.cell(result));
+      if (result === relay) continue;
+      const service = row.values?.(result) ?? [];
+      const base = relay ? (row.values?.(relay) ?? []) : [];
+      cells.push(service.length === 0 ? '' : service.map((value, i) => ratio(value, base[i])).join(' / '));
+    }
+    return cells;
+  });
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...rows].map((cells) => (cells[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] + 2))
+      .join('')
+      .trimEnd();
+  const busy = load.before[0] > cpus().length / 2;
+  const notes = [
+    ...(busy
+      ? [
+          `the machine was busy (load average ${load.before[0].toFixed(2)} on ${cpus().length} CPUs): not a figure to quote`,
+        ]
+      : []),
+    ...params.caps.map((cap) => `capped: ${cap}`),
+    ...results.flatMap((result) => [
+      ...(result.error ? [`${result.name} failed: ${result.error}`] : []),
+      ...(result.open && !result.open.drainComplete ? [`${result.name}: open loop drain timed out`] : []),
+      ...(result.closed && !result.closed.drainComplete
+        ? [`${result.name}: closed loop drain timed out`]
+        : []),
+      ...(result.closed?.truncated ? [`${result.name}: closed loop stopped at its time bound`] : []),
+      ...[...(result.open?.errorSamples ?? []), ...(result.closed?.errorSamples ?? [])]
+        .slice(0, 3)
+        .map((sample) => `${result.name} POST error: ${sample}`),
+    ]),
+  ];
+  return [
+    '',
+    `delivery: ${params.bots} stores × 1 signed webhook bot (${params.limit}/min); open loop ${params.rate} reports/s ` +
+      `for ${params.duration} s; closed loop ${params.reports} reports by ${params.clients} clients`,
+    line(header),
+    ...rows.map(line),
+    `load average before ${load.before.map((v) => v.toFixed(2)).join(' ')}, after ${load.after.map((v) => v.toFixed(2)).join(' ')}`,
+    ...notes,
+    '',
+  ].join('\n');
+}
+
+function gitCommit(rootDir: string): { commit: string; dirty: boolean } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: rootDir, encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench', 'package.json'], {
+      cwd: rootDir,
+      encoding: 'utf8',
+    });
+    return { commit, dirty: status.trim().length > 0 };
+  } catch {
+    return { commit: 'unknown', dirty: true };
+  }
+}
+
+/** bench/results/<date>-delivery-<db>-<bots>.json, with the time added when that day's file exists. */
+export function writeResults(
+  rootDir: string,
+  params: DeliveryParams,
+  results: SystemResult[],
+  load: { before: number[]; after: number[] },
+  startedAt: Date,
+  table: string,
+): string {
+  const directory = join(rootDir, 'bench', 'results');
+  mkdirSync(directory, { recursive: true });
+  const stamp = startedAt.toISOString();
+  const base = `${stamp.slice(0, 10)}-delivery-${params.db}-${params.bots}`;
+  let file = join(directory, `${base}.json`);
+  if (existsSync(file)) file = join(directory, `${base}-${stamp.slice(11, 19).replaceAll(':', '')}.json`);
+  const cpuList = cpus();
+  const document = {
+    benchmark: 'delivery',
+    command: commandLine(params),
+    invoked_as: process.env.BENCH_COMMAND ?? null,
+    started_at: stamp,
+    params,
+    machine: {
+      cpus: cpuList.length,
+      cpu_model: cpuList[0]?.model ?? 'unknown',
+      memory_mib: Math.round(totalmem() / MIB),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    git: gitCommit(rootDir),
+    load_average: load,
+    results,
+    table: table.split('\n'),
+  };
+  const rounded = (_key: string, value: unknown) =>
+    typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
+  writeFileSync(file, `${JSON.stringify(document, rounded, 2)}\n`);
+  return file;
+}
