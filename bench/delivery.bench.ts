@@ -10,6 +10,7 @@ import { memoryOf, renderTable, RobotSummary, SystemResult, writeResults } from 
 import {
   BenchBot,
   buildService,
+  databaseActivity,
   removeLeftovers,
   startRelay,
   startService,
@@ -92,6 +93,9 @@ async function measure(kind: (typeof systems)[number]): Promise<SystemResult> {
     result.botsS = (now() - t1) / 1000;
 
     const target = { url: system.url, token: system.token };
+    const activity = () =>
+      system?.databaseName ? databaseActivity(params.pgUrl, system.databaseName) : null;
+    const activityStart = await activity();
     const loadStart = Date.now();
     const cpuStart = sampler.samples.at(-1)?.cpuSeconds ?? 0;
     const open = await openLoop(target, params.bots, params.rate, params.duration);
@@ -102,6 +106,14 @@ async function measure(kind: (typeof systems)[number]): Promise<SystemResult> {
     const closedDrain = await drain(robot!.url, closed, params.drain * 1000);
     result.closed = await analyse(robot!.url, closed, bots, closedDrain.complete);
     const loadEnd = Date.now();
+    const activityEnd = await activity();
+    if (activityStart && activityEnd) {
+      const reports = result.open.accepted + result.closed.accepted;
+      result.database = {
+        transactionsPerReport: (activityEnd.transactions - activityStart.transactions) / reports,
+        rowsReadPerReport: (activityEnd.rowsRead - activityStart.rowsRead) / reports,
+      };
+    }
 
     // The second phase's late arrivals may still come in: the robot's counts are read once both drained.
     result.robot = await robotCall<RobotSummary>('/_bench/summary');
@@ -136,6 +148,7 @@ describe(`delivery: ${params.bots} bots, ${systems.join(' / ')}`, () => {
       {},
       ROOT_DIR,
     );
+    load.before = loadavg();
   }, 900_000);
 
   afterAll(async () => {

@@ -27,6 +27,11 @@ export interface SystemResult {
   closed?: PhaseResult;
   robot?: RobotSummary;
   memory?: { peakMiB: number; steadyMiB: number };
+  /**
+   * PostgreSQL only, from pg_stat_database over both phases (its counters lag by up to a few seconds): committed
+   * transactions and rows read per accepted report.
+   */
+  database?: { transactionsPerReport: number; rowsReadPerReport: number };
   /** CPU seconds the process used during the two load phases (drains included). */
   cpuS?: number;
   error?: string;
@@ -108,6 +113,12 @@ const ROWS: Row[] = [
   { label: 'peak RSS MiB', cell: (r) => num(r.memory?.peakMiB), values: (r) => [r.memory?.peakMiB] },
   { label: 'steady RSS MiB', cell: (r) => num(r.memory?.steadyMiB), values: (r) => [r.memory?.steadyMiB] },
   { label: 'CPU s (both phases)', cell: (r) => num(r.cpuS), values: (r) => [r.cpuS] },
+  {
+    label: 'DB transactions / rows read per report',
+    cell: (r) =>
+      r.database ? `${num(r.database.transactionsPerReport)} / ${num(r.database.rowsReadPerReport)}` : '–',
+    values: (r) => [r.database?.transactionsPerReport, r.database?.rowsReadPerReport],
+  },
   { label: 'start s / bot creation s', cell: (r) => `${num(r.startS)} / ${num(r.botsS)}` },
 ];
 
@@ -141,7 +152,7 @@ export function renderTable(
       .map((cell, column) => cell.padEnd(widths[column] + 2))
       .join('')
       .trimEnd();
-  const busy = load.before[0] > cpus().length / 2;
+  const busy = (load.before[0] ?? 0) > cpus().length / 2;
   const notes = [
     ...(busy
       ? [

@@ -21,6 +21,8 @@ export interface SystemUnderTest {
   name: string;
   url: string;
   child: Child;
+  /** Its database on the PostgreSQL server (none for the embedded one). */
+  databaseName?: string;
   /** Bearer token for its API. */
   token: string;
   createBots(bots: BenchBot[], webhookBase: string, limit: number): Promise<void>;
@@ -53,18 +55,31 @@ async function withServer<T>(pgUrl: string, action: (client: Client) => Promise<
 async function freshDatabase(
   pgUrl: string,
   kind: 'relay' | 'notify',
-): Promise<{ url: string; drop(): Promise<void> }> {
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const name = `bench_${kind}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withServer(pgUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(pgUrl);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.href,
     drop: () =>
       withServer(pgUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
         () => undefined,
       ),
   };
+}
+
+/** A database's activity so far: committed transactions and rows read (sequential scans + index fetches). */
+export async function databaseActivity(pgUrl: string, name: string) {
+  const { rows } = await withServer(pgUrl, (client) =>
+    client.query<{ xacts: string; rows: string }>(
+      `SELECT xact_commit + xact_rollback AS xacts, tup_returned + tup_fetched AS rows
+       FROM pg_stat_database WHERE datname = $1`,
+      [name],
+    ),
+  );
+  return { transactions: Number(rows[0]?.xacts ?? 0), rowsRead: Number(rows[0]?.rows ?? 0) };
 }
 
 /** Databases and data directories left by a benchmark process that no longer runs (killed before its clean-up). */
@@ -159,6 +174,7 @@ export async function startRelay(script: string, rootDir: string, pgUrl: string)
     return {
       name: 'relay',
       url,
+      databaseName: database.name,
       child,
       token,
       async createBots(bots, webhookBase, limit) {
@@ -250,6 +266,7 @@ export async function startService(
   return {
     name: `service-${kind}`,
     url,
+    databaseName: database?.name,
     child,
     token,
     async createBots(bots, webhookBase, limit) {
