@@ -4,7 +4,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', 'test-results/', 'eslint.config.mjs'] },
+  {
+    ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', 'test-results/', '.tmp/', 'eslint.config.mjs'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
