@@ -77,7 +77,7 @@ async function measure(kind: (typeof systems)[number]): Promise<SystemResult> {
   try {
     system =
       kind === 'relay'
-        ? await startRelay(join(SCRIPTS, 'bare-relay', 'relay.js'), ROOT_DIR, params.pgUrl)
+        ? await startRelay(join(SCRIPTS, 'bench', 'bare-relay', 'relay.js'), ROOT_DIR, params.pgUrl)
         : await startService(serviceMain, ROOT_DIR, kind, params.pgUrl, TMP, robot!.url);
     sampler = startSampler(system.child.pid);
     result.startS = (now() - t0) / 1000;
@@ -137,14 +137,14 @@ describe(`delivery: ${params.bots} bots, ${systems.join(' / ')}`, () => {
     if (removed.length > 0)
       process.stdout.write(`removed leftovers of earlier runs: ${removed.join(', ')}\n`);
     compileScripts(
-      join(ROOT_DIR, 'bench'),
-      ['bare-relay/relay.ts', 'fake-robot/fake-robot.ts', 'support/dingtalk-signature.ts'],
+      ROOT_DIR,
+      ['bench/bare-relay/relay.ts', 'bench/fake-robot/fake-robot.ts', 'simulator/robots/robot-signature.ts'],
       SCRIPTS,
     );
     if (systems.some((kind) => kind !== 'relay')) serviceMain = await buildService(ROOT_DIR);
     robot = await startListeningScript(
       'fake-robot',
-      join(SCRIPTS, 'fake-robot', 'fake-robot.js'),
+      join(SCRIPTS, 'bench', 'fake-robot', 'fake-robot.js'),
       {},
       ROOT_DIR,
     );

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Agent, createServer, IncomingMessage, request as httpRequest, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
-import { signWebhookUrl } from '../support/dingtalk-signature';
+import { expectedSignature } from '../../simulator/robots/robot-signature';
 
 /**
  * The delivery benchmark's baseline: the same durable work as the service with no framework (`node:http` + `pg`).
@@ -387,11 +387,17 @@ function post(url: string, body: string): Promise<{ status: number; text: string
 }
 
 async function deliver(row: Claimed): Promise<void> {
-  const url = row.secret ? signWebhookUrl(row.webhook, row.secret, Date.now()) : row.webhook;
+  const url = new URL(row.webhook);
+  if (row.secret) {
+    // Signing as docs/dingtalk/custom-robot.md describes it; URLSearchParams form-encodes the base64 once.
+    const timestamp = String(Date.now());
+    url.searchParams.set('timestamp', timestamp);
+    url.searchParams.set('sign', expectedSignature(row.secret, timestamp));
+  }
   let outcome: 'sent' | 'retry' | 'failed';
   let detail: string;
   try {
-    const answer = await post(url, messageBody(row));
+    const answer = await post(url.href, messageBody(row));
     const errcode =
       answer.status === 200 ? (JSON.parse(answer.text) as { errcode?: number }).errcode : undefined;
     detail = `HTTP ${answer.status} errcode ${errcode}`;

@@ -1,10 +1,11 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { signatureProblem } from '../support/dingtalk-signature';
+import { verifySignature } from '../../simulator/robots/robot-signature';
 
 /**
  * The DingTalk end of the delivery benchmark, in its own process so that its work (one HMAC per message) and its
  * clock are not disturbed by the load generator's event loop: `POST /robot/send?access_token&timestamp&sign`
- * checks the signature against that robot's secret and the 1-hour timestamp window, answers as DingTalk does
+ * checks the signature against that robot's secret and the 1-hour timestamp window with the simulator's own
+ * check (docs/dingtalk/custom-robot.md), answers as DingTalk does
  * (HTTP 200, `errcode`), and records when each report marker (`BENCH<phase><seq>X` in the text) reached which
  * robot, and when each robot got each message (for the sliding-minute check). `/_bench/*` is its control API.
  */
@@ -75,16 +76,17 @@ function robotSend(url: URL, raw: string, response: ServerResponse): void {
     counters.unknownTokens++;
     return send(response, 200, { errcode: 300005, errmsg: 'token is not exist' });
   }
-  const problem = signatureProblem(
+  const verdict = verifySignature(
     robot.secret,
-    url.searchParams.get('timestamp'),
-    url.searchParams.get('sign'),
+    url.searchParams.get('timestamp') ?? undefined,
+    url.searchParams.get('sign') ?? undefined,
     Date.now(),
   );
-  if (problem) {
-    if (problem === 'invalid timestamp') counters.invalidTimestamps++;
+  if (verdict !== 'valid') {
+    if (verdict === 'expired') counters.invalidTimestamps++;
     else counters.badSignatures++;
-    return send(response, 200, { errcode: 310000, errmsg: problem });
+    const errmsg = verdict === 'expired' ? 'invalid timestamp' : 'sign not match';
+    return send(response, 200, { errcode: 310000, errmsg });
   }
   let text: string | null;
   try {

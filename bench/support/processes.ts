@@ -19,12 +19,13 @@ export interface Child {
 }
 
 /**
- * Compiles a benchmark's own helper programs (TypeScript under bench/) to plain JavaScript under `outDir`, keeping
- * their relative layout, so that they run as bare `node` processes: no TypeScript loader in their memory or CPU.
+ * Compiles a benchmark's helper programs (TypeScript files, relative to `rootDir`, with every local file they
+ * import) to plain JavaScript under `outDir`, keeping their relative layout, so that they run as bare `node`
+ * processes: no TypeScript loader in their memory or CPU.
  */
-export function compileScripts(benchDir: string, files: string[], outDir: string): void {
+export function compileScripts(rootDir: string, files: string[], outDir: string): void {
   for (const file of files) {
-    const { code } = transformFileSync(join(benchDir, file), {
+    const { code } = transformFileSync(join(rootDir, file), {
       module: { type: 'commonjs' },
       jsc: { target: 'es2023', parser: { syntax: 'typescript' } },
     });
