@@ -65,7 +65,7 @@ export function loadConfig(env: Env): AppConfig {
       retryScheduleMs: readDurations(env, 'DELIVERY_RETRY_SCHEDULE', '5s,30s,2m,10m,30m,1h'),
       pollIntervalMs: readInteger(env, 'DELIVERY_POLL_INTERVAL_MS', 5_000, 50, 600_000),
       rateWindowMarginMs: readInteger(env, 'DELIVERY_RATE_MARGIN_MS', 2_000, 0, 60_000),
-      concurrency: readInteger(env, 'DELIVERY_CONCURRENCY', 8, 1, 100),
+      concurrency: readInteger(env, 'DELIVERY_CONCURRENCY', 128, 1, 1000),
       shutdownGraceMs: readInteger(env, 'DELIVERY_SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     },
     reportTimeZone: readTimeZone(env, 'REPORT_TIMEZONE', 'Asia/Shanghai'),

@@ -91,10 +91,13 @@ export class DingTalkBotController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Send a test message now',
-    description: 'Answers whether DingTalk accepted it and, if not, what to fix (`hint`).',
+    description:
+      'Answers whether DingTalk accepted it and, if not, what to fix (`hint`). The test message counts in the ' +
+      "bot's rate window like any other: a bot at its `rate_limit_per_minute`, or paused after DingTalk throttled " +
+      'it, answers 429 with a `Retry-After` header (seconds) instead of sending.',
   })
   @ApiEnvelope(BotTestResultResponse)
-  @ApiErrors(HttpStatus.NOT_FOUND)
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.TOO_MANY_REQUESTS)
   test(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<BotTestResultResponse> {
     return this.bots.test(user, id);
   }

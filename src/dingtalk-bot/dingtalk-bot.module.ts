@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
-import { BotSendersModule } from '../notify/senders/bot-senders.module';
 import { BotStatusRegistry } from './bot-status.registry';
+import { BotTestSenderPort } from './bot-test-sender';
 import { DingTalkBotController } from './dingtalk-bot.controller';
 import { DingTalkBotService } from './dingtalk-bot.service';
 import { DingTalkBot } from './entities/dingtalk-bot.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([DingTalkBot]), BotSendersModule],
+  imports: [TypeOrmModule.forFeature([DingTalkBot])],
   controllers: [DingTalkBotController],
-  providers: [DingTalkBotService, BotStatusRegistry, SecretBox],
-  exports: [DingTalkBotService, BotStatusRegistry, TypeOrmModule],
+  providers: [DingTalkBotService, BotStatusRegistry, BotTestSenderPort, SecretBox],
+  exports: [DingTalkBotService, BotStatusRegistry, BotTestSenderPort, TypeOrmModule],
 })
 export class DingTalkBotModule {}

@@ -6,11 +6,12 @@ import { assertCanSee, assertCanWriteStore, storeForCreate, storesToList } from 
 import { Clock } from '../common/clock';
 import { SecretBox } from '../common/crypto/secret-box';
 import { Page, pageWindow } from '../common/http/pagination.dto';
+import { RetryLaterException } from '../common/http/retry-later.exception';
 import { AppConfig } from '../config/app-config';
 import { AppEvent, AppEvents } from '../events/app-events';
 import { assertUsableTemplate } from '../message-template/usable-template';
-import { BotSenderRegistry } from '../notify/senders/bot-sender.registry';
 import { BotFields, BotWithSecrets } from './bot-fields';
+import { BotTestSenderPort } from './bot-test-sender';
 import { applyBotChanges, changedFields } from './bot-rules';
 import { BotStatusRegistry } from './bot-status.registry';
 import { BotStatusResponse } from './dto/bot-status.response';
@@ -38,7 +39,7 @@ export class DingTalkBotService {
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
     private readonly events: AppEvents,
-    private readonly senders: BotSenderRegistry,
+    private readonly testSender: BotTestSenderPort,
     private readonly statuses: BotStatusRegistry,
     private readonly clock: Clock,
   ) {}
@@ -146,13 +147,16 @@ export class DingTalkBotService {
     return { id };
   }
 
-  /** Sends a test message now, through the same sender notifications use, and explains a failure. */
+  /**
+   * Sends a test message now, through the same sender notifications use, and explains a failure. It counts in the
+   * bot's rate window like any other message: a bot at its limit (or paused by DingTalk) answers 429 with when to
+   * try again, rather than risking DingTalk's 10-minute ban.
+   */
   async test(user: AuthUser, id: number): Promise<BotTestResultResponse> {
-    const bot = await this.findVisible(user, id);
-    const withSecrets = this.withSecrets(bot);
-    const outcome = await this.senders
-      .senderFor(bot.botType)
-      .send(withSecrets, testMessage(withSecrets, new Date(this.clock.now())));
+    const bot = this.withSecrets(await this.findVisible(user, id));
+    const result = await this.testSender.sendTest(bot, testMessage(bot, new Date(this.clock.now())));
+    if (!result.sent) throw heldBack(id, result.reason, result.retryAt, this.clock.now());
+    const { outcome } = result;
     return {
       ok: outcome.kind === 'ok',
       errcode: outcome.errcode,
@@ -261,6 +265,21 @@ export class DingTalkBotService {
 
 function botNotFound(id: number): NotFoundException {
   return new NotFoundException(`DingTalk bot ${id} not found`);
+}
+
+function heldBack(
+  id: number,
+  reason: 'rate_window' | 'throttled',
+  retryAt: number,
+  now: number,
+): RetryLaterException {
+  const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
+  const when = `Try again in ${seconds} s (after ${new Date(retryAt).toISOString()}).`;
+  const why =
+    reason === 'throttled'
+      ? `DingTalk throttled bot ${id}: nothing is sent to it until the pause is over.`
+      : `Bot ${id} has sent as many messages in the last minute as its rate_limit_per_minute allows; one more now would get it throttled by DingTalk for 10 minutes.`;
+  return new RetryLaterException(`${why} ${when}`, seconds);
 }
 
 function snapshot(bot: DingTalkBot): BotSnapshot {

@@ -30,6 +30,7 @@ export class AppMessagingClient {
     app: AppCredentials,
     userIds: readonly string[],
     message: OutgoingMessage,
+    signal?: AbortSignal,
   ): Promise<DingTalkOutcome> {
     if (!app.agentId) throw new Error('A work notification needs the app agent_id');
     const agentId = app.agentId;
@@ -37,7 +38,7 @@ export class AppMessagingClient {
       const url = new URL('/topapi/message/corpconversation/asyncsend_v2', this.config.dingtalk.oapiUrl);
       url.searchParams.set('access_token', token);
       return classifyOldApiAnswer(
-        await this.http.post(url.href, workNotificationBody(agentId, userIds, message)),
+        await this.http.post(url.href, workNotificationBody(agentId, userIds, message), {}, signal),
       );
     });
   }
@@ -47,12 +48,14 @@ export class AppMessagingClient {
     app: AppCredentials,
     openConversationId: string,
     message: OutgoingMessage,
+    signal?: AbortSignal,
   ): Promise<DingTalkOutcome> {
     return this.withToken(app, 'api', async (token) => {
       const answer = await this.http.post(
         `${this.config.dingtalk.apiUrl}/v1.0/robot/groupMessages/send`,
         groupMessageBody(app.clientId, openConversationId, message),
         { 'x-acs-dingtalk-access-token': token },
+        signal,
       );
       return classifyGroupAnswer(answer);
     });

@@ -88,7 +88,13 @@ export class DingTalkHttp implements OnApplicationShutdown {
       const text = await readLimited(response.body);
       return { status: response.statusCode, json: parseJson(text), latencyMs: elapsed() };
     } catch (error) {
-      throw toNetworkError(error, new URL(url).origin, this.timeoutMs, elapsed());
+      const origin = new URL(url).origin;
+      if (signal?.aborted) {
+        // The caller stopped the call: say why, not that DingTalk could not be reached.
+        const reason = signal.reason instanceof Error ? signal.reason.message : 'the caller gave up';
+        throw new DingTalkNetworkError('timeout', `Stopped before ${origin} answered: ${reason}`, elapsed());
+      }
+      throw toNetworkError(error, origin, this.timeoutMs, elapsed());
     }
   }
 }

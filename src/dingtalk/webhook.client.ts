@@ -14,11 +14,16 @@ export class WebhookClient {
     private readonly clock: Clock,
   ) {}
 
-  async send(webhook: string, secret: string | null, message: OutgoingMessage): Promise<DingTalkOutcome> {
+  async send(
+    webhook: string,
+    secret: string | null,
+    message: OutgoingMessage,
+    signal?: AbortSignal,
+  ): Promise<DingTalkOutcome> {
     // Signed at the moment of sending: DingTalk accepts a timestamp within an hour of its own clock.
     const url = signedWebhookUrl(webhook, secret, this.clock.now());
     try {
-      return classifyWebhookAnswer(await this.http.post(url, webhookBody(message)));
+      return classifyWebhookAnswer(await this.http.post(url, webhookBody(message), {}, signal));
     } catch (error) {
       if (error instanceof DingTalkNetworkError) return networkOutcome(error);
       throw error;

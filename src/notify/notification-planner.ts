@@ -6,6 +6,7 @@ import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
 import { MenuReport } from '../menu-report/entities/menu-report.entity';
 import { MessageTemplate } from '../message-template/entities/message-template.entity';
+import { DeliveryQueue } from './delivery/delivery-queue';
 import { Notification } from './entities/notification.entity';
 import { messageParts } from './message-parts';
 import { renderReportMessage, renderReportWithTemplate } from './report-message';
@@ -20,6 +21,7 @@ export class NotificationPlanner {
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly queue: DeliveryQueue,
   ) {}
 
   async planForReport(manager: EntityManager, report: MenuReport): Promise<Notification[]> {
@@ -65,7 +67,14 @@ export class NotificationPlanner {
         }),
       );
     });
-    return rows.length > 0 ? manager.save(Notification, rows) : [];
+    if (rows.length === 0) return [];
+    const saved = await manager.save(Notification, rows);
+    await this.queue.markDue(
+      manager,
+      saved.filter((row) => row.status === 'pending').map((row) => row.botId),
+      new Date(this.clock.now()),
+    );
+    return saved;
   }
 }
 

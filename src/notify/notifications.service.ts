@@ -5,6 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { assertCanSee, storesToList } from '../auth/store-scope';
 import { Clock } from '../common/clock';
 import { Page, pageWindow } from '../common/http/pagination.dto';
+import { DeliveryQueue } from './delivery/delivery-queue';
 import { NotificationDispatcher } from './delivery/notification-dispatcher';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import {
@@ -22,6 +23,7 @@ export class NotificationsService {
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     @InjectRepository(NotificationAttempt) private readonly attempts: Repository<NotificationAttempt>,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly queue: DeliveryQueue,
     private readonly clock: Clock,
   ) {}
 
@@ -56,26 +58,30 @@ export class NotificationsService {
    * A notification being sent at this moment cannot be resent until that send is over (409).
    */
   async resend(user: AuthUser, id: number): Promise<NotificationDetailResponse> {
-    await this.findVisible(user, id);
+    const { botId } = await this.findVisible(user, id);
     const now = new Date(this.clock.now());
-    const result = await this.notifications
-      .createQueryBuilder()
-      .update(Notification)
-      .set({
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-        lastError: null,
-        hint: null,
-        mergedInto: null,
-        sentAt: null,
-      })
-      .where('id = :id', { id })
-      .andWhere('(lease_expires_at IS NULL OR lease_expires_at <= :now)', { now })
-      .execute();
-    if (result.affected === 0) {
-      throw new ConflictException(`Notification ${id} is being sent right now; try again in a moment`);
-    }
+    await this.notifications.manager.transaction(async (manager) => {
+      // The bot's queue state first (the lock order of the delivery queue), then the row.
+      await this.queue.markDue(manager, [botId], now);
+      const result = await manager
+        .createQueryBuilder()
+        .update(Notification)
+        .set({
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          lastError: null,
+          hint: null,
+          mergedInto: null,
+          sentAt: null,
+        })
+        .where('id = :id', { id })
+        .andWhere('(lease_expires_at IS NULL OR lease_expires_at <= :now)', { now })
+        .execute();
+      if (result.affected === 0) {
+        throw new ConflictException(`Notification ${id} is being sent right now; try again in a moment`);
+      }
+    });
     this.dispatcher.wake();
     return this.get(user, id);
   }

@@ -3,10 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BatchSendController } from './batch-send/batch-send.controller';
 import { BatchSendService } from './batch-send/batch-send.service';
 import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
+import { BotCredentialsCache } from './delivery/bot-credentials.cache';
 import { DeliveryMetrics } from './delivery/delivery-metrics';
 import { DeliveryQueue } from './delivery/delivery-queue';
 import { DeliveryStatusContributor } from './delivery/delivery-status.contributor';
 import { NotificationDispatcher } from './delivery/notification-dispatcher';
+import { TestSendService } from './delivery/test-send.service';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
 import { WakeDispatcherListener } from './listeners/wake-dispatcher.listener';
@@ -33,6 +35,8 @@ import { BotSendersModule } from './senders/bot-senders.module';
     DeliveryMetrics,
     DeliveryStatusContributor,
     NotificationDispatcher,
+    BotCredentialsCache,
+    TestSendService,
     WakeDispatcherListener,
   ],
   exports: [NotificationPlanner, ReportNotifications, NotificationDispatcher],

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorEnvelope } from './api-envelope';
+import { RetryLaterException } from './retry-later.exception';
 import { ValidationFailedException } from './validation-failed.exception';
 
 /**
@@ -19,6 +20,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const { status, body } = toErrorEnvelope(exception, request.id);
     if (status >= 500) {
       this.logger.error({ err: exception, request_id: request.id, method: request.method, url: request.url });
+    }
+    if (exception instanceof RetryLaterException) {
+      void reply.header('retry-after', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
     }
     void reply.status(status).send(body);
   }

@@ -5,6 +5,7 @@ import { CreateBotDeliveryStates1764000200000 } from './1764000200000-create-bot
 import { CreateStreamConnectionLeases1764000300000 } from './1764000300000-create-stream-connection-leases';
 import { CreateReceivedBotMessages1764000400000 } from './1764000400000-create-received-bot-messages';
 import { CreateMessageTemplates1764000500000 } from './1764000500000-create-message-templates';
+import { BotDeliveryDueIndex1764000600000 } from './1764000600000-bot-delivery-due-index';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -17,4 +18,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateStreamConnectionLeases1764000300000,
   CreateReceivedBotMessages1764000400000,
   CreateMessageTemplates1764000500000,
+  BotDeliveryDueIndex1764000600000,
 ];

@@ -8,6 +8,7 @@ import { ValidationFailedException } from '../../common/http/validation-failed.e
 import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-outcome';
 import { AppEvent, AppEvents } from '../../events/app-events';
+import { DeliveryQueue } from '../delivery/delivery-queue';
 import { Notification } from '../entities/notification.entity';
 import { hasNoTarget } from '../notification-planner';
 import { messageParts } from '../message-parts';
@@ -25,6 +26,7 @@ export class BatchSendService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: AppEvents,
     private readonly clock: Clock,
+    private readonly queue: DeliveryQueue,
   ) {}
 
   async send(user: AuthUser, request: BatchSendDto): Promise<BatchSendResponse> {
@@ -60,8 +62,14 @@ export class BatchSendService {
       const toSave = perBot.flatMap(({ rows }) => rows);
       // One save: the parts of a message get ascending ids, and the dispatcher sends a bot's rows in id order.
       const saved = toSave.length > 0 ? await manager.save(Notification, toSave) : [];
+      const queuedRows = saved.filter((row) => row.status === 'pending');
+      await this.queue.markDue(
+        manager,
+        queuedRows.map((row) => row.botId),
+        now,
+      );
       return {
-        queued: saved.filter((row) => row.status === 'pending'),
+        queued: queuedRows,
         items: perBot.map(({ bot, rows }): BatchSendItem => ({
           bot_id: bot.id,
           notification_ids: rows.map((row) => row.id),

@@ -5,15 +5,15 @@ import { AppConfig } from '../../config/app-config';
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { buildDigest } from './digest';
+import { RATE_WINDOW_MS, windowFreeAt, windowSends } from './rate-window';
 import { AttemptVerdict } from './retry-policy';
-
-/** DingTalk's rate limit counts the messages of a sliding minute (protocol §5.5). */
-export const RATE_WINDOW_MS = 60_000;
 
 /** A notification this instance has leased and is about to send. */
 export interface ClaimedNotification {
   id: string;
   botId: number;
+  /** The bot row's `updated_at` at the claim: its credentials as cached are good while this matches. */
+  botVersion: string;
   msgType: MsgType;
   title: string;
   content: string;
@@ -21,11 +21,43 @@ export interface ClaimedNotification {
   atUserIds: string[];
   atAll: boolean;
   attempts: number;
-  /** The claim's time, counted as the send's in the bot's rate window until finish() records the real one. */
+  /** The claim's time, counted as the send's in the bot's rate window until the result records the real one. */
   claimedAt: number;
 }
 
-/** What the status of a bot shows about its deliveries (SPEC §5). */
+/** One finished send, waiting to be recorded. */
+export interface SendResult {
+  claimed: ClaimedNotification;
+  startedAt: number;
+  finishedAt: number;
+  outcome: DingTalkOutcome;
+  verdict: AttemptVerdict;
+}
+
+export interface CycleRequest {
+  owner: string;
+  /** Sends that finished since the last cycle: recorded first, which frees their bots for this cycle's claim. */
+  results: readonly SendResult[];
+  /** How many notifications to lease now (free send slots); 0 only records. */
+  maxClaims: number;
+  /**
+   * Bots this instance is still sending to or has results of not yet recorded: passed over even if their lease
+   * ran out (a slow send must not be doubled by its own instance).
+   */
+  busyBotIds: readonly number[];
+  now: number;
+  leaseMs: number;
+}
+
+export interface CycleAnswer {
+  /** Ids of the recorded results whose lease was still this instance's (the others were taken over). */
+  held: Set<string>;
+  claimed: ClaimedNotification[];
+  /** The earliest moment any bot needs the dispatcher again; null when nothing waits. */
+  nextDueAt: number | null;
+}
+
+/** What the status of a bot shows about its deliveries. */
 export interface BotDeliveryState {
   lastDeliveryAt: Date | null;
   lastDeliveryStatus: string | null;
@@ -33,20 +65,55 @@ export interface BotDeliveryState {
   rateLimitedUntil: Date | null;
 }
 
+/** A send outside the queue (the test button) asks for a place in the bot's rate window first. */
+export type SendReservation =
+  { granted: true } | { granted: false; reason: 'rate_window' | 'throttled'; retryAt: number };
+
 const WAITING = `('pending', 'retrying')`;
+/** A notification nobody is sending: never leased, or its lease ran out. */
+const LEASE_FREE = (alias: string, at: string) =>
+  `(${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${at})`;
 
 const SKIPPED_HINT =
   'The bot was disabled or deleted before this notification was sent; resend it once the bot is enabled again.';
 
+/** When a bot whose lease could not be taken is looked at again. */
+const RECHECK_MS = 1_000;
+
+interface PickedBotRow {
+  bot_id: number;
+  recent_sends: number[];
+  rate_limited_until: Date | null;
+  enabled: boolean;
+  rate_limit: number | null;
+  version: string | null;
+  head_id: string | null;
+  earliest_due: Date | null;
+  fresh_backlog: number;
+}
+
+interface BotStateChange {
+  botId: number;
+  nextDueAt: Date | null;
+  busyUntil: Date | null;
+  busyOwner: string | null;
+  /** Null: left as it is. */
+  recentSends: number[] | null;
+}
+
 /**
- * The notifications table as a queue, shared by every instance on the database. Each method is one short
- * transaction; nothing here waits for DingTalk. Times are the injected clock's (passed in), not the database's,
- * so that tests can move them.
+ * The notifications table as a queue, shared by every instance on the database. Nothing here waits for DingTalk.
+ * Times are the injected clock's (passed in), not the database's, so that tests can move them.
  *
- * Claiming locks the bot's `bot_delivery_states` row (SKIP LOCKED: another instance claiming for that bot is
- * simply passed over), and takes one due notification of a bot that has nothing in flight and has sent fewer
- * than `rate_limit_per_minute` messages in the last minute plus a margin. One message in flight per bot keeps a
- * bot's messages in order and its rate exact; different bots proceed in parallel.
+ * Each bot has a row in `bot_delivery_states` that says when it next needs the dispatcher (`next_due_at`) and
+ * whether a send is in flight (`busy_until`/`busy_owner`, a lease). A claim takes the due bots through an index on
+ * `next_due_at` (SKIP LOCKED: a bot another instance is claiming for is passed over), leases each one's oldest due
+ * notification unless its rate window or a throttle pause holds it back, and sets the bot's next moment; recording a
+ * result frees the bot and sets its next moment from what still waits. So the cost of a claim follows the work due,
+ * never the number of bots, and one bot has one send in flight, oldest first.
+ *
+ * Lock order, to rule out deadlocks: a bot's state row before its notifications, bots in id order where a
+ * statement waits for several (claims never wait: SKIP LOCKED).
  */
 @Injectable()
 export class DeliveryQueue {
@@ -56,220 +123,174 @@ export class DeliveryQueue {
   ) {}
 
   /**
-   * Leases one due notification for each of at most `maxBots` bots. `busyBotIds`: bots this instance is still
-   * sending to, passed over even if their lease ran out (a slow send must not be doubled by its own instance).
+   * Whatever queues notifications calls this in the same transaction, after writing them: their bots are due at
+   * `at`, unless a send in flight or a throttle pause keeps them for later.
    */
-  async claim(
-    owner: string,
-    maxBots: number,
-    now: number,
-    leaseMs: number,
-    busyBotIds: readonly number[] = [],
-  ): Promise<ClaimedNotification[]> {
-    const at = new Date(now);
-    const windowStart = now - RATE_WINDOW_MS - this.config.delivery.rateWindowMarginMs;
+  async markDue(manager: EntityManager, botIds: readonly number[], at: Date): Promise<void> {
+    const ids = [...new Set(botIds)].sort((a, b) => a - b);
+    if (ids.length === 0) return;
+    await manager.query(
+      `INSERT INTO bot_delivery_states (bot_id, next_due_at)
+       SELECT id, $2::timestamptz FROM unnest($1::integer[]) AS id ORDER BY id
+       ON CONFLICT (bot_id) DO UPDATE SET next_due_at = LEAST(
+         COALESCE(bot_delivery_states.next_due_at, 'infinity'),
+         GREATEST(EXCLUDED.next_due_at, bot_delivery_states.busy_until, bot_delivery_states.rate_limited_until))`,
+      [ids, at],
+    );
+  }
+
+  /**
+   * One round of the dispatcher, in one short transaction: record the finished sends, lease up to `maxClaims`
+   * due notifications (one per bot), and say when the next one falls due.
+   */
+  async cycle(request: CycleRequest): Promise<CycleAnswer> {
     return this.dataSource.transaction(async (manager) => {
-      await this.skipUndeliverable(manager, at);
-      await manager.query(
-        `INSERT INTO bot_delivery_states (bot_id)
-         SELECT DISTINCT n.bot_id FROM notifications n
-         WHERE n.status IN ${WAITING} AND n.next_attempt_at <= $1
-           AND NOT EXISTS (SELECT 1 FROM bot_delivery_states s WHERE s.bot_id = n.bot_id)
-           AND EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id)
-         ON CONFLICT (bot_id) DO NOTHING`,
-        [at],
+      const held = await this.record(manager, request.owner, request.results);
+      const claimed = await this.claim(manager, request);
+      const [{ due }]: Array<{ due: Date | null }> = await manager.query(
+        `SELECT min(next_due_at) AS due FROM bot_delivery_states WHERE next_due_at IS NOT NULL`,
       );
-      const bots: Array<{
-        bot_id: number;
-        recent_sends: number[];
-        rate_limit: number;
-        notification_id: string;
-      }> = await manager.query(
-        `SELECT s.bot_id, s.recent_sends, b.rate_limit_per_minute AS rate_limit, due.id AS notification_id
-           FROM bot_delivery_states s
-           JOIN ding_talk_bots b ON b.id = s.bot_id AND b.is_enabled
-           CROSS JOIN LATERAL (
-             SELECT n.id FROM notifications n
-             WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND n.next_attempt_at <= $1
-               AND (n.lease_expires_at IS NULL OR n.lease_expires_at <= $1)
-             ORDER BY n.id LIMIT 1
-           ) due
-           WHERE (s.rate_limited_until IS NULL OR s.rate_limited_until <= $1)
-             AND s.bot_id <> ALL($4::integer[])
-             AND (SELECT count(*) FROM jsonb_array_elements_text(s.recent_sends) AS sent(at)
-                  WHERE sent.at::bigint > $2::bigint) < b.rate_limit_per_minute
-             AND NOT EXISTS (SELECT 1 FROM notifications o
-                             WHERE o.bot_id = s.bot_id AND o.status IN ${WAITING} AND o.lease_expires_at > $1)
-           ORDER BY due.id
-           LIMIT $3
-           FOR UPDATE OF s SKIP LOCKED`,
-        [at, windowStart, maxBots, [...busyBotIds]],
-      );
-      const claimed: ClaimedNotification[] = [];
-      for (const bot of bots) {
-        // The locked row is the latest version: count again from it, in case another instance just sent.
-        const recent = bot.recent_sends.filter((sentAt) => sentAt > windowStart);
-        if (recent.length >= bot.rate_limit) continue;
-        const notificationId =
-          (await this.mergeBacklog(manager, bot.bot_id, bot.rate_limit, at)) ?? bot.notification_id;
-        const rows = updatedRows(
-          await manager.query(
-            `UPDATE notifications n SET lease_owner = $2, lease_expires_at = $3
-             WHERE n.id = $1 AND n.status IN ${WAITING}
-               AND (n.lease_expires_at IS NULL OR n.lease_expires_at <= $4)
-               AND NOT EXISTS (SELECT 1 FROM notifications o
-                               WHERE o.bot_id = n.bot_id AND o.status IN ${WAITING} AND o.lease_expires_at > $4)
-             RETURNING n.id, n.bot_id, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids, n.at_all,
-                       n.attempts`,
-            [notificationId, owner, new Date(now + leaseMs), at],
-          ),
-        );
-        if (rows.length === 0) continue;
-        await manager.query(`UPDATE bot_delivery_states SET recent_sends = $2 WHERE bot_id = $1`, [
-          bot.bot_id,
-          JSON.stringify([...recent, now]),
-        ]);
-        claimed.push({ ...toClaimed(rows[0]), claimedAt: now });
-      }
-      return claimed;
+      return { held, claimed, nextDueAt: due?.getTime() ?? null };
     });
   }
 
   /**
-   * Records an attempt and what follows from it. The notification changes only while this instance still holds
-   * its lease: an answer that arrives after the lease ran out (and another instance took the row over) is
-   * recorded as an attempt but decides nothing. Returns whether the lease was still held.
+   * Extends the leases of sends still in flight (a slow stream send with token re-fetches may outlast one lease).
+   * Returns the ids still held: a send missing from it was taken over and should stop.
    */
-  async finish(
-    claimed: ClaimedNotification,
+  async renewLeases(
     owner: string,
-    startedAt: number,
-    outcome: DingTalkOutcome,
-    verdict: AttemptVerdict,
-    now: number,
-  ): Promise<boolean> {
+    sends: readonly ClaimedNotification[],
+    until: number,
+  ): Promise<Set<string>> {
+    if (sends.length === 0) return new Set();
+    const expires = new Date(until);
     return this.dataSource.transaction(async (manager) => {
-      // The bot's row first, as claim() does, so that two instances never lock the two rows in opposite order.
-      // The send now counts in the rate window from when it really started rather than from its claim: the
-      // claim may have waited for a database connection, and DingTalk counts arrivals.
+      const botIds = [...new Set(sends.map((send) => send.botId))].sort((a, b) => a - b);
       await manager.query(
-        `UPDATE bot_delivery_states
-         SET last_delivery_at = $2, last_delivery_status = $3,
-             rate_limited_until = COALESCE($4::timestamptz, rate_limited_until),
-             recent_sends = (SELECT COALESCE(jsonb_agg(CASE WHEN sent::bigint = $5::bigint
-                                                            THEN to_jsonb($6::bigint) ELSE sent END), '[]')
-                             FROM jsonb_array_elements(recent_sends) AS sent)
-         WHERE bot_id = $1`,
-        [
-          claimed.botId,
-          new Date(now),
-          outcome.kind === 'throttled' ? 'throttled' : verdict.status,
-          verdict.pauseBotUntil === null ? null : new Date(verdict.pauseBotUntil),
-          claimed.claimedAt,
-          Math.max(claimed.claimedAt, startedAt),
-        ],
+        `SELECT bot_id FROM bot_delivery_states WHERE bot_id = ANY($1::integer[]) ORDER BY bot_id FOR UPDATE`,
+        [botIds],
       );
-      const updated = updatedRows(
+      await manager.query(
+        `UPDATE bot_delivery_states SET busy_until = $3, next_due_at = $3
+         WHERE bot_id = ANY($2::integer[]) AND busy_owner = $1`,
+        [owner, botIds, expires],
+      );
+      const rows: Array<{ id: string }> = rowsOf(
         await manager.query(
-          `UPDATE notifications
-           SET status = $3, attempts = $4, next_attempt_at = COALESCE($5::timestamptz, next_attempt_at),
-               lease_owner = NULL, lease_expires_at = NULL, last_error = $6, hint = $7,
-               sent_at = $8::timestamptz, updated_at = $9
-           WHERE id = $1 AND lease_owner = $2
-           RETURNING id`,
-          [
-            claimed.id,
-            owner,
-            verdict.status,
-            verdict.attempts,
-            verdict.nextAttemptAt === null ? null : new Date(verdict.nextAttemptAt),
-            outcome.kind === 'ok' ? null : describeFailure(outcome),
-            verdict.hint,
-            verdict.status === 'sent' ? new Date(now) : null,
-            new Date(now),
-          ],
+          `UPDATE notifications SET lease_expires_at = $3
+           WHERE id = ANY($2::bigint[]) AND lease_owner = $1 RETURNING id`,
+          [owner, sends.map((send) => send.id), expires],
         ),
       );
-      await manager.query(
-        `INSERT INTO notification_attempts (notification_id, at, outcome, http_status, errcode, errmsg, latency_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          claimed.id,
-          new Date(startedAt),
-          outcome.kind,
-          outcome.httpStatus,
-          outcome.errcode === null ? null : String(outcome.errcode).slice(0, 100),
-          outcome.errmsg,
-          Math.round(outcome.latencyMs),
-        ],
-      );
-      return updated.length === 1;
+      return new Set(rows.map((row) => String(row.id)));
     });
   }
 
   /**
-   * When there may next be something to claim: the earliest moment a waiting notification is due, its bot's
-   * throttle pause is over and its rate window has room, or another instance's lease runs out. Null: nothing waits.
+   * The test button: a send outside the queue still counts in the bot's rate window and waits out a throttle
+   * pause, or DingTalk would ban the bot for 10 minutes. Granted: the send is counted from `now`.
    */
-  async nextWakeAt(now: number): Promise<number | null> {
-    const at = new Date(now);
-    const margin = this.config.delivery.rateWindowMarginMs;
-    const bots: Array<{
-      due_at: Date;
-      rate_limited_until: Date | null;
-      recent_sends: number[] | null;
-      rate_limit: number;
-    }> = await this.dataSource.query(
-      `SELECT min(n.next_attempt_at) AS due_at, s.rate_limited_until, s.recent_sends,
-              b.rate_limit_per_minute AS rate_limit
-       FROM notifications n
-       JOIN ding_talk_bots b ON b.id = n.bot_id
-       LEFT JOIN bot_delivery_states s ON s.bot_id = n.bot_id
-       WHERE n.status IN ${WAITING} AND (n.lease_expires_at IS NULL OR n.lease_expires_at <= $1)
-       GROUP BY n.bot_id, s.rate_limited_until, s.recent_sends, b.rate_limit_per_minute`,
-      [at],
-    );
-    const [lease]: Array<{ expires: Date | null }> = await this.dataSource.query(
-      `SELECT min(lease_expires_at) AS expires FROM notifications
-       WHERE status IN ${WAITING} AND lease_expires_at > $1`,
-      [at],
-    );
-    const candidates = bots.map((bot) => {
-      const recent = (bot.recent_sends ?? [])
-        .filter((sentAt) => sentAt > now - RATE_WINDOW_MS - margin)
-        .sort((a, b) => a - b);
-      const windowFree =
-        recent.length >= bot.rate_limit
-          ? recent[recent.length - bot.rate_limit] + RATE_WINDOW_MS + margin + 1
-          : 0;
-      return Math.max(bot.due_at.getTime(), bot.rate_limited_until?.getTime() ?? 0, windowFree);
+  async reserveSend(botId: number, now: number): Promise<SendReservation> {
+    const windowStart = now - RATE_WINDOW_MS - this.config.delivery.rateWindowMarginMs;
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO bot_delivery_states (bot_id) VALUES ($1) ON CONFLICT (bot_id) DO NOTHING`,
+        [botId],
+      );
+      const [state]: Array<{ recent_sends: number[]; rate_limited_until: Date | null; rate_limit: number }> =
+        await manager.query(
+          `SELECT s.recent_sends, s.rate_limited_until, b.rate_limit_per_minute AS rate_limit
+           FROM bot_delivery_states s JOIN ding_talk_bots b ON b.id = s.bot_id
+           WHERE s.bot_id = $1 FOR UPDATE OF s`,
+          [botId],
+        );
+      if (!state) return { granted: true }; // Deleted meanwhile: the send itself will say so.
+      const pausedUntil = state.rate_limited_until?.getTime() ?? 0;
+      if (pausedUntil > now) return { granted: false, reason: 'throttled', retryAt: pausedUntil };
+      const recent = windowSends(state.recent_sends, windowStart);
+      if (recent.length >= state.rate_limit) {
+        const retryAt = windowFreeAt(recent, state.rate_limit, this.config.delivery.rateWindowMarginMs);
+        return { granted: false, reason: 'rate_window', retryAt };
+      }
+      await manager.query(`UPDATE bot_delivery_states SET recent_sends = $2::jsonb WHERE bot_id = $1`, [
+        botId,
+        JSON.stringify([...recent, now]),
+      ]);
+      return { granted: true };
     });
-    if (lease?.expires) candidates.push(lease.expires.getTime());
-    return candidates.length === 0 ? null : Math.min(...candidates);
+  }
+
+  /** DingTalk throttled the bot outside the queue: nothing is sent to it before `until`. */
+  async pauseBot(botId: number, until: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE bot_delivery_states
+       SET rate_limited_until = GREATEST(rate_limited_until, $2),
+           next_due_at = CASE WHEN next_due_at IS NULL THEN NULL ELSE GREATEST(next_due_at, $2) END
+       WHERE bot_id = $1`,
+      [botId, new Date(until)],
+    );
+  }
+
+  /**
+   * The safety net, run now and then: skip what waits for a disabled or deleted bot, and make due any bot whose
+   * waiting notifications have no due moment (rows queued by something that did not call markDue).
+   */
+  async sweep(now: number): Promise<void> {
+    const at = new Date(now);
+    await this.skipUndeliverable(this.dataSource.manager, at, null);
+    await this.dataSource.query(
+      `INSERT INTO bot_delivery_states (bot_id, next_due_at)
+       SELECT n.bot_id, $1::timestamptz FROM notifications n
+       WHERE n.status IN ${WAITING} AND EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id)
+       GROUP BY n.bot_id ORDER BY n.bot_id
+       ON CONFLICT (bot_id) DO UPDATE SET next_due_at = EXCLUDED.next_due_at
+       WHERE bot_delivery_states.next_due_at IS NULL`,
+      [at],
+    );
+  }
+
+  /** A bot was disabled or deleted: what waits for it is skipped now rather than at its next claim. */
+  async skipWaitingOf(botId: number, now: number): Promise<void> {
+    await this.skipUndeliverable(this.dataSource.manager, new Date(now), [botId]);
   }
 
   /** Gives up this instance's leases (shutdown), so that the rows are due again at once for whoever runs. */
-  async releaseLeases(owner: string): Promise<number> {
-    return updatedRows(
-      await this.dataSource.query(
-        `UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL
-         WHERE lease_owner = $1 AND status IN ${WAITING} RETURNING id`,
-        [owner],
-      ),
-    ).length;
+  async releaseLeases(owner: string, now: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE bot_delivery_states SET busy_until = NULL, busy_owner = NULL, next_due_at = $2
+         WHERE bot_id IN (SELECT bot_id FROM bot_delivery_states WHERE busy_owner = $1 ORDER BY bot_id FOR UPDATE)`,
+        [owner, new Date(now)],
+      );
+      return rowsOf(
+        await manager.query(
+          `UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL
+           WHERE lease_owner = $1 AND status IN ${WAITING} RETURNING id`,
+          [owner],
+        ),
+      ).length;
+    });
   }
 
   /**
    * With the embedded database only one process can run (DATA_DIR is locked), so every lease found at start-up
    * belongs to a process that died: they need not run out first.
    */
-  async releaseAllLeases(): Promise<number> {
-    return updatedRows(
-      await this.dataSource.query(
-        `UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL
-         WHERE lease_owner IS NOT NULL AND status IN ${WAITING} RETURNING id`,
-      ),
-    ).length;
+  async releaseAllLeases(now: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE bot_delivery_states SET busy_until = NULL, busy_owner = NULL, next_due_at = $1
+         WHERE busy_owner IS NOT NULL`,
+        [new Date(now)],
+      );
+      return rowsOf(
+        await manager.query(
+          `UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL
+           WHERE lease_owner IS NOT NULL AND status IN ${WAITING} RETURNING id`,
+        ),
+      ).length;
+    });
   }
 
   async botState(botId: number): Promise<BotDeliveryState> {
@@ -306,8 +327,226 @@ export class DeliveryQueue {
   }
 
   /**
-   * SPEC §7: when a bot's backlog would wait longer than a minute (more waiting menu-report notifications than it
-   * may send in one), they are merged into one markdown digest, which is returned to be sent now. The merged rows
+   * Records finished sends in three statements whatever their number: the notifications (only where this instance
+   * still holds the lease), every attempt, and the bots' states (freed, with their next due moment).
+   */
+  private async record(
+    manager: EntityManager,
+    owner: string,
+    results: readonly SendResult[],
+  ): Promise<Set<string>> {
+    if (results.length === 0) return new Set();
+    const botIds = [...new Set(results.map((result) => result.claimed.botId))].sort((a, b) => a - b);
+    await manager.query(
+      `SELECT bot_id FROM bot_delivery_states WHERE bot_id = ANY($1::integer[]) ORDER BY bot_id FOR UPDATE`,
+      [botIds],
+    );
+    const heldRows: Array<{ id: string }> = rowsOf(
+      await manager.query(
+        `UPDATE notifications n
+         SET status = r.status, attempts = r.attempts, next_attempt_at = COALESCE(r.next_attempt_at, n.next_attempt_at),
+             lease_owner = NULL, lease_expires_at = NULL, last_error = r.last_error, hint = r.hint,
+             sent_at = r.sent_at, updated_at = r.finished_at
+         FROM unnest($2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::text[], $7::text[],
+                     $8::timestamptz[], $9::timestamptz[])
+              AS r(id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at)
+         WHERE n.id = r.id AND n.lease_owner = $1
+         RETURNING n.id`,
+        [
+          owner,
+          results.map((r) => r.claimed.id),
+          results.map((r) => r.verdict.status),
+          results.map((r) => r.verdict.attempts),
+          results.map((r) => optionalDate(r.verdict.nextAttemptAt)),
+          results.map((r) => (r.outcome.kind === 'ok' ? null : describeFailure(r.outcome))),
+          results.map((r) => r.verdict.hint),
+          results.map((r) => (r.verdict.status === 'sent' ? new Date(r.finishedAt) : null)),
+          results.map((r) => new Date(r.finishedAt)),
+        ],
+      ),
+    );
+    const held = new Set(heldRows.map((row) => String(row.id)));
+    await manager.query(
+      `INSERT INTO notification_attempts (notification_id, at, outcome, http_status, errcode, errmsg, latency_ms)
+       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::integer[], $5::text[], $6::text[],
+                            $7::integer[])`,
+      [
+        results.map((r) => r.claimed.id),
+        results.map((r) => new Date(r.startedAt)),
+        results.map((r) => r.outcome.kind),
+        results.map((r) => r.outcome.httpStatus),
+        results.map((r) => (r.outcome.errcode === null ? null : String(r.outcome.errcode).slice(0, 100))),
+        results.map((r) => r.outcome.errmsg),
+        results.map((r) => Math.round(r.outcome.latencyMs)),
+      ],
+    );
+    // A result whose lease was lost leaves the bot to the instance that took it over.
+    const mine = results.filter((result) => held.has(result.claimed.id));
+    if (mine.length > 0) {
+      // The send counts in the rate window from when it started rather than from its claim: the claim may have
+      // waited for a free slot, and DingTalk counts arrivals.
+      await manager.query(
+        `UPDATE bot_delivery_states s
+         SET last_delivery_at = r.finished_at, last_delivery_status = r.status,
+             rate_limited_until = COALESCE(r.pause_until, s.rate_limited_until),
+             recent_sends = (SELECT COALESCE(jsonb_agg(CASE WHEN sent::bigint = r.claimed_at
+                                                            THEN to_jsonb(r.started_at) ELSE sent END), '[]')
+                             FROM jsonb_array_elements(s.recent_sends) AS sent),
+             busy_until = NULL, busy_owner = NULL,
+             next_due_at = (SELECT CASE WHEN min(n.next_attempt_at) IS NULL THEN NULL
+                                        ELSE GREATEST(min(n.next_attempt_at), r.pause_until, s.rate_limited_until) END
+                            FROM notifications n
+                            WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', 'r.finished_at')})
+         FROM unnest($2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[])
+              AS r(bot_id, finished_at, status, pause_until, claimed_at, started_at)
+         WHERE s.bot_id = r.bot_id AND s.busy_owner = $1`,
+        [
+          owner,
+          mine.map((r) => r.claimed.botId),
+          mine.map((r) => new Date(r.finishedAt)),
+          mine.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
+          mine.map((r) => optionalDate(r.verdict.pauseBotUntil)),
+          mine.map((r) => r.claimed.claimedAt),
+          mine.map((r) => Math.max(r.claimed.claimedAt, r.startedAt)),
+        ],
+      );
+    }
+    return held;
+  }
+
+  private async claim(manager: EntityManager, request: CycleRequest): Promise<ClaimedNotification[]> {
+    const { owner, maxClaims, now, leaseMs, busyBotIds } = request;
+    if (maxClaims <= 0) return [];
+    const at = new Date(now);
+    const margin = this.config.delivery.rateWindowMarginMs;
+    // The due bots, locked. Their messages are read by the next statement, which sees every commit made before
+    // these locks were granted (READ COMMITTED takes a snapshot per statement).
+    const picked: Array<{ bot_id: number }> = await manager.query(
+      `SELECT bot_id FROM bot_delivery_states
+       WHERE next_due_at <= $1 AND (busy_until IS NULL OR busy_until <= $1) AND bot_id <> ALL($3::integer[])
+       ORDER BY next_due_at LIMIT $2
+       FOR UPDATE SKIP LOCKED`,
+      [at, maxClaims, [...busyBotIds]],
+    );
+    if (picked.length === 0) return [];
+    const bots: PickedBotRow[] = await manager.query(
+      `SELECT s.bot_id, s.recent_sends, s.rate_limited_until, COALESCE(b.is_enabled, false) AS enabled,
+              b.rate_limit_per_minute AS rate_limit, b.updated_at::text AS version, head.id AS head_id,
+              (SELECT min(n.next_attempt_at) FROM notifications n
+               WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$2')}) AS earliest_due,
+              (SELECT count(*)::integer FROM (
+                 SELECT 1 FROM notifications n
+                 WHERE n.bot_id = s.bot_id AND n.status = 'pending' AND n.kind = 'menu_report' AND n.attempts = 0
+                   AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
+                 LIMIT COALESCE(b.rate_limit_per_minute, 0) + 1) fresh) AS fresh_backlog
+       FROM bot_delivery_states s
+       LEFT JOIN ding_talk_bots b ON b.id = s.bot_id
+       LEFT JOIN LATERAL (
+         SELECT n.id FROM notifications n
+         WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
+         ORDER BY n.id LIMIT 1
+       ) head ON true
+       WHERE s.bot_id = ANY($1::integer[])
+       ORDER BY s.bot_id`,
+      [picked.map((row) => row.bot_id), at],
+    );
+
+    const changes = new Map<number, BotStateChange>();
+    const toLease = new Map<string, { botId: number; version: string; recent: number[] }>();
+    const disabled: number[] = [];
+    for (const bot of bots) {
+      const later = (nextDueAt: Date | null) =>
+        changes.set(bot.bot_id, {
+          botId: bot.bot_id,
+          nextDueAt,
+          busyUntil: null,
+          busyOwner: null,
+          recentSends: null,
+        });
+      if (!bot.enabled || bot.rate_limit === null || bot.version === null) {
+        disabled.push(bot.bot_id);
+        later(null);
+        continue;
+      }
+      const pausedUntil = bot.rate_limited_until?.getTime() ?? 0;
+      if (pausedUntil > now) {
+        later(bot.earliest_due === null ? null : new Date(Math.max(pausedUntil, bot.earliest_due.getTime())));
+        continue;
+      }
+      if (bot.head_id === null) {
+        later(bot.earliest_due);
+        continue;
+      }
+      const recent = windowSends(bot.recent_sends, now - RATE_WINDOW_MS - margin);
+      if (recent.length >= bot.rate_limit) {
+        later(new Date(windowFreeAt(recent, bot.rate_limit, margin)));
+        continue;
+      }
+      // A backlog longer than a minute's worth of the bot's rate goes out as one digest.
+      const digestId =
+        bot.fresh_backlog > bot.rate_limit
+          ? await this.mergeBacklog(manager, bot.bot_id, bot.rate_limit, at)
+          : null;
+      toLease.set(digestId ?? String(bot.head_id), { botId: bot.bot_id, version: bot.version, recent });
+    }
+    if (disabled.length > 0) await this.skipUndeliverable(manager, at, disabled);
+
+    const leaseUntil = new Date(now + leaseMs);
+    const leased: Array<Record<string, unknown>> =
+      toLease.size === 0
+        ? []
+        : rowsOf(
+            await manager.query(
+              `UPDATE notifications n SET lease_owner = $2, lease_expires_at = $3
+               WHERE n.id = ANY($1::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$4')}
+               RETURNING n.id, n.bot_id, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids, n.at_all,
+                         n.attempts`,
+              [[...toLease.keys()], owner, leaseUntil, at],
+            ),
+          );
+    const claimed: ClaimedNotification[] = [];
+    for (const row of leased) {
+      const lease = toLease.get(String(row.id))!;
+      changes.set(lease.botId, {
+        botId: lease.botId,
+        nextDueAt: leaseUntil,
+        busyUntil: leaseUntil,
+        busyOwner: owner,
+        recentSends: [...lease.recent, now],
+      });
+      claimed.push({ ...toClaimed(row), botVersion: lease.version, claimedAt: now });
+    }
+    for (const lease of toLease.values()) {
+      // Not leased after all (should not happen under the bot's lock): look again shortly rather than never.
+      if (!changes.has(lease.botId)) changes.set(lease.botId, recheck(lease.botId, now));
+    }
+    await this.applyStateChanges(manager, [...changes.values()]);
+    claimed.sort((a, b) => Number(a.id) - Number(b.id));
+    return claimed;
+  }
+
+  private async applyStateChanges(manager: EntityManager, changes: readonly BotStateChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await manager.query(
+      `UPDATE bot_delivery_states s
+       SET next_due_at = c.next_due_at, busy_until = c.busy_until, busy_owner = c.busy_owner,
+           recent_sends = COALESCE(c.recent_sends::jsonb, s.recent_sends)
+       FROM unnest($1::integer[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[])
+            AS c(bot_id, next_due_at, busy_until, busy_owner, recent_sends)
+       WHERE s.bot_id = c.bot_id`,
+      [
+        changes.map((c) => c.botId),
+        changes.map((c) => c.nextDueAt),
+        changes.map((c) => c.busyUntil),
+        changes.map((c) => c.busyOwner),
+        changes.map((c) => (c.recentSends === null ? null : JSON.stringify(c.recentSends))),
+      ],
+    );
+  }
+
+  /**
+   * When a bot's backlog would wait longer than a minute (more waiting menu-report notifications than it may
+   * send in one), they are merged into one markdown digest, which is returned to be sent now. The merged rows
    * stay in the log as `merged`, naming the digest. Retries are left alone: they already went out once.
    */
   private async mergeBacklog(
@@ -328,7 +567,7 @@ export class DeliveryQueue {
       `SELECT n.id, n.title, n.menu_report_id, n.store_id, n.at_mobiles, n.at_user_ids, n.at_all
        FROM notifications n
        WHERE n.bot_id = $1 AND n.status = 'pending' AND n.kind = 'menu_report' AND n.attempts = 0
-         AND n.next_attempt_at <= $2 AND (n.lease_expires_at IS NULL OR n.lease_expires_at <= $2)
+         AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
        ORDER BY n.id LIMIT 1000`,
       [botId, at],
     );
@@ -361,32 +600,47 @@ export class DeliveryQueue {
     return String(created.id);
   }
 
-  /** Nothing may reach a disabled or deleted bot (SPEC §1): its waiting notifications are skipped, with why. */
-  private async skipUndeliverable(manager: EntityManager, at: Date): Promise<void> {
+  /** Nothing may reach a disabled or deleted bot: its waiting notifications are skipped, with why. */
+  private async skipUndeliverable(manager: EntityManager, at: Date, botIds: number[] | null): Promise<void> {
     await manager.query(
       `UPDATE notifications n
        SET status = 'skipped', hint = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-       WHERE n.status IN ${WAITING} AND (n.lease_expires_at IS NULL OR n.lease_expires_at <= $1)
+       WHERE n.status IN ${WAITING} AND ${LEASE_FREE('n', '$1')}
+         AND ($3::integer[] IS NULL OR n.bot_id = ANY($3::integer[]))
          AND NOT EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id AND b.is_enabled)`,
-      [at, SKIPPED_HINT],
+      [at, SKIPPED_HINT, botIds],
     );
   }
 }
 
+function recheck(botId: number, now: number): BotStateChange {
+  return {
+    botId,
+    nextDueAt: new Date(now + RECHECK_MS),
+    busyUntil: null,
+    busyOwner: null,
+    recentSends: null,
+  };
+}
+
+function optionalDate(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
+}
+
 /** TypeORM answers an UPDATE … RETURNING with `[rows, count]`, a SELECT with the rows. */
-function updatedRows(result: unknown): Array<Record<string, unknown>> {
+function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
   if (
     Array.isArray(result) &&
     result.length === 2 &&
     Array.isArray(result[0]) &&
     typeof result[1] === 'number'
   ) {
-    return result[0] as Array<Record<string, unknown>>;
+    return result[0] as T[];
   }
-  return result as Array<Record<string, unknown>>;
+  return result as T[];
 }
 
-function toClaimed(row: Record<string, unknown>): Omit<ClaimedNotification, 'claimedAt'> {
+function toClaimed(row: Record<string, unknown>): Omit<ClaimedNotification, 'claimedAt' | 'botVersion'> {
   return {
     id: String(row.id),
     botId: Number(row.bot_id),

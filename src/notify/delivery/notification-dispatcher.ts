@@ -3,23 +3,42 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { Clock, ClockTimer } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
-import { DingTalkBotService } from '../../dingtalk-bot/dingtalk-bot.service';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { BotSenderRegistry } from '../senders/bot-sender.registry';
+import { BotCredentialsCache } from './bot-credentials.cache';
 import { DeliveryMetrics } from './delivery-metrics';
-import { ClaimedNotification, DeliveryQueue } from './delivery-queue';
+import { ClaimedNotification, DeliveryQueue, SendResult } from './delivery-queue';
 import { judgeAttempt } from './retry-policy';
 
+/** After a failed database round, the dispatcher tries again this much later. */
+const RETRY_AFTER_ERROR_MS = 1_000;
 /**
- * Sends the queued notifications (SPEC §7). A loop claims due notifications (a lease in a short transaction),
- * sends each outside any transaction, and records the attempt and its consequence in another short transaction
- * guarded by the lease. It runs when woken (a report was committed, a send finished, a resend was asked for) and
- * otherwise sleeps until the next thing falls due, at most DELIVERY_POLL_INTERVAL_MS: polling is only the
- * safety net that notices other instances' work and expired leases.
+ * The soonest a due bot that this instance could not claim is looked at again: another instance (or a report being
+ * committed) holds its row for a moment, and will send or wake us itself.
+ */
+const MIN_REARM_MS = 50;
+
+interface InFlightSend {
+  claimed: ClaimedNotification;
+  /** Stops the send when its lease is lost or about to run out unrenewed. */
+  abort: AbortController;
+  leaseExpiresAt: number;
+}
+
+/**
+ * Sends the queued notifications. One loop does the database work in rounds, each one short transaction
+ * (DeliveryQueue.cycle): record the sends that finished since the last round, lease due notifications for the free
+ * send slots, learn when the next one falls due. Sends run outside any transaction, up to DELIVERY_CONCURRENCY at
+ * once (they wait on DingTalk, not on this process). A round runs when there is something to do: a report or a
+ * batch was committed (wake), a send finished, or the next due moment came; polling is only the safety net.
+ *
+ * Leases: a claimed notification (and its bot) is leased for `leaseMs` and renewed while its send is in flight, so
+ * a slow send is never taken over by another instance; a send whose lease is lost, or would run out unrenewed
+ * (the database is away), is stopped.
  *
  * Rate limit: the claim counts a bot's sends of the last minute plus DELIVERY_RATE_MARGIN_MS, and a bot has one
- * send in flight at most. A send counts from when it started (recorded when it finishes; until then from its
+ * send in flight at most. A send counts from when it started (recorded with its result; until then from its
  * claim); DingTalk counts it from its arrival a little later, and the margin absorbs that delay and any
  * difference between the clocks, so that DingTalk's sliding minute never sees more than `rate_limit_per_minute`.
  */
@@ -30,132 +49,242 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   readonly owner: string;
   private readonly leaseMs: number;
   private running = false;
-  private ticking: Promise<void> | null = null;
-  private wokenDuringTick = false;
-  private timer: ClockTimer | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly busyBots = new Set<number>();
+  /** Something may be due: the next round claims. */
+  private wanted = false;
+  private round: Promise<void> | null = null;
+  /** After a failed round, no new one starts before this (clock ms): the due timer resumes. */
+  private backoffUntil = 0;
+  private dueTimer: ClockTimer | undefined;
+  private renewTimer: ClockTimer | undefined;
+  private pollTimer: ClockTimer | undefined;
+  private readonly inFlight = new Map<string, InFlightSend>();
+  private readonly sending = new Set<Promise<void>>();
+  /** Finished sends waiting for the next round to record them. */
+  private finished: SendResult[] = [];
 
   constructor(
     private readonly queue: DeliveryQueue,
-    private readonly bots: DingTalkBotService,
+    private readonly credentials: BotCredentialsCache,
     private readonly senders: BotSenderRegistry,
     private readonly metrics: DeliveryMetrics,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
     this.owner = `${config.instanceId.slice(0, 48)}:${randomBytes(6).toString('hex')}`;
-    // A stream send may take a token fetch and two calls, each within the DingTalk deadline.
+    // A stream send may take a token fetch and two calls, each within the DingTalk deadline; renewed meanwhile.
     this.leaseMs = 3 * config.dingtalk.timeoutMs + 5_000;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.database.kind === 'embedded') {
-      const released = await this.queue.releaseAllLeases();
+      const released = await this.queue.releaseAllLeases(this.clock.now());
       if (released > 0) this.logger.log(`Released ${released} leases left by a previous run`);
     }
     this.running = true;
+    this.scheduleRenewal();
+    this.schedulePoll();
     this.wake();
   }
 
   /** Look for work now. Cheap and idempotent: call it whenever something may have become due. */
   wake(): void {
-    if (!this.running) return;
-    if (this.ticking) {
-      this.wokenDuringTick = true;
-      return;
-    }
-    this.ticking = this.tick().finally(() => {
-      this.ticking = null;
-    });
+    this.wanted = true;
+    this.startRound();
   }
 
-  /** Stop claiming, let in-flight sends finish (bounded), give back the leases of those that did not. */
+  /** Stop claiming, let in-flight sends finish (bounded), record them, give back the leases of the others. */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.clock.clearTimeout(this.timer);
-    await this.ticking;
-    if (this.inFlight.size > 0) {
+    for (const timer of [this.dueTimer, this.renewTimer, this.pollTimer]) this.clock.clearTimeout(timer);
+    await this.round;
+    if (this.sending.size > 0) {
       const grace = new AbortController();
       await Promise.race([
-        Promise.allSettled([...this.inFlight]),
+        Promise.allSettled([...this.sending]),
         this.clock.sleep(this.config.delivery.shutdownGraceMs, grace.signal),
       ]);
       grace.abort();
     }
-    const released = await this.queue.releaseLeases(this.owner);
+    try {
+      await this.recordFinished();
+    } catch (error) {
+      this.logger.error(`Recording the last results failed: ${(error as Error).message}`);
+    }
+    const released = await this.queue.releaseLeases(this.owner, this.clock.now());
     if (released > 0) this.logger.warn(`Released ${released} leases of sends still in flight at shutdown`);
   }
 
-  private async tick(): Promise<void> {
-    this.clock.clearTimeout(this.timer);
-    let retryAfterError = false;
-    try {
-      do {
-        this.wokenDuringTick = false;
-        const capacity = this.config.delivery.concurrency - this.inFlight.size;
-        if (capacity <= 0) break;
-        const claimed = await this.queue.claim(this.owner, capacity, this.clock.now(), this.leaseMs, [
-          ...this.busyBots,
-        ]);
-        for (const notification of claimed) this.track(notification.botId, this.deliver(notification));
-      } while (this.wokenDuringTick && this.running);
-    } catch (error) {
-      this.logger.error(`Claiming notifications failed: ${(error as Error).message}`);
-      retryAfterError = true;
-    }
-    if (this.running) await this.scheduleNext(retryAfterError);
-  }
-
-  private async scheduleNext(afterError: boolean): Promise<void> {
-    const now = this.clock.now();
-    let wakeAt = now + this.config.delivery.pollIntervalMs;
-    if (!afterError) {
-      try {
-        const next = await this.queue.nextWakeAt(now);
-        if (next !== null) wakeAt = Math.min(wakeAt, next);
-      } catch (error) {
-        this.logger.error(`Looking for the next due notification failed: ${(error as Error).message}`);
-      }
-    }
-    if (!this.running) return;
-    this.clock.clearTimeout(this.timer);
-    // Measured from the clock now, not from before the query: time went by while it ran.
-    this.timer = this.clock.setTimeout(() => this.wake(), Math.max(0, wakeAt - this.clock.now()));
-  }
-
-  private track(botId: number, delivery: Promise<void>): void {
-    this.inFlight.add(delivery);
-    this.busyBots.add(botId);
-    void delivery.finally(() => {
-      this.inFlight.delete(delivery);
-      this.busyBots.delete(botId);
-      this.wake();
+  private startRound(): void {
+    if (!this.running || this.round || this.backoffUntil > this.clock.now()) return;
+    this.round = this.rounds().finally(() => {
+      this.round = null;
+      if (this.running && (this.finished.length > 0 || (this.wanted && this.freeSlots() > 0)))
+        this.startRound();
     });
   }
 
-  private async deliver(notification: ClaimedNotification): Promise<void> {
-    try {
-      const bot = await this.bots.findWithSecrets(notification.botId);
-      if (!bot) return; // Deleted meanwhile: the next claim skips the row with a hint.
-      const startedAt = this.clock.now();
-      const outcome = await this.send(bot, notification);
+  /** Bots with a send in flight or a result not yet recorded. */
+  private busyBotIds(): number[] {
+    return [
+      ...new Set([
+        ...[...this.inFlight.values()].map((send) => send.claimed.botId),
+        ...this.finished.map((result) => result.claimed.botId),
+      ]),
+    ];
+  }
+
+  private freeSlots(): number {
+    return this.config.delivery.concurrency - this.inFlight.size;
+  }
+
+  /** Rounds until nothing is left to record and nothing more can be claimed now. */
+  private async rounds(): Promise<void> {
+    while (this.running && (this.finished.length > 0 || (this.wanted && this.freeSlots() > 0))) {
+      const results = this.finished;
+      this.finished = [];
+      const maxClaims = this.wanted ? this.freeSlots() : 0;
+      this.wanted = false;
       const now = this.clock.now();
-      const verdict = judgeAttempt(outcome, notification.attempts, this.config.delivery.retryScheduleMs, now);
-      const held = await this.queue.finish(notification, this.owner, startedAt, outcome, verdict, now);
-      this.metrics.recordAttempt(bot.botType, outcome);
-      const line = `Notification ${notification.id} to bot ${bot.id}: ${outcome.kind}, now ${verdict.status}`;
-      if (!held) this.logger.warn(`${line} (lease lost meanwhile: status left to its new owner)`);
-      else if (outcome.kind === 'ok') this.logger.debug(line);
-      else this.logger.warn(`${line} (${outcome.errcode ?? '-'} ${outcome.errmsg})`);
-    } catch (error) {
-      // The lease runs out and the notification is claimed again; nothing is lost.
-      this.logger.error(`Delivering notification ${notification.id} failed: ${(error as Error).message}`);
+      let answer;
+      try {
+        answer = await this.queue.cycle({
+          owner: this.owner,
+          results,
+          maxClaims,
+          busyBotIds: this.busyBotIds(),
+          now,
+          leaseMs: this.leaseMs,
+        });
+      } catch (error) {
+        this.logger.error(`Delivery round failed: ${(error as Error).message}`);
+        // Nothing recorded: the results wait for the next round (their leases are renewed meanwhile).
+        this.finished = [...results, ...this.finished];
+        this.wanted = this.wanted || maxClaims > 0;
+        this.backoffUntil = this.clock.now() + RETRY_AFTER_ERROR_MS;
+        this.armDueTimer(this.backoffUntil);
+        return;
+      }
+      this.logLostLeases(results, answer.held);
+      for (const claimed of answer.claimed) this.start(claimed, now);
+      if (maxClaims > 0 && answer.claimed.length === maxClaims) {
+        this.wanted = true; // Every slot filled: more may be due.
+      } else if (answer.nextDueAt !== null) {
+        this.armDueTimer(Math.max(answer.nextDueAt, this.clock.now() + MIN_REARM_MS));
+      }
     }
   }
 
-  private async send(bot: BotWithSecrets, notification: ClaimedNotification): Promise<DingTalkOutcome> {
+  private armDueTimer(at: number): void {
+    this.clock.clearTimeout(this.dueTimer);
+    if (!this.running) return;
+    this.dueTimer = this.clock.setTimeout(() => this.wake(), Math.max(0, at - this.clock.now()));
+  }
+
+  /** The safety net: now and then look for work that no wake announced (other instances, expired leases). */
+  private schedulePoll(): void {
+    this.pollTimer = this.clock.setTimeout(() => {
+      if (!this.running) return;
+      this.queue
+        .sweep(this.clock.now())
+        .catch((error: Error) => this.logger.error(`Delivery sweep failed: ${error.message}`))
+        .finally(() => {
+          this.wake();
+          if (this.running) this.schedulePoll();
+        });
+    }, this.config.delivery.pollIntervalMs);
+  }
+
+  /**
+   * Every quarter lease, the leases of the sends in flight are extended; a send whose lease was taken over, or
+   * that could not be renewed before its last quarter, is stopped (its result then decides nothing).
+   */
+  private scheduleRenewal(): void {
+    this.renewTimer = this.clock.setTimeout(() => {
+      void this.renewLeases().finally(() => {
+        if (this.running) this.scheduleRenewal();
+      });
+    }, this.leaseMs / 4);
+  }
+
+  private async renewLeases(): Promise<void> {
+    const sends = [...this.inFlight.values()];
+    // Results not yet recorded keep their leases too: the database may be away for a while.
+    const unrecorded = this.finished.map((result) => result.claimed);
+    if (sends.length === 0 && unrecorded.length === 0) return;
+    const now = this.clock.now();
+    const until = now + this.leaseMs;
+    try {
+      const held = await this.queue.renewLeases(
+        this.owner,
+        [...sends.map((send) => send.claimed), ...unrecorded],
+        until,
+      );
+      for (const send of sends) {
+        if (held.has(send.claimed.id)) send.leaseExpiresAt = until;
+        else send.abort.abort(new Error('the lease was taken over'));
+      }
+    } catch (error) {
+      this.logger.error(`Renewing delivery leases failed: ${(error as Error).message}`);
+    }
+    for (const send of sends) {
+      if (send.leaseExpiresAt - this.leaseMs / 4 <= this.clock.now()) {
+        send.abort.abort(new Error('the lease is about to run out'));
+      }
+    }
+  }
+
+  private start(claimed: ClaimedNotification, claimedAt: number): void {
+    const send: InFlightSend = {
+      claimed,
+      abort: new AbortController(),
+      leaseExpiresAt: claimedAt + this.leaseMs,
+    };
+    this.inFlight.set(claimed.id, send);
+    const delivery = this.deliver(send)
+      .then((result) => {
+        if (result) this.finished.push(result);
+      })
+      .finally(() => {
+        this.inFlight.delete(claimed.id);
+        this.sending.delete(delivery);
+        this.wanted = true;
+        this.startRound();
+      });
+    this.sending.add(delivery);
+  }
+
+  private async deliver(send: InFlightSend): Promise<SendResult | null> {
+    const { claimed } = send;
+    try {
+      const bot = await this.credentials.get(claimed.botId, claimed.botVersion);
+      if (!bot) return null; // Deleted meanwhile: the lease runs out and the row is skipped with a hint.
+      const startedAt = this.clock.now();
+      const outcome = await this.send(bot, claimed, send.abort.signal);
+      const finishedAt = this.clock.now();
+      const verdict = judgeAttempt(
+        outcome,
+        claimed.attempts,
+        this.config.delivery.retryScheduleMs,
+        finishedAt,
+      );
+      this.metrics.recordAttempt(bot.botType, outcome);
+      const line = `Notification ${claimed.id} to bot ${bot.id}: ${outcome.kind}, now ${verdict.status}`;
+      if (outcome.kind === 'ok') this.logger.debug(line);
+      else this.logger.warn(`${line} (${outcome.errcode ?? '-'} ${outcome.errmsg})`);
+      return { claimed, startedAt, finishedAt, outcome, verdict };
+    } catch (error) {
+      // The lease runs out and the notification is claimed again; nothing is lost.
+      this.logger.error(`Delivering notification ${claimed.id} failed: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  private async send(
+    bot: BotWithSecrets,
+    notification: ClaimedNotification,
+    signal: AbortSignal,
+  ): Promise<DingTalkOutcome> {
     const message: OutgoingMessage = {
       msgType: notification.msgType,
       title: notification.title,
@@ -166,7 +295,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     };
     const started = performance.now();
     try {
-      return await this.senders.senderFor(bot.botType).send(bot, message);
+      return await this.senders.senderFor(bot.botType).send(bot, message, signal);
     } catch (error) {
       // A sender refuses a bot whose settings cannot work (e.g. a work notification without agent_id).
       return {
@@ -177,6 +306,31 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         hint: `The service could not send through this bot: ${(error as Error).message}. Check the bot's settings.`,
         latencyMs: Math.round(performance.now() - started),
       };
+    }
+  }
+
+  private async recordFinished(): Promise<void> {
+    const results = this.finished;
+    this.finished = [];
+    if (results.length === 0) return;
+    const answer = await this.queue.cycle({
+      owner: this.owner,
+      results,
+      maxClaims: 0,
+      busyBotIds: [],
+      now: this.clock.now(),
+      leaseMs: this.leaseMs,
+    });
+    this.logLostLeases(results, answer.held);
+  }
+
+  private logLostLeases(results: readonly SendResult[], held: ReadonlySet<string>): void {
+    for (const result of results) {
+      if (held.has(result.claimed.id)) continue;
+      this.logger.warn(
+        `Notification ${result.claimed.id} to bot ${result.claimed.botId}: ${result.outcome.kind}, but its lease ` +
+          'was lost meanwhile: the status is left to its new owner',
+      );
     }
   }
 }

@@ -13,7 +13,6 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
  * crash or after the report's bot settings changed.
  */
 @Entity({ name: 'notifications' })
-@Index('idx_notifications_due', ['status', 'nextAttemptAt'])
 @Index('idx_notifications_bot_status', ['botId', 'status'])
 @Index('idx_notifications_report', ['menuReportId'])
 @Index('idx_notifications_store_created', ['storeId', 'createdAt'])

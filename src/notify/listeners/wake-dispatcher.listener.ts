@@ -1,15 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import { Clock } from '../../common/clock';
+import type { BotDeletedEvent, BotUpdatedEvent } from '../../dingtalk-bot/events/dingtalk-bot.events';
 import { AppEvent } from '../../events/app-events';
+import { DeliveryQueue } from '../delivery/delivery-queue';
 import { NotificationDispatcher } from '../delivery/notification-dispatcher';
 
 /**
  * New notifications (a report's, a batch send's) leave at once: the events come after the transaction that
- * wrote them committed (menu-report.service.ts, batch-send.service.ts), so the dispatcher finds them.
+ * wrote them committed (menu-report.service.ts, batch-send.service.ts), so the dispatcher finds them. A bot that
+ * was disabled or deleted has what waits for it skipped at once.
  */
 @Injectable()
 export class WakeDispatcherListener {
-  constructor(private readonly dispatcher: NotificationDispatcher) {}
+  private readonly logger = new Logger(WakeDispatcherListener.name);
+
+  constructor(
+    private readonly dispatcher: NotificationDispatcher,
+    private readonly queue: DeliveryQueue,
+    private readonly clock: Clock,
+  ) {}
 
   @OnEvent(AppEvent.MenuReportCreated)
   onReportCreated(): void {
@@ -19,5 +29,26 @@ export class WakeDispatcherListener {
   @OnEvent(AppEvent.NotificationsQueued)
   onNotificationsQueued(): void {
     this.dispatcher.wake();
+  }
+
+  @OnEvent(AppEvent.BotUpdated)
+  async onBotUpdated(event: BotUpdatedEvent): Promise<void> {
+    if (event.before.isEnabled && !event.after.isEnabled) await this.skipWaitingOf(event.after.id);
+  }
+
+  @OnEvent(AppEvent.BotDeleted)
+  async onBotDeleted(event: BotDeletedEvent): Promise<void> {
+    await this.skipWaitingOf(event.bot.id);
+  }
+
+  /** The change is committed already: a failure here is left to the queue's sweep, not to the caller. */
+  private async skipWaitingOf(botId: number): Promise<void> {
+    try {
+      await this.queue.skipWaitingOf(botId, this.clock.now());
+    } catch (error) {
+      this.logger.error(
+        `Skipping the waiting notifications of bot ${botId} failed: ${(error as Error).message}`,
+      );
+    }
   }
 }

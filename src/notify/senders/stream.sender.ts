@@ -15,16 +15,16 @@ export class StreamSender implements BotSender {
 
   constructor(private readonly apps: AppMessagingClient) {}
 
-  async send(bot: BotWithSecrets, message: OutgoingMessage): Promise<DingTalkOutcome> {
+  async send(bot: BotWithSecrets, message: OutgoingMessage, signal?: AbortSignal): Promise<DingTalkOutcome> {
     if (!bot.clientId || !bot.clientSecret)
       throw new Error(`Bot ${bot.id} is a stream bot without credentials`);
     const app = { clientId: bot.clientId, clientSecret: bot.clientSecret, agentId: bot.agentId };
     const withMentions = { ...message, atUserIds: message.atUserIds ?? bot.atUserIds };
     const outcomes: DingTalkOutcome[] = [];
     if (bot.userIds.length > 0)
-      outcomes.push(await this.apps.sendWorkNotification(app, bot.userIds, withMentions));
+      outcomes.push(await this.apps.sendWorkNotification(app, bot.userIds, withMentions, signal));
     if (bot.openConversationId)
-      outcomes.push(await this.apps.sendGroupMessage(app, bot.openConversationId, withMentions));
+      outcomes.push(await this.apps.sendGroupMessage(app, bot.openConversationId, withMentions, signal));
     if (outcomes.length === 0) return noTargetOutcome();
     return outcomes.reduce((worst, next) => (SEVERITY[next.kind] > SEVERITY[worst.kind] ? next : worst));
   }

@@ -12,12 +12,17 @@ export class WebhookSender implements BotSender {
 
   constructor(private readonly webhooks: WebhookClient) {}
 
-  send(bot: BotWithSecrets, message: OutgoingMessage): Promise<DingTalkOutcome> {
+  send(bot: BotWithSecrets, message: OutgoingMessage, signal?: AbortSignal): Promise<DingTalkOutcome> {
     if (!bot.webhook) throw new Error(`Bot ${bot.id} is a webhook bot without a webhook`);
-    return this.webhooks.send(bot.webhook, bot.secret, {
-      ...message,
-      atMobiles: message.atMobiles ?? bot.atMobiles,
-      atAll: message.atAll ?? bot.atAll,
-    });
+    return this.webhooks.send(
+      bot.webhook,
+      bot.secret,
+      {
+        ...message,
+        atMobiles: message.atMobiles ?? bot.atMobiles,
+        atAll: message.atAll ?? bot.atAll,
+      },
+      signal,
+    );
   }
 }

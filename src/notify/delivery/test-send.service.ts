@@ -1,0 +1,38 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
+import { BotTestSender, BotTestSenderPort, TestSendResult } from '../../dingtalk-bot/bot-test-sender';
+import { OutgoingMessage } from '../../dingtalk/outgoing-message';
+import { BotSenderRegistry } from '../senders/bot-sender.registry';
+import { DeliveryMetrics } from './delivery-metrics';
+import { DeliveryQueue } from './delivery-queue';
+import { THROTTLE_PAUSE_MS } from './retry-policy';
+
+/**
+ * The bots' test button, through the same rate window and throttle pause as the queue: a few clicks on a busy bot
+ * must not push it over DingTalk's limit (and into a 10-minute ban). A throttled answer pauses the bot's queue too.
+ */
+@Injectable()
+export class TestSendService implements BotTestSender, OnModuleInit {
+  constructor(
+    private readonly port: BotTestSenderPort,
+    private readonly queue: DeliveryQueue,
+    private readonly senders: BotSenderRegistry,
+    private readonly metrics: DeliveryMetrics,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.port.register(this);
+  }
+
+  async sendTest(bot: BotWithSecrets, message: OutgoingMessage): Promise<TestSendResult> {
+    const reservation = await this.queue.reserveSend(bot.id, this.clock.now());
+    if (!reservation.granted)
+      return { sent: false, reason: reservation.reason, retryAt: reservation.retryAt };
+    const outcome = await this.senders.senderFor(bot.botType).send(bot, message);
+    this.metrics.recordAttempt(bot.botType, outcome);
+    if (outcome.kind === 'throttled') await this.queue.pauseBot(bot.id, this.clock.now() + THROTTLE_PAUSE_MS);
+    return { sent: true, outcome };
+  }
+}
