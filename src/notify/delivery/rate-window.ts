@@ -1,6 +1,6 @@
 /**
  * DingTalk counts a custom robot's messages in a sliding minute and throttles it for 10 minutes past its limit
- * (docs/dingtalk/limits.md). A bot's sends of the last minute are kept as clock milliseconds; these helpers read
+ * (docs/dingtalk/custom-robot.md, "Limits"). A bot's sends of the last minute are kept as clock milliseconds; these helpers read
  * that list the same way for the queue and for the test button.
  */
 export const RATE_WINDOW_MS = 60_000;
