@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'pino';
-import { API_PREFIX, createApp } from './app.factory';
 import { issueToken } from './auth/token-issuer';
 import { AppConfig } from './config/app-config';
 import { ConfigError } from './config/config-error';
@@ -24,11 +23,18 @@ async function main(): Promise<void> {
 
   let embedded: EmbeddedDatabase | undefined;
   let app: NestFastifyApplication | undefined;
+  let apiPrefix: string;
+  // The embedded database starts in its own thread while this one loads the application's modules.
+  let starting: Promise<EmbeddedDatabase> | undefined;
+  if (config.database.kind === 'embedded') {
+    logger.info({ directory: config.database.directory }, 'Starting the embedded database (PGlite)');
+    starting = startEmbeddedDatabase(config.database.directory, config.dataDir);
+    starting.catch(() => undefined);
+  }
   try {
-    if (config.database.kind === 'embedded') {
-      logger.info({ directory: config.database.directory }, 'Starting the embedded database (PGlite)');
-      embedded = await startEmbeddedDatabase(config.database.directory, config.dataDir);
-    }
+    const { createApp, API_PREFIX } = await import('./app.factory.js');
+    apiPrefix = API_PREFIX;
+    embedded = await starting;
     const database =
       config.database.kind === 'server'
         ? { url: config.database.url, poolSize: 10 }
@@ -39,13 +45,13 @@ async function main(): Promise<void> {
     if (error instanceof DataDirLockedError) return exitWith(error.message);
     logger.fatal({ err: error }, 'Start-up failed');
     await app?.close().catch(() => undefined);
+    embedded ??= await starting?.catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     logger.flush();
     process.exit(1);
   }
-
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
-  logger.info(`Listening on ${base}; Swagger UI at ${base}/docs; API under ${base}/${API_PREFIX}`);
+  logger.info(`Listening on ${base}; Swagger UI at ${base}/docs; API under ${base}/${apiPrefix}`);
   if (embedded && config.keysGenerated) printFirstStartBanner(config, base);
 
   handleShutdown(app, embedded, logger);
