@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts dist/src/main.js the way a user would (embedded database, fresh DATA_DIR) and probes it:
-# /health, /docs-json, a token printed on first start that opens /api/v1, the refusals a user can meet
+# /health, /docs-json, a token printed on first start that opens /api/v1, `npm run token`, the refusals a user can meet
 # (second process on the same DATA_DIR, bad configuration), and a clean SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,13 @@ token=$(grep -oE 'eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+' "$work/out.
 curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/auth/me" | grep -q '"role":"admin"' || fail "printed token refused"
 status=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/auth/me")
 [ "$status" = 401 ] || fail "no token gave $status, not 401"
+# `npm run token` from the sources, beside the running service, and from a tree laid out like the Docker image
+# (the build, scripts/ and package.json, no sources): both tokens open the API.
+token=$(DATA_DIR="$work/data" npm run -s token -- --role store_admin --store 7)
+curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/auth/me" | grep -q '"store_ids":\[7\]' || fail "npm run token (sources) refused"
+mkdir "$work/image" && cp -r dist scripts package.json "$work/image/" && ln -s "$PWD/node_modules" "$work/image/node_modules"
+token=$(cd "$work/image" && DATA_DIR="$work/data" npm run -s token -- --role admin)
+curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/auth/me" | grep -q '"role":"admin"' || fail "npm run token (built) refused"
 
 if DATA_DIR="$work/data" PORT=0 node dist/src/main.js >"$work/second.log" 2>&1; then fail "a second process on the same DATA_DIR started"; fi
 grep -q 'is in use by another process' "$work/second.log" || fail "second process did not say why: $(cat "$work/second.log")"
