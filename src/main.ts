@@ -32,7 +32,9 @@ async function main(): Promise<void> {
     starting.catch(() => undefined);
   }
   try {
-    const { createApp, API_PREFIX } = await import('./app.factory.js');
+    // Required here, not imported at the top, so that loading it overlaps with the database's start.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createApp, API_PREFIX } = require('./app.factory') as typeof import('./app.factory');
     apiPrefix = API_PREFIX;
     embedded = await starting;
     const database =

@@ -31,7 +31,7 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', join(ROOT_DIR, 'test/support/ts-register.js'), join(ROOT_DIR, 'src/main.ts')],
+    ['-r', join(ROOT_DIR, 'scripts/ts-register.js'), join(ROOT_DIR, 'src/main.ts')],
     {
       cwd: ROOT_DIR,
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
