@@ -4,6 +4,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
 import { ClockModule } from './common/clock.module';
+import { SchedulingModule } from './common/scheduling/scheduling.module';
 import { GlobalExceptionFilter } from './common/http/global-exception.filter';
 import { EnvelopeInterceptor } from './common/http/envelope.interceptor';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -36,6 +37,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ClockModule.forRoot(clock),
+        SchedulingModule,
         DatabaseModule.forRoot(database),
         EventEmitterModule.forRoot(),
         EventsModule,

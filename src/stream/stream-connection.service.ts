@@ -9,7 +9,8 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { Gauge, Registry } from 'prom-client';
 import { Repository } from 'typeorm';
-import { Clock, ClockTimer } from '../common/clock';
+import { Clock } from '../common/clock';
+import { ClockScheduler } from '../common/scheduling/clock-scheduler';
 import { BotWithSecrets } from '../dingtalk-bot/bot-fields';
 import { BotStatusRegistry } from '../dingtalk-bot/bot-status.registry';
 import { BotStatusResponse } from '../dingtalk-bot/dto/bot-status.response';
@@ -24,14 +25,14 @@ import {
   SupervisedBot,
 } from './stream-bot.supervisor';
 import { StreamCallbackRouter } from './stream-callback';
-import { LEASE_RENEW_MS, StreamLeaseStore } from './stream-lease.store';
+import { LEASE_RENEW_MS, STREAM_LEASE_RENEWAL, StreamLeaseStore } from './stream-lease.store';
 
 export interface StreamSummary {
   connected: number;
   total: number;
 }
 
-/** At most this many bots connect at once at start-up (SPEC §10: bounded concurrency). */
+/** At most this many bots connect at once at start-up, so that 200 bots do not open 200 sockets at once. */
 export const STARTUP_CONCURRENCY = 10;
 
 const STATUSES: StreamConnectionStatus[] = [
@@ -51,7 +52,7 @@ interface Supervised {
 }
 
 /**
- * Keeps one DingTalk Stream connection per enabled stream bot (SPEC §5, §10). Every change — start-up, a bot
+ * Keeps one DingTalk Stream connection per enabled stream bot. Every change — start-up, a bot
  * created, updated or deleted, shutdown — goes through `sync(botId)`, which compares the bot as stored with the
  * connection that exists and starts, stops or restarts it. Syncs of one bot run one after the other (a promise
  * chain per bot), so concurrent updates end in the state of the last one, with at most one connection.
@@ -63,8 +64,6 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
   private readonly chains = new Map<number, Promise<unknown>>();
   private running = false;
   private startup: Promise<void> | null = null;
-  private leaseTimer: ClockTimer | undefined;
-  private leaseTick: Promise<void> | null = null;
 
   constructor(
     private readonly bots: DingTalkBotService,
@@ -74,6 +73,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     private readonly router: StreamCallbackRouter,
     private readonly statuses: BotStatusRegistry,
     private readonly leases: StreamLeaseStore,
+    private readonly scheduler: ClockScheduler,
     registry: Registry,
   ) {
     const gauge: Gauge<'status'> = new Gauge({
@@ -103,13 +103,19 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     this.startup = this.connectAll().catch((error: unknown) => {
       this.logger.error(`Stream start-up failed: ${error instanceof Error ? error.message : String(error)}`);
     });
-    this.scheduleLeaseTick();
+    this.scheduler.every(STREAM_LEASE_RENEWAL, LEASE_RENEW_MS, () =>
+      this.renewLeases().catch((error: unknown) => {
+        // The database is away for a moment: the connections stay, the next round tries again.
+        this.logger.warn(
+          `Stream leases not renewed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }),
+    );
   }
 
+  /** The lease job has stopped by now (ClockScheduler stops jobs before any module shuts down). */
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.clock.clearTimeout(this.leaseTimer);
-    await this.leaseTick;
     // Stop what runs (which also settles start-up's wait on first attempts), then whatever start-up added meanwhile.
     await this.stopAll();
     await this.startup;
@@ -198,7 +204,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
       if (current) await this.releaseLease(botId);
       return;
     }
-    // SPEC §10: one instance per bot. Another instance holds it: leave it; the lease tick retries if it lapses.
+    // One instance per bot: another instance holds it, so leave it; the lease job retries if that lease lapses.
     if (!(await this.leases.acquire(botId))) return;
     const supervisor = new StreamBotSupervisor(wanted, this.transport, this.clock, (target, frame) =>
       this.dispatch(target, frame),
@@ -218,21 +224,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     }
   }
 
-  private scheduleLeaseTick(): void {
-    this.leaseTimer = this.clock.setTimeout(() => {
-      this.leaseTick = this.renewLeases()
-        .catch((error: unknown) => {
-          this.logger.warn(
-            `Stream leases not renewed: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        })
-        .finally(() => {
-          if (this.running) this.scheduleLeaseTick();
-        });
-    }, LEASE_RENEW_MS);
-  }
-
-  /** Renews what this instance holds, gives up what it lost, and takes bots whose instance died. */
+  /** The lease job: renews what this instance holds, gives up what it lost, and takes bots whose instance died. */
   private async renewLeases(): Promise<void> {
     if (!this.running) return;
     const held = [...this.supervised.keys()];

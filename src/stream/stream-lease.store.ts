@@ -6,11 +6,12 @@ import { AppConfig } from '../config/app-config';
 
 /** A lease lasts this long unless renewed; a dead instance's bots are taken over after at most this. */
 export const LEASE_TTL_MS = 30_000;
-/** Held leases are renewed (and orphaned bots looked for) this often. */
+/** Held leases are renewed (and orphaned bots looked for) this often, by the job of this name. */
 export const LEASE_RENEW_MS = 10_000;
+export const STREAM_LEASE_RENEWAL = 'stream-lease-renewal';
 
 /**
- * Who connects which stream bot when several instances share the database (SPEC §10). Single statements, no
+ * Who connects which stream bot when several instances share the database. Single statements, no
  * transaction held open; times come from the injected Clock so tests can expire a lease.
  */
 @Injectable()

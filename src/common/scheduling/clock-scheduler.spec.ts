@@ -1,0 +1,102 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../test/support/clocks';
+import { ClockModule } from '../clock.module';
+import { ClockScheduler } from './clock-scheduler';
+import { SchedulingModule } from './scheduling.module';
+
+describe('ClockScheduler', () => {
+  let module: TestingModule;
+  const clock = new ManualClock();
+
+  async function start(): Promise<ClockScheduler> {
+    module = await Test.createTestingModule({
+      imports: [ClockModule.forRoot(clock), SchedulingModule],
+    }).compile();
+    await module.init();
+    return module.get(ClockScheduler);
+  }
+
+  afterEach(async () => {
+    await module?.close();
+  });
+
+  it('runs a job every period of the Clock, registered by name in SchedulerRegistry', async () => {
+    const scheduler = await start();
+    const runs: number[] = [];
+    const started = clock.now();
+    scheduler.every('count', 10_000, () => Promise.resolve(void runs.push(clock.now() - started)));
+
+    expect(module.get(SchedulerRegistry).getIntervals()).toEqual(['count']);
+    await clock.advance(9_999);
+    expect(runs).toEqual([]);
+    await clock.advance(25_001);
+    expect(runs).toEqual([10_000, 20_000, 30_000]);
+  });
+
+  it('never overlaps runs: the next one is due a period after a slow one ended', async () => {
+    const scheduler = await start();
+    let release!: () => void;
+    let runs = 0;
+    scheduler.every('slow', 1_000, () => {
+      runs += 1;
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+
+    await clock.advance(5_000);
+    expect(runs).toBe(1);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    await clock.advance(999);
+    expect(runs).toBe(1);
+    await clock.advance(1);
+    expect(runs).toBe(2);
+    release();
+  });
+
+  it('keeps running after a failed run', async () => {
+    const scheduler = await start();
+    let runs = 0;
+    scheduler.every('flaky', 1_000, () => {
+      runs += 1;
+      return runs === 1 ? Promise.reject(new Error('database away')) : Promise.resolve();
+    });
+
+    await clock.advance(3_000);
+    expect(runs).toBe(3);
+  });
+
+  it('stops a job deleted from SchedulerRegistry', async () => {
+    const scheduler = await start();
+    let runs = 0;
+    scheduler.every('deleted', 1_000, () => Promise.resolve(void (runs += 1)));
+
+    await clock.advance(1_000);
+    module.get(SchedulerRegistry).deleteInterval('deleted');
+    await clock.advance(5_000);
+    expect(runs).toBe(1);
+  });
+
+  it('waits at shutdown for a run in progress, then runs no more', async () => {
+    const scheduler = await start();
+    let release!: () => void;
+    let runs = 0;
+    let finished = false;
+    scheduler.every('busy', 1_000, async () => {
+      runs += 1;
+      await new Promise<void>((resolve) => (release = resolve));
+      finished = true;
+    });
+    await clock.advance(1_000);
+
+    const closing = module.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(finished).toBe(false);
+    release();
+    await closing;
+    expect(finished).toBe(true);
+    await clock.advance(10_000);
+    expect(runs).toBe(1);
+  });
+});
