@@ -21,7 +21,7 @@ import { DingTalkBotResponse } from './dto/dingtalk-bot.response';
 import { ListDingTalkBotsQuery } from './dto/list-dingtalk-bots.query';
 import { UpdateDingTalkBotDto } from './dto/update-dingtalk-bot.dto';
 import { DingTalkBot } from './entities/dingtalk-bot.entity';
-import { BotSnapshot } from './events/dingtalk-bot.events';
+import { BotSnapshot } from '../events/dingtalk-bot.events';
 import { testMessage } from './test-message';
 import { maskWebhook } from './webhook-url';
 
@@ -30,7 +30,7 @@ const UNIQUE_VIOLATION = '23505';
 /** What 绑定 did: bound this group, found it bound already, found another group bound, or found no stream bot. */
 export type BindResult = 'bound' | 'already_bound' | 'bound_elsewhere' | 'not_found';
 
-/** Bots of the stores a caller manages (SPEC §5): CRUD with sealed secrets, the test button and the status. */
+/** Bots of the stores a caller manages: CRUD with sealed secrets, the test button and the status. */
 @Injectable()
 export class DingTalkBotService {
   constructor(
@@ -116,7 +116,7 @@ export class DingTalkBotService {
   }
 
   /**
-   * 绑定 (SPEC §9): a group written from becomes the stream bot's `open_conversation_id` if the bot has none yet.
+   * 绑定 (a staff command): a group written from becomes the stream bot's `open_conversation_id` if it has none yet.
    * Under the row lock, so that two groups binding at once cannot both win; announced like any other change.
    */
   async bindConversation(id: number, openConversationId: string): Promise<BindResult> {

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import type {
-  BotCreatedEvent,
-  BotDeletedEvent,
-  BotUpdatedEvent,
-} from '../dingtalk-bot/events/dingtalk-bot.events';
-import type { MenuReportCreatedEvent } from '../menu-report/events/menu-report.events';
-import type { NotificationsQueuedEvent } from '../notify/notify.events';
+import type { BotCreatedEvent, BotDeletedEvent, BotUpdatedEvent } from './dingtalk-bot.events';
+import type { MenuReportCreatedEvent } from './menu-report.events';
+import type { NotificationsQueuedEvent } from './notification.events';
 
-/** Every domain event, by name. Listeners: `@OnEvent(AppEvent.BotUpdated)` with the payload type below. */
+/**
+ * Every domain event, by name, with its payload type (defined in this folder: features import them, this folder
+ * imports no feature). Listeners: `@OnEvent(AppEvent.BotUpdated)` with the payload type below.
+ */
 export const AppEvent = {
   BotCreated: 'dingtalk_bot.created',
   BotUpdated: 'dingtalk_bot.updated',

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_TTL_MS, SimApp } from '../../simulator/core/simulator-state';
 import { startSimulator, Simulator } from '../../simulator/simulator';
-import { BotUpdatedEvent } from '../../src/dingtalk-bot/events/dingtalk-bot.events';
+import { BotUpdatedEvent } from '../../src/events/dingtalk-bot.events';
 import { AppEvent } from '../../src/events/app-events';
 import { TOPIC_BOT_MESSAGE } from '../../src/stream/receiving/bot-message.handler';
 import { StreamCallbackRouter } from '../../src/stream/stream-callback';

@@ -3,7 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { DingTalkBotService } from '../../dingtalk-bot/dingtalk-bot.service';
 import { AppEvent } from '../../events/app-events';
-import type { BotDeletedEvent, BotUpdatedEvent } from '../../dingtalk-bot/events/dingtalk-bot.events';
+import type { BotDeletedEvent, BotUpdatedEvent } from '../../events/dingtalk-bot.events';
 
 interface Entry {
   version: string;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { Clock } from '../../common/clock';
-import type { BotDeletedEvent, BotUpdatedEvent } from '../../dingtalk-bot/events/dingtalk-bot.events';
+import type { BotDeletedEvent, BotUpdatedEvent } from '../../events/dingtalk-bot.events';
 import { AppEvent } from '../../events/app-events';
 import { DeliveryQueue } from '../delivery/delivery-queue';
 import { NotificationDispatcher } from '../delivery/notification-dispatcher';

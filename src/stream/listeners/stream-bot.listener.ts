@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import {
-  BotCreatedEvent,
-  BotDeletedEvent,
-  BotUpdatedEvent,
-} from '../../dingtalk-bot/events/dingtalk-bot.events';
 import { AppEvent } from '../../events/app-events';
+import { BotCreatedEvent, BotDeletedEvent, BotUpdatedEvent } from '../../events/dingtalk-bot.events';
 import { StreamConnectionService } from '../stream-connection.service';
 
 /**
- * SPEC §5: creating an enabled stream bot starts its connection; disabling, deleting, switching `bot_type` or new
+ * Creating an enabled stream bot starts its connection; disabling, deleting, switching `bot_type` or new
  * credentials stop or restart it. The service re-reads the bot and decides, so each listener only names the bot;
  * it waits for the change, so that when the HTTP call answers, the connection is started or gone.
  */

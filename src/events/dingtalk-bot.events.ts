@@ -1,11 +1,8 @@
-import { BotField } from '../bot-fields';
-import { BotType } from '../entities/dingtalk-bot.entity';
-
 /** What listeners need to know of a bot without touching its secrets. */
 export interface BotSnapshot {
   id: number;
   storeId: number;
-  botType: BotType;
+  botType: 'webhook' | 'stream';
   isEnabled: boolean;
 }
 
@@ -16,8 +13,11 @@ export interface BotCreatedEvent {
 export interface BotUpdatedEvent {
   before: BotSnapshot;
   after: BotSnapshot;
-  /** Every field whose value changed, e.g. ['isEnabled'] or ['clientSecret'] (secret values are not included). */
-  changed: BotField[];
+  /**
+   * Every setting whose value changed, by its name in the bot's fields (camelCase), e.g. ['isEnabled'] or
+   * ['clientSecret']; secret values are not included.
+   */
+  changed: string[];
 }
 
 export interface BotDeletedEvent {

@@ -1,4 +1,4 @@
-/** Emitted after the report and its notifications are committed (SPEC §6). */
+/** `menu_report.created`: emitted after the report and its notifications are committed. */
 export interface MenuReportCreatedEvent {
   reportId: number;
   storeId: number;
