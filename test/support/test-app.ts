@@ -56,15 +56,10 @@ export interface TestAppOptions {
   database?: TestDatabase;
 }
 
-/**
- * Starts the real application (same factory as main.ts) on a fresh test database, listening on a random port
- * of 127.0.0.1.
- */
-export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const env = options.env ?? {};
+/** The configuration of an application under test: the test keys, `database`, and `env` on top. */
+export function testConfig(database: TestDatabase, env: Record<string, string> = {}): AppConfig {
   mkdirSync(TEST_TMP_ROOT, { recursive: true });
-  const database = options.database ?? (await createTestDatabase());
-  const config = loadConfig({
+  return loadConfig({
     DATA_DIR: database.dataDir ?? mkdtempSync(join(TEST_TMP_ROOT, 'data-')),
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     DATA_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
@@ -72,6 +67,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(database.dataDir ? {} : { DATABASE_URL: database.connection.url }),
     ...env,
   });
+}
+
+/**
+ * Starts the real application (same factory as main.ts) on a fresh test database, listening on a random port
+ * of 127.0.0.1.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const config = testConfig(database, options.env);
   const logs = new LogCapture();
   const logger = createLogger({ level: config.logLevel, destination: logs });
   let app: NestFastifyApplication;

@@ -1,0 +1,137 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Test, TestingModule } from '@nestjs/testing';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimApp } from '../../simulator/core/simulator-state';
+import { startSimulator, Simulator } from '../../simulator/simulator';
+import { ManualClock } from '../../test/support/clocks';
+import { testConfig } from '../../test/support/test-app';
+import { createTestDatabase, TestDatabase } from '../../test/support/test-database';
+import { waitFor } from '../../test/support/wait-for';
+import { AppModule } from '../app.module';
+import { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
+import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
+import { AppEvent } from '../events/app-events';
+import { BotSnapshot, BotUpdatedEvent } from '../events/dingtalk-bot.events';
+import { StreamConnectionService } from './stream-connection.service';
+import { LEASE_TTL_MS, STREAM_LEASE_RENEWAL } from './stream-lease.store';
+
+const ADMIN: AuthUser = { sub: 'spec', role: 'admin', storeIds: [] };
+
+/**
+ * The Stream connection service in a testing module of the whole application (no HTTP server): a real database,
+ * the simulator's gateway over real sockets, and the Clock overridden by a ManualClock, so the lease job runs
+ * only when the test moves time. Events go through EventEmitter2's emitAsync, as the bot service sends them.
+ */
+describe('StreamConnectionService (testing module)', () => {
+  const clock = new ManualClock();
+  let sim: Simulator;
+  let database: TestDatabase;
+  let module: TestingModule;
+  let connections: StreamConnectionService;
+  let bots: DingTalkBotService;
+  let rows: Repository<DingTalkBot>;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ clock, stream: { redeliveryDelayMs: null } });
+    database = await createTestDatabase();
+    const config = testConfig(database, { ...sim.env, INSTANCE_ID: 'this-instance' });
+    module = await Test.createTestingModule({
+      imports: [AppModule.forRoot({ config, database: database.connection })],
+    })
+      .overrideProvider(Clock)
+      .useValue(clock)
+      .compile();
+    module.useLogger(false);
+    await module.init();
+    connections = module.get(StreamConnectionService);
+    bots = module.get(DingTalkBotService);
+    rows = module.get(getRepositoryToken(DingTalkBot));
+  });
+  afterAll(async () => {
+    await module?.close();
+    await database?.drop();
+    await sim?.close();
+  });
+
+  async function createDisabledBot(dingApp: SimApp): Promise<number> {
+    const created = await bots.create(ADMIN, {
+      name: '测试机器人',
+      store_id: 1,
+      bot_type: 'stream',
+      client_id: dingApp.clientId,
+      client_secret: dingApp.clientSecret,
+      agent_id: dingApp.agentId,
+      is_enabled: false,
+    });
+    return created.id;
+  }
+
+  const snapshot = (id: number, isEnabled: boolean): BotSnapshot => ({
+    id,
+    storeId: 1,
+    botType: 'stream',
+    isEnabled,
+  });
+
+  it('brings a bot in line with a dingtalk_bot.updated event before emitAsync resolves', async () => {
+    const dingApp = sim.state.registerApp();
+    const id = await createDisabledBot(dingApp);
+    await rows.update(id, { isEnabled: true });
+    expect(connections.stateOf(id)).toBeNull();
+
+    const enabled: BotUpdatedEvent = {
+      before: snapshot(id, false),
+      after: snapshot(id, true),
+      changed: ['isEnabled'],
+    };
+    await module.get(EventEmitter2).emitAsync(AppEvent.BotUpdated, enabled);
+    expect(connections.stateOf(id)).not.toBeNull();
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the bot connected');
+
+    await rows.update(id, { isEnabled: false });
+    const disabled: BotUpdatedEvent = {
+      before: snapshot(id, true),
+      after: snapshot(id, false),
+      changed: ['isEnabled'],
+    };
+    await module.get(EventEmitter2).emitAsync(AppEvent.BotUpdated, disabled);
+    expect(connections.stateOf(id)).toBeNull();
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 0, 'the socket closed');
+  });
+
+  it('takes a bot over through the stream-lease-renewal job once another instance lets its lease expire', async () => {
+    expect(module.get(SchedulerRegistry).getIntervals()).toContain(STREAM_LEASE_RENEWAL);
+    const dingApp = sim.state.registerApp();
+    const id = await createDisabledBot(dingApp);
+    const dataSource = module.get(DataSource);
+    await dataSource.query(
+      `INSERT INTO stream_connection_leases (bot_id, instance_id, expires_at) VALUES ($1, 'other-instance', $2)`,
+      [id, new Date(clock.now() + LEASE_TTL_MS)],
+    );
+    await bots.update(ADMIN, id, { is_enabled: true });
+    expect(connections.stateOf(id)).toBeNull();
+
+    // Each probe moves time by a second; the job's rounds run as time passes the lease's expiry.
+    const start = clock.now();
+    await waitFor(
+      async () => {
+        await clock.advance(1_000);
+        return connections.stateOf(id) !== null;
+      },
+      'the lease job to take the bot',
+      30_000,
+    );
+    expect(clock.now() - start).toBeGreaterThan(LEASE_TTL_MS);
+    const [lease] = await dataSource.query<Array<{ instance_id: string }>>(
+      `SELECT instance_id FROM stream_connection_leases WHERE bot_id = $1`,
+      [id],
+    );
+    expect(lease.instance_id).toBe('this-instance');
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the bot connected');
+  });
+});
