@@ -2,6 +2,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'pino';
 import { AppModule, AppModuleOptions } from './app.module';
+import { AuthenticatedRequest } from './auth/current-user.decorator';
+import { RequestAuthenticator } from './auth/request-authenticator';
+import { checkParsedInput } from './common/http/body-checks';
+import { clientErrorHandler, frameworkErrors } from './common/http/framework-errors';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
 import { setupSwagger } from './common/http/swagger';
 import { PinoNestLogger } from './logging/nest-logger';
@@ -16,12 +20,19 @@ export interface CreateAppOptions extends AppModuleOptions {
 /**
  * Builds the HTTP application (used by main.ts and by the e2e tests, so both run the same pipeline):
  * Fastify with a 1 MiB body limit and request ids, the /api/v1 prefix, Swagger at /docs.
+ *
+ * The order a request meets: the request id; the bearer token (under /api/v1, before the body is read, so a
+ * caller without a valid token learns nothing from the body checks); JSON only (anything else is a 415);
+ * nesting and NUL checks on what was parsed; then Nest (validation pipe, controller). Errors from any step
+ * leave in the envelope, also those Fastify and Node answer by themselves (framework-errors.ts).
  */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: generateRequestId,
+    frameworkErrors,
+    clientErrorHandler,
   });
   const fastify = adapter.getInstance();
   const requestLog = options.logger.child({ context: 'http' });
@@ -48,6 +59,28 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: new PinoNestLogger(options.logger),
     abortOnError: false,
+    // Fastify's own JSON parser only: Nest's default would also read forms, and Fastify's text/plain parser is
+    // removed, so a body that is not JSON is one clear 415 instead of a string validated as an object.
+    bodyParser: false,
+  });
+  fastify.removeContentTypeParser('text/plain');
+
+  const authenticator = app.get(RequestAuthenticator);
+  const apiPath = `/${API_PREFIX}/`;
+  fastify.addHook('onRequest', async (request) => {
+    if (request.url.startsWith(apiPath)) {
+      (request as AuthenticatedRequest).user = await authenticator.authenticate(
+        request.headers.authorization,
+      );
+    }
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    try {
+      checkParsedInput({ body: request.body, query: request.query, params: request.params });
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   setupSwagger(app);

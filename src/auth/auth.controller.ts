@@ -1,21 +1,26 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiEnvelope, ApiErrors } from '../common/http/api-docs.decorators';
+import { ApiEnvelope, ApiErrors, STANDARD_ERRORS } from '../common/http/api-docs.decorators';
 import { AuthUser, Role, ROLES } from './auth-user';
 import { CurrentUser } from './current-user.decorator';
 
 export class WhoAmIResponse {
-  @ApiProperty({ example: 'ops@chain.example' })
+  @ApiProperty({ type: String, example: 'ops@chain.example' })
   sub: string;
   @ApiProperty({ enum: ROLES, example: 'store_admin' })
   role: Role;
-  @ApiProperty({ type: [Number], example: [1, 2], description: 'Empty for an admin, who sees every store' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'integer' },
+    example: [1, 2],
+    description: 'Empty for an admin, who sees every store',
+  })
   store_ids: number[];
 }
 
 @ApiTags('auth')
 @ApiBearerAuth()
-@ApiErrors(401)
+@ApiErrors(STANDARD_ERRORS.unauthorized, STANDARD_ERRORS.invalidToken)
 @Controller('auth')
 export class AuthController {
   @Get('me')

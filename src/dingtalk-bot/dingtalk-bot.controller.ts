@@ -1,21 +1,18 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  ParseIntPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { ApiEnvelope, ApiErrors, ApiPageEnvelope } from '../common/http/api-docs.decorators';
+import {
+  ApiEnvelope,
+  ApiErrors,
+  ApiIdParam,
+  ApiJsonBody,
+  ApiPageEnvelope,
+  fieldError,
+  STANDARD_ERRORS,
+} from '../common/http/api-docs.decorators';
 import { Page } from '../common/http/pagination.dto';
+import { IntIdParam } from '../common/http/strict-integer';
 import { DingTalkBotService } from './dingtalk-bot.service';
 import { BotStatusResponse } from './dto/bot-status.response';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
@@ -24,9 +21,21 @@ import { DeletedResponse, DingTalkBotResponse } from './dto/dingtalk-bot.respons
 import { ListDingTalkBotsQuery } from './dto/list-dingtalk-bots.query';
 import { UpdateDingTalkBotDto } from './dto/update-dingtalk-bot.dto';
 
+const badId = fieldError('id', 'id must be a whole number from 1 to 2147483647 (digits only)');
+const notFound = { status: HttpStatus.NOT_FOUND, msg: 'DingTalk bot 42 not found' };
+const forbidden = { status: HttpStatus.FORBIDDEN, msg: 'You do not manage store 2' };
+const appTaken = {
+  status: HttpStatus.CONFLICT,
+  msg: 'Another stream bot already uses this client_id (AppKey). DingTalk hands each message of an app to one of its connections, so one app can serve only one bot.',
+};
+const badSecret = fieldError(
+  'secret',
+  'secret must be the signing secret shown by DingTalk, starting with SEC',
+);
+
 @ApiTags('dingtalk-bots')
 @ApiBearerAuth()
-@ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED)
+@ApiErrors(STANDARD_ERRORS.unauthorized, STANDARD_ERRORS.invalidToken)
 @Controller('dingtalk-bots')
 export class DingTalkBotController {
   constructor(private readonly bots: DingTalkBotService) {}
@@ -38,8 +47,39 @@ export class DingTalkBotController {
       'webhook bots need `webhook` (and optionally `secret`); stream bots need `client_id`, `client_secret` and `agent_id`. ' +
       'An enabled stream bot connects to DingTalk at once.',
   })
+  @ApiJsonBody(
+    CreateDingTalkBotDto,
+    {
+      webhook: {
+        summary: 'A signed custom group robot (webhook)',
+        value: {
+          name: '测试门店通知',
+          store_id: 1,
+          webhook: 'https://oapi.dingtalk.com/robot/send?access_token=1a2b3c4d5e6f7a8b9c0d',
+          secret: 'SEC0123456789abcdef0123456789abcdef',
+          at_mobiles: ['13800000000'],
+        },
+      },
+      stream: {
+        summary: "An enterprise app's robot (Stream mode): work notifications and a group",
+        value: {
+          name: '门店应用机器人',
+          store_id: 1,
+          bot_type: 'stream',
+          client_id: 'dingdemoapp',
+          client_secret: 'demo-secret',
+          agent_id: '3001',
+          user_ids: ['manager01'],
+          open_conversation_id: 'cidDemoKitchen==',
+        },
+      },
+    },
+    badSecret,
+    fieldError('webhook', 'webhook is required for a webhook bot'),
+    forbidden,
+    appTaken,
+  )
   @ApiEnvelope(DingTalkBotResponse, HttpStatus.CREATED)
-  @ApiErrors(HttpStatus.FORBIDDEN, HttpStatus.CONFLICT)
   create(@CurrentUser() user: AuthUser, @Body() request: CreateDingTalkBotDto): Promise<DingTalkBotResponse> {
     return this.bots.create(user, request);
   }
@@ -47,6 +87,10 @@ export class DingTalkBotController {
   @Get()
   @ApiOperation({ summary: 'List the bots of the stores you manage, newest first' })
   @ApiPageEnvelope(DingTalkBotResponse)
+  @ApiErrors(
+    fieldError('is_enabled', 'is_enabled must be true or false'),
+    fieldError('store_id', 'store_id must be a whole number from 1 to 2147483647'),
+  )
   list(
     @CurrentUser() user: AuthUser,
     @Query() query: ListDingTalkBotsQuery,
@@ -56,9 +100,10 @@ export class DingTalkBotController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One bot' })
+  @ApiIdParam('The bot')
   @ApiEnvelope(DingTalkBotResponse)
-  @ApiErrors(HttpStatus.NOT_FOUND)
-  get(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<DingTalkBotResponse> {
+  @ApiErrors(badId, notFound)
+  get(@CurrentUser() user: AuthUser, @IntIdParam() id: number): Promise<DingTalkBotResponse> {
     return this.bots.get(user, id);
   }
 
@@ -69,11 +114,25 @@ export class DingTalkBotController {
       'The merged bot is validated as a whole. Switching `bot_type` clears the settings of the other type. ' +
       'Disabling, deleting, switching type or changing credentials stops or restarts a stream connection.',
   })
+  @ApiIdParam('The bot')
+  @ApiJsonBody(
+    UpdateDingTalkBotDto,
+    {
+      disable: { summary: 'Disable the bot', value: { is_enabled: false } },
+      slower: { summary: 'At most 10 messages a minute', value: { rate_limit_per_minute: 10 } },
+      builtIn: { summary: 'Back to the built-in message', value: { template_id: null } },
+    },
+    badId,
+    badSecret,
+    fieldError('client_id', 'client_id applies to stream bots only'),
+    forbidden,
+    notFound,
+    appTaken,
+  )
   @ApiEnvelope(DingTalkBotResponse)
-  @ApiErrors(HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   update(
     @CurrentUser() user: AuthUser,
-    @Param('id', ParseIntPipe) id: number,
+    @IntIdParam() id: number,
     @Body() request: UpdateDingTalkBotDto,
   ): Promise<DingTalkBotResponse> {
     return this.bots.update(user, id, request);
@@ -81,9 +140,10 @@ export class DingTalkBotController {
 
   @Delete(':id')
   @ApiOperation({ summary: 'Delete a bot' })
+  @ApiIdParam('The bot')
   @ApiEnvelope(DeletedResponse)
-  @ApiErrors(HttpStatus.NOT_FOUND)
-  remove(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<DeletedResponse> {
+  @ApiErrors(badId, notFound)
+  remove(@CurrentUser() user: AuthUser, @IntIdParam() id: number): Promise<DeletedResponse> {
     return this.bots.remove(user, id);
   }
 
@@ -96,17 +156,22 @@ export class DingTalkBotController {
       "bot's rate window like any other: a bot at its `rate_limit_per_minute`, or paused after DingTalk throttled " +
       'it, answers 429 with a `Retry-After` header (seconds) instead of sending.',
   })
+  @ApiIdParam('The bot')
   @ApiEnvelope(BotTestResultResponse)
-  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.TOO_MANY_REQUESTS)
-  test(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<BotTestResultResponse> {
+  @ApiErrors(badId, notFound, {
+    status: HttpStatus.TOO_MANY_REQUESTS,
+    msg: 'Bot 42 has sent as many messages in the last minute as its rate_limit_per_minute allows; one more now would get it throttled by DingTalk for 10 minutes. Try again in 12 s (after 2026-12-01T08:00:12.000Z).',
+  })
+  test(@CurrentUser() user: AuthUser, @IntIdParam() id: number): Promise<BotTestResultResponse> {
     return this.bots.test(user, id);
   }
 
   @Get(':id/status')
   @ApiOperation({ summary: 'Connection and delivery state of a bot' })
+  @ApiIdParam('The bot')
   @ApiEnvelope(BotStatusResponse)
-  @ApiErrors(HttpStatus.NOT_FOUND)
-  status(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<BotStatusResponse> {
+  @ApiErrors(badId, notFound)
+  status(@CurrentUser() user: AuthUser, @IntIdParam() id: number): Promise<BotStatusResponse> {
     return this.bots.status(user, id);
   }
 }

@@ -8,6 +8,7 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { Page, pageWindow } from '../common/http/pagination.dto';
 import { RetryLaterException } from '../common/http/retry-later.exception';
 import { AppConfig } from '../config/app-config';
+import { splitErrcode } from '../dingtalk/errcode';
 import { AppEvent, AppEvents } from '../events/app-events';
 import { assertUsableTemplate } from '../message-template/usable-template';
 import { BotFields, BotWithSecrets } from './bot-fields';
@@ -159,7 +160,7 @@ export class DingTalkBotService {
     const { outcome } = result;
     return {
       ok: outcome.kind === 'ok',
-      errcode: outcome.errcode,
+      ...splitErrcode(outcome.errcode),
       errmsg: outcome.errmsg,
       hint: outcome.hint,
       latency_ms: outcome.latencyMs,

@@ -1,5 +1,11 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
@@ -7,9 +13,9 @@ import { RawResponse } from '../common/http/envelope.interceptor';
 import { StreamConnectionService } from '../stream/stream-connection.service';
 
 class StreamHealth {
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   connected: number;
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   total: number;
 }
 
@@ -37,7 +43,11 @@ export class HealthController {
   @Get()
   @Public()
   @RawResponse()
-  @ApiOkResponse({ type: HealthResponse })
+  @ApiOperation({
+    summary: 'Is the service up? 200 while the database answers, 503 when it does not',
+    description: 'No token needed. Not wrapped in the envelope, so load balancers can read it as it is.',
+  })
+  @ApiOkResponse({ type: HealthResponse, description: 'The database answers' })
   @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'The database does not answer' })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponse> {
     const db = await this.health

@@ -5,6 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { assertCanSee, storesToList } from '../auth/store-scope';
 import { Clock } from '../common/clock';
 import { Page, pageWindow } from '../common/http/pagination.dto';
+import { splitErrcode } from '../dingtalk/errcode';
 import { DeliveryQueue } from './delivery/delivery-queue';
 import { NotificationDispatcher } from './delivery/notification-dispatcher';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
@@ -42,11 +43,11 @@ export class NotificationsService {
     return new Page(rows.map(toResponse), total, query);
   }
 
-  async get(user: AuthUser, id: number): Promise<NotificationDetailResponse> {
+  async get(user: AuthUser, id: string): Promise<NotificationDetailResponse> {
     // Attempts first: an attempt and its status change commit together, so the row read after the attempts is
     // never older than them (a reader never sees an attempt whose outcome the status does not show yet).
     const attempts = await this.attempts.find({
-      where: { notificationId: String(id) },
+      where: { notificationId: id },
       order: { at: 'ASC', id: 'ASC' },
     });
     const row = await this.findVisible(user, id);
@@ -57,7 +58,7 @@ export class NotificationsService {
    * Queues the notification again, due now, with a fresh retry schedule; its attempts so far stay in the log.
    * A notification being sent at this moment cannot be resent until that send is over (409).
    */
-  async resend(user: AuthUser, id: number): Promise<NotificationDetailResponse> {
+  async resend(user: AuthUser, id: string): Promise<NotificationDetailResponse> {
     const { botId } = await this.findVisible(user, id);
     const now = new Date(this.clock.now());
     await this.notifications.manager.transaction(async (manager) => {
@@ -86,8 +87,8 @@ export class NotificationsService {
     return this.get(user, id);
   }
 
-  private async findVisible(user: AuthUser, id: number): Promise<Notification> {
-    const row = await this.notifications.findOneBy({ id: String(id) });
+  private async findVisible(user: AuthUser, id: string): Promise<Notification> {
+    const row = await this.notifications.findOneBy({ id });
     const notFound = () => new NotFoundException(`Notification ${id} not found`);
     if (!row) throw notFound();
     assertCanSee(user, row.storeId, notFound);
@@ -122,7 +123,7 @@ function toAttemptResponse(row: NotificationAttempt): NotificationAttemptRespons
     at: row.at.toISOString(),
     outcome: row.outcome,
     http_status: row.httpStatus,
-    errcode: row.errcode,
+    ...splitErrcode(row.errcode),
     errmsg: row.errmsg,
     latency_ms: row.latencyMs,
   };

@@ -2,12 +2,13 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { ApiEnvelope } from '../common/http/api-docs.decorators';
+import { ApiEnvelope, ApiErrors, STANDARD_ERRORS } from '../common/http/api-docs.decorators';
 import { StreamStatusResponse } from './dto/stream-status.response';
 import { StreamStatusService } from './stream-status.service';
 
 @ApiTags('stream')
 @ApiBearerAuth()
+@ApiErrors(STANDARD_ERRORS.unauthorized, STANDARD_ERRORS.invalidToken)
 @Controller('stream')
 export class StreamStatusController {
   constructor(private readonly status: StreamStatusService) {}

@@ -31,7 +31,8 @@ describe('bot test button against the simulator', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return response.body.data as {
       ok: boolean;
-      errcode: number | string | null;
+      errcode: number | null;
+      error_code: string | null;
       errmsg: string;
       hint: string | null;
       latency_ms: number;
@@ -45,6 +46,7 @@ describe('bot test button against the simulator', () => {
     expect(result).toEqual({
       ok: true,
       errcode: 0,
+      error_code: null,
       errmsg: 'ok',
       hint: null,
       latency_ms: expect.any(Number),

@@ -96,7 +96,7 @@ function clientErrorStatusOf(exception: unknown): number | undefined {
 
 const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is larger than 1 MiB',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type: send application/json',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The request body must be JSON: send Content-Type: application/json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty: send a JSON object',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
   FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON in request body',

@@ -1,5 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json (SPEC §3), with bearer auth. */
 export function setupSwagger(app: NestFastifyApplication): void {
@@ -8,14 +8,27 @@ export function setupSwagger(app: NestFastifyApplication): void {
     .setDescription(
       'Sends every menu report (报菜) of a store to its DingTalk bots. Every route under /api/v1 needs ' +
         '`Authorization: Bearer <token>` (get one with `npm run token -- --role admin`). Success bodies are ' +
-        '`{code: 0, msg: "success", data}`; errors are `{code, msg, errors?, request_id}`.',
+        '`{code: 0, msg: "success", data}`; errors are `{code, msg, errors?, request_id}`. Request bodies are JSON ' +
+        '(`Content-Type: application/json`).',
     )
     .setVersion('1')
+    .addServer('/', 'This service')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = markPublicOperations(SwaggerModule.createDocument(app, config));
+  document.info.license = { name: 'UNLICENSED' };
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });
+}
+
+/** An operation without a bearer requirement (/health, /metrics) says so with `security: []`. */
+function markPublicOperations(document: OpenAPIObject): OpenAPIObject {
+  for (const path of Object.values(document.paths)) {
+    for (const operation of [path.get, path.put, path.post, path.delete, path.patch]) {
+      if (operation && !operation.security) operation.security = [];
+    }
+  }
+  return document;
 }

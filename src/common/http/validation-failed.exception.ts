@@ -16,19 +16,38 @@ export class ValidationFailedException extends BadRequestException {
   }
 }
 
+/**
+ * When a value is of the wrong kind, that is what the caller needs to hear — not the bounds it would also miss
+ * ("quantity must be a number", not also "must not be greater than 999999999").
+ */
+const KIND_CHECKS = [
+  'whitelistValidation',
+  'isDefined',
+  'isString',
+  'isNumber',
+  'isInt',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'isIn',
+];
+
+/** class-validator's wording where a person would say it more plainly. */
+const PLAIN: Record<string, (field: string) => string> = {
+  whitelistValidation: (field) => `${field} is not a known field`,
+  isNumber: (field) => `${field} must be a number`,
+  isObject: (field) => `${field} must be a JSON object`,
+};
+
+/** One message per wrong field: the most useful of the checks it failed. */
 function flatten(errors: ValidationError[], prefix: string): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
-      field,
-      message: describe(message, field),
-    }));
+    const constraints = error.constraints ?? {};
+    const names = Object.keys(constraints);
+    const chosen = KIND_CHECKS.find((name) => name in constraints) ?? names[0];
+    const own =
+      chosen === undefined ? [] : [{ field, message: PLAIN[chosen]?.(field) ?? constraints[chosen] }];
     return [...own, ...flatten(error.children ?? [], field)];
   });
-}
-
-/** class-validator says "property x should not exist" for unknown fields; say it the way a person would. */
-function describe(message: string, field: string): string {
-  const unknown = /^property (.+) should not exist$/.exec(message);
-  return unknown ? `${field} is not a known field` : message;
 }

@@ -13,11 +13,11 @@ export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
 /** `GET /dingtalk-bots/:id/status` (SPEC §5): the Stream connection and the delivery state of one bot. */
 export class BotStatusResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   bot_id: number;
   @ApiProperty({ enum: BOT_TYPES })
   bot_type: BotType;
-  @ApiProperty()
+  @ApiProperty({ type: Boolean })
   is_enabled: boolean;
   @ApiProperty({ enum: CONNECTION_STATUSES, description: 'not_applicable for webhook bots' })
   connection_status: ConnectionStatus;
@@ -32,13 +32,13 @@ export class BotStatusResponse {
   last_message_time: string | null;
   @ApiProperty({ nullable: true, type: String, example: null })
   last_error: string | null;
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   reconnect_count: number;
   @ApiProperty({ nullable: true, type: String, example: null })
   last_delivery_at: string | null;
   @ApiProperty({ nullable: true, type: String, example: null })
   last_delivery_status: string | null;
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   pending_notifications: number;
   @ApiProperty({ nullable: true, type: String, example: null })
   rate_limited_until: string | null;

@@ -2,16 +2,25 @@ import { ApiProperty } from '@nestjs/swagger';
 
 /** What `POST /dingtalk-bots/:id/test` found (SPEC §5). */
 export class BotTestResultResponse {
-  @ApiProperty({ example: false })
+  @ApiProperty({ type: Boolean, example: false })
   ok: boolean;
   @ApiProperty({
     nullable: true,
-    oneOf: [{ type: 'integer' }, { type: 'string' }],
+    type: 'integer',
     example: 310000,
-    description: "DingTalk's errcode (old API) or code (new API); 0 when ok",
+    description:
+      "DingTalk's numeric errcode (0 when ok); null when it answered with a text code or not at all",
   })
-  errcode: number | string | null;
-  @ApiProperty({ example: 'sign not match' })
+  errcode: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      "The text code of DingTalk's newer APIs (e.g. Forbidden.AccessDenied.IpNotInWhiteList), if any",
+  })
+  error_code: string | null;
+  @ApiProperty({ type: String, example: 'sign not match' })
   errmsg: string;
   @ApiProperty({
     nullable: true,
@@ -20,6 +29,6 @@ export class BotTestResultResponse {
       "The signature does not match: check the bot's secret (加签, starts with SEC) and that this server's clock is right.",
   })
   hint: string | null;
-  @ApiProperty({ example: 84 })
+  @ApiProperty({ type: 'integer', example: 84 })
   latency_ms: number;
 }

@@ -5,16 +5,14 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { StoreScopedCreateDto } from '../../common/http/store-scoped.dto';
+import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
 import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
 import { BOT_TYPES, BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot.entity';
 
@@ -26,29 +24,31 @@ const digitsToString = ({ value }: { value: unknown }) => (typeof value === 'num
  * are checked on the whole bot by the service (bot-rules.ts), so that PUT can reuse them on the merged result.
  */
 export class CreateDingTalkBotDto extends StoreScopedCreateDto {
-  @ApiProperty({ example: '测试门店通知', maxLength: 100 })
+  @ApiProperty({ type: String, example: '测试门店通知', minLength: 1, maxLength: 100 })
   @IsOptionalNonNull()
   @IsString()
   @Length(1, 100)
   readonly name: string;
 
-  @ApiPropertyOptional({ enum: BOT_TYPES, default: 'webhook' })
+  @ApiPropertyOptional({ enum: BOT_TYPES, default: 'webhook', example: 'webhook' })
   @IsOptionalNonNull()
   @IsIn(BOT_TYPES)
   readonly bot_type?: BotType;
 
-  @ApiPropertyOptional({ enum: MSG_TYPES, default: 'markdown' })
+  @ApiPropertyOptional({ enum: MSG_TYPES, default: 'markdown', example: 'markdown' })
   @IsOptionalNonNull()
   @IsIn(MSG_TYPES)
   readonly msg_type?: MsgType;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ type: Boolean, default: true, example: true })
   @IsOptionalNonNull()
   @IsBoolean()
   readonly is_enabled?: boolean;
 
   @ApiPropertyOptional({
-    example: 'https://oapi.dingtalk.com/robot/send?access_token=1a2b3c…9z8y',
+    type: String,
+    maxLength: 1000,
+    example: 'https://oapi.dingtalk.com/robot/send?access_token=1a2b3c4d5e6f7a8b9c0d',
     description:
       "webhook bots: the robot's webhook URL, on one of DINGTALK_WEBHOOK_ORIGINS. Write-only: shown masked.",
     nullable: true,
@@ -59,7 +59,9 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
   readonly webhook?: string | null;
 
   @ApiPropertyOptional({
-    example: 'SEC0123456789abcdef…',
+    type: String,
+    pattern: '^SEC[A-Za-z0-9]{8,200}$',
+    example: 'SEC0123456789abcdef0123456789abcdef',
     description: 'webhook bots: the signing secret (加签). Write-only. null removes it.',
     nullable: true,
   })
@@ -72,6 +74,7 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
 
   @ApiPropertyOptional({
     type: [String],
+    maxItems: 50,
     example: ['13800000000'],
     description: 'webhook bots: mobiles to @mention',
   })
@@ -81,12 +84,19 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
   @Matches(/^\+?[0-9-]{5,20}$/, { each: true, message: 'each of at_mobiles must be a phone number' })
   readonly at_mobiles?: string[];
 
-  @ApiPropertyOptional({ default: false, description: 'webhook bots: @mention everyone' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    example: false,
+    description: 'webhook bots: @mention everyone',
+  })
   @IsOptionalNonNull()
   @IsBoolean()
   readonly at_all?: boolean;
 
   @ApiPropertyOptional({
+    type: String,
+    pattern: '^[A-Za-z0-9_.-]{1,128}$',
     example: 'dingxxxxxxxxxxxx',
     description: "stream bots: the app's AppKey (ClientID)",
     nullable: true,
@@ -99,6 +109,10 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
   readonly client_id?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
+    minLength: 1,
+    maxLength: 256,
+    example: 'sEcReT-0123456789abcdefghijklmnopqrstuvwxyz',
     description: "stream bots: the app's AppSecret (ClientSecret). Write-only.",
     nullable: true,
   })
@@ -108,8 +122,10 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
   readonly client_secret?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
+    pattern: '^\\d{1,20}$',
     example: '836390886',
-    description: "stream bots: the app's AgentId (digits)",
+    description: "stream bots: the app's AgentId (digits; a JSON number is accepted too)",
     nullable: true,
   })
   @IsOptional()
@@ -120,6 +136,7 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
 
   @ApiPropertyOptional({
     type: [String],
+    maxItems: 100,
     example: ['manager1234'],
     description: 'stream bots: userids that get a work notification',
   })
@@ -131,6 +148,9 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
   readonly user_ids?: string[];
 
   @ApiPropertyOptional({
+    type: String,
+    minLength: 1,
+    maxLength: 255,
     example: 'cidAbC123==',
     description: 'stream bots: the group the app robot posts to',
     nullable: true,
@@ -142,6 +162,7 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
 
   @ApiPropertyOptional({
     type: [String],
+    maxItems: 50,
     example: ['manager1234'],
     description: 'stream bots: userids to @mention',
   })
@@ -153,26 +174,26 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
   readonly at_user_ids?: string[];
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 20,
     default: 20,
+    example: 20,
     description: 'At most this many messages a minute (DingTalk allows 20)',
   })
   @IsOptionalNonNull()
-  @IsInt()
-  @Min(1)
-  @Max(20)
+  @BodyInteger({ max: 20 })
   readonly rate_limit_per_minute?: number;
 
   @ApiPropertyOptional({
     example: null,
     nullable: true,
-    type: Number,
-    description: 'A message template of this store or a shared one (SPEC §8); null: the built-in message',
+    type: 'integer',
+    minimum: 1,
+    maximum: INT4_MAX,
+    description: 'A message template of this store or a shared one; null: the built-in message',
   })
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @BodyInteger()
   readonly template_id?: number | null;
 }

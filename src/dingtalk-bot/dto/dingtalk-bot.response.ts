@@ -6,17 +6,17 @@ import { BOT_TYPES, BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot
  * whether one is set, and the webhook's access_token is masked.
  */
 export class DingTalkBotResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
-  @ApiProperty({ example: '测试门店通知' })
+  @ApiProperty({ type: String, example: '测试门店通知' })
   name: string;
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   store_id: number;
   @ApiProperty({ enum: BOT_TYPES, example: 'webhook' })
   bot_type: BotType;
   @ApiProperty({ enum: MSG_TYPES, example: 'markdown' })
   msg_type: MsgType;
-  @ApiProperty({ example: true })
+  @ApiProperty({ type: Boolean, example: true })
   is_enabled: boolean;
   @ApiProperty({
     nullable: true,
@@ -24,17 +24,17 @@ export class DingTalkBotResponse {
     example: 'https://oapi.dingtalk.com/robot/send?access_token=1a2b****9z8y',
   })
   webhook: string | null;
-  @ApiProperty({ example: true })
+  @ApiProperty({ type: Boolean, example: true })
   has_secret: boolean;
   @ApiProperty({ type: [String], example: [] })
   at_mobiles: string[];
-  @ApiProperty({ example: false })
+  @ApiProperty({ type: Boolean, example: false })
   at_all: boolean;
   @ApiProperty({ nullable: true, type: String, example: null })
   client_id: string | null;
   @ApiProperty({ nullable: true, type: String, example: null })
   agent_id: string | null;
-  @ApiProperty({ example: false })
+  @ApiProperty({ type: Boolean, example: false })
   has_client_secret: boolean;
   @ApiProperty({ type: [String], example: [] })
   user_ids: string[];
@@ -42,17 +42,17 @@ export class DingTalkBotResponse {
   open_conversation_id: string | null;
   @ApiProperty({ type: [String], example: [] })
   at_user_ids: string[];
-  @ApiProperty({ example: 20 })
+  @ApiProperty({ type: 'integer', example: 20 })
   rate_limit_per_minute: number;
-  @ApiProperty({ nullable: true, type: Number, example: null })
+  @ApiProperty({ nullable: true, type: 'integer', example: null })
   template_id: number | null;
-  @ApiProperty({ example: '2026-11-24T08:00:00.000Z' })
+  @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })
   created_at: string;
-  @ApiProperty({ example: '2026-11-24T08:00:00.000Z' })
+  @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })
   updated_at: string;
 }
 
 export class DeletedResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 }

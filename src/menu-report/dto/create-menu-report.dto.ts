@@ -1,44 +1,47 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsPositive,
-  IsString,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsNumber, IsOptional, IsPositive, IsString, Length, Max, MaxLength } from 'class-validator';
 import { StoreScopedCreateDto } from '../../common/http/store-scoped.dto';
+import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
 
 /** SPEC §6. At least one of dish_id / dish_name is required (checked by the service, which names both fields). */
 export class CreateMenuReportDto extends StoreScopedCreateDto {
-  @ApiPropertyOptional({ example: 12, description: "The dish's id in the chain's menu" })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: INT4_MAX,
+    nullable: true,
+    example: 12,
+    description: "The dish's id in the chain's menu",
+  })
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @BodyInteger()
   readonly dish_id?: number | null;
 
-  @ApiPropertyOptional({ example: '宫保鸡丁', maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '宫保鸡丁', minLength: 1, maxLength: 100 })
   @IsOptional()
   @IsString()
   @Length(1, 100)
   readonly dish_name?: string | null;
 
-  @ApiProperty({ example: 50, description: 'Greater than 0; up to three decimals (2.5 斤)' })
+  @ApiProperty({
+    type: Number,
+    minimum: 0,
+    exclusiveMinimum: true,
+    maximum: 999_999_999,
+    example: 50,
+    description: 'Greater than 0; up to three decimals (2.5 斤)',
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
   @IsPositive()
   @Max(999_999_999)
   readonly quantity: number;
 
-  @ApiProperty({ example: '份', minLength: 1, maxLength: 20 })
+  @ApiProperty({ type: String, example: '份', minLength: 1, maxLength: 20 })
   @IsString()
   @Length(1, 20)
   readonly unit: string;
 
-  @ApiPropertyOptional({ example: '少辣', maxLength: 500 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '少辣', maxLength: 500 })
   @IsOptional()
   @IsString()
   @MaxLength(500)

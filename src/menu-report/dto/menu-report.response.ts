@@ -3,34 +3,38 @@ import { NOTIFICATION_STATUSES, NotificationStatus } from '../../notify/entities
 import { REPORT_SOURCES, ReportSource } from '../entities/menu-report.entity';
 
 export class ReportNotificationSummary {
-  @ApiProperty({ example: 17 })
+  @ApiProperty({ type: 'integer', example: 17 })
   id: number;
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   bot_id: number;
   @ApiProperty({ enum: NOTIFICATION_STATUSES, example: 'pending' })
   status: NotificationStatus;
 }
 
 export class MenuReportResponse {
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   id: number;
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   store_id: number;
-  @ApiProperty({ nullable: true, type: Number, example: 12 })
+  @ApiProperty({ nullable: true, type: 'integer', example: 12 })
   dish_id: number | null;
   @ApiProperty({ nullable: true, type: String, example: '宫保鸡丁' })
   dish_name: string | null;
-  @ApiProperty({ example: 50 })
+  @ApiProperty({ type: Number, example: 50 })
   quantity: number;
-  @ApiProperty({ example: '份' })
+  @ApiProperty({ type: String, example: '份' })
   unit: string;
   @ApiProperty({ nullable: true, type: String, example: '少辣' })
   remark: string | null;
-  @ApiProperty({ example: 'store-manager-1', description: "The token's sub, or the DingTalk staff member" })
+  @ApiProperty({
+    type: String,
+    example: 'store-manager-1',
+    description: "The token's sub, or the DingTalk staff member",
+  })
   reported_by: string;
   @ApiProperty({ enum: REPORT_SOURCES, example: 'api' })
   source: ReportSource;
-  @ApiProperty({ example: '2026-11-24T08:00:00.000Z' })
+  @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })
   created_at: string;
   @ApiProperty({
     type: [ReportNotificationSummary],

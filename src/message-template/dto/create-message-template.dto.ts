@@ -1,40 +1,49 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
 import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
 import { MSG_TYPES, MsgType } from '../entities/message-template.entity';
 
 /** A template to create (SPEC §8); `{{variables}}` are checked by the service on the whole template. */
 export class CreateMessageTemplateDto {
-  @ApiProperty({ example: '厨房群简报', maxLength: 100 })
+  @ApiProperty({ type: String, example: '厨房群简报', minLength: 1, maxLength: 100 })
   @IsOptionalNonNull()
   @IsString()
   @Length(1, 100)
   readonly name: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: INT4_MAX,
     example: 1,
     nullable: true,
     description:
       'The store whose bots may use it; null: every store (admin only). Optional for a store_admin with one store.',
   })
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @BodyInteger()
   readonly store_id?: number | null;
 
-  @ApiPropertyOptional({ enum: MSG_TYPES, default: 'markdown' })
+  @ApiPropertyOptional({ enum: MSG_TYPES, default: 'markdown', example: 'markdown' })
   @IsOptionalNonNull()
   @IsIn(MSG_TYPES)
   readonly msg_type?: MsgType;
 
-  @ApiProperty({ example: '报菜：{{dish_name}} {{quantity}}{{unit}}', maxLength: 200 })
+  @ApiProperty({
+    type: String,
+    example: '报菜：{{dish_name}} {{quantity}}{{unit}}',
+    minLength: 1,
+    maxLength: 200,
+  })
   @IsOptionalNonNull()
   @IsString()
   @Length(1, 200)
   readonly title: string;
 
   @ApiProperty({
+    type: String,
+    minLength: 1,
     example: '#### {{dish_name}} × {{quantity}}{{unit}}\n- 报菜人：{{reported_by}}\n- 时间：{{created_at}}',
     description:
       'Variables: store_id, report_id, dish_id, dish_name, quantity, unit, remark, reported_by, created_at. ' +

@@ -3,21 +3,21 @@ import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
 import { MSG_TYPES } from '../entities/message-template.entity';
 
 export class MessageTemplateResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
-  @ApiProperty({ example: '厨房群简报' })
+  @ApiProperty({ type: String, example: '厨房群简报' })
   name: string;
-  @ApiProperty({ example: 1, nullable: true, type: Number, description: 'null: every store' })
+  @ApiProperty({ example: 1, nullable: true, type: 'integer', description: 'null: every store' })
   store_id: number | null;
   @ApiProperty({ enum: MSG_TYPES })
   msg_type: string;
-  @ApiProperty({ example: '报菜：{{dish_name}} {{quantity}}{{unit}}' })
+  @ApiProperty({ type: String, example: '报菜：{{dish_name}} {{quantity}}{{unit}}' })
   title: string;
-  @ApiProperty({ example: '#### {{dish_name}} × {{quantity}}{{unit}}' })
+  @ApiProperty({ type: String, example: '#### {{dish_name}} × {{quantity}}{{unit}}' })
   body: string;
-  @ApiProperty()
+  @ApiProperty({ type: String })
   created_at: string;
-  @ApiProperty()
+  @ApiProperty({ type: String })
   updated_at: string;
 }
 

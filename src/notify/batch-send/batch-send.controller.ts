@@ -2,13 +2,19 @@ import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
-import { ApiEnvelope, ApiErrors } from '../../common/http/api-docs.decorators';
+import {
+  ApiEnvelope,
+  ApiErrors,
+  ApiJsonBody,
+  fieldError,
+  STANDARD_ERRORS,
+} from '../../common/http/api-docs.decorators';
 import { BatchSendDto, BatchSendResponse } from './batch-send.dto';
 import { BatchSendService } from './batch-send.service';
 
 @ApiTags('dingtalk-bots')
 @ApiBearerAuth()
-@ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED)
+@ApiErrors(STANDARD_ERRORS.unauthorized, STANDARD_ERRORS.invalidToken)
 @Controller('dingtalk-bots')
 export class BatchSendController {
   constructor(private readonly batch: BatchSendService) {}
@@ -21,8 +27,20 @@ export class BatchSendController {
       'To `bot_ids`, or to every enabled bot of `store_id`: one notification per bot, delivered by the queue ' +
       '(rate limits, retries, delivery log). Disabled bots and stream bots without a target are skipped, with the reason.',
   })
+  @ApiJsonBody(
+    BatchSendDto,
+    {
+      store: {
+        summary: 'Every enabled bot of store 1',
+        value: { store_id: 1, title: '盘点提醒', content: '#### 盘点提醒\n请 21:00 前完成盘点。' },
+      },
+    },
+    fieldError('bot_ids', 'bot_ids or store_id is required'),
+    fieldError('title', 'title is required for a markdown message'),
+    fieldError('bot_ids', 'no such bot: 42'),
+    { status: HttpStatus.FORBIDDEN, msg: 'You do not manage store 2' },
+  )
   @ApiEnvelope(BatchSendResponse, HttpStatus.ACCEPTED)
-  @ApiErrors(HttpStatus.FORBIDDEN)
   send(@CurrentUser() user: AuthUser, @Body() request: BatchSendDto): Promise<BatchSendResponse> {
     return this.batch.send(user, request);
   }

@@ -1,46 +1,46 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
+import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
 import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
 import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 
 /** `POST /dingtalk-bots/batch-send` (SPEC §5): one message to some bots, or to every enabled bot of a store. */
 export class BatchSendDto {
-  @ApiPropertyOptional({ example: [1, 2], description: 'The bots to send to; or give store_id instead' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'integer', minimum: 1, maximum: INT4_MAX },
+    minItems: 1,
+    maxItems: 100,
+    example: [1, 2],
+    description: 'The bots to send to; or give store_id instead',
+  })
   @IsOptionalNonNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
+  @BodyInteger({ each: true })
   readonly bot_ids?: number[];
 
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: INT4_MAX,
     example: 1,
     description: 'Every enabled bot of this store; or give bot_ids instead',
   })
   @IsOptionalNonNull()
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @BodyInteger()
   readonly store_id?: number;
 
-  @ApiPropertyOptional({ enum: MSG_TYPES, default: 'markdown' })
+  @ApiPropertyOptional({ enum: MSG_TYPES, default: 'markdown', example: 'markdown' })
   @IsOptionalNonNull()
   @IsIn(MSG_TYPES)
   readonly msg_type?: MsgType;
 
   @ApiPropertyOptional({
+    type: String,
+    minLength: 1,
+    maxLength: 200,
     example: '今日盘点提醒',
     description: 'Required for markdown (the chat list shows it)',
   })
@@ -50,6 +50,9 @@ export class BatchSendDto {
   readonly title?: string;
 
   @ApiProperty({
+    type: String,
+    minLength: 1,
+    maxLength: 100_000,
     example: '#### 今日盘点提醒\n请各门店 21:00 前完成盘点。',
     description: 'Over 20,000 bytes, it is sent in numbered parts',
   })
@@ -57,14 +60,24 @@ export class BatchSendDto {
   @Length(1, 100_000)
   readonly content: string;
 
-  @ApiPropertyOptional({ example: ['13800000000'], description: 'webhook bots: mobiles to @mention' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 50,
+    example: ['13800000000'],
+    description: 'webhook bots: mobiles to @mention',
+  })
   @IsOptionalNonNull()
   @IsArray()
   @ArrayMaxSize(50)
   @Matches(/^\+?[0-9-]{5,20}$/, { each: true, message: 'each of at_mobiles must be a phone number' })
   readonly at_mobiles?: string[];
 
-  @ApiPropertyOptional({ example: ['manager1234'], description: 'stream bots: user ids to @mention' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 50,
+    example: ['manager1234'],
+    description: 'stream bots: user ids to @mention',
+  })
   @IsOptionalNonNull()
   @IsArray()
   @ArrayMaxSize(50)
@@ -74,7 +87,7 @@ export class BatchSendDto {
 }
 
 export class BatchSendItem {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   bot_id: number;
   @ApiProperty({
     example: ['41'],
@@ -90,7 +103,7 @@ export class BatchSendItem {
 }
 
 export class BatchSendResponse {
-  @ApiProperty({ example: 2, description: 'Notifications queued for delivery' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Notifications queued for delivery' })
   queued: number;
   @ApiProperty({ type: [BatchSendItem] })
   items: BatchSendItem[];

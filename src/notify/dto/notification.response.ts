@@ -9,13 +9,13 @@ import {
 
 /** One notification in the delivery log (SPEC §7). */
 export class NotificationResponse {
-  @ApiProperty({ example: 17 })
+  @ApiProperty({ type: 'integer', example: 17 })
   id: number;
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   bot_id: number;
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   store_id: number;
-  @ApiProperty({ nullable: true, type: Number, example: 5 })
+  @ApiProperty({ nullable: true, type: 'integer', example: 5 })
   menu_report_id: number | null;
   @ApiProperty({ enum: NOTIFICATION_KINDS, example: 'menu_report' })
   kind: NotificationKind;
@@ -29,13 +29,17 @@ export class NotificationResponse {
   status: NotificationStatus;
   @ApiProperty({ enum: MSG_TYPES, example: 'markdown' })
   msg_type: MsgType;
-  @ApiProperty({ example: '报菜通知：宫保鸡丁 50 份' })
+  @ApiProperty({ type: String, example: '报菜通知：宫保鸡丁 50 份' })
   title: string;
-  @ApiProperty({ example: '#### 报菜通知 · 门店 1\n- **菜品**：宫保鸡丁' })
+  @ApiProperty({ type: String, example: '#### 报菜通知 · 门店 1\n- **菜品**：宫保鸡丁' })
   content: string;
-  @ApiProperty({ example: 1, description: 'Attempts spent (a throttled answer spends none)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'Attempts spent (a throttled answer spends none)',
+  })
   attempt_count: number;
-  @ApiProperty({ example: '2026-11-24T08:00:00.000Z' })
+  @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })
   next_attempt_at: string;
   @ApiProperty({
     nullable: true,
@@ -46,34 +50,43 @@ export class NotificationResponse {
   last_error: string | null;
   @ApiProperty({ nullable: true, type: String, example: null, description: 'What to fix, in plain words' })
   hint: string | null;
-  @ApiProperty({ nullable: true, type: Number, example: null })
+  @ApiProperty({ nullable: true, type: 'integer', example: null })
   merged_into: number | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-11-24T08:00:01.000Z' })
   sent_at: string | null;
-  @ApiProperty({ example: '2026-11-24T08:00:00.000Z' })
+  @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })
   created_at: string;
-  @ApiProperty({ example: '2026-11-24T08:00:01.000Z' })
+  @ApiProperty({ type: String, example: '2026-11-24T08:00:01.000Z' })
   updated_at: string;
 }
 
 /** One call to DingTalk for a notification. */
 export class NotificationAttemptResponse {
-  @ApiProperty({ example: '2026-11-24T08:00:00.000Z' })
+  @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })
   at: string;
   @ApiProperty({ enum: ['ok', 'throttled', 'transient', 'permanent', 'token_expired'], example: 'ok' })
   outcome: string;
-  @ApiProperty({ nullable: true, type: Number, example: 200 })
+  @ApiProperty({ nullable: true, type: 'integer', example: 200 })
   http_status: number | null;
   @ApiProperty({
     nullable: true,
-    type: String,
-    example: '0',
-    description: 'errcode (old API) or code (new API)',
+    type: 'integer',
+    example: 0,
+    description:
+      "DingTalk's numeric errcode (0: accepted); null when it answered with a text code or not at all",
   })
-  errcode: string | null;
+  errcode: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      "The text code of DingTalk's newer APIs (e.g. Forbidden.AccessDenied.IpNotInWhiteList), if any",
+  })
+  error_code: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'ok' })
   errmsg: string | null;
-  @ApiProperty({ nullable: true, type: Number, example: 42 })
+  @ApiProperty({ nullable: true, type: 'integer', example: 42 })
   latency_ms: number | null;
 }
 

@@ -4,13 +4,13 @@ const STATUSES = ['connected', 'connecting', 'reconnecting', 'disconnected', 'au
 
 /** One stream bot's connection, as `GET /stream/status` lists it. */
 export class StreamBotStatusResponse {
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   bot_id: number;
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   store_id: number;
-  @ApiProperty({ example: '一号店点餐机器人' })
+  @ApiProperty({ type: String, example: '一号店点餐机器人' })
   name: string;
-  @ApiProperty()
+  @ApiProperty({ type: Boolean })
   is_enabled: boolean;
   @ApiProperty({
     enum: STATUSES,
@@ -23,17 +23,17 @@ export class StreamBotStatusResponse {
   last_message_time: string | null;
   @ApiProperty({ nullable: true, type: String, example: null })
   last_error: string | null;
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   reconnect_count: number;
 }
 
 /** `GET /stream/status` (SPEC §5): the Stream connections of the stream bots the caller may see. */
 export class StreamStatusResponse {
-  @ApiProperty({ description: 'The connection layer is started (false while shutting down)' })
+  @ApiProperty({ type: Boolean, description: 'The connection layer is started (false while shutting down)' })
   running: boolean;
-  @ApiProperty({ example: 2, description: 'Stream bots listed below (enabled or not)' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Stream bots listed below (enabled or not)' })
   bot_count: number;
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   connected_count: number;
   @ApiProperty({ type: [StreamBotStatusResponse] })
   bots: StreamBotStatusResponse[];
