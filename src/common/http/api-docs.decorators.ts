@@ -198,7 +198,7 @@ export function ApiIdParam(description: string, max: number | bigint = INT4_MAX)
     description,
     schema:
       typeof max === 'bigint'
-        ? { type: 'integer', format: 'int64', minimum: 1, example: 17 }
+        ? { type: 'integer', format: 'int64', minimum: 1, example: 1 }
         : { type: 'integer', format: 'int32', minimum: 1, maximum: max, example: 1 },
   });
 }

@@ -25,8 +25,7 @@ export class CreateMenuReportDto extends StoreScopedCreateDto {
 
   @ApiProperty({
     type: Number,
-    minimum: 0,
-    exclusiveMinimum: true,
+    minimum: 0.001,
     maximum: 999_999_999,
     example: 50,
     description: 'Greater than 0; up to three decimals (2.5 斤)',

@@ -1,0 +1,2684 @@
+// Generated from /docs-json by openapi-typescript (test/e2e/openapi-contract.e2e-spec.ts). Do not edit:
+// run `npm run api:types` after changing the API.
+export interface paths {
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the bearer token says you are, and which stores you manage */
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics (text exposition format)
+         * @description No token needed. Delivery counters and durations, the queue, Stream connections, the process.
+         */
+        get: operations["MetricsController_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is the service up? 200 while the database answers, 503 when it does not
+         * @description No token needed. Not wrapped in the envelope, so load balancers can read it as it is.
+         */
+        get: operations["HealthController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stream/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream connections of the stream bots you can see
+         * @description An admin sees every stream bot; a store_admin the bots of the stores it manages.
+         */
+        get: operations["StreamStatusController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/message-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the templates your stores may use (their own and the shared ones), newest first */
+        get: operations["MessageTemplateController_list"];
+        put?: never;
+        /**
+         * Create a template
+         * @description store_id null makes it usable by every store (admin only). Unknown {{variables}} are a 400.
+         */
+        post: operations["MessageTemplateController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/message-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template */
+        get: operations["MessageTemplateController_get"];
+        /** Change any subset of a template’s fields */
+        put: operations["MessageTemplateController_update"];
+        post?: never;
+        /** Delete a template; bots using it go back to the built-in message */
+        delete: operations["MessageTemplateController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/message-templates/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render the template with sample or given values, and its size in bytes */
+        post: operations["MessageTemplateController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dingtalk-bots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the bots of the stores you manage, newest first */
+        get: operations["DingTalkBotController_list"];
+        put?: never;
+        /**
+         * Register a bot
+         * @description webhook bots need `webhook` (and optionally `secret`); stream bots need `client_id`, `client_secret` and `agent_id`. An enabled stream bot connects to DingTalk at once.
+         */
+        post: operations["DingTalkBotController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dingtalk-bots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One bot */
+        get: operations["DingTalkBotController_get"];
+        /**
+         * Change any subset of a bot’s fields
+         * @description The merged bot is validated as a whole. Switching `bot_type` clears the settings of the other type. Disabling, deleting, switching type or changing credentials stops or restarts a stream connection.
+         */
+        put: operations["DingTalkBotController_update"];
+        post?: never;
+        /** Delete a bot */
+        delete: operations["DingTalkBotController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dingtalk-bots/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test message now
+         * @description Answers whether DingTalk accepted it and, if not, what to fix (`hint`).
+         */
+        post: operations["DingTalkBotController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dingtalk-bots/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Connection and delivery state of a bot */
+        get: operations["DingTalkBotController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dingtalk-bots/batch-send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one message to several bots
+         * @description To `bot_ids`, or to every enabled bot of `store_id`: one notification per bot, delivered by the queue (rate limits, retries, delivery log). Disabled bots and stream bots without a target are skipped, with the reason.
+         */
+        post: operations["BatchSendController_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log of the stores you manage, newest first */
+        get: operations["NotificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One notification, with every attempt to send it */
+        get: operations["NotificationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a notification again
+         * @description Due at once, with a fresh retry schedule; the attempts so far stay in its log.
+         */
+        post: operations["NotificationsController_resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/menu-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the reports of the stores you manage, newest first */
+        get: operations["MenuReportController_list"];
+        put?: never;
+        /**
+         * Report a dish (报菜)
+         * @description Stores the report and one notification per enabled bot of its store in one transaction: once this answers 201, every notification will be delivered, whatever happens next.
+         */
+        post: operations["MenuReportController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/menu-reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report, with its notifications */
+        get: operations["MenuReportController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        FieldErrorDoc: {
+            /** @example quantity */
+            field: string;
+            /** @example quantity must be a number */
+            message: string;
+        };
+        ErrorEnvelopeDoc: {
+            /**
+             * @description Non-zero. For generic errors it equals the HTTP status.
+             * @example 404
+             */
+            code: number;
+            /** @example DingTalk bot 42 not found */
+            msg: string;
+            /** @description With a 400: one entry per wrong field */
+            errors?: components["schemas"]["FieldErrorDoc"][];
+            /** @example 5f0c2a4e-1f3b-4f7e-9d1c-2b8f0e6a7c11 */
+            request_id: string;
+        };
+        WhoAmIResponse: {
+            /** @example ops@chain.example */
+            sub: string;
+            /**
+             * @example store_admin
+             * @enum {string}
+             */
+            role: "admin" | "store_admin";
+            /**
+             * @description Empty for an admin, who sees every store
+             * @example [
+             *       1,
+             *       2
+             *     ]
+             */
+            store_ids: number[];
+        };
+        StreamHealth: {
+            /** @example 2 */
+            connected: number;
+            /** @example 2 */
+            total: number;
+        };
+        HealthResponse: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "error";
+            /**
+             * @example up
+             * @enum {string}
+             */
+            db: "up" | "down";
+            stream: components["schemas"]["StreamHealth"];
+        };
+        StreamBotStatusResponse: {
+            /** @example 3 */
+            bot_id: number;
+            /** @example 1 */
+            store_id: number;
+            /** @example 一号店点餐机器人 */
+            name: string;
+            is_enabled: boolean;
+            /**
+             * @description disconnected for a disabled bot, or one this instance does not hold
+             * @enum {string}
+             */
+            connection_status: "connected" | "connecting" | "reconnecting" | "disconnected" | "auth_failed";
+            /** @example 2026-12-01T08:00:00.000Z */
+            connected_since: string | null;
+            /** @example null */
+            last_message_time: string | null;
+            /** @example null */
+            last_error: string | null;
+            /** @example 0 */
+            reconnect_count: number;
+        };
+        StreamStatusResponse: {
+            /** @description The connection layer is started (false while shutting down) */
+            running: boolean;
+            /**
+             * @description Stream bots listed below (enabled or not)
+             * @example 2
+             */
+            bot_count: number;
+            /** @example 2 */
+            connected_count: number;
+            bots: components["schemas"]["StreamBotStatusResponse"][];
+        };
+        MessageTemplateResponse: {
+            /** @example 1 */
+            id: number;
+            /** @example 厨房群简报 */
+            name: string;
+            /**
+             * @description null: every store
+             * @example 1
+             */
+            store_id: number | null;
+            /** @enum {string} */
+            msg_type: "text" | "markdown";
+            /** @example 报菜：{{dish_name}} {{quantity}}{{unit}} */
+            title: string;
+            /** @example #### {{dish_name}} × {{quantity}}{{unit}} */
+            body: string;
+            created_at: string;
+            updated_at: string;
+        };
+        CreateMessageTemplateDto: {
+            /** @example 厨房群简报 */
+            name: string;
+            /**
+             * @description The store whose bots may use it; null: every store (admin only). Optional for a store_admin with one store.
+             * @example 1
+             */
+            store_id?: number | null;
+            /**
+             * @default markdown
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type?: "text" | "markdown";
+            /** @example 报菜：{{dish_name}} {{quantity}}{{unit}} */
+            title: string;
+            /**
+             * @description Variables: store_id, report_id, dish_id, dish_name, quantity, unit, remark, reported_by, created_at. An unknown variable is a 400.
+             * @example #### {{dish_name}} × {{quantity}}{{unit}}
+             *     - 报菜人：{{reported_by}}
+             *     - 时间：{{created_at}}
+             */
+            body: string;
+        };
+        UpdateMessageTemplateDto: {
+            /** @example 厨房群简报 */
+            name?: string;
+            /**
+             * @description The store whose bots may use it; null: every store (admin only). Optional for a store_admin with one store.
+             * @example 1
+             */
+            store_id?: number | null;
+            /**
+             * @default markdown
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type?: "text" | "markdown";
+            /** @example 报菜：{{dish_name}} {{quantity}}{{unit}} */
+            title?: string;
+            /**
+             * @description Variables: store_id, report_id, dish_id, dish_name, quantity, unit, remark, reported_by, created_at. An unknown variable is a 400.
+             * @example #### {{dish_name}} × {{quantity}}{{unit}}
+             *     - 报菜人：{{reported_by}}
+             *     - 时间：{{created_at}}
+             */
+            body?: string;
+        };
+        DeletedResponse: {
+            /** @example 1 */
+            id: number;
+        };
+        TemplatePreviewResponse: {
+            /**
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type: "text" | "markdown";
+            /** @example 报菜：宫保鸡丁 50份 */
+            title: string;
+            /** @example #### 宫保鸡丁 × 50份 */
+            text: string;
+            /**
+             * @description UTF-8 size of the text; DingTalk refuses messages over 20,000 bytes
+             * @example 1234
+             */
+            byte_size: number;
+            /**
+             * @description True when the text is over 20,000 bytes and would be split
+             * @example false
+             */
+            over_limit: boolean;
+        };
+        PreviewMessageTemplateDto: {
+            /**
+             * @description Values by variable name; the others take the samples {"store_id":"1","report_id":"1024","dish_id":"88","dish_name":"宫保鸡丁","quantity":"50","unit":"份","remark":"少辣","reported_by":"张师傅","created_at":"2026/12/01 11:30"}
+             * @example {
+             *       "dish_name": "米饭",
+             *       "quantity": "2.5",
+             *       "unit": "斤"
+             *     }
+             */
+            values?: {
+                [key: string]: string | number;
+            };
+        };
+        DingTalkBotResponse: {
+            /** @example 1 */
+            id: number;
+            /** @example 测试门店通知 */
+            name: string;
+            /** @example 1 */
+            store_id: number;
+            /**
+             * @example webhook
+             * @enum {string}
+             */
+            bot_type: "webhook" | "stream";
+            /**
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type: "text" | "markdown";
+            /** @example true */
+            is_enabled: boolean;
+            /** @example https://oapi.dingtalk.com/robot/send?access_token=1a2b****9z8y */
+            webhook: string | null;
+            /** @example true */
+            has_secret: boolean;
+            /** @example [] */
+            at_mobiles: string[];
+            /** @example false */
+            at_all: boolean;
+            /** @example null */
+            client_id: string | null;
+            /** @example null */
+            agent_id: string | null;
+            /** @example false */
+            has_client_secret: boolean;
+            /** @example [] */
+            user_ids: string[];
+            /** @example null */
+            open_conversation_id: string | null;
+            /** @example [] */
+            at_user_ids: string[];
+            /** @example 20 */
+            rate_limit_per_minute: number;
+            /** @example null */
+            template_id: number | null;
+            /** @example 2026-11-24T08:00:00.000Z */
+            created_at: string;
+            /** @example 2026-11-24T08:00:00.000Z */
+            updated_at: string;
+        };
+        CreateDingTalkBotDto: {
+            /**
+             * @description Optional for a store_admin token with exactly one store.
+             * @example 1
+             */
+            store_id?: number;
+            /** @example 测试门店通知 */
+            name: string;
+            /**
+             * @default webhook
+             * @example webhook
+             * @enum {string}
+             */
+            bot_type?: "webhook" | "stream";
+            /**
+             * @default markdown
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type?: "text" | "markdown";
+            /**
+             * @default true
+             * @example true
+             */
+            is_enabled?: boolean;
+            /**
+             * @description webhook bots: the robot's webhook URL, on one of DINGTALK_WEBHOOK_ORIGINS. Write-only: shown masked.
+             * @example https://oapi.dingtalk.com/robot/send?access_token=1a2b3c4d5e6f7a8b9c0d
+             */
+            webhook?: string | null;
+            /**
+             * @description webhook bots: the signing secret (加签). Write-only. null removes it.
+             * @example SEC0123456789abcdef0123456789abcdef
+             */
+            secret?: string | null;
+            /**
+             * @description webhook bots: mobiles to @mention
+             * @example [
+             *       "13800000000"
+             *     ]
+             */
+            at_mobiles?: string[];
+            /**
+             * @description webhook bots: @mention everyone
+             * @default false
+             * @example false
+             */
+            at_all?: boolean;
+            /**
+             * @description stream bots: the app's AppKey (ClientID)
+             * @example dingxxxxxxxxxxxx
+             */
+            client_id?: string | null;
+            /**
+             * @description stream bots: the app's AppSecret (ClientSecret). Write-only.
+             * @example sEcReT-0123456789abcdefghijklmnopqrstuvwxyz
+             */
+            client_secret?: string | null;
+            /**
+             * @description stream bots: the app's AgentId (digits; a JSON number is accepted too)
+             * @example 836390886
+             */
+            agent_id?: string | null;
+            /**
+             * @description stream bots: userids that get a work notification
+             * @example [
+             *       "manager1234"
+             *     ]
+             */
+            user_ids?: string[];
+            /**
+             * @description stream bots: the group the app robot posts to
+             * @example cidAbC123==
+             */
+            open_conversation_id?: string | null;
+            /**
+             * @description stream bots: userids to @mention
+             * @example [
+             *       "manager1234"
+             *     ]
+             */
+            at_user_ids?: string[];
+            /**
+             * @description At most this many messages a minute (DingTalk allows 20)
+             * @default 20
+             * @example 20
+             */
+            rate_limit_per_minute?: number;
+            /**
+             * @description A message template of this store or a shared one; null: the built-in message
+             * @example null
+             */
+            template_id?: number | null;
+        };
+        UpdateDingTalkBotDto: {
+            /**
+             * @description Optional for a store_admin token with exactly one store.
+             * @example 1
+             */
+            store_id?: number;
+            /** @example 测试门店通知 */
+            name?: string;
+            /**
+             * @default webhook
+             * @example webhook
+             * @enum {string}
+             */
+            bot_type?: "webhook" | "stream";
+            /**
+             * @default markdown
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type?: "text" | "markdown";
+            /**
+             * @default true
+             * @example true
+             */
+            is_enabled?: boolean;
+            /**
+             * @description webhook bots: the robot's webhook URL, on one of DINGTALK_WEBHOOK_ORIGINS. Write-only: shown masked.
+             * @example https://oapi.dingtalk.com/robot/send?access_token=1a2b3c4d5e6f7a8b9c0d
+             */
+            webhook?: string | null;
+            /**
+             * @description webhook bots: the signing secret (加签). Write-only. null removes it.
+             * @example SEC0123456789abcdef0123456789abcdef
+             */
+            secret?: string | null;
+            /**
+             * @description webhook bots: mobiles to @mention
+             * @example [
+             *       "13800000000"
+             *     ]
+             */
+            at_mobiles?: string[];
+            /**
+             * @description webhook bots: @mention everyone
+             * @default false
+             * @example false
+             */
+            at_all?: boolean;
+            /**
+             * @description stream bots: the app's AppKey (ClientID)
+             * @example dingxxxxxxxxxxxx
+             */
+            client_id?: string | null;
+            /**
+             * @description stream bots: the app's AppSecret (ClientSecret). Write-only.
+             * @example sEcReT-0123456789abcdefghijklmnopqrstuvwxyz
+             */
+            client_secret?: string | null;
+            /**
+             * @description stream bots: the app's AgentId (digits; a JSON number is accepted too)
+             * @example 836390886
+             */
+            agent_id?: string | null;
+            /**
+             * @description stream bots: userids that get a work notification
+             * @example [
+             *       "manager1234"
+             *     ]
+             */
+            user_ids?: string[];
+            /**
+             * @description stream bots: the group the app robot posts to
+             * @example cidAbC123==
+             */
+            open_conversation_id?: string | null;
+            /**
+             * @description stream bots: userids to @mention
+             * @example [
+             *       "manager1234"
+             *     ]
+             */
+            at_user_ids?: string[];
+            /**
+             * @description At most this many messages a minute (DingTalk allows 20)
+             * @default 20
+             * @example 20
+             */
+            rate_limit_per_minute?: number;
+            /**
+             * @description A message template of this store or a shared one; null: the built-in message
+             * @example null
+             */
+            template_id?: number | null;
+        };
+        BotTestResultResponse: {
+            /** @example false */
+            ok: boolean;
+            /**
+             * @description DingTalk's numeric errcode (0 when ok); null when it answered with a text code or not at all
+             * @example 310000
+             */
+            errcode: number | null;
+            /**
+             * @description The text code of DingTalk's newer APIs (e.g. Forbidden.AccessDenied.IpNotInWhiteList), if any
+             * @example null
+             */
+            error_code: string | null;
+            /** @example sign not match */
+            errmsg: string;
+            /** @example The signature does not match: check the bot's secret (加签, starts with SEC) and that this server's clock is right. */
+            hint: string | null;
+            /** @example 84 */
+            latency_ms: number;
+        };
+        BotStatusResponse: {
+            /** @example 1 */
+            bot_id: number;
+            /** @enum {string} */
+            bot_type: "webhook" | "stream";
+            is_enabled: boolean;
+            /**
+             * @description not_applicable for webhook bots
+             * @enum {string}
+             */
+            connection_status: "connected" | "connecting" | "reconnecting" | "disconnected" | "auth_failed" | "not_applicable";
+            /** @example null */
+            connected_since: string | null;
+            /**
+             * @description When DingTalk last delivered a message to the bot
+             * @example null
+             */
+            last_message_time: string | null;
+            /** @example null */
+            last_error: string | null;
+            /** @example 0 */
+            reconnect_count: number;
+            /** @example null */
+            last_delivery_at: string | null;
+            /** @example null */
+            last_delivery_status: string | null;
+            /** @example 0 */
+            pending_notifications: number;
+            /** @example null */
+            rate_limited_until: string | null;
+        };
+        BatchSendItem: {
+            /** @example 1 */
+            bot_id: number;
+            /**
+             * @description The notification, or its numbered parts when over 20,000 bytes; empty when nothing was queued
+             * @example [
+             *       "41"
+             *     ]
+             */
+            notification_ids: string[];
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "skipped";
+            /** @example null */
+            reason: string | null;
+        };
+        BatchSendResponse: {
+            /**
+             * @description Notifications queued for delivery
+             * @example 2
+             */
+            queued: number;
+            items: components["schemas"]["BatchSendItem"][];
+        };
+        BatchSendDto: {
+            /**
+             * @description The bots to send to; or give store_id instead
+             * @example [
+             *       1,
+             *       2
+             *     ]
+             */
+            bot_ids?: number[];
+            /**
+             * @description Every enabled bot of this store; or give bot_ids instead
+             * @example 1
+             */
+            store_id?: number;
+            /**
+             * @default markdown
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type?: "text" | "markdown";
+            /**
+             * @description Required for markdown (the chat list shows it)
+             * @example 今日盘点提醒
+             */
+            title?: string;
+            /**
+             * @description Over 20,000 bytes, it is sent in numbered parts
+             * @example #### 今日盘点提醒
+             *     请各门店 21:00 前完成盘点。
+             */
+            content: string;
+            /**
+             * @description webhook bots: mobiles to @mention
+             * @example [
+             *       "13800000000"
+             *     ]
+             */
+            at_mobiles?: string[];
+            /**
+             * @description stream bots: user ids to @mention
+             * @example [
+             *       "manager1234"
+             *     ]
+             */
+            at_user_ids?: string[];
+        };
+        NotificationResponse: {
+            /** @example 17 */
+            id: number;
+            /** @example 1 */
+            bot_id: number;
+            /** @example 1 */
+            store_id: number;
+            /** @example 5 */
+            menu_report_id: number | null;
+            /**
+             * @example menu_report
+             * @enum {string}
+             */
+            kind: "menu_report" | "batch" | "digest";
+            /**
+             * @description pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped
+             * @example sent
+             * @enum {string}
+             */
+            status: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
+            /**
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type: "text" | "markdown";
+            /** @example 报菜通知：宫保鸡丁 50 份 */
+            title: string;
+            /**
+             * @example #### 报菜通知 · 门店 1
+             *     - **菜品**：宫保鸡丁
+             */
+            content: string;
+            /**
+             * @description Attempts spent (a throttled answer spends none)
+             * @example 1
+             */
+            attempt_count: number;
+            /** @example 2026-11-24T08:00:00.000Z */
+            next_attempt_at: string;
+            /**
+             * @description What DingTalk answered last time
+             * @example null
+             */
+            last_error: string | null;
+            /**
+             * @description What to fix, in plain words
+             * @example null
+             */
+            hint: string | null;
+            /** @example null */
+            merged_into: number | null;
+            /** @example 2026-11-24T08:00:01.000Z */
+            sent_at: string | null;
+            /** @example 2026-11-24T08:00:00.000Z */
+            created_at: string;
+            /** @example 2026-11-24T08:00:01.000Z */
+            updated_at: string;
+        };
+        NotificationAttemptResponse: {
+            /** @example 2026-11-24T08:00:00.000Z */
+            at: string;
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            outcome: "ok" | "throttled" | "transient" | "permanent" | "token_expired";
+            /** @example 200 */
+            http_status: number | null;
+            /**
+             * @description DingTalk's numeric errcode (0: accepted); null when it answered with a text code or not at all
+             * @example 0
+             */
+            errcode: number | null;
+            /**
+             * @description The text code of DingTalk's newer APIs (e.g. Forbidden.AccessDenied.IpNotInWhiteList), if any
+             * @example null
+             */
+            error_code: string | null;
+            /** @example ok */
+            errmsg: string | null;
+            /** @example 42 */
+            latency_ms: number | null;
+        };
+        NotificationDetailResponse: {
+            /** @example 17 */
+            id: number;
+            /** @example 1 */
+            bot_id: number;
+            /** @example 1 */
+            store_id: number;
+            /** @example 5 */
+            menu_report_id: number | null;
+            /**
+             * @example menu_report
+             * @enum {string}
+             */
+            kind: "menu_report" | "batch" | "digest";
+            /**
+             * @description pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped
+             * @example sent
+             * @enum {string}
+             */
+            status: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
+            /**
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type: "text" | "markdown";
+            /** @example 报菜通知：宫保鸡丁 50 份 */
+            title: string;
+            /**
+             * @example #### 报菜通知 · 门店 1
+             *     - **菜品**：宫保鸡丁
+             */
+            content: string;
+            /**
+             * @description Attempts spent (a throttled answer spends none)
+             * @example 1
+             */
+            attempt_count: number;
+            /** @example 2026-11-24T08:00:00.000Z */
+            next_attempt_at: string;
+            /**
+             * @description What DingTalk answered last time
+             * @example null
+             */
+            last_error: string | null;
+            /**
+             * @description What to fix, in plain words
+             * @example null
+             */
+            hint: string | null;
+            /** @example null */
+            merged_into: number | null;
+            /** @example 2026-11-24T08:00:01.000Z */
+            sent_at: string | null;
+            /** @example 2026-11-24T08:00:00.000Z */
+            created_at: string;
+            /** @example 2026-11-24T08:00:01.000Z */
+            updated_at: string;
+            /** @description Every attempt, oldest first */
+            attempts: components["schemas"]["NotificationAttemptResponse"][];
+        };
+        ReportNotificationSummary: {
+            /** @example 17 */
+            id: number;
+            /** @example 1 */
+            bot_id: number;
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
+        };
+        MenuReportResponse: {
+            /** @example 5 */
+            id: number;
+            /** @example 1 */
+            store_id: number;
+            /** @example 12 */
+            dish_id: number | null;
+            /** @example 宫保鸡丁 */
+            dish_name: string | null;
+            /** @example 50 */
+            quantity: number;
+            /** @example 份 */
+            unit: string;
+            /** @example 少辣 */
+            remark: string | null;
+            /**
+             * @description The token's sub, or the DingTalk staff member
+             * @example store-manager-1
+             */
+            reported_by: string;
+            /**
+             * @example api
+             * @enum {string}
+             */
+            source: "api" | "dingtalk";
+            /** @example 2026-11-24T08:00:00.000Z */
+            created_at: string;
+            /** @description One per enabled bot of the store when the report was made */
+            notifications: components["schemas"]["ReportNotificationSummary"][];
+        };
+        CreateMenuReportDto: {
+            /**
+             * @description Optional for a store_admin token with exactly one store.
+             * @example 1
+             */
+            store_id?: number;
+            /**
+             * @description The dish's id in the chain's menu
+             * @example 12
+             */
+            dish_id?: number | null;
+            /** @example 宫保鸡丁 */
+            dish_name?: string | null;
+            /**
+             * @description Greater than 0; up to three decimals (2.5 斤)
+             * @example 50
+             */
+            quantity: number;
+            /** @example 份 */
+            unit: string;
+            /** @example 少辣 */
+            remark?: string | null;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["WhoAmIResponse"];
+                    };
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MetricsController_metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP dingtalk_notifications_pending Notifications waiting to be sent (pending or retrying)
+                     *     # TYPE dingtalk_notifications_pending gauge
+                     *     dingtalk_notifications_pending 0
+                     */
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    HealthController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The database answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+        };
+    };
+    StreamStatusController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["StreamStatusResponse"];
+                    };
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MessageTemplateController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                store_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: {
+                            items: components["schemas"]["MessageTemplateResponse"][];
+                            /** @example 42 */
+                            total: number;
+                            /** @example 1 */
+                            page: number;
+                            /** @example 20 */
+                            page_size: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MessageTemplateController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMessageTemplateDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["MessageTemplateResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MessageTemplateController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["MessageTemplateResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MessageTemplateController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMessageTemplateDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["MessageTemplateResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MessageTemplateController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DeletedResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MessageTemplateController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewMessageTemplateDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["TemplatePreviewResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkBotController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                store_id?: number;
+                bot_type?: "webhook" | "stream";
+                is_enabled?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: {
+                            items: components["schemas"]["DingTalkBotResponse"][];
+                            /** @example 42 */
+                            total: number;
+                            /** @example 1 */
+                            page: number;
+                            /** @example 20 */
+                            page_size: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkBotController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDingTalkBotDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DingTalkBotResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkBotController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bot */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DingTalkBotResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkBotController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bot */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDingTalkBotDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DingTalkBotResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkBotController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bot */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DeletedResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkBotController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bot */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["BotTestResultResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkBotController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bot */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["BotStatusResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    BatchSendController_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchSendDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["BatchSendResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    NotificationsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                store_id?: number;
+                bot_id?: number;
+                status?: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
+                menu_report_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: {
+                            items: components["schemas"]["NotificationResponse"][];
+                            /** @example 42 */
+                            total: number;
+                            /** @example 1 */
+                            page: number;
+                            /** @example 20 */
+                            page_size: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    NotificationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notification */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["NotificationDetailResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    NotificationsController_resend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notification */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["NotificationDetailResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MenuReportController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                store_id?: number;
+                /** @description First day, inclusive, in REPORT_TIMEZONE */
+                date_from?: string;
+                /** @description Last day, inclusive, in REPORT_TIMEZONE */
+                date_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: {
+                            items: components["schemas"]["MenuReportResponse"][];
+                            /** @example 42 */
+                            total: number;
+                            /** @example 1 */
+                            page: number;
+                            /** @example 20 */
+                            page_size: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MenuReportController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMenuReportDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["MenuReportResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MenuReportController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The report */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["MenuReportResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+}
