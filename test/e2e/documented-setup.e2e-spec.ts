@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../support/paths';
+
+const read = (file: string) => readFileSync(join(ROOT_DIR, file), 'utf8');
+
+describe('what the README and .env.example promise about setting the service up', () => {
+  it('names every environment variable the configuration reads, in the table and in .env.example', () => {
+    const source = read('src/config/load-config.ts');
+    const variables = [...source.matchAll(/\(env, '([A-Z_]+)'/g)].map((match) => match[1]);
+    expect(variables).toContain('REPORT_TIMEZONE');
+    const readme = read('README.md');
+    const example = read('.env.example');
+    for (const name of new Set(variables)) {
+      expect(readme, `README table row for ${name}`).toMatch(new RegExp(`^\\| \`${name}\` +\\|`, 'm'));
+      expect(example, `.env.example line for ${name}`).toMatch(new RegExp(`^(# )?${name}=`, 'm'));
+    }
+  });
+
+  it('states one minimum Node version in package.json, the Dockerfile and the quick start', () => {
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    const major = /^>=(\d+)$/.exec(engines)?.[1];
+    expect(major, `engines.node is ${engines}`).toBeDefined();
+    const images = [...read('Dockerfile').matchAll(/^FROM node:(\d+)-/gm)].map((match) => match[1]);
+    expect(images.length).toBeGreaterThan(0);
+    expect(new Set(images)).toEqual(new Set([major]));
+    expect(read('README.md')).toContain(`Node ${major} LTS or newer`);
+  });
+});
