@@ -1,7 +1,7 @@
 /**
- * DingTalk answers with a numeric `errcode` on its old APIs (`{"errcode": 310000, …}`) and a text `code` on the
- * newer ones (`{"code": "Forbidden.AccessDenied.IpNotInWhiteList", …}`). The API
- * shows them apart: the number as a number, the text as text.
+ * DingTalk answers with a numeric `errcode` on its old APIs (`{"errcode": 310000, …}`, sometimes `"0"` as a
+ * string) and a text `code` on the newer ones (`{"code": "invalidClientIdOrSecret", …}`); see
+ * docs/dingtalk/README.md. The API shows them apart: the number as a number, the text as text.
  */
 export function splitErrcode(value: number | string | null): {
   errcode: number | null;
