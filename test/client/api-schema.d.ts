@@ -189,7 +189,7 @@ export interface paths {
         put?: never;
         /**
          * Send a test message now
-         * @description Answers whether DingTalk accepted it and, if not, what to fix (`hint`).
+         * @description Answers whether DingTalk accepted it and, if not, what to fix (`hint`). The test message counts in the bot's rate window like any other: a bot at its `rate_limit_per_minute`, or paused after DingTalk throttled it, answers 429 with a `Retry-After` header (seconds) instead of sending.
          */
         post: operations["DingTalkBotController_test"];
         delete?: never;
@@ -762,18 +762,18 @@ export interface components {
             template_id?: number | null;
         };
         BotTestResultResponse: {
-            /** @example false */
-            ok: boolean;
             /**
-             * @description DingTalk's numeric errcode (0 when ok); null when it answered with a text code or not at all
-             * @example 310000
+             * @description DingTalk's numeric errcode (0: accepted); null when it answered with a text code or not at all
+             * @example 0
              */
             errcode: number | null;
             /**
-             * @description The text code of DingTalk's newer APIs (e.g. Forbidden.AccessDenied.IpNotInWhiteList), if any
+             * @description The text code of DingTalk's newer APIs (e.g. invalidClientIdOrSecret), if any
              * @example null
              */
             error_code: string | null;
+            /** @example false */
+            ok: boolean;
             /** @example sign not match */
             errmsg: string;
             /** @example The signature does not match: check the bot's secret (加签, starts with SEC) and that this server's clock is right. */
@@ -943,6 +943,16 @@ export interface components {
             updated_at: string;
         };
         NotificationAttemptResponse: {
+            /**
+             * @description DingTalk's numeric errcode (0: accepted); null when it answered with a text code or not at all
+             * @example 0
+             */
+            errcode: number | null;
+            /**
+             * @description The text code of DingTalk's newer APIs (e.g. invalidClientIdOrSecret), if any
+             * @example null
+             */
+            error_code: string | null;
             /** @example 2026-11-24T08:00:00.000Z */
             at: string;
             /**
@@ -952,16 +962,6 @@ export interface components {
             outcome: "ok" | "throttled" | "transient" | "permanent" | "token_expired";
             /** @example 200 */
             http_status: number | null;
-            /**
-             * @description DingTalk's numeric errcode (0: accepted); null when it answered with a text code or not at all
-             * @example 0
-             */
-            errcode: number | null;
-            /**
-             * @description The text code of DingTalk's newer APIs (e.g. Forbidden.AccessDenied.IpNotInWhiteList), if any
-             * @example null
-             */
-            error_code: string | null;
             /** @example ok */
             errmsg: string | null;
             /** @example 42 */
@@ -2123,6 +2123,17 @@ export interface operations {
             /** @description No such resource among the stores the token can see */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Not now: the `Retry-After` header says in how many seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,25 +1,31 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** What `POST /dingtalk-bots/:id/test` found (SPEC §5). */
-export class BotTestResultResponse {
-  @ApiProperty({ type: Boolean, example: false })
-  ok: boolean;
+/**
+ * What DingTalk answered, as the API shows it: its numeric errcode as a number, the text code of its newer APIs
+ * apart (see splitErrcode).
+ */
+export class DingTalkAnswerCodes {
   @ApiProperty({
     nullable: true,
     type: 'integer',
-    example: 310000,
+    example: 0,
     description:
-      "DingTalk's numeric errcode (0 when ok); null when it answered with a text code or not at all",
+      "DingTalk's numeric errcode (0: accepted); null when it answered with a text code or not at all",
   })
   errcode: number | null;
   @ApiProperty({
     nullable: true,
     type: String,
     example: null,
-    description:
-      "The text code of DingTalk's newer APIs (e.g. Forbidden.AccessDenied.IpNotInWhiteList), if any",
+    description: "The text code of DingTalk's newer APIs (e.g. invalidClientIdOrSecret), if any",
   })
   error_code: string | null;
+}
+
+/** What `POST /dingtalk-bots/:id/test` found (SPEC §5). */
+export class BotTestResultResponse extends DingTalkAnswerCodes {
+  @ApiProperty({ type: Boolean, example: false })
+  ok: boolean;
   @ApiProperty({ type: String, example: 'sign not match' })
   errmsg: string;
   @ApiProperty({

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DingTalkAnswerCodes } from '../../dingtalk-bot/dto/bot-test-result.response';
 import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import {
   NOTIFICATION_KINDS,
@@ -61,29 +62,13 @@ export class NotificationResponse {
 }
 
 /** One call to DingTalk for a notification. */
-export class NotificationAttemptResponse {
+export class NotificationAttemptResponse extends DingTalkAnswerCodes {
   @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })
   at: string;
   @ApiProperty({ enum: ['ok', 'throttled', 'transient', 'permanent', 'token_expired'], example: 'ok' })
   outcome: string;
   @ApiProperty({ nullable: true, type: 'integer', example: 200 })
   http_status: number | null;
-  @ApiProperty({
-    nullable: true,
-    type: 'integer',
-    example: 0,
-    description:
-      "DingTalk's numeric errcode (0: accepted); null when it answered with a text code or not at all",
-  })
-  errcode: number | null;
-  @ApiProperty({
-    nullable: true,
-    type: String,
-    example: null,
-    description:
-      "The text code of DingTalk's newer APIs (e.g. Forbidden.AccessDenied.IpNotInWhiteList), if any",
-  })
-  error_code: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'ok' })
   errmsg: string | null;
   @ApiProperty({ nullable: true, type: 'integer', example: 42 })
