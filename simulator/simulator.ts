@@ -67,7 +67,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   registerControlApi(app, context);
   const stream = new StreamGateway(context, options.stream);
   registerStreamGateway(app, context, stream);
-  registerPage(app, context);
+  registerPage(app, context, stream);
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();

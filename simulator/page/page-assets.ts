@@ -50,6 +50,12 @@ export const PAGE_HTML = `<!doctype html>
   .result.error { color: #d54941; }
   #new-chat { border-top: 0; border-bottom: 1px solid #e5e6eb; padding: 10px 16px; }
   #new-chat input, #new-chat select, #new-chat textarea { width: 100%; }
+  #event-form { border-top: 0; padding: 10px 16px; }
+  #event-form input, #event-form select, #event-form textarea { width: 100%; }
+  .event { padding: 6px 16px; font-size: 12px; border-bottom: 1px solid #f2f3f5; }
+  .event .status { font-weight: 600; }
+  .event.consumed .status { color: #2ba471; }
+  .event.pending .status { color: #e37318; }
 </style>
 </head>
 <body>
@@ -59,6 +65,15 @@ export const PAGE_HTML = `<!doctype html>
   <div id="groups" class="list"></div>
   <h2>People</h2>
   <div id="people" class="list"></div>
+  <h2>Events (Stream)</h2>
+  <form id="event-form">
+    <select name="client_id" aria-label="app"></select>
+    <input name="event_type" placeholder="event type (user_add_org)" aria-label="event type">
+    <textarea name="data" placeholder='payload, e.g. {"userId":["manager01"]}' aria-label="event payload"></textarea>
+    <button class="send" type="submit">Push event</button>
+    <div class="result" role="status"></div>
+  </form>
+  <div id="events" class="list"></div>
   <h2>Write to a Stream bot (new one-to-one chat)</h2>
   <form id="new-chat">
     <select name="client_id" aria-label="app"></select>
@@ -89,7 +104,7 @@ export const PAGE_HTML = `<!doctype html>
 
 export const PAGE_SCRIPT = `'use strict';
 (() => {
-  let data = { apps: [], conversations: [] };
+  let data = { apps: [], conversations: [], events: [] };
   let selected = null;
   let shown = '';
 
@@ -125,17 +140,38 @@ export const PAGE_SCRIPT = `'use strict';
         list.append(button);
       }
     }
-    const apps = document.querySelector('#new-chat select');
-    const current = apps.value;
-    // Rebuilt only when the apps change, so an open drop-down is not closed by the next poll.
-    if (apps.dataset.apps === data.apps.join(',')) return;
-    apps.dataset.apps = data.apps.join(',');
-    apps.replaceChildren(...data.apps.map((clientId) => {
-      const option = el('option', '', clientId);
-      option.value = clientId;
-      return option;
-    }));
-    if (data.apps.includes(current)) apps.value = current;
+    for (const apps of document.querySelectorAll('#new-chat select, #event-form select')) {
+      const current = apps.value;
+      // Rebuilt only when the apps change, so an open drop-down is not closed by the next poll.
+      if (apps.dataset.apps === data.apps.join(',')) continue;
+      apps.dataset.apps = data.apps.join(',');
+      apps.replaceChildren(...data.apps.map((clientId) => {
+        const option = el('option', '', clientId);
+        option.value = clientId;
+        return option;
+      }));
+      if (data.apps.includes(current)) apps.value = current;
+    }
+  }
+
+  let eventsShown = '';
+
+  function renderEvents() {
+    const signature = JSON.stringify(data.events);
+    if (signature === eventsShown) return;
+    eventsShown = signature;
+    const list = $('events');
+    list.replaceChildren();
+    if (data.events.length === 0) list.append(el('div', 'empty', 'no events pushed yet'));
+    for (const e of data.events) {
+      const item = el('div', 'event ' + (e.consumed ? 'consumed' : 'pending'));
+      item.dataset.messageId = e.message_id;
+      item.append(el('div', 'name', e.event_type + ' · ' + e.client_id));
+      const ack = e.ack_status === null ? 'no ACK yet' : 'ACK ' + e.ack_status;
+      item.append(el('span', 'status', ack));
+      item.append(el('span', '', ' · delivered ' + e.deliveries + '×' + (e.consumed ? '' : ' · will be redelivered')));
+      list.append(item);
+    }
   }
 
   function renderConversation() {
@@ -180,17 +216,18 @@ export const PAGE_SCRIPT = `'use strict';
       if (!selected && data.conversations.length) selected = data.conversations[0].key;
       renderList();
       renderConversation();
+      renderEvents();
     } catch (error) {
       $('subtitle').textContent = 'Cannot reach the simulator: ' + error;
     }
   }
 
-  async function post(form, body) {
+  async function post(form, body, path = '/_sim/stream/bot-messages') {
     const result = form.querySelector('.result');
     result.className = 'result';
     result.textContent = 'sending…';
     try {
-      const response = await fetch('/_sim/stream/bot-messages', {
+      const response = await fetch(path, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -205,7 +242,7 @@ export const PAGE_SCRIPT = `'use strict';
         return;
       }
       result.textContent = answer && answer.delivered === false ? 'queued: the bot is not connected' : 'sent';
-      form.querySelector('textarea').value = '';
+      if (path.endsWith('bot-messages')) form.querySelector('textarea').value = '';
       await refresh();
     } catch (error) {
       result.className = 'result error';
@@ -235,6 +272,25 @@ export const PAGE_SCRIPT = `'use strict';
       sender_nick: form.elements.sender_nick.value || undefined,
       text: form.elements.text.value,
     });
+  });
+
+  $('event-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const result = form.querySelector('.result');
+    let payload;
+    try {
+      payload = JSON.parse(form.elements.data.value || '{}');
+    } catch (error) {
+      result.className = 'result error';
+      result.textContent = 'The payload is not JSON: ' + error.message;
+      return;
+    }
+    void post(form, {
+      client_id: form.elements.client_id.value,
+      event_type: form.elements.event_type.value,
+      data: payload,
+    }, '/_sim/stream/events');
   });
 
   void refresh();

@@ -1,4 +1,5 @@
 import { SimConversation, SimMessage, SimulatorState } from '../core/simulator-state';
+import { SimEventPush } from '../stream/stream-gateway';
 import { renderMarkdown, renderPlainText } from './markdown';
 
 /** One message as the page shows it: who sent it, when, and its body already rendered (and sanitised) as HTML. */
@@ -29,10 +30,26 @@ export interface PageConversation {
   messages: PageMessage[];
 }
 
+/** An EVENT the gateway pushed (from the page or the control API), with what the client answered. */
+export interface PageEvent {
+  message_id: string;
+  event_type: string;
+  client_id: string;
+  data: string;
+  deliveries: number;
+  /** `SUCCESS`, `LATER`, `none` (an ACK without a status) or null (no ACK yet). */
+  ack_status: string | null;
+  consumed: boolean;
+}
+
 export interface PageData {
   apps: string[];
   conversations: PageConversation[];
+  /** The latest EVENT pushes, newest first. */
+  events: PageEvent[];
 }
+
+const PAGE_EVENTS = 20;
 
 const MARKDOWN_TYPES = new Set([
   'markdown',
@@ -130,7 +147,7 @@ function appChat(state: SimulatorState, conversation: SimConversation): PageConv
 }
 
 /** Every simulated conversation with what arrived in it, groups first, as the web page at `/` shows them. */
-export function buildPageData(state: SimulatorState): PageData {
+export function buildPageData(state: SimulatorState, events: SimEventPush[] = []): PageData {
   const conversations: PageConversation[] = [];
   for (const robot of state.robots.values()) {
     conversations.push({
@@ -162,5 +179,20 @@ export function buildPageData(state: SimulatorState): PageData {
         .map((message) => toPageMessage(message, message.clientId ?? 'app')),
     });
   }
-  return { apps: [...state.apps.keys()], conversations };
+  return {
+    apps: [...state.apps.keys()],
+    conversations,
+    events: events
+      .slice(-PAGE_EVENTS)
+      .reverse()
+      .map((event) => ({
+        message_id: event.messageId,
+        event_type: event.eventType,
+        client_id: event.clientId,
+        data: event.data,
+        deliveries: event.deliveries,
+        ack_status: event.ackStatus,
+        consumed: event.consumed,
+      })),
+  };
 }

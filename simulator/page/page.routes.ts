@@ -1,5 +1,6 @@
 import { FastifyInstance } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
+import { StreamGateway } from '../stream/stream-gateway';
 import { buildPageData } from './page-model';
 import { PAGE_HTML, PAGE_SCRIPT } from './page-assets';
 
@@ -14,7 +15,7 @@ const CONTENT_SECURITY_POLICY =
  * The simulator's web page: every simulated group and user conversation as DingTalk would show it (markdown
  * rendered), refreshed by polling `/_sim/page/data`, with a box to write to a Stream bot as a staff member.
  */
-export function registerPage(app: FastifyInstance, { state }: SimulatorContext): void {
+export function registerPage(app: FastifyInstance, { state }: SimulatorContext, stream: StreamGateway): void {
   app.get('/', (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')
@@ -24,5 +25,5 @@ export function registerPage(app: FastifyInstance, { state }: SimulatorContext):
   app.get('/_sim/page/app.js', (_request, reply) =>
     reply.type('application/javascript; charset=utf-8').send(PAGE_SCRIPT),
   );
-  app.get('/_sim/page/data', () => buildPageData(state));
+  app.get('/_sim/page/data', () => buildPageData(state, stream.events()));
 }

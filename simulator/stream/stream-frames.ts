@@ -11,8 +11,18 @@ export interface SimDownstreamFrame {
     messageId: string;
     time: string;
     topic: string;
-  };
+  } & Partial<EventHeaders>;
   data: string;
+}
+
+/** What an EVENT frame adds to the headers (docs/dingtalk/stream-mode.md, Frames from the gateway). */
+export interface EventHeaders {
+  eventType: string;
+  eventId: string;
+  eventCorpId: string;
+  /** ms epoch, as a string like `time`. */
+  eventBornTime: string;
+  eventUnifiedAppId: string;
 }
 
 /** What a client answers (docs/dingtalk/stream-mode.md, ACKs), as far as the gateway reads it. */
@@ -22,10 +32,29 @@ export interface SimAck {
   code: number | null;
   message: string | null;
   data: string | null;
+  /** For EVENT frames: the `status` inside `data` (`SUCCESS` or `LATER`); null when there is none. */
+  status: string | null;
   at: number;
 }
 
 export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
+
+/**
+ * EVENT frames go to connections subscribed to `EVENT *` and carry that topic; which events come is chosen in the
+ * developer console, not by topic (docs/dingtalk/stream-mode.md, Subscriptions).
+ */
+export const EVENT_TOPIC = '*';
+
+/** Does a connection with these subscriptions receive a frame of this type and topic? */
+export function subscribesTo(
+  subscriptions: ReadonlyArray<{ type: string; topic: string }>,
+  type: SimDownstreamFrame['type'],
+  topic: string,
+): boolean {
+  if (type === 'SYSTEM') return true;
+  const wanted = type === 'EVENT' ? EVENT_TOPIC : topic;
+  return subscriptions.some((subscription) => subscription.type === type && subscription.topic === wanted);
+}
 
 /** Real ids look like `212ca9d7_974_1898c159aa6_1783b`: opaque, unique per push. */
 export function newMessageId(sequence: number, now: number): string {
@@ -40,6 +69,7 @@ export function downstreamFrame(input: {
   messageId: string;
   now: number;
   data: unknown;
+  event?: EventHeaders;
 }): SimDownstreamFrame {
   return {
     specVersion: '1.0',
@@ -51,6 +81,7 @@ export function downstreamFrame(input: {
       messageId: input.messageId,
       time: String(input.now),
       topic: input.topic,
+      ...input.event,
     },
     data: JSON.stringify(input.data),
   };
@@ -74,6 +105,17 @@ export function readAck(text: string, connectionId: string, at: number): SimAck 
     code: typeof frame.code === 'number' ? frame.code : null,
     message: typeof frame.message === 'string' ? frame.message : null,
     data: typeof frame.data === 'string' ? frame.data : null,
+    status: typeof frame.data === 'string' ? statusOf(frame.data) : null,
     at,
   };
+}
+
+/** An EVENT ACK's `data` is a JSON string holding `{status, message}`; anything else has no status. */
+function statusOf(data: string): string | null {
+  try {
+    const parsed = JSON.parse(data) as { status?: unknown } | null;
+    return typeof parsed?.status === 'string' ? parsed.status : null;
+  } catch {
+    return null;
+  }
 }

@@ -4,13 +4,16 @@ import { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { SimTimer } from '../core/sim-clock';
 import { SimulatorContext } from '../core/simulator-context';
-import { botMessageData, conversationIdFor, StaffMessageInput } from './bot-message';
+import { botMessageData, conversationIdFor, SIM_CORP_ID, StaffMessageInput } from './bot-message';
 import {
   downstreamFrame,
+  EVENT_TOPIC,
+  EventHeaders,
   newMessageId,
   readAck,
   SimAck,
   SimDownstreamFrame,
+  subscribesTo,
   TOPIC_BOT_MESSAGE,
 } from './stream-frames';
 
@@ -20,6 +23,11 @@ export interface StreamGatewayOptions {
    * never.
    */
   redeliveryDelayMs?: number | null;
+  /**
+   * Redeliver an EVENT after this long unless the client ACKed it with status `SUCCESS` (docs/dingtalk/stream-mode.md,
+   * Redelivery: no ACK, `LATER`, or an ACK without a status). null: never.
+   */
+  eventRedeliveryDelayMs?: number | null;
   /** How many times one un-ACKed push is redelivered at most. */
   maxRedeliveries?: number;
   /**
@@ -55,8 +63,40 @@ interface PendingPush {
   frame: SimDownstreamFrame;
   clientId: string;
   deliveries: number;
+  /** Settled: a callback ACKed, an event ACKed with `SUCCESS`, or a SYSTEM frame (never redelivered). */
   acked: boolean;
   timer?: SimTimer;
+}
+
+/** An EVENT push as the control API and the page show it. */
+export interface SimEventPush {
+  messageId: string;
+  eventId: string;
+  eventType: string;
+  clientId: string;
+  data: string;
+  bornAt: number;
+  deliveries: number;
+  /** The `status` of the latest ACK (`SUCCESS`, `LATER`), `none` for an ACK without one, null before any ACK. */
+  ackStatus: string | null;
+  consumed: boolean;
+}
+
+/** What a test or the page asks the gateway to push as an EVENT. */
+export interface EventInput {
+  clientId: string;
+  eventType: string;
+  /** The event's payload; sent as a JSON string. */
+  data: unknown;
+  /** The de-duplication id; a fresh one when omitted (a test may reuse one to play a duplicate). */
+  eventId?: string;
+}
+
+export interface EventPushResult {
+  messageId: string;
+  eventId: string;
+  connectionId: string;
+  delivered: boolean;
 }
 
 export type RefusalMode = 'bad_credentials' | 'http_500';
@@ -89,6 +129,7 @@ interface Ticket {
 
 const DEFAULTS = {
   redeliveryDelayMs: 60_000,
+  eventRedeliveryDelayMs: 60_000,
   maxRedeliveries: 3,
   disconnectCloseDelayMs: 10_000,
   ticketTtlMs: 90_000,
@@ -100,8 +141,9 @@ const DEFAULTS = {
  * simulator's clock, so tests can make the 10 s before a close or the 60 s before a redelivery pass at once.
  */
 export class StreamGateway {
-  readonly options: Required<Omit<StreamGatewayOptions, 'redeliveryDelayMs'>> & {
+  readonly options: Required<Omit<StreamGatewayOptions, 'redeliveryDelayMs' | 'eventRedeliveryDelayMs'>> & {
     redeliveryDelayMs: number | null;
+    eventRedeliveryDelayMs: number | null;
   };
   readonly acks: SimAck[] = [];
   /** Client frames that were not JSON or had no messageId. */
@@ -188,7 +230,7 @@ export class StreamGateway {
     const { state, clock } = this.context;
     const app = state.apps.get(message.clientId);
     if (!app) throw new StreamControlError(404, `No app with client_id ${message.clientId}`);
-    const connection = this.pickConnection(message.clientId, TOPIC_BOT_MESSAGE);
+    const connection = this.pickConnection(message.clientId, 'CALLBACK', TOPIC_BOT_MESSAGE);
     const staffId = message.senderStaffId ?? 'manager01';
     // The chat joins the simulator's conversation registry, so robot group sends to it are accepted later.
     const group = message.conversationType === '2';
@@ -244,9 +286,55 @@ export class StreamGateway {
   redeliver(messageId: string): { connectionId: string } {
     const push = this.pending.get(messageId);
     if (!push) throw new StreamControlError(404, `No push with messageId ${messageId}`);
-    const connection = this.pickConnection(push.clientId, push.frame.headers.topic);
+    const connection = this.pickConnection(push.clientId, push.frame.type, push.frame.headers.topic);
     this.deliver(connection, push);
     return { connectionId: connection.id };
+  }
+
+  /**
+   * An EVENT for the app (docs/dingtalk/stream-mode.md): to one of its connections subscribed to `EVENT *`, with the
+   * event headers; redelivered until a connection ACKs it with status `SUCCESS`.
+   */
+  sendEvent(input: EventInput): EventPushResult {
+    const { state, clock } = this.context;
+    const app = state.apps.get(input.clientId);
+    if (!app) throw new StreamControlError(404, `No app with client_id ${input.clientId}`);
+    const connection = this.pickConnection(app.clientId, 'EVENT', EVENT_TOPIC);
+    const eventId = input.eventId ?? randomUUID().replace(/-/g, '');
+    const frame = this.push(connection, 'EVENT', EVENT_TOPIC, input.data, true, {
+      eventType: input.eventType,
+      eventId,
+      eventCorpId: SIM_CORP_ID,
+      eventBornTime: String(clock.now()),
+      eventUnifiedAppId: app.clientId,
+    });
+    return {
+      messageId: frame.headers.messageId,
+      eventId,
+      connectionId: connection.id,
+      delivered: connection.socket.readyState === WebSocket.OPEN,
+    };
+  }
+
+  /** Every EVENT pushed so far, oldest first, optionally of one app. */
+  events(clientId?: string): SimEventPush[] {
+    return [...this.pending.values()]
+      .filter((push) => push.frame.type === 'EVENT' && (!clientId || push.clientId === clientId))
+      .map((push) => {
+        const acks = this.acksOf(push.frame.headers.messageId);
+        const last = acks[acks.length - 1];
+        return {
+          messageId: push.frame.headers.messageId,
+          eventId: push.frame.headers.eventId ?? '',
+          eventType: push.frame.headers.eventType ?? '',
+          clientId: push.clientId,
+          data: push.frame.data,
+          bornAt: Number(push.frame.headers.eventBornTime),
+          deliveries: push.deliveries,
+          ackStatus: last ? (last.status ?? 'none') : null,
+          consumed: push.acked,
+        };
+      });
   }
 
   /** SYSTEM ping with an opaque value; the client must echo it (docs/dingtalk/stream-mode.md). */
@@ -371,6 +459,8 @@ export class StreamGateway {
     }
     this.acks.push(ack);
     const push = this.pending.get(ack.messageId);
+    // An event counts as consumed only with status SUCCESS; LATER (or no status) leaves it due for redelivery.
+    if (push?.frame.type === 'EVENT' && ack.status !== 'SUCCESS') return;
     if (push && !push.acked) {
       push.acked = true;
       this.context.clock.clearTimeout(push.timer);
@@ -383,6 +473,7 @@ export class StreamGateway {
     topic: string,
     data: unknown,
     redeliverable = true,
+    event?: EventHeaders,
   ): SimDownstreamFrame {
     const now = this.context.clock.now();
     const frame = downstreamFrame({
@@ -393,6 +484,7 @@ export class StreamGateway {
       messageId: newMessageId(++this.sequence, now),
       now,
       data,
+      event,
     });
     const push: PendingPush = { frame, clientId: connection.clientId, deliveries: 0, acked: !redeliverable };
     this.pending.set(frame.headers.messageId, push);
@@ -405,32 +497,44 @@ export class StreamGateway {
     const frame = { ...push.frame, headers: { ...push.frame.headers, connectionId: connection.id } };
     if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(JSON.stringify(frame));
     this.context.clock.clearTimeout(push.timer);
-    const delay = this.options.redeliveryDelayMs;
+    const delay =
+      push.frame.type === 'EVENT' ? this.options.eventRedeliveryDelayMs : this.options.redeliveryDelayMs;
     if (push.acked || delay === null || push.deliveries > this.options.maxRedeliveries) return;
     push.timer = this.context.clock.setTimeout(() => {
       if (push.acked) return;
-      const next = this.candidates(push.clientId, push.frame.headers.topic);
+      const next = this.candidates(push.clientId, push.frame.type, push.frame.headers.topic);
       if (next.length > 0) this.deliver(randomOf(next), push);
     }, delay);
   }
 
-  /** Live, non-draining connections of the app that subscribed to the topic (or to every topic). */
-  private candidates(clientId: string, topic: string): SimStreamConnection[] {
+  /**
+   * Live, non-draining connections of the app subscribed to this kind of frame: `EVENT *` for events, a CALLBACK
+   * entry with exactly this topic for callbacks (docs/dingtalk/stream-mode.md, Subscriptions).
+   */
+  private candidates(
+    clientId: string,
+    type: SimDownstreamFrame['type'],
+    topic: string,
+  ): SimStreamConnection[] {
     return this.connections(clientId).filter(
       (connection) =>
         !connection.draining &&
         connection.socket.readyState === WebSocket.OPEN &&
-        connection.subscriptions.some((sub) => sub.topic === topic || sub.topic === '*'),
+        subscribesTo(connection.subscriptions, type, topic),
     );
   }
 
   /** DingTalk picks one of an app's connections at random for each push (docs/dingtalk/stream-mode.md). */
-  private pickConnection(clientId: string, topic: string): SimStreamConnection {
-    const candidates = this.candidates(clientId, topic);
+  private pickConnection(
+    clientId: string,
+    type: SimDownstreamFrame['type'],
+    topic: string,
+  ): SimStreamConnection {
+    const candidates = this.candidates(clientId, type, topic);
     if (candidates.length === 0) {
       throw new StreamControlError(
         409,
-        `App ${clientId} has no live Stream connection subscribed to ${topic}: is its bot enabled and connected?`,
+        `App ${clientId} has no live Stream connection subscribed to ${type} ${topic}: is its bot enabled and connected?`,
       );
     }
     return randomOf(candidates);

@@ -1,6 +1,12 @@
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
-import { RefusalMode, SimStreamConnection, StreamControlError, StreamGateway } from './stream-gateway';
+import {
+  RefusalMode,
+  SimEventPush,
+  SimStreamConnection,
+  StreamControlError,
+  StreamGateway,
+} from './stream-gateway';
 
 /** A live connection as the control API shows it. */
 export function describeConnection(connection: SimStreamConnection) {
@@ -11,6 +17,21 @@ export function describeConnection(connection: SimStreamConnection) {
     draining: connection.draining,
     silent: connection.silent,
     subscriptions: connection.subscriptions,
+  };
+}
+
+/** An EVENT push as the control API shows it: its ACK status and how often it went out. */
+export function describeEvent(event: SimEventPush) {
+  return {
+    message_id: event.messageId,
+    event_id: event.eventId,
+    event_type: event.eventType,
+    client_id: event.clientId,
+    data: event.data,
+    born_at: event.bornAt,
+    deliveries: event.deliveries,
+    ack_status: event.ackStatus,
+    consumed: event.consumed,
   };
 }
 
@@ -78,6 +99,35 @@ export function registerStreamGateway(
       });
     });
   });
+
+  app.post('/_sim/stream/events', (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const clientId = text(body.client_id);
+    const eventType = text(body.event_type);
+    if (!clientId || !eventType || typeof body.data !== 'object' || body.data === null) {
+      return reply.code(400).send({
+        error: 'client_id, event_type and data (a JSON object: the event payload) are required',
+      });
+    }
+    return control(reply, () => {
+      const result = gateway.sendEvent({
+        clientId,
+        eventType,
+        data: body.data,
+        eventId: text(body.event_id),
+      });
+      return reply.code(201).send({
+        message_id: result.messageId,
+        event_id: result.eventId,
+        connection_id: result.connectionId,
+        delivered: result.delivered,
+      });
+    });
+  });
+
+  app.get<{ Querystring: { client_id?: string } }>('/_sim/stream/events', (request) =>
+    gateway.events(request.query.client_id).map(describeEvent),
+  );
 
   app.post<{ Params: { messageId: string } }>(
     '/_sim/stream/messages/:messageId/redeliver',

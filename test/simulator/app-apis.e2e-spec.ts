@@ -67,7 +67,7 @@ describe('simulator: app tokens and sending as an app', () => {
   });
   afterAll(() => sim.close());
 
-  describe('tokens (protocol §2)', () => {
+  describe('tokens (docs/dingtalk/access-tokens.md)', () => {
     it('hands out one token on both APIs, the same while valid, with its life extended on each fetch', async () => {
       const first = await call('GET', '/gettoken?appkey=dingstore&appsecret=secret-1');
       expect(first).toEqual({
@@ -146,7 +146,7 @@ describe('simulator: app tokens and sending as an app', () => {
     });
   });
 
-  describe('work notifications (protocol §3)', () => {
+  describe('work notifications (docs/dingtalk/work-notifications.md)', () => {
     it('records the service body per user with a task_id, decoded for display', async () => {
       const token = await oldToken();
       const answer = await sendWork(token, workNotificationBody('3001', ['u1', 'u2'], markdown));
@@ -226,7 +226,7 @@ describe('simulator: app tokens and sending as an app', () => {
     });
   });
 
-  describe('robot group and one-to-one messages (protocol §4)', () => {
+  describe('robot group and one-to-one messages (docs/dingtalk/robot-messages.md)', () => {
     it('records a group message decoded from msgKey/msgParam', async () => {
       const token = await oldToken();
       sim.state.ensureConversation({ id: 'cidStore1==', title: '门店一群', clientId: app.clientId });

@@ -13,7 +13,7 @@ async function post(url: string, body: unknown, contentType = 'application/json'
   return (await response.json()) as { errcode: number; errmsg: string };
 }
 
-describe('simulator: replies through a sessionWebhook (protocol §4.5)', () => {
+describe('simulator: replies through a sessionWebhook (docs/dingtalk/robot-messages.md)', () => {
   const clock = new ManualClock();
   let sim: Simulator;
 

@@ -1,4 +1,4 @@
-import { DWClient, DWClientDownStream, TOPIC_ROBOT } from 'dingtalk-stream';
+import { DWClient, DWClientDownStream, EventAck, TOPIC_ROBOT } from 'dingtalk-stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SimApp } from '../../simulator/core/simulator-state';
@@ -7,7 +7,7 @@ import { ManualClock } from '../support/clocks';
 import { waitFor } from '../support/wait-for';
 
 /**
- * DingTalk's own Node SDK (dingtalk-stream 2.1.5) has no setting for the gateway URL (protocol §1.12), so the
+ * DingTalk's own Node SDK (dingtalk-stream 2.1.5) has no setting for the gateway URL, so the
  * test overrides `getEndpoint()` to ask the simulator; everything after that (WebSocket, frames, ACKs) is the
  * SDK's unmodified code.
  */
@@ -16,7 +16,7 @@ class SimulatedDWClient extends DWClient {
     private readonly gatewayUrl: string,
     credentials: { clientId: string; clientSecret: string },
   ) {
-    // A fresh subscription list per client: the SDK's default array is shared by every instance (protocol §1.13).
+    // A fresh subscription list per client: the SDK's default array is shared by every instance.
     super({ ...credentials, autoReconnect: false, subscriptions: [{ type: 'EVENT', topic: '*' }] } as never);
   }
 
@@ -61,10 +61,15 @@ describe('simulator: Stream gateway, spoken to by the official SDK', () => {
   });
   afterAll(() => sim.close());
 
-  async function connectedClient(onMessage?: (client: DWClient, message: DWClientDownStream) => void) {
+  async function connectedClient(
+    onMessage?: (client: DWClient, message: DWClientDownStream) => void,
+    subscribe: { botMessages: boolean } = { botMessages: true },
+  ) {
     app = sim.state.registerApp();
     const client = new SimulatedDWClient(sim.url, app);
-    client.registerCallbackListener(TOPIC_ROBOT, (message) => onMessage?.(client, message));
+    if (subscribe.botMessages) {
+      client.registerCallbackListener(TOPIC_ROBOT, (message) => onMessage?.(client, message));
+    }
     clients.push(client);
     await client.connect();
     expect(client.connected).toBe(true);
@@ -194,6 +199,149 @@ describe('simulator: Stream gateway, spoken to by the official SDK', () => {
       subscriptions: [],
     });
     expect(refusedOnce.status).toBe(500);
+  });
+
+  it('delivers a topic only to connections subscribed to it: no bot messages without the CALLBACK entry', async () => {
+    const { client } = await connectedClient(undefined, { botMessages: false });
+    const events: DWClientDownStream[] = [];
+    client.registerAllEventListener((message) => {
+      events.push(message);
+      return { status: EventAck.SUCCESS };
+    });
+    const [connection] = sim.stream.connections(app.clientId);
+    expect(connection.subscriptions).toEqual([{ type: 'EVENT', topic: '*' }]);
+    const botMessage = await post(`${sim.url}/_sim/stream/bot-messages`, {
+      client_id: app.clientId,
+      text: '今日',
+    });
+    expect(botMessage.status).toBe(409);
+    expect(botMessage.body.error).toMatch(/subscribed to CALLBACK \/v1\.0\/im\/bot\/messages\/get/);
+
+    const event = await post(`${sim.url}/_sim/stream/events`, {
+      client_id: app.clientId,
+      event_type: 'user_add_org',
+      data: { timestamp: String(clock.now()), userId: ['manager01'] },
+    });
+    expect(event.status).toBe(201);
+    await waitFor(() => events.length === 1);
+    expect(events[0].type).toBe('EVENT');
+
+    // The other way round: a connection with only the bot-message CALLBACK gets no events.
+    const callbackOnly = sim.state.registerApp();
+    const opened = await post(`${sim.url}/v1.0/gateway/connections/open`, {
+      clientId: callbackOnly.clientId,
+      clientSecret: callbackOnly.clientSecret,
+      subscriptions: [{ type: 'CALLBACK', topic: TOPIC_ROBOT }],
+    });
+    const socket = new WebSocket(`${opened.body.endpoint as string}?ticket=${opened.body.ticket as string}`);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    await waitFor(() => sim.stream.connections(callbackOnly.clientId).length === 1);
+    const refused = await post(`${sim.url}/_sim/stream/events`, {
+      client_id: callbackOnly.clientId,
+      event_type: 'user_add_org',
+      data: {},
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatch(/subscribed to EVENT \*/);
+    socket.terminate();
+  });
+
+  it('pushes an EVENT with its headers and records the SUCCESS in the ACK: consumed, never redelivered', async () => {
+    const { client } = await connectedClient();
+    const events: DWClientDownStream[] = [];
+    client.registerAllEventListener((message) => {
+      events.push(message);
+      return { status: EventAck.SUCCESS, message: 'success' };
+    });
+    const pushed = sim.stream.sendEvent({
+      clientId: app.clientId,
+      eventType: 'chat_update_title',
+      data: { timestamp: String(clock.now()), chatId: 'chat01' },
+    });
+    await waitFor(() => events.length === 1);
+    expect(events[0].headers).toMatchObject({
+      topic: '*',
+      messageId: pushed.messageId,
+      eventType: 'chat_update_title',
+      eventId: pushed.eventId,
+      eventBornTime: String(clock.now()),
+      eventCorpId: expect.any(String),
+      eventUnifiedAppId: app.clientId,
+      time: String(clock.now()),
+    });
+    expect(JSON.parse(events[0].data)).toEqual({ timestamp: String(clock.now()), chatId: 'chat01' });
+    await waitFor(() => sim.stream.events(app.clientId)[0]?.consumed === true);
+    expect(sim.stream.acksOf(pushed.messageId)[0]).toMatchObject({ code: 200, status: 'SUCCESS' });
+    await clock.advance(5 * 60_000);
+    expect(events).toHaveLength(1);
+    expect(sim.stream.events(app.clientId)).toEqual([
+      expect.objectContaining({ deliveries: 1, ackStatus: 'SUCCESS', consumed: true }),
+    ]);
+  });
+
+  it('redelivers an EVENT answered LATER, or ACKed without a status (an async SDK handler), until SUCCESS', async () => {
+    const { client } = await connectedClient();
+    const answers: Array<() => unknown> = [
+      () => ({ status: EventAck.LATER }),
+      // The Node SDK stringifies whatever the handler returns: a Promise becomes "{}", which has no status.
+      () => Promise.resolve({ status: EventAck.SUCCESS }),
+      () => ({ status: EventAck.SUCCESS }),
+    ];
+    const seen: string[] = [];
+    client.registerAllEventListener((message) => {
+      seen.push(message.headers.messageId);
+      return answers[seen.length - 1]() as { status: EventAck };
+    });
+    const pushed = sim.stream.sendEvent({ clientId: app.clientId, eventType: 'user_leave_org', data: {} });
+    await waitFor(() => sim.stream.acksOf(pushed.messageId).length === 1);
+    expect(sim.stream.events(app.clientId)[0]).toMatchObject({ ackStatus: 'LATER', consumed: false });
+    await clock.advance(60_000);
+    await waitFor(() => sim.stream.acksOf(pushed.messageId).length === 2);
+    expect(sim.stream.events(app.clientId)[0]).toMatchObject({ ackStatus: 'none', consumed: false });
+    await clock.advance(60_000);
+    await waitFor(() => sim.stream.acksOf(pushed.messageId).length === 3);
+    expect(sim.stream.events(app.clientId)[0]).toMatchObject({
+      ackStatus: 'SUCCESS',
+      consumed: true,
+      deliveries: 3,
+    });
+    await clock.advance(5 * 60_000);
+    expect(seen).toEqual([pushed.messageId, pushed.messageId, pushed.messageId]);
+  });
+
+  it('takes EVENT pushes over the control API and lists them with their ACK status', async () => {
+    await connectedClient();
+    expect((await post(`${sim.url}/_sim/stream/events`, { client_id: app.clientId, data: {} })).status).toBe(
+      400,
+    );
+    expect(
+      (await post(`${sim.url}/_sim/stream/events`, { client_id: 'nope', event_type: 'x', data: {} })).status,
+    ).toBe(404);
+    const pushed = await post(`${sim.url}/_sim/stream/events`, {
+      client_id: app.clientId,
+      event_type: 'user_add_org',
+      event_id: 'evt-duplicate-1',
+      data: { userId: ['manager01'] },
+    });
+    expect(pushed).toMatchObject({
+      status: 201,
+      body: { event_id: 'evt-duplicate-1', delivered: true, message_id: expect.any(String) },
+    });
+    // The SDK's default event listener answers SUCCESS.
+    await waitFor(() => sim.stream.events(app.clientId)[0]?.consumed === true);
+    const listed = (await (
+      await fetch(`${sim.url}/_sim/stream/events?client_id=${app.clientId}`)
+    ).json()) as unknown[];
+    expect(listed).toEqual([
+      expect.objectContaining({
+        message_id: pushed.body.message_id,
+        event_type: 'user_add_org',
+        event_id: 'evt-duplicate-1',
+        ack_status: 'SUCCESS',
+        deliveries: 1,
+        consumed: true,
+      }),
+    ]);
   });
 
   it('answers 404 for an unknown app and 409 for an app without a live connection', async () => {

@@ -20,14 +20,23 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
 }
 
 /**
- * A minimal Stream client (protocol §1.2-§1.5): a ticket, the WebSocket, and an ACK for every bot message, which it
- * keeps. The official SDK is proven against the gateway in stream-gateway.e2e-spec.ts; here only the page is tested.
+ * A minimal Stream client (docs/dingtalk/stream-mode.md): a ticket, the WebSocket, and an ACK for every bot message,
+ * which it keeps; subscribed to events too when `eventStatus` says how to answer them. The official SDK is proven
+ * against the gateway in stream-gateway.e2e-spec.ts; here only the page is tested.
  */
-async function connectStreamBot(baseUrl: string, clientId: string, clientSecret: string) {
+async function connectStreamBot(
+  baseUrl: string,
+  clientId: string,
+  clientSecret: string,
+  eventStatus?: 'SUCCESS' | 'LATER',
+) {
   const opened = await postJson(`${baseUrl}/v1.0/gateway/connections/open`, {
     clientId,
     clientSecret,
-    subscriptions: [{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' }],
+    subscriptions: [
+      { type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' },
+      ...(eventStatus ? [{ type: 'EVENT', topic: '*' }] : []),
+    ],
   });
   const socket = new WebSocket(`${String(opened.json.endpoint)}?ticket=${String(opened.json.ticket)}`);
   const messages: Array<Record<string, unknown>> = [];
@@ -42,7 +51,10 @@ async function connectStreamBot(baseUrl: string, clientId: string, clientSecret:
         code: 200,
         headers: { contentType: 'application/json', messageId: frame.headers.messageId },
         message: 'OK',
-        data: frame.type === 'SYSTEM' ? frame.data : JSON.stringify({ response: null }),
+        data:
+          frame.type === 'SYSTEM'
+            ? frame.data
+            : JSON.stringify(frame.type === 'EVENT' ? { status: eventStatus } : { response: null }),
       }),
     );
     if (frame.headers.topic === '/v1.0/im/bot/messages/get')
@@ -171,7 +183,7 @@ describe.skipIf(!browserAvailable)('simulator web page (headless Chromium)', () 
         conversationId: group.id,
         conversationType: '2',
         senderNick: '王店长',
-        // DingTalk starts a group message's text with the space left by the @mention (protocol §1.10).
+        // DingTalk starts a group message's text with the space left by the @mention (docs/dingtalk/stream-mode.md).
         text: { content: expect.stringMatching(/^ ?绑定$/) as unknown },
       });
 
@@ -190,6 +202,31 @@ describe.skipIf(!browserAvailable)('simulator web page (headless Chromium)', () 
       });
       expect(sent.status).toBe(200);
       await page.locator('#messages strong', { hasText: '已绑定' }).waitFor();
+    } finally {
+      bot.close();
+    }
+  });
+
+  it('pushes an event from the form and shows how the client ACKed it', async () => {
+    const app = sim.state.registerApp({ clientId: 'dingevents' });
+    const bot = await connectStreamBot(sim.url, app.clientId, app.clientSecret, 'LATER');
+    try {
+      await page.goto(sim.url);
+      const form = page.locator('#event-form');
+      await form.locator('select').selectOption(app.clientId);
+      await form.locator('input[name=event_type]').fill('user_add_org');
+      await form.locator('textarea').fill('not json');
+      await form.locator('button').click();
+      await expect(form.locator('.result.error').textContent()).resolves.toMatch(/^The payload is not JSON/);
+
+      await form.locator('textarea').fill('{"userId":["manager01"]}');
+      await form.locator('button').click();
+      await expect(form.locator('.result').textContent()).resolves.toBe('sent');
+      const listed = page.locator('#events .event', { hasText: 'user_add_org · dingevents' });
+      await listed.locator('.status', { hasText: 'ACK LATER' }).waitFor();
+      await expect(listed.textContent()).resolves.toContain('will be redelivered');
+      const [event] = sim.stream.events(app.clientId);
+      expect(JSON.parse(event.data)).toEqual({ userId: ['manager01'] });
     } finally {
       bot.close();
     }
