@@ -66,8 +66,10 @@ export function registerRobotMessages(app: FastifyInstance, { state }: Simulator
     target: string,
     checked: Extract<Checked, { app: SimApp }>,
     body: Body,
+    droppedCode?: string,
   ) =>
     state.record({
+      ...(droppedCode ? { droppedCode } : {}),
       channel,
       target,
       clientId: checked.app.clientId,
@@ -128,10 +130,24 @@ export function registerRobotMessages(app: FastifyInstance, { state }: Simulator
         message: `userIds exceeds ${MAX_OTO_USERS}`,
       });
     }
+    // HTTP 200 either way: who did not get it is only in the two lists (docs/dingtalk/robot-messages.md).
+    const invalidStaffIdList: string[] = [];
+    const flowControlledStaffIdList: string[] = [];
+    const rules = checked.app.recipients;
     for (const userId of userIds) {
+      if (rules.invalid.includes(userId)) {
+        invalidStaffIdList.push(userId);
+        record('oto', userId, checked, body, 'invalidStaffId');
+        continue;
+      }
       state.ensureConversation({ type: 'single', clientId: checked.app.clientId, members: [userId] });
+      if (rules.flowControlAll || rules.flowControlled.includes(userId)) {
+        flowControlledStaffIdList.push(userId);
+        record('oto', userId, checked, body, 'flowControlled');
+        continue;
+      }
       record('oto', userId, checked, body);
     }
-    return { processQueryKey: processQueryKey(), invalidStaffIdList: [], flowControlledStaffIdList: [] };
+    return { processQueryKey: processQueryKey(), invalidStaffIdList, flowControlledStaffIdList };
   });
 }

@@ -1,6 +1,14 @@
 import { FastifyInstance } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
-import { FaultMode, SimApp, SimChannel, SimConversation, SimRobot } from '../core/simulator-state';
+import {
+  AppRecipientRules,
+  FaultMode,
+  ROBOT_THROTTLE_CODES,
+  SimApp,
+  SimChannel,
+  SimConversation,
+  SimRobot,
+} from '../core/simulator-state';
 
 const FAULT_MODES: FaultMode[] = ['http_500', 'timeout', 'errcode'];
 
@@ -13,6 +21,7 @@ export function describeRobot(robot: SimRobot, baseUrl: string) {
     keywords: robot.keywords,
     rate_per_minute: robot.ratePerMinute,
     throttled_until: robot.throttledUntil,
+    throttle_errcode: robot.throttleErrcode,
     webhook: `${baseUrl}/robot/send?access_token=${robot.token}`,
   };
 }
@@ -25,6 +34,9 @@ export function describeApp(app: SimApp) {
     agent_id: app.agentId,
     robot_code: app.robotCode,
     token_ttl_seconds: app.tokenTtlSeconds,
+    flow_controlled_user_ids: app.recipients.flowControlled,
+    invalid_user_ids: app.recipients.invalid,
+    flow_control_all: app.recipients.flowControlAll,
   };
 }
 
@@ -47,6 +59,17 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+/** The recipient rules a control request names; fields it leaves out are not in the result. */
+function recipientRules(body: Record<string, unknown>): Partial<AppRecipientRules> {
+  const rules: Partial<AppRecipientRules> = {};
+  const flowControlled = strings(body.flow_controlled_user_ids);
+  const invalid = strings(body.invalid_user_ids);
+  if (flowControlled) rules.flowControlled = flowControlled;
+  if (invalid) rules.invalid = invalid;
+  if (typeof body.flow_control_all === 'boolean') rules.flowControlAll = body.flow_control_all;
+  return rules;
+}
+
 function positive(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
@@ -60,7 +83,12 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
 
   app.post('/_sim/robots', (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
+    const throttleErrcode = ROBOT_THROTTLE_CODES.find((code) => code === body.throttle_errcode);
+    if (body.throttle_errcode !== undefined && throttleErrcode === undefined) {
+      return reply.code(400).send({ error: `throttle_errcode is one of ${ROBOT_THROTTLE_CODES.join(', ')}` });
+    }
     const robot = state.registerRobot({
+      throttleErrcode,
       token: text(body.token),
       name: text(body.name),
       secret: text(body.secret) ?? null,
@@ -81,8 +109,17 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
       clientSecret: text(body.client_secret),
       agentId: text(body.agent_id),
       tokenTtlSeconds: positive(body.token_ttl_seconds),
+      recipients: recipientRules(body),
     });
     return reply.code(201).send(describeApp(created));
+  });
+
+  // Per-user outcomes of one-to-one robot sends can change while a test runs (e.g. a throttle that lifts).
+  app.patch<{ Params: { clientId: string } }>('/_sim/apps/:clientId', (request, reply) => {
+    const found = state.apps.get(request.params.clientId);
+    if (!found) return reply.code(404).send({ error: `no app with client_id ${request.params.clientId}` });
+    Object.assign(found.recipients, recipientRules((request.body ?? {}) as Record<string, unknown>));
+    return describeApp(found);
   });
 
   app.get('/_sim/apps', () => [...state.apps.values()].map(describeApp));

@@ -15,7 +15,15 @@ export interface SimRobot {
   recentSends: number[];
   /** While set and in the future, every message is refused as throttled. */
   throttledUntil: number | null;
+  /**
+   * The code this robot's throttling answers with: DingTalk has been seen answering each of the three
+   * (docs/dingtalk/custom-robot.md, Answers), so a client must pause on all of them.
+   */
+  throttleErrcode: RobotThrottleCode;
 }
+
+export const ROBOT_THROTTLE_CODES = [410100, 130101, 660026] as const;
+export type RobotThrottleCode = (typeof ROBOT_THROTTLE_CODES)[number];
 
 /** An enterprise internal app (client id = AppKey, client secret = AppSecret). */
 export interface SimApp {
@@ -26,6 +34,18 @@ export interface SimApp {
   robotCode: string;
   /** Lifetime of the access tokens it hands out, in seconds (DingTalk: 7200). */
   tokenTtlSeconds: number;
+  /**
+   * How one-to-one robot sends (`oToMessages/batchSend`) treat each user: `flowControlled` users are throttled and
+   * listed in `flowControlledStaffIdList`, `invalid` ones (unknown to the organisation) in `invalidStaffIdList`;
+   * HTTP 200 either way (docs/dingtalk/robot-messages.md). `flowControlAll`: every user is throttled.
+   */
+  recipients: AppRecipientRules;
+}
+
+export interface AppRecipientRules {
+  flowControlled: string[];
+  invalid: string[];
+  flowControlAll: boolean;
 }
 
 /**
@@ -56,11 +76,11 @@ export interface SimMessage {
   /** Work notifications: the `task_id` DingTalk answered (docs/dingtalk/work-notifications.md), for `getsendresult`. */
   taskId?: number;
   /**
-   * Accepted (errcode 0) yet never shown to the user, as DingTalk silently does past its daily limits
+   * Accepted yet never shown to the user. Work notifications past DingTalk's daily limits
    * (docs/dingtalk/work-notifications.md): the `forbidden_list` code (143105 daily quota, 143106 same content twice a
-   * day). Absent when delivered.
+   * day). One-to-one robot sends: `flowControlled` or `invalidStaffId`. Absent when delivered.
    */
-  droppedCode?: number;
+  droppedCode?: number | string;
 }
 
 /** An app access token (docs/dingtalk/access-tokens.md): one per app at a time, valid on both API families. */
@@ -162,7 +182,9 @@ export class SimulatorState {
   constructor(readonly clock: SimClock) {}
 
   registerRobot(
-    input: Partial<Pick<SimRobot, 'token' | 'name' | 'secret' | 'keywords' | 'ratePerMinute'>> = {},
+    input: Partial<
+      Pick<SimRobot, 'token' | 'name' | 'secret' | 'keywords' | 'ratePerMinute' | 'throttleErrcode'>
+    > = {},
   ): SimRobot {
     const robot: SimRobot = {
       token: input.token ?? randomBytes(32).toString('hex'),
@@ -172,12 +194,17 @@ export class SimulatorState {
       ratePerMinute: input.ratePerMinute ?? 20,
       recentSends: [],
       throttledUntil: null,
+      throttleErrcode: input.throttleErrcode ?? 410100,
     };
     this.robots.set(robot.token, robot);
     return robot;
   }
 
-  registerApp(input: Partial<Omit<SimApp, 'robotCode'>> = {}): SimApp {
+  registerApp(
+    input: Partial<Omit<SimApp, 'robotCode' | 'recipients'>> & {
+      recipients?: Partial<AppRecipientRules>;
+    } = {},
+  ): SimApp {
     const clientId = input.clientId ?? `ding${randomBytes(8).toString('hex')}`;
     const app: SimApp = {
       clientId,
@@ -185,6 +212,7 @@ export class SimulatorState {
       agentId: input.agentId ?? String(100000000 + Math.floor(Math.random() * 899999999)),
       robotCode: clientId,
       tokenTtlSeconds: input.tokenTtlSeconds ?? 7200,
+      recipients: { flowControlled: [], invalid: [], flowControlAll: false, ...input.recipients },
     };
     this.apps.set(app.clientId, app);
     return app;

@@ -1,12 +1,23 @@
 import { FastifyInstance } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
-import { SimMessage } from '../core/simulator-state';
+import { RobotThrottleCode, SimMessage } from '../core/simulator-state';
 import { decodeRobotMessage } from './robot-message';
 import { verifySignature } from './robot-signature';
 
 const MORE = ', more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]';
 const THROTTLE_MS = 10 * 60 * 1000;
 const MAX_BODY_BYTES = 20_000;
+
+/** What each of DingTalk's throttle codes has been seen to say (docs/dingtalk/custom-robot.md, Answers). */
+function throttleMessage(errcode: RobotThrottleCode, perMinute: number): string {
+  switch (errcode) {
+    case 410100:
+    case 130101:
+      return `send too fast, exceed ${perMinute} times per minute${MORE}`;
+    case 660026:
+      return `sending too many messages per minute${MORE}`;
+  }
+}
 
 /**
  * `POST /robot/send`: a custom group robot. Every refusal is HTTP 200 with an `errcode`, as DingTalk does
@@ -53,21 +64,13 @@ export function registerRobotWebhook(app: FastifyInstance, { state, clock }: Sim
     ) {
       return answer(310000, `keywords not in content${MORE}`, signature);
     }
-    if (robot.throttledUntil !== null && now < robot.throttledUntil) {
-      return answer(
-        410100,
-        `send too fast, exceed ${robot.ratePerMinute} times per minute${MORE}`,
-        signature,
-      );
-    }
+    const throttled = () =>
+      answer(robot.throttleErrcode, throttleMessage(robot.throttleErrcode, robot.ratePerMinute), signature);
+    if (robot.throttledUntil !== null && now < robot.throttledUntil) return throttled();
     robot.recentSends = robot.recentSends.filter((at) => now - at < 60_000);
     if (robot.recentSends.length >= robot.ratePerMinute) {
       robot.throttledUntil = now + THROTTLE_MS;
-      return answer(
-        410100,
-        `send too fast, exceed ${robot.ratePerMinute} times per minute${MORE}`,
-        signature,
-      );
+      return throttled();
     }
     robot.recentSends.push(now);
     robot.throttledUntil = null;

@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AppCredentials } from './app-credentials';
 import { AppTokenError, AppTokenService, TokenFamily } from './app-token.service';
-import { DingTalkHttp, DingTalkNetworkError, HttpAnswer } from './dingtalk-http';
+import { DingTalkHttp, DingTalkNetworkError } from './dingtalk-http';
 import {
-  classifyNewApiAnswer,
   classifyOldApiAnswer,
+  classifyRobotSendAnswer,
   DingTalkOutcome,
-  flowControlledOutcome,
   networkOutcome,
 } from './dingtalk-outcome';
 import { groupMessageBody, oneToOneMessageBody, workNotificationBody } from './message-bodies';
@@ -57,7 +56,7 @@ export class AppMessagingClient {
         { 'x-acs-dingtalk-access-token': token },
         signal,
       );
-      return classifyGroupAnswer(answer);
+      return classifyRobotSendAnswer(answer);
     });
   }
 
@@ -73,7 +72,7 @@ export class AppMessagingClient {
         oneToOneMessageBody(app.clientId, userIds, message),
         { 'x-acs-dingtalk-access-token': token },
       );
-      return classifyGroupAnswer(answer);
+      return classifyRobotSendAnswer(answer);
     });
   }
 
@@ -95,15 +94,4 @@ export class AppMessagingClient {
       throw error;
     }
   }
-}
-
-/** HTTP 200 can still list the recipients as throttled (protocol §4.1, and the same shape for groups). */
-function classifyGroupAnswer(answer: HttpAnswer): DingTalkOutcome {
-  const outcome = classifyNewApiAnswer(answer);
-  const flowControlled = (answer.json as { flowControlledStaffIdList?: unknown } | undefined)
-    ?.flowControlledStaffIdList;
-  if (outcome.kind === 'ok' && Array.isArray(flowControlled) && flowControlled.length > 0) {
-    return flowControlledOutcome(answer, flowControlled.map(String));
-  }
-  return outcome;
 }

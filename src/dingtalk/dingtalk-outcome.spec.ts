@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { classifyNewApiAnswer, classifyOldApiAnswer, classifyWebhookAnswer } from './dingtalk-outcome';
+import {
+  classifyNewApiAnswer,
+  classifyOldApiAnswer,
+  classifyRobotSendAnswer,
+  classifyWebhookAnswer,
+} from './dingtalk-outcome';
 
 const answer = (status: number, json: unknown) => ({ status, json, latencyMs: 5 });
 
-describe('classifying DingTalk answers (SPEC §7, protocol §3-§5)', () => {
+describe('classifying DingTalk answers (SPEC §7; docs/dingtalk/)', () => {
   it.each([
     [{ errcode: 0, errmsg: 'ok' }, 'ok'],
     [{ errcode: '0', errmsg: 'ok' }, 'ok'],
@@ -48,5 +53,49 @@ describe('classifying DingTalk answers (SPEC §7, protocol §3-§5)', () => {
       answer(400, { code: 'invalidParameter.robotCode.notExsit', message: 'robot not in group' }),
     );
     expect(outcome.hint).toMatch(/added to the group/);
+  });
+
+  describe('robot sends: HTTP 200 that still names users who did not get it', () => {
+    const sent = (flowControlled: string[], invalid: string[]) =>
+      classifyRobotSendAnswer(
+        answer(200, {
+          processQueryKey: 'k',
+          flowControlledStaffIdList: flowControlled,
+          invalidStaffIdList: invalid,
+        }),
+      );
+
+    it('is ok when both lists are empty (or absent, as for group messages)', () => {
+      expect(sent([], []).kind).toBe('ok');
+      expect(sent([], []).undelivered).toBeUndefined();
+      expect(classifyRobotSendAnswer(answer(200, { processQueryKey: 'k' })).kind).toBe('ok');
+    });
+
+    it('retries throttled users (transient), naming them', () => {
+      const outcome = sent(['busy1'], []);
+      expect(outcome).toMatchObject({
+        kind: 'transient',
+        errcode: 'flowControlled',
+        undelivered: { flowControlled: ['busy1'], invalid: [] },
+      });
+      expect(outcome.errmsg).toContain('busy1');
+      expect(outcome.hint).toMatch(/busy1.*again later/);
+    });
+
+    it('fails on unknown users (permanent), naming both kinds', () => {
+      const outcome = sent(['busy1'], ['ghost1']);
+      expect(outcome).toMatchObject({
+        kind: 'permanent',
+        errcode: 'invalidStaffIdList',
+        undelivered: { flowControlled: ['busy1'], invalid: ['ghost1'] },
+      });
+      expect(outcome.hint).toMatch(/ghost1.*busy1/s);
+    });
+
+    it('leaves a refusal a refusal', () => {
+      expect(
+        classifyRobotSendAnswer(answer(400, { code: 'invalidParameter.userIds.empty', message: 'x' })).kind,
+      ).toBe('permanent');
+    });
   });
 });

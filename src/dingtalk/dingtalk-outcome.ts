@@ -19,6 +19,18 @@ export interface DingTalkOutcome {
   /** What to fix, in plain words, for anything that is not ok. */
   hint: string | null;
   latencyMs: number;
+  /**
+   * A robot one-to-one send answered HTTP 200 but named recipients who did not get the message
+   * (docs/dingtalk/robot-messages.md): the others did, so a retry should address only these.
+   */
+  undelivered?: UndeliveredRecipients;
+}
+
+export interface UndeliveredRecipients {
+  /** Throttled (`flowControlledStaffIdList`): sending to them again later can work. */
+  flowControlled: string[];
+  /** Unknown to the organisation (`invalidStaffIdList`): sending again cannot work. */
+  invalid: string[];
 }
 
 // Protocol §5.4 and SPEC §7.
@@ -239,15 +251,40 @@ export function noTargetOutcome(): DingTalkOutcome {
   return outcome('permanent', null, null, 'No target', HINTS.noTarget);
 }
 
-/** DingTalk answered success but listed the recipients as throttled (protocol §4.1). */
-export function flowControlledOutcome(answer: HttpAnswer, userIds: string[]): DingTalkOutcome {
-  return outcome(
-    'throttled',
-    answer,
-    'flowControlled',
-    `Throttled for ${userIds.join(', ')}`,
-    HINTS.throttled,
-  );
+/**
+ * The robot send APIs (docs/dingtalk/robot-messages.md): besides the new API's own refusals, an HTTP 200 of
+ * `oToMessages/batchSend` may list users who did not get the message. Unknown users make it `permanent` (their
+ * userids must be fixed); throttled ones `transient` (retried with backoff, failed when the retries run out — not a
+ * 10-minute pause of the whole bot, which is the custom robots' limit). Either way `undelivered` names them.
+ */
+export function classifyRobotSendAnswer(answer: HttpAnswer): DingTalkOutcome {
+  const classified = classifyNewApiAnswer(answer);
+  if (classified.kind !== 'ok') return classified;
+  const body = answer.json as
+    { flowControlledStaffIdList?: unknown; invalidStaffIdList?: unknown } | undefined;
+  const undelivered = {
+    flowControlled: userIds(body?.flowControlledStaffIdList),
+    invalid: userIds(body?.invalidStaffIdList),
+  };
+  const { flowControlled, invalid } = undelivered;
+  if (flowControlled.length === 0 && invalid.length === 0) return classified;
+  const notes = [
+    invalid.length > 0 ? `unknown user(s) ${invalid.join(', ')}` : null,
+    flowControlled.length > 0 ? `throttled for ${flowControlled.join(', ')}` : null,
+  ].filter((note): note is string => note !== null);
+  const errmsg = `Not delivered: ${notes.join('; ')}`;
+  if (invalid.length > 0) {
+    const hint =
+      `DingTalk does not know ${invalid.join(', ')} in this organisation (invalidStaffIdList): check the userids.` +
+      (flowControlled.length > 0 ? ` It also throttled the message for ${flowControlled.join(', ')}.` : '');
+    return { ...outcome('permanent', answer, 'invalidStaffIdList', errmsg, hint), undelivered };
+  }
+  const hint = `DingTalk throttled the message for ${flowControlled.join(', ')} (flowControlledStaffIdList): they did not get it; sending to them again later can work.`;
+  return { ...outcome('transient', answer, 'flowControlled', errmsg, hint), undelivered };
+}
+
+function userIds(list: unknown): string[] {
+  return Array.isArray(list) ? list.map(String).filter((id) => id !== '') : [];
 }
 
 export { HINTS as DINGTALK_HINTS };

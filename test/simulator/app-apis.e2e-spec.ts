@@ -312,6 +312,58 @@ describe('simulator: app tokens and sending as an app', () => {
         'invalidParameter.userIds.empty',
       );
     });
+
+    it('answers HTTP 200 yet lists flow-controlled and invalid users, as configured per app and user', async () => {
+      const token = await oldToken();
+      const body = {
+        robotCode: app.robotCode,
+        msgKey: 'sampleText',
+        msgParam: JSON.stringify({ content: '今日报菜' }),
+      };
+      const configured = await call('PATCH', `/_sim/apps/${app.clientId}`, {
+        body: { flow_controlled_user_ids: ['busy1'], invalid_user_ids: ['ghost1'] },
+      });
+      expect(configured.json).toMatchObject({
+        flow_controlled_user_ids: ['busy1'],
+        invalid_user_ids: ['ghost1'],
+        flow_control_all: false,
+      });
+      const answer = await sendOto(token, { ...body, userIds: ['manager1', 'busy1', 'ghost1'] });
+      expect(answer).toEqual({
+        status: 200,
+        json: {
+          processQueryKey: expect.any(String),
+          invalidStaffIdList: ['ghost1'],
+          flowControlledStaffIdList: ['busy1'],
+        },
+      });
+      expect(
+        sim.state.received({ channel: 'oto' }).map((message) => [message.target, message.droppedCode]),
+      ).toEqual([
+        ['manager1', undefined],
+        ['busy1', 'flowControlled'],
+        ['ghost1', 'invalidStaffId'],
+      ]);
+
+      // The whole app throttled, then the throttle lifted: the same user gets the next one.
+      await call('PATCH', `/_sim/apps/${app.clientId}`, { body: { flow_control_all: true } });
+      expect((await sendOto(token, { ...body, userIds: ['manager1'] })).json).toMatchObject({
+        flowControlledStaffIdList: ['manager1'],
+      });
+      await call('PATCH', `/_sim/apps/${app.clientId}`, {
+        body: { flow_control_all: false, flow_controlled_user_ids: [] },
+      });
+      expect((await sendOto(token, { ...body, userIds: ['busy1'] })).json).toMatchObject({
+        invalidStaffIdList: [],
+        flowControlledStaffIdList: [],
+      });
+      expect((await call('PATCH', '/_sim/apps/dingnope', { body: {} })).status).toBe(404);
+
+      const created = await call('POST', '/_sim/apps', {
+        body: { client_id: 'dingthrottled', flow_control_all: true, invalid_user_ids: ['x'] },
+      });
+      expect(created.json).toMatchObject({ flow_control_all: true, invalid_user_ids: ['x'] });
+    });
   });
 
   describe('faults on the app endpoints', () => {

@@ -80,6 +80,37 @@ describe('simulator: custom group robot webhook', () => {
     expect((await post(webhook(robot.token), text('free again'))).errcode).toBe(0);
   });
 
+  it.each([410100, 130101, 660026] as const)(
+    'answers a robot whose throttle code is %d with that code, for the 10 minutes of its ban',
+    async (code) => {
+      const robot = sim.state.registerRobot({ ratePerMinute: 2, throttleErrcode: code });
+      for (let i = 0; i < 2; i++) expect((await post(webhook(robot.token), text(`m${i}`))).errcode).toBe(0);
+      const refused = await post(webhook(robot.token), text('third'));
+      expect(refused.errcode).toBe(code);
+      expect(refused.errmsg).toMatch(/too (fast|many messages)/);
+      await clock.advance(10 * 60 * 1000 - 1);
+      expect((await post(webhook(robot.token), text('still banned'))).errcode).toBe(code);
+      await clock.advance(1);
+      expect((await post(webhook(robot.token), text('free again'))).errcode).toBe(0);
+    },
+  );
+
+  it('takes the throttle code when a robot is registered over the control API', async () => {
+    const register = (body: object) =>
+      fetch(`${sim.url}/_sim/robots`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = await register({ throttle_errcode: 660026, rate_per_minute: 1 });
+    expect(created.status).toBe(201);
+    const robot = (await created.json()) as { token: string; throttle_errcode: number };
+    expect(robot.throttle_errcode).toBe(660026);
+    expect((await post(webhook(robot.token), text('one'))).errcode).toBe(0);
+    expect((await post(webhook(robot.token), text('two'))).errcode).toBe(660026);
+    expect((await register({ throttle_errcode: 12345 })).status).toBe(400);
+  });
+
   it('injects faults through the control API: HTTP 500, an errcode, a timeout', async () => {
     const robot = sim.state.registerRobot();
     const queue = (fault: object) =>

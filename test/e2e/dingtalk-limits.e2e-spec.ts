@@ -1,0 +1,154 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimApp } from '../../simulator/core/simulator-state';
+import { startSimulator, Simulator } from '../../simulator/simulator';
+import { ManualClock } from '../support/clocks';
+import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor, waitForValue } from '../support/wait-for';
+
+const BAN_MS = 10 * 60_000;
+
+/**
+ * The service against DingTalk's limits as the simulator plays them for real, not as one-off injected faults
+ * (docs/dingtalk/custom-robot.md, docs/dingtalk/robot-messages.md): a robot's own throttle code after its real
+ * per-minute limit, and robot one-to-one sends that answer HTTP 200 yet name users who did not get the message.
+ */
+describe('DingTalk limits, against the simulator', () => {
+  const clock = new ManualClock(Date.now());
+  let sim: Simulator;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ clock, stream: { redeliveryDelayMs: null } });
+    t = await startTestApp({ clock, env: sim.env });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  const createBot = async (body: Record<string, unknown>) => {
+    const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });
+    expect(response.status, response.text).toBe(201);
+    return response.body.data as { id: number };
+  };
+  const report = async (storeId: number) => {
+    const response = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: storeId, dish_name: '酸辣土豆丝', quantity: 4, unit: '份' },
+    });
+    expect(response.status, response.text).toBe(201);
+    return response.body.data as { id: number; notifications: Array<{ id: number }> };
+  };
+  const detail = async (id: number) => (await t.request('GET', `/api/v1/notifications/${id}`)).body.data;
+  /** Lets the service act on everything due at the current instant, until `ready` holds. */
+  const settle = (ready: () => Promise<boolean> | boolean, what: string) =>
+    waitFor(async () => {
+      await clock.advance(0);
+      return ready();
+    }, what);
+
+  describe.each([
+    [410100, 51],
+    [130101, 52],
+    [660026, 53],
+  ] as const)("a robot whose limit answers %d: the bot pauses for DingTalk's 10 minutes", (code, store) => {
+    it('keeps the refused notification pending without spending an attempt, and sends it after the ban', async () => {
+      // DingTalk's real limit for this robot is one message a minute; the service's is the default 20.
+      const robot = sim.state.registerRobot({ ratePerMinute: 1, throttleErrcode: code });
+      const bot = await createBot({
+        store_id: store,
+        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      });
+      const first = await report(store);
+      await settle(
+        async () => (await detail(first.notifications[0].id)).status === 'sent',
+        'the first report',
+      );
+
+      const second = await report(store);
+      const id = second.notifications[0].id;
+      await settle(async () => (await detail(id)).attempts.length === 1, 'the throttled attempt');
+      const paused = await detail(id);
+      expect(paused).toMatchObject({ status: 'pending', attempt_count: 0 });
+      expect(paused.attempts[0]).toMatchObject({ outcome: 'throttled', errcode: String(code) });
+      const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
+      expect(status.last_delivery_status).toBe('throttled');
+      expect(Date.parse(status.rate_limited_until)).toBeGreaterThanOrEqual(
+        Date.parse(paused.attempts[0].at) + BAN_MS,
+      );
+
+      await clock.advance(BAN_MS - 1_000);
+      expect((await detail(id)).status).toBe('pending');
+      await clock.advance(1_000);
+      await settle(async () => (await detail(id)).status === 'sent', 'the report after the ban');
+      expect(sim.state.received({ target: robot.token }).map((message) => message.errcode)).toEqual([
+        0,
+        code,
+        0,
+      ]);
+    });
+  });
+
+  describe('robot one-to-one replies that DingTalk answers with HTTP 200 but did not deliver', () => {
+    let app: SimApp;
+
+    beforeAll(async () => {
+      app = sim.state.registerApp({ recipients: { flowControlled: ['busy01'], invalid: ['ghost01'] } });
+      await createBot({
+        store_id: 54,
+        bot_type: 'stream',
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        agent_id: app.agentId,
+      });
+      await waitFor(() => sim.stream.connections(app.clientId).length === 1, 'the bot connected');
+    });
+
+    /** A one-to-one message whose reply window has closed (DingTalk answers 300001): the reply goes one-to-one. */
+    const writeAfterTheWindow = async (staffId: string) => {
+      sim.state.addFault({
+        path: '/robot/sendBySession',
+        mode: 'errcode',
+        errcode: 300001,
+        errmsg: 'session 不存在',
+        remaining: 1,
+      });
+      const written = sim.stream.sendBotMessage({
+        clientId: app.clientId,
+        conversationType: '1',
+        senderStaffId: staffId,
+        text: '今日',
+      });
+      return waitForValue(async () => {
+        const rows = await t.app
+          .get(DataSource)
+          .query<Array<{ reply_via: string | null; reply_error: string | null; handled_at: Date | null }>>(
+            'SELECT reply_via, reply_error, handled_at FROM received_bot_messages WHERE msg_id = $1',
+            [written.msgId],
+          );
+        return rows[0]?.handled_at ? rows[0] : false;
+      }, `the reply to ${staffId}`);
+    };
+
+    it('records a throttled user as not reached, naming the user', async () => {
+      const row = await writeAfterTheWindow('busy01');
+      expect(row.reply_via).toBe('oto');
+      expect(row.reply_error).toMatch(/flowControlled .*busy01/);
+      expect(sim.state.received({ channel: 'oto', target: 'busy01' })).toEqual([
+        expect.objectContaining({ droppedCode: 'flowControlled' }),
+      ]);
+    });
+
+    it('records an unknown user as not reached, naming the user', async () => {
+      const row = await writeAfterTheWindow('ghost01');
+      expect(row.reply_via).toBe('oto');
+      expect(row.reply_error).toMatch(/invalidStaffIdList .*ghost01/);
+    });
+
+    it('reaches a user DingTalk does not hold back', async () => {
+      const row = await writeAfterTheWindow('cook01');
+      expect(row).toMatchObject({ reply_via: 'oto', reply_error: null });
+      expect(sim.state.received({ channel: 'oto', target: 'cook01', accepted: true })).toHaveLength(1);
+    });
+  });
+});
