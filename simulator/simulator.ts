@@ -5,7 +5,7 @@ import { registerWorkNotifications } from './apps/work-notification.routes';
 import { registerControlApi } from './control/control.routes';
 import { registerFaults } from './core/faults';
 import { RealSimClock, SimClock } from './core/sim-clock';
-import { acceptRawJson } from './core/raw-json';
+import { acceptAnyBody, answerLikeDingTalk, BODY_LIMIT_BYTES } from './core/dingtalk-answers';
 import { SimulatorContext } from './core/simulator-context';
 import { SimulatorState } from './core/simulator-state';
 import { registerPage } from './page/page.routes';
@@ -54,10 +54,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const app: FastifyInstance = Fastify({
     logger: false,
-    bodyLimit: 5 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: true,
   });
-  acceptRawJson(app);
+  acceptAnyBody(app);
+  answerLikeDingTalk(app);
   registerFaults(app, context);
   registerRobotWebhook(app, context);
   registerAppTokens(app, context);

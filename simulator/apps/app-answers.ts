@@ -1,17 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { FastifyReply } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { SimApp, SimulatorState, TokenCheck } from '../core/simulator-state';
 
 export function requestId(): string {
   return randomBytes(6).toString('base64url').toLowerCase();
-}
-
-/**
- * New-API refusal (docs/dingtalk/README.md, docs/dingtalk/robot-messages.md): an HTTP error status with `{code,
- * message, requestid}`.
- */
-export function newApiError(reply: FastifyReply, status: number, code: string, message: string) {
-  return reply.code(status).send({ code, message, requestid: randomUUID().toUpperCase() });
 }
 
 /** An old-API refusal is HTTP 200 with `errcode` (docs/dingtalk/README.md). */

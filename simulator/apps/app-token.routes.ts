@@ -1,6 +1,7 @@
 import { FastifyInstance } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
-import { newApiError, requestId } from './app-answers';
+import { newApiError } from '../core/dingtalk-answers';
+import { requestId } from './app-answers';
 
 /**
  * App access tokens (docs/dingtalk/access-tokens.md): `GET /gettoken` (old API, HTTP 200 with `errcode`) and
@@ -23,6 +24,10 @@ export function registerAppTokens(app: FastifyInstance, { state, clock }: Simula
       expires_in: Math.round((token.expiresAt - clock.now()) / 1000),
     };
   });
+
+  // DingTalk reads these parameters from the query only: a POST (parameters in its body) is told they are missing.
+  // The stricter reading: it is told so even with the parameters in its query (docs/dingtalk/access-tokens.md).
+  app.post('/gettoken', () => ({ errcode: 40035, errmsg: '缺少参数 corpid or appkey' }));
 
   app.post('/v1.0/oauth2/accessToken', (request, reply) => {
     const body = (request.body ?? {}) as { appKey?: unknown; appSecret?: unknown };

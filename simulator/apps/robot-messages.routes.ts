@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
 import { SimApp, SimChannel, SimulatorState } from '../core/simulator-state';
-import { headerTokenApp, newApiError } from './app-answers';
+import { newApiError } from '../core/dingtalk-answers';
+import { headerTokenApp } from './app-answers';
 import { decodeRobotMsgParam, DecodedAppMessage } from './app-message';
 
 /** `msgParam` may be at most 15,000 bytes (docs/dingtalk/robot-messages.md). */

@@ -69,6 +69,8 @@ export interface SimMessage {
   body: unknown;
   /** `valid`, `invalid`, `expired` or `absent` (webhook signatures); null where nothing is signed. */
   signature: 'valid' | 'invalid' | 'expired' | 'absent' | null;
+  /** The request's `Content-Type` header, for the custom-robot channels (`robot`, `session`) that check it. */
+  contentType?: string | null;
   /** What the simulator answered: 0 when accepted. */
   errcode: number | string;
   errmsg: string;

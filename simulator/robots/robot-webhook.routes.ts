@@ -43,6 +43,7 @@ export function registerRobotWebhook(app: FastifyInstance, { state, clock }: Sim
         signature,
         errcode,
         errmsg,
+        contentType: request.headers['content-type'] ?? null,
       });
       return { errcode, errmsg };
     };

@@ -30,6 +30,7 @@ export function registerSessionWebhook(app: FastifyInstance, { state, clock }: S
         signature: null,
         errcode,
         errmsg,
+        contentType: request.headers['content-type'] ?? null,
       });
       return { errcode, errmsg };
     };

@@ -101,6 +101,17 @@ export interface EventPushResult {
 
 export type RefusalMode = 'bad_credentials' | 'http_500';
 
+/** One `connections/open` request: what the client sent besides its secret. */
+export interface OpenRequest {
+  clientId: string | null;
+  accept: string | null;
+  contentType: string | null;
+  ua: string | null;
+  subscriptions: unknown[] | null;
+  status: number;
+  at: number;
+}
+
 /** What `sendBotMessage` tells the caller (control API and tests). */
 export interface BotMessageResult {
   msgId: string;
@@ -148,6 +159,8 @@ export class StreamGateway {
   readonly acks: SimAck[] = [];
   /** Client frames that were not JSON or had no messageId. */
   readonly invalidFrames: Array<{ connectionId: string; text: string }> = [];
+  /** Every `connections/open` call as it arrived: headers and subscriptions a client sent, and the status answered. */
+  readonly opens: OpenRequest[] = [];
   /** Every connection that ever opened, with how it ended: tests count what a client left open. */
   readonly history: Array<{ id: string; clientId: string; openedAt: number; closedAt: number | null }> = [];
   private readonly tickets = new Map<string, Ticket>();
@@ -167,8 +180,25 @@ export class StreamGateway {
     this.wss = new WebSocketServer({ noServer: true, autoPong: false });
   }
 
-  /** `POST /v1.0/gateway/connections/open`: the answer's status and body. */
-  open(body: unknown): { status: number; body: object } {
+  /** `POST /v1.0/gateway/connections/open`: the answer's status and body; the request is kept in `opens`. */
+  open(
+    body: unknown,
+    headers: Pick<OpenRequest, 'accept' | 'contentType'>,
+  ): { status: number; body: object } {
+    const answer = this.answerOpen(body);
+    const input = (body ?? {}) as { clientId?: unknown; ua?: unknown; subscriptions?: unknown };
+    this.opens.push({
+      clientId: typeof input.clientId === 'string' ? input.clientId : null,
+      ...headers,
+      ua: typeof input.ua === 'string' ? input.ua : null,
+      subscriptions: Array.isArray(input.subscriptions) ? input.subscriptions : null,
+      status: answer.status,
+      at: this.context.clock.now(),
+    });
+    return answer;
+  }
+
+  private answerOpen(body: unknown): { status: number; body: object } {
     const input = (body ?? {}) as { clientId?: unknown; clientSecret?: unknown; subscriptions?: unknown };
     if (typeof input.clientId !== 'string' || typeof input.clientSecret !== 'string') {
       return missing('clientId and clientSecret are required');

@@ -41,6 +41,19 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+/**
+ * The answer as XML. DingTalk does not document its XML, so the shape is the usual one of its API gateway's XML
+ * answers (one element per field); what matters is that a client expecting JSON cannot read it.
+ */
+function toXml(answer: { status: number; body: object }): string {
+  const escape = (value: unknown) => String(value).replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
+  const root = answer.status === 200 ? 'OpenConnectionResponse' : 'Error';
+  const fields = Object.entries(answer.body)
+    .map(([name, value]) => `<${name}>${escape(value)}</${name}>`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><${root}>${fields}</${root}>`;
+}
+
 /** Runs a control action; a StreamControlError becomes its status with `{error}`, which the web page shows. */
 function control(reply: FastifyReply, action: () => unknown) {
   try {
@@ -61,9 +74,21 @@ export function registerStreamGateway(
   context.onClose(() => gateway.close());
 
   app.post('/v1.0/gateway/connections/open', (request, reply) => {
-    const answer = gateway.open(request.body);
+    const accept = request.headers.accept ?? null;
+    const answer = gateway.open(request.body, {
+      accept,
+      contentType: request.headers['content-type'] ?? null,
+    });
+    // Without `Accept: application/json` the gateway answers XML (docs/dingtalk/stream-mode.md).
+    if (!/json/i.test(accept ?? '')) {
+      return reply.code(answer.status).type('application/xml; charset=utf-8').send(toXml(answer));
+    }
     return reply.code(answer.status).send(answer.body);
   });
+
+  app.get<{ Querystring: { client_id?: string } }>('/_sim/stream/opens', (request) =>
+    gateway.opens.filter((open) => !request.query.client_id || open.clientId === request.query.client_id),
+  );
 
   app.get<{ Querystring: { client_id?: string } }>('/_sim/stream/connections', (request) =>
     gateway.connections(request.query.client_id).map(describeConnection),

@@ -37,6 +37,9 @@ describe('simulator: control API', () => {
       agent_id: '4242',
       robot_code: 'dingapp1',
       token_ttl_seconds: 60,
+      flow_controlled_user_ids: [],
+      invalid_user_ids: [],
+      flow_control_all: false,
     });
     expect((await call(sim, 'GET', '/_sim/apps')).body).toContainEqual(created.body);
   });

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, Simulator } from '../../simulator/simulator';
+import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
+
+/**
+ * The requests themselves, as a simulator that answers like DingTalk sees them: `connections/open` must say
+ * `Accept: application/json` (else XML comes back, docs/dingtalk/stream-mode.md), a webhook post needs a JSON
+ * `Content-Type` (else `43004`, docs/dingtalk/custom-robot.md), and the app APIs get what they need where they look.
+ */
+describe('what the service sends to DingTalk, as the simulator sees it', () => {
+  let sim: Simulator;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    t = await startTestApp({ env: sim.env });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  it('opens Stream connections asking for JSON, with a JSON body, and gets JSON', async () => {
+    const app = sim.state.registerApp();
+    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: 'stream',
+        store_id: 61,
+        bot_type: 'stream',
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        agent_id: app.agentId,
+        user_ids: ['manager61'],
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    await waitFor(() => sim.stream.connections(app.clientId).length === 1, 'the bot connected');
+    const opens = sim.stream.opens.filter((open) => open.clientId === app.clientId);
+    expect(opens.length).toBeGreaterThan(0);
+    for (const open of opens) {
+      expect(open.accept).toMatch(/application\/json/);
+      expect(open.contentType).toMatch(/^application\/json/);
+      expect(open.status).toBe(200);
+    }
+  });
+
+  it('posts webhook messages with a JSON Content-Type, which DingTalk accepts', async () => {
+    const robot = sim.state.registerRobot({ secret: 'SECrequests0123456789' });
+    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: 'webhook',
+        store_id: 62,
+        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+        secret: robot.secret,
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const reported = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: 62, dish_name: '回锅肉', quantity: 2, unit: '份' },
+    });
+    expect(reported.status, reported.text).toBe(201);
+    await waitFor(() => sim.state.received({ target: robot.token }).length === 1, 'the webhook message');
+    const [message] = sim.state.received({ target: robot.token });
+    expect(message).toMatchObject({ errcode: 0, signature: 'valid' });
+    expect(message.contentType).toMatch(/^application\/json/);
+  });
+});
