@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
 import { MenuReport } from '../menu-report/entities/menu-report.entity';
 import { MessageTemplate } from '../message-template/entities/message-template.entity';
-import { DeliveryQueue } from './delivery/delivery-queue';
-import { Notification } from './entities/notification.entity';
+import { NotificationOutbox, OutgoingNotification, QueuedNotification } from './notification-outbox';
 import { messageParts } from './message-parts';
 import { renderReportMessage, renderReportWithTemplate } from './report-message';
 
@@ -20,11 +18,10 @@ import { renderReportMessage, renderReportWithTemplate } from './report-message'
 export class NotificationPlanner {
   constructor(
     private readonly config: AppConfig,
-    private readonly clock: Clock,
-    private readonly queue: DeliveryQueue,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
-  async planForReport(manager: EntityManager, report: MenuReport): Promise<Notification[]> {
+  async planForReport(manager: EntityManager, report: MenuReport): Promise<QueuedNotification[]> {
     const bots = await manager.find(DingTalkBot, {
       where: { storeId: report.storeId, isEnabled: true },
       order: { id: 'ASC' },
@@ -47,34 +44,23 @@ export class NotificationPlanner {
         : { msgType: bot.msgType, ...renderReportMessage(report, bot.msgType, this.config.reportTimeZone) };
       const noTarget = hasNoTarget(bot);
       // Over DingTalk's 20,000 bytes (a long template), the message goes in numbered parts, in order (SPEC §7).
-      return messageParts(message.title.slice(0, 200), message.content).map((part) =>
-        manager.create(Notification, {
-          botId: bot.id,
-          storeId: report.storeId,
-          menuReportId: report.id,
-          kind: 'menu_report',
-          // SPEC §5: a stream bot with neither user_ids nor open_conversation_id records its notifications as skipped.
-          status: noTarget ? 'skipped' : 'pending',
-          hint: noTarget ? DINGTALK_HINTS.noTarget : null,
-          // Due now by the dispatcher's clock (the database's now() is not the clock tests control).
-          nextAttemptAt: new Date(this.clock.now()),
-          msgType: message.msgType,
-          title: part.title,
-          content: part.content,
-          atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
-          atAll: bot.botType === 'webhook' && bot.atAll,
-          atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
-        }),
-      );
+      return messageParts(message.title.slice(0, 200), message.content).map((part): OutgoingNotification => ({
+        botId: bot.id,
+        storeId: report.storeId,
+        menuReportId: report.id,
+        kind: 'menu_report',
+        // SPEC §5: a stream bot with neither user_ids nor open_conversation_id records its notifications as skipped.
+        status: noTarget ? 'skipped' : 'pending',
+        hint: noTarget ? DINGTALK_HINTS.noTarget : null,
+        msgType: message.msgType,
+        title: part.title,
+        content: part.content,
+        atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
+        atAll: bot.botType === 'webhook' && bot.atAll,
+        atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
+      }));
     });
-    if (rows.length === 0) return [];
-    const saved = await manager.save(Notification, rows);
-    await this.queue.markDue(
-      manager,
-      saved.filter((row) => row.status === 'pending').map((row) => row.botId),
-      new Date(this.clock.now()),
-    );
-    return saved;
+    return this.outbox.enqueue(manager, rows);
   }
 }
 

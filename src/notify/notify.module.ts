@@ -12,6 +12,7 @@ import { TestSendService } from './delivery/test-send.service';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
 import { WakeDispatcherListener } from './listeners/wake-dispatcher.listener';
+import { NotificationOutbox } from './notification-outbox';
 import { NotificationPlanner } from './notification-planner';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
@@ -29,6 +30,7 @@ import { BotSendersModule } from './senders/bot-senders.module';
   providers: [
     NotificationsService,
     BatchSendService,
+    NotificationOutbox,
     NotificationPlanner,
     ReportNotifications,
     DeliveryQueue,
@@ -39,6 +41,6 @@ import { BotSendersModule } from './senders/bot-senders.module';
     TestSendService,
     WakeDispatcherListener,
   ],
-  exports: [NotificationPlanner, ReportNotifications, NotificationDispatcher],
+  exports: [NotificationOutbox, NotificationPlanner, ReportNotifications, NotificationDispatcher],
 })
 export class NotifyModule {}

@@ -85,15 +85,26 @@ export function formatQuantity(quantity: number): string {
 }
 
 export function formatTime(at: Date, timeZone: string): string {
-  return at.toLocaleString('zh-CN', {
-    timeZone,
-    hour12: false,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  return timeFormat(timeZone).format(at);
+}
+
+/** One formatter per time zone: building one (what toLocaleString does on every call) costs far more than using it. */
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+function timeFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = timeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('zh-CN', {
+      timeZone,
+      hour12: false,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    timeFormats.set(timeZone, format);
+  }
+  return format;
 }
 
 /** Free text from a report must not break the message's layout: one line, no markdown heading or quote. */

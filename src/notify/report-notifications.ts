@@ -27,6 +27,6 @@ export class ReportNotifications {
   }
 }
 
-export function summary(row: Notification): NotificationSummary {
+export function summary(row: Pick<Notification, 'id' | 'botId' | 'status'>): NotificationSummary {
   return { id: Number(row.id), bot_id: row.botId, status: row.status };
 }

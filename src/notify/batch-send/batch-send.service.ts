@@ -3,13 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { AuthUser } from '../../auth/auth-user';
 import { assertCanWriteStore, canAccessStore } from '../../auth/store-scope';
-import { Clock } from '../../common/clock';
 import { ValidationFailedException } from '../../common/http/validation-failed.exception';
 import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-outcome';
 import { AppEvent, AppEvents } from '../../events/app-events';
-import { DeliveryQueue } from '../delivery/delivery-queue';
-import { Notification } from '../entities/notification.entity';
+import { NotificationOutbox, OutgoingNotification } from '../notification-outbox';
 import { hasNoTarget } from '../notification-planner';
 import { messageParts } from '../message-parts';
 import { BatchSendDto, BatchSendItem, BatchSendResponse } from './batch-send.dto';
@@ -25,8 +23,7 @@ export class BatchSendService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: AppEvents,
-    private readonly clock: Clock,
-    private readonly queue: DeliveryQueue,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   async send(user: AuthUser, request: BatchSendDto): Promise<BatchSendResponse> {
@@ -35,44 +32,37 @@ export class BatchSendService {
     const title = request.title ?? firstLine(request.content);
     const { items, queued } = await this.dataSource.transaction(async (manager) => {
       const bots = await this.targets(manager.getRepository(DingTalkBot), user, request);
-      const now = new Date(this.clock.now());
       const parts = messageParts(title, request.content);
       const perBot = bots.map((bot) => {
         const noTarget = hasNoTarget(bot);
-        if (!bot.isEnabled) return { bot, rows: [] as Notification[] };
-        const rows = parts.map((part) =>
-          manager.create(Notification, {
-            botId: bot.id,
-            storeId: bot.storeId,
-            menuReportId: null,
-            kind: 'batch',
-            status: noTarget ? 'skipped' : 'pending',
-            hint: noTarget ? DINGTALK_HINTS.noTarget : null,
-            msgType,
-            title: part.title,
-            content: part.content,
-            atMobiles: bot.botType === 'webhook' ? (request.at_mobiles ?? []) : [],
-            atAll: false,
-            atUserIds: bot.botType === 'stream' ? (request.at_user_ids ?? []) : [],
-            nextAttemptAt: now,
-          }),
-        );
+        if (!bot.isEnabled) return { bot, rows: [] as OutgoingNotification[] };
+        const rows = parts.map((part): OutgoingNotification => ({
+          botId: bot.id,
+          storeId: bot.storeId,
+          menuReportId: null,
+          kind: 'batch',
+          status: noTarget ? 'skipped' : 'pending',
+          hint: noTarget ? DINGTALK_HINTS.noTarget : null,
+          msgType,
+          title: part.title,
+          content: part.content,
+          atMobiles: bot.botType === 'webhook' ? (request.at_mobiles ?? []) : [],
+          atAll: false,
+          atUserIds: bot.botType === 'stream' ? (request.at_user_ids ?? []) : [],
+        }));
         return { bot, rows };
       });
-      const toSave = perBot.flatMap(({ rows }) => rows);
-      // One save: the parts of a message get ascending ids, and the dispatcher sends a bot's rows in id order.
-      const saved = toSave.length > 0 ? await manager.save(Notification, toSave) : [];
-      const queuedRows = saved.filter((row) => row.status === 'pending');
-      await this.queue.markDue(
+      // One write: the parts of a message get ascending ids, and the dispatcher sends a bot's rows in id order.
+      const saved = await this.outbox.enqueue(
         manager,
-        queuedRows.map((row) => row.botId),
-        now,
+        perBot.flatMap(({ rows }) => rows),
       );
+      const idsOf = (botId: number) => saved.filter((row) => row.botId === botId).map((row) => row.id);
       return {
-        queued: queuedRows,
+        queued: saved.filter((row) => row.status === 'pending'),
         items: perBot.map(({ bot, rows }): BatchSendItem => ({
           bot_id: bot.id,
-          notification_ids: rows.map((row) => row.id),
+          notification_ids: idsOf(bot.id),
           status: rows.length > 0 && rows[0].status === 'pending' ? 'pending' : 'skipped',
           reason: rows.length > 0 ? rows[0].hint : DISABLED,
         })),

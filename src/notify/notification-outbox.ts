@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DeliveryQueue } from './delivery/delivery-queue';
+import { Notification, NotificationStatus } from './entities/notification.entity';
+
+/** One message for one bot, as whatever causes it (a report, a batch send, a summary) writes it. */
+export type OutgoingNotification = Pick<
+  Notification,
+  | 'botId'
+  | 'storeId'
+  | 'menuReportId'
+  | 'kind'
+  | 'status'
+  | 'hint'
+  | 'msgType'
+  | 'title'
+  | 'content'
+  | 'atMobiles'
+  | 'atUserIds'
+  | 'atAll'
+>;
+
+/** A written notification, as its writer answers for it. */
+export interface QueuedNotification {
+  id: string;
+  botId: number;
+  status: NotificationStatus;
+}
+
+/**
+ * The one way into the delivery queue: writes notifications inside the caller's transaction and marks their bots
+ * due in the same commit, so that once the caller's transaction commits, the messages will be delivered whatever
+ * happens next. Rows get ascending ids in the order given (a bot sends its rows in id order: parts stay in order).
+ * One statement for any number of rows: this is on the path of every report.
+ */
+@Injectable()
+export class NotificationOutbox {
+  constructor(
+    private readonly queue: DeliveryQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  async enqueue(
+    manager: EntityManager,
+    messages: readonly OutgoingNotification[],
+  ): Promise<QueuedNotification[]> {
+    if (messages.length === 0) return [];
+    // Due now by the dispatcher's clock (the database's now() is not the clock tests control).
+    const now = new Date(this.clock.now());
+    const rows: Array<{ id: string; bot_id: number; status: NotificationStatus }> = await manager.query(
+      `INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content,
+                                  at_mobiles, at_user_ids, at_all, next_attempt_at)
+       SELECT m.bot_id, m.store_id, m.menu_report_id, m.kind, m.status, m.hint, m.msg_type, m.title, m.content,
+              m.at_mobiles::jsonb, m.at_user_ids::jsonb, m.at_all, $13::timestamptz
+       FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[],
+                   $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[]) WITH ORDINALITY
+            AS m(bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content, at_mobiles,
+                 at_user_ids, at_all, position)
+       ORDER BY m.position
+       RETURNING id, bot_id, status`,
+      [
+        messages.map((m) => m.botId),
+        messages.map((m) => m.storeId),
+        messages.map((m) => m.menuReportId),
+        messages.map((m) => m.kind),
+        messages.map((m) => m.status),
+        messages.map((m) => m.hint),
+        messages.map((m) => m.msgType),
+        messages.map((m) => m.title),
+        messages.map((m) => m.content),
+        messages.map((m) => JSON.stringify(m.atMobiles)),
+        messages.map((m) => JSON.stringify(m.atUserIds)),
+        messages.map((m) => m.atAll),
+        now,
+      ],
+    );
+    const queued = rows
+      .map((row) => ({ id: String(row.id), botId: row.bot_id, status: row.status }))
+      .sort((a, b) => Number(a.id) - Number(b.id));
+    await this.queue.markDue(
+      manager,
+      queued.filter((row) => row.status === 'pending').map((row) => row.botId),
+      now,
+    );
+    return queued;
+  }
+}
