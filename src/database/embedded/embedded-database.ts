@@ -23,9 +23,8 @@ export async function startEmbeddedDatabase(directory: string, lockDir: string):
   const created = !existsSync(join(directory, 'PG_VERSION'));
   let worker: Worker;
   try {
-    worker = new Worker(join(__dirname, 'pglite-worker.js'), {
-      workerData: { directory, maxConnections: 1 },
-    });
+    if (created) await initializeDirectory(directory);
+    worker = new Worker(WORKER_SCRIPT, { workerData: { directory, maxConnections: 1 } });
   } catch (error) {
     lock.release();
     throw error;
@@ -44,7 +43,23 @@ export async function startEmbeddedDatabase(directory: string, lockDir: string):
   }
 }
 
+const WORKER_SCRIPT = join(__dirname, 'pglite-worker.js');
+
+/** initdb in a thread of its own, which exits afterwards: its memory is not kept by the serving thread. */
+async function initializeDirectory(directory: string): Promise<void> {
+  const worker = new Worker(WORKER_SCRIPT, { workerData: { directory, initOnly: true } });
+  try {
+    await waitFor(worker, 'initialized');
+  } finally {
+    await worker.terminate();
+  }
+}
+
 function waitForReady(worker: Worker): Promise<number> {
+  return waitFor(worker, 'ready').then((message) => message.port!);
+}
+
+function waitFor(worker: Worker, type: 'ready' | 'initialized'): Promise<{ port?: number }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error('The embedded database did not start within 60 s')),
@@ -58,7 +73,7 @@ function waitForReady(worker: Worker): Promise<number> {
       fn();
     };
     const onMessage = (message: { type: string; port?: number; message?: string }) => {
-      if (message.type === 'ready') settle(() => resolve(message.port!));
+      if (message.type === type) settle(() => resolve(message));
       if (message.type === 'error')
         settle(() => reject(new Error(`The embedded database failed to start: ${message.message}`)));
     };

@@ -10,8 +10,19 @@ const { PGLiteSocketServer } = require('@electric-sql/pglite-socket');
 let db;
 let server;
 
+// PGlite's defaults suit a browser tab. A server process keeps its WebAssembly memory for good, so the buffer pool
+// is kept small: the files behind it stay in the operating system's page cache, outside this process.
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB', '-c', 'wal_buffers=2MB'];
+
 async function start() {
-  db = await PGlite.create(workerData.directory);
+  db = await PGlite.create(workerData.directory, { startParams: START_PARAMS });
+  if (workerData.initOnly) {
+    // initdb's own WebAssembly instance stays allocated as long as this thread lives (hundreds of MiB): a fresh
+    // directory is created by a thread of its own, which then exits and gives that memory back.
+    await db.close();
+    parentPort.postMessage({ type: 'initialized' });
+    return;
+  }
   server = new PGLiteSocketServer({
     db,
     host: '127.0.0.1',
