@@ -4,6 +4,7 @@ import { Simulator, startSimulator } from '../../simulator/simulator';
 import { DeliveryQueue } from '../../src/notify/delivery/delivery-queue';
 import { ManualClock, ScaledClock } from '../support/clocks';
 import { startTestApp, TestApp } from '../support/test-app';
+import { busiestMinute, deliveredReportNotifications } from '../support/delivery-checks';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -189,14 +190,7 @@ describe('delivery pipeline', () => {
     }
     const db = t.app.get(DataSource);
     await waitFor(
-      async () => {
-        const [row] = await db.query(
-          `SELECT count(*)::int AS done FROM notifications n
-           WHERE n.kind = 'menu_report' AND (n.status = 'sent' OR (n.status = 'merged' AND EXISTS (
-             SELECT 1 FROM notifications d WHERE d.id = n.merged_into AND d.status = 'sent')))`,
-        );
-        return row.done === REPORTS * robots.length;
-      },
+      async () => (await deliveredReportNotifications(db)) === REPORTS * robots.length,
       'every report delivered to every bot',
       120_000,
     );
@@ -206,14 +200,7 @@ describe('delivery pipeline', () => {
       expect(received.filter((message) => message.errcode !== 0 || message.signature !== 'valid')).toEqual(
         [],
       );
-      const arrivals = received.map((message) => message.arrivedAt).sort((a, b) => a - b);
-      let busiest = 0;
-      for (let i = 0; i < arrivals.length; i++) {
-        let j = i;
-        while (j + 1 < arrivals.length && arrivals[j + 1] - arrivals[i] < 60_000) j++;
-        busiest = Math.max(busiest, j - i + 1);
-      }
-      expect(busiest).toBeLessThanOrEqual(20);
+      expect(busiestMinute(received.map((message) => message.arrivedAt))).toBeLessThanOrEqual(20);
       const reportIds = received.flatMap((message) =>
         [...(message.text ?? '').matchAll(/(?:报菜编号：#|（#)(\d+)/g)].map((match) => Number(match[1])),
       );

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Simulator, startSimulator } from '../../simulator/simulator';
 import { ScaledClock } from '../support/clocks';
 import { startTestApp, TestApp } from '../support/test-app';
+import { busiestMinute, deliveredReportNotifications } from '../support/delivery-checks';
 import { waitFor } from '../support/wait-for';
 
 const REPORTS = Number(process.env.BURST_REPORTS ?? 200);
@@ -55,14 +56,7 @@ describe('notification delivery: per-bot rate limit under a burst', () => {
     const db = t.app.get(DataSource);
     // Every report is delivered: on its own, or folded into a digest that was sent (SPEC §7).
     await waitFor(
-      async () => {
-        const [row] = await db.query(
-          `SELECT count(*)::int AS done FROM notifications n
-           WHERE n.kind = 'menu_report' AND (n.status = 'sent' OR (n.status = 'merged' AND EXISTS (
-             SELECT 1 FROM notifications d WHERE d.id = n.merged_into AND d.status = 'sent')))`,
-        );
-        return row.done === REPORTS;
-      },
+      async () => (await deliveredReportNotifications(db)) === REPORTS,
       `all ${REPORTS} reports delivered`,
       240_000,
     );
@@ -72,14 +66,7 @@ describe('notification delivery: per-bot rate limit under a burst', () => {
     expect(received.filter((message) => message.errcode !== 0)).toEqual([]);
     expect(received.every((message) => message.signature === 'valid')).toBe(true);
     // No sliding minute (the simulator's own window: arrivals less than 60 s apart) holds more than LIMIT.
-    const arrivals = received.map((message) => message.arrivedAt).sort((a, b) => a - b);
-    let busiest = 0;
-    for (let i = 0; i < arrivals.length; i++) {
-      let j = i;
-      while (j + 1 < arrivals.length && arrivals[j + 1] - arrivals[i] < 60_000) j++;
-      busiest = Math.max(busiest, j - i + 1);
-    }
-    expect(busiest).toBeLessThanOrEqual(LIMIT);
+    expect(busiestMinute(received.map((message) => message.arrivedAt))).toBeLessThanOrEqual(LIMIT);
     // Each report reached the robot exactly once, oldest first, alone (报菜编号：#id) or in a digest line (（#id）).
     const reportIds = received.flatMap((message) =>
       [...(message.text ?? '').matchAll(/(?:报菜编号：#|（#)(\d+)/g)].map((match) => Number(match[1])),
