@@ -261,7 +261,10 @@ export class StreamGateway {
     const app = state.apps.get(message.clientId);
     if (!app) throw new StreamControlError(404, `No app with client_id ${message.clientId}`);
     const connection = this.pickConnection(message.clientId, 'CALLBACK', TOPIC_BOT_MESSAGE);
-    const staffId = message.senderStaffId ?? 'manager01';
+    // An external member has no userid; the simulator still tells members apart by a key of its own.
+    const staffId = message.external
+      ? `external:${message.senderNick ?? 'guest'}`
+      : (message.senderStaffId ?? 'manager01');
     // The chat joins the simulator's conversation registry, so robot group sends to it are accepted later.
     const group = message.conversationType === '2';
     const conversation = state.ensureConversation({
@@ -276,7 +279,7 @@ export class StreamGateway {
       clientId: app.clientId,
       conversationId,
       conversationType: message.conversationType,
-      senderStaffId: staffId,
+      senderStaffId: message.external ? '' : staffId,
     });
     const sessionWebhook = state.sessionWebhook(this.context.baseUrl(), session);
     const data = botMessageData({
@@ -294,9 +297,9 @@ export class StreamGateway {
       channel: 'staff',
       target: conversationId,
       clientId: app.clientId,
-      msgtype: 'text',
+      msgtype: data.msgtype,
       title: null,
-      text: message.text,
+      text: data.msgtype === 'text' ? message.text : `[${data.msgtype}] ${message.text}`,
       body: data,
       signature: null,
       errcode: 0,

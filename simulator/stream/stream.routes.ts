@@ -1,5 +1,6 @@
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
+import { STAFF_MESSAGE_TYPES } from './bot-message';
 import {
   RefusalMode,
   SimEventPush,
@@ -97,11 +98,20 @@ export function registerStreamGateway(
   app.post('/_sim/stream/bot-messages', (request, reply) => {
     const body = (request.body ?? {}) as Body;
     const clientId = text(body.client_id);
-    const content = text(body.text);
+    const msgtype = body.msgtype ?? 'text';
+    const content = text(body.text) ?? (msgtype === 'text' ? undefined : '');
     const conversationType = body.conversation_type ?? '1';
-    if (!clientId || !content || (conversationType !== '1' && conversationType !== '2')) {
+    const known = STAFF_MESSAGE_TYPES.find((type) => type === msgtype);
+    if (
+      !clientId ||
+      content === undefined ||
+      !known ||
+      (conversationType !== '1' && conversationType !== '2')
+    ) {
       return reply.code(400).send({
-        error: "client_id and text are required; conversation_type is '1' (one-to-one) or '2' (group)",
+        error:
+          "client_id is required, and text for a text message; conversation_type is '1' (one-to-one) or '2' (group); " +
+          `msgtype is one of ${STAFF_MESSAGE_TYPES.join(', ')}`,
       });
     }
     return control(reply, () => {
@@ -112,6 +122,8 @@ export function registerStreamGateway(
         conversationTitle: text(body.conversation_title),
         senderStaffId: text(body.sender_staff_id),
         senderNick: text(body.sender_nick),
+        msgtype: known,
+        external: body.external === true,
         text: content,
       });
       return reply.code(201).send({

@@ -344,6 +344,66 @@ describe('simulator: Stream gateway, spoken to by the official SDK', () => {
     ]);
   });
 
+  it('delivers pictures, rich text, audio, video and files with content instead of text, and external senders', async () => {
+    const received: DWClientDownStream[] = [];
+    await connectedClient((client, message) => {
+      received.push(message);
+      client.socketCallBackResponse(message.headers.messageId, null);
+    });
+    for (const msgtype of ['picture', 'richText', 'audio', 'video', 'file']) {
+      const sent = await post(`${sim.url}/_sim/stream/bot-messages`, {
+        client_id: app.clientId,
+        msgtype,
+        text: msgtype === 'file' ? '菜单.xlsx' : '',
+      });
+      expect(sent.status).toBe(201);
+    }
+    const external = await post(`${sim.url}/_sim/stream/bot-messages`, {
+      client_id: app.clientId,
+      conversation_type: '2',
+      conversation_title: '供应商对接群',
+      external: true,
+      sender_nick: '供应商老王',
+      text: '今日',
+    });
+    expect(external.status).toBe(201);
+    expect(
+      (await post(`${sim.url}/_sim/stream/bot-messages`, { client_id: app.clientId, msgtype: 'sticker' }))
+        .status,
+    ).toBe(400);
+    expect((await post(`${sim.url}/_sim/stream/bot-messages`, { client_id: app.clientId })).status).toBe(400);
+
+    await waitFor(() => received.length === 6);
+    const data = received.map((message) => JSON.parse(message.data) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(data.map((item) => item.msgtype)).toEqual([
+      'picture',
+      'richText',
+      'audio',
+      'video',
+      'file',
+      'text',
+    ]);
+    for (const item of data.slice(0, 5)) expect(item.text).toBeUndefined();
+    expect(data[0].content).toEqual({
+      downloadCode: expect.any(String),
+      pictureDownloadCode: expect.any(String),
+    });
+    expect(data[1].content.richText).toEqual([
+      { text: '' },
+      expect.objectContaining({ type: 'picture', downloadCode: expect.any(String) }),
+    ]);
+    expect(data[2].content).toMatchObject({ downloadCode: expect.any(String), recognition: '' });
+    expect(data[3].content).toMatchObject({ videoType: 'mp4', downloadCode: expect.any(String) });
+    expect(data[4].content).toMatchObject({ fileName: '菜单.xlsx', spaceId: expect.any(String) });
+    expect(data[5]).toMatchObject({
+      msgtype: 'text',
+      senderStaffId: '',
+      senderNick: '供应商老王',
+      text: { content: ' 今日' },
+    });
+    expect(data[5].senderCorpId).not.toBe(data[0].senderCorpId);
+  });
+
   it('answers 404 for an unknown app and 409 for an app without a live connection', async () => {
     const unknown = await post(`${sim.url}/_sim/stream/bot-messages`, { client_id: 'nope', text: 'hi' });
     expect(unknown.status).toBe(404);
