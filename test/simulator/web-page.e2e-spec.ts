@@ -9,6 +9,8 @@ import { BROWSER_REQUIRED, browserAvailable, CHROMIUM_PATH, launchBrowser } from
 import { waitFor } from '../support/wait-for';
 
 const SCREENSHOTS = join(__dirname, '..', '..', '.tmp', 'screenshots');
+/** A form shows "sending…" until the simulator answers; on a loaded machine that takes more than a frame. */
+const SETTLES = { timeout: 10_000, interval: 50 };
 
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
@@ -173,7 +175,7 @@ describe.skipIf(!browserAvailable)('simulator web page (headless Chromium)', () 
       await page.locator('#write input[name=sender_nick]').fill('王店长');
       await page.locator('#write textarea').fill('绑定');
       await page.locator('#write button').click();
-      await expect(page.locator('#write .result').textContent()).resolves.toBe('sent');
+      await expect.poll(() => page.locator('#write .result').textContent(), SETTLES).toBe('sent');
       const mine = page.locator('#messages .msg.mine');
       await expect(mine.locator('.body').textContent()).resolves.toBe('绑定');
       await expect(mine.locator('.meta').textContent()).resolves.toMatch(/^王店长 · /);
@@ -221,7 +223,7 @@ describe.skipIf(!browserAvailable)('simulator web page (headless Chromium)', () 
 
       await form.locator('textarea').fill('{"userId":["manager01"]}');
       await form.locator('button').click();
-      await expect(form.locator('.result').textContent()).resolves.toBe('sent');
+      await expect.poll(() => form.locator('.result').textContent(), SETTLES).toBe('sent');
       const listed = page.locator('#events .event', { hasText: 'user_add_org · dingevents' });
       await listed.locator('.status', { hasText: 'ACK LATER' }).waitFor();
       await expect(listed.textContent()).resolves.toContain('will be redelivered');
