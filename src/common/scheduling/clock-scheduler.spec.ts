@@ -78,6 +78,36 @@ describe('ClockScheduler', () => {
     expect(runs).toBe(1);
   });
 
+  it('runs a daily job at the hour of the time zone, every day, registered by name in SchedulerRegistry', async () => {
+    const scheduler = await start();
+    const runs: string[] = [];
+    clock.set(Date.UTC(2026, 10, 24, 2, 0, 0)); // 10:00 in Shanghai
+    scheduler.daily('nightly', { hour: 4, timeZone: 'Asia/Shanghai' }, () =>
+      Promise.resolve(void runs.push(new Date(clock.now()).toISOString())),
+    );
+
+    expect(module.get(SchedulerRegistry).getIntervals()).toEqual(['nightly']);
+    await clock.advance(18 * 3_600_000 - 1);
+    expect(runs).toEqual([]);
+    await clock.advance(2 * 24 * 3_600_000);
+    // 04:00 in Shanghai is 20:00 UTC the day before.
+    expect(runs).toEqual(['2026-11-24T20:00:00.000Z', '2026-11-25T20:00:00.000Z']);
+  });
+
+  it('aborts the signal of a run in progress at shutdown', async () => {
+    const scheduler = await start();
+    let seen: AbortSignal | undefined;
+    scheduler.every('long', 1_000, async (signal) => {
+      seen = signal;
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    });
+    await clock.advance(1_000);
+    expect(seen?.aborted).toBe(false);
+
+    await module.close();
+    expect(seen?.aborted).toBe(true);
+  });
+
   it('waits at shutdown for a run in progress, then runs no more', async () => {
     const scheduler = await start();
     let release!: () => void;
