@@ -49,6 +49,8 @@ export class AppConfig {
   readonly delivery!: DeliveryConfig;
   /** IANA time zone of the stores: what "today" and a report's date mean (SPEC §6 date filters, §9 今日). */
   readonly reportTimeZone!: string;
+  /** Finished notifications, their attempts and received bot messages older than this are deleted; 0: never. */
+  readonly retentionDays!: number;
   readonly logLevel!: LogLevel;
   readonly logFile?: string;
 

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     });
     expect(config.logLevel).toBe('info');
     expect(config.logFile).toBeUndefined();
+    expect(config.retentionDays).toBe(30);
     expect(config.delivery.retryScheduleMs).toEqual([5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000]);
   });
 
@@ -49,6 +50,9 @@ describe('loadConfig', () => {
   it('names the variable and the problem in one line', () => {
     expect(problem({ PORT: 'eighty' })).toBe(
       'Invalid configuration: PORT must be a whole number from 0 to 65535 (got "eighty")',
+    );
+    expect(problem({ RETENTION_DAYS: '-1' })).toBe(
+      'Invalid configuration: RETENTION_DAYS must be a whole number from 0 to 3650 (got "-1")',
     );
     expect(problem({ LOG_LEVEL: 'loud' })).toMatch(
       /^Invalid configuration: LOG_LEVEL must be one of fatal, error/,

@@ -69,6 +69,7 @@ export function loadConfig(env: Env): AppConfig {
       shutdownGraceMs: readInteger(env, 'DELIVERY_SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     },
     reportTimeZone: readTimeZone(env, 'REPORT_TIMEZONE', 'Asia/Shanghai'),
+    retentionDays: readInteger(env, 'RETENTION_DAYS', 30, 0, 3650),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     logFile: readOptional(env, 'LOG_FILE'),
   });
