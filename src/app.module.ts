@@ -19,6 +19,7 @@ import { MessageTemplateModule } from './message-template/message-template.modul
 import { NotifyModule } from './notify/notify.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RetentionModule } from './retention/retention.module';
 import { ReceivingModule } from './stream/receiving/receiving.module';
 import { StreamModule } from './stream/stream.module';
 
@@ -50,6 +51,7 @@ export class AppModule {
         NotifyModule,
         MenuReportModule,
         ReceivingModule,
+        RetentionModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },

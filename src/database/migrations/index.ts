@@ -6,6 +6,7 @@ import { CreateStreamConnectionLeases1764000300000 } from './1764000300000-creat
 import { CreateReceivedBotMessages1764000400000 } from './1764000400000-create-received-bot-messages';
 import { CreateMessageTemplates1764000500000 } from './1764000500000-create-message-templates';
 import { BotDeliveryDueIndex1764000600000 } from './1764000600000-bot-delivery-due-index';
+import { RetentionIndexes1764000900000 } from './1764000900000-retention-indexes';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -19,4 +20,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateReceivedBotMessages1764000400000,
   CreateMessageTemplates1764000500000,
   BotDeliveryDueIndex1764000600000,
+  RetentionIndexes1764000900000,
 ];
