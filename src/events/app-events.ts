@@ -33,7 +33,10 @@ export type AppEventName = keyof AppEventPayloads;
 export class AppEvents {
   constructor(private readonly emitter: EventEmitter2) {}
 
-  /** Runs the listeners and waits for them; a failing listener is their problem, logged where it runs. */
+  /**
+   * Runs the listeners and waits for them. A failing listener is logged where it runs, unless it declares
+   * `suppressErrors: false`: then its error reaches the emitter (an in-transaction listener must, to roll back).
+   */
   async emit<K extends AppEventName>(name: K, payload: AppEventPayloads[K]): Promise<void> {
     await this.emitter.emitAsync(name, payload);
   }

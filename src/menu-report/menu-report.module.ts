@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { NotifyModule } from '../notify/notify.module';
 import { MenuReport } from './entities/menu-report.entity';
 import { MenuReportController } from './menu-report.controller';
 import { MenuReportService } from './menu-report.service';
+import { ReportNotificationsPort } from './report-notifications.port';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MenuReport]), NotifyModule],
+  imports: [TypeOrmModule.forFeature([MenuReport])],
   controllers: [MenuReportController],
-  providers: [MenuReportService],
-  exports: [MenuReportService],
+  providers: [MenuReportService, ReportNotificationsPort],
+  exports: [MenuReportService, ReportNotificationsPort],
 })
 export class MenuReportModule {}

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
@@ -7,12 +7,12 @@ import { Page, pageWindow } from '../common/http/pagination.dto';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { AppConfig } from '../config/app-config';
 import { AppEvent, AppEvents } from '../events/app-events';
-import { NotificationPlanner } from '../notify/notification-planner';
-import { NotificationSummary, ReportNotifications, summary } from '../notify/report-notifications';
+import { ReportNotificationRef } from '../events/menu-report.events';
 import { CreateMenuReportDto } from './dto/create-menu-report.dto';
 import { ListMenuReportsQuery } from './dto/list-menu-reports.query';
 import { MenuReportResponse } from './dto/menu-report.response';
 import { MenuReport, ReportSource } from './entities/menu-report.entity';
+import { ReportNotificationsPort } from './report-notifications.port';
 
 /** Where a report comes from: the HTTP API (reported by the token's sub) or a staff member in DingTalk. */
 export interface ReportOrigin {
@@ -26,14 +26,18 @@ export interface ReportOrigin {
   inTransaction?: (manager: EntityManager, report: MenuReport) => Promise<void>;
 }
 
-/** Menu reports (SPEC §6): stored with their notifications in one transaction, then announced. */
+/**
+ * Menu reports: written in one transaction with whatever they cause — `menu_report.created` is emitted inside it, and
+ * the notify module's listener writes the report's notifications there — so a 201 means they are all committed.
+ */
 @Injectable()
 export class MenuReportService {
+  private readonly logger = new Logger(MenuReportService.name);
+
   constructor(
     @InjectRepository(MenuReport) private readonly reports: Repository<MenuReport>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly planner: NotificationPlanner,
-    private readonly reportNotifications: ReportNotifications,
+    private readonly notifications: ReportNotificationsPort,
     private readonly events: AppEvents,
     private readonly config: AppConfig,
   ) {}
@@ -50,8 +54,9 @@ export class MenuReportService {
       ]);
     }
     const storeId = storeForCreate(user, request.store_id);
+    const afterCommit: Array<() => void> = [];
     const { report, notifications } = await this.dataSource.transaction(async (manager) => {
-      const saved = await insertReport(manager, {
+      const report = await insertReport(manager, {
         storeId,
         dishId: request.dish_id ?? null,
         dishName: request.dish_name ?? null,
@@ -61,15 +66,27 @@ export class MenuReportService {
         reportedBy: (origin.reportedBy ?? user.sub).slice(0, 100),
         source: origin.source,
       });
-      await origin.inTransaction?.(manager, saved);
-      return { report: saved, notifications: await this.planner.planForReport(manager, saved) };
+      await origin.inTransaction?.(manager, report);
+      const notifications: ReportNotificationRef[] = [];
+      await this.events.emit(AppEvent.MenuReportCreated, {
+        report,
+        manager,
+        notifications,
+        afterCommit: (task) => afterCommit.push(task),
+      });
+      return { report, notifications };
     });
-    await this.events.emit(AppEvent.MenuReportCreated, {
-      reportId: report.id,
-      storeId: report.storeId,
-      pendingNotificationIds: notifications.filter((row) => row.status === 'pending').map((row) => row.id),
-    });
-    return toResponse(report, notifications.map(summary));
+    for (const task of afterCommit) this.runAfterCommit(task);
+    return toResponse(report, notifications);
+  }
+
+  /** The report is committed: a failing follow-up (waking the dispatcher) is logged, and the queue's poll catches up. */
+  private runAfterCommit(task: () => void): void {
+    try {
+      task();
+    } catch (error) {
+      this.logger.error(`A task after menu report commit failed: ${(error as Error).message}`);
+    }
   }
 
   async list(user: AuthUser, query: ListMenuReportsQuery): Promise<Page<MenuReportResponse>> {
@@ -80,7 +97,7 @@ export class MenuReportService {
     this.whereDates(builder, query.date_from, query.date_to);
     const { skip, take } = pageWindow(query);
     const [rows, total] = await builder.orderBy('report.id', 'DESC').skip(skip).take(take).getManyAndCount();
-    const summaries = await this.reportNotifications.summariesFor(rows.map((row) => row.id));
+    const summaries = await this.notifications.forReports(rows.map((row) => row.id));
     return new Page(
       rows.map((row) => toResponse(row, summaries.get(row.id) ?? [])),
       total,
@@ -93,7 +110,7 @@ export class MenuReportService {
     const notFound = () => new NotFoundException(`Menu report ${id} not found`);
     if (!report) throw notFound();
     assertCanSee(user, report.storeId, notFound);
-    const summaries = await this.reportNotifications.summariesFor([id]);
+    const summaries = await this.notifications.forReports([id]);
     return toResponse(report, summaries.get(id) ?? []);
   }
 
@@ -149,7 +166,7 @@ async function insertReport(
   return Object.assign(new MenuReport(), values, { id: row.id, createdAt: row.created_at });
 }
 
-function toResponse(report: MenuReport, notifications: NotificationSummary[]): MenuReportResponse {
+function toResponse(report: MenuReport, notifications: readonly ReportNotificationRef[]): MenuReportResponse {
   return {
     id: report.id,
     store_id: report.storeId,
@@ -161,6 +178,10 @@ function toResponse(report: MenuReport, notifications: NotificationSummary[]): M
     reported_by: report.reportedBy,
     source: report.source,
     created_at: report.createdAt.toISOString(),
-    notifications,
+    notifications: notifications.map((row) => ({
+      id: Number(row.id),
+      bot_id: row.botId,
+      status: row.status,
+    })),
   };
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DeliveryQueue } from './delivery/delivery-queue';
-import { Notification, NotificationStatus } from './entities/notification.entity';
+import { NotificationStatus } from '../events/notification.events';
+import { Notification } from './entities/notification.entity';
 
 /** One message for one bot, as whatever causes it (a report, a batch send, a summary) writes it. */
 export type OutgoingNotification = Pick<

@@ -3,7 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
-import { MenuReport } from '../menu-report/entities/menu-report.entity';
+import type { ReportedDish } from '../events/menu-report.events';
 import { MessageTemplate } from '../message-template/entities/message-template.entity';
 import { NotificationOutbox, OutgoingNotification, QueuedNotification } from './notification-outbox';
 import { messageParts } from './message-parts';
@@ -21,7 +21,7 @@ export class NotificationPlanner {
     private readonly outbox: NotificationOutbox,
   ) {}
 
-  async planForReport(manager: EntityManager, report: MenuReport): Promise<QueuedNotification[]> {
+  async planForReport(manager: EntityManager, report: ReportedDish): Promise<QueuedNotification[]> {
     const bots = await manager.find(DingTalkBot, {
       where: { storeId: report.storeId, isEnabled: true },
       order: { id: 'ASC' },

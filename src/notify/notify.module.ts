@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BatchSendController } from './batch-send/batch-send.controller';
 import { BatchSendService } from './batch-send/batch-send.service';
 import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
+import { MenuReportModule } from '../menu-report/menu-report.module';
 import { BotCredentialsCache } from './delivery/bot-credentials.cache';
 import { DeliveryMetrics } from './delivery/delivery-metrics';
 import { DeliveryQueue } from './delivery/delivery-queue';
@@ -11,6 +12,7 @@ import { NotificationDispatcher } from './delivery/notification-dispatcher';
 import { TestSendService } from './delivery/test-send.service';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
+import { PlanReportNotificationsListener } from './listeners/plan-report-notifications.listener';
 import { WakeDispatcherListener } from './listeners/wake-dispatcher.listener';
 import { NotificationOutbox } from './notification-outbox';
 import { NotificationPlanner } from './notification-planner';
@@ -19,11 +21,15 @@ import { NotificationsService } from './notifications.service';
 import { ReportNotifications } from './report-notifications';
 import { BotSendersModule } from './senders/bot-senders.module';
 
-/** Notifications: planned with what causes them, then delivered to DingTalk (SPEC §7). */
+/**
+ * Notifications: written in the transaction of what causes them (a report's through its `menu_report.created`
+ * event, a batch send, a summary through NotificationOutbox), then delivered to DingTalk.
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([Notification, NotificationAttempt]),
     DingTalkBotModule,
+    MenuReportModule,
     BotSendersModule,
   ],
   controllers: [BatchSendController, NotificationsController],
@@ -40,7 +46,8 @@ import { BotSendersModule } from './senders/bot-senders.module';
     BotCredentialsCache,
     TestSendService,
     WakeDispatcherListener,
+    PlanReportNotificationsListener,
   ],
-  exports: [NotificationOutbox, NotificationPlanner, ReportNotifications, NotificationDispatcher],
+  exports: [NotificationOutbox, NotificationDispatcher],
 })
 export class NotifyModule {}

@@ -1,5 +1,5 @@
 import { MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
-import { MenuReport } from '../menu-report/entities/menu-report.entity';
+import type { ReportedDish } from '../events/menu-report.events';
 import { MessageTemplate } from '../message-template/entities/message-template.entity';
 import { renderTemplateText, TemplateValues } from '../message-template/template-variables';
 
@@ -13,7 +13,11 @@ export interface RenderedMessage {
  * unit, remark, who and when. It carries the report number, which also keeps two identical reports of a day
  * distinct: DingTalk silently drops a work notification whose content a user already got that day (protocol §3).
  */
-export function renderReportMessage(report: MenuReport, msgType: MsgType, timeZone: string): RenderedMessage {
+export function renderReportMessage(
+  report: ReportedDish,
+  msgType: MsgType,
+  timeZone: string,
+): RenderedMessage {
   const dish = dishLabel(report);
   const quantity = `${formatQuantity(report.quantity)} ${report.unit}`;
   const when = formatTime(report.createdAt, timeZone);
@@ -45,7 +49,7 @@ export function renderReportMessage(report: MenuReport, msgType: MsgType, timeZo
 }
 
 /** A report's values for a bot's own template (SPEC §8); free text is flattened to one line as in the built-in one. */
-export function reportTemplateValues(report: MenuReport, timeZone: string): TemplateValues {
+export function reportTemplateValues(report: ReportedDish, timeZone: string): TemplateValues {
   return {
     store_id: String(report.storeId),
     report_id: String(report.id),
@@ -61,7 +65,7 @@ export function reportTemplateValues(report: MenuReport, timeZone: string): Temp
 
 /** A report rendered through a template: the template decides the message type, title and body. */
 export function renderReportWithTemplate(
-  report: MenuReport,
+  report: ReportedDish,
   template: MessageTemplate,
   timeZone: string,
 ): RenderedMessage & { msgType: MsgType } {
@@ -73,7 +77,7 @@ export function renderReportWithTemplate(
   };
 }
 
-export function dishLabel(report: Pick<MenuReport, 'dishId' | 'dishName'>): string {
+export function dishLabel(report: Pick<ReportedDish, 'dishId' | 'dishName'>): string {
   if (report.dishName && report.dishId !== null) return `${oneLine(report.dishName)}（#${report.dishId}）`;
   if (report.dishName) return oneLine(report.dishName);
   return `菜品 #${report.dishId}`;

@@ -79,6 +79,37 @@ describe('menu reports API (SPEC §6)', () => {
     ]);
   });
 
+  it("keeps nothing when its notifications cannot be written: the listener's failure rolls the report back", async () => {
+    await createBot({ store_id: 13, webhook: WEBHOOK });
+    const db = t.app.get(DataSource);
+    // A real failure inside the report's transaction, in the notify module's listener: the database refuses the row.
+    await db.query(`CREATE FUNCTION refuse_store_13() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.store_id = 13 THEN RAISE EXCEPTION 'notifications of store 13 refused'; END IF; RETURN NEW; END $$`);
+    await db.query(
+      'CREATE TRIGGER refuse_store_13 BEFORE INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION refuse_store_13()',
+    );
+    try {
+      const response = await t.request('POST', '/api/v1/menu-reports', {
+        body: { store_id: 13, dish_name: '回锅肉', quantity: 3, unit: '份' },
+      });
+      expect(response.status).toBe(500);
+      expect(response.body).toEqual({
+        code: 500,
+        msg: 'Internal server error',
+        request_id: expect.any(String),
+      });
+      expect(await db.query('SELECT id FROM menu_reports WHERE store_id = 13')).toEqual([]);
+    } finally {
+      await db.query('DROP TRIGGER refuse_store_13 ON notifications');
+      await db.query('DROP FUNCTION refuse_store_13()');
+    }
+    const retried = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: 13, dish_name: '回锅肉', quantity: 3, unit: '份' },
+    });
+    expect(retried.status).toBe(201);
+    expect(retried.body.data.notifications).toHaveLength(1);
+  });
+
   it('accepts decimals and a dish id alone', async () => {
     const response = await t.request('POST', '/api/v1/menu-reports', {
       body: { store_id: 12, dish_id: 7, quantity: 2.5, unit: '斤' },

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { NOTIFICATION_STATUSES, NotificationStatus } from '../../notify/entities/notification.entity';
+import { NOTIFICATION_STATUSES, NotificationStatus } from '../../events/notification.events';
 import { REPORT_SOURCES, ReportSource } from '../entities/menu-report.entity';
 
 export class ReportNotificationSummary {

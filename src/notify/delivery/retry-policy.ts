@@ -1,5 +1,5 @@
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
-import { NotificationStatus } from '../entities/notification.entity';
+import { NotificationStatus } from '../../events/notification.events';
 
 /** DingTalk throttles a robot for 10 minutes once it goes over its rate (protocol §5.5). */
 export const THROTTLE_PAUSE_MS = 10 * 60_000;

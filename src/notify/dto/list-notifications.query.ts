@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { INT4_MAX, QueryInteger } from '../../common/http/strict-integer';
 import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
-import { NOTIFICATION_STATUSES, NotificationStatus } from '../entities/notification.entity';
+import { NOTIFICATION_STATUSES, NotificationStatus } from '../../events/notification.events';
 
 /** `GET /notifications` filters (SPEC §7). */
 export class ListNotificationsQuery extends StoreFilterQuery {

@@ -1,12 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DingTalkAnswerCodes } from '../../dingtalk-bot/dto/bot-test-result.response';
 import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
-import {
-  NOTIFICATION_KINDS,
-  NOTIFICATION_STATUSES,
-  NotificationKind,
-  NotificationStatus,
-} from '../entities/notification.entity';
+import { NOTIFICATION_STATUSES, NotificationStatus } from '../../events/notification.events';
+import { NOTIFICATION_KINDS, NotificationKind } from '../entities/notification.entity';
 
 /** One notification in the delivery log (SPEC §7). */
 export class NotificationResponse {

@@ -1,8 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
-
-export const NOTIFICATION_STATUSES = ['pending', 'retrying', 'sent', 'failed', 'merged', 'skipped'] as const;
-export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+import type { NotificationStatus } from '../../events/notification.events';
 
 export const NOTIFICATION_KINDS = ['menu_report', 'batch', 'digest'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

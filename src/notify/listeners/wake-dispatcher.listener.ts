@@ -7,9 +7,10 @@ import { DeliveryQueue } from '../delivery/delivery-queue';
 import { NotificationDispatcher } from '../delivery/notification-dispatcher';
 
 /**
- * New notifications (a report's, a batch send's) leave at once: the events come after the transaction that
- * wrote them committed (menu-report.service.ts, batch-send.service.ts), so the dispatcher finds them. A bot that
- * was disabled or deleted has what waits for it skipped at once.
+ * A batch send's or a resend's notifications leave at once: the event comes after the transaction that wrote them
+ * committed (batch-send.service.ts), so the dispatcher finds them (a report's wake is registered for after its
+ * commit by plan-report-notifications.listener.ts). A bot that was disabled or deleted has what waits for it
+ * skipped at once.
  */
 @Injectable()
 export class WakeDispatcherListener {
@@ -20,11 +21,6 @@ export class WakeDispatcherListener {
     private readonly queue: DeliveryQueue,
     private readonly clock: Clock,
   ) {}
-
-  @OnEvent(AppEvent.MenuReportCreated)
-  onReportCreated(): void {
-    this.dispatcher.wake();
-  }
 
   @OnEvent(AppEvent.NotificationsQueued)
   onNotificationsQueued(): void {
