@@ -114,7 +114,7 @@ export class MenuReportService {
     return toResponse(report, summaries.get(id) ?? []);
   }
 
-  /** Today's reports of a store, oldest first, "today" in REPORT_TIMEZONE (SPEC §9: 今日). */
+  /** Today's reports of a store, oldest first, "today" in REPORT_TIMEZONE (what a stream bot answers to 今日). */
   async today(storeId: number, now: Date): Promise<MenuReport[]> {
     const day = now.toLocaleDateString('en-CA', { timeZone: this.config.reportTimeZone });
     const builder = this.reports.createQueryBuilder('report').where('report.storeId = :storeId', { storeId });

@@ -3,7 +3,7 @@ import { messageParts, PART_BUDGET_BYTES, splitText } from './message-parts';
 
 const jsonBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 
-describe('splitting messages over DingTalk’s size limit (SPEC §7)', () => {
+describe('splitting messages over DingTalk’s size limit', () => {
   it('keeps a message within the budget whole, untitled', () => {
     expect(messageParts('报菜', '宫保鸡丁 50 份')).toEqual([{ title: '报菜', content: '宫保鸡丁 50 份' }]);
   });

@@ -1,6 +1,6 @@
 /**
- * DingTalk refuses a message body over 20,000 bytes (protocol §5.5, errcode 460101); SPEC §7 says such a message
- * is sent in numbered parts. A part's text is kept under 18,000 bytes as JSON, leaving room for the title, the
+ * DingTalk refuses a message body over 20,000 bytes (errcode 460101, docs/dingtalk/custom-robot.md): such a message
+ * is sent in numbered parts instead. A part's text is kept under 18,000 bytes as JSON, leaving room for the title, the
  * @mentions and the envelope of the larger of the message bodies (work notification, group message).
  */
 export const PART_BUDGET_BYTES = 18_000;

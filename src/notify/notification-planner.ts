@@ -11,7 +11,7 @@ import { renderReportMessage, renderReportWithTemplate } from './report-message'
 
 /**
  * Writes the notifications of a new menu report: one per enabled bot of its store, inside the caller's
- * transaction, so that the report and its notifications are committed together (SPEC §6: once the API has
+ * transaction, so that the report and its notifications are committed together (once the API has
  * answered 201, no crash can lose one).
  */
 @Injectable()
@@ -43,13 +43,13 @@ export class NotificationPlanner {
         ? renderReportWithTemplate(report, template, this.config.reportTimeZone)
         : { msgType: bot.msgType, ...renderReportMessage(report, bot.msgType, this.config.reportTimeZone) };
       const noTarget = hasNoTarget(bot);
-      // Over DingTalk's 20,000 bytes (a long template), the message goes in numbered parts, in order (SPEC §7).
+      // Over DingTalk's 20,000 bytes (a long template), the message goes in numbered parts, in order.
       return messageParts(message.title.slice(0, 200), message.content).map((part): OutgoingNotification => ({
         botId: bot.id,
         storeId: report.storeId,
         menuReportId: report.id,
         kind: 'menu_report',
-        // SPEC §5: a stream bot with neither user_ids nor open_conversation_id records its notifications as skipped.
+        // A stream bot with neither user_ids nor open_conversation_id records its notifications as skipped.
         status: noTarget ? 'skipped' : 'pending',
         hint: noTarget ? DINGTALK_HINTS.noTarget : null,
         msgType: message.msgType,
@@ -64,7 +64,7 @@ export class NotificationPlanner {
   }
 }
 
-/** SPEC §5: a stream bot with neither user_ids nor open_conversation_id has nowhere to send; its rows are skipped. */
+/** A stream bot with neither user_ids nor open_conversation_id has nowhere to send: its rows are skipped. */
 export function hasNoTarget(bot: Pick<DingTalkBot, 'botType' | 'userIds' | 'openConversationId'>): boolean {
   return bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
 }

@@ -17,7 +17,7 @@ import {
 import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
 
-/** The delivery log (SPEC §7): the notifications of the stores a caller manages, their attempts, resend. */
+/** The delivery log: the notifications of the stores a caller manages, their attempts, resend. */
 @Injectable()
 export class NotificationsService {
   constructor(

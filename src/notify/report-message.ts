@@ -11,7 +11,7 @@ export interface RenderedMessage {
 /**
  * The built-in notification of a menu report, in Chinese for the stores' staff: store, dish, quantity and
  * unit, remark, who and when. It carries the report number, which also keeps two identical reports of a day
- * distinct: DingTalk silently drops a work notification whose content a user already got that day (protocol §3).
+ * distinct: DingTalk silently drops a work notification whose content a user already got that day (docs/dingtalk/work-notifications.md, "Silent limits").
  */
 export function renderReportMessage(
   report: ReportedDish,
@@ -48,7 +48,7 @@ export function renderReportMessage(
   return { title, content: lines.join('\n') };
 }
 
-/** A report's values for a bot's own template (SPEC §8); free text is flattened to one line as in the built-in one. */
+/** A report's values for a bot's own template (README: "Message templates"); free text is flattened to one line as in the built-in one. */
 export function reportTemplateValues(report: ReportedDish, timeZone: string): TemplateValues {
   return {
     store_id: String(report.storeId),

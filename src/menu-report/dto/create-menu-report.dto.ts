@@ -3,7 +3,7 @@ import { IsNumber, IsOptional, IsPositive, IsString, Length, Max, MaxLength } fr
 import { StoreScopedCreateDto } from '../../common/http/store-scoped.dto';
 import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
 
-/** SPEC §6. At least one of dish_id / dish_name is required (checked by the service, which names both fields). */
+/** A menu report as the API takes it. At least one of dish_id / dish_name is required (checked by the service, which names both fields). */
 export class CreateMenuReportDto extends StoreScopedCreateDto {
   @ApiPropertyOptional({
     type: 'integer',

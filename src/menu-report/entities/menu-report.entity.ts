@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 export const REPORT_SOURCES = ['api', 'dingtalk'] as const;
 export type ReportSource = (typeof REPORT_SOURCES)[number];
 
-/** A dish prepared in a store (报菜, SPEC §6). */
+/** A dish prepared in a store (报菜). */
 @Entity({ name: 'menu_reports' })
 @Index('idx_menu_reports_store_created', ['storeId', 'createdAt'])
 export class MenuReport {

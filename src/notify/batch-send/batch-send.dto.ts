@@ -4,7 +4,7 @@ import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
 import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
 import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 
-/** `POST /dingtalk-bots/batch-send` (SPEC §5): one message to some bots, or to every enabled bot of a store. */
+/** `POST /dingtalk-bots/batch-send` — one message to some bots, or to every enabled bot of a store. */
 export class BatchSendDto {
   @ApiPropertyOptional({
     type: 'array',

@@ -15,7 +15,7 @@ import { BatchSendDto, BatchSendItem, BatchSendResponse } from './batch-send.dto
 const DISABLED = 'The bot is disabled: enable it to send to it.';
 
 /**
- * Batch send (SPEC §5): one notification per bot, written in one transaction and delivered by the same queue as
+ * Batch send: one notification per bot, written in one transaction and delivered by the same queue as
  * menu reports, so the rate limits, retries and the delivery log apply to them as well.
  */
 @Injectable()

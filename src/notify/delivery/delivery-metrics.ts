@@ -5,7 +5,7 @@ import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { DeliveryQueue } from './delivery-queue';
 
 /**
- * The delivery metrics of SPEC §10. `type` is the bot type as SPEC §10 names it; `bot_type` repeats it under the
+ * The delivery metrics (README: "Operations"). `type` is the bot type under its documented metric label; `bot_type` repeats it under the
  * name the rest of the API uses. `status` is success or failure per attempt (a throttled answer is a failure).
  * The backlog gauges are read from the database at scrape time, so every instance reports the shared queue.
  */

@@ -4,7 +4,7 @@ import { BotStatusResponse } from '../../dingtalk-bot/dto/bot-status.response';
 import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DeliveryQueue } from './delivery-queue';
 
-/** The delivery fields of a bot's status (SPEC §5): last delivery, backlog, throttle pause. */
+/** The delivery fields of a bot's status: last delivery, backlog, throttle pause. */
 @Injectable()
 export class DeliveryStatusContributor implements BotStatusContributor, OnModuleInit {
   constructor(

@@ -3,7 +3,7 @@ import { buildDigest } from './digest';
 
 const item = (n: number) => ({ id: String(n), title: `报菜通知：宫保鸡丁 ${n} 份`, menuReportId: 100 + n });
 
-describe('buildDigest (SPEC §7)', () => {
+describe('buildDigest', () => {
   it('lists every waiting report, oldest first, under one markdown heading', () => {
     const digest = buildDigest(7, [item(1), item(2)]);
     expect(digest.title).toBe('报菜汇总：2 条');

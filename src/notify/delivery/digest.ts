@@ -12,11 +12,14 @@ export interface Digest {
   included: DigestItem[];
 }
 
-/** DingTalk refuses a webhook body over 20,000 bytes (protocol §5.5); the JSON around the text needs some room. */
+/**
+ * DingTalk refuses a webhook body over 20,000 bytes (docs/dingtalk/custom-robot.md, "Rate limit and size"); the JSON
+ * around the text needs some room.
+ */
 export const DIGEST_MAX_BYTES = 18_000;
 
 /**
- * SPEC §7: when a bot's backlog would wait longer than a minute, its waiting menu-report notifications go out as
+ * When a bot's backlog would wait longer than a minute, its waiting menu-report notifications go out as
  * one markdown digest: one line per report, oldest first, as many as fit in one message.
  */
 export function buildDigest(

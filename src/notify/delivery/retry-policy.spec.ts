@@ -13,7 +13,7 @@ const outcome = (kind: OutcomeKind): DingTalkOutcome => ({
   latencyMs: 3,
 });
 
-describe('judgeAttempt (SPEC §7)', () => {
+describe('judgeAttempt', () => {
   it('marks an accepted message sent', () => {
     expect(judgeAttempt(outcome('ok'), 0, SCHEDULE, NOW)).toMatchObject({ status: 'sent', attempts: 1 });
   });

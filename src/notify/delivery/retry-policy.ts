@@ -1,7 +1,7 @@
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { NotificationStatus } from '../../events/notification.events';
 
-/** DingTalk throttles a robot for 10 minutes once it goes over its rate (protocol §5.5). */
+/** DingTalk throttles a robot for 10 minutes once it goes over its rate (docs/dingtalk/custom-robot.md). */
 export const THROTTLE_PAUSE_MS = 10 * 60_000;
 
 /** ±20 %: notifications that failed together do not all come back at the same instant. */
@@ -10,7 +10,7 @@ const JITTER = 0.2;
 /** What becomes of a notification after one attempt. */
 export interface AttemptVerdict {
   status: NotificationStatus;
-  /** Attempts spent so far; a throttled answer spends none (SPEC §7). */
+  /** Attempts spent so far; a throttled answer spends none. */
   attempts: number;
   /** When to try again (pending/retrying), in clock milliseconds. */
   nextAttemptAt: number | null;
@@ -20,7 +20,7 @@ export interface AttemptVerdict {
 }
 
 /**
- * SPEC §7 as a pure function: ok → sent; throttled → back to pending behind a 10-minute pause of the bot, no
+ * The retry rules of the README's "Delivery" section as a pure function: ok → sent; throttled → back to pending behind a 10-minute pause of the bot, no
  * attempt spent; transient (and a token refused even after a fresh one) → retry after the schedule's next wait
  * with jitter, failed when the schedule runs out; permanent → failed at once, with the hint.
  * `scheduleMs[i]` is the wait after the (i+1)-th failed attempt.

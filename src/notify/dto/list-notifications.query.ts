@@ -4,7 +4,7 @@ import { INT4_MAX, QueryInteger } from '../../common/http/strict-integer';
 import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
 import { NOTIFICATION_STATUSES, NotificationStatus } from '../../events/notification.events';
 
-/** `GET /notifications` filters (SPEC §7). */
+/** `GET /notifications` filters. */
 export class ListNotificationsQuery extends StoreFilterQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: INT4_MAX, example: 1 })
   @IsOptional()

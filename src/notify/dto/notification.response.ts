@@ -4,7 +4,7 @@ import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.ent
 import { NOTIFICATION_STATUSES, NotificationStatus } from '../../events/notification.events';
 import { NOTIFICATION_KINDS, NotificationKind } from '../entities/notification.entity';
 
-/** One notification in the delivery log (SPEC §7). */
+/** One notification in the delivery log (README: "Delivery and the delivery log"). */
 export class NotificationResponse {
   @ApiProperty({ type: 'integer', example: 17 })
   id: number;

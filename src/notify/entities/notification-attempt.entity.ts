@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One call to DingTalk for a notification, whatever came of it (SPEC §7: every attempt is recorded). */
+/** One call to DingTalk for a notification, whatever came of it (every attempt is recorded, answered or not). */
 @Entity({ name: 'notification_attempts' })
 @Index('idx_notification_attempts_notification', ['notificationId', 'at'])
 export class NotificationAttempt {

@@ -6,7 +6,7 @@ export const NOTIFICATION_KINDS = ['menu_report', 'batch', 'digest'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
- * One message to one bot (SPEC §7): the delivery log and the queue at once. The message is rendered when the
+ * One message to one bot: the delivery log and the queue at once. The message is rendered when the
  * row is written, in the same transaction as what caused it, so a row is all a sender needs, even after a
  * crash or after the report's bot settings changed.
  */
@@ -51,7 +51,7 @@ export class Notification {
   @Column({ name: 'at_all', type: 'boolean', default: false })
   atAll: boolean;
 
-  /** Attempts that reached DingTalk or failed on the way; a throttled answer does not count (SPEC §7). */
+  /** Attempts that reached DingTalk or failed on the way; a throttled answer does not count. */
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 

@@ -6,7 +6,7 @@ import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { BotSender } from './bot-sender';
 
 /**
- * Enterprise-app robots (SPEC §1): a work notification to `user_ids` and/or a robot message to the group
+ * Enterprise-app robots: a work notification to `user_ids` and/or a robot message to the group
  * `open_conversation_id`, with the app's access token. With both targets the worse outcome is reported.
  */
 @Injectable()
