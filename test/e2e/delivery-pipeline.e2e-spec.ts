@@ -4,6 +4,8 @@ import { Simulator, startSimulator } from '../../simulator/simulator';
 import { DeliveryQueue } from '../../src/notify/delivery/delivery-queue';
 import { ManualClock, ScaledClock } from '../support/clocks';
 import { startTestApp, TestApp } from '../support/test-app';
+import { DELIVERY_LEASE_RENEWAL, DELIVERY_SWEEP } from '../../src/notify/delivery/notification-dispatcher';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { busiestMinute, deliveredReportNotifications } from '../support/delivery-checks';
 import { waitFor } from '../support/wait-for';
 
@@ -108,6 +110,10 @@ describe('delivery pipeline', () => {
       );
     }, 'the lease to be renewed twice over');
     expect((await statusOf(t, id)).attempts).toEqual([]);
+    // The renewal (and the safety-net sweep) are jobs of @nestjs/schedule's registry, run on the Clock.
+    expect(t.app.get(SchedulerRegistry).getIntervals()).toEqual(
+      expect.arrayContaining([DELIVERY_LEASE_RENEWAL, DELIVERY_SWEEP]),
+    );
     await waitFor(async () => (await statusOf(t!, id)).status === 'sent', 'the retry to be sent');
     expect((await statusOf(t, id)).attempts.map((attempt) => attempt.outcome)).toEqual(['transient', 'ok']);
     expect(sim.state.received({ target: robot.token })).toHaveLength(1);

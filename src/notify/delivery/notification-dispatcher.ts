@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock, ClockTimer } from '../../common/clock';
+import { ClockScheduler } from '../../common/scheduling/clock-scheduler';
 import { AppConfig } from '../../config/app-config';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
@@ -10,6 +11,10 @@ import { BotCredentialsCache } from './bot-credentials.cache';
 import { DeliveryMetrics } from './delivery-metrics';
 import { ClaimedNotification, DeliveryQueue, SendResult } from './delivery-queue';
 import { judgeAttempt } from './retry-policy';
+
+/** Names of the dispatcher's periodic jobs in SchedulerRegistry. */
+export const DELIVERY_SWEEP = 'delivery.sweep';
+export const DELIVERY_LEASE_RENEWAL = 'delivery.lease-renewal';
 
 /** After a failed database round, the dispatcher tries again this much later. */
 const RETRY_AFTER_ERROR_MS = 1_000;
@@ -31,7 +36,8 @@ interface InFlightSend {
  * (DeliveryQueue.cycle): record the sends that finished since the last round, lease due notifications for the free
  * send slots, learn when the next one falls due. Sends run outside any transaction, up to DELIVERY_CONCURRENCY at
  * once (they wait on DingTalk, not on this process). A round runs when there is something to do: a report or a
- * batch was committed (wake), a send finished, or the next due moment came; polling is only the safety net.
+ * batch was committed (wake), a send finished, or the next due moment came; the periodic sweep (a ClockScheduler
+ * job) is only the safety net.
  *
  * Leases: a claimed notification (and its bot) is leased for `leaseMs` and renewed while its send is in flight, so
  * a slow send is never taken over by another instance; a send whose lease is lost, or would run out unrenewed
@@ -55,8 +61,6 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   /** After a failed round, no new one starts before this (clock ms): the due timer resumes. */
   private backoffUntil = 0;
   private dueTimer: ClockTimer | undefined;
-  private renewTimer: ClockTimer | undefined;
-  private pollTimer: ClockTimer | undefined;
   private readonly inFlight = new Map<string, InFlightSend>();
   private readonly sending = new Set<Promise<void>>();
   /** Finished sends waiting for the next round to record them. */
@@ -69,6 +73,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     private readonly metrics: DeliveryMetrics,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly scheduler: ClockScheduler,
   ) {
     this.owner = `${config.instanceId.slice(0, 48)}:${randomBytes(6).toString('hex')}`;
     // A stream send may take a token fetch and two calls, each within the DingTalk deadline; renewed meanwhile.
@@ -81,8 +86,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       if (released > 0) this.logger.log(`Released ${released} leases left by a previous run`);
     }
     this.running = true;
-    this.scheduleRenewal();
-    this.schedulePoll();
+    this.scheduler.every(DELIVERY_LEASE_RENEWAL, this.leaseMs / 4, () => this.renewLeases());
+    this.scheduler.every(DELIVERY_SWEEP, this.config.delivery.pollIntervalMs, () => this.sweep());
     this.wake();
   }
 
@@ -96,7 +101,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    for (const timer of [this.dueTimer, this.renewTimer, this.pollTimer]) this.clock.clearTimeout(timer);
+    this.clock.clearTimeout(this.dueTimer);
     await this.round;
     if (this.sending.size > 0) {
       const grace = new AbortController();
@@ -182,31 +187,19 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   }
 
   /** The safety net: now and then look for work that no wake announced (other instances, expired leases). */
-  private schedulePoll(): void {
-    this.pollTimer = this.clock.setTimeout(() => {
-      if (!this.running) return;
-      this.queue
-        .sweep(this.clock.now())
-        .catch((error: Error) => this.logger.error(`Delivery sweep failed: ${error.message}`))
-        .finally(() => {
-          this.wake();
-          if (this.running) this.schedulePoll();
-        });
-    }, this.config.delivery.pollIntervalMs);
+  private async sweep(): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.queue.sweep(this.clock.now());
+    } finally {
+      this.wake();
+    }
   }
 
   /**
    * Every quarter lease, the leases of the sends in flight are extended; a send whose lease was taken over, or
    * that could not be renewed before its last quarter, is stopped (its result then decides nothing).
    */
-  private scheduleRenewal(): void {
-    this.renewTimer = this.clock.setTimeout(() => {
-      void this.renewLeases().finally(() => {
-        if (this.running) this.scheduleRenewal();
-      });
-    }, this.leaseMs / 4);
-  }
-
   private async renewLeases(): Promise<void> {
     const sends = [...this.inFlight.values()];
     // Results not yet recorded keep their leases too: the database may be away for a while.
