@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { DeliveryQueue } from './delivery/delivery-queue';
+import { markDueStatement } from './delivery/delivery-queue';
 import { NotificationStatus } from '../events/notification.events';
 import { Notification } from './entities/notification.entity';
 
@@ -37,10 +37,7 @@ export interface QueuedNotification {
  */
 @Injectable()
 export class NotificationOutbox {
-  constructor(
-    private readonly queue: DeliveryQueue,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly clock: Clock) {}
 
   async enqueue(
     manager: EntityManager,
@@ -49,8 +46,13 @@ export class NotificationOutbox {
     if (messages.length === 0) return [];
     // Due now by the dispatcher's clock (the database's now() is not the clock tests control).
     const now = new Date(this.clock.now());
+    // One statement: the rows, and their bots marked due (a CTE, so both or neither, in one round trip).
     const rows: Array<{ id: string; bot_id: number; status: NotificationStatus }> = await manager.query(
-      `INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content,
+      `WITH marked AS (${markDueStatement(
+        "SELECT DISTINCT b.id FROM unnest($1::integer[], $5::text[]) AS b(id, status) WHERE b.status = 'pending'",
+        '$13',
+      )})
+       INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content,
                                   at_mobiles, at_user_ids, at_all, next_attempt_at)
        SELECT m.bot_id, m.store_id, m.menu_report_id, m.kind, m.status, m.hint, m.msg_type, m.title, m.content,
               m.at_mobiles::jsonb, m.at_user_ids::jsonb, m.at_all, $13::timestamptz
@@ -76,14 +78,8 @@ export class NotificationOutbox {
         now,
       ],
     );
-    const queued = rows
+    return rows
       .map((row) => ({ id: String(row.id), botId: row.bot_id, status: row.status }))
       .sort((a, b) => Number(a.id) - Number(b.id));
-    await this.queue.markDue(
-      manager,
-      queued.filter((row) => row.status === 'pending').map((row) => row.botId),
-      now,
-    );
-    return queued;
   }
 }

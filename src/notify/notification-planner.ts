@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
+import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
 import type { ReportedDish } from '../events/menu-report.events';
-import { MessageTemplate } from '../message-template/entities/message-template.entity';
 import { NotificationOutbox, OutgoingNotification, QueuedNotification } from './notification-outbox';
 import { messageParts } from './message-parts';
 import { renderReportMessage, renderReportWithTemplate } from './report-message';
@@ -22,25 +21,10 @@ export class NotificationPlanner {
   ) {}
 
   async planForReport(manager: EntityManager, report: ReportedDish): Promise<QueuedNotification[]> {
-    const bots = await manager.find(DingTalkBot, {
-      where: { storeId: report.storeId, isEnabled: true },
-      order: { id: 'ASC' },
-    });
-    const templateIds = [
-      ...new Set(bots.map((bot) => bot.templateId).filter((id): id is number => id !== null)),
-    ];
-    const templates = new Map(
-      templateIds.length > 0
-        ? (await manager.findBy(MessageTemplate, { id: In(templateIds) })).map((template) => [
-            template.id,
-            template,
-          ])
-        : [],
-    );
+    const bots = await enabledBotsOfStore(manager, report.storeId);
     const rows = bots.flatMap((bot) => {
-      const template = bot.templateId === null ? undefined : templates.get(bot.templateId);
-      const message = template
-        ? renderReportWithTemplate(report, template, this.config.reportTimeZone)
+      const message = bot.template
+        ? renderReportWithTemplate(report, bot.template, this.config.reportTimeZone)
         : { msgType: bot.msgType, ...renderReportMessage(report, bot.msgType, this.config.reportTimeZone) };
       const noTarget = hasNoTarget(bot);
       // Over DingTalk's 20,000 bytes (a long template), the message goes in numbered parts, in order.
@@ -67,4 +51,51 @@ export class NotificationPlanner {
 /** A stream bot with neither user_ids nor open_conversation_id has nowhere to send: its rows are skipped. */
 export function hasNoTarget(bot: Pick<DingTalkBot, 'botType' | 'userIds' | 'openConversationId'>): boolean {
   return bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
+}
+
+/** What planning needs of a bot: where and how it sends, and its template if it has one. */
+type PlannedBot = Pick<
+  DingTalkBot,
+  'id' | 'botType' | 'msgType' | 'atMobiles' | 'atAll' | 'userIds' | 'openConversationId' | 'atUserIds'
+> & { template: { msgType: MsgType; title: string; body: string } | null };
+
+/**
+ * The enabled bots of a store with their templates, in id order: one statement (it runs inside every report's
+ * transaction, and on the embedded database every statement queues on its one session).
+ */
+async function enabledBotsOfStore(manager: EntityManager, storeId: number): Promise<PlannedBot[]> {
+  const rows: Array<{
+    id: number;
+    bot_type: DingTalkBot['botType'];
+    msg_type: MsgType;
+    at_mobiles: string[];
+    at_all: boolean;
+    user_ids: string[];
+    open_conversation_id: string | null;
+    at_user_ids: string[];
+    template_msg_type: MsgType | null;
+    template_title: string | null;
+    template_body: string | null;
+  }> = await manager.query(
+    `SELECT b.id, b.bot_type, b.msg_type, b.at_mobiles, b.at_all, b.user_ids, b.open_conversation_id, b.at_user_ids,
+            t.msg_type AS template_msg_type, t.title AS template_title, t.body AS template_body
+     FROM ding_talk_bots b LEFT JOIN message_templates t ON t.id = b.template_id
+     WHERE b.store_id = $1 AND b.is_enabled
+     ORDER BY b.id`,
+    [storeId],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    botType: row.bot_type,
+    msgType: row.msg_type,
+    atMobiles: row.at_mobiles,
+    atAll: row.at_all,
+    userIds: row.user_ids,
+    openConversationId: row.open_conversation_id,
+    atUserIds: row.at_user_ids,
+    template:
+      row.template_msg_type === null
+        ? null
+        : { msgType: row.template_msg_type, title: row.template_title!, body: row.template_body! },
+  }));
 }

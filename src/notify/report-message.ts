@@ -66,7 +66,7 @@ export function reportTemplateValues(report: ReportedDish, timeZone: string): Te
 /** A report rendered through a template: the template decides the message type, title and body. */
 export function renderReportWithTemplate(
   report: ReportedDish,
-  template: MessageTemplate,
+  template: Pick<MessageTemplate, 'msgType' | 'title' | 'body'>,
   timeZone: string,
 ): RenderedMessage & { msgType: MsgType } {
   const values = reportTemplateValues(report, timeZone);

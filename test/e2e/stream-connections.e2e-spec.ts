@@ -188,8 +188,16 @@ describe('stream connections: lifecycle and supervision', () => {
     const silent = live(dingApp)[0].id;
     sim.stream.setSilent(silent, true);
     await advance(60_000); // idle: the client pings
-    await advance(10_000); // no pong: the client gives up on the link
-    await statusIs(id, 'reconnecting');
+    // No pong: 10 s later the client gives up on the link. Time moves in small steps until it has: on a loaded
+    // machine the ping (and its 10 s deadline) may be armed only after a single large step was already taken.
+    await waitFor(
+      async () => {
+        await clock.advance(100);
+        return (await status(id)).connection_status === 'reconnecting';
+      },
+      'the link given up after the unanswered ping',
+      30_000,
+    );
     expect((await status(id)).last_error).toMatch(/keepalive/);
     await clock.advance(1_000);
     await waitFor(() => live(dingApp).some((c) => c.id !== silent), 'a fresh connection');

@@ -77,6 +77,19 @@ const LEASE_FREE = (alias: string, at: string) =>
 const SKIPPED_HINT =
   'The bot was disabled or deleted before this notification was sent; resend it once the bot is enabled again.';
 
+/**
+ * Marks the bots `botIdsQuery` selects (one column) due at `at`, unless a send in flight or a throttle pause keeps
+ * them for later. A statement of its own, or a CTE of the statement that writes their notifications. Bots in id
+ * order: the lock order of the state rows.
+ */
+export function markDueStatement(botIdsQuery: string, at: string): string {
+  return `INSERT INTO bot_delivery_states (bot_id, next_due_at)
+    SELECT due.id, ${at}::timestamptz FROM (${botIdsQuery}) AS due(id) ORDER BY due.id
+    ON CONFLICT (bot_id) DO UPDATE SET next_due_at = LEAST(
+      COALESCE(bot_delivery_states.next_due_at, 'infinity'),
+      GREATEST(EXCLUDED.next_due_at, bot_delivery_states.busy_until, bot_delivery_states.rate_limited_until))`;
+}
+
 /** When a bot whose lease could not be taken is looked at again. */
 const RECHECK_MS = 1_000;
 
@@ -127,16 +140,11 @@ export class DeliveryQueue {
    * `at`, unless a send in flight or a throttle pause keeps them for later.
    */
   async markDue(manager: EntityManager, botIds: readonly number[], at: Date): Promise<void> {
-    const ids = [...new Set(botIds)].sort((a, b) => a - b);
-    if (ids.length === 0) return;
-    await manager.query(
-      `INSERT INTO bot_delivery_states (bot_id, next_due_at)
-       SELECT id, $2::timestamptz FROM unnest($1::integer[]) AS id ORDER BY id
-       ON CONFLICT (bot_id) DO UPDATE SET next_due_at = LEAST(
-         COALESCE(bot_delivery_states.next_due_at, 'infinity'),
-         GREATEST(EXCLUDED.next_due_at, bot_delivery_states.busy_until, bot_delivery_states.rate_limited_until))`,
-      [ids, at],
-    );
+    if (botIds.length === 0) return;
+    await manager.query(markDueStatement('SELECT DISTINCT id FROM unnest($1::integer[]) AS id', '$2'), [
+      botIds,
+      at,
+    ]);
   }
 
   /**
