@@ -40,9 +40,15 @@ for (const [id, us] of selfUs) {
 const busy = total - (byArea.get('(idle)') ?? 0);
 const line = ([name, us]) =>
   `${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / busy).toFixed(1).padStart(5)} %  ${name}`;
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s not idle (shares below)`);
+console.log(
+  `${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s not idle (shares below)`,
+);
 console.log('\nself time by area');
-for (const entry of [...byArea].filter(([n]) => n !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 30))
+for (const entry of [...byArea]
+  .filter(([n]) => n !== '(idle)')
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 30))
   console.log(line(entry));
 console.log(`\nhottest ${topFunctions} functions (self time)`);
-for (const entry of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, topFunctions)) console.log(line(entry));
+for (const entry of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, topFunctions))
+  console.log(line(entry));
