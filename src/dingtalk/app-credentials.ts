@@ -1,4 +1,4 @@
-/** An enterprise internal app, as DingTalk knows it (SPEC §1: AppKey, AppSecret, AgentId). */
+/** An enterprise internal app, as DingTalk knows it (AppKey, AppSecret, AgentId: docs/dingtalk/access-tokens.md). */
 export interface AppCredentials {
   clientId: string;
   clientSecret: string;

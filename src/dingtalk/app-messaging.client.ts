@@ -13,8 +13,9 @@ import { groupMessageBody, oneToOneMessageBody, workNotificationBody } from './m
 import { OutgoingMessage } from './outgoing-message';
 
 /**
- * Sends as an enterprise internal app: work notifications (old API, protocol §3) and robot group messages
- * (new API, protocol §4.2). A refused token is dropped and fetched once more before giving up.
+ * Sends as an enterprise internal app: work notifications (old API, docs/dingtalk/work-notifications.md) and robot
+ * group messages (new API, docs/dingtalk/robot-messages.md). A refused token is dropped and fetched once more before
+ * giving up.
  */
 @Injectable()
 export class AppMessagingClient {
@@ -24,7 +25,7 @@ export class AppMessagingClient {
     private readonly config: AppConfig,
   ) {}
 
-  /** `asyncsend_v2` to the given userids. Success only means DingTalk queued it (protocol §3). */
+  /** `asyncsend_v2` to the given userids. Success only means DingTalk queued it (see work-notifications.md). */
   sendWorkNotification(
     app: AppCredentials,
     userIds: readonly string[],

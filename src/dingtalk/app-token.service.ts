@@ -11,7 +11,10 @@ import {
   networkOutcome,
 } from './dingtalk-outcome';
 
-/** Which API family the token is for: the old API wants `?access_token=`, the new one a header (protocol §0). */
+/**
+ * Which API family the token is for: the old API wants `?access_token=`, the new one a header
+ * (docs/dingtalk/README.md).
+ */
 export type TokenFamily = 'oapi' | 'api';
 
 /** Fetching an app token failed; `outcome` says whether that is worth retrying and what to fix. */
@@ -31,8 +34,8 @@ interface CachedToken {
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /**
- * App access tokens, cached per app and API family (protocol §2.3: DingTalk asks callers to cache them and may
- * "frequency-intercept" frequent fetches). One fetch at a time per app: concurrent senders share it.
+ * App access tokens, cached per app and API family (docs/dingtalk/access-tokens.md: DingTalk asks callers to cache
+ * them and may "frequency-intercept" frequent fetches). One fetch at a time per app: concurrent senders share it.
  */
 @Injectable()
 export class AppTokenService {
@@ -91,7 +94,7 @@ export class AppTokenService {
     }
   }
 
-  /** `GET /gettoken?appkey&appsecret` (protocol §2.1: the query string, not the body). */
+  /** `GET /gettoken?appkey&appsecret` (the query string, not the body: docs/dingtalk/access-tokens.md). */
   private async fetchOldApiToken(app: AppCredentials): Promise<CachedToken> {
     const url = new URL('/gettoken', this.config.dingtalk.oapiUrl);
     url.searchParams.set('appkey', app.clientId);
@@ -104,7 +107,9 @@ export class AppTokenService {
     return { token: body.access_token, expiresAt: this.expiry(body.expires_in) };
   }
 
-  /** `POST /v1.0/oauth2/accessToken {appKey, appSecret}` → `{accessToken, expireIn}` (protocol §2.2). */
+  /**
+   * `POST /v1.0/oauth2/accessToken {appKey, appSecret}` → `{accessToken, expireIn}` (docs/dingtalk/access-tokens.md).
+   */
   private async fetchNewApiToken(app: AppCredentials): Promise<CachedToken> {
     const answer = await this.http.post(`${this.config.dingtalk.apiUrl}/v1.0/oauth2/accessToken`, {
       appKey: app.clientId,

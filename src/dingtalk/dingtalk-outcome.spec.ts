@@ -8,7 +8,7 @@ import {
 
 const answer = (status: number, json: unknown) => ({ status, json, latencyMs: 5 });
 
-describe('classifying DingTalk answers (SPEC §7; docs/dingtalk/)', () => {
+describe('classifying DingTalk answers (docs/dingtalk/)', () => {
   it.each([
     [{ errcode: 0, errmsg: 'ok' }, 'ok'],
     [{ errcode: '0', errmsg: 'ok' }, 'ok'],

@@ -1,7 +1,7 @@
 import { DingTalkNetworkError, HttpAnswer } from './dingtalk-http';
 
 /**
- * What one call to DingTalk came to, classified as SPEC §7 needs it:
+ * What one call to DingTalk came to, classified as the delivery queue needs it:
  * - `ok`: accepted;
  * - `throttled`: the robot is over its rate (pause the bot for 10 minutes; no attempt spent);
  * - `transient`: worth retrying with backoff (network, timeout, 5xx, busy, unknown codes);
@@ -33,7 +33,7 @@ export interface UndeliveredRecipients {
   invalid: string[];
 }
 
-// Protocol §5.4 and SPEC §7.
+// The three throttle codes custom robots answer (docs/dingtalk/custom-robot.md); refused app tokens.
 const THROTTLE_CODES = new Set([130101, 410100, 660026]);
 const TOKEN_EXPIRED_CODES = new Set([40014, 42001, 88]);
 
@@ -118,8 +118,8 @@ function unexpected(answer: HttpAnswer): DingTalkOutcome {
 }
 
 /**
- * Custom-robot webhooks and `sendBySession` (protocol §5.2, §5.4): HTTP 200 with `errcode` (a number, or the
- * string "0" in some documented examples); anything else than 0 is a failure.
+ * Custom-robot webhooks and `sendBySession` (docs/dingtalk/custom-robot.md, Answers): HTTP 200 with `errcode` (a
+ * number, or the string "0" in some documented examples); anything else than 0 is a failure.
  */
 export function classifyWebhookAnswer(answer: HttpAnswer): DingTalkOutcome {
   const body = answer.json as { errcode?: unknown; errmsg?: unknown } | undefined;
@@ -162,7 +162,10 @@ export function classifyWebhookAnswer(answer: HttpAnswer): DingTalkOutcome {
   }
 }
 
-/** Old-API calls made with an app token (asyncsend_v2, gettoken; protocol §2.1, §3). */
+/**
+ * Old-API calls made with an app token (asyncsend_v2, gettoken; docs/dingtalk/access-tokens.md,
+ * work-notifications.md).
+ */
 export function classifyOldApiAnswer(answer: HttpAnswer): DingTalkOutcome {
   const body = answer.json as
     { errcode?: unknown; errmsg?: unknown; sub_code?: unknown; sub_msg?: unknown } | undefined;
@@ -173,7 +176,7 @@ export function classifyOldApiAnswer(answer: HttpAnswer): DingTalkOutcome {
     .filter((part) => typeof part === 'string' && part !== '')
     .join(': ');
   if (errcode === 0) return ok(answer, errmsg || 'ok');
-  // Auth errors arrive wrapped as errcode 88 with sub_code "40014" (a string) (protocol §0).
+  // Auth errors arrive wrapped as errcode 88 with sub_code "40014" (a string): docs/dingtalk/README.md.
   const subCode = Number(body.sub_code);
   if (TOKEN_EXPIRED_CODES.has(errcode) && (errcode !== 88 || TOKEN_EXPIRED_CODES.has(subCode))) {
     return outcome('token_expired', answer, errcode, errmsg, HINTS.tokenExpired);
@@ -197,7 +200,7 @@ export function classifyOldApiAnswer(answer: HttpAnswer): DingTalkOutcome {
   }
 }
 
-/** `-1` (busy) and `900xx` (call-rate limits of the whole API) are transient (SPEC §7); so is an unknown code. */
+/** `-1` (busy) and `900xx` (call-rate limits of the whole API) are transient; so is an unknown code. */
 function classifyCommonOldApiCode(answer: HttpAnswer, errcode: number, errmsg: string): DingTalkOutcome {
   if (errcode === -1 || (errcode >= 90000 && errcode < 91000))
     return outcome('transient', answer, errcode, errmsg, HINTS.busy);
@@ -210,7 +213,7 @@ function classifyCommonOldApiCode(answer: HttpAnswer, errcode: number, errmsg: s
   );
 }
 
-/** New-API calls (`api.dingtalk.com/v1.0/...`, protocol §0, §2.2, §4.4): 2xx is success, else `{code, message}`. */
+/** New-API calls (`api.dingtalk.com/v1.0/...`, docs/dingtalk/README.md): 2xx is success, else `{code, message}`. */
 export function classifyNewApiAnswer(answer: HttpAnswer): DingTalkOutcome {
   if (answer.status >= 200 && answer.status < 300) return ok(answer);
   const body = answer.json as { code?: unknown; message?: unknown } | undefined;
@@ -227,7 +230,7 @@ export function classifyNewApiAnswer(answer: HttpAnswer): DingTalkOutcome {
   if (code === 'invalid.openConversationId') return permanent(HINTS.conversation);
   if (code.startsWith('invalidParameter.robotCode') || code === 'bot.stopped')
     return permanent(HINTS.robotCode);
-  // Third-party code lists these as robot send-rate throttles (protocol §4.4, unconfirmed).
+  // Third-party code lists these as robot send-rate throttles (unconfirmed: docs/dingtalk/robot-messages.md).
   if (['send.too.fast', 'send.byToken.tooFast', 'too.many.group', 'too.many.people'].includes(code)) {
     return outcome('throttled', answer, code, message, HINTS.throttled);
   }
@@ -246,7 +249,7 @@ export function classifyNewApiAnswer(answer: HttpAnswer): DingTalkOutcome {
   );
 }
 
-/** A stream bot with neither user_ids nor open_conversation_id has nowhere to send (SPEC §5). */
+/** A stream bot with neither user_ids nor open_conversation_id has nowhere to send. */
 export function noTargetOutcome(): DingTalkOutcome {
   return outcome('permanent', null, null, 'No target', HINTS.noTarget);
 }

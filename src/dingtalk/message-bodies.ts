@@ -1,6 +1,8 @@
 import { OutgoingMessage, withVisibleMentions } from './outgoing-message';
 
-/** Custom-robot webhook and sendBySession body (protocol §5.3: camelCase, `at` beside the content). */
+/**
+ * Custom-robot webhook and sendBySession body (camelCase, `at` beside the content: docs/dingtalk/custom-robot.md).
+ */
 export function webhookBody(message: OutgoingMessage): Record<string, unknown> {
   const text = withVisibleMentions(message);
   const at = {
@@ -13,7 +15,10 @@ export function webhookBody(message: OutgoingMessage): Record<string, unknown> {
     : { msgtype: 'text', text: { content: text }, at };
 }
 
-/** asyncsend_v2 work notification (protocol §3: snake_case, `userid_list` a comma-separated string). */
+/**
+ * asyncsend_v2 work notification (snake_case, `userid_list` a comma-separated string:
+ * docs/dingtalk/work-notifications.md).
+ */
 export function workNotificationBody(
   agentId: string,
   userIds: readonly string[],
@@ -27,8 +32,8 @@ export function workNotificationBody(
 }
 
 /**
- * Robot group message (protocol §4.2): `msgParam` is a JSON *string*. The API cannot @mention, so mentions are
- * only written into the text.
+ * Robot group message (docs/dingtalk/robot-messages.md): `msgParam` is a JSON *string*. The API cannot @mention, so
+ * mentions are only written into the text.
  */
 export function groupMessageBody(
   robotCode: string,
@@ -38,7 +43,7 @@ export function groupMessageBody(
   return { robotCode, openConversationId, ...robotMessageKeyAndParam(message) };
 }
 
-/** Robot message into one-to-one chats (protocol §4.1): same msgKey/msgParam as a group message. */
+/** Robot message into one-to-one chats (docs/dingtalk/robot-messages.md): same msgKey/msgParam as a group message. */
 export function oneToOneMessageBody(
   robotCode: string,
   userIds: readonly string[],

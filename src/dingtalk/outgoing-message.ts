@@ -10,8 +10,8 @@ export interface OutgoingMessage {
 }
 
 /**
- * DingTalk only renders a mention that is also written in the text (protocol §5.3): append `@<mobile>` /
- * `@<userId>` for each one the text does not contain yet.
+ * DingTalk only renders a mention that is also written in the text (docs/dingtalk/custom-robot.md): append
+ * `@<mobile>` / `@<userId>` for each one the text does not contain yet.
  */
 export function withVisibleMentions(message: OutgoingMessage): string {
   const mentions = [...(message.atMobiles ?? []), ...(message.atUserIds ?? [])]

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signedWebhookUrl, webhookSignature } from './webhook-signing';
 
-// Test vectors of protocol §5.1 (S11, recomputed there with Node crypto and Python hmac).
+// The published test vectors of docs/dingtalk/custom-robot.md (Signing), recomputed with Node crypto and Python hmac.
 describe('webhook signing', () => {
   it.each([
     ['this is secret', 1577262236757, 'hmPWwU+7lVdm3ZZz0r9tSfx0L4Q26jWOZr9+Gs6EZQM='],

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * Custom-robot signing (protocol §5.1): `sign = base64(HMAC-SHA256(key = secret, timestamp + "\n" + secret))`,
- * with the millisecond timestamp; both go in the query string, form-encoded exactly once.
+ * Custom-robot signing (docs/dingtalk/custom-robot.md): `sign = base64(HMAC-SHA256(key = secret, timestamp + "\n" +
+ * secret))`, with the millisecond timestamp; both go in the query string, form-encoded exactly once.
  */
 export function webhookSignature(secret: string, timestampMs: number): string {
   return createHmac('sha256', secret).update(`${timestampMs}\n${secret}`, 'utf8').digest('base64');

@@ -6,7 +6,7 @@ import { webhookBody } from './message-bodies';
 import { OutgoingMessage } from './outgoing-message';
 import { signedWebhookUrl } from './webhook-signing';
 
-/** Posts to a custom group robot (protocol §5), signed when the bot has a secret. */
+/** Posts to a custom group robot (docs/dingtalk/custom-robot.md), signed when the bot has a secret. */
 @Injectable()
 export class WebhookClient {
   constructor(
@@ -30,7 +30,9 @@ export class WebhookClient {
     }
   }
 
-  /** Replies into the conversation a Stream message came from (protocol §4.5: same body, no token). */
+  /**
+   * Replies into the conversation a Stream message came from (same body, no token: docs/dingtalk/robot-messages.md).
+   */
   async reply(sessionWebhook: string, message: OutgoingMessage): Promise<DingTalkOutcome> {
     return this.send(sessionWebhook, null, message);
   }

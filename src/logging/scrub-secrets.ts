@@ -4,10 +4,10 @@
  * error message that quotes a URL.
  */
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  // Webhook and old-API tokens travel in the query string (protocol §0, §5).
+  // Webhook and old-API tokens travel in the query string (docs/dingtalk/README.md, custom-robot.md).
   [/([?&](?:access_token|accessToken|sign|appsecret|appSecret|ticket|session)=)[^&\s"']+/g, '$1[redacted]'],
   [/(Bearer\s+)[A-Za-z0-9._~+/-]+=*/gi, '$1[redacted]'],
-  // Custom-robot signing secrets start with SEC (protocol §5.1).
+  // Custom-robot signing secrets start with SEC (docs/dingtalk/custom-robot.md).
   [/\bSEC[0-9a-fA-F]{16,}\b/g, 'SEC[redacted]'],
   [
     /("(?:secret|client_secret|clientSecret|appSecret|access_token|accessToken|password)"\s*:\s*)"[^"]*"/g,

@@ -31,7 +31,7 @@ export class CreateDingTalkBots1764000000000 implements MigrationInterface {
       `CREATE INDEX idx_ding_talk_bots_store_enabled ON ding_talk_bots (store_id, is_enabled)`,
     );
     // One DingTalk app, one Stream connection: DingTalk hands each message to a random connection of the app
-    // (protocol §1.9), so two bots on one app would receive each other's messages.
+    // (docs/dingtalk/stream-mode.md, Subscriptions), so two bots on one app would receive each other's messages.
     await queryRunner.query(
       `CREATE UNIQUE INDEX uq_ding_talk_bots_stream_client_id ON ding_talk_bots (client_id) WHERE bot_type = 'stream'`,
     );

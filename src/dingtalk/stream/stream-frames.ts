@@ -1,4 +1,4 @@
-/** Protocol §1.4: a frame the gateway pushes. `data` is a JSON string. */
+/** A frame the gateway pushes (docs/dingtalk/stream-mode.md, Frames from the gateway). `data` is a JSON string. */
 export interface DownstreamFrame {
   type: 'SYSTEM' | 'EVENT' | 'CALLBACK';
   headers: { messageId: string; topic: string; contentType?: string; time?: string; [name: string]: unknown };
@@ -7,7 +7,10 @@ export interface DownstreamFrame {
 
 export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
 
-/** What the service subscribes to (protocol §1.2): bot messages. EVENT `*` is required by the gateway's format. */
+/**
+ * What the service subscribes to (docs/dingtalk/stream-mode.md, Subscriptions): bot messages. EVENT `*` is required
+ * by the gateway's format.
+ */
 export const STREAM_SUBSCRIPTIONS = [
   { type: 'EVENT', topic: '*' },
   { type: 'CALLBACK', topic: TOPIC_BOT_MESSAGE },
@@ -15,7 +18,7 @@ export const STREAM_SUBSCRIPTIONS = [
 
 /**
  * Reads a frame defensively: anything that is not a JSON object with a known type, a messageId and a topic gives
- * null (the SDK's `JSON.parse` throws uncaught here and takes the process down; protocol §1.13).
+ * null (the SDK's `JSON.parse` throws uncaught here and takes the process down: README, Why not the official SDK).
  */
 export function parseFrame(text: string): DownstreamFrame | null {
   let parsed: unknown;
@@ -34,7 +37,7 @@ export function parseFrame(text: string): DownstreamFrame | null {
   return { type: frame.type, headers, data };
 }
 
-/** Protocol §1.5: the ACK of a push. For a CALLBACK the gateway ignores `data`; S4 recommends `{"response": null}`. */
+/** The ACK of a push (docs/dingtalk/stream-mode.md). For a CALLBACK the gateway ignores `data`. */
 export function ackFrame(messageId: string, data: unknown): string {
   return JSON.stringify({
     code: 200,

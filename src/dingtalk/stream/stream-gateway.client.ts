@@ -19,14 +19,15 @@ export class StreamOpenError extends Error {
 }
 
 export interface StreamTicket {
-  /** `wss://…/connect` (never hard-coded: protocol §0 shows more than one host). */
+  /** `wss://…/connect` (never hard-coded: more than one host has been seen; docs/dingtalk/stream-mode.md). */
   endpoint: string;
   ticket: string;
 }
 
 /**
- * Protocol §1.2: asks the gateway for a single-use ticket. Goes through DingTalkHttp, so the call has the same
- * deadline as every other call to DingTalk, and the gateway host is `DINGTALK_API_URL` (the simulator in tests).
+ * Asks the gateway for a single-use ticket (docs/dingtalk/stream-mode.md, Opening a connection). Goes through
+ * DingTalkHttp, so the call has the same deadline as every other call to DingTalk, and the gateway host is
+ * `DINGTALK_API_URL` (the simulator in tests).
  */
 @Injectable()
 export class StreamGatewayClient {
@@ -71,8 +72,9 @@ export class StreamGatewayClient {
 }
 
 /**
- * The bad-credentials answer is undocumented (protocol §1.2, §7). The open call carries nothing but the
- * credentials, so a 4xx is taken as a refusal of them, except throttling (429, or 403 with a QPS/limit code: §0).
+ * The bad-credentials answer is undocumented (docs/dingtalk/stream-mode.md, Opening a connection). The open call
+ * carries nothing but the credentials, so a 4xx is taken as a refusal of them, except throttling (429, or 403 with a
+ * QPS/limit code: docs/dingtalk/README.md).
  */
 function isCredentialRefusal(status: number, code: unknown): boolean {
   if (status < 400 || status >= 500 || status === 429) return false;

@@ -5,7 +5,9 @@ import { DownstreamFrame } from './stream-frames';
 export type StreamCloseReason =
   /** The gateway (or the network) closed the socket. */
   | 'closed'
-  /** The gateway sent SYSTEM `disconnect`: it wants the client on a fresh connection (protocol §1.6). */
+  /**
+   * The gateway sent SYSTEM `disconnect`: it wants the client on a fresh connection (docs/dingtalk/stream-mode.md).
+   */
   | 'disconnect_requested'
   /** Nothing arrived, not even a pong to our ping: the link is dead without having said so. */
   | 'keepalive_timeout'
@@ -28,8 +30,9 @@ export interface StreamConnection {
 }
 
 /**
- * Opens Stream connections (protocol §1.1: `connections/open`, then the WebSocket with the ticket). Rejects with a
- * StreamOpenError or a network error when no connection could be made; reconnecting is the caller's decision.
+ * Opens Stream connections (`connections/open`, then the WebSocket with the ticket: docs/dingtalk/stream-mode.md).
+ * Rejects with a StreamOpenError or a network error when no connection could be made; reconnecting is the caller's
+ * decision.
  */
 export abstract class StreamTransport {
   /** `signal` aborts an attempt in progress (the owner is stopping): it rejects at once, leaving no socket. */

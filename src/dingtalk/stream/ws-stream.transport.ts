@@ -12,15 +12,19 @@ import {
   StreamTransport,
 } from './stream-transport';
 
-/** Keepalive: after this much silence we send a WebSocket ping (Go SDK: 120 s; Python: 60 s; protocol §1.7). */
+/**
+ * Keepalive: after this much silence we send a WebSocket ping (Go SDK: 120 s; Python: 60 s;
+ * docs/dingtalk/stream-mode.md).
+ */
 export const KEEPALIVE_IDLE_MS = 60_000;
 /** …and give up on the link if nothing (pong or frame) comes back within this (Go: 5 s). */
 export const KEEPALIVE_PONG_TIMEOUT_MS = 10_000;
 
 /**
- * The service's own Stream client on `ws` (see README "Why not the official SDK at run time"). Per connection:
- * one socket, one keepalive timer on the injected Clock, every frame parsed defensively, CALLBACKs ACKed before
- * anything else runs (protocol §1.5, §1.9), `ping` echoed, `disconnect` acted on at once.
+ * The service's own Stream client on `ws` (see README "Why not the official SDK at run time"). Per connection: one
+ * socket, one keepalive timer on the injected Clock, every frame parsed defensively, CALLBACKs ACKed before anything
+ * else runs (DingTalk redelivers late ACKs: docs/dingtalk/stream-mode.md), `ping` echoed, `disconnect` acted on at
+ * once.
  */
 @Injectable()
 export class WsStreamTransport extends StreamTransport {
@@ -136,7 +140,8 @@ class WsStreamConnection implements StreamConnection {
       case 'SYSTEM':
         return this.onSystem(frame);
       case 'EVENT':
-        // Not subscribed to any event in particular; ACK so the gateway does not redeliver (protocol §1.5).
+        // Not subscribed to any event in particular; ACK so the gateway does not redeliver
+        // (docs/dingtalk/stream-mode.md).
         return this.send(ackFrame(frame.headers.messageId, { status: 'SUCCESS', message: 'success' }));
       case 'CALLBACK':
         this.send(ackFrame(frame.headers.messageId, { response: null }));
@@ -155,7 +160,8 @@ class WsStreamConnection implements StreamConnection {
           `the gateway asked to reconnect: ${frame.data.slice(0, 200)}`,
         );
       default:
-        // CONNECTED, REGISTERED, KEEPALIVE: undocumented (protocol §1.6); their arrival already counts as activity.
+        // CONNECTED, REGISTERED, KEEPALIVE: undocumented (docs/dingtalk/stream-mode.md); their arrival already counts
+        // as activity.
         return;
     }
   }
