@@ -5,7 +5,7 @@ const MAX_SUB_LENGTH = 100;
 export type Role = 'admin' | 'store_admin';
 export const ROLES: readonly Role[] = ['admin', 'store_admin'];
 
-/** Who is calling, from a verified bearer token (SPEC §4). */
+/** Who is calling, from a verified bearer token. */
 export interface AuthUser {
   readonly sub: string;
   readonly role: Role;

@@ -3,7 +3,7 @@ import { ValidationFailedException } from '../common/http/validation-failed.exce
 import { AuthUser } from './auth-user';
 
 /**
- * Store scoping of SPEC §4, in one place. Reading another store's resource is a 404 (its existence is not
+ * Store scoping, in one place. Reading another store's resource is a 404 (its existence is not
  * revealed); creating in another store is a 403.
  */
 export function canAccessStore(user: AuthUser, storeId: number): boolean {

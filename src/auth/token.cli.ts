@@ -8,7 +8,7 @@ const USAGE = `Usage: npm run token -- --role admin
        npm run token -- --role store_admin --store 1 [--store 2 …]
 Options: --sub <name> (default: cli-<role>)  --expires-in <seconds> (default: 30 days; 0 = never)`;
 
-/** `npm run token`: prints a bearer token signed with the configured secret (SPEC §4). */
+/** `npm run token`: prints a bearer token signed with the configured secret (claims: README, HTTP API). */
 function main(): number {
   let values;
   try {

@@ -45,9 +45,9 @@ export class AppConfig {
     /** Deadline of every call to DingTalk. */
     readonly timeoutMs: number;
   };
-  /** How the delivery queue works (SPEC §7): retries, rate limits, polling. */
+  /** How the delivery queue works: retries, rate limits, polling. */
   readonly delivery!: DeliveryConfig;
-  /** IANA time zone of the stores: what "today" and a report's date mean (SPEC §6 date filters, §9 今日). */
+  /** IANA time zone of the stores: what "today" and a report's date mean (今日, the reports' date filters). */
   readonly reportTimeZone!: string;
   /** Finished notifications, their attempts and received bot messages older than this are deleted; 0: never. */
   readonly retentionDays!: number;

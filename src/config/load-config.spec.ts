@@ -22,7 +22,7 @@ function problem(env: Record<string, string>): string {
 }
 
 describe('loadConfig', () => {
-  it('applies the defaults of SPEC §2', () => {
+  it('applies the defaults of the README configuration table', () => {
     const config = loadConfig({ DATA_DIR: dataDir() });
     expect(config.port).toBe(10024);
     expect(config.host).toBe('0.0.0.0');

@@ -19,7 +19,7 @@ import { loadOrCreateLocalKey, newEncryptionKey, newJwtSecret } from './local-ke
 const MIN_JWT_SECRET_LENGTH = 32;
 
 /**
- * Validates the environment (SPEC §2) and returns the typed configuration. Throws a ConfigError with a
+ * Validates the environment (README, Configuration) and returns the typed configuration. Throws a ConfigError with a
  * one-line message naming the variable. With the embedded database, missing keys are generated into DATA_DIR;
  * with DATABASE_URL they must be given, because several instances must share them.
  */

@@ -18,7 +18,7 @@ export interface BotFields {
   openConversationId: string | null;
   atUserIds: string[];
   rateLimitPerMinute: number;
-  /** A message template (SPEC §8) for its notifications; null: the built-in message. */
+  /** A message template for its notifications; null: the built-in message. */
   templateId: number | null;
 }
 

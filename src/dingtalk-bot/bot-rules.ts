@@ -26,7 +26,7 @@ const FIELD_OF: Record<keyof CreateDingTalkBotDto, BotField> = {
   template_id: 'templateId',
 };
 
-/** The fields that only mean something for one kind of bot (SPEC §1). */
+/** The fields that only mean something for one kind of bot. */
 const TYPE_FIELDS: Record<BotType, ReadonlyArray<keyof CreateDingTalkBotDto>> = {
   webhook: ['webhook', 'secret', 'at_mobiles', 'at_all'],
   stream: ['client_id', 'client_secret', 'agent_id', 'user_ids', 'open_conversation_id', 'at_user_ids'],
@@ -58,7 +58,7 @@ const EMPTY: Pick<
 };
 
 /**
- * Applies a create or update request to a bot and checks the result as a whole (SPEC §5: PUT takes any subset,
+ * Applies a create or update request to a bot and checks the result as a whole (PUT takes any subset,
  * the merged bot must be valid). Switching `bot_type` clears the other type's settings, so that a bot never
  * keeps credentials it no longer uses; setting another type's field explicitly is an error that says so.
  */

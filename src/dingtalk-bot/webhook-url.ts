@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 const ACCESS_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
 /**
- * Checks a custom robot's webhook URL before the service ever POSTs to it (SPEC §5): it must be on one of the
+ * Checks a custom robot's webhook URL before the service ever POSTs to it: it must be on one of the
  * configured DingTalk origins (no other host, port or scheme; no user info), on `/robot/send`, with an
  * `access_token` and nothing else in the query. IP-literal hosts are refused unless that exact origin is
  * configured (the simulator's `http://127.0.0.1:PORT`). Returns the problem in plain words, or null.

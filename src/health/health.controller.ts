@@ -39,7 +39,7 @@ export class HealthController {
     private readonly stream: StreamConnectionService,
   ) {}
 
-  /** SPEC §10: 200 while the database answers, 503 when it does not. */
+  /** 200 while the database answers, 503 when it does not (a disconnected stream bot is no reason). */
   @Get()
   @Public()
   @RawResponse()

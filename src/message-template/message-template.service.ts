@@ -24,7 +24,7 @@ const DINGTALK_MAX_BYTES = 20_000;
 const notFound = (id: number) => new NotFoundException(`Message template ${id} not found`);
 
 /**
- * Message templates (SPEC §8). A template belongs to one store, or (store_id null, admin only) to every store;
+ * Message templates. A template belongs to one store, or (store_id null, admin only) to every store;
  * store admins see their stores' templates and the shared ones, and change only their own.
  */
 @Injectable()
@@ -147,7 +147,7 @@ export class MessageTemplateService {
   }
 }
 
-/** SPEC §8: an unknown variable is a 400 when saving, naming the field and the variable. */
+/** An unknown variable is a 400 when saving, naming the field and the variable. */
 function checkVariables(template: Pick<MessageTemplate, 'title' | 'body'>): void {
   const errors: FieldError[] = [];
   for (const field of ['title', 'body'] as const) {

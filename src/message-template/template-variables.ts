@@ -1,4 +1,4 @@
-/** The variables a template body may use (SPEC §8), with the sample values a preview falls back to. */
+/** The variables a template body may use, with the sample values a preview falls back to. */
 export const TEMPLATE_VARIABLES = {
   store_id: '1',
   report_id: '1024',

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { MessageTemplate } from './entities/message-template.entity';
 
-/** A bot may use its own store's templates and the shared ones (SPEC §8); anything else is a 400 on `template_id`. */
+/** A bot may use its own store's templates and the shared ones; anything else is a 400 on `template_id`. */
 export async function assertUsableTemplate(
   manager: EntityManager,
   templateId: number | null,

@@ -11,7 +11,7 @@ const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 export class MetricsController {
   constructor(private readonly registry: Registry) {}
 
-  /** Prometheus text format (SPEC §10). */
+  /** Prometheus text format (the metrics: README, Operations). */
   @Get()
   @Public()
   @RawResponse()

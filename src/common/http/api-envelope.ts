@@ -1,4 +1,4 @@
-/** The success envelope of SPEC §3. */
+/** The success envelope of every answer (README, HTTP API). */
 export interface SuccessEnvelope<T> {
   code: 0;
   msg: 'success';
@@ -10,7 +10,7 @@ export interface FieldError {
   message: string;
 }
 
-/** The error envelope of SPEC §3. For generic errors `code` equals the HTTP status. */
+/** The error envelope of every failure. For generic errors `code` equals the HTTP status. */
 export interface ErrorEnvelope {
   code: number;
   msg: string;

@@ -7,7 +7,7 @@ const RAW_RESPONSE = 'raw-response';
 /** The handler's return value is the whole body (health, metrics), not wrapped in the envelope. */
 export const RawResponse = () => SetMetadata(RAW_RESPONSE, true);
 
-/** Wraps every handler's result in `{code: 0, msg: "success", data}` (SPEC §3). */
+/** Wraps every handler's result in `{code: 0, msg: "success", data}`. */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}

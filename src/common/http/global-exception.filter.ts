@@ -5,8 +5,8 @@ import { RetryLaterException } from './retry-later.exception';
 import { ValidationFailedException } from './validation-failed.exception';
 
 /**
- * Every error leaves as the envelope of SPEC §3. HttpExceptions keep their status and message; errors raised
- * by Fastify before Nest sees the request (malformed JSON, body too large, wrong content type) keep their 4xx;
+ * Every error leaves as the error envelope (api-envelope.ts). HttpExceptions keep their status and message; errors
+ * raised by Fastify before Nest sees the request (malformed JSON, body too large, wrong content type) keep their 4xx;
  * anything else is logged with the request id and answered as a bare 500 — no stack, no SQL.
  */
 @Catch()

@@ -4,7 +4,7 @@ import { INT4_MAX, QueryInteger } from './strict-integer';
 
 export const MAX_PAGE_SIZE = 100;
 
-/** `?page=1&page_size=20` (SPEC §3). Extended by each list's filter DTO. */
+/** `?page=1&page_size=20`, at most 100 a page. Extended by each list's filter DTO. */
 export class PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: INT4_MAX, default: 1, example: 1 })
   @IsOptional()

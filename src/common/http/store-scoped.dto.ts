@@ -4,7 +4,7 @@ import { IsOptionalNonNull } from '../validation/is-optional-non-null';
 import { PageQueryDto } from './pagination.dto';
 import { BodyInteger, INT4_MAX, QueryInteger } from './strict-integer';
 
-/** The `store_id` of something created in a store (SPEC §4: optional for a store_admin with one store). */
+/** The `store_id` of something created in a store (optional for a store_admin with exactly one store). */
 export class StoreScopedCreateDto {
   @ApiPropertyOptional({
     type: 'integer',

@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-/** Swagger UI at /docs and the OpenAPI document at /docs-json (SPEC §3), with bearer auth. */
+/** Swagger UI at /docs and the OpenAPI document at /docs-json, with bearer auth. */
 export function setupSwagger(app: NestFastifyApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Store DingTalk notification service')

@@ -1,7 +1,7 @@
 import { ValidationPipe } from '@nestjs/common';
 import { ValidationFailedException } from './validation-failed.exception';
 
-/** The one global pipe: unknown fields and wrong types are 400s that name the field (SPEC §3). */
+/** The one global pipe: unknown fields and wrong types are 400s that name the field. */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,

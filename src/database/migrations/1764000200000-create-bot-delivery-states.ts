@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Per-bot delivery state shared by every instance on the database: the sends of the last minute (the rate limit
- * of SPEC §7 must hold across instances), the throttle pause DingTalk imposed, and the last delivery for the
+ * of a bot must hold across instances), the throttle pause DingTalk imposed, and the last delivery for the
  * bot's status. The dispatcher locks a bot's row while it claims for that bot.
  */
 export class CreateBotDeliveryStates1764000200000 implements MigrationInterface {

@@ -1,8 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * SPEC §10: each stream bot is connected by exactly one instance. An instance holds a bot's lease while it keeps
- * the connection, renews it, and gives it up on stop; a lease left to expire (a dead instance) is taken over.
+ * Each stream bot is connected by exactly one instance (README, Stream connections). An instance holds a bot's lease
+ * while it keeps the connection, renews it, and gives it up on stop; a lease left to expire (a dead instance) is
+ * taken over.
  */
 export class CreateStreamConnectionLeases1764000300000 implements MigrationInterface {
   name = 'CreateStreamConnectionLeases1764000300000';

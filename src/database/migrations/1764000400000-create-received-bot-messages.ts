@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Messages staff wrote to stream bots (SPEC §9). The unique (robot_code, msg_id) is what makes a message handled
+ * Messages staff wrote to stream bots. The unique (robot_code, msg_id) is what makes a message handled
  * once: the first delivery inserts the row and handles it, a redelivery (also after a restart, or to another
  * instance) finds the row and stops. robot_code is the app's client id, which owns the msgId namespace.
  */

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Message templates (SPEC §8), and bots pointing at them: deleting a template returns its bots to the built-in one. */
+/** Message templates, and bots pointing at them: deleting a template returns its bots to the built-in one. */
 export class CreateMessageTemplates1764000500000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`

@@ -11,7 +11,7 @@ export const CONNECTION_STATUSES = [
 ] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
-/** `GET /dingtalk-bots/:id/status` (SPEC §5): the Stream connection and the delivery state of one bot. */
+/** `GET /dingtalk-bots/:id/status`: the Stream connection and the delivery state of one bot. */
 export class BotStatusResponse {
   @ApiProperty({ type: 'integer', example: 1 })
   bot_id: number;

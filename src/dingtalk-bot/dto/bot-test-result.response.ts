@@ -22,7 +22,7 @@ export class DingTalkAnswerCodes {
   error_code: string | null;
 }
 
-/** What `POST /dingtalk-bots/:id/test` found (SPEC §5). */
+/** What `POST /dingtalk-bots/:id/test` found. */
 export class BotTestResultResponse extends DingTalkAnswerCodes {
   @ApiProperty({ type: Boolean, example: false })
   ok: boolean;

@@ -20,7 +20,7 @@ import { BOT_TYPES, BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot
 const digitsToString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 
 /**
- * A bot to create (SPEC §5). Which fields are required depends on `bot_type`; that, and the webhook's origin,
+ * A bot to create. Which fields are required depends on `bot_type`; that, and the webhook's origin,
  * are checked on the whole bot by the service (bot-rules.ts), so that PUT can reuse them on the merged result.
  */
 export class CreateDingTalkBotDto extends StoreScopedCreateDto {

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { BOT_TYPES, BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot.entity';
 
 /**
- * A bot as the API returns it (SPEC §5). Secrets are write-only: only `has_secret` / `has_client_secret` say
+ * A bot as the API returns it. Secrets are write-only: only `has_secret` / `has_client_secret` say
  * whether one is set, and the webhook's access_token is masked.
  */
 export class DingTalkBotResponse {

@@ -6,7 +6,7 @@ export const MSG_TYPES = ['text', 'markdown'] as const;
 export type MsgType = (typeof MSG_TYPES)[number];
 
 /**
- * A store's DingTalk bot (SPEC §5). `webhook`, `secret` and `clientSecret` hold sealed values (SecretBox):
+ * A store's DingTalk bot. `webhook`, `secret` and `clientSecret` hold sealed values (SecretBox):
  * the webhook URL carries its robot's access_token, which is as much a credential as the secrets.
  */
 @Entity({ name: 'ding_talk_bots' })

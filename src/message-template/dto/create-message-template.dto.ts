@@ -4,7 +4,7 @@ import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
 import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
 import { MSG_TYPES, MsgType } from '../entities/message-template.entity';
 
-/** A template to create (SPEC §8); `{{variables}}` are checked by the service on the whole template. */
+/** A template to create; `{{variables}}` are checked by the service on the whole template. */
 export class CreateMessageTemplateDto {
   @ApiProperty({ type: String, example: '厨房群简报', minLength: 1, maxLength: 100 })
   @IsOptionalNonNull()

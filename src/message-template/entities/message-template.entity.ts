@@ -4,7 +4,7 @@ import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.ent
 export { MSG_TYPES };
 export type { MsgType };
 
-/** A message template (SPEC §8): the title and body of a bot's notifications, with `{{variables}}`. */
+/** A message template: the title and body of a bot's notifications, with `{{variables}}`. */
 @Entity({ name: 'message_templates' })
 @Index('idx_message_templates_store', ['storeId'])
 export class MessageTemplate {
