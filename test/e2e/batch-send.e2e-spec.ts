@@ -5,7 +5,7 @@ import { Simulator, startSimulator } from '../../simulator/simulator';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
-describe('batch send (SPEC §5)', () => {
+describe('batch send', () => {
   let sim: Simulator;
   let t: TestApp;
   /** A fresh robot at the simulator for each bot: what each bot received is then easy to read. */

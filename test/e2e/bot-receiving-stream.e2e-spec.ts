@@ -14,10 +14,10 @@ interface Written {
 }
 
 /**
- * SPEC §9 end to end: a staff member writes at the simulator, its Stream gateway pushes the message over the
+ * Receiving end to end: a staff member writes at the simulator, its Stream gateway pushes the message over the
  * service's own connection, the reply comes back through the session webhook and the report is in the database.
  */
-describe('staff write to a stream bot at the simulator (SPEC §9, end to end)', () => {
+describe('staff write to a stream bot at the simulator (end to end)', () => {
   const clock = new ManualClock(Date.now());
   let sim: Simulator;
   let database: TestDatabase;

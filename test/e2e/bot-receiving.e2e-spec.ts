@@ -13,10 +13,11 @@ import { restartTestApp, startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 /**
- * SPEC §9 through the seam the Stream connection uses (StreamCallbackRouter.dispatch, after its ACK): real database,
- * replies over real sockets to the simulator's sendBySession, reports through the same service as the HTTP API.
+ * Receiving stream bot messages through the seam the Stream connection uses (StreamCallbackRouter.dispatch, after its
+ * ACK): real database, replies over real sockets to the simulator's sendBySession, reports through the same service
+ * as the HTTP API.
  */
-describe('receiving stream bot messages (SPEC §9)', () => {
+describe('receiving stream bot messages', () => {
   const clock = new ManualClock(Date.now());
   let sim: Simulator;
   let t: TestApp;
@@ -59,7 +60,7 @@ describe('receiving stream bot messages (SPEC §9)', () => {
     senderStaffId?: string;
   }
 
-  /** A CALLBACK frame as the gateway delivers it (protocol §1.4, §1.10), with a fresh reply session. */
+  /** A CALLBACK frame as the gateway delivers it (docs/dingtalk/stream-mode.md), with a fresh reply session. */
   const frame = (content: string, options: Written = {}) => {
     const conversationId = options.conversationId ?? 'cidStoreSevenGroup==';
     const conversationType = options.conversationType ?? '2';

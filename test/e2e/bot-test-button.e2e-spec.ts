@@ -3,7 +3,7 @@ import { startSimulator, Simulator } from '../../simulator/simulator';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
- * The test button (SPEC §5, `POST /dingtalk-bots/:id/test`) against the simulator: a real signed POST, and for each
+ * The test button (`POST /dingtalk-bots/:id/test`) against the simulator: a real signed POST, and for each
  * failure DingTalk reports, a hint in plain words.
  */
 describe('bot test button against the simulator', () => {

@@ -12,7 +12,7 @@ const BOTS = 3;
 const REPORTS = 15; // per bot that is 15 messages: under the 20 a minute, so the test waits for no rate window
 
 /**
- * SPEC §6: once the API has answered 201, a crash at any moment loses no notification. The service runs as its
+ * Once the API has answered 201, a crash at any moment loses no notification. The service runs as its
  * own process on an embedded DATA_DIR; it is killed with SIGKILL right after the last 201 of a burst (sends in
  * flight, leases held), restarted on the same data, and every notification must then reach the simulator.
  *

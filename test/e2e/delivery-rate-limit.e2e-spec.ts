@@ -10,7 +10,7 @@ const REPORTS = Number(process.env.BURST_REPORTS ?? 200);
 const LIMIT = 20;
 
 /**
- * SPEC §7: a bot never sends more than rate_limit_per_minute messages a minute, and a backlog that would wait
+ * A bot never sends more than rate_limit_per_minute messages a minute, and a backlog that would wait
  * longer than a minute goes out as digests. Time runs 30 times faster, shared by
  * the service and the simulator, whose robot throttles (410100) the 21st message of any sliding minute.
  */
@@ -54,7 +54,7 @@ describe('notification delivery: per-bot rate limit under a burst', () => {
     }
 
     const db = t.app.get(DataSource);
-    // Every report is delivered: on its own, or folded into a digest that was sent (SPEC §7).
+    // Every report is delivered: on its own, or folded into a digest that was sent.
     await waitFor(
       async () => (await deliveredReportNotifications(db)) === REPORTS,
       `all ${REPORTS} reports delivered`,

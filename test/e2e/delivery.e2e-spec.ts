@@ -4,8 +4,8 @@ import { Simulator, startSimulator } from '../../simulator/simulator';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor, waitForValue } from '../support/wait-for';
 
-/** Delivery through the simulator's custom robot webhook (SPEC §7), with the system clock and short retries. */
-describe('notification delivery to webhook and stream bots (SPEC §7)', () => {
+/** Delivery through the simulator's custom robot webhook, with the system clock and short retries. */
+describe('notification delivery to webhook and stream bots', () => {
   let sim: Simulator;
   let t: TestApp;
   let db: DataSource;

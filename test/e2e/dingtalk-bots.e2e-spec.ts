@@ -24,7 +24,7 @@ const streamBot = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-describe('bot management API (SPEC §5)', () => {
+describe('bot management API', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
@@ -227,7 +227,7 @@ describe('bot management API (SPEC §5)', () => {
     });
   });
 
-  describe('store scoping (SPEC §4)', () => {
+  describe('store scoping', () => {
     it('hides other stores’ bots (404), refuses creating in them (403), and lists only its own', async () => {
       const mine = await create(webhookBot({ store_id: 31 }));
       const theirs = await create(webhookBot({ store_id: 32 }));

@@ -47,7 +47,7 @@ describe('foundation: HTTP conventions, auth, health, docs', () => {
     });
   });
 
-  describe('authentication (SPEC §4)', () => {
+  describe('authentication', () => {
     const unauthorized = async (authorization: string | undefined) => {
       const response = await t.request('GET', '/api/v1/auth/me', {
         token: null,

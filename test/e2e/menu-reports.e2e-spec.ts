@@ -4,7 +4,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef';
 
-describe('menu reports API (SPEC §6)', () => {
+describe('menu reports API', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();

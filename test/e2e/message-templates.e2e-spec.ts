@@ -6,7 +6,7 @@ const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abc
 const BODY =
   '#### {{dish_name}} × {{quantity}}{{unit}}\n- 备注：{{remark}}\n- 报菜人：{{reported_by}}（#{{report_id}}）';
 
-describe('message templates API (SPEC §8)', () => {
+describe('message templates API', () => {
   let t: TestApp;
   let storeAdmin: string;
   beforeAll(async () => {

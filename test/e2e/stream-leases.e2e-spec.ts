@@ -7,7 +7,7 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
 
 /**
- * SPEC §10: several instances on one PostgreSQL, each stream bot connected by exactly one of them, and a stopped
+ * Several instances on one PostgreSQL, each stream bot connected by exactly one of them, and a stopped
  * instance's bots taken over. Needs a server database (the embedded one serves a single process).
  */
 describe.skipIf(!process.env.TEST_DATABASE_URL)('stream connections: one instance per bot', () => {
