@@ -1,4 +1,7 @@
-/** Reconnect delays (protocol §1.8 compares the SDKs; this follows Python and Node HEAD). */
+/**
+ * Reconnect delays (docs/dingtalk/stream-mode.md, Reconnecting, compares the SDKs; this follows Python and Node
+ * HEAD).
+ */
 export const RECONNECT_BASE_MS = 1_000;
 export const RECONNECT_CAP_MS = 60_000;
 /** A connection that stayed up this long was healthy: the next failure starts again from the base delay. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-/** A CALLBACK frame that a bot's Stream connection received and already ACKed (protocol §1.4, §1.5). */
+/** A CALLBACK frame that a bot's Stream connection received and already ACKed (docs/dingtalk/stream-mode.md). */
 export interface StreamCallback {
   botId: number;
   storeId: number;
@@ -8,7 +8,7 @@ export interface StreamCallback {
   topic: string;
   /** The frame's `headers.messageId` (the delivery); the bot message's own id is `msgId` inside `data`. */
   messageId: string;
-  /** The frame's `data`: a JSON string (protocol §1.10 for bot messages). */
+  /** The frame's `data`: a JSON string (for bot messages: docs/dingtalk/stream-mode.md). */
   data: string;
 }
 

@@ -9,7 +9,7 @@ const report = (dishName: string, quantity: number, unit: string, remark: string
   remark,
 });
 
-describe('parseBotCommand (SPEC §9)', () => {
+describe('parseBotCommand', () => {
   it.each([
     ['报菜 宫保鸡丁 50 份', report('宫保鸡丁', 50, '份')],
     ['报菜 宫保鸡丁 50份', report('宫保鸡丁', 50, '份')],

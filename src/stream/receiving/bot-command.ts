@@ -1,6 +1,6 @@
 /**
- * What a staff member asked a stream bot for (SPEC §9), read from the text of their message. Pure: no I/O, so the
- * grammar is tested on its own (bot-command.spec.ts).
+ * What a staff member asked a stream bot for (README, Talking to a stream bot), read from the text of their message.
+ * Pure: no I/O, so the grammar is tested on its own (bot-command.spec.ts).
  */
 export type BotCommand =
   | { kind: 'report'; dishName: string; quantity: number; unit: string; remark: string | null }
@@ -12,7 +12,7 @@ export type BotCommand =
 
 export type BotCommandKind = BotCommand['kind'];
 
-/** The limits of a menu report (SPEC §6, CreateMenuReportDto): a message must not create what the API refuses. */
+/** The limits of a menu report (CreateMenuReportDto): a message must not create what the API refuses. */
 const MAX_DISH_NAME = 100;
 const MAX_UNIT = 20;
 const MAX_REMARK = 500;
@@ -26,9 +26,9 @@ const REPORT =
   /^报菜\s*(?<dish>.+?)\s+(?<quantity>\d+(?:\.\d+)?)\s*(?<unit>[^\s\d.][^\s]*)(?:\s+(?<remark>.+))?$/su;
 
 /**
- * Reads a bot message's text. In groups DingTalk delivers only messages that @mention the bot, and the text may
- * still begin with that mention or with a space (protocol §1.10); full-width digits and spaces (from Chinese input
- * methods) count as ordinary ones.
+ * Reads a bot message's text. In groups DingTalk delivers only messages that @mention the bot, and the text may still
+ * begin with that mention or with a space (docs/dingtalk/stream-mode.md); full-width digits and spaces (from Chinese
+ * input methods) count as ordinary ones.
  */
 export function parseBotCommand(text: string | null | undefined): BotCommand {
   const normalized = normalize(text ?? '');

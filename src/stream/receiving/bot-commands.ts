@@ -27,7 +27,7 @@ export interface CommandResult {
   menuReportId: number | null;
 }
 
-/** Runs what staff asked for (SPEC §9) through the same services the HTTP API uses. */
+/** Runs what staff asked for through the same services the HTTP API uses. */
 @Injectable()
 export class BotCommands {
   constructor(
@@ -107,7 +107,10 @@ export class BotCommands {
     return result('today_listed', todayReply(bot.storeId, reports, now, this.config.reportTimeZone));
   }
 
-  /** Only a group can be bound: for a group, DingTalk's conversationId is its openConversationId (protocol §1.10). */
+  /**
+   * Only a group can be bound: for a group, DingTalk's conversationId is its openConversationId
+   * (docs/dingtalk/stream-mode.md).
+   */
   private async bind(bot: BotWithSecrets, message: BotMessage): Promise<CommandResult> {
     if (message.conversationType !== '2' || !message.conversationId) {
       return result('not_in_group', bindNeedsGroupReply());

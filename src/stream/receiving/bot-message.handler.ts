@@ -8,11 +8,11 @@ import { BotReplier } from './bot-replier';
 import { failedReply } from './bot-replies';
 import { ReceivedMessages } from './received-messages';
 
-/** Topic of the CALLBACK frames that carry bot messages (protocol §1.2, §1.10). */
+/** Topic of the CALLBACK frames that carry bot messages (docs/dingtalk/stream-mode.md). */
 export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
 
 /**
- * What happens when staff write to a stream bot (SPEC §9). The connection has ACKed the frame already; here the
+ * What happens when staff write to a stream bot. The connection has ACKed the frame already; here the
  * message is stored once per msgId, its command run, and the answer sent into its conversation. Nothing thrown
  * here reaches the connection: a bad message is logged and dropped.
  */

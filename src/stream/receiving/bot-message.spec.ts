@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBotMessage } from './bot-message';
 
-describe('parseBotMessage (protocol §1.10)', () => {
+describe('parseBotMessage (docs/dingtalk/stream-mode.md, Bot messages)', () => {
   it('reads the fields of a text message', () => {
     const parsed = parseBotMessage(
       JSON.stringify({

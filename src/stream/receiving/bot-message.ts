@@ -1,4 +1,7 @@
-/** A message a staff member wrote to a stream bot: the fields of protocol §1.10 this service uses. */
+/**
+ * A message a staff member wrote to a stream bot: the fields of docs/dingtalk/stream-mode.md (Bot messages) this
+ * service uses.
+ */
 export interface BotMessage {
   /** DingTalk's id of the message: the de-duplication key (redeliveries carry the same one). */
   msgId: string;

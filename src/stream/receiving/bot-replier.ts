@@ -15,13 +15,13 @@ export interface ReplyResult {
   error: string | null;
 }
 
-/** `sendBySession` of a conversation whose reply window has closed (protocol §4.5). */
+/** `sendBySession` of a conversation whose reply window has closed (docs/dingtalk/robot-messages.md). */
 const SESSION_EXPIRED = 300001;
 
 /**
- * Answers a message in its conversation: through the message's `sessionWebhook` while it is valid (protocol §4.5;
- * about 90 minutes), otherwise through the app's robot APIs: a group message (§4.2) into a group, a one-to-one
- * robot message (§4.1) to the sender of a single chat. Every call has the DingTalk client's deadline.
+ * Answers a message in its conversation: through the message's `sessionWebhook` while it is valid (about
+ * 90 minutes), otherwise through the app's robot APIs (docs/dingtalk/robot-messages.md): a group message into a
+ * group, a one-to-one robot message to the sender of a single chat. Every call has the DingTalk client's deadline.
  */
 @Injectable()
 export class BotReplier {

@@ -4,13 +4,13 @@ import { MenuReport } from '../../menu-report/entities/menu-report.entity';
 import { dishLabel, formatQuantity } from '../../notify/report-message';
 
 /**
- * What the bot answers staff (SPEC §9), in Chinese for the stores' staff. Pure, so every wording is in one place
+ * What the bot answers staff, in Chinese for the stores' staff. Pure, so every wording is in one place
  * and the README can quote it.
  */
 
 export const REPORT_FORMAT = '报菜 菜名 数量 单位，例如：报菜 宫保鸡丁 50 份';
 
-/** Today's list is cut here: a reply must stay well under DingTalk's 20,000 bytes (protocol §5.5). */
+/** Today's list is cut here: a reply must stay well under DingTalk's 20,000 bytes (docs/dingtalk/custom-robot.md). */
 const MAX_TODAY_LINES = 100;
 
 function text(content: string): OutgoingMessage {

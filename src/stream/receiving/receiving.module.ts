@@ -10,7 +10,7 @@ import { BotReplier } from './bot-replier';
 import { ReceivedBotMessage } from './entities/received-bot-message.entity';
 import { ReceivedMessages } from './received-messages';
 
-/** The receiving side of stream bots (SPEC §9): registers itself as the handler of the connections' callbacks. */
+/** The receiving side of stream bots: registers itself as the handler of the connections' callbacks. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([ReceivedBotMessage]),

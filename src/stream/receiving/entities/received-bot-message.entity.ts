@@ -4,7 +4,7 @@ import type { BotCommandKind } from '../bot-command';
 /** How the answer reached the conversation: its sessionWebhook, or the robot APIs when that had expired. */
 export type ReplyVia = 'session' | 'group' | 'oto' | 'none';
 
-/** A message a staff member wrote to a stream bot, stored once per DingTalk msgId (SPEC §9). */
+/** A message a staff member wrote to a stream bot, stored once per DingTalk msgId. */
 @Entity({ name: 'received_bot_messages' })
 export class ReceivedBotMessage {
   @PrimaryGeneratedColumn({ type: 'bigint' })
