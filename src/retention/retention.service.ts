@@ -54,7 +54,11 @@ export class RetentionService implements OnApplicationBootstrap {
     const before = new Date(this.clock.now() - this.config.retentionDays * DAY_MS);
 
     const notifications = await this.deleteAll('notifications', before, signal);
-    const messages = await this.deleteAll('received_bot_messages', before, signal);
+    // Locked out: another instance is running the job and carries on with both kinds of rows. Going on to the
+    // next kind here would take the lock from under it between two of its batches, and it would stop too.
+    const messages = notifications.lockedOut
+      ? { deleted: 0, lockedOut: true }
+      : await this.deleteAll('received_bot_messages', before, signal);
     result.notifications = notifications.deleted;
     result.receivedBotMessages = messages.deleted;
     result.skipped = notifications.lockedOut || messages.lockedOut;
@@ -67,7 +71,10 @@ export class RetentionService implements OnApplicationBootstrap {
     return result;
   }
 
-  /** Batches until one comes back short, or until another instance holds the lock (it carries on). */
+  /**
+   * Batches until one comes back short, or until another instance holds the lock: that one is running the job and
+   * carries on until nothing is left (an instance only meets the lock taken while another is between batches).
+   */
   private async deleteAll(
     target: RetentionTarget,
     before: Date,
