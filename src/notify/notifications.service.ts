@@ -35,6 +35,7 @@ export class NotificationsService {
     if (stores) builder.andWhere('n.storeId IN (:...stores)', { stores });
     if (query.bot_id !== undefined) builder.andWhere('n.botId = :botId', { botId: query.bot_id });
     if (query.status !== undefined) builder.andWhere('n.status = :status', { status: query.status });
+    if (query.kind !== undefined) builder.andWhere('n.kind = :kind', { kind: query.kind });
     if (query.menu_report_id !== undefined) {
       builder.andWhere('n.menuReportId = :reportId', { reportId: query.menu_report_id });
     }

@@ -179,10 +179,10 @@ describe('notifications API and retry timing', () => {
   it('exposes the delivery metrics the README lists under Operations', async () => {
     const metrics = await fetch(`${t.url}/metrics`).then((response) => response.text());
     expect(metrics).toMatch(
-      /dingtalk_message_sent_total\{type="webhook",bot_type="webhook",status="success"\} \d+/,
+      /dingtalk_message_sent_total\{type="webhook",bot_type="webhook",kind="menu_report",status="success"\} \d+/,
     );
     expect(metrics).toMatch(
-      /dingtalk_message_sent_total\{type="webhook",bot_type="webhook",status="failure"\} \d+/,
+      /dingtalk_message_sent_total\{type="webhook",bot_type="webhook",kind="menu_report",status="failure"\} \d+/,
     );
     expect(metrics).toMatch(/^dingtalk_notifications_pending \d+$/m);
     expect(metrics).toMatch(/^dingtalk_notification_oldest_pending_seconds [\d.e+-]+$/m);

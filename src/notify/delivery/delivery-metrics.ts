@@ -2,23 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { BotType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
+import { NotificationKind } from '../entities/notification.entity';
 import { DeliveryQueue } from './delivery-queue';
 
 /**
  * The delivery metrics (README: "Operations"). `type` is the bot type under its documented metric label; `bot_type` repeats it under the
  * name the rest of the API uses. `status` is success or failure per attempt (a throttled answer is a failure).
+ * `kind` is the notification's kind (menu_report, batch, digest, daily_summary), or `test` for the test button.
  * The backlog gauges are read from the database at scrape time, so every instance reports the shared queue.
  */
 @Injectable()
 export class DeliveryMetrics {
-  private readonly sent: Counter<'type' | 'bot_type' | 'status'>;
+  private readonly sent: Counter<'type' | 'bot_type' | 'kind' | 'status'>;
   private readonly duration: Histogram<'type' | 'bot_type'>;
 
   constructor(registry: Registry, queue: DeliveryQueue) {
     this.sent = new Counter({
       name: 'dingtalk_message_sent_total',
-      help: 'Attempts to send a notification to DingTalk, by bot type and result',
-      labelNames: ['type', 'bot_type', 'status'],
+      help: 'Attempts to send a notification to DingTalk, by bot type, kind of notification and result',
+      labelNames: ['type', 'bot_type', 'kind', 'status'],
       registers: [registry],
     });
     this.duration = new Histogram({
@@ -57,9 +59,9 @@ export class DeliveryMetrics {
     });
   }
 
-  recordAttempt(botType: BotType, outcome: DingTalkOutcome): void {
+  recordAttempt(botType: BotType, kind: NotificationKind | 'test', outcome: DingTalkOutcome): void {
     const labels = { type: botType, bot_type: botType };
-    this.sent.inc({ ...labels, status: outcome.kind === 'ok' ? 'success' : 'failure' });
+    this.sent.inc({ ...labels, kind, status: outcome.kind === 'ok' ? 'success' : 'failure' });
     this.duration.observe(labels, outcome.latencyMs / 1000);
   }
 }

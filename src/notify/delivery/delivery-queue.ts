@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
+import { NotificationKind } from '../entities/notification.entity';
 import { buildDigest } from './digest';
 import { RATE_WINDOW_MS, windowFreeAt, windowSends } from './rate-window';
 import { AttemptVerdict } from './retry-policy';
@@ -12,6 +13,7 @@ import { AttemptVerdict } from './retry-policy';
 export interface ClaimedNotification {
   id: string;
   botId: number;
+  kind: NotificationKind;
   /** The bot row's `updated_at` at the claim: its credentials as cached are good while this matches. */
   botVersion: string;
   msgType: MsgType;
@@ -507,8 +509,8 @@ export class DeliveryQueue {
             await manager.query(
               `UPDATE notifications n SET lease_owner = $2, lease_expires_at = $3
                WHERE n.id = ANY($1::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$4')}
-               RETURNING n.id, n.bot_id, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids, n.at_all,
-                         n.attempts`,
+               RETURNING n.id, n.bot_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
+                         n.at_all, n.attempts`,
               [[...toLease.keys()], owner, leaseUntil, at],
             ),
           );
@@ -652,6 +654,7 @@ function toClaimed(row: Record<string, unknown>): Omit<ClaimedNotification, 'cla
   return {
     id: String(row.id),
     botId: Number(row.bot_id),
+    kind: row.kind as NotificationKind,
     msgType: row.msg_type as MsgType,
     title: row.title as string,
     content: row.content as string,

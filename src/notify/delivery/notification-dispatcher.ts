@@ -261,7 +261,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         this.config.delivery.retryScheduleMs,
         finishedAt,
       );
-      this.metrics.recordAttempt(bot.botType, outcome);
+      this.metrics.recordAttempt(bot.botType, claimed.kind, outcome);
       const line = `Notification ${claimed.id} to bot ${bot.id}: ${outcome.kind}, now ${verdict.status}`;
       if (outcome.kind === 'ok') this.logger.debug(line);
       else this.logger.warn(`${line} (${outcome.errcode ?? '-'} ${outcome.errmsg})`);

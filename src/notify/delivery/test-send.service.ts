@@ -31,7 +31,7 @@ export class TestSendService implements BotTestSender, OnModuleInit {
     if (!reservation.granted)
       return { sent: false, reason: reservation.reason, retryAt: reservation.retryAt };
     const outcome = await this.senders.senderFor(bot.botType).send(bot, message);
-    this.metrics.recordAttempt(bot.botType, outcome);
+    this.metrics.recordAttempt(bot.botType, 'test', outcome);
     if (outcome.kind === 'throttled') await this.queue.pauseBot(bot.id, this.clock.now() + THROTTLE_PAUSE_MS);
     return { sent: true, outcome };
   }

@@ -3,6 +3,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { INT4_MAX, QueryInteger } from '../../common/http/strict-integer';
 import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
 import { NOTIFICATION_STATUSES, NotificationStatus } from '../../events/notification.events';
+import { NOTIFICATION_KINDS, NotificationKind } from '../entities/notification.entity';
 
 /** `GET /notifications` filters. */
 export class ListNotificationsQuery extends StoreFilterQuery {
@@ -20,4 +21,9 @@ export class ListNotificationsQuery extends StoreFilterQuery {
   @IsOptional()
   @QueryInteger()
   readonly menu_report_id?: number;
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_KINDS, example: 'daily_summary' })
+  @IsOptional()
+  @IsIn(NOTIFICATION_KINDS)
+  readonly kind?: NotificationKind;
 }
