@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnection } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
+import { DailySummaryModule } from './daily-summary/daily-summary.module';
 import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
 import { EventsModule } from './events/events.module';
 import { MenuReportModule } from './menu-report/menu-report.module';
@@ -52,6 +53,7 @@ export class AppModule {
         MenuReportModule,
         ReceivingModule,
         RetentionModule,
+        DailySummaryModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },

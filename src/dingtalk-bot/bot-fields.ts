@@ -20,6 +20,8 @@ export interface BotFields {
   rateLimitPerMinute: number;
   /** A message template for its notifications; null: the built-in message. */
   templateId: number | null;
+  /** "HH:MM" in REPORT_TIMEZONE when the bot gets the day's summary; null: no summary. */
+  dailySummaryAt: string | null;
 }
 
 /** A stored bot with its secrets opened: what the senders and the Stream connection need. */

@@ -24,6 +24,7 @@ const FIELD_OF: Record<keyof CreateDingTalkBotDto, BotField> = {
   at_user_ids: 'atUserIds',
   rate_limit_per_minute: 'rateLimitPerMinute',
   template_id: 'templateId',
+  daily_summary_at: 'dailySummaryAt',
 };
 
 /** The fields that only mean something for one kind of bot. */
@@ -76,6 +77,7 @@ export function applyBotChanges(
     isEnabled: true,
     rateLimitPerMinute: 20,
     templateId: null,
+    dailySummaryAt: null,
     ...EMPTY,
   };
   const botType = request.bot_type ?? base.botType;

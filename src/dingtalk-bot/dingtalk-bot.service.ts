@@ -49,9 +49,9 @@ export class DingTalkBotService {
     const storeId = storeForCreate(user, request.store_id);
     const fields = applyBotChanges(null, request, storeId, this.config.dingtalk.webhookOrigins);
     await assertUsableTemplate(this.dataSource.manager, fields.templateId, fields.storeId);
-    const saved = await this.saveUnique(() =>
-      this.bots.save(this.bots.create(this.seal(fields, new DingTalkBot()))),
-    );
+    const bot = this.seal(fields, new DingTalkBot());
+    bot.dailySummarySince = summarySince(null, fields, this.clock.now());
+    const saved = await this.saveUnique(() => this.bots.save(this.bots.create(bot)));
     await this.events.emit(AppEvent.BotCreated, { bot: snapshot(saved) });
     return this.toResponse(saved);
   }
@@ -101,7 +101,10 @@ export class DingTalkBotService {
         );
         await assertUsableTemplate(manager, next.templateId, next.storeId);
         const beforeSnapshot = snapshot(bot);
-        const written = await manager.save(this.seal(next, bot));
+        const since = summarySince(current, next, this.clock.now()) ?? bot.dailySummarySince;
+        const sealed = this.seal(next, bot);
+        sealed.dailySummarySince = next.dailySummaryAt === null ? null : since;
+        const written = await manager.save(sealed);
         return { before: { fields: current, snapshot: beforeSnapshot }, after: next, saved: written };
       }),
     );
@@ -208,6 +211,7 @@ export class DingTalkBotService {
       atUserIds: bot.atUserIds,
       rateLimitPerMinute: bot.rateLimitPerMinute,
       templateId: bot.templateId,
+      dailySummaryAt: bot.dailySummaryAt,
     };
   }
 
@@ -241,6 +245,7 @@ export class DingTalkBotService {
       at_user_ids: bot.atUserIds,
       rate_limit_per_minute: bot.rateLimitPerMinute,
       template_id: bot.templateId,
+      daily_summary_at: bot.dailySummaryAt,
       created_at: bot.createdAt.toISOString(),
       updated_at: bot.updatedAt.toISOString(),
     };
@@ -281,6 +286,17 @@ function heldBack(
       ? `DingTalk throttled bot ${id}: nothing is sent to it until the pause is over.`
       : `Bot ${id} has sent as many messages in the last minute as its rate_limit_per_minute allows; one more now would get it throttled by DingTalk for 10 minutes.`;
   return new RetryLaterException(`${why} ${when}`, seconds);
+}
+
+/**
+ * The new `daily_summary_since` when a change starts the summary afresh: the time switched on or changed, or the bot
+ * enabled with a time set. A day whose moment came before it is skipped, so a bot set up after today's moment waits
+ * for tomorrow instead of getting a summary at an hour nobody asked for. null: nothing to restart.
+ */
+function summarySince(before: BotFields | null, after: BotFields, now: number): Date | null {
+  if (after.dailySummaryAt === null || !after.isEnabled) return null;
+  const restarted = before === null || before.dailySummaryAt !== after.dailySummaryAt || !before.isEnabled;
+  return restarted ? new Date(now) : null;
 }
 
 function snapshot(bot: DingTalkBot): BotSnapshot {

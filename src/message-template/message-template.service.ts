@@ -14,9 +14,10 @@ import { MessageTemplate } from './entities/message-template.entity';
 import {
   isTemplateVariable,
   renderTemplateText,
-  TEMPLATE_VARIABLES,
+  SummaryTemplateValues,
   TemplateValues,
   unknownVariables,
+  VARIABLES_BY_PURPOSE,
 } from './template-variables';
 
 const DINGTALK_MAX_BYTES = 20_000;
@@ -43,6 +44,7 @@ export class MessageTemplateService {
       msgType: request.msg_type ?? 'markdown',
       title: request.title,
       body: request.body,
+      purpose: request.purpose ?? 'report',
     });
     checkVariables(template);
     return toResponse(await this.templates.save(template));
@@ -84,7 +86,7 @@ export class MessageTemplateService {
     const template = await this.findVisible(user, id);
     this.assertCanChange(user, template);
     const changes: FieldError[] = [];
-    for (const field of ['name', 'title', 'body', 'msg_type'] as const) {
+    for (const field of ['name', 'title', 'body', 'msg_type', 'purpose'] as const) {
       if (request[field] === null) changes.push({ field, message: `${field} cannot be null` });
     }
     if (changes.length > 0) throw new ValidationFailedException(changes);
@@ -93,6 +95,7 @@ export class MessageTemplateService {
     if (request.msg_type !== undefined) template.msgType = request.msg_type;
     if (request.title !== undefined) template.title = request.title;
     if (request.body !== undefined) template.body = request.body;
+    if (request.purpose !== undefined) template.purpose = request.purpose;
     checkVariables(template);
     return toResponse(await this.templates.save(template));
   }
@@ -111,10 +114,10 @@ export class MessageTemplateService {
     request: PreviewMessageTemplateDto,
   ): Promise<TemplatePreviewResponse> {
     const template = await this.findVisible(user, id);
-    const values: TemplateValues = { ...TEMPLATE_VARIABLES };
+    const values: Record<string, string> = { ...VARIABLES_BY_PURPOSE[template.purpose] };
     const errors: FieldError[] = [];
     for (const [name, value] of Object.entries(request.values ?? {})) {
-      if (!isTemplateVariable(name))
+      if (!isTemplateVariable(name, template.purpose))
         errors.push({ field: `values.${name}`, message: `${name} is not a template variable` });
       else if (typeof value !== 'string' && typeof value !== 'number') {
         errors.push({ field: `values.${name}`, message: `${name} must be a string or a number` });
@@ -147,27 +150,30 @@ export class MessageTemplateService {
   }
 }
 
-/** An unknown variable is a 400 when saving, naming the field and the variable. */
-function checkVariables(template: Pick<MessageTemplate, 'title' | 'body'>): void {
+/** An unknown variable (of the template's purpose) is a 400 when saving, naming the field and the variable. */
+function checkVariables(template: Pick<MessageTemplate, 'title' | 'body' | 'purpose'>): void {
   const errors: FieldError[] = [];
   for (const field of ['title', 'body'] as const) {
-    const unknown = unknownVariables(template[field]);
+    const unknown = unknownVariables(template[field], template.purpose);
     if (unknown.length > 0) {
       errors.push({
         field,
-        message: `unknown variable ${unknown.map((name) => `{{${name}}}`).join(', ')}; known: ${Object.keys(TEMPLATE_VARIABLES).join(', ')}`,
+        message: `unknown variable ${unknown.map((name) => `{{${name}}}`).join(', ')}; known: ${Object.keys(VARIABLES_BY_PURPOSE[template.purpose]).join(', ')}`,
       });
     }
   }
   if (errors.length > 0) throw new ValidationFailedException(errors);
 }
 
-export function previewOf(template: MessageTemplate, values: TemplateValues): TemplatePreviewResponse {
-  const text = renderTemplateText(template.body, values);
+export function previewOf(
+  template: MessageTemplate,
+  values: TemplateValues | SummaryTemplateValues,
+): TemplatePreviewResponse {
+  const text = renderTemplateText(template.body, values, template.purpose);
   const byteSize = Buffer.byteLength(text, 'utf8');
   return {
     msg_type: template.msgType,
-    title: renderTemplateText(template.title, values),
+    title: renderTemplateText(template.title, values, template.purpose),
     text,
     byte_size: byteSize,
     over_limit: byteSize > DINGTALK_MAX_BYTES,
@@ -182,6 +188,7 @@ function toResponse(template: MessageTemplate): MessageTemplateResponse {
     msg_type: template.msgType,
     title: template.title,
     body: template.body,
+    purpose: template.purpose,
     created_at: template.createdAt.toISOString(),
     updated_at: template.updatedAt.toISOString(),
   };

@@ -25,3 +25,20 @@ describe('template variables', () => {
     expect(unknownVariables('{dish_name} plain')).toEqual([]);
   });
 });
+
+describe('daily-summary template variables', () => {
+  it('renders the summary variables of a summary template', () => {
+    expect(
+      renderTemplateText(
+        '{{date}} 门店 {{store_id}}：{{report_count}} 条\n{{totals}}',
+        { date: '2026-12-01', store_id: '3', report_count: '2', totals: '- 米饭 2 斤' },
+        'daily_summary',
+      ),
+    ).toBe('2026-12-01 门店 3：2 条\n- 米饭 2 斤');
+  });
+
+  it('knows each purpose’s own variables only', () => {
+    expect(unknownVariables('{{totals}} {{dish_name}}', 'daily_summary')).toEqual(['dish_name']);
+    expect(unknownVariables('{{totals}} {{dish_name}}', 'report')).toEqual(['totals']);
+  });
+});

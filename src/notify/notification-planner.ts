@@ -79,7 +79,9 @@ async function enabledBotsOfStore(manager: EntityManager, storeId: number): Prom
   }> = await manager.query(
     `SELECT b.id, b.bot_type, b.msg_type, b.at_mobiles, b.at_all, b.user_ids, b.open_conversation_id, b.at_user_ids,
             t.msg_type AS template_msg_type, t.title AS template_title, t.body AS template_body
-     FROM ding_talk_bots b LEFT JOIN message_templates t ON t.id = b.template_id
+     FROM ding_talk_bots b
+     -- A summary template renders the daily summary only: such a bot's reports use the built-in message.
+     LEFT JOIN message_templates t ON t.id = b.template_id AND t.purpose = 'report'
      WHERE b.store_id = $1 AND b.is_enabled
      ORDER BY b.id`,
     [storeId],

@@ -327,6 +327,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dingtalk-bots/{id}/daily-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview the daily summary of a bot
+         * @description The message the bot gets (or would get) at its daily_summary_at for a day's reports of its store: the built-in one, or its template when that is a daily_summary template. Nothing is sent.
+         */
+        get: operations["DailySummaryController_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -436,6 +456,11 @@ export interface components {
             title: string;
             /** @example #### {{dish_name}} × {{quantity}}{{unit}} */
             body: string;
+            /**
+             * @example report
+             * @enum {string}
+             */
+            purpose: "report" | "daily_summary";
             created_at: string;
             updated_at: string;
         };
@@ -456,12 +481,19 @@ export interface components {
             /** @example 报菜：{{dish_name}} {{quantity}}{{unit}} */
             title: string;
             /**
-             * @description Variables: store_id, report_id, dish_id, dish_name, quantity, unit, remark, reported_by, created_at. An unknown variable is a 400.
+             * @description Variables of a report template: store_id, report_id, dish_id, dish_name, quantity, unit, remark, reported_by, created_at. Of a daily_summary template: store_id, date, totals, report_count, reporter_count, first_report_at, last_report_at. An unknown variable is a 400.
              * @example #### {{dish_name}} × {{quantity}}{{unit}}
              *     - 报菜人：{{reported_by}}
              *     - 时间：{{created_at}}
              */
             body: string;
+            /**
+             * @description report: renders a bot's menu-report notifications; daily_summary: renders its daily summary (the bot's reports then use the built-in message)
+             * @default report
+             * @example report
+             * @enum {string}
+             */
+            purpose?: "report" | "daily_summary";
         };
         UpdateMessageTemplateDto: {
             /** @example 厨房群简报 */
@@ -480,12 +512,19 @@ export interface components {
             /** @example 报菜：{{dish_name}} {{quantity}}{{unit}} */
             title?: string;
             /**
-             * @description Variables: store_id, report_id, dish_id, dish_name, quantity, unit, remark, reported_by, created_at. An unknown variable is a 400.
+             * @description Variables of a report template: store_id, report_id, dish_id, dish_name, quantity, unit, remark, reported_by, created_at. Of a daily_summary template: store_id, date, totals, report_count, reporter_count, first_report_at, last_report_at. An unknown variable is a 400.
              * @example #### {{dish_name}} × {{quantity}}{{unit}}
              *     - 报菜人：{{reported_by}}
              *     - 时间：{{created_at}}
              */
             body?: string;
+            /**
+             * @description report: renders a bot's menu-report notifications; daily_summary: renders its daily summary (the bot's reports then use the built-in message)
+             * @default report
+             * @example report
+             * @enum {string}
+             */
+            purpose?: "report" | "daily_summary";
         };
         DeletedResponse: {
             /** @example 1 */
@@ -514,7 +553,7 @@ export interface components {
         };
         PreviewMessageTemplateDto: {
             /**
-             * @description Values by variable name; the others take the samples {"store_id":"1","report_id":"1024","dish_id":"88","dish_name":"宫保鸡丁","quantity":"50","unit":"份","remark":"少辣","reported_by":"张师傅","created_at":"2026/12/01 11:30"}
+             * @description Values by variable name; the others take the samples {"store_id":"1","report_id":"1024","dish_id":"88","dish_name":"宫保鸡丁","quantity":"50","unit":"份","remark":"少辣","reported_by":"张师傅","created_at":"2026/12/01 11:30"} (a daily_summary template: {"store_id":"1","date":"2026-12-01","totals":"- 宫保鸡丁 120 份\n- 米饭 12.5 斤","report_count":"8","reporter_count":"3","first_report_at":"10:02","last_report_at":"20:41"})
              * @example {
              *       "dish_name": "米饭",
              *       "quantity": "2.5",
@@ -568,6 +607,11 @@ export interface components {
             rate_limit_per_minute: number;
             /** @example null */
             template_id: number | null;
+            /**
+             * @description HH:MM in REPORT_TIMEZONE when the bot gets the day's summary; null: none
+             * @example 21:30
+             */
+            daily_summary_at: string | null;
             /** @example 2026-11-24T08:00:00.000Z */
             created_at: string;
             /** @example 2026-11-24T08:00:00.000Z */
@@ -666,6 +710,11 @@ export interface components {
              * @example null
              */
             template_id?: number | null;
+            /**
+             * @description When the bot gets the day's summary of its store's reports, as HH:MM (00:00–23:59) in REPORT_TIMEZONE; null: no summary. A time set after today’s moment has passed takes effect tomorrow.
+             * @example 21:30
+             */
+            daily_summary_at?: string | null;
         };
         UpdateDingTalkBotDto: {
             /**
@@ -760,6 +809,11 @@ export interface components {
              * @example null
              */
             template_id?: number | null;
+            /**
+             * @description When the bot gets the day's summary of its store's reports, as HH:MM (00:00–23:59) in REPORT_TIMEZONE; null: no summary. A time set after today’s moment has passed takes effect tomorrow.
+             * @example 21:30
+             */
+            daily_summary_at?: string | null;
         };
         BotTestResultResponse: {
             /**
@@ -897,7 +951,7 @@ export interface components {
              * @example menu_report
              * @enum {string}
              */
-            kind: "menu_report" | "batch" | "digest";
+            kind: "menu_report" | "batch" | "digest" | "daily_summary";
             /**
              * @description pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped
              * @example sent
@@ -980,7 +1034,7 @@ export interface components {
              * @example menu_report
              * @enum {string}
              */
-            kind: "menu_report" | "batch" | "digest";
+            kind: "menu_report" | "batch" | "digest" | "daily_summary";
             /**
              * @description pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped
              * @example sent
@@ -1090,6 +1144,39 @@ export interface components {
             unit: string;
             /** @example 少辣 */
             remark?: string | null;
+        };
+        DailySummaryPreviewResponse: {
+            /** @example 1 */
+            bot_id: number;
+            /**
+             * @description The day, in REPORT_TIMEZONE
+             * @example 2026-11-24
+             */
+            date: string;
+            /**
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type: "text" | "markdown";
+            /** @example 报菜日报：门店 1 2026-11-24 */
+            title: string;
+            /**
+             * @example #### 报菜日报 · 门店 1 · 2026-11-24
+             *     - 宫保鸡丁 120 份
+             *
+             *     > 共 8 条报菜，3 位报菜人；首条 10:02，末条 20:41
+             */
+            text: string;
+            /**
+             * @description UTF-8 size of the text; DingTalk refuses messages over 20,000 bytes
+             * @example 152
+             */
+            byte_size: number;
+            /**
+             * @description How many messages it goes out as: more than 1 when it is split into numbered parts
+             * @example 1
+             */
+            parts: number;
         };
     };
     responses: never;
@@ -2294,6 +2381,7 @@ export interface operations {
                 bot_id?: number;
                 status?: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
                 menu_report_id?: number;
+                kind?: "menu_report" | "batch" | "digest" | "daily_summary";
             };
             header?: never;
             path?: never;
@@ -2660,6 +2748,71 @@ export interface operations {
                          */
                         msg: "success";
                         data: components["schemas"]["MenuReportResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DailySummaryController_preview: {
+        parameters: {
+            query?: {
+                /** @description The day, in REPORT_TIMEZONE; default: today */
+                date?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The bot */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DailySummaryPreviewResponse"];
                     };
                 };
             };

@@ -63,6 +63,7 @@ describe('bot management API', () => {
         at_user_ids: [],
         rate_limit_per_minute: 20,
         template_id: null,
+        daily_summary_at: null,
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });

@@ -6,6 +6,7 @@ import { CreateStreamConnectionLeases1764000300000 } from './1764000300000-creat
 import { CreateReceivedBotMessages1764000400000 } from './1764000400000-create-received-bot-messages';
 import { CreateMessageTemplates1764000500000 } from './1764000500000-create-message-templates';
 import { BotDeliveryDueIndex1764000600000 } from './1764000600000-bot-delivery-due-index';
+import { DailySummary1764000700000 } from './1764000700000-daily-summary';
 import { RetentionIndexes1764000900000 } from './1764000900000-retention-indexes';
 
 /**
@@ -20,5 +21,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateReceivedBotMessages1764000400000,
   CreateMessageTemplates1764000500000,
   BotDeliveryDueIndex1764000600000,
+  DailySummary1764000700000,
   RetentionIndexes1764000900000,
 ];

@@ -16,6 +16,9 @@ import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
 import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
 import { BOT_TYPES, BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot.entity';
 
+/** A time of day, 00:00 to 23:59. */
+export const DAILY_SUMMARY_AT = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+
 /** DingTalk AgentIds are numbers in the console; accept `836390886` as well as `"836390886"`. */
 const digitsToString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 
@@ -196,4 +199,20 @@ export class CreateDingTalkBotDto extends StoreScopedCreateDto {
   @IsOptional()
   @BodyInteger()
   readonly template_id?: number | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    pattern: DAILY_SUMMARY_AT.source,
+    example: '21:30',
+    description:
+      "When the bot gets the day's summary of its store's reports, as HH:MM (00:00–23:59) in REPORT_TIMEZONE; " +
+      'null: no summary. A time set after today’s moment has passed takes effect tomorrow.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(DAILY_SUMMARY_AT, {
+    message: 'daily_summary_at must be a time of day as HH:MM, from 00:00 to 23:59 (e.g. 21:30)',
+  })
+  readonly daily_summary_at?: string | null;
 }

@@ -46,6 +46,13 @@ export class DingTalkBotResponse {
   rate_limit_per_minute: number;
   @ApiProperty({ nullable: true, type: 'integer', example: null })
   template_id: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '21:30',
+    description: "HH:MM in REPORT_TIMEZONE when the bot gets the day's summary; null: none",
+  })
+  daily_summary_at: string | null;
   @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })
   created_at: string;
   @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })

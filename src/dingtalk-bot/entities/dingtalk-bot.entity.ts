@@ -66,6 +66,17 @@ export class DingTalkBot {
   @Column({ name: 'template_id', type: 'integer', nullable: true })
   templateId: number | null;
 
+  /** "HH:MM" in REPORT_TIMEZONE: when the bot gets the day's summary; null: never. */
+  @Column({ name: 'daily_summary_at', type: 'varchar', length: 5, nullable: true })
+  dailySummaryAt: string | null;
+
+  /**
+   * When `dailySummaryAt` was last switched on or changed, or the bot enabled with it set: a day whose summary
+   * moment came before this is not summarised (the bot waits for the next day).
+   */
+  @Column({ name: 'daily_summary_since', type: 'timestamptz', nullable: true })
+  dailySummarySince: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -3,6 +3,7 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
 import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
 import { MSG_TYPES, MsgType } from '../entities/message-template.entity';
+import { TEMPLATE_PURPOSES, TemplatePurpose } from '../template-variables';
 
 /** A template to create; `{{variables}}` are checked by the service on the whole template. */
 export class CreateMessageTemplateDto {
@@ -46,12 +47,25 @@ export class CreateMessageTemplateDto {
     minLength: 1,
     example: '#### {{dish_name}} × {{quantity}}{{unit}}\n- 报菜人：{{reported_by}}\n- 时间：{{created_at}}',
     description:
-      'Variables: store_id, report_id, dish_id, dish_name, quantity, unit, remark, reported_by, created_at. ' +
-      'An unknown variable is a 400.',
+      'Variables of a report template: store_id, report_id, dish_id, dish_name, quantity, unit, remark, reported_by, ' +
+      'created_at. Of a daily_summary template: store_id, date, totals, report_count, reporter_count, ' +
+      'first_report_at, last_report_at. An unknown variable is a 400.',
     maxLength: 20000,
   })
   @IsOptionalNonNull()
   @IsString()
   @Length(1, 20_000)
   readonly body: string;
+
+  @ApiPropertyOptional({
+    enum: TEMPLATE_PURPOSES,
+    default: 'report',
+    example: 'report',
+    description:
+      "report: renders a bot's menu-report notifications; daily_summary: renders its daily summary (the bot's " +
+      'reports then use the built-in message)',
+  })
+  @IsOptionalNonNull()
+  @IsIn(TEMPLATE_PURPOSES)
+  readonly purpose?: TemplatePurpose;
 }

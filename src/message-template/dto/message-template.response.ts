@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
 import { MSG_TYPES } from '../entities/message-template.entity';
+import { TEMPLATE_PURPOSES, TemplatePurpose } from '../template-variables';
 
 export class MessageTemplateResponse {
   @ApiProperty({ type: 'integer', example: 1 })
@@ -15,6 +16,8 @@ export class MessageTemplateResponse {
   title: string;
   @ApiProperty({ type: String, example: '#### {{dish_name}} × {{quantity}}{{unit}}' })
   body: string;
+  @ApiProperty({ enum: TEMPLATE_PURPOSES, example: 'report' })
+  purpose: TemplatePurpose;
   @ApiProperty({ type: String })
   created_at: string;
   @ApiProperty({ type: String })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional } from 'class-validator';
 import { MSG_TYPES } from '../entities/message-template.entity';
-import { TEMPLATE_VARIABLES } from '../template-variables';
+import { SUMMARY_TEMPLATE_VARIABLES, TEMPLATE_VARIABLES } from '../template-variables';
 
 /** Values to render a preview with; any variable left out takes its sample value. */
 export class PreviewMessageTemplateDto {
@@ -9,7 +9,9 @@ export class PreviewMessageTemplateDto {
     type: 'object',
     additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
     example: { dish_name: '米饭', quantity: '2.5', unit: '斤' },
-    description: `Values by variable name; the others take the samples ${JSON.stringify(TEMPLATE_VARIABLES)}`,
+    description:
+      `Values by variable name; the others take the samples ${JSON.stringify(TEMPLATE_VARIABLES)} ` +
+      `(a daily_summary template: ${JSON.stringify(SUMMARY_TEMPLATE_VARIABLES)})`,
   })
   @IsOptional()
   @IsObject()

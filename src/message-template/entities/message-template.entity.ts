@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { TemplatePurpose } from '../template-variables';
 
 export { MSG_TYPES };
 export type { MsgType };
@@ -26,6 +27,13 @@ export class MessageTemplate {
 
   @Column({ type: 'text' })
   body: string;
+
+  /**
+   * What the template renders, and so which variables it may use: a menu report's notification, or the daily
+   * summary. A bot whose template is a summary template sends its reports with the built-in message.
+   */
+  @Column({ type: 'varchar', length: 16, default: 'report' })
+  purpose: TemplatePurpose;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,0 +1,152 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
+import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
+import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
+import { AppEvent, AppEvents } from '../events/app-events';
+import { MessageTemplate } from '../message-template/entities/message-template.entity';
+import { messageParts } from '../notify/message-parts';
+import { NotificationOutbox, OutgoingNotification, QueuedNotification } from '../notify/notification-outbox';
+import { DailySummaryRepository, DueQuery } from './daily-summary.repository';
+import { DailySummaryPreviewResponse } from './dto/daily-summary-preview.response';
+import { dayIn } from './report-day';
+import { renderSummaryMessage, renderSummaryWithTemplate, SummaryMessage } from './summary-message';
+
+/** The bot settings a summary is rendered and addressed with. */
+type SummaryBot = Pick<
+  DingTalkBot,
+  | 'id'
+  | 'storeId'
+  | 'botType'
+  | 'msgType'
+  | 'templateId'
+  | 'atMobiles'
+  | 'atAll'
+  | 'atUserIds'
+  | 'userIds'
+  | 'openConversationId'
+>;
+
+/**
+ * Daily summaries: each bot with a `daily_summary_at` gets the day's totals of its store once a day, as a
+ * notification of kind `daily_summary` through the delivery queue. `sendDue` is run every minute by
+ * DailySummaryJob; `preview` shows what a bot would get for a day.
+ */
+@Injectable()
+export class DailySummaryService {
+  private readonly logger = new Logger(DailySummaryService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: DailySummaryRepository,
+    private readonly outbox: NotificationOutbox,
+    private readonly bots: DingTalkBotService,
+    private readonly events: AppEvents,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Queues the summary of today for every bot whose moment has come and that has none yet. After downtime this
+   * catches up the same day; a day that ended meanwhile is never summarised. Returns how many summaries it queued.
+   */
+  async sendDue(): Promise<number> {
+    const now = this.clock.now();
+    const query: DueQuery = {
+      day: dayIn(now, this.config.reportTimeZone),
+      timeZone: this.config.reportTimeZone,
+      now: new Date(now),
+    };
+    let sent = 0;
+    for (const { botId } of await this.repository.due(query)) {
+      try {
+        if (await this.sendOne(botId, query)) sent += 1;
+      } catch (error) {
+        // The day stays free for this bot (its transaction rolled back): the next run tries again.
+        this.logger.error(`Daily summary of bot ${botId} failed: ${(error as Error).message}`);
+      }
+    }
+    return sent;
+  }
+
+  /** What `botId` would get for `date` (default: today in REPORT_TIMEZONE), with the caller's store scoping. */
+  async preview(
+    user: AuthUser,
+    botId: number,
+    date: string | undefined,
+  ): Promise<DailySummaryPreviewResponse> {
+    const visible = await this.bots.get(user, botId);
+    const day = date ?? dayIn(this.clock.now(), this.config.reportTimeZone);
+    const message = await this.compose(
+      this.dataSource.manager,
+      { storeId: visible.store_id, msgType: visible.msg_type, templateId: visible.template_id },
+      day,
+    );
+    return {
+      bot_id: botId,
+      date: day,
+      msg_type: message.msgType,
+      title: message.title,
+      text: message.content,
+      byte_size: Buffer.byteLength(message.content, 'utf8'),
+      parts: messageParts(message.title, message.content).length,
+    };
+  }
+
+  private async sendOne(botId: number, query: DueQuery): Promise<boolean> {
+    const queued = await this.dataSource.transaction(async (manager): Promise<QueuedNotification[]> => {
+      if (!(await this.repository.claim(manager, botId, query))) return [];
+      const bot = await manager.findOneByOrFail(DingTalkBot, { id: botId });
+      const message = await this.compose(manager, bot, query.day);
+      return this.outbox.enqueue(manager, this.notificationsOf(bot, message));
+    });
+    if (queued.length === 0) return false;
+    this.logger.log(`Daily summary of ${query.day} queued for bot ${botId} (${queued.length} message(s))`);
+    await this.events.emit(AppEvent.NotificationsQueued, {
+      notificationIds: queued.map((row) => row.id),
+      botIds: [botId],
+    });
+    return true;
+  }
+
+  /** The summary of a store's day, through the bot's template when that is a summary template. */
+  private async compose(
+    manager: EntityManager,
+    bot: { storeId: number; msgType: MsgType; templateId: number | null },
+    day: string,
+  ): Promise<SummaryMessage> {
+    const zone = this.config.reportTimeZone;
+    const summary = await this.repository.daySummary(manager, bot.storeId, day, zone);
+    const template =
+      bot.templateId === null
+        ? null
+        : await manager.findOneBy(MessageTemplate, { id: bot.templateId, purpose: 'daily_summary' });
+    return template
+      ? renderSummaryWithTemplate(summary, template, zone)
+      : renderSummaryMessage(summary, bot.msgType, zone);
+  }
+
+  /** One notification, or numbered parts when the message is over DingTalk's 20,000 bytes. */
+  private notificationsOf(bot: SummaryBot, message: SummaryMessage): OutgoingNotification[] {
+    // A stream bot with neither user_ids nor open_conversation_id has nowhere to send: the rows are skipped.
+    const noTarget = bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
+    return messageParts(message.title.slice(0, 200), message.content).map((part) => ({
+      botId: bot.id,
+      storeId: bot.storeId,
+      menuReportId: null,
+      kind: 'daily_summary',
+      status: noTarget ? 'skipped' : 'pending',
+      hint: noTarget ? DINGTALK_HINTS.noTarget : null,
+      msgType: message.msgType,
+      title: part.title,
+      content: part.content,
+      atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
+      atAll: bot.botType === 'webhook' && bot.atAll,
+      atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
+    }));
+  }
+}
