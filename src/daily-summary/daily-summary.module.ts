@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
 import { NotifyModule } from '../notify/notify.module';
 import { DailySummaryController } from './daily-summary.controller';
+import { DailySummaryJob } from './daily-summary.job';
 import { DailySummaryRepository } from './daily-summary.repository';
 import { DailySummaryService } from './daily-summary.service';
 
@@ -9,6 +10,6 @@ import { DailySummaryService } from './daily-summary.service';
 @Module({
   imports: [DingTalkBotModule, NotifyModule],
   controllers: [DailySummaryController],
-  providers: [DailySummaryService, DailySummaryRepository],
+  providers: [DailySummaryService, DailySummaryRepository, DailySummaryJob],
 })
 export class DailySummaryModule {}

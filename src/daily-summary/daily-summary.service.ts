@@ -70,6 +70,9 @@ export class DailySummaryService {
         this.logger.error(`Daily summary of bot ${botId} failed: ${(error as Error).message}`);
       }
     }
+    this.logger.debug(
+      `Daily summaries of ${query.day} checked at ${query.now.toISOString()}: ${sent} queued`,
+    );
     return sent;
   }
 
