@@ -10,6 +10,11 @@ export interface DatabaseConnection {
 const CONNECT_TIMEOUT_MS = 10_000;
 /** A statement that runs longer than this is a bug or a lock pile-up, not work: fail it loudly. */
 const STATEMENT_TIMEOUT_MS = 30_000;
+/**
+ * The client's own deadline for an answer, a little longer than the server's: a server that stopped answering
+ * (frozen, or gone without closing the socket) fails the query here instead of holding it and its request forever.
+ */
+const QUERY_TIMEOUT_MS = STATEMENT_TIMEOUT_MS + 5_000;
 
 /** TypeORM options shared by the service and the migration command. Schema changes only through migrations. */
 export function dataSourceOptions(connection: DatabaseConnection): DataSourceOptions {
@@ -26,6 +31,8 @@ export function dataSourceOptions(connection: DatabaseConnection): DataSourceOpt
       max: connection.poolSize,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       statement_timeout: STATEMENT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      keepAlive: true,
       idleTimeoutMillis: 0,
     },
   };

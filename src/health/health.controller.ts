@@ -6,11 +6,12 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
 import { RawResponse } from '../common/http/envelope.interceptor';
 import { StreamConnectionService } from '../stream/stream-connection.service';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../database/database-unavailable';
+import { DatabaseProbe } from './database.probe';
 
 class StreamHealth {
   @ApiProperty({ type: 'integer', example: 2 })
@@ -28,33 +29,33 @@ export class HealthResponse {
   stream: StreamHealth;
 }
 
-const DB_PING_TIMEOUT_MS = 3_000;
-
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
+    private readonly database: DatabaseProbe,
     private readonly stream: StreamConnectionService,
   ) {}
 
-  /** 200 while the database answers, 503 when it does not (a disconnected stream bot is no reason). */
+  /** 200 while the database answers a query, 503 (with Retry-After) while it does not. */
   @Get()
   @Public()
   @RawResponse()
   @ApiOperation({
-    summary: 'Is the service up? 200 while the database answers, 503 when it does not',
-    description: 'No token needed. Not wrapped in the envelope, so load balancers can read it as it is.',
+    summary: 'Is the service up? 200 while the database answers a query, 503 when it does not',
+    description:
+      'No token needed. Not wrapped in the envelope, so load balancers can read it as it is. The database is asked ' +
+      '`SELECT 1` with a deadline of a few seconds: a pool that has reconnected but cannot run a query yet is down.',
   })
   @ApiOkResponse({ type: HealthResponse, description: 'The database answers' })
   @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'The database does not answer' })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponse> {
-    const db = await this.health
-      .check([() => this.database.pingCheck('database', { timeout: DB_PING_TIMEOUT_MS })])
-      .then(() => 'up' as const)
-      .catch(() => 'down' as const);
-    if (db === 'down') void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+    const db = (await this.database.answers()) ? 'up' : 'down';
+    if (db === 'down') {
+      void reply
+        .status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    }
     return { status: db === 'up' ? 'ok' : 'error', db, stream: this.stream.summary() };
   }
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { StreamModule } from '../stream/stream.module';
+import { DatabaseProbe } from './database.probe';
 import { HealthController } from './health.controller';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), StreamModule],
+  imports: [StreamModule],
   controllers: [HealthController],
+  providers: [DatabaseProbe],
 })
 export class HealthModule {}

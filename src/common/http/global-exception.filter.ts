@@ -1,13 +1,19 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnavailable,
+} from '../../database/database-unavailable';
 import { ErrorEnvelope } from './api-envelope';
 import { RetryLaterException } from './retry-later.exception';
 import { ValidationFailedException } from './validation-failed.exception';
 
 /**
- * Every error leaves as the error envelope (api-envelope.ts). HttpExceptions keep their status and message; errors
- * raised by Fastify before Nest sees the request (malformed JSON, body too large, wrong content type) keep their 4xx;
- * anything else is logged with the request id and answered as a bare 500 — no stack, no SQL.
+ * Every error leaves in the error envelope (api-envelope.ts). HttpExceptions keep their status and message; errors
+ * raised by Fastify before Nest sees the request (malformed JSON, body too large, wrong content type) keep their
+ * 4xx; a database that cannot be reached is a 503 with Retry-After (the request may simply be sent again); anything
+ * else is logged with the request id and answered as a bare 500 — no stack, no SQL.
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
@@ -18,11 +24,21 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = toErrorEnvelope(exception, request.id);
-    if (status >= 500) {
-      this.logger.error({ err: exception, request_id: request.id, method: request.method, url: request.url });
+    const where = { request_id: request.id, method: request.method, url: request.url };
+    const databaseAway = !(exception instanceof HttpException) && isDatabaseUnavailable(exception);
+    if (databaseAway) {
+      this.logger.warn({ ...where, err: exception, msg: 'The database cannot be reached: answered 503' });
+    } else if (status >= 500) {
+      this.logger.error({ err: exception, ...where });
     }
-    if (exception instanceof RetryLaterException) {
-      void reply.header('retry-after', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
+    const retryAfter =
+      exception instanceof RetryLaterException
+        ? exception.retryAfterSeconds
+        : databaseAway
+          ? DATABASE_RETRY_AFTER_SECONDS
+          : undefined;
+    if (retryAfter !== undefined) {
+      void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
     }
     void reply.status(status).send(body);
   }
@@ -54,6 +70,16 @@ export function toErrorEnvelope(
     return {
       status: fastifyStatus,
       body: { code: fastifyStatus, msg: fastifyMessage(exception, fastifyStatus), request_id: requestId },
+    };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: {
+        code: HttpStatus.SERVICE_UNAVAILABLE,
+        msg: DATABASE_UNAVAILABLE_MESSAGE,
+        request_id: requestId,
+      },
     };
   }
   return {
