@@ -48,7 +48,16 @@ export class HealthController {
       '`SELECT 1` with a deadline of a few seconds: a pool that has reconnected but cannot run a query yet is down.',
   })
   @ApiOkResponse({ type: HealthResponse, description: 'The database answers' })
-  @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'The database does not answer' })
+  @ApiServiceUnavailableResponse({
+    type: HealthResponse,
+    description: 'The database does not answer',
+    headers: {
+      'Retry-After': {
+        description: 'Seconds to wait before asking again',
+        schema: { type: 'integer', example: DATABASE_RETRY_AFTER_SECONDS },
+      },
+    },
+  })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponse> {
     const db = (await this.database.answers()) ? 'up' : 'down';
     if (db === 'down') {

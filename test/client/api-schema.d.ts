@@ -46,8 +46,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Is the service up? 200 while the database answers, 503 when it does not
-         * @description No token needed. Not wrapped in the envelope, so load balancers can read it as it is.
+         * Is the service up? 200 while the database answers a query, 503 when it does not
+         * @description No token needed. Not wrapped in the envelope, so load balancers can read it as it is. The database is asked `SELECT 1` with a deadline of a few seconds: a pool that has reconnected but cannot run a query yet is down.
          */
         get: operations["HealthController_check"];
         put?: never;
@@ -1274,6 +1274,8 @@ export interface operations {
             /** @description The database does not answer */
             503: {
                 headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
