@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Logger } from 'pino';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
@@ -27,20 +28,22 @@ import { StreamModule } from './stream/stream.module';
 export interface AppModuleOptions {
   config: AppConfig;
   database: DatabaseConnection;
+  /** The process's logger (create-logger.ts), for TypeORM's lines. Default: TypeORM logs nothing. */
+  logger?: Logger;
   /** Default: the system clock. Tests pass one they control. */
   clock?: Clock;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, database, clock }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, database, logger, clock }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         ClockModule.forRoot(clock),
         SchedulingModule,
-        DatabaseModule.forRoot(database),
+        DatabaseModule.forRoot(database, logger),
         EventEmitterModule.forRoot(),
         EventsModule,
         AuthModule,

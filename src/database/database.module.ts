@@ -1,16 +1,19 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { Logger as PinoLogger } from 'pino';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DatabaseConnection, dataSourceOptions } from './data-source-options';
 import { runMigrations } from './run-migrations';
+import { SLOW_QUERY_MS, TypeOrmPinoLogger } from './typeorm-pino.logger';
 
 /**
  * TypeORM on the database chosen at boot (see main.ts). Pending migrations run before the application takes
- * any request; a failure there stops start-up.
+ * any request; a failure there stops start-up. TypeORM logs into the process's logger: SQL at trace, slow queries
+ * at warn (typeorm-pino.logger.ts).
  */
 @Module({})
 export class DatabaseModule {
-  static forRoot(connection: DatabaseConnection): DynamicModule {
+  static forRoot(connection: DatabaseConnection, logger?: PinoLogger): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -19,6 +22,12 @@ export class DatabaseModule {
             ...dataSourceOptions(connection),
             autoLoadEntities: true,
             retryAttempts: 1,
+            ...(logger
+              ? {
+                  logger: new TypeOrmPinoLogger(logger.child({ context: 'sql' })),
+                  maxQueryExecutionTime: SLOW_QUERY_MS,
+                }
+              : {}),
           }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();

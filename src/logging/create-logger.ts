@@ -20,12 +20,17 @@ export function createLogger(options: LoggerOptions): Logger {
   const redactPaths = SECRET_FIELD_NAMES.flatMap((name) => [name, `*.${name}`, `*.*.${name}`]);
   redactPaths.push('req.headers.authorization', 'req.headers.cookie');
 
+  // Each stream takes every line the logger lets through: the logger's level decides. (A multistream entry
+  // without a level defaults to info, which silently dropped every debug and trace line.)
   const streams: pino.StreamEntry[] = [
-    { stream: options.destination ?? pino.destination({ fd: 1, sync: false }) },
+    { level: 'trace', stream: options.destination ?? pino.destination({ fd: 1, sync: false }) },
   ];
   if (options.file) {
     mkdirSync(dirname(options.file), { recursive: true });
-    streams.push({ stream: pino.destination({ dest: options.file, mkdir: true, sync: false }) });
+    streams.push({
+      level: 'trace',
+      stream: pino.destination({ dest: options.file, mkdir: true, sync: false }),
+    });
   }
 
   return pino(

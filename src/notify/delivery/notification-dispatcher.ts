@@ -252,6 +252,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     try {
       const bot = await this.credentials.get(claimed.botId, claimed.botVersion);
       if (!bot) return null; // Deleted meanwhile: the lease runs out and the row is skipped with a hint.
+      this.logger.debug(
+        `Sending notification ${claimed.id} to bot ${bot.id} (${bot.botType}), attempt ${claimed.attempts + 1}`,
+      );
       const startedAt = this.clock.now();
       const outcome = await this.send(bot, claimed, send.abort.signal);
       const finishedAt = this.clock.now();
