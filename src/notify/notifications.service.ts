@@ -64,7 +64,10 @@ export class NotificationsService {
     const now = new Date(this.clock.now());
     await this.notifications.manager.transaction(async (manager) => {
       // The bot's queue state first (the lock order of the delivery queue), then the row.
-      await this.queue.markDue(manager, [botId], now);
+      const marked = await this.queue.markDue(manager, [botId], now);
+      if (!marked.has(botId)) {
+        throw new ConflictException(`Notification ${id} cannot be sent again: its bot ${botId} was deleted`);
+      }
       const result = await manager
         .createQueryBuilder()
         .update(Notification)

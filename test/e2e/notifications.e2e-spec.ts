@@ -153,6 +153,16 @@ describe('notifications API and retry timing', () => {
     expect(sim.state.received({ target: robot.token, accepted: true })).toHaveLength(1);
   });
 
+  it('refuses to resend a notification whose bot was deleted, with a 409 that says so (found by the fuzz)', async () => {
+    const { bot } = await webhookBot(46);
+    const id = (await report(46)).notifications[0].id;
+    await settle(async () => (await detail(id)).status === 'sent', 'the first send');
+    expect((await t.request('DELETE', `/api/v1/dingtalk-bots/${bot.id}`)).status).toBe(200);
+    const resent = await t.request('POST', `/api/v1/notifications/${id}/resend`);
+    expect(resent.status, resent.text).toBe(409);
+    expect(resent.body.msg).toBe(`Notification ${id} cannot be sent again: its bot ${bot.id} was deleted`);
+  });
+
   it('scopes notifications to the stores of a store_admin: others are 404, lists are filtered', async () => {
     await webhookBot(44);
     await webhookBot(45);

@@ -139,14 +139,16 @@ export class DeliveryQueue {
 
   /**
    * Whatever queues notifications calls this in the same transaction, after writing them: their bots are due at
-   * `at`, unless a send in flight or a throttle pause keeps them for later.
+   * `at`, unless a send in flight or a throttle pause keeps them for later. Returns the bots it marked: a bot that
+   * was deleted meanwhile has no queue state any more (and a notification of it can no longer be sent).
    */
-  async markDue(manager: EntityManager, botIds: readonly number[], at: Date): Promise<void> {
-    if (botIds.length === 0) return;
-    await manager.query(markDueStatement('SELECT DISTINCT id FROM unnest($1::integer[]) AS id', '$2'), [
-      botIds,
-      at,
-    ]);
+  async markDue(manager: EntityManager, botIds: readonly number[], at: Date): Promise<Set<number>> {
+    if (botIds.length === 0) return new Set();
+    const rows: Array<{ bot_id: number }> = await manager.query(
+      `${markDueStatement('SELECT b.id FROM ding_talk_bots b WHERE b.id = ANY($1::integer[])', '$2')} RETURNING bot_id`,
+      [botIds, at],
+    );
+    return new Set(rows.map((row) => row.bot_id));
   }
 
   /**
