@@ -6,6 +6,8 @@ import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
 
 /** Requests per run: enough to reach every route many times, few enough for well under a minute. FUZZ_RUNS=… for more. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
+/** FUZZ_SEED=… replays the run fast-check printed with a failure. */
+const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an OpenAPI document is read as plain JSON
 type Json = any;
@@ -79,6 +81,9 @@ describe('fuzzing every route', () => {
 
     await fc.assert(
       fc.asyncProperty(requestArbitrary(routes, ids, jwt), async (request) => {
+        // A request head over Node's 16 KiB limit is answered 431 while the client may still be writing it, which
+        // fetch reports as a closed socket; input-hardening.e2e-spec.ts checks that 431. Such tokens are left out here.
+        fc.pre((request.token?.length ?? 0) + request.path.length + request.query.length < 12_000);
         requests++;
         const headers: Record<string, string> = {};
         if (request.token !== null) headers.authorization = `Bearer ${request.token}`;
@@ -113,7 +118,7 @@ describe('fuzzing every route', () => {
           expect(body, what).toEqual(expect.objectContaining({ code: 0, msg: 'success' }));
         }
       }),
-      { numRuns: RUNS, endOnFailure: true },
+      { numRuns: RUNS, endOnFailure: true, ...(SEED === undefined ? {} : { seed: SEED }) },
     );
     console.log(
       `fuzz: ${requests} requests over ${routes.length} routes; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
