@@ -25,6 +25,8 @@ export class BotStatusRegistry {
       bot_type: bot.botType,
       is_enabled: bot.isEnabled,
       connection_status: bot.botType === 'webhook' ? 'not_applicable' : 'disconnected',
+      instance_id: null,
+      status_since: null,
       connected_since: null,
       last_message_time: null,
       last_error: null,

@@ -12,6 +12,8 @@ export type StreamConnectionStatus =
 /** What `GET /dingtalk-bots/:id/status` and `GET /stream/status` show of one connection. */
 export interface StreamBotState {
   status: StreamConnectionStatus;
+  /** When `status` took its current value. */
+  statusSince: number;
   connectedSince: number | null;
   lastMessageTime: number | null;
   /** Why the last attempt or connection failed; never a secret (the transport's messages name none). */
@@ -44,13 +46,7 @@ function deferred<T>(): Deferred<T> {
  * and no timer outlives `stop()`; every wait is on the injected Clock.
  */
 export class StreamBotSupervisor {
-  readonly state: StreamBotState = {
-    status: 'connecting',
-    connectedSince: null,
-    lastMessageTime: null,
-    lastError: null,
-    reconnectCount: 0,
-  };
+  readonly state: StreamBotState;
   private readonly logger = new Logger('StreamConnection');
   private readonly abort = new AbortController();
   private readonly firstOutcome = deferred<boolean>();
@@ -62,7 +58,18 @@ export class StreamBotSupervisor {
     private readonly transport: StreamTransport,
     private readonly clock: Clock,
     private readonly onCallback: (bot: SupervisedBot, frame: DownstreamFrame) => void,
-  ) {}
+    /** Called after each change of status (connected, lost, refused, stopped), e.g. to publish it to the cluster. */
+    private readonly onStateChange: (bot: SupervisedBot, state: StreamBotState) => void = () => {},
+  ) {
+    this.state = {
+      status: 'connecting',
+      statusSince: clock.now(),
+      connectedSince: null,
+      lastMessageTime: null,
+      lastError: null,
+      reconnectCount: 0,
+    };
+  }
 
   /** Resolves with whether the first attempt connected (start-up counts successes with it). */
   get firstAttempt(): Promise<boolean> {
@@ -73,7 +80,7 @@ export class StreamBotSupervisor {
     this.running ??= this.run().catch((error: unknown) => {
       // The loop catches everything it expects; reaching here is a bug, which must not take the process down.
       this.logger.error(`Stream supervisor of bot_id=${this.bot.id} stopped unexpectedly: ${String(error)}`);
-      this.state.status = 'disconnected';
+      this.setStatus('disconnected');
     });
   }
 
@@ -82,8 +89,8 @@ export class StreamBotSupervisor {
     this.abort.abort();
     await this.connection?.close();
     await this.running;
-    this.state.status = 'disconnected';
     this.state.connectedSince = null;
+    this.setStatus('disconnected');
     this.firstOutcome.resolve(false);
   }
 
@@ -112,7 +119,8 @@ export class StreamBotSupervisor {
         }
         this.connection = connection;
         const openedAt = this.clock.now();
-        Object.assign(this.state, { status: 'connected', connectedSince: openedAt, lastError: null });
+        Object.assign(this.state, { connectedSince: openedAt, lastError: null });
+        this.setStatus('connected');
         this.logger.log(`Stream bot started successfully bot_id=${this.bot.id} store_id=${this.bot.storeId}`);
         this.firstOutcome.resolve(true);
 
@@ -122,7 +130,7 @@ export class StreamBotSupervisor {
         if (this.stopped || reason === 'stopped') break;
         this.state.reconnectCount += 1;
         this.state.lastError = detail;
-        this.state.status = 'reconnecting';
+        this.setStatus('reconnecting');
         if (this.clock.now() - openedAt >= STABLE_CONNECTION_MS) attempt = 0;
         // After `disconnect` the gateway wants us on a fresh ticket now; anything else may be an outage.
         delayMs = reason === 'disconnect_requested' ? 0 : reconnectDelayMs(attempt++);
@@ -135,13 +143,13 @@ export class StreamBotSupervisor {
         const message = error instanceof Error ? error.message : String(error);
         this.state.lastError = message;
         if (error instanceof StreamOpenError && error.kind === 'auth') {
-          this.state.status = 'auth_failed';
+          this.setStatus('auth_failed');
           delayMs = authRetryDelayMs();
           this.logger.error(
             `Stream bot_id=${this.bot.id} credentials refused (${message}); check client_id/client_secret, retrying in ${Math.round(delayMs / 1000)} s`,
           );
         } else {
-          if (this.state.status !== 'auth_failed') this.state.status = 'reconnecting';
+          this.setStatus(this.state.status === 'auth_failed' ? 'auth_failed' : 'reconnecting');
           delayMs = reconnectDelayMs(attempt++);
           this.logger.warn(
             `Stream bot_id=${this.bot.id} could not connect (${message}); retrying in ${delayMs} ms`,
@@ -150,7 +158,16 @@ export class StreamBotSupervisor {
       }
       if (delayMs > 0) await this.clock.sleep(delayMs, this.abort.signal);
     }
-    this.state.status = 'disconnected';
+    this.setStatus('disconnected');
+  }
+
+  /** Records a status (and since when, if it changed) and tells the listener; the error may be new either way. */
+  private setStatus(status: StreamConnectionStatus): void {
+    if (this.state.status !== status) {
+      this.state.status = status;
+      this.state.statusSince = this.clock.now();
+    }
+    this.onStateChange(this.bot, this.state);
   }
 
   private receive(frame: DownstreamFrame): void {

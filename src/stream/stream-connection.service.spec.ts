@@ -17,8 +17,10 @@ import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
 import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { AppEvent } from '../events/app-events';
 import { BotSnapshot, BotUpdatedEvent } from '../events/dingtalk-bot.events';
+import { INSTANCE_TTL_MS } from '../cluster/service-instance.store';
 import { StreamConnectionService } from './stream-connection.service';
 import { LEASE_TTL_MS, STREAM_LEASE_RENEWAL } from './stream-lease.store';
+import { StreamStatusService } from './stream-status.service';
 
 const ADMIN: AuthUser = { sub: 'spec', role: 'admin', storeIds: [] };
 
@@ -133,5 +135,46 @@ describe('StreamConnectionService (testing module)', () => {
     );
     expect(lease.instance_id).toBe('this-instance');
     await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the bot connected');
+  });
+
+  it('answers for a bot held by another instance from its lease, until that lease expires', async () => {
+    const dingApp = sim.state.registerApp();
+    const id = await createDisabledBot(dingApp);
+    const dataSource = module.get(DataSource);
+    const since = new Date(clock.now() - 5_000);
+    await dataSource.query(
+      `INSERT INTO stream_connection_leases
+         (bot_id, instance_id, expires_at, acquired_at, connection_status, status_since, last_error, reconnect_count)
+       VALUES ($1, 'other-instance', $2, $3, 'auth_failed', $3, 'DingTalk refused the app credentials', 2)`,
+      [id, new Date(clock.now() + LEASE_TTL_MS), since],
+    );
+    await dataSource.query(
+      `INSERT INTO service_instances (instance_id, started_at, last_heartbeat_at) VALUES ('other-instance', $1, $1)`,
+      [new Date(clock.now())],
+    );
+    const status = module.get(StreamStatusService);
+    const botIn = async () => (await status.statusFor(ADMIN)).bots.find((bot) => bot.bot_id === id);
+
+    expect(await botIn()).toMatchObject({
+      instance_id: 'other-instance',
+      held_since: since.toISOString(),
+      connection_status: 'auth_failed',
+      status_since: since.toISOString(),
+      last_error: 'DingTalk refused the app credentials',
+      reconnect_count: 2,
+    });
+    const listed = (await status.statusFor(ADMIN)).instances.map((instance) => instance.instance_id);
+    expect(listed).toEqual(expect.arrayContaining(['other-instance', 'this-instance']));
+    expect((await bots.status(ADMIN, id)).instance_id).toBe('other-instance');
+
+    // The other instance died: its lease lapses, nobody holds the bot, and it drops off the instance list.
+    await clock.advance(Math.max(LEASE_TTL_MS, INSTANCE_TTL_MS) + 1_000);
+    expect(await botIn()).toMatchObject({ instance_id: null, connection_status: 'disconnected' });
+    const after = (await status.statusFor(ADMIN)).instances.map((instance) => instance.instance_id);
+    expect(after).not.toContain('other-instance');
+    expect(await bots.status(ADMIN, id)).toMatchObject({
+      instance_id: null,
+      connection_status: 'disconnected',
+    });
   });
 });

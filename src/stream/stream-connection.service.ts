@@ -10,6 +10,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Gauge, Registry } from 'prom-client';
 import { Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { ClockScheduler } from '../common/scheduling/clock-scheduler';
 import { BotWithSecrets } from '../dingtalk-bot/bot-fields';
 import { BotStatusRegistry } from '../dingtalk-bot/bot-status.registry';
@@ -25,11 +26,26 @@ import {
   SupervisedBot,
 } from './stream-bot.supervisor';
 import { StreamCallbackRouter } from './stream-callback';
-import { LEASE_RENEW_MS, STREAM_LEASE_RENEWAL, StreamLeaseStore } from './stream-lease.store';
+import {
+  LEASE_RENEW_MS,
+  STREAM_LEASE_RENEWAL,
+  StreamBotLeaseRow,
+  StreamLeaseStore,
+} from './stream-lease.store';
 
 export interface StreamSummary {
   connected: number;
   total: number;
+}
+
+/**
+ * A stream bot's connection as the whole cluster sees it: the instance holding it (null: none does), since when,
+ * and the connection's state (null: no connection anywhere, so `disconnected`).
+ */
+export interface ClusterConnectionState {
+  instanceId: string | null;
+  heldSince: number | null;
+  state: StreamBotState | null;
 }
 
 /** At most this many bots connect at once at start-up, so that 200 bots do not open 200 sockets at once. */
@@ -49,6 +65,13 @@ interface Supervised {
   fingerprint: string;
   /** The lease could not be renewed: another instance may have the bot now, so this one must let go. */
   leaseLost: boolean;
+  /** When this instance took the bot's lease. */
+  heldSince: number;
+}
+
+/** A state report to the lease row in flight for a bot; `again` when the state changed once more meanwhile. */
+interface Report {
+  again: boolean;
 }
 
 /**
@@ -62,6 +85,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
   private readonly logger = new Logger(StreamConnectionService.name);
   private readonly supervised = new Map<number, Supervised>();
   private readonly chains = new Map<number, Promise<unknown>>();
+  private readonly reports = new Map<number, Report>();
   private running = false;
   private startup: Promise<void> | null = null;
 
@@ -74,6 +98,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     private readonly statuses: BotStatusRegistry,
     private readonly leases: StreamLeaseStore,
     private readonly scheduler: ClockScheduler,
+    private readonly config: AppConfig,
     registry: Registry,
   ) {
     const gauge: Gauge<'status'> = new Gauge({
@@ -157,6 +182,33 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     return this.supervised.get(botId)?.supervisor.state ?? null;
   }
 
+  /**
+   * Where and how a stream bot is connected, for the cluster-wide views: this instance's own state for a bot it
+   * holds (fresher than its last report), else what the holder last wrote onto the lease while that lease is
+   * valid; an expired lease means its instance died and nobody holds the bot until another takes it.
+   */
+  clusterState(row: StreamBotLeaseRow): ClusterConnectionState {
+    const own = this.supervised.get(row.bot_id);
+    if (own && !own.leaseLost) {
+      return { instanceId: this.config.instanceId, heldSince: own.heldSince, state: own.supervisor.state };
+    }
+    if (!row.instance_id || !row.expires_at || row.expires_at.getTime() < this.clock.now()) {
+      return { instanceId: null, heldSince: null, state: null };
+    }
+    return {
+      instanceId: row.instance_id,
+      heldSince: row.acquired_at?.getTime() ?? null,
+      state: {
+        status: row.connection_status ?? 'connecting',
+        statusSince: (row.status_since ?? row.acquired_at ?? row.expires_at).getTime(),
+        connectedSince: row.connected_since?.getTime() ?? null,
+        lastMessageTime: row.last_message_time?.getTime() ?? null,
+        lastError: row.last_error,
+        reconnectCount: row.reconnect_count ?? 0,
+      },
+    };
+  }
+
   private async stopAll(): Promise<void> {
     await Promise.all([...this.supervised.keys()].map((id) => this.sync(id)));
     await Promise.all([...this.chains.values()]);
@@ -206,11 +258,53 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     }
     // One instance per bot: another instance holds it, so leave it; the lease job retries if that lease lapses.
     if (!(await this.leases.acquire(botId))) return;
-    const supervisor = new StreamBotSupervisor(wanted, this.transport, this.clock, (target, frame) =>
-      this.dispatch(target, frame),
+    const supervisor = new StreamBotSupervisor(
+      wanted,
+      this.transport,
+      this.clock,
+      (target, frame) => this.dispatch(target, frame),
+      (target) => this.report(target.id),
     );
-    this.supervised.set(botId, { supervisor, fingerprint: fingerprint(wanted), leaseLost: false });
+    this.supervised.set(botId, {
+      supervisor,
+      fingerprint: fingerprint(wanted),
+      leaseLost: false,
+      heldSince: this.clock.now(),
+    });
     supervisor.start();
+  }
+
+  /**
+   * Writes a held bot's new connection state onto its lease at once, so that the other instances' views follow
+   * (the lease job writes it every round as well). One write per bot at a time, always of the state of the
+   * connection supervised now: a stopped supervisor's last word never overwrites its successor's.
+   */
+  private report(botId: number): void {
+    const inFlight = this.reports.get(botId);
+    if (inFlight) {
+      inFlight.again = true;
+      return;
+    }
+    const entry: Report = { again: true };
+    this.reports.set(botId, entry);
+    void (async () => {
+      try {
+        while (entry.again) {
+          entry.again = false;
+          const current = this.supervised.get(botId);
+          if (!current || current.leaseLost) break;
+          await this.leases.report({ botId, state: { ...current.supervisor.state } });
+        }
+      } catch (error) {
+        if (this.running) {
+          this.logger.warn(
+            `Stream bot_id=${botId}: state not written to its lease (${error instanceof Error ? error.message : String(error)}); the lease job writes it next round`,
+          );
+        }
+      } finally {
+        this.reports.delete(botId);
+      }
+    })();
   }
 
   /** At shutdown the database may already be closing: an unreleased lease simply expires. */
@@ -228,7 +322,12 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
   private async renewLeases(): Promise<void> {
     if (!this.running) return;
     const held = [...this.supervised.keys()];
-    const renewed = await this.leases.renew(held);
+    const renewed = await this.leases.renew(
+      [...this.supervised.entries()].map(([botId, { supervisor }]) => ({
+        botId,
+        state: { ...supervisor.state },
+      })),
+    );
     for (const id of held) {
       const supervised = this.supervised.get(id);
       if (supervised && !renewed.has(id)) {
@@ -258,11 +357,16 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
       });
   }
 
-  private statusFields(botId: number): Partial<BotStatusResponse> {
-    const state = this.stateOf(botId);
+  /** A stream bot's part of `GET /dingtalk-bots/:id/status`, for the whole cluster. */
+  private async statusFields(botId: number): Promise<Partial<BotStatusResponse>> {
+    const [row] = await this.leases.streamBots({ botId });
+    if (!row) return { connection_status: 'disconnected' };
+    const { instanceId, state } = this.clusterState(row);
     if (!state) return { connection_status: 'disconnected' };
     return {
       connection_status: state.status,
+      instance_id: instanceId,
+      status_since: iso(state.statusSince),
       connected_since: iso(state.connectedSince),
       last_message_time: iso(state.lastMessageTime),
       last_error: state.lastError,

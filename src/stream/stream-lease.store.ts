@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { StreamBotState, StreamConnectionStatus } from './stream-bot.supervisor';
 
 /** A lease lasts this long unless renewed; a dead instance's bots are taken over after at most this. */
 export const LEASE_TTL_MS = 30_000;
@@ -10,9 +11,33 @@ export const LEASE_TTL_MS = 30_000;
 export const LEASE_RENEW_MS = 10_000;
 export const STREAM_LEASE_RENEWAL = 'stream-lease-renewal';
 
+/** One held connection as its instance last wrote it onto the lease. */
+export interface HeldConnection {
+  botId: number;
+  state: StreamBotState;
+}
+
+/** A stream bot as every instance sees it: the bot, and the lease (with the holder's last report) if there is one. */
+export interface StreamBotLeaseRow {
+  bot_id: number;
+  store_id: number;
+  name: string;
+  is_enabled: boolean;
+  instance_id: string | null;
+  expires_at: Date | null;
+  acquired_at: Date | null;
+  connection_status: StreamConnectionStatus | null;
+  status_since: Date | null;
+  connected_since: Date | null;
+  last_message_time: Date | null;
+  last_error: string | null;
+  reconnect_count: number | null;
+}
+
 /**
- * Who connects which stream bot when several instances share the database. Single statements, no
- * transaction held open; times come from the injected Clock so tests can expire a lease.
+ * Who connects which stream bot when several instances share the database, and in what state the connection is:
+ * the holder writes its connection's state onto the lease, so that any instance can answer for the whole cluster.
+ * Single statements, no transaction held open; times come from the injected Clock so tests can expire a lease.
  */
 @Injectable()
 export class StreamLeaseStore {
@@ -26,32 +51,53 @@ export class StreamLeaseStore {
     this.instanceId = config.instanceId;
   }
 
-  /** Takes the bot's lease if it is free, expired or already ours; true when this instance holds it now. */
+  /**
+   * Takes the bot's lease if it is free, expired or already ours; true when this instance holds it now. A new
+   * connection starts from scratch, so the state written by the previous holder is cleared.
+   */
   async acquire(botId: number): Promise<boolean> {
-    const now = this.clock.now();
+    const now = new Date(this.clock.now());
     const rows = await this.dataSource.query<unknown[]>(
-      `INSERT INTO stream_connection_leases (bot_id, instance_id, expires_at)
-       SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM ding_talk_bots WHERE id = $1)
-       ON CONFLICT (bot_id) DO UPDATE SET instance_id = EXCLUDED.instance_id, expires_at = EXCLUDED.expires_at
+      `INSERT INTO stream_connection_leases
+         (bot_id, instance_id, expires_at, acquired_at, connection_status, status_since,
+          connected_since, last_message_time, last_error, reconnect_count)
+       SELECT $1, $2, $3, $4, 'connecting', $4, NULL, NULL, NULL, 0
+       WHERE EXISTS (SELECT 1 FROM ding_talk_bots WHERE id = $1)
+       ON CONFLICT (bot_id) DO UPDATE SET
+         instance_id = EXCLUDED.instance_id, expires_at = EXCLUDED.expires_at, acquired_at = EXCLUDED.acquired_at,
+         connection_status = EXCLUDED.connection_status, status_since = EXCLUDED.status_since,
+         connected_since = NULL, last_message_time = NULL, last_error = NULL, reconnect_count = 0
        WHERE stream_connection_leases.instance_id = EXCLUDED.instance_id OR stream_connection_leases.expires_at < $4
        RETURNING bot_id`,
-      [botId, this.instanceId, new Date(now + LEASE_TTL_MS), new Date(now)],
+      [botId, this.instanceId, new Date(now.getTime() + LEASE_TTL_MS), now],
     );
     return rows.length > 0;
   }
 
-  /** Extends the given leases; answers the ids this instance still holds (a missing one was lost). */
-  async renew(botIds: number[]): Promise<Set<number>> {
-    if (botIds.length === 0) return new Set();
+  /**
+   * Extends the given leases and writes each connection's current state in one statement; answers the ids this
+   * instance still holds (a missing one was lost).
+   */
+  async renew(held: HeldConnection[]): Promise<Set<number>> {
+    if (held.length === 0) return new Set();
     const rows = await this.dataSource.query<Array<{ bot_id: number }>>(
       // A CTE, so that TypeORM hands back the rows (for a bare UPDATE it answers [rows, count]).
       `WITH renewed AS (
-         UPDATE stream_connection_leases SET expires_at = $1
-         WHERE instance_id = $2 AND bot_id = ANY($3::int[]) RETURNING bot_id)
+         UPDATE stream_connection_leases l SET expires_at = $1, ${STATE_COLUMNS}
+         FROM ${stateValues(3)} WHERE l.instance_id = $2 AND l.bot_id = s.bot_id RETURNING l.bot_id)
        SELECT bot_id FROM renewed`,
-      [new Date(this.clock.now() + LEASE_TTL_MS), this.instanceId, botIds],
+      [new Date(this.clock.now() + LEASE_TTL_MS), this.instanceId, ...stateArrays(held)],
     );
     return new Set(rows.map((row) => row.bot_id));
+  }
+
+  /** Writes one held connection's state now (a status change), if this instance still holds the bot. */
+  async report(connection: HeldConnection): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE stream_connection_leases l SET ${STATE_COLUMNS}
+       FROM ${stateValues(2)} WHERE l.instance_id = $1 AND l.bot_id = s.bot_id`,
+      [this.instanceId, ...stateArrays([connection])],
+    );
   }
 
   async release(botId: number): Promise<void> {
@@ -72,4 +118,44 @@ export class StreamLeaseStore {
     );
     return rows.map((row) => row.id);
   }
+
+  /** Every stream bot of the given stores (undefined: of every store) with its lease, by id. */
+  async streamBots(filter: { storeIds?: readonly number[]; botId?: number }): Promise<StreamBotLeaseRow[]> {
+    return this.dataSource.query<StreamBotLeaseRow[]>(
+      `SELECT b.id AS bot_id, b.store_id, b.name, b.is_enabled, l.instance_id, l.expires_at, l.acquired_at,
+              l.connection_status, l.status_since, l.connected_since, l.last_message_time, l.last_error,
+              l.reconnect_count
+       FROM ding_talk_bots b LEFT JOIN stream_connection_leases l ON l.bot_id = b.id
+       WHERE b.bot_type = 'stream' AND ($1::int[] IS NULL OR b.store_id = ANY($1::int[]))
+         AND ($2::int IS NULL OR b.id = $2::int)
+       ORDER BY b.id`,
+      [filter.storeIds ? [...filter.storeIds] : null, filter.botId ?? null],
+    );
+  }
+}
+
+/** The state columns of a lease, set from the `s` rows of stateValues(). */
+const STATE_COLUMNS = `connection_status = s.status, status_since = s.status_since,
+  connected_since = s.connected_since, last_message_time = s.last_message_time, last_error = s.last_error,
+  reconnect_count = s.reconnect_count`;
+
+/** Rows `s` of connection states from the seven arrays of stateArrays(), bound from parameter `$first` on. */
+function stateValues(first: number): string {
+  const types = ['int', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'int'];
+  const arrays = types.map((type, index) => `$${first + index}::${type}[]`).join(', ');
+  return `unnest(${arrays}) AS s(bot_id, status, status_since, connected_since, last_message_time, last_error,
+    reconnect_count)`;
+}
+
+function stateArrays(held: HeldConnection[]): unknown[] {
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+  return [
+    held.map((c) => c.botId),
+    held.map((c) => c.state.status),
+    held.map((c) => date(c.state.statusSince)),
+    held.map((c) => date(c.state.connectedSince)),
+    held.map((c) => date(c.state.lastMessageTime)),
+    held.map((c) => c.state.lastError),
+    held.map((c) => c.state.reconnectCount),
+  ];
 }

@@ -15,8 +15,11 @@ export class StreamStatusController {
 
   @Get('status')
   @ApiOperation({
-    summary: 'Stream connections of the stream bots you can see',
-    description: 'An admin sees every stream bot; a store_admin the bots of the stores it manages.',
+    summary: 'Stream connections of the stream bots you can see, across every instance',
+    description:
+      'An admin sees every stream bot; a store_admin the bots of the stores it manages. Every instance answers ' +
+      'for the whole cluster: which instance holds each bot, its state and since when, and the live instances ' +
+      'with their last heartbeat.',
   })
   @ApiEnvelope(StreamStatusResponse)
   get(@CurrentUser() user: AuthUser): Promise<StreamStatusResponse> {

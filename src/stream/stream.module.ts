@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClusterModule } from '../cluster/cluster.module';
 import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
 import { DingTalkModule } from '../dingtalk/dingtalk.module';
 import { StreamBotListener } from './listeners/stream-bot.listener';
@@ -10,7 +11,7 @@ import { StreamStatusService } from './stream-status.service';
 
 /** The Stream connections of stream bots: lifecycle, supervision, status (SPEC §5, §10). */
 @Module({
-  imports: [DingTalkModule, DingTalkBotModule],
+  imports: [ClusterModule, DingTalkModule, DingTalkBotModule],
   controllers: [StreamStatusController],
   providers: [
     StreamConnectionService,

@@ -66,8 +66,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Stream connections of the stream bots you can see
-         * @description An admin sees every stream bot; a store_admin the bots of the stores it manages.
+         * Stream connections of the stream bots you can see, across every instance
+         * @description An admin sees every stream bot; a store_admin the bots of the stores it manages. Every instance answers for the whole cluster: which instance holds each bot, its state and since when, and the live instances with their last heartbeat.
          */
         get: operations["StreamStatusController_get"];
         put?: never;
@@ -406,6 +406,19 @@ export interface components {
             db: "up" | "down";
             stream: components["schemas"]["StreamHealth"];
         };
+        ServiceInstanceResponse: {
+            /** @example notify-2-4f1a9c */
+            instance_id: string;
+            /** @example 2026-12-01T07:59:50.000Z */
+            started_at: string;
+            /** @example 2026-12-01T08:10:00.000Z */
+            last_heartbeat_at: string;
+            /**
+             * @description Stream bots listed below that this instance holds
+             * @example 2
+             */
+            bot_count: number;
+        };
         StreamBotStatusResponse: {
             /** @example 3 */
             bot_id: number;
@@ -415,10 +428,25 @@ export interface components {
             name: string;
             is_enabled: boolean;
             /**
-             * @description disconnected for a disabled bot, or one this instance does not hold
+             * @description The instance that holds the connection; null when none does (disabled, or its instance died)
+             * @example notify-2-4f1a9c
+             */
+            instance_id: string | null;
+            /**
+             * @description When that instance took the bot
+             * @example 2026-12-01T07:59:58.000Z
+             */
+            held_since: string | null;
+            /**
+             * @description disconnected for a disabled bot, or one that no live instance holds
              * @enum {string}
              */
             connection_status: "connected" | "connecting" | "reconnecting" | "disconnected" | "auth_failed";
+            /**
+             * @description Since when connection_status has its current value
+             * @example 2026-12-01T08:00:00.000Z
+             */
+            status_since: string | null;
             /** @example 2026-12-01T08:00:00.000Z */
             connected_since: string | null;
             /** @example null */
@@ -429,15 +457,25 @@ export interface components {
             reconnect_count: number;
         };
         StreamStatusResponse: {
-            /** @description The connection layer is started (false while shutting down) */
+            /** @description The answering instance's connection layer is started (false while shutting down) */
             running: boolean;
+            /**
+             * @description The instance that answered
+             * @example notify-2-4f1a9c
+             */
+            instance_id: string;
             /**
              * @description Stream bots listed below (enabled or not)
              * @example 2
              */
             bot_count: number;
-            /** @example 2 */
+            /**
+             * @description Of those, connected on any instance
+             * @example 2
+             */
             connected_count: number;
+            /** @description Instances with a heartbeat in the last 30 s, oldest first */
+            instances: components["schemas"]["ServiceInstanceResponse"][];
             bots: components["schemas"]["StreamBotStatusResponse"][];
         };
         MessageTemplateResponse: {
@@ -846,6 +884,16 @@ export interface components {
              * @enum {string}
              */
             connection_status: "connected" | "connecting" | "reconnecting" | "disconnected" | "auth_failed" | "not_applicable";
+            /**
+             * @description Stream bots: the service instance that holds the connection, whichever instance answers; null when none does
+             * @example null
+             */
+            instance_id: string | null;
+            /**
+             * @description Since when connection_status has its current value (null when no instance holds the bot)
+             * @example null
+             */
+            status_since: string | null;
             /** @example null */
             connected_since: string | null;
             /**

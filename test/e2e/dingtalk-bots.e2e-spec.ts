@@ -300,6 +300,8 @@ describe('bot management API', () => {
           'bot_type',
           'is_enabled',
           'connection_status',
+          'instance_id',
+          'status_since',
           'connected_since',
           'last_message_time',
           'last_error',

@@ -44,7 +44,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('stream connections: one instanc
       const created = await via.request('POST', '/api/v1/dingtalk-bots', {
         body: {
           name: `bot ${index}`,
-          store_id: 1,
+          store_id: index === 1 ? 2 : 1,
           bot_type: 'stream',
           client_id: dingApp.clientId,
           client_secret: dingApp.clientSecret,
@@ -58,13 +58,86 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('stream connections: one instanc
     await waitFor(() => apps.every((dingApp) => sim.stream.connections(dingApp.clientId).length === 1));
     for (const dingApp of apps) expect(sim.stream.peakConnections(dingApp.clientId)).toBe(1);
 
+    // Either instance answers for the whole cluster: the bots the other one holds read connected, held there.
+    const holders = { 1: 'instance-a', 2: 'instance-b', 3: 'instance-a' };
+    for (const via of [first, second]) {
+      const overview = await via.request('GET', '/api/v1/stream/status');
+      expect(overview.status).toBe(200);
+      expect(overview.body.data).toMatchObject({ bot_count: 3, connected_count: 3 });
+      expect(
+        overview.body.data.bots.map((bot: Record<string, unknown>) => [
+          bot.name,
+          bot.instance_id,
+          bot.connection_status,
+        ]),
+      ).toEqual([
+        ['bot 0', holders[1], 'connected'],
+        ['bot 1', holders[2], 'connected'],
+        ['bot 2', holders[3], 'connected'],
+      ]);
+      for (const bot of overview.body.data.bots) {
+        expect(bot.connected_since).toEqual(expect.any(String));
+        expect(bot.status_since).toEqual(expect.any(String));
+        expect(bot.held_since).toEqual(expect.any(String));
+      }
+      expect(
+        overview.body.data.instances.map((instance: Record<string, unknown>) => [
+          instance.instance_id,
+          instance.bot_count,
+        ]),
+      ).toEqual([
+        ['instance-a', 2],
+        ['instance-b', 1],
+      ]);
+      for (const instance of overview.body.data.instances) {
+        expect(Date.parse(instance.last_heartbeat_at)).toBeGreaterThan(0);
+      }
+      for (const bot of overview.body.data.bots) {
+        const one = await via.request('GET', `/api/v1/dingtalk-bots/${bot.bot_id}/status`);
+        expect(one.body.data).toMatchObject({
+          connection_status: 'connected',
+          instance_id: bot.instance_id,
+          connected_since: bot.connected_since,
+        });
+      }
+      // A store admin sees its stores' bots only, wherever they are held.
+      const storeTwo = await via.request('GET', '/api/v1/stream/status', {
+        token: via.token({ role: 'store_admin', store_ids: [2] }),
+      });
+      expect(storeTwo.body.data.bots.map((bot: { name: string }) => bot.name)).toEqual(['bot 1']);
+      expect(storeTwo.body.data.instances).toHaveLength(2);
+    }
+
+    // A dropped socket on one instance shows on the other, with the reason, until it is connected again.
+    const droppedBot = apps[1];
+    sim.stream.drop(sim.stream.connections(droppedBot.clientId)[0].id);
+    await waitFor(async () => {
+      const overview = await first.request('GET', '/api/v1/stream/status');
+      const bot = overview.body.data.bots.find((b: { name: string }) => b.name === 'bot 1');
+      return bot.connection_status === 'reconnecting' && bot.reconnect_count === 1 && bot.last_error !== null;
+    }, 'the other instance to show the drop');
+    await advance(5_000);
+    await waitFor(() => sim.stream.connections(droppedBot.clientId).length === 1, 'reconnected');
+
     await first.app.close();
     await advance(15_000);
     await waitFor(
       () => apps.every((dingApp) => sim.stream.connections(dingApp.clientId).length === 1),
       'every bot connected by the remaining instance',
     );
+    await waitFor(async () => {
+      const status = await second.request('GET', '/api/v1/stream/status');
+      return status.body.data.connected_count === 3;
+    }, 'every bot connected in the remaining instance view');
     const status = await second.request('GET', '/api/v1/stream/status');
-    expect(status.body.data.connected_count).toBe(3);
+    expect(status.body.data.bots.map((bot: { instance_id: string }) => bot.instance_id)).toEqual([
+      'instance-b',
+      'instance-b',
+      'instance-b',
+    ]);
+    // The stopped instance said goodbye: only the remaining one is listed.
+    expect(status.body.data.instances.map((i: { instance_id: string }) => i.instance_id)).toEqual([
+      'instance-b',
+    ]);
   });
 });

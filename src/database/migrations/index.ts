@@ -7,6 +7,7 @@ import { CreateReceivedBotMessages1764000400000 } from './1764000400000-create-r
 import { CreateMessageTemplates1764000500000 } from './1764000500000-create-message-templates';
 import { BotDeliveryDueIndex1764000600000 } from './1764000600000-bot-delivery-due-index';
 import { DailySummary1764000700000 } from './1764000700000-daily-summary';
+import { ServiceInstances1764000800000 } from './1764000800000-service-instances';
 import { RetentionIndexes1764000900000 } from './1764000900000-retention-indexes';
 
 /**
@@ -22,5 +23,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateMessageTemplates1764000500000,
   BotDeliveryDueIndex1764000600000,
   DailySummary1764000700000,
+  ServiceInstances1764000800000,
   RetentionIndexes1764000900000,
 ];

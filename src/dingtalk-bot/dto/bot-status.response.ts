@@ -21,6 +21,21 @@ export class BotStatusResponse {
   is_enabled: boolean;
   @ApiProperty({ enum: CONNECTION_STATUSES, description: 'not_applicable for webhook bots' })
   connection_status: ConnectionStatus;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      'Stream bots: the service instance that holds the connection, whichever instance answers; null when none does',
+  })
+  instance_id: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Since when connection_status has its current value (null when no instance holds the bot)',
+  })
+  status_since: string | null;
   @ApiProperty({ nullable: true, type: String, example: null })
   connected_since: string | null;
   @ApiProperty({

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 const STATUSES = ['connected', 'connecting', 'reconnecting', 'disconnected', 'auth_failed'] as const;
 
-/** One stream bot's connection, as `GET /stream/status` lists it. */
+/** One stream bot's connection, as `GET /stream/status` lists it, whichever instance holds it. */
 export class StreamBotStatusResponse {
   @ApiProperty({ type: 'integer', example: 3 })
   bot_id: number;
@@ -13,10 +13,32 @@ export class StreamBotStatusResponse {
   @ApiProperty({ type: Boolean })
   is_enabled: boolean;
   @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'notify-2-4f1a9c',
+    description:
+      'The instance that holds the connection; null when none does (disabled, or its instance died)',
+  })
+  instance_id: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2026-12-01T07:59:58.000Z',
+    description: 'When that instance took the bot',
+  })
+  held_since: string | null;
+  @ApiProperty({
     enum: STATUSES,
-    description: 'disconnected for a disabled bot, or one this instance does not hold',
+    description: 'disconnected for a disabled bot, or one that no live instance holds',
   })
   connection_status: (typeof STATUSES)[number];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2026-12-01T08:00:00.000Z',
+    description: 'Since when connection_status has its current value',
+  })
+  status_since: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-12-01T08:00:00.000Z' })
   connected_since: string | null;
   @ApiProperty({ nullable: true, type: String, example: null })
@@ -27,14 +49,40 @@ export class StreamBotStatusResponse {
   reconnect_count: number;
 }
 
-/** `GET /stream/status` (SPEC §5): the Stream connections of the stream bots the caller may see. */
+/** A live service instance, as `GET /stream/status` lists it. */
+export class ServiceInstanceResponse {
+  @ApiProperty({ type: String, example: 'notify-2-4f1a9c' })
+  instance_id: string;
+  @ApiProperty({ type: String, example: '2026-12-01T07:59:50.000Z' })
+  started_at: string;
+  @ApiProperty({ type: String, example: '2026-12-01T08:10:00.000Z' })
+  last_heartbeat_at: string;
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    description: 'Stream bots listed below that this instance holds',
+  })
+  bot_count: number;
+}
+
+/** `GET /stream/status`: the Stream connections of the stream bots the caller may see, cluster-wide. */
 export class StreamStatusResponse {
-  @ApiProperty({ type: Boolean, description: 'The connection layer is started (false while shutting down)' })
+  @ApiProperty({
+    type: Boolean,
+    description: "The answering instance's connection layer is started (false while shutting down)",
+  })
   running: boolean;
+  @ApiProperty({ type: String, example: 'notify-2-4f1a9c', description: 'The instance that answered' })
+  instance_id: string;
   @ApiProperty({ type: 'integer', example: 2, description: 'Stream bots listed below (enabled or not)' })
   bot_count: number;
-  @ApiProperty({ type: 'integer', example: 2 })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Of those, connected on any instance' })
   connected_count: number;
+  @ApiProperty({
+    type: [ServiceInstanceResponse],
+    description: 'Instances with a heartbeat in the last 30 s, oldest first',
+  })
+  instances: ServiceInstanceResponse[];
   @ApiProperty({ type: [StreamBotStatusResponse] })
   bots: StreamBotStatusResponse[];
 }
