@@ -1,13 +1,26 @@
 # syntax=docker/dockerfile:1
-FROM node:22-bookworm-slim AS build
+FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
+
+FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:22-bookworm-slim
+# The DingTalk simulator for demos (`docker compose --profile demo up`): its TypeScript sources run through SWC's
+# require hook, as `npm run sim` does in a checkout, so this stage keeps the dev dependencies. Not for production.
+FROM deps AS simulator
+ENV SIM_HOST=0.0.0.0 SIM_PORT=3900
+COPY scripts ./scripts
+COPY simulator ./simulator
+USER node
+EXPOSE 3900
+CMD ["node", "scripts/cli.js", "sim"]
+
+# The service (the default target: the last stage).
+FROM node:22-bookworm-slim AS service
 ENV NODE_ENV=production PORT=10024 HOST=0.0.0.0 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -3,11 +3,14 @@ import { startSimulator } from './simulator';
 /** `npm run sim`: an offline DingTalk for demos and local development. Stop it with Ctrl-C. */
 async function main(): Promise<void> {
   const port = Number(process.env.SIM_PORT ?? 3900);
-  const simulator = await startSimulator({ port, host: process.env.SIM_HOST ?? '127.0.0.1' });
+  const host = process.env.SIM_HOST ?? '127.0.0.1';
+  const publicUrl = process.env.SIM_PUBLIC_URL || undefined;
+  const simulator = await startSimulator({ port, host, publicUrl });
+  const listening = `http://${host}:${port}`;
   const lines = [
-    `DingTalk simulator listening on ${simulator.url}`,
-    `  web page:     ${simulator.url}/`,
-    `  control API:  ${simulator.url}/_sim/…  (see simulator/README.md)`,
+    `DingTalk simulator listening on ${listening}${publicUrl ? ` (the service reaches it as ${publicUrl})` : ''}`,
+    `  web page:     ${listening}/`,
+    `  control API:  ${listening}/_sim/…  (see simulator/README.md)`,
     '',
     'Point the service at it with:',
     ...Object.entries(simulator.env).map(([name, value]) => `  export ${name}=${value}`),

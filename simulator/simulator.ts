@@ -18,6 +18,12 @@ export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
+  /**
+   * The address the service reaches the simulator at, when it is not the listening one (in docker compose:
+   * `http://simulator:3900`, while the simulator listens on 0.0.0.0): webhook URLs, session webhooks, the Stream
+   * endpoint and `env` use it.
+   */
+  publicUrl?: string;
   /** Share one clock with the service under test so both agree on what time it is (test/support/clocks.ts). */
   clock?: SimClock;
   /** Stream gateway behaviour: redelivery of un-ACKed callbacks, the close after `disconnect`, ticket lifetime. */
@@ -25,7 +31,7 @@ export interface SimulatorOptions {
 }
 
 export interface Simulator {
-  /** `http://127.0.0.1:PORT`: both of DingTalk's API hosts and the webhook origin, on one port. */
+  /** `http://127.0.0.1:PORT`: where it listens (control API, page). */
   url: string;
   state: SimulatorState;
   clock: SimClock;
@@ -34,7 +40,10 @@ export interface Simulator {
    * cause.
    */
   stream: StreamGateway;
-  /** The service's configuration that points it at this simulator. */
+  /**
+   * The service's configuration that points it at this simulator (at `publicUrl` if given): both of DingTalk's API
+   * hosts and the webhook origin, on one port.
+   */
   env: { DINGTALK_OAPI_URL: string; DINGTALK_API_URL: string; DINGTALK_WEBHOOK_ORIGINS: string };
   close(): Promise<void>;
 }
@@ -73,10 +82,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? url;
 
   return {
-    url: baseUrl,
+    url,
     state,
     clock,
     stream,
