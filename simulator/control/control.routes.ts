@@ -162,10 +162,18 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
     if (!path || !FAULT_MODES.includes(mode)) {
       return reply.code(400).send({ error: `path and mode (${FAULT_MODES.join(', ')}) are required` });
     }
+    const probability = body.probability;
+    if (
+      probability !== undefined &&
+      (typeof probability !== 'number' || !(probability > 0) || !(probability <= 1))
+    ) {
+      return reply.code(400).send({ error: 'probability is a number, 0 < probability ≤ 1' });
+    }
     state.addFault({
       path,
       mode,
       remaining: positive(body.count) ?? 1,
+      probability,
       errcode:
         typeof body.errcode === 'number' || typeof body.errcode === 'string' ? body.errcode : undefined,
       errmsg: text(body.errmsg),

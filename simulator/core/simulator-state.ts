@@ -151,11 +151,16 @@ export const SESSION_TTL_MS = 90 * 60 * 1000;
 
 export type FaultMode = 'http_500' | 'timeout' | 'errcode';
 
-/** The next `remaining` requests whose path starts with `path` fail as `mode` says. */
+/**
+ * The next `remaining` requests whose path starts with `path` fail as `mode` says; or, with `probability`, each such
+ * request fails with that probability until the faults are cleared (`remaining` is then not counted down).
+ */
 export interface SimFault {
   path: string;
   mode: FaultMode;
   remaining: number;
+  /** 0 < p ≤ 1: a standing fault that hits this share of the matching requests, at random. */
+  probability?: number;
   /** For `errcode`: the code and message to answer with (HTTP 200 for oapi paths, 400 for /v1.0 paths). */
   errcode?: number | string;
   errmsg?: string;
@@ -327,10 +332,18 @@ export class SimulatorState {
     this.faults.push({ ...fault });
   }
 
-  /** Takes one use of the first fault matching this path, if any. */
-  takeFault(path: string): SimFault | null {
-    const fault = this.faults.find((candidate) => candidate.remaining > 0 && path.startsWith(candidate.path));
+  /**
+   * Takes one use of the first fault matching this path, if any. Standing faults (with a probability) are drawn in
+   * turn: each one that matches hits with its probability, else the next is tried.
+   */
+  takeFault(path: string, random: () => number = Math.random): SimFault | null {
+    const fault = this.faults.find(
+      (candidate) =>
+        path.startsWith(candidate.path) &&
+        (candidate.probability === undefined ? candidate.remaining > 0 : random() < candidate.probability),
+    );
     if (!fault) return null;
+    if (fault.probability !== undefined) return { ...fault };
     fault.remaining -= 1;
     this.faults = this.faults.filter((candidate) => candidate.remaining > 0);
     return { ...fault };

@@ -37,6 +37,11 @@ describe('loadConfig', () => {
     expect(config.logFile).toBeUndefined();
     expect(config.retentionDays).toBe(30);
     expect(config.delivery.retryScheduleMs).toEqual([5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000]);
+    expect(config.delivery.throttlePauseMs).toBe(600_000);
+    expect(
+      loadConfig({ DATA_DIR: dataDir(), DELIVERY_THROTTLE_PAUSE_MS: '5000' }).delivery.throttlePauseMs,
+    ).toBe(5_000);
+    expect(problem({ DELIVERY_THROTTLE_PAUSE_MS: '10' })).toMatch(/DELIVERY_THROTTLE_PAUSE_MS/);
   });
 
   it('reads the retry schedule as durations and refuses anything else', () => {

@@ -67,6 +67,7 @@ export function loadConfig(env: Env): AppConfig {
       rateWindowMarginMs: readInteger(env, 'DELIVERY_RATE_MARGIN_MS', 2_000, 0, 60_000),
       concurrency: readInteger(env, 'DELIVERY_CONCURRENCY', 128, 1, 1000),
       shutdownGraceMs: readInteger(env, 'DELIVERY_SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
+      throttlePauseMs: readInteger(env, 'DELIVERY_THROTTLE_PAUSE_MS', 600_000, 1_000, 3_600_000),
     },
     reportTimeZone: readTimeZone(env, 'REPORT_TIMEZONE', 'Asia/Shanghai'),
     retentionDays: readInteger(env, 'RETENTION_DAYS', 30, 0, 3650),

@@ -258,12 +258,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       const startedAt = this.clock.now();
       const outcome = await this.send(bot, claimed, send.abort.signal);
       const finishedAt = this.clock.now();
-      const verdict = judgeAttempt(
-        outcome,
-        claimed.attempts,
-        this.config.delivery.retryScheduleMs,
-        finishedAt,
-      );
+      const verdict = judgeAttempt(outcome, claimed.attempts, this.config.delivery, finishedAt);
       this.metrics.recordAttempt(bot.botType, claimed.kind, outcome);
       const line = `Notification ${claimed.id} to bot ${bot.id}: ${outcome.kind}, now ${verdict.status}`;
       if (outcome.kind === 'ok') this.logger.debug(line);

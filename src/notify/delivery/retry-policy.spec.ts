@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DingTalkOutcome, OutcomeKind } from '../../dingtalk/dingtalk-outcome';
 import { judgeAttempt, THROTTLE_PAUSE_MS } from './retry-policy';
 
-const SCHEDULE = [5_000, 30_000, 120_000];
+const SCHEDULE = { retryScheduleMs: [5_000, 30_000, 120_000], throttlePauseMs: THROTTLE_PAUSE_MS };
 const NOW = 1_000_000;
 const outcome = (kind: OutcomeKind): DingTalkOutcome => ({
   kind,

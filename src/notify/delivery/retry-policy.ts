@@ -1,8 +1,12 @@
+import { DeliveryConfig } from '../../config/app-config';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { NotificationStatus } from '../../events/notification.events';
 
 /** DingTalk throttles a robot for 10 minutes once it goes over its rate (docs/dingtalk/custom-robot.md). */
 export const THROTTLE_PAUSE_MS = 10 * 60_000;
+
+/** What judgeAttempt needs of the delivery configuration. */
+export type RetryPolicy = Pick<DeliveryConfig, 'retryScheduleMs' | 'throttlePauseMs'>;
 
 /** ±20 %: notifications that failed together do not all come back at the same instant. */
 const JITTER = 0.2;
@@ -20,24 +24,25 @@ export interface AttemptVerdict {
 }
 
 /**
- * The retry rules of the README's "Delivery" section as a pure function: ok → sent; throttled → back to pending behind a 10-minute pause of the bot, no
- * attempt spent; transient (and a token refused even after a fresh one) → retry after the schedule's next wait
- * with jitter, failed when the schedule runs out; permanent → failed at once, with the hint.
- * `scheduleMs[i]` is the wait after the (i+1)-th failed attempt.
+ * The retry rules of the README's "Delivery" section as a pure function: ok → sent; throttled → back to pending behind a pause of the bot (DingTalk's
+ * 10 minutes, `throttlePauseMs`), no attempt spent; transient (and a token refused even after a fresh one) → retry
+ * after the schedule's next wait with jitter, failed when the schedule runs out; permanent → failed at once, with
+ * the hint. `retryScheduleMs[i]` is the wait after the (i+1)-th failed attempt.
  */
 export function judgeAttempt(
   outcome: DingTalkOutcome,
   attemptsBefore: number,
-  scheduleMs: readonly number[],
+  policy: RetryPolicy,
   now: number,
   random: () => number = Math.random,
 ): AttemptVerdict {
+  const scheduleMs = policy.retryScheduleMs;
   const attempts = attemptsBefore + 1;
   switch (outcome.kind) {
     case 'ok':
       return { status: 'sent', attempts, nextAttemptAt: null, pauseBotUntil: null, hint: null };
     case 'throttled': {
-      const until = now + THROTTLE_PAUSE_MS;
+      const until = now + policy.throttlePauseMs;
       return {
         status: 'pending',
         attempts: attemptsBefore,

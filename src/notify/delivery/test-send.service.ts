@@ -1,12 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { BotTestSender, BotTestSenderPort, TestSendResult } from '../../dingtalk-bot/bot-test-sender';
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { BotSenderRegistry } from '../senders/bot-sender.registry';
 import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryQueue } from './delivery-queue';
-import { THROTTLE_PAUSE_MS } from './retry-policy';
 
 /**
  * The bots' test button, through the same rate window and throttle pause as the queue: a few clicks on a busy bot
@@ -20,6 +20,7 @@ export class TestSendService implements BotTestSender, OnModuleInit {
     private readonly senders: BotSenderRegistry,
     private readonly metrics: DeliveryMetrics,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -32,7 +33,8 @@ export class TestSendService implements BotTestSender, OnModuleInit {
       return { sent: false, reason: reservation.reason, retryAt: reservation.retryAt };
     const outcome = await this.senders.senderFor(bot.botType).send(bot, message);
     this.metrics.recordAttempt(bot.botType, 'test', outcome);
-    if (outcome.kind === 'throttled') await this.queue.pauseBot(bot.id, this.clock.now() + THROTTLE_PAUSE_MS);
+    if (outcome.kind === 'throttled')
+      await this.queue.pauseBot(bot.id, this.clock.now() + this.config.delivery.throttlePauseMs);
     return { sent: true, outcome };
   }
 }
