@@ -26,7 +26,11 @@ export class Cluster {
     const id = `rel-${this.next++}`;
     const dataDir = mkdtempSync(join(TEST_TMP_ROOT, `${id}-`));
     const port = await freePort();
-    const process = await startServiceProcess({ ...this.env, INSTANCE_ID: id, DATA_DIR: dataDir }, port);
+    const process = await startServiceProcess(
+      { ...this.env, INSTANCE_ID: id, DATA_DIR: dataDir },
+      port,
+      300_000,
+    );
     const instance: Instance = { id, url: process.url, process, alive: true };
     this.instances.push(instance);
     return instance;

@@ -28,6 +28,8 @@ export async function freePort(): Promise<number> {
 export async function startServiceProcess(
   env: Record<string, string>,
   port: number,
+  /** How long to wait for /health: the reliability suite starts instances while others are busy. */
+  startTimeoutMs = 120_000,
 ): Promise<ServiceProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -51,7 +53,7 @@ export async function startServiceProcess(
         return response?.status === 200;
       },
       'the service to answer /health',
-      120_000,
+      startTimeoutMs,
     );
   } catch (error) {
     child.kill('SIGKILL');
