@@ -1,4 +1,5 @@
 import { MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
+import { dateTimeFormat } from '../common/date-time-format';
 import type { ReportedDish } from '../events/menu-report.events';
 import { MessageTemplate } from '../message-template/entities/message-template.entity';
 import { renderTemplateText, TemplateValues } from '../message-template/template-variables';
@@ -92,23 +93,16 @@ export function formatTime(at: Date, timeZone: string): string {
   return timeFormat(timeZone).format(at);
 }
 
-/** One formatter per time zone: building one (what toLocaleString does on every call) costs far more than using it. */
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
 function timeFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = timeFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('zh-CN', {
-      timeZone,
-      hour12: false,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    timeFormats.set(timeZone, format);
-  }
-  return format;
+  return dateTimeFormat('zh-CN', {
+    timeZone,
+    hour12: false,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** Free text from a report must not break the message's layout: one line, no markdown heading or quote. */
