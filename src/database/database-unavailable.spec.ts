@@ -2,6 +2,7 @@ import {
   CannotExecuteNotConnectedError,
   QueryFailedError,
   QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
   TypeORMError,
 } from 'typeorm';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,10 @@ describe('isDatabaseUnavailable', () => {
     ['TypeORM without a connection', new CannotExecuteNotConnectedError()],
     ['TypeORM after its DataSource was destroyed', new TypeORMError('Driver not Connected')],
     ['a query runner released after its connection broke', new QueryRunnerAlreadyReleasedError()],
+    [
+      "a transaction's manager used after its connection broke",
+      new QueryRunnerProviderAlreadyReleasedError(),
+    ],
     [
       'a failed query whose driver error is a cut connection',
       new QueryFailedError('SELECT 1', [], withCode('terminating connection', '57P01')),

@@ -2,6 +2,7 @@ import {
   CannotExecuteNotConnectedError,
   ConnectionIsNotSetError,
   QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
 } from 'typeorm';
 
 export const DATABASE_UNAVAILABLE_MESSAGE =
@@ -81,7 +82,14 @@ function looksUnavailable(error: object): boolean {
     return true;
   }
   // TypeORM releases a query runner as soon as its connection reports an error; the request's next query on it
-  // (getManyAndCount's count after its select) then meets this instead of the network error itself.
-  if (error instanceof QueryRunnerAlreadyReleasedError) return true;
+  // (getManyAndCount's count after its select) then meets this instead of the network error itself. Inside a
+  // transaction the same release shows as the provider's error: the report's listener writes its notifications
+  // through the transaction's EntityManager, whose connection the cut already released.
+  if (
+    error instanceof QueryRunnerAlreadyReleasedError ||
+    error instanceof QueryRunnerProviderAlreadyReleasedError
+  ) {
+    return true;
+  }
   return typeof message === 'string' && MESSAGES.some((pattern) => pattern.test(message));
 }
