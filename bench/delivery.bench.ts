@@ -21,12 +21,13 @@ import {
  * delivery: the service against a bare relay (bench/bare-relay: node:http + pg, the same durable work), both
  * driven by the same load against a fake DingTalk robot endpoint (bench/fake-robot) that checks every signature
  * and counts, per bot, every sliding minute. Each system, in turn and alone on the machine: N stores with one
- * signed webhook bot each, an open loop (fixed rate: POST and report→robot latency), a drain, a closed loop
+ * signed webhook bot each, a warm-up (the open loop's rate for `warmup` seconds, not timed), an open loop (fixed
+ * rate: POST and report→robot latency), a drain, a closed loop
  * (`clients` clients as fast as they can: accepted/s and delivery rate), a drain; RSS sampled every 500 ms.
  * Prints a table with the ratios service / relay and writes bench/results/<date>-delivery-<db>-<bots>.json.
  *
  * Reproduce: `npm run bench -- delivery [--db postgres|embedded|both] [--bots 1000] [--rate 200] [--duration 20]
- * [--reports 10000] [--clients 50] [--drain 120]` (or the same as env vars: DB, BOTS, RATE, …; PG_URL names the
+ * [--warmup 5] [--reports 10000] [--clients 50] [--drain 120]` (or the same as env vars: DB, BOTS, RATE, …; PG_URL names the
  * PostgreSQL server, default postgres://postgres@127.0.0.1:5432/postgres). Needs that server on this machine.
  */
 const params = readParams(process.env);
@@ -98,6 +99,11 @@ async function measure(kind: (typeof systems)[number]): Promise<SystemResult> {
     const activityStart = await activity();
     const loadStart = Date.now();
     const cpuStart = sampler.samples.at(-1)?.cpuSeconds ?? 0;
+    if (params.warmup > 0) {
+      const warmup = await openLoop(target, params.bots, params.rate, params.warmup, 'w');
+      const warmupDrain = await drain(robot!.url, warmup, params.drain * 1000);
+      result.warmup = await analyse(robot!.url, warmup, bots, warmupDrain.complete);
+    }
     const open = await openLoop(target, params.bots, params.rate, params.duration);
     const openDrain = await drain(robot!.url, open, params.drain * 1000);
     result.open = await analyse(robot!.url, open, bots, openDrain.complete);
@@ -108,7 +114,7 @@ async function measure(kind: (typeof systems)[number]): Promise<SystemResult> {
     const loadEnd = Date.now();
     const activityEnd = await activity();
     if (activityStart && activityEnd) {
-      const reports = result.open.accepted + result.closed.accepted;
+      const reports = (result.warmup?.accepted ?? 0) + result.open.accepted + result.closed.accepted;
       result.database = {
         transactionsPerReport: (activityEnd.transactions - activityStart.transactions) / reports,
         rowsReadPerReport: (activityEnd.rowsRead - activityStart.rowsRead) / reports,

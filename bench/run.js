@@ -5,7 +5,18 @@
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 
-const FLAGS = ['db', 'bots', 'rate', 'duration', 'reports', 'clients', 'drain', 'pg-url', 'profile'];
+const FLAGS = [
+  'db',
+  'bots',
+  'rate',
+  'duration',
+  'warmup',
+  'reports',
+  'clients',
+  'drain',
+  'pg-url',
+  'profile',
+];
 const USAGE = `usage: npm run bench -- <name …> [${FLAGS.map((flag) => `--${flag} <value>`).join('] [')}]`;
 
 const root = join(__dirname, '..');

@@ -7,8 +7,11 @@ export const now = () => performance.timeOrigin + performance.now();
 const POST_TIMEOUT_MS = 60_000;
 
 /** What one load phase sent: per report (its sequence number), when it was posted, and what came back. */
+/** The marker's phase letter: warm-up, open loop, closed loop. */
+export type Phase = 'w' | 'o' | 'c';
+
 export interface PhaseLoad {
-  phase: 'o' | 'c';
+  phase: Phase;
   /** Per seq: when the POST was due (open loop) or sent (closed loop); only reports answered 201. */
   acceptedAt: Map<number, number>;
   postLatencies: number[];
@@ -31,7 +34,7 @@ const marker = (phase: string, seq: number) => `BENCH${phase}${seq}X`;
 /** The store a report goes to: round-robin, so every bot gets the same share. */
 export const storeOf = (seq: number, bots: number) => (seq % bots) + 1;
 
-function emptyLoad(phase: 'o' | 'c'): PhaseLoad {
+function emptyLoad(phase: Phase): PhaseLoad {
   return {
     phase,
     acceptedAt: new Map(),
@@ -93,8 +96,9 @@ export async function openLoop(
   bots: number,
   rate: number,
   durationS: number,
+  phase: 'w' | 'o' = 'o',
 ): Promise<PhaseLoad> {
-  const load = emptyLoad('o');
+  const load = emptyLoad(phase);
   const pool = new Pool(target.url, { connections: 256 });
   const total = Math.round(rate * durationS);
   const inFlight: Promise<void>[] = [];

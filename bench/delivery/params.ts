@@ -5,6 +5,12 @@ export interface DeliveryParams {
   /** Open loop: reports per second, for `duration` seconds. */
   rate: number;
   duration: number;
+  /**
+   * Seconds of the same open loop before it, not timed: a process that has just started runs its code cold (the
+   * JIT, the database's plans and caches), and its first seconds' latencies would stand for the start-up, not for
+   * delivery. Its reports are checked like the others (lost, doubled, signatures, limits). 0 leaves it out.
+   */
+  warmup: number;
   /** Closed loop: `reports` reports posted by `clients` concurrent clients. */
   reports: number;
   clients: number;
@@ -16,6 +22,14 @@ export interface DeliveryParams {
   limit: number;
   /** Why a figure asked for was lowered to keep every bot within its limit. */
   caps: string[];
+}
+
+function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be 0 or more (got "${raw}")`);
+  return value;
 }
 
 const DB_CHOICES = ['postgres', 'embedded', 'both'] as const;
@@ -42,6 +56,7 @@ export function readParams(env: NodeJS.ProcessEnv): DeliveryParams {
     bots: Math.floor(positive(env, 'BOTS', 1000)),
     rate: positive(env, 'RATE', 200),
     duration: positive(env, 'DURATION', 20),
+    warmup: nonNegative(env, 'WARMUP', 5),
     reports: Math.floor(positive(env, 'REPORTS', 10_000)),
     clients: Math.floor(positive(env, 'CLIENTS', 50)),
     drain: positive(env, 'DRAIN', 120),
@@ -60,7 +75,8 @@ export function readParams(env: NodeJS.ProcessEnv): DeliveryParams {
  * of the closed loop's.
  */
 function capToRateLimit(params: DeliveryParams): void {
-  const openMinute = Math.min(params.duration, 60);
+  // The warm-up runs at the open loop's rate just before it: the same busiest minute.
+  const openMinute = Math.min(params.warmup + params.duration, 60);
   const openPerBot = () => Math.ceil((params.rate * openMinute) / params.bots);
   if (openPerBot() > params.limit - 1) {
     const rate = Math.floor(((params.limit - 1) * params.bots) / openMinute);
@@ -86,6 +102,6 @@ function capToRateLimit(params: DeliveryParams): void {
 export function commandLine(params: DeliveryParams): string {
   return (
     `npm run bench -- delivery --db ${params.db} --bots ${params.bots} --rate ${params.rate} ` +
-    `--duration ${params.duration} --reports ${params.reports} --clients ${params.clients} --drain ${params.drain}`
+    `--duration ${params.duration} --warmup ${params.warmup} --reports ${params.reports} --clients ${params.clients} --drain ${params.drain}`
   );
 }

@@ -23,6 +23,7 @@ export interface SystemResult {
   name: string;
   startS: number;
   botsS: number;
+  warmup?: PhaseResult;
   open?: PhaseResult;
   closed?: PhaseResult;
   robot?: RobotSummary;
@@ -32,7 +33,7 @@ export interface SystemResult {
    * transactions and rows read per accepted report.
    */
   database?: { transactionsPerReport: number; rowsReadPerReport: number };
-  /** CPU seconds the process used during the two load phases (drains included). */
+  /** CPU seconds the process used during the load phases, the warm-up and the drains included. */
   cpuS?: number;
   error?: string;
 }
@@ -95,15 +96,19 @@ const ROWS: Row[] = [
     values: (r) => [r.closed?.deliveredPerS],
   },
   {
-    label: 'POST errors (open / closed)',
-    cell: (r) => `${r.open?.errors ?? '–'} / ${r.closed?.errors ?? '–'}`,
+    label: 'POST errors (warm-up / open / closed)',
+    cell: (r) => `${r.warmup?.errors ?? '–'} / ${r.open?.errors ?? '–'} / ${r.closed?.errors ?? '–'}`,
   },
-  { label: 'lost (open / closed)', cell: (r) => `${r.open?.lost ?? '–'} / ${r.closed?.lost ?? '–'}` },
+  {
+    label: 'lost (warm-up / open / closed)',
+    cell: (r) => `${r.warmup?.lost ?? '–'} / ${r.open?.lost ?? '–'} / ${r.closed?.lost ?? '–'}`,
+  },
   { label: 'duplicates', cell: (r) => `${r.robot?.duplicates ?? '–'}` },
   {
     label: 'misrouted / without a 201',
     cell: (r) =>
-      `${sum(r.open?.misrouted, r.closed?.misrouted) ?? '–'} / ${sum(r.open?.unconfirmed, r.closed?.unconfirmed) ?? '–'}`,
+      `${sum(r.warmup?.misrouted ?? 0, sum(r.open?.misrouted, r.closed?.misrouted)) ?? '–'} / ` +
+      `${sum(r.warmup?.unconfirmed ?? 0, sum(r.open?.unconfirmed, r.closed?.unconfirmed)) ?? '–'}`,
   },
   { label: 'bad signatures', cell: (r) => `${badSignatures(r) ?? '–'}` },
   {
@@ -112,7 +117,7 @@ const ROWS: Row[] = [
   },
   { label: 'peak RSS MiB', cell: (r) => num(r.memory?.peakMiB), values: (r) => [r.memory?.peakMiB] },
   { label: 'steady RSS MiB', cell: (r) => num(r.memory?.steadyMiB), values: (r) => [r.memory?.steadyMiB] },
-  { label: 'CPU s (both phases)', cell: (r) => num(r.cpuS), values: (r) => [r.cpuS] },
+  { label: 'CPU s (load phases)', cell: (r) => num(r.cpuS), values: (r) => [r.cpuS] },
   {
     label: 'DB transactions / rows read per report',
     cell: (r) =>
@@ -162,20 +167,26 @@ export function renderTable(
     ...params.caps.map((cap) => `capped: ${cap}`),
     ...results.flatMap((result) => [
       ...(result.error ? [`${result.name} failed: ${result.error}`] : []),
+      ...(result.warmup && !result.warmup.drainComplete ? [`${result.name}: warm-up drain timed out`] : []),
       ...(result.open && !result.open.drainComplete ? [`${result.name}: open loop drain timed out`] : []),
       ...(result.closed && !result.closed.drainComplete
         ? [`${result.name}: closed loop drain timed out`]
         : []),
       ...(result.closed?.truncated ? [`${result.name}: closed loop stopped at its time bound`] : []),
-      ...[...(result.open?.errorSamples ?? []), ...(result.closed?.errorSamples ?? [])]
+      ...[
+        ...(result.warmup?.errorSamples ?? []),
+        ...(result.open?.errorSamples ?? []),
+        ...(result.closed?.errorSamples ?? []),
+      ]
         .slice(0, 3)
         .map((sample) => `${result.name} POST error: ${sample}`),
     ]),
   ];
   return [
     '',
-    `delivery: ${params.bots} stores × 1 signed webhook bot (${params.limit}/min); open loop ${params.rate} reports/s ` +
-      `for ${params.duration} s; closed loop ${params.reports} reports by ${params.clients} clients`,
+    `delivery: ${params.bots} stores × 1 signed webhook bot (${params.limit}/min); ` +
+      (params.warmup > 0 ? `${params.warmup} s warm-up, then ` : '') +
+      `open loop ${params.rate} reports/s for ${params.duration} s; closed loop ${params.reports} reports by ${params.clients} clients`,
     line(header),
     ...rows.map(line),
     `load average before ${load.before.map((v) => v.toFixed(2)).join(' ')}, after ${load.after.map((v) => v.toFixed(2)).join(' ')}`,

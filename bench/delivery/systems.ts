@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { Pool } from 'undici';
 import { issueToken } from '../../src/auth/token-issuer';
 import { freePort } from '../../test/support/service-process';
-import { Child, startChild, startListeningScript } from '../support/processes';
+import { Child, profileArgs, startChild, startListeningScript } from '../support/processes';
 
 /** One robot at the fake DingTalk end, and the store whose bot posts to it. */
 export interface BenchBot {
@@ -169,6 +169,7 @@ export async function startRelay(script: string, rootDir: string, pgUrl: string)
       script,
       { DATABASE_URL: database.url, JWT_SECRET: secret },
       rootDir,
+      profileArgs('relay'),
     );
     const token = adminToken(secret);
     return {
@@ -229,11 +230,9 @@ export async function startService(
       rmSync(dataDir, { recursive: true, force: true });
     }
   };
-  // `--profile DIR`: a V8 CPU profile of the service, written when it stops (open it in Chrome's DevTools).
-  const profile = process.env.PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] : [];
   const { child } = startChild(
     `service-${kind}`,
-    [...profile, main],
+    [...profileArgs(`service-${kind}`), main],
     {
       HOST: '127.0.0.1',
       PORT: String(port),

@@ -35,6 +35,17 @@ export function compileScripts(rootDir: string, files: string[], outDir: string)
   }
 }
 
+/**
+ * `--profile DIR`: Node's flags that write a V8 CPU profile of a benchmarked process when it stops, named after it
+ * (`service-postgres.<time>.cpuprofile`, `relay.<time>.cpuprofile`), so that the service's profile can be read
+ * beside the bare relay's of the same run (bench/support/profile-summary.js).
+ */
+export function profileArgs(name: string): string[] {
+  const dir = process.env.PROFILE;
+  if (!dir) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.${Date.now()}.cpuprofile`];
+}
+
 export function startChild(
   name: string,
   args: string[],
@@ -108,8 +119,9 @@ export async function startListeningScript(
   script: string,
   env: Record<string, string>,
   cwd: string,
+  nodeArgs: string[] = [],
 ): Promise<{ child: Child; url: string }> {
-  const { child, lines } = startChild(name, [script], env, cwd);
+  const { child, lines } = startChild(name, [...nodeArgs, script], env, cwd);
   try {
     const line = await lines((text) => text.startsWith('LISTENING '), 60_000);
     return { child, url: `http://127.0.0.1:${line.split(' ')[1]}` };
