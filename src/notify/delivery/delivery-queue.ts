@@ -339,8 +339,9 @@ export class DeliveryQueue {
   }
 
   /**
-   * Records finished sends in three statements whatever their number: the notifications (only where this instance
-   * still holds the lease), every attempt, and the bots' states (freed, with their next due moment).
+   * Records finished sends in three statements whatever their number: the bots' state rows locked, the
+   * notifications (only where this instance still holds the lease) with every attempt, and the bots' states (freed,
+   * with their next due moment).
    */
   private async record(
     manager: EntityManager,
@@ -353,9 +354,15 @@ export class DeliveryQueue {
       `SELECT bot_id FROM bot_delivery_states WHERE bot_id = ANY($1::integer[]) ORDER BY bot_id FOR UPDATE`,
       [botIds],
     );
+    // Every attempt is logged, also one whose lease was lost meanwhile (it did reach DingTalk); a CTE, so the log
+    // and the statuses are one round trip.
     const heldRows: Array<{ id: string }> = rowsOf(
       await manager.query(
-        `UPDATE notifications n
+        `WITH attempts AS (
+           INSERT INTO notification_attempts (notification_id, at, outcome, http_status, errcode, errmsg, latency_ms)
+           SELECT * FROM unnest($2::bigint[], $10::timestamptz[], $11::text[], $12::integer[], $13::text[],
+                                $14::text[], $15::integer[]))
+         UPDATE notifications n
          SET status = r.status, attempts = r.attempts, next_attempt_at = COALESCE(r.next_attempt_at, n.next_attempt_at),
              lease_owner = NULL, lease_expires_at = NULL, last_error = r.last_error, hint = r.hint,
              sent_at = r.sent_at, updated_at = r.finished_at
@@ -374,24 +381,16 @@ export class DeliveryQueue {
           results.map((r) => r.verdict.hint),
           results.map((r) => (r.verdict.status === 'sent' ? new Date(r.finishedAt) : null)),
           results.map((r) => new Date(r.finishedAt)),
+          results.map((r) => new Date(r.startedAt)),
+          results.map((r) => r.outcome.kind),
+          results.map((r) => r.outcome.httpStatus),
+          results.map((r) => (r.outcome.errcode === null ? null : String(r.outcome.errcode).slice(0, 100))),
+          results.map((r) => r.outcome.errmsg),
+          results.map((r) => Math.round(r.outcome.latencyMs)),
         ],
       ),
     );
     const held = new Set(heldRows.map((row) => String(row.id)));
-    await manager.query(
-      `INSERT INTO notification_attempts (notification_id, at, outcome, http_status, errcode, errmsg, latency_ms)
-       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::integer[], $5::text[], $6::text[],
-                            $7::integer[])`,
-      [
-        results.map((r) => r.claimed.id),
-        results.map((r) => new Date(r.startedAt)),
-        results.map((r) => r.outcome.kind),
-        results.map((r) => r.outcome.httpStatus),
-        results.map((r) => (r.outcome.errcode === null ? null : String(r.outcome.errcode).slice(0, 100))),
-        results.map((r) => r.outcome.errmsg),
-        results.map((r) => Math.round(r.outcome.latencyMs)),
-      ],
-    );
     // A result whose lease was lost leaves the bot to the instance that took it over.
     const mine = results.filter((result) => held.has(result.claimed.id));
     if (mine.length > 0) {
