@@ -84,6 +84,33 @@ class Rows {
     return String(row.id);
   }
 
+  /** The record that bot `botId` got its summary of the day `ageDays` ago (written that day); answers the day. */
+  async dailySummary(botId: number, ageDays: number): Promise<string> {
+    const sentAt = new Date(this.clock.now() - ageDays * DAY);
+    const day = sentAt.toISOString().slice(0, 10);
+    await this.db.query(`INSERT INTO daily_summaries (bot_id, day, created_at) VALUES ($1, $2, $3)`, [
+      botId,
+      day,
+      sentAt,
+    ]);
+    return day;
+  }
+
+  /** A bot to hang daily summary records on (they go with their bot). */
+  async bot(): Promise<number> {
+    const [row] = await this.db.query<Array<{ id: number }>>(
+      `INSERT INTO ding_talk_bots (name, store_id) VALUES ('厨房群', 1) RETURNING id`,
+    );
+    return row.id;
+  }
+
+  async dailySummaryDays(): Promise<string[]> {
+    const rows = await this.db.query<Array<{ day: string }>>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM daily_summaries ORDER BY day`,
+    );
+    return rows.map((row) => row.day);
+  }
+
   async notificationIds(): Promise<string[]> {
     const rows = await this.db.query<Array<{ id: string }>>(`SELECT id FROM notifications ORDER BY id`);
     return rows.map((row) => String(row.id));
@@ -106,6 +133,7 @@ class Rows {
   async clear(): Promise<void> {
     await this.db.query(`DELETE FROM notifications`);
     await this.db.query(`DELETE FROM received_bot_messages`);
+    await this.db.query(`DELETE FROM daily_summaries`);
   }
 }
 
@@ -125,7 +153,7 @@ describe('RetentionService (RETENTION_DAYS=30)', () => {
     await database?.drop();
   });
 
-  it('deletes at 04:00 old finished notifications with their attempts and old handled messages, nothing else', async () => {
+  it('deletes at 04:00 old finished notifications with their attempts, old handled messages and old daily summary records, nothing else', async () => {
     expect(module.get(SchedulerRegistry).getIntervals()).toContain(RETENTION_JOB);
     // Ages as they will be when the job runs, 18 hours from now.
     const oldDigest = await rows.notification('sent', 40, { attempts: 2 });
@@ -150,10 +178,15 @@ describe('RetentionService (RETENTION_DAYS=30)', () => {
     await rows.receivedMessage(31);
     await rows.receivedMessage(200);
     const keptMessages = [await rows.receivedMessage(29), await rows.receivedMessage(40, false)];
+    const bot = await rows.bot();
+    await rows.dailySummary(bot, 400);
+    await rows.dailySummary(bot, 31);
+    const keptSummaries = [await rows.dailySummary(bot, 29), await rows.dailySummary(bot, 28)];
 
     await clock.advance(18 * HOUR);
-    // Received messages go last in a run.
-    await expect.poll(() => rows.receivedIds(), RUN_FINISHES).toEqual(keptMessages);
+    // Daily summary records go last in a run.
+    await expect.poll(() => rows.dailySummaryDays(), RUN_FINISHES).toEqual(keptSummaries);
+    expect(await rows.receivedIds()).toEqual(keptMessages);
     expect(await rows.notificationIds()).toEqual([...kept].sort((a, b) => Number(a) - Number(b)));
     expect(await rows.attemptOwners()).toEqual(
       [kept[1], kept[2], kept[3], kept[4]].sort((a, b) => Number(a) - Number(b)),
@@ -219,15 +252,18 @@ describe('RetentionService (RETENTION_DAYS=0)', () => {
       await rows.notification('skipped', 400),
     ];
     const message = await rows.receivedMessage(400);
+    const summary = await rows.dailySummary(await rows.bot(), 400);
 
     await clock.advance(3 * DAY);
     expect(await module.get(RetentionService).run()).toEqual({
       notifications: 0,
       receivedBotMessages: 0,
+      dailySummaries: 0,
       skipped: false,
     });
     expect(await rows.notificationIds()).toEqual(ids);
     expect(await rows.attemptOwners()).toEqual([ids[0]]);
     expect(await rows.receivedIds()).toEqual([message]);
+    expect(await rows.dailySummaryDays()).toEqual([summary]);
   });
 });

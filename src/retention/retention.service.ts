@@ -12,16 +12,19 @@ export const RETENTION_HOUR = 4;
 export const RETENTION_BATCH_SIZE = 1_000;
 
 const DAY_MS = 24 * 60 * 60_000;
+const LOCKED_OUT = { deleted: 0, lockedOut: true } as const;
 
 /** What one run deleted. `skipped` when another instance was deleting at the same time and carried on. */
 export interface RetentionResult {
   notifications: number;
   receivedBotMessages: number;
+  dailySummaries: number;
   skipped: boolean;
 }
 
 /**
- * Deletes finished notifications (with their attempts) and handled bot messages older than RETENTION_DAYS, once
+ * Deletes finished notifications (with their attempts), handled bot messages and the records of sent daily
+ * summaries older than RETENTION_DAYS, once
  * a day at RETENTION_HOUR in REPORT_TIMEZONE, in batches of RETENTION_BATCH_SIZE rows until none is left.
  * RETENTION_DAYS=0 keeps everything: no job is scheduled. Pending work is never deleted (see the repository).
  */
@@ -49,23 +52,33 @@ export class RetentionService implements OnApplicationBootstrap {
 
   /** One run, now; it stops between two batches when `signal` aborts (shutdown). */
   async run(signal?: AbortSignal): Promise<RetentionResult> {
-    const result: RetentionResult = { notifications: 0, receivedBotMessages: 0, skipped: false };
+    const result: RetentionResult = {
+      notifications: 0,
+      receivedBotMessages: 0,
+      dailySummaries: 0,
+      skipped: false,
+    };
     if (this.config.retentionDays === 0) return result;
     const before = new Date(this.clock.now() - this.config.retentionDays * DAY_MS);
 
     const notifications = await this.deleteAll('notifications', before, signal);
-    // Locked out: another instance is running the job and carries on with both kinds of rows. Going on to the
+    // Locked out: another instance is running the job and carries on with every kind of row. Going on to the
     // next kind here would take the lock from under it between two of its batches, and it would stop too.
     const messages = notifications.lockedOut
-      ? { deleted: 0, lockedOut: true }
+      ? LOCKED_OUT
       : await this.deleteAll('received_bot_messages', before, signal);
+    const summaries = messages.lockedOut
+      ? LOCKED_OUT
+      : await this.deleteAll('daily_summaries', before, signal);
     result.notifications = notifications.deleted;
     result.receivedBotMessages = messages.deleted;
-    result.skipped = notifications.lockedOut || messages.lockedOut;
-    if (result.notifications > 0 || result.receivedBotMessages > 0) {
+    result.dailySummaries = summaries.deleted;
+    result.skipped = notifications.lockedOut || messages.lockedOut || summaries.lockedOut;
+    if (result.notifications > 0 || result.receivedBotMessages > 0 || result.dailySummaries > 0) {
       this.logger.log(
-        `Deleted ${result.notifications} finished notifications (with their attempts) and ` +
-          `${result.receivedBotMessages} received bot messages from before ${before.toISOString()}`,
+        `Deleted ${result.notifications} finished notifications (with their attempts), ` +
+          `${result.receivedBotMessages} received bot messages and ${result.dailySummaries} daily summary ` +
+          `records from before ${before.toISOString()}`,
       );
     }
     return result;
