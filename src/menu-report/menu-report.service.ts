@@ -2,6 +2,7 @@ import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
 import { assertCanSee, storeForCreate, storesToList } from '../auth/store-scope';
 import { Page, pageWindow } from '../common/http/pagination.dto';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
@@ -40,6 +41,7 @@ export class MenuReportService {
     private readonly notifications: ReportNotificationsPort,
     private readonly events: AppEvents,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async create(
@@ -65,6 +67,9 @@ export class MenuReportService {
         remark: request.remark ?? null,
         reportedBy: (origin.reportedBy ?? user.sub).slice(0, 100),
         source: origin.source,
+        // The application's clock, as every time that decides something: "today" (今日, the daily summary) is
+        // read by it, so a report is on the day that clock says, not on the database server's.
+        createdAt: new Date(this.clock.now()),
       });
       await origin.inTransaction?.(manager, report);
       const notifications: ReportNotificationRef[] = [];
@@ -144,13 +149,10 @@ export class MenuReportService {
  * One INSERT … RETURNING, without TypeORM's save machinery (it reads entity metadata and diffs the row, a
  * measurable cost on the path of every report).
  */
-async function insertReport(
-  manager: EntityManager,
-  values: Omit<MenuReport, 'id' | 'createdAt'>,
-): Promise<MenuReport> {
+async function insertReport(manager: EntityManager, values: Omit<MenuReport, 'id'>): Promise<MenuReport> {
   const [row]: Array<{ id: number; created_at: Date }> = await manager.query(
-    `INSERT INTO menu_reports (store_id, dish_id, dish_name, quantity, unit, remark, reported_by, source)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO menu_reports (store_id, dish_id, dish_name, quantity, unit, remark, reported_by, source, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      RETURNING id, created_at`,
     [
       values.storeId,
@@ -161,6 +163,7 @@ async function insertReport(
       values.remark,
       values.reportedBy,
       values.source,
+      values.createdAt,
     ],
   );
   return Object.assign(new MenuReport(), values, { id: row.id, createdAt: row.created_at });
