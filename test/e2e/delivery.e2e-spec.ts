@@ -246,4 +246,36 @@ describe('notification delivery to webhook and stream bots', () => {
       expect.objectContaining({ outcome: 'ok', errcode: '0' }),
     ]);
   });
+
+  it('retries a stream bot only where the message did not arrive: the group that failed, not the users who got it', async () => {
+    const app = sim.state.registerApp();
+    const group = sim.state.ensureConversation({ title: '三号店后厨群', clientId: app.clientId });
+    await createBot({
+      store_id: 28,
+      bot_type: 'stream',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      agent_id: app.agentId,
+      user_ids: ['manager28', 'chef28'],
+      open_conversation_id: group.id,
+    });
+    sim.state.addFault({ path: '/v1.0/robot/groupMessages/send', mode: 'http_500', remaining: 1 });
+
+    const created = await report(28, '水煮鱼');
+    const id = created.notifications[0].id;
+    expect(await settled(id, 'sent')).toMatchObject({ attempts: 2 });
+    expect(await attempts(id)).toEqual([
+      expect.objectContaining({ outcome: 'transient', http_status: 500 }),
+      expect.objectContaining({ outcome: 'ok' }),
+    ]);
+    expect(sim.state.faults).toEqual([]);
+    for (const user of ['manager28', 'chef28']) {
+      expect(sim.state.received({ channel: 'work_notification', target: user, accepted: true })).toHaveLength(
+        1,
+      );
+    }
+    const groupMessages = sim.state.received({ channel: 'group', target: group.id, accepted: true });
+    expect(groupMessages).toHaveLength(1);
+    expect(groupMessages[0].text).toContain(`#${created.id}`);
+  });
 });

@@ -9,6 +9,7 @@ import { BotDeliveryDueIndex1764000600000 } from './1764000600000-bot-delivery-d
 import { DailySummary1764000700000 } from './1764000700000-daily-summary';
 import { ServiceInstances1764000800000 } from './1764000800000-service-instances';
 import { RetentionIndexes1764000900000 } from './1764000900000-retention-indexes';
+import { NotificationRemainingTargets1764001000000 } from './1764001000000-notification-remaining-targets';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -25,4 +26,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   DailySummary1764000700000,
   ServiceInstances1764000800000,
   RetentionIndexes1764000900000,
+  NotificationRemainingTargets1764001000000,
 ];

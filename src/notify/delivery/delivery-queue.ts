@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { NotificationKind } from '../entities/notification.entity';
+import { DeliveryTarget, SendOutcome } from '../senders/bot-sender';
 import { buildDigest } from './digest';
 import { RATE_WINDOW_MS, windowFreeAt, windowSends } from './rate-window';
 import { AttemptVerdict } from './retry-policy';
@@ -23,6 +24,8 @@ export interface ClaimedNotification {
   atUserIds: string[];
   atAll: boolean;
   attempts: number;
+  /** A stream bot's targets an earlier attempt did not reach; null: all of them. */
+  remainingTargets: DeliveryTarget[] | null;
   /** The claim's time, counted as the send's in the bot's rate window until the result records the real one. */
   claimedAt: number;
 }
@@ -32,7 +35,7 @@ export interface SendResult {
   claimed: ClaimedNotification;
   startedAt: number;
   finishedAt: number;
-  outcome: DingTalkOutcome;
+  outcome: SendOutcome;
   verdict: AttemptVerdict;
 }
 
@@ -365,10 +368,10 @@ export class DeliveryQueue {
          UPDATE notifications n
          SET status = r.status, attempts = r.attempts, next_attempt_at = COALESCE(r.next_attempt_at, n.next_attempt_at),
              lease_owner = NULL, lease_expires_at = NULL, last_error = r.last_error, hint = r.hint,
-             sent_at = r.sent_at, updated_at = r.finished_at
+             sent_at = r.sent_at, updated_at = r.finished_at, remaining_targets = r.remaining_targets::jsonb
          FROM unnest($2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::text[], $7::text[],
-                     $8::timestamptz[], $9::timestamptz[])
-              AS r(id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at)
+                     $8::timestamptz[], $9::timestamptz[], $16::text[])
+              AS r(id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at, remaining_targets)
          WHERE n.id = r.id AND n.lease_owner = $1
          RETURNING n.id`,
         [
@@ -387,6 +390,9 @@ export class DeliveryQueue {
           results.map((r) => (r.outcome.errcode === null ? null : String(r.outcome.errcode).slice(0, 100))),
           results.map((r) => r.outcome.errmsg),
           results.map((r) => Math.round(r.outcome.latencyMs)),
+          results.map((r) =>
+            r.outcome.remainingTargets === null ? null : JSON.stringify(r.outcome.remainingTargets),
+          ),
         ],
       ),
     );
@@ -511,7 +517,7 @@ export class DeliveryQueue {
               `UPDATE notifications n SET lease_owner = $2, lease_expires_at = $3
                WHERE n.id = ANY($1::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$4')}
                RETURNING n.id, n.bot_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
-                         n.at_all, n.attempts`,
+                         n.at_all, n.attempts, n.remaining_targets`,
               [[...toLease.keys()], owner, leaseUntil, at],
             ),
           );
@@ -663,6 +669,7 @@ function toClaimed(row: Record<string, unknown>): Omit<ClaimedNotification, 'cla
     atUserIds: row.at_user_ids as string[],
     atAll: row.at_all as boolean,
     attempts: Number(row.attempts),
+    remainingTargets: (row.remaining_targets as DeliveryTarget[] | null) ?? null,
   };
 }
 

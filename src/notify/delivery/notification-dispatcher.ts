@@ -4,8 +4,8 @@ import { Clock, ClockTimer } from '../../common/clock';
 import { ClockScheduler } from '../../common/scheduling/clock-scheduler';
 import { AppConfig } from '../../config/app-config';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
-import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
+import { SendOutcome } from '../senders/bot-sender';
 import { BotSenderRegistry } from '../senders/bot-sender.registry';
 import { BotCredentialsCache } from './bot-credentials.cache';
 import { DeliveryMetrics } from './delivery-metrics';
@@ -275,7 +275,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     bot: BotWithSecrets,
     notification: ClaimedNotification,
     signal: AbortSignal,
-  ): Promise<DingTalkOutcome> {
+  ): Promise<SendOutcome> {
     const message: OutgoingMessage = {
       msgType: notification.msgType,
       title: notification.title,
@@ -286,7 +286,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     };
     const started = performance.now();
     try {
-      return await this.senders.senderFor(bot.botType).send(bot, message, signal);
+      return await this.senders
+        .senderFor(bot.botType)
+        .send(bot, message, signal, notification.remainingTargets);
     } catch (error) {
       // A sender refuses a bot whose settings cannot work (e.g. a work notification without agent_id).
       return {
@@ -296,6 +298,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         errmsg: (error as Error).message,
         hint: `The service could not send through this bot: ${(error as Error).message}. Check the bot's settings.`,
         latencyMs: Math.round(performance.now() - started),
+        remainingTargets: notification.remainingTargets,
       };
     }
   }

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import type { NotificationStatus } from '../../events/notification.events';
+import type { DeliveryTarget } from '../senders/bot-sender';
 
 export const NOTIFICATION_KINDS = ['menu_report', 'batch', 'digest', 'daily_summary'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -71,6 +72,10 @@ export class Notification {
   /** What to fix, in plain words, when the notification failed or was skipped. */
   @Column({ type: 'text', nullable: true })
   hint: string | null;
+
+  /** A stream bot's targets this notification has still to reach after a partial send; null: all of them. */
+  @Column({ name: 'remaining_targets', type: 'jsonb', nullable: true })
+  remainingTargets: DeliveryTarget[] | null;
 
   @Column({ name: 'merged_into', type: 'bigint', nullable: true })
   mergedInto: string | null;

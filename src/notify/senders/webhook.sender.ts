@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
-import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { WebhookClient } from '../../dingtalk/webhook.client';
-import { BotSender } from './bot-sender';
+import { BotSender, SendOutcome } from './bot-sender';
 
 /** Custom group robots: a signed POST to the webhook, mentioning `at_mobiles` / everyone as configured. */
 @Injectable()
@@ -12,9 +11,9 @@ export class WebhookSender implements BotSender {
 
   constructor(private readonly webhooks: WebhookClient) {}
 
-  send(bot: BotWithSecrets, message: OutgoingMessage, signal?: AbortSignal): Promise<DingTalkOutcome> {
+  async send(bot: BotWithSecrets, message: OutgoingMessage, signal?: AbortSignal): Promise<SendOutcome> {
     if (!bot.webhook) throw new Error(`Bot ${bot.id} is a webhook bot without a webhook`);
-    return this.webhooks.send(
+    const outcome = await this.webhooks.send(
       bot.webhook,
       bot.secret,
       {
@@ -24,5 +23,6 @@ export class WebhookSender implements BotSender {
       },
       signal,
     );
+    return { ...outcome, remainingTargets: null };
   }
 }
