@@ -6,31 +6,17 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
 import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
-import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
 import { AppEvent, AppEvents } from '../events/app-events';
 import { MessageTemplate } from '../message-template/entities/message-template.entity';
+import { notificationsForBot } from '../notify/bot-notifications';
 import { messageParts } from '../notify/message-parts';
-import { NotificationOutbox, OutgoingNotification, QueuedNotification } from '../notify/notification-outbox';
+import { NotificationOutbox, QueuedNotification } from '../notify/notification-outbox';
 import { DailySummaryRepository, DueQuery } from './daily-summary.repository';
 import { DailySummaryPreviewResponse } from './dto/daily-summary-preview.response';
 import { dayIn } from './report-day';
 import { renderSummaryMessage, renderSummaryWithTemplate, SummaryMessage } from './summary-message';
 
 /** The bot settings a summary is rendered and addressed with. */
-type SummaryBot = Pick<
-  DingTalkBot,
-  | 'id'
-  | 'storeId'
-  | 'botType'
-  | 'msgType'
-  | 'templateId'
-  | 'atMobiles'
-  | 'atAll'
-  | 'atUserIds'
-  | 'userIds'
-  | 'openConversationId'
->;
-
 /**
  * Daily summaries: each bot with a `daily_summary_at` gets the day's totals of its store once a day, as a
  * notification of kind `daily_summary` through the delivery queue. `sendDue` is run every minute by
@@ -105,7 +91,14 @@ export class DailySummaryService {
       if (!(await this.repository.claim(manager, botId, query))) return [];
       const bot = await manager.findOneByOrFail(DingTalkBot, { id: botId });
       const message = await this.compose(manager, bot, query.day);
-      return this.outbox.enqueue(manager, this.notificationsOf(bot, message));
+      return this.outbox.enqueue(
+        manager,
+        notificationsForBot(bot, message, {
+          storeId: bot.storeId,
+          kind: 'daily_summary',
+          menuReportId: null,
+        }),
+      );
     });
     if (queued.length === 0) return false;
     this.logger.log(`Daily summary of ${query.day} queued for bot ${botId} (${queued.length} message(s))`);
@@ -131,25 +124,5 @@ export class DailySummaryService {
     return template
       ? renderSummaryWithTemplate(summary, template, zone)
       : renderSummaryMessage(summary, bot.msgType, zone);
-  }
-
-  /** One notification, or numbered parts when the message is over DingTalk's 20,000 bytes. */
-  private notificationsOf(bot: SummaryBot, message: SummaryMessage): OutgoingNotification[] {
-    // A stream bot with neither user_ids nor open_conversation_id has nowhere to send: the rows are skipped.
-    const noTarget = bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
-    return messageParts(message.title.slice(0, 200), message.content).map((part) => ({
-      botId: bot.id,
-      storeId: bot.storeId,
-      menuReportId: null,
-      kind: 'daily_summary',
-      status: noTarget ? 'skipped' : 'pending',
-      hint: noTarget ? DINGTALK_HINTS.noTarget : null,
-      msgType: message.msgType,
-      title: part.title,
-      content: part.content,
-      atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
-      atAll: bot.botType === 'webhook' && bot.atAll,
-      atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
-    }));
   }
 }

@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
-import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
 import type { ReportedDish } from '../events/menu-report.events';
-import { NotificationOutbox, OutgoingNotification, QueuedNotification } from './notification-outbox';
-import { messageParts } from './message-parts';
+import { NotificationOutbox, QueuedNotification } from './notification-outbox';
+import { notificationsForBot } from './bot-notifications';
 import { renderReportMessage, renderReportWithTemplate } from './report-message';
 
 /**
@@ -22,35 +21,17 @@ export class NotificationPlanner {
 
   async planForReport(manager: EntityManager, report: ReportedDish): Promise<QueuedNotification[]> {
     const bots = await enabledBotsOfStore(manager, report.storeId);
-    const rows = bots.flatMap((bot) => {
-      const message = bot.template
-        ? renderReportWithTemplate(report, bot.template, this.config.reportTimeZone)
-        : { msgType: bot.msgType, ...renderReportMessage(report, bot.msgType, this.config.reportTimeZone) };
-      const noTarget = hasNoTarget(bot);
-      // Over DingTalk's 20,000 bytes (a long template), the message goes in numbered parts, in order.
-      return messageParts(message.title.slice(0, 200), message.content).map((part): OutgoingNotification => ({
-        botId: bot.id,
-        storeId: report.storeId,
-        menuReportId: report.id,
-        kind: 'menu_report',
-        // A stream bot with neither user_ids nor open_conversation_id records its notifications as skipped.
-        status: noTarget ? 'skipped' : 'pending',
-        hint: noTarget ? DINGTALK_HINTS.noTarget : null,
-        msgType: message.msgType,
-        title: part.title,
-        content: part.content,
-        atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
-        atAll: bot.botType === 'webhook' && bot.atAll,
-        atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
-      }));
-    });
+    const rows = bots.flatMap((bot) =>
+      notificationsForBot(
+        bot,
+        bot.template
+          ? renderReportWithTemplate(report, bot.template, this.config.reportTimeZone)
+          : { msgType: bot.msgType, ...renderReportMessage(report, bot.msgType, this.config.reportTimeZone) },
+        { storeId: report.storeId, kind: 'menu_report', menuReportId: report.id },
+      ),
+    );
     return this.outbox.enqueue(manager, rows);
   }
-}
-
-/** A stream bot with neither user_ids nor open_conversation_id has nowhere to send: its rows are skipped. */
-export function hasNoTarget(bot: Pick<DingTalkBot, 'botType' | 'userIds' | 'openConversationId'>): boolean {
-  return bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
 }
 
 /** What planning needs of a bot: where and how it sends, and its template if it has one. */

@@ -12,7 +12,6 @@ export const RETENTION_HOUR = 4;
 export const RETENTION_BATCH_SIZE = 1_000;
 
 const DAY_MS = 24 * 60 * 60_000;
-const LOCKED_OUT = { deleted: 0, lockedOut: true } as const;
 
 /** What one run deleted. `skipped` when another instance was deleting at the same time and carried on. */
 export interface RetentionResult {
@@ -21,6 +20,15 @@ export interface RetentionResult {
   dailySummaries: number;
   skipped: boolean;
 }
+
+/** The kinds of rows a run deletes, in this order, and where each count goes. */
+const RUN_ORDER: ReadonlyArray<
+  [RetentionTarget, 'notifications' | 'receivedBotMessages' | 'dailySummaries']
+> = [
+  ['notifications', 'notifications'],
+  ['received_bot_messages', 'receivedBotMessages'],
+  ['daily_summaries', 'dailySummaries'],
+];
 
 /**
  * Deletes finished notifications (with their attempts), handled bot messages and the records of sent daily
@@ -61,19 +69,16 @@ export class RetentionService implements OnApplicationBootstrap {
     if (this.config.retentionDays === 0) return result;
     const before = new Date(this.clock.now() - this.config.retentionDays * DAY_MS);
 
-    const notifications = await this.deleteAll('notifications', before, signal);
-    // Locked out: another instance is running the job and carries on with every kind of row. Going on to the
-    // next kind here would take the lock from under it between two of its batches, and it would stop too.
-    const messages = notifications.lockedOut
-      ? LOCKED_OUT
-      : await this.deleteAll('received_bot_messages', before, signal);
-    const summaries = messages.lockedOut
-      ? LOCKED_OUT
-      : await this.deleteAll('daily_summaries', before, signal);
-    result.notifications = notifications.deleted;
-    result.receivedBotMessages = messages.deleted;
-    result.dailySummaries = summaries.deleted;
-    result.skipped = notifications.lockedOut || messages.lockedOut || summaries.lockedOut;
+    for (const [target, field] of RUN_ORDER) {
+      const { deleted, lockedOut } = await this.deleteAll(target, before, signal);
+      result[field] = deleted;
+      // Locked out: another instance is running the job and carries on with every kind of row. Going on to the
+      // next kind here would take the lock from under it between two of its batches, and it would stop too.
+      if (lockedOut) {
+        result.skipped = true;
+        break;
+      }
+    }
     if (result.notifications > 0 || result.receivedBotMessages > 0 || result.dailySummaries > 0) {
       this.logger.log(
         `Deleted ${result.notifications} finished notifications (with their attempts), ` +

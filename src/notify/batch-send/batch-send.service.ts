@@ -8,7 +8,7 @@ import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-outcome';
 import { AppEvent, AppEvents } from '../../events/app-events';
 import { NotificationOutbox, OutgoingNotification } from '../notification-outbox';
-import { hasNoTarget } from '../notification-planner';
+import { hasNoTarget } from '../bot-notifications';
 import { messageParts } from '../message-parts';
 import { BatchSendDto, BatchSendItem, BatchSendResponse } from './batch-send.dto';
 

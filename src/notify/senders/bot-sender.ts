@@ -15,14 +15,14 @@ export interface SendOutcome extends DingTalkOutcome {
 export interface BotSender {
   readonly botType: BotType;
   /**
-   * `signal`: stop now (the lease of the send is lost); the call ends as a network outcome. `targets`: the ones an
-   * earlier attempt did not reach (null: every target of the bot).
+   * `signal`: stop now (the lease of the send is lost); the call ends as a network outcome. `remaining`: the targets
+   * an earlier attempt did not reach (null: every target of the bot).
    */
   send(
     bot: BotWithSecrets,
     message: OutgoingMessage,
     signal?: AbortSignal,
-    targets?: readonly DeliveryTarget[] | null,
+    remaining?: readonly DeliveryTarget[] | null,
   ): Promise<SendOutcome>;
 }
 

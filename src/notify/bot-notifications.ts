@@ -1,0 +1,39 @@
+import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
+import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
+import { messageParts } from './message-parts';
+import { OutgoingNotification } from './notification-outbox';
+
+/** What a bot's notification rows take from the bot: where it sends and whom it mentions. */
+export type NotifiedBot = Pick<
+  DingTalkBot,
+  'id' | 'botType' | 'atMobiles' | 'atAll' | 'userIds' | 'openConversationId' | 'atUserIds'
+>;
+
+/** A stream bot with neither user_ids nor open_conversation_id has nowhere to send: its rows are skipped. */
+export function hasNoTarget(bot: Pick<DingTalkBot, 'botType' | 'userIds' | 'openConversationId'>): boolean {
+  return bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
+}
+
+/**
+ * One message for one bot, as the rows the outbox writes: numbered parts when it is over DingTalk's 20,000 bytes
+ * (sent in order), the bot's own mentions, and skipped with a hint when the bot has nowhere to send.
+ */
+export function notificationsForBot(
+  bot: NotifiedBot,
+  message: { msgType: MsgType; title: string; content: string },
+  origin: Pick<OutgoingNotification, 'storeId' | 'kind' | 'menuReportId'>,
+): OutgoingNotification[] {
+  const noTarget = hasNoTarget(bot);
+  return messageParts(message.title.slice(0, 200), message.content).map((part) => ({
+    ...origin,
+    botId: bot.id,
+    status: noTarget ? 'skipped' : 'pending',
+    hint: noTarget ? DINGTALK_HINTS.noTarget : null,
+    msgType: message.msgType,
+    title: part.title,
+    content: part.content,
+    atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
+    atAll: bot.botType === 'webhook' && bot.atAll,
+    atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
+  }));
+}
