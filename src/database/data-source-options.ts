@@ -1,5 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
+import { PreparingClient } from './prepared-statements';
 
 export interface DatabaseConnection {
   url: string;
@@ -34,6 +35,8 @@ export function dataSourceOptions(connection: DatabaseConnection): DataSourceOpt
       query_timeout: QUERY_TIMEOUT_MS,
       keepAlive: true,
       idleTimeoutMillis: 0,
+      // Prepares the statements declared with prepared() (see prepared-statements.ts).
+      Client: PreparingClient,
     },
   };
 }

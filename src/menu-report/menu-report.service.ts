@@ -7,6 +7,7 @@ import { assertCanSee, storeForCreate, storesToList } from '../auth/store-scope'
 import { Page, pageWindow } from '../common/http/pagination.dto';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { AppConfig } from '../config/app-config';
+import { prepared } from '../database/prepared-statements';
 import { AppEvent, AppEvents } from '../events/app-events';
 import { ReportNotificationRef } from '../events/menu-report.events';
 import { CreateMenuReportDto } from './dto/create-menu-report.dto';
@@ -145,27 +146,29 @@ export class MenuReportService {
   }
 }
 
+const INSERT_REPORT = prepared(
+  'report.insert',
+  `INSERT INTO menu_reports (store_id, dish_id, dish_name, quantity, unit, remark, reported_by, source, created_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+   RETURNING id, created_at`,
+);
+
 /**
  * One INSERT … RETURNING, without TypeORM's save machinery (it reads entity metadata and diffs the row, a
  * measurable cost on the path of every report).
  */
 async function insertReport(manager: EntityManager, values: Omit<MenuReport, 'id'>): Promise<MenuReport> {
-  const [row]: Array<{ id: number; created_at: Date }> = await manager.query(
-    `INSERT INTO menu_reports (store_id, dish_id, dish_name, quantity, unit, remark, reported_by, source, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     RETURNING id, created_at`,
-    [
-      values.storeId,
-      values.dishId,
-      values.dishName,
-      values.quantity,
-      values.unit,
-      values.remark,
-      values.reportedBy,
-      values.source,
-      values.createdAt,
-    ],
-  );
+  const [row]: Array<{ id: number; created_at: Date }> = await manager.query(INSERT_REPORT, [
+    values.storeId,
+    values.dishId,
+    values.dishName,
+    values.quantity,
+    values.unit,
+    values.remark,
+    values.reportedBy,
+    values.source,
+    values.createdAt,
+  ]);
   return Object.assign(new MenuReport(), values, { id: row.id, createdAt: row.created_at });
 }
 

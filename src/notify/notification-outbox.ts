@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { prepared } from '../database/prepared-statements';
 import { markDueStatement } from './delivery/delivery-queue';
 import { NotificationStatus } from '../events/notification.events';
 import { Notification } from './entities/notification.entity';
@@ -29,6 +30,25 @@ export interface QueuedNotification {
   status: NotificationStatus;
 }
 
+/** The rows, and their bots marked due: a CTE, so both or neither, in one round trip. */
+const ENQUEUE = prepared(
+  'outbox.enqueue',
+  `WITH marked AS (${markDueStatement(
+    "SELECT DISTINCT b.id FROM unnest($1::integer[], $5::text[]) AS b(id, status) WHERE b.status = 'pending'",
+    '$13',
+  )})
+   INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content,
+                              at_mobiles, at_user_ids, at_all, next_attempt_at)
+   SELECT m.bot_id, m.store_id, m.menu_report_id, m.kind, m.status, m.hint, m.msg_type, m.title, m.content,
+          m.at_mobiles::jsonb, m.at_user_ids::jsonb, m.at_all, $13::timestamptz
+   FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[],
+               $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[]) WITH ORDINALITY
+        AS m(bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content, at_mobiles,
+             at_user_ids, at_all, position)
+   ORDER BY m.position
+   RETURNING id, bot_id, status`,
+);
+
 /**
  * The one way into the delivery queue: writes notifications inside the caller's transaction and marks their bots
  * due in the same commit, so that once the caller's transaction commits, the messages will be delivered whatever
@@ -46,22 +66,8 @@ export class NotificationOutbox {
     if (messages.length === 0) return [];
     // Due now by the dispatcher's clock (the database's now() is not the clock tests control).
     const now = new Date(this.clock.now());
-    // One statement: the rows, and their bots marked due (a CTE, so both or neither, in one round trip).
     const rows: Array<{ id: string; bot_id: number; status: NotificationStatus }> = await manager.query(
-      `WITH marked AS (${markDueStatement(
-        "SELECT DISTINCT b.id FROM unnest($1::integer[], $5::text[]) AS b(id, status) WHERE b.status = 'pending'",
-        '$13',
-      )})
-       INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content,
-                                  at_mobiles, at_user_ids, at_all, next_attempt_at)
-       SELECT m.bot_id, m.store_id, m.menu_report_id, m.kind, m.status, m.hint, m.msg_type, m.title, m.content,
-              m.at_mobiles::jsonb, m.at_user_ids::jsonb, m.at_all, $13::timestamptz
-       FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[],
-                   $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[]) WITH ORDINALITY
-            AS m(bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content, at_mobiles,
-                 at_user_ids, at_all, position)
-       ORDER BY m.position
-       RETURNING id, bot_id, status`,
+      ENQUEUE,
       [
         messages.map((m) => m.botId),
         messages.map((m) => m.storeId),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { prepared } from '../database/prepared-statements';
 import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import type { ReportedDish } from '../events/menu-report.events';
 import { NotificationOutbox, QueuedNotification } from './notification-outbox';
@@ -40,6 +41,17 @@ type PlannedBot = Pick<
   'id' | 'botType' | 'msgType' | 'atMobiles' | 'atAll' | 'userIds' | 'openConversationId' | 'atUserIds'
 > & { template: { msgType: MsgType; title: string; body: string } | null };
 
+const ENABLED_BOTS_OF_STORE = prepared(
+  'report.enabled-bots',
+  `SELECT b.id, b.bot_type, b.msg_type, b.at_mobiles, b.at_all, b.user_ids, b.open_conversation_id, b.at_user_ids,
+          t.msg_type AS template_msg_type, t.title AS template_title, t.body AS template_body
+   FROM ding_talk_bots b
+   -- A summary template renders the daily summary only: such a bot's reports use the built-in message.
+   LEFT JOIN message_templates t ON t.id = b.template_id AND t.purpose = 'report'
+   WHERE b.store_id = $1 AND b.is_enabled
+   ORDER BY b.id`,
+);
+
 /**
  * The enabled bots of a store with their templates, in id order: one statement (it runs inside every report's
  * transaction, and on the embedded database every statement queues on its one session).
@@ -57,16 +69,7 @@ async function enabledBotsOfStore(manager: EntityManager, storeId: number): Prom
     template_msg_type: MsgType | null;
     template_title: string | null;
     template_body: string | null;
-  }> = await manager.query(
-    `SELECT b.id, b.bot_type, b.msg_type, b.at_mobiles, b.at_all, b.user_ids, b.open_conversation_id, b.at_user_ids,
-            t.msg_type AS template_msg_type, t.title AS template_title, t.body AS template_body
-     FROM ding_talk_bots b
-     -- A summary template renders the daily summary only: such a bot's reports use the built-in message.
-     LEFT JOIN message_templates t ON t.id = b.template_id AND t.purpose = 'report'
-     WHERE b.store_id = $1 AND b.is_enabled
-     ORDER BY b.id`,
-    [storeId],
-  );
+  }> = await manager.query(ENABLED_BOTS_OF_STORE, [storeId]);
   return rows.map((row) => ({
     id: row.id,
     botType: row.bot_type,

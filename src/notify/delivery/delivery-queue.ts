@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { prepared } from '../../database/prepared-statements';
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { NotificationKind } from '../entities/notification.entity';
@@ -98,6 +99,95 @@ export function markDueStatement(botIdsQuery: string, at: string): string {
 /** When a bot whose lease could not be taken is looked at again. */
 const RECHECK_MS = 1_000;
 
+/*
+ * The statements of every dispatcher round, prepared once per connection (database/prepared-statements.ts).
+ */
+const LOCK_STATES = prepared(
+  'delivery.lock-states',
+  `SELECT bot_id FROM bot_delivery_states WHERE bot_id = ANY($1::integer[]) ORDER BY bot_id FOR UPDATE`,
+);
+const NEXT_DUE = prepared(
+  'delivery.next-due',
+  `SELECT min(next_due_at) AS due FROM bot_delivery_states WHERE next_due_at IS NOT NULL`,
+);
+const RECORD_RESULTS = prepared(
+  'delivery.record-results',
+  `WITH attempts AS (
+     INSERT INTO notification_attempts (notification_id, at, outcome, http_status, errcode, errmsg, latency_ms)
+     SELECT * FROM unnest($2::bigint[], $10::timestamptz[], $11::text[], $12::integer[], $13::text[],
+                          $14::text[], $15::integer[]))
+   UPDATE notifications n
+   SET status = r.status, attempts = r.attempts, next_attempt_at = COALESCE(r.next_attempt_at, n.next_attempt_at),
+       lease_owner = NULL, lease_expires_at = NULL, last_error = r.last_error, hint = r.hint,
+       sent_at = r.sent_at, updated_at = r.finished_at, remaining_targets = r.remaining_targets::jsonb
+   FROM unnest($2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::text[], $7::text[],
+               $8::timestamptz[], $9::timestamptz[], $16::text[])
+        AS r(id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at, remaining_targets)
+   WHERE n.id = r.id AND n.lease_owner = $1
+   RETURNING n.id`,
+);
+const FREE_BOTS = prepared(
+  'delivery.free-bots',
+  `UPDATE bot_delivery_states s
+   SET last_delivery_at = r.finished_at, last_delivery_status = r.status,
+       rate_limited_until = COALESCE(r.pause_until, s.rate_limited_until),
+       recent_sends = (SELECT COALESCE(jsonb_agg(CASE WHEN sent::bigint = r.claimed_at
+                                                      THEN to_jsonb(r.started_at) ELSE sent END), '[]')
+                       FROM jsonb_array_elements(s.recent_sends) AS sent),
+       busy_until = NULL, busy_owner = NULL,
+       next_due_at = (SELECT CASE WHEN min(n.next_attempt_at) IS NULL THEN NULL
+                                  ELSE GREATEST(min(n.next_attempt_at), r.pause_until, s.rate_limited_until) END
+                      FROM notifications n
+                      WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', 'r.finished_at')})
+   FROM unnest($2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[])
+        AS r(bot_id, finished_at, status, pause_until, claimed_at, started_at)
+   WHERE s.bot_id = r.bot_id AND s.busy_owner = $1`,
+);
+const PICK_DUE_BOTS = prepared(
+  'delivery.pick-due-bots',
+  `SELECT bot_id FROM bot_delivery_states
+   WHERE next_due_at <= $1 AND (busy_until IS NULL OR busy_until <= $1) AND bot_id <> ALL($3::integer[])
+   ORDER BY next_due_at LIMIT $2
+   FOR UPDATE SKIP LOCKED`,
+);
+const DUE_BOTS = prepared(
+  'delivery.due-bots',
+  `SELECT s.bot_id, s.recent_sends, s.rate_limited_until, COALESCE(b.is_enabled, false) AS enabled,
+          b.rate_limit_per_minute AS rate_limit, b.updated_at::text AS version, head.id AS head_id,
+          (SELECT min(n.next_attempt_at) FROM notifications n
+           WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$2')}) AS earliest_due,
+          (SELECT count(*)::integer FROM (
+             SELECT 1 FROM notifications n
+             WHERE n.bot_id = s.bot_id AND n.status = 'pending' AND n.kind = 'menu_report' AND n.attempts = 0
+               AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
+             LIMIT COALESCE(b.rate_limit_per_minute, 0) + 1) fresh) AS fresh_backlog
+   FROM bot_delivery_states s
+   LEFT JOIN ding_talk_bots b ON b.id = s.bot_id
+   LEFT JOIN LATERAL (
+     SELECT n.id FROM notifications n
+     WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
+     ORDER BY n.id LIMIT 1
+   ) head ON true
+   WHERE s.bot_id = ANY($1::integer[])
+   ORDER BY s.bot_id`,
+);
+const LEASE = prepared(
+  'delivery.lease',
+  `UPDATE notifications n SET lease_owner = $2, lease_expires_at = $3
+   WHERE n.id = ANY($1::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$4')}
+   RETURNING n.id, n.bot_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
+             n.at_all, n.attempts, n.remaining_targets`,
+);
+const APPLY_BOT_STATES = prepared(
+  'delivery.apply-bot-states',
+  `UPDATE bot_delivery_states s
+   SET next_due_at = c.next_due_at, busy_until = c.busy_until, busy_owner = c.busy_owner,
+       recent_sends = COALESCE(c.recent_sends::jsonb, s.recent_sends)
+   FROM unnest($1::integer[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[])
+        AS c(bot_id, next_due_at, busy_until, busy_owner, recent_sends)
+   WHERE s.bot_id = c.bot_id`,
+);
+
 interface PickedBotRow {
   bot_id: number;
   recent_sends: number[];
@@ -162,9 +252,7 @@ export class DeliveryQueue {
     return this.dataSource.transaction(async (manager) => {
       const held = await this.record(manager, request.owner, request.results);
       const claimed = await this.claim(manager, request);
-      const [{ due }]: Array<{ due: Date | null }> = await manager.query(
-        `SELECT min(next_due_at) AS due FROM bot_delivery_states WHERE next_due_at IS NOT NULL`,
-      );
+      const [{ due }]: Array<{ due: Date | null }> = await manager.query(NEXT_DUE);
       return { held, claimed, nextDueAt: due?.getTime() ?? null };
     });
   }
@@ -182,10 +270,7 @@ export class DeliveryQueue {
     const expires = new Date(until);
     return this.dataSource.transaction(async (manager) => {
       const botIds = [...new Set(sends.map((send) => send.botId))].sort((a, b) => a - b);
-      await manager.query(
-        `SELECT bot_id FROM bot_delivery_states WHERE bot_id = ANY($1::integer[]) ORDER BY bot_id FOR UPDATE`,
-        [botIds],
-      );
+      await manager.query(LOCK_STATES, [botIds]);
       await manager.query(
         `UPDATE bot_delivery_states SET busy_until = $3, next_due_at = $3
          WHERE bot_id = ANY($2::integer[]) AND busy_owner = $1`,
@@ -353,48 +438,30 @@ export class DeliveryQueue {
   ): Promise<Set<string>> {
     if (results.length === 0) return new Set();
     const botIds = [...new Set(results.map((result) => result.claimed.botId))].sort((a, b) => a - b);
-    await manager.query(
-      `SELECT bot_id FROM bot_delivery_states WHERE bot_id = ANY($1::integer[]) ORDER BY bot_id FOR UPDATE`,
-      [botIds],
-    );
+    await manager.query(LOCK_STATES, [botIds]);
     // Every attempt is logged, also one whose lease was lost meanwhile (it did reach DingTalk); a CTE, so the log
     // and the statuses are one round trip.
     const heldRows: Array<{ id: string }> = rowsOf(
-      await manager.query(
-        `WITH attempts AS (
-           INSERT INTO notification_attempts (notification_id, at, outcome, http_status, errcode, errmsg, latency_ms)
-           SELECT * FROM unnest($2::bigint[], $10::timestamptz[], $11::text[], $12::integer[], $13::text[],
-                                $14::text[], $15::integer[]))
-         UPDATE notifications n
-         SET status = r.status, attempts = r.attempts, next_attempt_at = COALESCE(r.next_attempt_at, n.next_attempt_at),
-             lease_owner = NULL, lease_expires_at = NULL, last_error = r.last_error, hint = r.hint,
-             sent_at = r.sent_at, updated_at = r.finished_at, remaining_targets = r.remaining_targets::jsonb
-         FROM unnest($2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::text[], $7::text[],
-                     $8::timestamptz[], $9::timestamptz[], $16::text[])
-              AS r(id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at, remaining_targets)
-         WHERE n.id = r.id AND n.lease_owner = $1
-         RETURNING n.id`,
-        [
-          owner,
-          results.map((r) => r.claimed.id),
-          results.map((r) => r.verdict.status),
-          results.map((r) => r.verdict.attempts),
-          results.map((r) => optionalDate(r.verdict.nextAttemptAt)),
-          results.map((r) => (r.outcome.kind === 'ok' ? null : describeFailure(r.outcome))),
-          results.map((r) => r.verdict.hint),
-          results.map((r) => (r.verdict.status === 'sent' ? new Date(r.finishedAt) : null)),
-          results.map((r) => new Date(r.finishedAt)),
-          results.map((r) => new Date(r.startedAt)),
-          results.map((r) => r.outcome.kind),
-          results.map((r) => r.outcome.httpStatus),
-          results.map((r) => (r.outcome.errcode === null ? null : String(r.outcome.errcode).slice(0, 100))),
-          results.map((r) => r.outcome.errmsg),
-          results.map((r) => Math.round(r.outcome.latencyMs)),
-          results.map((r) =>
-            r.outcome.remainingTargets === null ? null : JSON.stringify(r.outcome.remainingTargets),
-          ),
-        ],
-      ),
+      await manager.query(RECORD_RESULTS, [
+        owner,
+        results.map((r) => r.claimed.id),
+        results.map((r) => r.verdict.status),
+        results.map((r) => r.verdict.attempts),
+        results.map((r) => optionalDate(r.verdict.nextAttemptAt)),
+        results.map((r) => (r.outcome.kind === 'ok' ? null : describeFailure(r.outcome))),
+        results.map((r) => r.verdict.hint),
+        results.map((r) => (r.verdict.status === 'sent' ? new Date(r.finishedAt) : null)),
+        results.map((r) => new Date(r.finishedAt)),
+        results.map((r) => new Date(r.startedAt)),
+        results.map((r) => r.outcome.kind),
+        results.map((r) => r.outcome.httpStatus),
+        results.map((r) => (r.outcome.errcode === null ? null : String(r.outcome.errcode).slice(0, 100))),
+        results.map((r) => r.outcome.errmsg),
+        results.map((r) => Math.round(r.outcome.latencyMs)),
+        results.map((r) =>
+          r.outcome.remainingTargets === null ? null : JSON.stringify(r.outcome.remainingTargets),
+        ),
+      ]),
     );
     const held = new Set(heldRows.map((row) => String(row.id)));
     // A result whose lease was lost leaves the bot to the instance that took it over.
@@ -402,31 +469,15 @@ export class DeliveryQueue {
     if (mine.length > 0) {
       // The send counts in the rate window from when it started rather than from its claim: the claim may have
       // waited for a free slot, and DingTalk counts arrivals.
-      await manager.query(
-        `UPDATE bot_delivery_states s
-         SET last_delivery_at = r.finished_at, last_delivery_status = r.status,
-             rate_limited_until = COALESCE(r.pause_until, s.rate_limited_until),
-             recent_sends = (SELECT COALESCE(jsonb_agg(CASE WHEN sent::bigint = r.claimed_at
-                                                            THEN to_jsonb(r.started_at) ELSE sent END), '[]')
-                             FROM jsonb_array_elements(s.recent_sends) AS sent),
-             busy_until = NULL, busy_owner = NULL,
-             next_due_at = (SELECT CASE WHEN min(n.next_attempt_at) IS NULL THEN NULL
-                                        ELSE GREATEST(min(n.next_attempt_at), r.pause_until, s.rate_limited_until) END
-                            FROM notifications n
-                            WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', 'r.finished_at')})
-         FROM unnest($2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[])
-              AS r(bot_id, finished_at, status, pause_until, claimed_at, started_at)
-         WHERE s.bot_id = r.bot_id AND s.busy_owner = $1`,
-        [
-          owner,
-          mine.map((r) => r.claimed.botId),
-          mine.map((r) => new Date(r.finishedAt)),
-          mine.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
-          mine.map((r) => optionalDate(r.verdict.pauseBotUntil)),
-          mine.map((r) => r.claimed.claimedAt),
-          mine.map((r) => Math.max(r.claimed.claimedAt, r.startedAt)),
-        ],
-      );
+      await manager.query(FREE_BOTS, [
+        owner,
+        mine.map((r) => r.claimed.botId),
+        mine.map((r) => new Date(r.finishedAt)),
+        mine.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
+        mine.map((r) => optionalDate(r.verdict.pauseBotUntil)),
+        mine.map((r) => r.claimed.claimedAt),
+        mine.map((r) => Math.max(r.claimed.claimedAt, r.startedAt)),
+      ]);
     }
     return held;
   }
@@ -438,35 +489,13 @@ export class DeliveryQueue {
     const margin = this.config.delivery.rateWindowMarginMs;
     // The due bots, locked. Their messages are read by the next statement, which sees every commit made before
     // these locks were granted (READ COMMITTED takes a snapshot per statement).
-    const picked: Array<{ bot_id: number }> = await manager.query(
-      `SELECT bot_id FROM bot_delivery_states
-       WHERE next_due_at <= $1 AND (busy_until IS NULL OR busy_until <= $1) AND bot_id <> ALL($3::integer[])
-       ORDER BY next_due_at LIMIT $2
-       FOR UPDATE SKIP LOCKED`,
-      [at, maxClaims, [...busyBotIds]],
-    );
+    const picked: Array<{ bot_id: number }> = await manager.query(PICK_DUE_BOTS, [
+      at,
+      maxClaims,
+      [...busyBotIds],
+    ]);
     if (picked.length === 0) return [];
-    const bots: PickedBotRow[] = await manager.query(
-      `SELECT s.bot_id, s.recent_sends, s.rate_limited_until, COALESCE(b.is_enabled, false) AS enabled,
-              b.rate_limit_per_minute AS rate_limit, b.updated_at::text AS version, head.id AS head_id,
-              (SELECT min(n.next_attempt_at) FROM notifications n
-               WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$2')}) AS earliest_due,
-              (SELECT count(*)::integer FROM (
-                 SELECT 1 FROM notifications n
-                 WHERE n.bot_id = s.bot_id AND n.status = 'pending' AND n.kind = 'menu_report' AND n.attempts = 0
-                   AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
-                 LIMIT COALESCE(b.rate_limit_per_minute, 0) + 1) fresh) AS fresh_backlog
-       FROM bot_delivery_states s
-       LEFT JOIN ding_talk_bots b ON b.id = s.bot_id
-       LEFT JOIN LATERAL (
-         SELECT n.id FROM notifications n
-         WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
-         ORDER BY n.id LIMIT 1
-       ) head ON true
-       WHERE s.bot_id = ANY($1::integer[])
-       ORDER BY s.bot_id`,
-      [picked.map((row) => row.bot_id), at],
-    );
+    const bots: PickedBotRow[] = await manager.query(DUE_BOTS, [picked.map((row) => row.bot_id), at]);
 
     const changes = new Map<number, BotStateChange>();
     const toLease = new Map<string, { botId: number; version: string; recent: number[] }>();
@@ -512,15 +541,7 @@ export class DeliveryQueue {
     const leased: Array<Record<string, unknown>> =
       toLease.size === 0
         ? []
-        : rowsOf(
-            await manager.query(
-              `UPDATE notifications n SET lease_owner = $2, lease_expires_at = $3
-               WHERE n.id = ANY($1::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$4')}
-               RETURNING n.id, n.bot_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
-                         n.at_all, n.attempts, n.remaining_targets`,
-              [[...toLease.keys()], owner, leaseUntil, at],
-            ),
-          );
+        : rowsOf(await manager.query(LEASE, [[...toLease.keys()], owner, leaseUntil, at]));
     const claimed: ClaimedNotification[] = [];
     for (const row of leased) {
       const lease = toLease.get(String(row.id))!;
@@ -544,21 +565,13 @@ export class DeliveryQueue {
 
   private async applyStateChanges(manager: EntityManager, changes: readonly BotStateChange[]): Promise<void> {
     if (changes.length === 0) return;
-    await manager.query(
-      `UPDATE bot_delivery_states s
-       SET next_due_at = c.next_due_at, busy_until = c.busy_until, busy_owner = c.busy_owner,
-           recent_sends = COALESCE(c.recent_sends::jsonb, s.recent_sends)
-       FROM unnest($1::integer[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[])
-            AS c(bot_id, next_due_at, busy_until, busy_owner, recent_sends)
-       WHERE s.bot_id = c.bot_id`,
-      [
-        changes.map((c) => c.botId),
-        changes.map((c) => c.nextDueAt),
-        changes.map((c) => c.busyUntil),
-        changes.map((c) => c.busyOwner),
-        changes.map((c) => (c.recentSends === null ? null : JSON.stringify(c.recentSends))),
-      ],
-    );
+    await manager.query(APPLY_BOT_STATES, [
+      changes.map((c) => c.botId),
+      changes.map((c) => c.nextDueAt),
+      changes.map((c) => c.busyUntil),
+      changes.map((c) => c.busyOwner),
+      changes.map((c) => (c.recentSends === null ? null : JSON.stringify(c.recentSends))),
+    ]);
   }
 
   /**

@@ -1,0 +1,87 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, TestDatabase } from '../../test/support/test-database';
+import { waitForValue } from '../../test/support/wait-for';
+import { dataSourceOptions } from './data-source-options';
+import { prepared } from './prepared-statements';
+
+const DECLARED = prepared(
+  'spec.count-schemas',
+  `SELECT count(*)::integer AS n FROM pg_namespace WHERE nspname = $1`,
+);
+const UNDECLARED = `SELECT count(*)::integer AS n FROM pg_namespace WHERE nspname <> $1 AND false`;
+
+interface PreparedRow {
+  name: string;
+  generic_plans: string;
+  custom_plans: string;
+}
+
+/**
+ * A data source of one connection. The embedded database takes one client at a time and notices a closed one a
+ * moment later: a new one is refused until then.
+ */
+function connect(database: TestDatabase): Promise<DataSource> {
+  return waitForValue(
+    () =>
+      new DataSource(dataSourceOptions({ ...database.connection, poolSize: 1 }))
+        .initialize()
+        .catch(() => undefined),
+    'a connection to the test database',
+  );
+}
+
+/** The session's prepared statements, read on the connection that ran the statements (one transaction). */
+async function runAndList(dataSource: DataSource, runs: number): Promise<PreparedRow[]> {
+  return dataSource.transaction(async (manager) => {
+    for (let i = 0; i < runs; i++) {
+      const [declared] = await manager.query<Array<{ n: number }>>(DECLARED, ['no such schema']);
+      expect(declared.n).toBe(0);
+      await manager.query(UNDECLARED, ['public']);
+    }
+    return manager.query<PreparedRow[]>(
+      `SELECT name, generic_plans::text, custom_plans::text FROM pg_prepared_statements ORDER BY name`,
+    );
+  });
+}
+
+describe('prepared statements (real database)', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('refuses a second, different statement under a name already declared', () => {
+    expect(prepared('spec.count-schemas', DECLARED)).toBe(DECLARED);
+    expect(() => prepared('spec.count-schemas', `${DECLARED} LIMIT 1`)).toThrow(/spec\.count-schemas/);
+  });
+
+  it('prepares a declared statement once per connection, and PostgreSQL plans it once; other statements not', async () => {
+    const dataSource = await connect(database);
+    try {
+      const statements = await runAndList(dataSource, 8);
+      expect(statements.map((row) => row.name)).toEqual(['spec.count-schemas']);
+      // Five custom plans, then the generic plan is kept: planned once from then on.
+      expect(Number(statements[0].generic_plans)).toBeGreaterThan(0);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('a new connection prepares its statements again, also where the session outlives the connection (embedded)', async () => {
+    for (let connection = 0; connection < 2; connection++) {
+      const dataSource = await connect(database);
+      try {
+        const statements = await runAndList(dataSource, 1);
+        expect(statements.map((row) => row.name)).toEqual(['spec.count-schemas']);
+      } finally {
+        await dataSource.destroy();
+      }
+    }
+  });
+});
