@@ -141,7 +141,8 @@ const FREE_BOTS = prepared(
                       WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', 'r.finished_at')})
    FROM unnest($2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[])
         AS r(bot_id, finished_at, status, pause_until, claimed_at, started_at)
-   WHERE s.bot_id = r.bot_id AND s.busy_owner = $1`,
+   -- bot_id = ANY: the planner reaches the rows by their key; through the join alone it scans every bot's state.
+   WHERE s.bot_id = ANY($2::integer[]) AND s.bot_id = r.bot_id AND s.busy_owner = $1`,
 );
 const PICK_DUE_BOTS = prepared(
   'delivery.pick-due-bots',
@@ -185,7 +186,7 @@ const APPLY_BOT_STATES = prepared(
        recent_sends = COALESCE(c.recent_sends::jsonb, s.recent_sends)
    FROM unnest($1::integer[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[])
         AS c(bot_id, next_due_at, busy_until, busy_owner, recent_sends)
-   WHERE s.bot_id = c.bot_id`,
+   WHERE s.bot_id = ANY($1::integer[]) AND s.bot_id = c.bot_id`,
 );
 
 interface PickedBotRow {
