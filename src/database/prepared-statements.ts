@@ -30,11 +30,6 @@ export function prepared(name: string, text: string): string {
   return text;
 }
 
-/** The name a declared statement is prepared under; undefined for any other text. */
-export function preparedName(text: string): string | undefined {
-  return nameOfText.get(text);
-}
-
 /**
  * node-postgres's client, sending declared statements as named ones.
  *
