@@ -9,6 +9,7 @@ const DECLARED = prepared(
   'spec.count-schemas',
   `SELECT count(*)::integer AS n FROM pg_namespace WHERE nspname = $1`,
 );
+const STALE = prepared('spec.stale', `SELECT v FROM spec_stale WHERE $1::integer = 0`);
 const UNDECLARED = `SELECT count(*)::integer AS n FROM pg_namespace WHERE nspname <> $1 AND false`;
 
 interface PreparedRow {
@@ -82,6 +83,23 @@ describe('prepared statements (real database)', () => {
       } finally {
         await dataSource.destroy();
       }
+    }
+  });
+
+  it('prepares a statement again, under a new name, once a migration changed the type of a column it returns', async () => {
+    const dataSource = await connect(database);
+    try {
+      await dataSource.query(`CREATE TABLE spec_stale (v integer)`);
+      await dataSource.query(`INSERT INTO spec_stale VALUES (1)`);
+      expect(await dataSource.query(STALE, [0])).toEqual([{ v: 1 }]);
+      await dataSource.query(`ALTER TABLE spec_stale ALTER COLUMN v TYPE text`);
+      // The run that finds the statement stale fails (as any statement the migration broke would); the next is
+      // prepared anew on the same connection instead of failing until the process restarts.
+      await expect(dataSource.query(STALE, [0])).rejects.toThrow(/cached plan must not change result type/);
+      expect(await dataSource.query(STALE, [0])).toEqual([{ v: '1' }]);
+      expect(await dataSource.query(STALE, [0])).toEqual([{ v: '1' }]);
+    } finally {
+      await dataSource.destroy();
     }
   });
 });

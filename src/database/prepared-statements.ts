@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, ClientBase } from 'pg';
 
 /**
  * The statements on the path of every report and every dispatcher round, prepared once per connection instead of
@@ -31,39 +31,51 @@ export function prepared(name: string, text: string): string {
 }
 
 /**
- * node-postgres's client, sending declared statements as named ones.
+ * What a new connection runs first (the pool's `onConnect`): it drops any prepared statement its session already
+ * has. The embedded database has a single session that outlives its connections (pglite-socket does not reset it
+ * when a client goes), so a new connection would otherwise find the previous one's statements and fail to prepare
+ * its own. On a PostgreSQL server a new connection is a new session, and this is a no-op.
+ */
+export async function forgetPreparedStatements(client: ClientBase): Promise<void> {
+  await client.query('DEALLOCATE ALL');
+}
+
+/**
+ * PostgreSQL refuses to run a prepared statement whose result columns changed type since it was prepared ("cached
+ * plan must not change result type", SQLSTATE 0A000): a migration by another instance during a rolling update can
+ * do that under this one's connections, which never close.
+ */
+function isStalePlan(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result')
+  );
+}
+
+/**
+ * node-postgres's client, sending declared statements as named ones. A statement found stale (see isStalePlan) is
+ * prepared again under a new name on this connection from its next run on (the failed run fails, as it would
+ * have with any other error; the old statement stays in the session, unused, until the connection closes).
  *
- * On connecting it first drops any prepared statement its session already has: the embedded database has a single
- * session that outlives its connections (pglite-socket does not reset it when a client goes), so a new connection
- * would otherwise find the previous one's statements and fail to prepare its own. On a PostgreSQL server a new
- * connection is a new session, and this is a no-op.
- *
- * (Both methods keep node-postgres's overloaded signatures: `any` is the one type TypeScript accepts for that.)
+ * (The override keeps node-postgres's overloaded signature: `any` is the one type TypeScript accepts for that.)
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export class PreparingClient extends Client {
-  override connect(...args: any[]): any {
-    const callback = args[0] as ((error?: Error) => void) | undefined;
-    const ready = (async () => {
-      await super.connect();
-      try {
-        await super.query('DEALLOCATE ALL');
-      } catch (error) {
-        await this.end().catch(() => undefined);
-        throw error;
-      }
-      return this;
-    })();
-    if (!callback) return ready;
-    // The pool connects with a callback, and expects nothing back.
-    ready.then(() => callback(), callback);
-    return undefined;
-  }
+  /** Per declared name, how many times its statement was found stale on this connection. */
+  private readonly renamed = new Map<string, number>();
 
   override query(...args: any[]): any {
-    const name = typeof args[0] === 'string' ? nameOfText.get(args[0]) : undefined;
-    if (name !== undefined) args[0] = { name, text: args[0] as string };
-    return super.query.apply(this, args as Parameters<Client['query']>);
+    const text: unknown = args[0];
+    const declared = typeof text === 'string' ? nameOfText.get(text) : undefined;
+    if (declared === undefined) return super.query.apply(this, args as Parameters<Client['query']>);
+    const generation = this.renamed.get(declared) ?? 0;
+    args[0] = { name: generation === 0 ? declared : `${declared}#${generation}`, text };
+    const result: unknown = super.query.apply(this, args as Parameters<Client['query']>);
+    if (!(result instanceof Promise)) return result; // The callback form: TypeORM and the pool never use it.
+    return result.catch((error: unknown) => {
+      if (isStalePlan(error)) this.renamed.set(declared, generation + 1);
+      throw error;
+    });
   }
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
