@@ -15,7 +15,6 @@ const UNDECLARED = `SELECT count(*)::integer AS n FROM pg_namespace WHERE nspnam
 interface PreparedRow {
   name: string;
   generic_plans: string;
-  custom_plans: string;
 }
 
 /**
@@ -41,7 +40,7 @@ async function runAndList(dataSource: DataSource, runs: number): Promise<Prepare
       await manager.query(UNDECLARED, ['public']);
     }
     return manager.query<PreparedRow[]>(
-      `SELECT name, generic_plans::text, custom_plans::text FROM pg_prepared_statements ORDER BY name`,
+      `SELECT name, generic_plans::text FROM pg_prepared_statements ORDER BY name`,
     );
   });
 }
