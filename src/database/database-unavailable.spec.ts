@@ -19,6 +19,27 @@ describe('isDatabaseUnavailable', () => {
     ['the client query timeout', new Error('Query read timeout')],
     ['admin shutdown', withCode('terminating connection due to administrator command', '57P01')],
     ['starting up', withCode('the database system is starting up', '57P03')],
+    [
+      'crash shutdown',
+      withCode('terminating connection because of crash of another server process', '57P02'),
+    ],
+    ['in recovery', withCode('the database system is in recovery mode', '57P03')],
+    [
+      'a database that refuses connections (ALLOW_CONNECTIONS false)',
+      Object.assign(withCode('database "shop" is not currently accepting connections', '55000'), {
+        severity: 'FATAL',
+      }),
+    ],
+    [
+      'the refusal met by a query through TypeORM',
+      new QueryFailedError(
+        'SELECT 1',
+        [],
+        Object.assign(withCode('database "shop" is not currently accepting connections', '55000'), {
+          severity: 'FATAL',
+        }),
+      ),
+    ],
     ['a connection exception', withCode('connection failure', '08006')],
     ['too many connections', withCode('sorry, too many clients already', '53300')],
     ['TypeORM without a connection', new CannotExecuteNotConnectedError()],
@@ -42,6 +63,12 @@ describe('isDatabaseUnavailable', () => {
     ['a constraint violation', new QueryFailedError('INSERT', [], withCode('duplicate key', '23505'))],
     ['a value out of range', withCode('value out of range for type integer', '22003')],
     ['a statement timeout', withCode('canceling statement due to statement timeout', '57014')],
+    [
+      'a statement in the wrong state (55000 at severity ERROR)',
+      Object.assign(withCode('currval of sequence "s" is not yet defined in this session', '55000'), {
+        severity: 'ERROR',
+      }),
+    ],
     ['a programming error', new TypeError('x is undefined')],
     ['not an error', 'ECONNREFUSED'],
   ])('is false for %s', (_name, error) => {

@@ -25,6 +25,10 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
  *   client-side query timeout (data-source-options.ts);
  * - the server saying so: class 08 (connection exception), 57P01 admin_shutdown (a fast or smart stop), 57P02
  *   crash_shutdown, 57P03 cannot_connect_now (starting up, shutting down, in recovery), 53300 too_many_connections;
+ * - the server refusing this database: 55000 at severity FATAL, "database … is not currently accepting connections"
+ *   (`ALTER DATABASE … ALLOW_CONNECTIONS false`, an operator fencing it for maintenance). 55000 at severity ERROR is
+ *   something else (object_not_in_prerequisite_state, e.g. currval before nextval: a bug), so only the FATAL one,
+ *   which ends the session, counts;
  * - TypeORM without a connection at all (the DataSource is not initialised, or was destroyed), or with a query
  *   runner it released because its connection broke.
  * The embedded database (PGlite behind a socket in a worker) fails in the same ways: refused before its socket
@@ -73,10 +77,14 @@ const MESSAGES = [
   /driver not connected/i,
 ];
 
+/** PostgreSQL's SQLSTATE for a database that refuses connections; see isDatabaseUnavailable for why only FATAL. */
+const REFUSED_DATABASE_CODE = '55000';
+
 function looksUnavailable(error: object): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { code, message, severity } = error as { code?: unknown; message?: unknown; severity?: unknown };
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+    if (code === REFUSED_DATABASE_CODE && severity === 'FATAL') return true;
   }
   if (error instanceof CannotExecuteNotConnectedError || error instanceof ConnectionIsNotSetError) {
     return true;
