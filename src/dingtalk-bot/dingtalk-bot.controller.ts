@@ -13,7 +13,7 @@ import {
 } from '../common/http/api-docs.decorators';
 import { Page } from '../common/http/pagination.dto';
 import { IntIdParam } from '../common/http/strict-integer';
-import { DingTalkBotService } from './dingtalk-bot.service';
+import { APP_IN_USE_MESSAGE, DingTalkBotService } from './dingtalk-bot.service';
 import { BotStatusResponse } from './dto/bot-status.response';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
 import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
@@ -26,7 +26,7 @@ const notFound = { status: HttpStatus.NOT_FOUND, msg: 'DingTalk bot 42 not found
 const forbidden = { status: HttpStatus.FORBIDDEN, msg: 'You do not manage store 2' };
 const appTaken = {
   status: HttpStatus.CONFLICT,
-  msg: 'Another stream bot already uses this client_id (AppKey). DingTalk hands each message of an app to one of its connections, so one app can serve only one bot.',
+  msg: APP_IN_USE_MESSAGE,
 };
 const badSecret = fieldError(
   'secret',

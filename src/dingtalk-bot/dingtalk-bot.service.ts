@@ -28,6 +28,14 @@ import { maskWebhook } from './webhook-url';
 
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * The answer when a stream bot's client_id is taken. The same words whoever holds the app, the caller's store or
+ * any other, and nothing about where: a store admin who tries another store's AppKey learns only what the unique
+ * rule itself has to say (one app, one bot), not which store, bot or name has it.
+ */
+export const APP_IN_USE_MESSAGE =
+  'This client_id (AppKey) is already used by a stream bot. DingTalk hands each message of an app to one of its connections, so one app can serve only one bot: use another app, or change or delete the bot that uses this one.';
+
 /** What 绑定 did: bound this group, found it bound already, found another group bound, or found no stream bot. */
 export type BindResult = 'bound' | 'already_bound' | 'bound_elsewhere' | 'not_found';
 
@@ -260,9 +268,7 @@ export class DingTalkBotService {
         error instanceof QueryFailedError &&
         (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
       ) {
-        throw new ConflictException(
-          'Another stream bot already uses this client_id (AppKey). DingTalk hands each message of an app to one of its connections, so one app can serve only one bot.',
-        );
+        throw new ConflictException(APP_IN_USE_MESSAGE);
       }
       throw error;
     }

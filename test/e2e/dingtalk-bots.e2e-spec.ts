@@ -204,6 +204,45 @@ describe('bot management API', () => {
       expect(second.status).toBe(409);
       expect(second.body.msg).toMatch(/client_id/);
     });
+
+    it("answers a taken client_id the same whichever store holds the app: nothing tells a store admin it is another store's", async () => {
+      const admin1 = t.token({ sub: 'admin-of-store-31', role: 'store_admin', store_ids: [31] });
+      const admin2 = t.token({ sub: 'admin-of-store-32', role: 'store_admin', store_ids: [32] });
+      const appOfStore1 = await create(streamBot({ store_id: 31 }), admin1);
+      const appOfStore2 = await create(streamBot({ store_id: 32 }), admin2);
+      // Store 2's admin, with the AppKey of a bot in another store, then with that of a bot in its own store;
+      // the same for a change of an existing bot's client_id.
+      const ownBot = await create(streamBot({ store_id: 32 }), admin2);
+      const answers = [
+        await t.request('POST', '/api/v1/dingtalk-bots', {
+          body: streamBot({ store_id: 32, client_id: appOfStore1.client_id }),
+          token: admin2,
+        }),
+        await t.request('POST', '/api/v1/dingtalk-bots', {
+          body: streamBot({ store_id: 32, client_id: appOfStore2.client_id }),
+          token: admin2,
+        }),
+        await t.request('PUT', `/api/v1/dingtalk-bots/${ownBot.id}`, {
+          body: { client_id: appOfStore1.client_id },
+          token: admin2,
+        }),
+        await t.request('PUT', `/api/v1/dingtalk-bots/${ownBot.id}`, {
+          body: { client_id: appOfStore2.client_id },
+          token: admin2,
+        }),
+      ];
+      const seen = answers.map((answer) => {
+        const headers = Object.fromEntries(
+          [...answer.headers].filter(([name]) => !['x-request-id', 'date'].includes(name)),
+        );
+        return { status: answer.status, headers, body: { ...answer.body, request_id: undefined } };
+      });
+      expect(seen[0].status).toBe(409);
+      expect(seen[0].body.msg).toMatch(/^This client_id \(AppKey\) is already used by a stream bot\./);
+      // Neither "another" (which reads as "not yours") nor anything naming a store, a bot id or a bot name.
+      expect(seen[0].body.msg).not.toMatch(/another stream bot|store|3[12]|门店/i);
+      for (const other of seen.slice(1)) expect(other).toEqual(seen[0]);
+    });
   });
 
   describe('lists', () => {
