@@ -80,6 +80,16 @@ const WAITING = `('pending', 'retrying')`;
 const LEASE_FREE = (alias: string, at: string) =>
   `(${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${at})`;
 
+/**
+ * A waiting notification a digest may fold: a menu report that has not gone anywhere yet. A throttled attempt
+ * spends no attempt, so `attempts = 0` alone does not say that: a stream notification that reached some of its
+ * targets (remaining_targets set) goes on alone to the rest, or the ones that have it would get it again inside
+ * the digest.
+ */
+const FOLDABLE = (alias: string) =>
+  `(${alias}.status = 'pending' AND ${alias}.kind = 'menu_report' AND ${alias}.attempts = 0
+    AND ${alias}.remaining_targets IS NULL)`;
+
 const SKIPPED_HINT =
   'The bot was disabled or deleted before this notification was sent; resend it once the bot is enabled again.';
 
@@ -159,8 +169,7 @@ const DUE_BOTS = prepared(
            WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$2')}) AS earliest_due,
           (SELECT count(*)::integer FROM (
              SELECT 1 FROM notifications n
-             WHERE n.bot_id = s.bot_id AND n.status = 'pending' AND n.kind = 'menu_report' AND n.attempts = 0
-               AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
+             WHERE n.bot_id = s.bot_id AND ${FOLDABLE('n')} AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
              LIMIT COALESCE(b.rate_limit_per_minute, 0) + 1) fresh) AS fresh_backlog
    FROM bot_delivery_states s
    LEFT JOIN ding_talk_bots b ON b.id = s.bot_id
@@ -578,7 +587,8 @@ export class DeliveryQueue {
   /**
    * When a bot's backlog would wait longer than a minute (more waiting menu-report notifications than it may
    * send in one), they are merged into one markdown digest, which is returned to be sent now. The merged rows
-   * stay in the log as `merged`, naming the digest. Retries are left alone: they already went out once.
+   * stay in the log as `merged`, naming the digest. Retries and half-sent rows are left alone (FOLDABLE): they
+   * already went out once, to some target at least.
    */
   private async mergeBacklog(
     manager: EntityManager,
@@ -597,8 +607,7 @@ export class DeliveryQueue {
     }> = await manager.query(
       `SELECT n.id, n.title, n.menu_report_id, n.store_id, n.at_mobiles, n.at_user_ids, n.at_all
        FROM notifications n
-       WHERE n.bot_id = $1 AND n.status = 'pending' AND n.kind = 'menu_report' AND n.attempts = 0
-         AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
+       WHERE n.bot_id = $1 AND ${FOLDABLE('n')} AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
        ORDER BY n.id LIMIT 1000`,
       [botId, at],
     );

@@ -1,0 +1,182 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, Simulator } from '../../simulator/simulator';
+import { SimMessage } from '../../simulator/core/simulator-state';
+import { ManualClock } from '../support/clocks';
+import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
+
+const PAUSE_MS = 60_000;
+const RETRY_MS = 30_000;
+
+/**
+ * Delivery at its edges, against the simulator, on a clock the test moves: what a digest may fold, a stream bot's
+ * targets removed between two attempts, the parts of a long message in order, a bot moved to another store, and
+ * each DingTalk API's size limit.
+ */
+describe('delivery: order, targets, stores and sizes', () => {
+  const clock = new ManualClock(Date.now());
+  let sim: Simulator;
+  let t: TestApp;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ clock, stream: { redeliveryDelayMs: null } });
+    t = await startTestApp({
+      clock,
+      env: {
+        ...sim.env,
+        DELIVERY_RETRY_SCHEDULE: `${RETRY_MS / 1000}s,${RETRY_MS / 1000}s`,
+        DELIVERY_THROTTLE_PAUSE_MS: String(PAUSE_MS),
+      },
+    });
+    db = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  const createBot = async (body: Record<string, unknown>) => {
+    const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });
+    expect(response.status, response.text).toBe(201);
+    return response.body.data as { id: number };
+  };
+  const streamBot = async (storeId: number, userIds: string[], extra: Record<string, unknown> = {}) => {
+    const app = sim.state.registerApp();
+    const group = sim.state.ensureConversation({ title: `${storeId} 号店后厨群`, clientId: app.clientId });
+    const bot = await createBot({
+      store_id: storeId,
+      bot_type: 'stream',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      agent_id: app.agentId,
+      user_ids: userIds,
+      open_conversation_id: group.id,
+      ...extra,
+    });
+    return { bot, app, group };
+  };
+  const report = async (storeId: number, dish = '宫保鸡丁') => {
+    const response = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: storeId, dish_name: dish, quantity: 5, unit: '份' },
+    });
+    expect(response.status, response.text).toBe(201);
+    return response.body.data as { id: number; notifications: Array<{ id: number; bot_id: number }> };
+  };
+  const row = async (id: number) =>
+    (
+      await db.query(
+        `SELECT status, attempts, hint, remaining_targets, merged_into, store_id FROM notifications WHERE id = $1`,
+        [id],
+      )
+    )[0] as {
+      status: string;
+      attempts: number;
+      hint: string | null;
+      remaining_targets: string[] | null;
+      merged_into: string | null;
+      store_id: number;
+    };
+  /** Lets the service act on everything due at the current instant, until `ready` holds. */
+  const settle = (ready: () => Promise<boolean> | boolean, what: string) =>
+    waitFor(async () => {
+      await clock.advance(0);
+      return ready();
+    }, what);
+  /** Moves time on in steps of `stepMs` until `ready` holds (for what waits on a bot's rate window). */
+  const drive = (ready: () => Promise<boolean> | boolean, what: string, stepMs = 5_000) =>
+    waitFor(async () => {
+      if (await ready()) return true;
+      await clock.advance(stepMs);
+      return false;
+    }, what);
+  const statusIs = (id: number, status: string) => async () => (await row(id)).status === status;
+  /** The report numbers a message carries: alone (报菜编号 #id) or as a digest line (（#id）). */
+  const reportIdsIn = (message: SimMessage) =>
+    [...(message.text ?? '').matchAll(/(?:报菜编号[：\s]*#|（#)(\d+)/g)].map((match) => Number(match[1]));
+
+  it('never folds a stream notification that reached some of its targets into a digest: each user gets it once', async () => {
+    const users = ['manager61', 'chef61'];
+    const { bot, group } = await streamBot(61, users, { rate_limit_per_minute: 2 });
+    // The group throttles the first message; the users take it.
+    sim.state.addFault({
+      path: '/v1.0/robot/groupMessages/send',
+      mode: 'errcode',
+      httpStatus: 400,
+      errcode: 'send.too.fast',
+      errmsg: 'send too fast',
+      remaining: 1,
+    });
+    const first = await report(61, '水煮鱼');
+    const firstId = first.notifications[0].id;
+    await settle(
+      async () => (await row(firstId)).remaining_targets !== null,
+      'the first report reaching the users only',
+    );
+    expect(await row(firstId)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      remaining_targets: ['group'],
+    });
+
+    // While the bot is paused, a backlog longer than a minute's worth of its rate builds up: a digest.
+    const backlog = [];
+    for (let i = 0; i < 5; i++) backlog.push(await report(61, `菜${i}`));
+    await clock.advance(PAUSE_MS);
+    const all = [first, ...backlog].map((created) => created.notifications[0].id);
+    await drive(async () => {
+      for (const id of all) if (!['sent', 'merged'].includes((await row(id)).status)) return false;
+      return true;
+    }, 'every report delivered');
+    const [{ digests }] = await db.query(
+      `SELECT count(*)::int AS digests FROM notifications WHERE bot_id = $1 AND kind = 'digest'`,
+      [bot.id],
+    );
+    expect(digests).toBeGreaterThan(0);
+
+    const reportIds = [first, ...backlog].map((created) => created.id).sort((a, b) => a - b);
+    for (const user of users) {
+      const got = sim.state
+        .received({ channel: 'work_notification', target: user, accepted: true })
+        .flatMap(reportIdsIn);
+      expect(
+        got.filter((id) => id === first.id),
+        `${user} got report ${first.id}`,
+      ).toHaveLength(1);
+      expect([...got].sort((a, b) => a - b)).toEqual(reportIds);
+    }
+    const inGroup = sim.state
+      .received({ channel: 'group', target: group.id, accepted: true })
+      .flatMap(reportIdsIn);
+    expect([...inGroup].sort((a, b) => a - b)).toEqual(reportIds);
+    // It went on alone to the group.
+    expect((await row(firstId)).status).toBe('sent');
+  });
+
+  it('ends a half-sent stream notification whose missing target was removed, without sending it again to the rest', async () => {
+    const users = ['manager62', 'chef62'];
+    const { bot, group } = await streamBot(62, users);
+    sim.state.addFault({ path: '/v1.0/robot/groupMessages/send', mode: 'http_500', remaining: 1 });
+    const created = await report(62, '回锅肉');
+    const id = created.notifications[0].id;
+    await settle(statusIs(id, 'retrying'), 'the group failing once');
+    expect(await row(id)).toMatchObject({ attempts: 1, remaining_targets: ['group'] });
+
+    // The group is taken off the bot before the retry: what the message missed no longer exists.
+    const update = await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, {
+      body: { open_conversation_id: null },
+    });
+    expect(update.status, update.text).toBe(200);
+    await clock.advance(RETRY_MS * 2);
+    await settle(statusIs(id, 'failed'), 'the notification to end');
+    const ended = await row(id);
+    expect(ended.hint).toContain('reached the users');
+    expect(ended.hint).toContain('the group');
+    expect(ended.remaining_targets).toEqual(['group']);
+    for (const user of users) {
+      expect(sim.state.received({ channel: 'work_notification', target: user })).toHaveLength(1);
+    }
+    expect(sim.state.received({ channel: 'group', target: group.id, accepted: true })).toEqual([]);
+  });
+});
