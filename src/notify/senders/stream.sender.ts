@@ -32,9 +32,11 @@ export class StreamSender implements BotSender {
       ...(bot.openConversationId ? (['group'] as const) : []),
     ];
     if (configured.length === 0) return { ...noTargetOutcome(), remainingTargets: null };
-    // The bot's targets may have changed since the last attempt: what is left of them, or (none left) all of them.
-    const left = configured.filter((target) => !remaining || remaining.includes(target));
-    const targets = left.length > 0 ? left : configured;
+    // The bot's targets may have changed since the last attempt: only what is left of them. When the targets that
+    // missed the message were removed from the bot, nothing is left: the others have it already, and sending to
+    // them again would deliver it twice.
+    const targets = configured.filter((target) => !remaining || remaining.includes(target));
+    if (targets.length === 0) return removedTargetOutcome(configured, remaining!);
     const outcomes = new Map<DeliveryTarget, DingTalkOutcome>();
     for (const target of targets) {
       outcomes.set(
@@ -54,6 +56,34 @@ export class StreamSender implements BotSender {
     };
   }
 }
+
+/**
+ * An earlier attempt reached `reached`; what it missed has been removed from the bot since. The notification ends
+ * `failed` (as a stream bot with no target at all does, noTargetOutcome): not every place it was meant for got it,
+ * and no later attempt can change that. `remaining` stays recorded, so a resend after the target is added back
+ * sends there only.
+ */
+function removedTargetOutcome(
+  reached: readonly DeliveryTarget[],
+  remaining: readonly DeliveryTarget[],
+): SendOutcome {
+  const names = (targets: readonly DeliveryTarget[]) => targets.map((t) => TARGET_NAMES[t]).join(' and ');
+  return {
+    kind: 'permanent',
+    httpStatus: null,
+    errcode: null,
+    errmsg: `Nothing left to send: ${names(remaining)} removed from the bot`,
+    hint:
+      `This message reached ${names(reached)}; ${names(remaining)}, which had not got it yet, ` +
+      `${remaining.length > 1 ? 'were' : 'was'} removed from the bot before the retry, so nothing is left to send. ` +
+      `To send it there, set ${remaining.map((t) => TARGET_FIELDS[t]).join(' and ')} again and resend it.`,
+    latencyMs: 0,
+    remainingTargets: [...remaining],
+  };
+}
+
+const TARGET_NAMES: Record<DeliveryTarget, string> = { users: 'the users', group: 'the group' };
+const TARGET_FIELDS: Record<DeliveryTarget, string> = { users: 'user_ids', group: 'open_conversation_id' };
 
 const SEVERITY: Record<OutcomeKind, number> = {
   ok: 0,
