@@ -3,7 +3,9 @@ import { SimulatorContext } from './simulator-context';
 
 /**
  * Queued faults (control API: `POST /_sim/faults`) hit before any route runs: the next N requests to a path answer
- * HTTP 500, never answer (a timeout for the caller), or answer with a chosen DingTalk error code.
+ * HTTP 500, never answer (a timeout for the caller), answer with a chosen DingTalk error code, answer HTTP 429
+ * (with `Retry-After` if given), or answer an HTML page as DingTalk does when it throttles or blocks a caller
+ * (docs/dingtalk/README.md; HTTP 200 unless `http_status` says otherwise).
  */
 export function registerFaults(app: FastifyInstance, context: SimulatorContext): void {
   const hanging = new Set<FastifyReply>();
@@ -25,6 +27,15 @@ export function registerFaults(app: FastifyInstance, context: SimulatorContext):
         reply.raw.on('close', () => hanging.delete(reply));
         reply.hijack();
         return reply;
+      case 'http_429':
+        if (fault.retryAfter !== undefined) reply.header('retry-after', fault.retryAfter);
+        return reply.code(429).type('text/html; charset=utf-8').send(THROTTLE_PAGE);
+      case 'html_page':
+        if (fault.retryAfter !== undefined) reply.header('retry-after', fault.retryAfter);
+        return reply
+          .code(fault.httpStatus ?? 200)
+          .type('text/html; charset=utf-8')
+          .send(THROTTLE_PAGE);
       case 'errcode': {
         const newApi = path.startsWith('/v1.0/');
         return newApi
@@ -38,3 +49,8 @@ export function registerFaults(app: FastifyInstance, context: SimulatorContext):
     }
   });
 }
+
+/** What a throttle or block page looks like to a client that asked for JSON. */
+export const THROTTLE_PAGE =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>访问受限</title></head>' +
+  '<body><h1>访问过于频繁，请稍后再试</h1><p>Too many requests (simulated).</p></body></html>';

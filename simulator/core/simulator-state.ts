@@ -149,7 +149,7 @@ export function conversationTypeCode(type: SimConversation['type']): '1' | '2' {
 
 export const SESSION_TTL_MS = 90 * 60 * 1000;
 
-export type FaultMode = 'http_500' | 'timeout' | 'errcode';
+export type FaultMode = 'http_500' | 'timeout' | 'errcode' | 'http_429' | 'html_page';
 
 /**
  * The next `remaining` requests whose path starts with `path` fail as `mode` says; or, with `probability`, each such
@@ -169,6 +169,8 @@ export interface SimFault {
    * docs/dingtalk/README.md).
    */
   httpStatus?: number;
+  /** For `http_429` and `html_page`: the `Retry-After` header to send (seconds, or an HTTP date); none if unset. */
+  retryAfter?: string;
 }
 
 /**

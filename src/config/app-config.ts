@@ -49,6 +49,10 @@ export class AppConfig {
     readonly webhookOrigins: readonly string[];
     /** Deadline of every call to DingTalk. */
     readonly timeoutMs: number;
+    /** How long every send of the cluster waits after DingTalk blocked the IP, unless its answer names the wait. */
+    readonly ipBlockPauseMs: number;
+    /** The longest Retry-After (or block `wait`) the service honours: a longer one is cut to this. */
+    readonly maxRetryAfterMs: number;
   };
   /** How the delivery queue works: retries, rate limits, polling. */
   readonly delivery!: DeliveryConfig;

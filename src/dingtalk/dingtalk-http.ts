@@ -7,6 +7,10 @@ export interface HttpAnswer {
   /** Parsed JSON body, or undefined when the body is not JSON (DingTalk's throttling pages can be HTML). */
   json: unknown;
   latencyMs: number;
+  /** The `Retry-After` header as sent (seconds or an HTTP date), when there is one. */
+  retryAfter?: string | null;
+  /** The body is an HTML page (DingTalk's answer when it blocks the caller's IP: docs/dingtalk/README.md). */
+  html?: boolean;
 }
 
 /** DingTalk could not be reached or did not answer in time: always worth retrying. */
@@ -86,7 +90,14 @@ export class DingTalkHttp implements OnApplicationShutdown {
           : AbortSignal.timeout(this.timeoutMs),
       });
       const text = await readLimited(response.body);
-      return { status: response.statusCode, json: parseJson(text), latencyMs: elapsed() };
+      const retryAfter = response.headers['retry-after'];
+      return {
+        status: response.statusCode,
+        json: parseJson(text),
+        latencyMs: elapsed(),
+        html: /^\s*</.test(text),
+        retryAfter: (Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) ?? null,
+      };
     } catch (error) {
       const origin = new URL(url).origin;
       if (signal?.aborted) {

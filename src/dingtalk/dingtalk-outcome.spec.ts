@@ -4,6 +4,7 @@ import {
   classifyOldApiAnswer,
   classifyRobotSendAnswer,
   classifyWebhookAnswer,
+  retryAfterMs,
 } from './dingtalk-outcome';
 
 const answer = (status: number, json: unknown) => ({ status, json, latencyMs: 5 });
@@ -22,9 +23,63 @@ describe('classifying DingTalk answers (docs/dingtalk/)', () => {
     expect(classifyWebhookAnswer(answer(200, json)).kind).toBe(kind);
   });
 
-  it('treats a webhook 5xx or a non-JSON page as transient', () => {
+  it('treats a webhook 5xx or a non-JSON answer that is no HTML page as transient', () => {
     expect(classifyWebhookAnswer(answer(502, undefined)).kind).toBe('transient');
+    expect(classifyWebhookAnswer({ ...answer(502, undefined), html: true }).kind).toBe('transient');
     expect(classifyWebhookAnswer(answer(200, undefined)).kind).toBe('transient');
+  });
+
+  describe('limits (docs/dingtalk/README.md, "Call limits")', () => {
+    const paused = (outcome: ReturnType<typeof classifyWebhookAnswer>) => [outcome.kind, outcome.pause];
+
+    it('HTTP 429 throttles the robot for as long as Retry-After says (seconds or an HTTP date)', () => {
+      expect(paused(classifyWebhookAnswer({ ...answer(429, undefined), retryAfter: '30' }))).toEqual([
+        'throttled',
+        { scope: 'robot', forMs: 30_000 },
+      ]);
+      expect(paused(classifyNewApiAnswer({ ...answer(429, undefined), html: true }))).toEqual([
+        'throttled',
+        { scope: 'robot', forMs: null },
+      ]);
+      expect(retryAfterMs('Wed, 21 Oct 2015 07:28:30 GMT', Date.UTC(2015, 9, 21, 7, 28, 0))).toBe(30_000);
+      expect(retryAfterMs('soon')).toBeNull();
+      expect(retryAfterMs(undefined)).toBeNull();
+    });
+
+    it("DingTalk's IP block pauses the whole cluster: an HTML page, or status 1111 with its wait in minutes", () => {
+      expect(paused(classifyWebhookAnswer({ ...answer(200, undefined), html: true }))).toEqual([
+        'throttled',
+        { scope: 'cluster', forMs: null },
+      ]);
+      expect(
+        paused(classifyOldApiAnswer({ ...answer(403, undefined), html: true, retryAfter: '60' })),
+      ).toEqual(['throttled', { scope: 'cluster', forMs: 60_000 }]);
+      expect(
+        paused(classifyNewApiAnswer(answer(200, { status: 1111, wait: 5, source: 'x5', punish: 'deny' }))),
+      ).toEqual(['throttled', { scope: 'cluster', forMs: 300_000 }]);
+      expect(paused(classifyOldApiAnswer(answer(200, { errcode: 90006, errmsg: 'ip limit' })))).toEqual([
+        'throttled',
+        { scope: 'cluster', forMs: null },
+      ]);
+    });
+
+    it("the organisation's monthly quota pauses the app (90020, Forbidden.AccessDenied.ApiCountLimitForOrg)", () => {
+      const old = classifyOldApiAnswer(
+        answer(200, {
+          errcode: 90020,
+          errmsg: '您的企业本月api调用量已超过限制,调用量:10001次,额度:10000次',
+        }),
+      );
+      expect(paused(old)).toEqual(['throttled', { scope: 'app', forMs: null }]);
+      expect(old.hint).toMatch(/quota/);
+      expect(
+        paused(
+          classifyNewApiAnswer(
+            answer(403, { code: 'Forbidden.AccessDenied.ApiCountLimitForOrg', message: 'q' }),
+          ),
+        ),
+      ).toEqual(['throttled', { scope: 'app', forMs: null }]);
+    });
   });
 
   it('old API: an expired token asks for a new one, a wrong agent_id is permanent', () => {

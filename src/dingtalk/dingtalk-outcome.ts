@@ -3,7 +3,9 @@ import { DingTalkNetworkError, HttpAnswer } from './dingtalk-http';
 /**
  * What one call to DingTalk came to, classified as the delivery queue needs it:
  * - `ok`: accepted;
- * - `throttled`: the robot is over its rate (pause the bot for 10 minutes; no attempt spent);
+ * - `throttled`: a limit was hit (no attempt spent); `pause` says whose sends wait and for how long: the robot's
+ *   (over its rate: 10 minutes, or the answer's Retry-After), the app's (the organisation's monthly API quota is
+ *   used up: until it resets), or the whole cluster's (DingTalk blocked the IP: 5 minutes, or the wait it names);
  * - `transient`: worth retrying with backoff (network, timeout, 5xx, busy, unknown codes);
  * - `permanent`: retrying cannot help until someone fixes something (the `hint` says what);
  * - `token_expired`: the app access token was refused; fetch a new one and try once more.
@@ -19,11 +21,27 @@ export interface DingTalkOutcome {
   /** What to fix, in plain words, for anything that is not ok. */
   hint: string | null;
   latencyMs: number;
+  /** Set on `throttled`: whose sends wait, and for how long. */
+  pause?: OutcomePause;
   /**
    * A robot one-to-one send answered HTTP 200 but named recipients who did not get the message
    * (docs/dingtalk/robot-messages.md): the others did, so a retry should address only these.
    */
   undelivered?: UndeliveredRecipients;
+}
+
+/**
+ * - `robot`: this robot (its per-minute rate: docs/dingtalk/custom-robot.md); `forMs` null: DingTalk's 10 minutes;
+ * - `app`: every bot of this DingTalk app (the organisation's monthly API quota); `forMs` null: until the quota
+ *   resets at the start of the next month, China time;
+ * - `cluster`: every send of every instance (DingTalk blocked the egress IP); `forMs` null: the configured block.
+ */
+export type PauseScope = 'robot' | 'app' | 'cluster';
+
+export interface OutcomePause {
+  scope: PauseScope;
+  /** As long as the answer said (Retry-After, or the block's `wait`); null: the scope's default. */
+  forMs: number | null;
 }
 
 export interface UndeliveredRecipients {
@@ -36,6 +54,9 @@ export interface UndeliveredRecipients {
 // The three throttle codes custom robots answer (docs/dingtalk/custom-robot.md); refused app tokens.
 const THROTTLE_CODES = new Set([130101, 410100, 660026]);
 const TOKEN_EXPIRED_CODES = new Set([40014, 42001, 88]);
+// The organisation's monthly API quota, old API and new API (docs/dingtalk/README.md, "Call limits").
+const QUOTA_ERRCODE = 90020;
+const QUOTA_CODE = 'Forbidden.AccessDenied.ApiCountLimitForOrg';
 
 const HINTS = {
   signature:
@@ -50,6 +71,12 @@ const HINTS = {
     "DingTalk does not know this webhook's access_token: the robot was probably removed from its group. Copy the webhook URL again from the robot's settings.",
   throttled:
     'DingTalk is throttling this robot (over 20 messages a minute): sending to it pauses for 10 minutes.',
+  tooManyRequests:
+    'DingTalk answered 429 Too Many Requests: sending to this robot pauses for as long as DingTalk asked (Retry-After), or 10 minutes.',
+  ipBlocked:
+    "DingTalk blocked this server's IP address for calling too often (over 10,000 calls in 20 seconds): every send of the service pauses until the block ends, then everything waiting goes out.",
+  quota:
+    "The organisation's monthly DingTalk API quota is used up: this app's messages wait (no attempt is spent) until the quota resets at the start of next month (China time), or until the organisation buys more calls (开发者后台 → 资源管理).",
   robotDisabled: 'The robot is switched off in DingTalk: switch it on in the group settings.',
   robotMissing: 'The robot no longer exists in DingTalk: add it to the group again and update the webhook.',
   groupGone: 'The DingTalk group has been disbanded: point the bot at another group.',
@@ -106,8 +133,80 @@ export function networkOutcome(error: DingTalkNetworkError): DingTalkOutcome {
   );
 }
 
+function throttled(
+  answer: HttpAnswer,
+  errcode: number | string | null,
+  errmsg: string,
+  hint: string,
+  scope: PauseScope,
+  forMs: number | null,
+): DingTalkOutcome {
+  return { ...outcome('throttled', answer, errcode, errmsg, hint), pause: { scope, forMs } };
+}
+
+/**
+ * `Retry-After` as RFC 9110 defines it: a number of seconds, or an HTTP date (read against `now`). Null when absent
+ * or unreadable.
+ */
+export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | null {
+  if (!value) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
+ * Answers that are a limit whatever the API: DingTalk's IP block (an HTML page, or `{"status":1111,"wait":5,…}`
+ * whose `wait` is in minutes, matching the documented 5-minute block: docs/dingtalk/README.md), HTTP 429 (honouring
+ * Retry-After), and a redirect instead of an answer (reported for a robot past its rate: docs/dingtalk/custom-robot.md).
+ */
+function isIpBlock(json: unknown): json is { status: unknown; wait?: unknown } {
+  return json !== null && typeof json === 'object' && Number((json as { status?: unknown }).status) === 1111;
+}
+
+function limitAnswer(answer: HttpAnswer): DingTalkOutcome | null {
+  const body = answer.json;
+  const retryAfter = retryAfterMs(answer.retryAfter);
+  if (isIpBlock(body)) {
+    const wait = Number(body.wait);
+    const forMs = Number.isFinite(wait) && wait > 0 ? wait * 60_000 : retryAfter;
+    return throttled(
+      answer,
+      1111,
+      `IP blocked by DingTalk (wait ${String(body.wait)})`,
+      HINTS.ipBlocked,
+      'cluster',
+      forMs,
+    );
+  }
+  if (answer.status === 429)
+    return throttled(answer, null, 'HTTP 429 Too Many Requests', HINTS.tooManyRequests, 'robot', retryAfter);
+  if (answer.status >= 300 && answer.status < 400)
+    return throttled(
+      answer,
+      null,
+      `HTTP ${answer.status} instead of an answer`,
+      HINTS.throttled,
+      'robot',
+      retryAfter,
+    );
+  if (answer.json === undefined && answer.html && (answer.status === 200 || answer.status === 403))
+    return throttled(
+      answer,
+      null,
+      `An HTML page (HTTP ${answer.status}): DingTalk blocked the IP`,
+      HINTS.ipBlocked,
+      'cluster',
+      retryAfter,
+    );
+  return null;
+}
+
 /** Not a JSON answer of the expected shape, or a 5xx: DingTalk (or something in between) is having trouble. */
 function unexpected(answer: HttpAnswer): DingTalkOutcome {
+  const limit = limitAnswer(answer);
+  if (limit) return limit;
   return outcome(
     'transient',
     answer,
@@ -128,7 +227,7 @@ export function classifyWebhookAnswer(answer: HttpAnswer): DingTalkOutcome {
   const errcode = Number(body.errcode);
   const errmsg = typeof body.errmsg === 'string' ? body.errmsg : '';
   if (errcode === 0) return ok(answer, errmsg || 'ok');
-  if (THROTTLE_CODES.has(errcode)) return outcome('throttled', answer, errcode, errmsg, HINTS.throttled);
+  if (THROTTLE_CODES.has(errcode)) return throttled(answer, errcode, errmsg, HINTS.throttled, 'robot', null);
   const permanent = (hint: string) => outcome('permanent', answer, errcode, errmsg, hint);
   switch (errcode) {
     case 310000:
@@ -200,8 +299,15 @@ export function classifyOldApiAnswer(answer: HttpAnswer): DingTalkOutcome {
   }
 }
 
-/** `-1` (busy) and `900xx` (call-rate limits of the whole API) are transient; so is an unknown code. */
+/**
+ * `90020`: the organisation's monthly API quota is used up (the app waits for next month); `90001`–`90014`: the
+ * IP's call ceiling (the whole cluster waits): docs/dingtalk/README.md. `-1` (busy) and the other `900xx` (call-rate
+ * limits of one API) are transient; so is an unknown code.
+ */
 function classifyCommonOldApiCode(answer: HttpAnswer, errcode: number, errmsg: string): DingTalkOutcome {
+  if (errcode === QUOTA_ERRCODE) return throttled(answer, errcode, errmsg, HINTS.quota, 'app', null);
+  if (errcode >= 90001 && errcode <= 90014)
+    return throttled(answer, errcode, errmsg, HINTS.ipBlocked, 'cluster', retryAfterMs(answer.retryAfter));
   if (errcode === -1 || (errcode >= 90000 && errcode < 91000))
     return outcome('transient', answer, errcode, errmsg, HINTS.busy);
   return outcome(
@@ -215,11 +321,15 @@ function classifyCommonOldApiCode(answer: HttpAnswer, errcode: number, errmsg: s
 
 /** New-API calls (`api.dingtalk.com/v1.0/...`, docs/dingtalk/README.md): 2xx is success, else `{code, message}`. */
 export function classifyNewApiAnswer(answer: HttpAnswer): DingTalkOutcome {
-  if (answer.status >= 200 && answer.status < 300) return ok(answer);
+  if (answer.status >= 200 && answer.status < 300 && !answer.html && !isIpBlock(answer.json))
+    return ok(answer);
   const body = answer.json as { code?: unknown; message?: unknown } | undefined;
   const code = typeof body?.code === 'string' ? body.code : null;
   const message = typeof body?.message === 'string' ? body.message : `HTTP ${answer.status}`;
+  const limit = code === null ? limitAnswer(answer) : null;
+  if (limit) return limit;
   if (answer.status >= 500 || code === null) return outcome('transient', answer, code, message, HINTS.busy);
+  if (code === QUOTA_CODE) return throttled(answer, code, message, HINTS.quota, 'app', null);
   const permanent = (hint: string) => outcome('permanent', answer, code, message, hint);
   // A request without the token header is the service's bug, not an expired token: a new token would not help.
   if (code === 'AuthenticationFailed.MissingParameter') return permanent(HINTS.badRequest);
@@ -232,7 +342,7 @@ export function classifyNewApiAnswer(answer: HttpAnswer): DingTalkOutcome {
     return permanent(HINTS.robotCode);
   // Third-party code lists these as robot send-rate throttles (unconfirmed: docs/dingtalk/robot-messages.md).
   if (['send.too.fast', 'send.byToken.tooFast', 'too.many.group', 'too.many.people'].includes(code)) {
-    return outcome('throttled', answer, code, message, HINTS.throttled);
+    return throttled(answer, code, message, HINTS.throttled, 'robot', retryAfterMs(answer.retryAfter));
   }
   if (code.startsWith('Forbidden.AccessDenied')) {
     return /qps|limit|flow/i.test(code)

@@ -89,6 +89,34 @@ describe('DingTalk limits, against the simulator', () => {
     });
   });
 
+  it('HTTP 429 pauses the robot for as long as Retry-After says, spends no attempt, then sends', async () => {
+    const robot = sim.state.registerRobot({});
+    const bot = await createBot({
+      store_id: 55,
+      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+    });
+    sim.state.addFault({ path: '/robot/send', mode: 'http_429', retryAfter: '90', remaining: 1 });
+    const created = await report(55);
+    const id = created.notifications[0].id;
+    await settle(async () => (await detail(id)).attempts.length === 1, 'the 429 attempt');
+    const paused = await detail(id);
+    expect(paused).toMatchObject({ status: 'pending', attempt_count: 0 });
+    expect(paused.attempts[0]).toMatchObject({ outcome: 'throttled', http_status: 429 });
+    const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
+    expect(Date.parse(status.rate_limited_until)).toBeGreaterThanOrEqual(
+      Date.parse(paused.attempts[0].at) + 90_000,
+    );
+    expect(Date.parse(status.rate_limited_until)).toBeLessThan(Date.parse(paused.attempts[0].at) + 95_000);
+
+    // Not retried in 5 s as an ordinary failure would be: nothing goes to the robot before the 90 s are over.
+    await clock.advance(60_000);
+    expect((await detail(id)).status).toBe('pending');
+    expect(sim.state.received({ target: robot.token })).toEqual([]);
+    await clock.advance(31_000);
+    await settle(async () => (await detail(id)).status === 'sent', 'the report after Retry-After');
+    expect(sim.state.received({ target: robot.token }).map((message) => message.errcode)).toEqual([0]);
+  });
+
   describe('robot one-to-one replies that DingTalk answers with HTTP 200 but did not deliver', () => {
     let app: SimApp;
 

@@ -484,7 +484,7 @@ export class DeliveryQueue {
         mine.map((r) => r.claimed.botId),
         mine.map((r) => new Date(r.finishedAt)),
         mine.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
-        mine.map((r) => optionalDate(r.verdict.pauseBotUntil)),
+        mine.map((r) => (r.verdict.pause === null ? null : new Date(r.finishedAt + r.verdict.pause.ms))),
         mine.map((r) => r.claimed.claimedAt),
         mine.map((r) => Math.max(r.claimed.claimedAt, r.startedAt)),
       ]);

@@ -10,7 +10,7 @@ import { BotSenderRegistry } from '../senders/bot-sender.registry';
 import { BotCredentialsCache } from './bot-credentials.cache';
 import { DeliveryMetrics } from './delivery-metrics';
 import { ClaimedNotification, DeliveryQueue, SendResult } from './delivery-queue';
-import { judgeAttempt } from './retry-policy';
+import { judgeAttempt, RetryPolicy } from './retry-policy';
 
 /** Names of the dispatcher's periodic jobs in SchedulerRegistry. */
 export const DELIVERY_SWEEP = 'delivery.sweep';
@@ -54,6 +54,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   /** Names this dispatcher's leases: the instance, and a fresh part per start (a restart is a new owner). */
   readonly owner: string;
   private readonly leaseMs: number;
+  private readonly retryPolicy: RetryPolicy;
   private running = false;
   /** Something may be due: the next round claims. */
   private wanted = false;
@@ -78,6 +79,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.owner = `${config.instanceId.slice(0, 48)}:${randomBytes(6).toString('hex')}`;
     // A stream send may take a token fetch and two calls, each within the DingTalk deadline; renewed meanwhile.
     this.leaseMs = 3 * config.dingtalk.timeoutMs + 5_000;
+    this.retryPolicy = {
+      ...config.delivery,
+      ipBlockPauseMs: config.dingtalk.ipBlockPauseMs,
+      maxRetryAfterMs: config.dingtalk.maxRetryAfterMs,
+    };
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -258,7 +264,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       const startedAt = this.clock.now();
       const outcome = await this.send(bot, claimed, send.abort.signal);
       const finishedAt = this.clock.now();
-      const verdict = judgeAttempt(outcome, claimed.attempts, this.config.delivery, finishedAt);
+      const verdict = judgeAttempt(outcome, claimed.attempts, this.retryPolicy, finishedAt);
       this.metrics.recordAttempt(bot.botType, claimed.kind, outcome);
       const line = `Notification ${claimed.id} to bot ${bot.id}: ${outcome.kind}, now ${verdict.status}`;
       if (outcome.kind === 'ok') this.logger.debug(line);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DingTalkOutcome, OutcomeKind } from '../../dingtalk/dingtalk-outcome';
-import { judgeAttempt, THROTTLE_PAUSE_MS } from './retry-policy';
+import { judgeAttempt, nextQuotaMonth, THROTTLE_PAUSE_MS } from './retry-policy';
 
 const SCHEDULE = { retryScheduleMs: [5_000, 30_000, 120_000], throttlePauseMs: THROTTLE_PAUSE_MS };
 const NOW = 1_000_000;
@@ -23,7 +23,7 @@ describe('judgeAttempt', () => {
       status: 'pending',
       attempts: 2,
       nextAttemptAt: NOW + THROTTLE_PAUSE_MS,
-      pauseBotUntil: NOW + THROTTLE_PAUSE_MS,
+      pause: { scope: 'robot', ms: THROTTLE_PAUSE_MS },
       hint: 'hint for throttled',
     });
   });
@@ -52,5 +52,48 @@ describe('judgeAttempt', () => {
     const last = judgeAttempt(outcome('transient'), 3, SCHEDULE, NOW);
     expect(last).toMatchObject({ status: 'failed', attempts: 4, nextAttemptAt: null });
     expect(last.hint).toMatch(/^Gave up after 4 attempts\. hint for transient/);
+  });
+});
+
+describe('pauses a throttle answer asks for', () => {
+  const POLICY = { ...SCHEDULE, ipBlockPauseMs: 300_000, maxRetryAfterMs: 3_600_000 };
+  const limited = (scope: 'robot' | 'app' | 'cluster', forMs: number | null): DingTalkOutcome => ({
+    ...outcome('throttled'),
+    pause: { scope, forMs },
+  });
+
+  it("honours a robot's Retry-After, cut to the configured maximum and never under a second", () => {
+    expect(judgeAttempt(limited('robot', 30_000), 0, POLICY, NOW)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: NOW + 30_000,
+      pause: { scope: 'robot', ms: 30_000 },
+    });
+    expect(judgeAttempt(limited('robot', 86_400_000), 0, POLICY, NOW).pause).toEqual({
+      scope: 'robot',
+      ms: 3_600_000,
+    });
+    expect(judgeAttempt(limited('robot', 0), 0, POLICY, NOW).pause).toEqual({ scope: 'robot', ms: 1_000 });
+  });
+
+  it('an IP block pauses the cluster for its wait, or the configured block', () => {
+    expect(judgeAttempt(limited('cluster', null), 1, POLICY, NOW)).toMatchObject({
+      attempts: 1,
+      pause: { scope: 'cluster', ms: 300_000 },
+    });
+    expect(judgeAttempt(limited('cluster', 120_000), 1, POLICY, NOW).pause).toEqual({
+      scope: 'cluster',
+      ms: 120_000,
+    });
+  });
+
+  it('a used-up organisation quota pauses the app until next month begins in China time', () => {
+    // 2026-11-30 20:00 UTC is already 1 December 04:00 in Shanghai: the quota resets on 1 January.
+    const lateNovemberUtc = Date.UTC(2026, 10, 30, 20, 0, 0);
+    expect(nextQuotaMonth(lateNovemberUtc)).toBe(Date.UTC(2026, 11, 31, 16, 0, 0));
+    expect(nextQuotaMonth(Date.UTC(2026, 10, 15))).toBe(Date.UTC(2026, 10, 30, 16, 0, 0));
+    const verdict = judgeAttempt(limited('app', null), 2, POLICY, lateNovemberUtc);
+    expect(verdict).toMatchObject({ status: 'pending', attempts: 2, pause: { scope: 'app' } });
+    expect(verdict.nextAttemptAt).toBe(Date.UTC(2026, 11, 31, 16, 0, 0));
   });
 });

@@ -1,12 +1,24 @@
-import { DeliveryConfig } from '../../config/app-config';
-import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
+import { AppConfig, DeliveryConfig } from '../../config/app-config';
+import { DingTalkOutcome, PauseScope } from '../../dingtalk/dingtalk-outcome';
 import { NotificationStatus } from '../../events/notification.events';
 
 /** DingTalk throttles a robot for 10 minutes once it goes over its rate (docs/dingtalk/custom-robot.md). */
 export const THROTTLE_PAUSE_MS = 10 * 60_000;
 
-/** What judgeAttempt needs of the delivery configuration. */
-export type RetryPolicy = Pick<DeliveryConfig, 'retryScheduleMs' | 'throttlePauseMs'>;
+/** What judgeAttempt needs of the configuration. */
+export type RetryPolicy = Pick<DeliveryConfig, 'retryScheduleMs' | 'throttlePauseMs'> &
+  Partial<Pick<AppConfig['dingtalk'], 'ipBlockPauseMs' | 'maxRetryAfterMs'>>;
+
+/** DingTalk's organisation quota is counted per calendar month in China time (UTC+8, no daylight saving). */
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+/** A pause DingTalk asks for is never shorter than this: a `Retry-After: 0` must not turn into a busy loop. */
+const MIN_PAUSE_MS = 1_000;
+
+/** Whose sends a throttle holds back, and for how long from the answer (applied on the database's clock). */
+export interface PauseVerdict {
+  scope: PauseScope;
+  ms: number;
+}
 
 /** ±20 %: notifications that failed together do not all come back at the same instant. */
 const JITTER = 0.2;
@@ -18,14 +30,14 @@ export interface AttemptVerdict {
   attempts: number;
   /** When to try again (pending/retrying), in clock milliseconds. */
   nextAttemptAt: number | null;
-  /** Set when DingTalk throttled the bot: no message goes to it before then. */
-  pauseBotUntil: number | null;
+  /** Set when DingTalk throttled: the robot's, the app's or every send waits this long. */
+  pause: PauseVerdict | null;
   hint: string | null;
 }
 
 /**
- * The retry rules of the README's "Delivery" section as a pure function: ok → sent; throttled → back to pending behind a pause of the bot (DingTalk's
- * 10 minutes, `throttlePauseMs`), no attempt spent; transient (and a token refused even after a fresh one) → retry
+ * The retry rules of the README's "Delivery" section as a pure function: ok → sent; throttled → back to pending
+ * behind a pause (see pauseFor), no attempt spent; transient (and a token refused even after a fresh one) → retry
  * after the schedule's next wait with jitter, failed when the schedule runs out; permanent → failed at once, with
  * the hint. `retryScheduleMs[i]` is the wait after the (i+1)-th failed attempt.
  */
@@ -40,19 +52,19 @@ export function judgeAttempt(
   const attempts = attemptsBefore + 1;
   switch (outcome.kind) {
     case 'ok':
-      return { status: 'sent', attempts, nextAttemptAt: null, pauseBotUntil: null, hint: null };
+      return { status: 'sent', attempts, nextAttemptAt: null, pause: null, hint: null };
     case 'throttled': {
-      const until = now + policy.throttlePauseMs;
+      const pause = pauseFor(outcome, policy, now);
       return {
         status: 'pending',
         attempts: attemptsBefore,
-        nextAttemptAt: until,
-        pauseBotUntil: until,
+        nextAttemptAt: now + pause.ms,
+        pause,
         hint: outcome.hint,
       };
     }
     case 'permanent':
-      return { status: 'failed', attempts, nextAttemptAt: null, pauseBotUntil: null, hint: outcome.hint };
+      return { status: 'failed', attempts, nextAttemptAt: null, pause: null, hint: outcome.hint };
     case 'transient':
     case 'token_expired': {
       if (attempts > scheduleMs.length) {
@@ -60,7 +72,7 @@ export function judgeAttempt(
           status: 'failed',
           attempts,
           nextAttemptAt: null,
-          pauseBotUntil: null,
+          pause: null,
           hint: `Gave up after ${attempts} attempts. ${outcome.hint ?? ''}`.trim(),
         };
       }
@@ -69,11 +81,38 @@ export function judgeAttempt(
         status: 'retrying',
         attempts,
         nextAttemptAt: now + wait,
-        pauseBotUntil: null,
+        pause: null,
         hint: outcome.hint,
       };
     }
   }
+}
+
+/**
+ * How long a throttle answer holds back whom: the wait the answer named (Retry-After, the IP block's `wait`), cut to
+ * `maxRetryAfterMs`; else the scope's default: DingTalk's 10 minutes for a robot (`throttlePauseMs`), the configured
+ * IP block for the cluster, and for an app whose organisation used up its monthly quota, until the next month
+ * starts in China time.
+ */
+export function pauseFor(outcome: DingTalkOutcome, policy: RetryPolicy, now: number): PauseVerdict {
+  const scope = outcome.pause?.scope ?? 'robot';
+  const asked = outcome.pause?.forMs ?? null;
+  if (asked !== null)
+    return { scope, ms: Math.max(MIN_PAUSE_MS, Math.min(asked, policy.maxRetryAfterMs ?? 3_600_000)) };
+  switch (scope) {
+    case 'robot':
+      return { scope, ms: policy.throttlePauseMs };
+    case 'cluster':
+      return { scope, ms: policy.ipBlockPauseMs ?? 300_000 };
+    case 'app':
+      return { scope, ms: Math.max(MIN_PAUSE_MS, nextQuotaMonth(now) - now) };
+  }
+}
+
+/** The start of the month after `now`'s, in China time: when an organisation's API quota resets. */
+export function nextQuotaMonth(now: number): number {
+  const china = new Date(now + CHINA_OFFSET_MS);
+  return Date.UTC(china.getUTCFullYear(), china.getUTCMonth() + 1, 1) - CHINA_OFFSET_MS;
 }
 
 export function withJitter(waitMs: number, random: () => number): number {

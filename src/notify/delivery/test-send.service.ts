@@ -7,6 +7,7 @@ import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { BotSenderRegistry } from '../senders/bot-sender.registry';
 import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryQueue } from './delivery-queue';
+import { pauseFor } from './retry-policy';
 
 /**
  * The bots' test button, through the same rate window and throttle pause as the queue: a few clicks on a busy bot
@@ -33,8 +34,10 @@ export class TestSendService implements BotTestSender, OnModuleInit {
       return { sent: false, reason: reservation.reason, retryAt: reservation.retryAt };
     const outcome = await this.senders.senderFor(bot.botType).send(bot, message);
     this.metrics.recordAttempt(bot.botType, 'test', outcome);
-    if (outcome.kind === 'throttled')
-      await this.queue.pauseBot(bot.id, this.clock.now() + this.config.delivery.throttlePauseMs);
+    if (outcome.kind === 'throttled') {
+      const pause = pauseFor(outcome, { ...this.config.delivery, ...this.config.dingtalk }, this.clock.now());
+      await this.queue.pauseBot(bot.id, this.clock.now() + pause.ms);
+    }
     return { sent: true, outcome };
   }
 }
