@@ -4,6 +4,7 @@ import { Logger } from 'pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AuthenticatedRequest } from './auth/current-user.decorator';
 import { RequestAuthenticator } from './auth/request-authenticator';
+import { logAnswer } from './common/http/access-log';
 import { checkParsedInput } from './common/http/body-checks';
 import { clientErrorHandler, frameworkErrors } from './common/http/framework-errors';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
@@ -27,32 +28,30 @@ export interface CreateAppOptions extends AppModuleOptions {
  * leave in the envelope, also those Fastify and Node answer by themselves (framework-errors.ts).
  */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const requestLog = options.logger.child({ context: 'http' });
   const adapter = new FastifyAdapter({
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: generateRequestId,
-    frameworkErrors,
-    clientErrorHandler,
+    frameworkErrors: frameworkErrors(requestLog),
+    clientErrorHandler: clientErrorHandler(requestLog),
   });
   const fastify = adapter.getInstance();
-  const requestLog = options.logger.child({ context: 'http' });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  // One line per request, after the answer. Errors reach Nest's exception layer (GlobalExceptionFilter),
-  // which Nest installs as Fastify's error handler, so body-parsing errors get the same envelope.
+  // One line per request, after the answer (the router's and Node's own answers log theirs in
+  // framework-errors.ts). Errors reach Nest's exception layer (GlobalExceptionFilter), which Nest installs as
+  // Fastify's error handler, so body-parsing errors get the same envelope.
   fastify.addHook('onResponse', (request, reply, done) => {
-    requestLog.info(
-      {
-        req_id: request.id,
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request completed',
-    );
+    logAnswer(requestLog, {
+      requestId: request.id,
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    });
     done();
   });
 

@@ -1,0 +1,28 @@
+import { Logger } from 'pino';
+
+/** What the access log says of one answer. */
+export interface AnsweredRequest {
+  requestId: string;
+  method: string;
+  url: string;
+  status: number;
+  ms: number;
+}
+
+/**
+ * The one line every answer leaves in the log, with its request id (the X-Request-Id the caller got). Written by
+ * Fastify's onResponse hook for requests that reach routing, and by the handlers of the answers Fastify's router and
+ * Node's HTTP parser give by themselves (framework-errors.ts), which run no hook.
+ */
+export function logAnswer(log: Logger, answer: AnsweredRequest): void {
+  log.info(
+    {
+      req_id: answer.requestId,
+      method: answer.method,
+      url: answer.url,
+      status: answer.status,
+      ms: answer.ms,
+    },
+    'request completed',
+  );
+}
