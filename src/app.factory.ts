@@ -5,7 +5,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { AuthenticatedRequest } from './auth/current-user.decorator';
 import { RequestAuthenticator } from './auth/request-authenticator';
 import { logAnswer } from './common/http/access-log';
-import { checkParsedInput } from './common/http/body-checks';
+import { checkParsedInput, strictJsonParser } from './common/http/body-checks';
 import { clientErrorHandler, frameworkErrors } from './common/http/framework-errors';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
 import { setupSwagger } from './common/http/swagger';
@@ -23,7 +23,8 @@ export interface CreateAppOptions extends AppModuleOptions {
  * Fastify with a 1 MiB body limit and request ids, the /api/v1 prefix, Swagger at /docs.
  *
  * The order a request meets: the request id; the bearer token (under /api/v1, before the body is read, so a
- * caller without a valid token learns nothing from the body checks); JSON only (anything else is a 415);
+ * caller without a valid token learns nothing from the body checks); JSON only, in UTF-8 and uncompressed (anything
+ * else is a 415; bytes that are not UTF-8 a 400: body-checks.ts);
  * nesting and NUL checks on what was parsed; then Nest (validation pipe, controller). Errors from any step
  * leave in the envelope, also those Fastify and Node answer by themselves (framework-errors.ts).
  */
@@ -63,6 +64,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     bodyParser: false,
   });
   fastify.removeContentTypeParser('text/plain');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(fastify));
 
   const authenticator = app.get(RequestAuthenticator);
   const apiPath = `/${API_PREFIX}/`;

@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { bytesRequest } from '../support/raw-http';
 import { startTestApp, TEST_JWT_SECRET, TestApp, TestResponse } from '../support/test-app';
 
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef';
@@ -290,6 +292,109 @@ describe('input hardening: strict ids, no 500 for any input, the envelope for ev
         expectEnvelope(response, 415);
         expect(response.body.msg).toBe('The request body must be JSON: send Content-Type: application/json');
       }
+    });
+  });
+
+  describe('bodies that are not what they say', () => {
+    const post = (body: Buffer, headers: Record<string, string> = {}) =>
+      bytesRequest(`${t.url}/api/v1/menu-reports`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${t.token()}`,
+          'content-type': 'application/json',
+          ...headers,
+        },
+        body,
+      });
+    const report = (dishName: string) => `{"store_id":1,"dish_name":"${dishName}","quantity":1,"unit":"份"}`;
+    const expectRefused = (
+      answer: { status: number; headers: Record<string, unknown>; body: unknown },
+      status: number,
+      msg: RegExp,
+    ) => {
+      expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+      expect(answer.body).toEqual({
+        code: status,
+        msg: expect.stringMatching(msg) as string,
+        ...((answer.body as { errors?: unknown }).errors ? { errors: expect.any(Array) as unknown } : {}),
+        request_id: answer.headers['x-request-id'],
+      });
+    };
+
+    it('refuses bytes that are not UTF-8 (f\\xc3(z, an encoded surrogate, a cut sequence) with a 400, and stores nothing', async () => {
+      const before = await countRows('menu_reports');
+      const withDish = (bytes: number[]) =>
+        Buffer.concat([
+          Buffer.from('{"store_id":1,"dish_name":"f'),
+          Buffer.from(bytes),
+          Buffer.from('z","quantity":1,"unit":"x"}'),
+        ]);
+      const invalid = [
+        withDish([0xc3, 0x28]), // f\xc3(z: a lead byte without its continuation
+        withDish([0xed, 0xa0, 0x80]), // U+D800 encoded as if it were a character
+        withDish([0xff]),
+        withDish([0xc0, 0xaf]), // an overlong '/'
+        Buffer.from(report('饭')).subarray(0, 29), // cut inside 饭
+      ];
+      for (const body of invalid) {
+        expectRefused(await post(body), 400, /not valid UTF-8/);
+      }
+      expect(await countRows('menu_reports')).toBe(before);
+    });
+
+    it('refuses a lone surrogate written as a JSON escape with a 400 naming the field; a real pair is kept', async () => {
+      const before = await countRows('menu_reports');
+      for (const dish of ['\\ud800', 'a\\udfff', '\\udc00\\ud800']) {
+        const answer = await post(Buffer.from(report(dish)));
+        expectRefused(answer, 400, /dish_name/);
+        expect(answer.body.errors).toEqual([
+          { field: 'dish_name', message: expect.stringMatching(/surrogate/) as string },
+        ]);
+      }
+      expect(await countRows('menu_reports')).toBe(before);
+      const noodles = await post(Buffer.from(report('\\ud83c\\udf5c')));
+      expect(noodles.status, JSON.stringify(noodles.body)).toBe(201);
+      expect(noodles.body.data.dish_name).toBe('🍜');
+      const stored = await t.request('GET', `/api/v1/menu-reports/${noodles.body.data.id}`);
+      expect(stored.body.data.dish_name).toBe('🍜');
+    });
+
+    it('refuses a charset other than UTF-8 with a 415; utf-8 in any spelling is fine', async () => {
+      const before = await countRows('menu_reports');
+      const utf16 = Buffer.from(`\ufeff${report('饭')}`, 'utf16le');
+      expectRefused(await post(utf16, { 'content-type': 'application/json; charset=utf-16' }), 415, /UTF-8/);
+      expectRefused(
+        await post(Buffer.from(report('caf\u00e9'), 'latin1'), {
+          'content-type': 'application/json; charset=latin1',
+        }),
+        415,
+        /UTF-8/,
+      );
+      expectRefused(
+        await post(Buffer.from(report('x')), { 'content-type': 'application/json;charset=ISO-8859-1' }),
+        415,
+        /UTF-8/,
+      );
+      expect(await countRows('menu_reports')).toBe(before);
+      for (const contentType of [
+        'application/json; charset=utf-8',
+        'application/json; charset="UTF-8"',
+        'Application/JSON;Charset=utf8',
+      ]) {
+        const answer = await post(Buffer.from(report('饭')), { 'content-type': contentType });
+        expect(answer.status, `${contentType}: ${JSON.stringify(answer.body)}`).toBe(201);
+      }
+    });
+
+    it('refuses a body with a Content-Encoding (gzip or any other) with a 415: bodies are not decompressed', async () => {
+      const before = await countRows('menu_reports');
+      const plain = Buffer.from(report('饭'));
+      expectRefused(await post(plain, { 'content-encoding': 'gzip' }), 415, /Content-Encoding/);
+      expectRefused(await post(gzipSync(plain), { 'content-encoding': 'gzip' }), 415, /Content-Encoding/);
+      expectRefused(await post(plain, { 'content-encoding': 'br' }), 415, /Content-Encoding/);
+      expectRefused(await post(plain, { 'content-encoding': 'identity, gzip' }), 415, /Content-Encoding/);
+      expect(await countRows('menu_reports')).toBe(before);
+      expect((await post(plain, { 'content-encoding': 'identity' })).status).toBe(201);
     });
   });
 

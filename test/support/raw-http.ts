@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { request as httpRequest } from 'node:http';
 
 export interface RawAnswer {
   status: number;
@@ -33,5 +34,50 @@ export function rawRequest(port: number, request: string | Buffer): Promise<RawA
       });
     });
     socket.write(request);
+  });
+}
+
+export interface BytesAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON came back
+  body: any;
+}
+
+/**
+ * One request through node:http with a body of exactly these bytes and exactly these headers (fetch re-encodes a
+ * string body as UTF-8 and sets its own Content-Type); the JSON answer parsed.
+ */
+export function bytesRequest(
+  url: string,
+  options: { method: string; headers: Record<string, string>; body: Buffer },
+): Promise<BytesAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      {
+        method: options.method,
+        headers: { ...options.headers, 'content-length': String(options.body.length) },
+        timeout: 10_000,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            body = text;
+          }
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+        });
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('no answer')));
+    request.on('error', reject);
+    request.end(options.body);
   });
 }
