@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       apiUrl: 'https://api.dingtalk.com',
       webhookOrigins: ['https://oapi.dingtalk.com'],
       timeoutMs: 10_000,
+      ipBlockPauseMs: 300_000,
+      maxRetryAfterMs: 3_600_000,
     });
     expect(config.logLevel).toBe('info');
     expect(config.logFile).toBeUndefined();
