@@ -28,6 +28,8 @@ describe('delivery: order, targets, stores and sizes', () => {
         ...sim.env,
         DELIVERY_RETRY_SCHEDULE: `${RETRY_MS / 1000}s,${RETRY_MS / 1000}s`,
         DELIVERY_THROTTLE_PAUSE_MS: String(PAUSE_MS),
+        // The safety-net sweep out of the way: what is checked here is what the claim itself does.
+        DELIVERY_POLL_INTERVAL_MS: String(10 * 60_000),
       },
     });
     db = t.app.get(DataSource);
@@ -178,5 +180,63 @@ describe('delivery: order, targets, stores and sizes', () => {
       expect(sim.state.received({ channel: 'work_notification', target: user })).toHaveLength(1);
     }
     expect(sim.state.received({ channel: 'group', target: group.id, accepted: true })).toEqual([]);
+  });
+
+  describe('a bot moved to another store', () => {
+    const webhookBot = async (storeId: number) => {
+      const robot = sim.state.registerRobot();
+      const bot = await createBot({
+        store_id: storeId,
+        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+        rate_limit_per_minute: 1,
+      });
+      return { bot, robot };
+    };
+    /** One report sent, one waiting for the bot's rate window. */
+    const oneSentOneWaiting = async (storeId: number) => {
+      const first = (await report(storeId, '第一道')).notifications[0].id;
+      await settle(statusIs(first, 'sent'), 'the first report');
+      const waiting = (await report(storeId, '第二道')).notifications[0].id;
+      await settle(async () => (await row(waiting)).status === 'pending', 'the second report waiting');
+      return waiting;
+    };
+
+    it("skips the old store's waiting notifications with a reason instead of sending them to the new group", async () => {
+      const { bot, robot } = await webhookBot(71);
+      const waiting = await oneSentOneWaiting(71);
+      const newGroup = sim.state.registerRobot();
+      const moved = await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, {
+        body: { store_id: 72, webhook: `${sim.url}/robot/send?access_token=${newGroup.token}` },
+      });
+      expect(moved.status, moved.text).toBe(200);
+      await settle(statusIs(waiting, 'skipped'), 'the old store’s notification skipped');
+      expect((await row(waiting)).hint).toContain('moved to another store');
+
+      await clock.advance(2 * 60_000);
+      const next = (await report(72, '新店菜')).notifications;
+      expect(next.map((n) => n.bot_id)).toEqual([bot.id]);
+      await settle(statusIs(next[0].id, 'sent'), 'the new store’s report');
+      expect(sim.state.received({ target: newGroup.token }).map((m) => m.title)).toEqual([
+        '报菜通知：新店菜 5 份',
+      ]);
+      expect(sim.state.received({ target: robot.token }).map((m) => m.title)).toEqual([
+        '报菜通知：第一道 5 份',
+      ]);
+    });
+
+    it('never sends a notification of the old store when the move commits while a claim runs (no event seen)', async () => {
+      const { bot, robot } = await webhookBot(73);
+      const waiting = await oneSentOneWaiting(73);
+      // Another instance's move, as this one's claim sees it: the bot row changed, no event here.
+      await db.query(`UPDATE ding_talk_bots SET store_id = 74, updated_at = now() WHERE id = $1`, [bot.id]);
+      const movedAt = clock.now();
+      await drive(statusIs(waiting, 'skipped'), 'the old store’s notification skipped');
+      // By the claim that found it due (the bot's rate window), not by the 10-minute sweep.
+      expect(clock.now() - movedAt).toBeLessThan(2 * 60_000);
+      expect((await row(waiting)).hint).toContain('moved to another store');
+      expect(sim.state.received({ target: robot.token }).map((m) => m.title)).toEqual([
+        '报菜通知：第一道 5 份',
+      ]);
+    });
   });
 });

@@ -15,6 +15,8 @@ import { AttemptVerdict } from './retry-policy';
 export interface ClaimedNotification {
   id: string;
   botId: number;
+  /** The store the notification belongs to: it is never sent once its bot is in another store. */
+  storeId: number;
   kind: NotificationKind;
   /** The bot row's `updated_at` at the claim: its credentials as cached are good while this matches. */
   botVersion: string;
@@ -92,6 +94,9 @@ const FOLDABLE = (alias: string) =>
 
 const SKIPPED_HINT =
   'The bot was disabled or deleted before this notification was sent; resend it once the bot is enabled again.';
+const MOVED_HINT =
+  "The bot was moved to another store before this notification was sent: it belongs to the bot's old store, so it " +
+  "does not go to the bot's new destination.";
 
 /**
  * Marks the bots `botIdsQuery` selects (one column) due at `at`, unless a send in flight or a throttle pause keeps
@@ -165,17 +170,26 @@ const DUE_BOTS = prepared(
   'delivery.due-bots',
   `SELECT s.bot_id, s.recent_sends, s.rate_limited_until, COALESCE(b.is_enabled, false) AS enabled,
           b.rate_limit_per_minute AS rate_limit, b.updated_at::text AS version, head.id AS head_id,
-          (SELECT min(n.next_attempt_at) FROM notifications n
-           WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$2')}) AS earliest_due,
+          waiting.earliest_due, COALESCE(waiting.moved, false) AS moved, b.store_id,
           (SELECT count(*)::integer FROM (
              SELECT 1 FROM notifications n
-             WHERE n.bot_id = s.bot_id AND ${FOLDABLE('n')} AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
+             WHERE n.bot_id = s.bot_id AND ${FOLDABLE('n')} AND n.store_id = b.store_id AND n.next_attempt_at <= $2
+               AND ${LEASE_FREE('n', '$2')}
              LIMIT COALESCE(b.rate_limit_per_minute, 0) + 1) fresh) AS fresh_backlog
    FROM bot_delivery_states s
    LEFT JOIN ding_talk_bots b ON b.id = s.bot_id
+   -- A notification of another store than its bot's (the bot was moved, maybe while this claim runs) is never
+   -- sent: it is neither the head nor due, and 'moved' has the claim skip it.
+   LEFT JOIN LATERAL (
+     SELECT min(n.next_attempt_at) FILTER (WHERE n.store_id = b.store_id) AS earliest_due,
+            bool_or(n.store_id <> b.store_id) AS moved
+     FROM notifications n
+     WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$2')}
+   ) waiting ON true
    LEFT JOIN LATERAL (
      SELECT n.id FROM notifications n
-     WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
+     WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND n.store_id = b.store_id AND n.next_attempt_at <= $2
+       AND ${LEASE_FREE('n', '$2')}
      ORDER BY n.id LIMIT 1
    ) head ON true
    WHERE s.bot_id = ANY($1::integer[])
@@ -185,7 +199,7 @@ const LEASE = prepared(
   'delivery.lease',
   `UPDATE notifications n SET lease_owner = $2, lease_expires_at = $3
    WHERE n.id = ANY($1::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$4')}
-   RETURNING n.id, n.bot_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
+   RETURNING n.id, n.bot_id, n.store_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
              n.at_all, n.attempts, n.remaining_targets`,
 );
 const APPLY_BOT_STATES = prepared(
@@ -207,6 +221,9 @@ interface PickedBotRow {
   version: string | null;
   head_id: string | null;
   earliest_due: Date | null;
+  /** Some waiting notification belongs to another store than the bot's now. */
+  moved: boolean;
+  store_id: number | null;
   fresh_backlog: number;
 }
 
@@ -343,7 +360,7 @@ export class DeliveryQueue {
   }
 
   /**
-   * The safety net, run now and then: skip what waits for a disabled or deleted bot, and make due any bot whose
+   * The safety net, run now and then: skip what waits for a disabled, deleted or moved bot, and make due any bot whose
    * waiting notifications have no due moment (rows queued by something that did not call markDue).
    */
   async sweep(now: number): Promise<void> {
@@ -360,7 +377,10 @@ export class DeliveryQueue {
     );
   }
 
-  /** A bot was disabled or deleted: what waits for it is skipped now rather than at its next claim. */
+  /**
+   * A bot was disabled, deleted or moved to another store: what waits for it (of its old store) is skipped now
+   * rather than at its next claim.
+   */
   async skipWaitingOf(botId: number, now: number): Promise<void> {
     await this.skipUndeliverable(this.dataSource.manager, new Date(now), [botId]);
   }
@@ -509,7 +529,7 @@ export class DeliveryQueue {
 
     const changes = new Map<number, BotStateChange>();
     const toLease = new Map<string, { botId: number; version: string; recent: number[] }>();
-    const disabled: number[] = [];
+    const undeliverable: number[] = [];
     for (const bot of bots) {
       const later = (nextDueAt: Date | null) =>
         changes.set(bot.bot_id, {
@@ -519,11 +539,12 @@ export class DeliveryQueue {
           busyOwner: null,
           recentSends: null,
         });
-      if (!bot.enabled || bot.rate_limit === null || bot.version === null) {
-        disabled.push(bot.bot_id);
+      if (!bot.enabled || bot.rate_limit === null || bot.version === null || bot.store_id === null) {
+        undeliverable.push(bot.bot_id);
         later(null);
         continue;
       }
+      if (bot.moved) undeliverable.push(bot.bot_id);
       const pausedUntil = bot.rate_limited_until?.getTime() ?? 0;
       if (pausedUntil > now) {
         later(bot.earliest_due === null ? null : new Date(Math.max(pausedUntil, bot.earliest_due.getTime())));
@@ -541,11 +562,11 @@ export class DeliveryQueue {
       // A backlog longer than a minute's worth of the bot's rate goes out as one digest.
       const digestId =
         bot.fresh_backlog > bot.rate_limit
-          ? await this.mergeBacklog(manager, bot.bot_id, bot.rate_limit, at)
+          ? await this.mergeBacklog(manager, bot.bot_id, bot.store_id, bot.rate_limit, at)
           : null;
       toLease.set(digestId ?? String(bot.head_id), { botId: bot.bot_id, version: bot.version, recent });
     }
-    if (disabled.length > 0) await this.skipUndeliverable(manager, at, disabled);
+    if (undeliverable.length > 0) await this.skipUndeliverable(manager, at, undeliverable);
 
     const leaseUntil = new Date(now + leaseMs);
     const leased: Array<Record<string, unknown>> =
@@ -593,6 +614,7 @@ export class DeliveryQueue {
   private async mergeBacklog(
     manager: EntityManager,
     botId: number,
+    storeId: number,
     rateLimit: number,
     at: Date,
   ): Promise<string | null> {
@@ -607,9 +629,10 @@ export class DeliveryQueue {
     }> = await manager.query(
       `SELECT n.id, n.title, n.menu_report_id, n.store_id, n.at_mobiles, n.at_user_ids, n.at_all
        FROM notifications n
-       WHERE n.bot_id = $1 AND ${FOLDABLE('n')} AND n.next_attempt_at <= $2 AND ${LEASE_FREE('n', '$2')}
+       WHERE n.bot_id = $1 AND ${FOLDABLE('n')} AND n.store_id = $3 AND n.next_attempt_at <= $2
+         AND ${LEASE_FREE('n', '$2')}
        ORDER BY n.id LIMIT 1000`,
-      [botId, at],
+      [botId, at, storeId],
     );
     if (waiting.length <= rateLimit) return null;
     const digest = buildDigest(
@@ -640,15 +663,21 @@ export class DeliveryQueue {
     return String(created.id);
   }
 
-  /** Nothing may reach a disabled or deleted bot: its waiting notifications are skipped, with why. */
+  /**
+   * Nothing may reach a disabled or deleted bot, nor a bot moved to another store than the notification's (its new
+   * group is not the old store's): such waiting notifications are skipped, with why.
+   */
   private async skipUndeliverable(manager: EntityManager, at: Date, botIds: number[] | null): Promise<void> {
     await manager.query(
       `UPDATE notifications n
-       SET status = 'skipped', hint = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+       SET status = 'skipped', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1,
+           hint = CASE WHEN EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id AND b.is_enabled)
+                       THEN $4 ELSE $2 END
        WHERE n.status IN ${WAITING} AND ${LEASE_FREE('n', '$1')}
          AND ($3::integer[] IS NULL OR n.bot_id = ANY($3::integer[]))
-         AND NOT EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id AND b.is_enabled)`,
-      [at, SKIPPED_HINT, botIds],
+         AND NOT EXISTS (SELECT 1 FROM ding_talk_bots b
+                         WHERE b.id = n.bot_id AND b.is_enabled AND b.store_id = n.store_id)`,
+      [at, SKIPPED_HINT, botIds, MOVED_HINT],
     );
   }
 }
@@ -684,6 +713,7 @@ function toClaimed(row: Record<string, unknown>): Omit<ClaimedNotification, 'cla
   return {
     id: String(row.id),
     botId: Number(row.bot_id),
+    storeId: Number(row.store_id),
     kind: row.kind as NotificationKind,
     msgType: row.msg_type as MsgType,
     title: row.title as string,

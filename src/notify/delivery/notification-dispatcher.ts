@@ -258,6 +258,14 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     try {
       const bot = await this.credentials.get(claimed.botId, claimed.botVersion);
       if (!bot) return null; // Deleted meanwhile: the lease runs out and the row is skipped with a hint.
+      if (bot.storeId !== claimed.storeId) {
+        // Moved to another store after the claim read it: its new destination is not this store's. Not sent; the
+        // lease runs out and the next claim skips the row with a hint.
+        this.logger.warn(
+          `Notification ${claimed.id} of store ${claimed.storeId} not sent: bot ${bot.id} is now in store ${bot.storeId}`,
+        );
+        return null;
+      }
       this.logger.debug(
         `Sending notification ${claimed.id} to bot ${bot.id} (${bot.botType}), attempt ${claimed.attempts + 1}`,
       );

@@ -9,8 +9,8 @@ import { NotificationDispatcher } from '../delivery/notification-dispatcher';
 /**
  * A batch send's or a resend's notifications leave at once: the event comes after the transaction that wrote them
  * committed (batch-send.service.ts), so the dispatcher finds them (a report's wake is registered for after its
- * commit by plan-report-notifications.listener.ts). A bot that was disabled or deleted has what waits for it
- * skipped at once.
+ * commit by plan-report-notifications.listener.ts). A bot that was disabled, deleted or moved to another store has
+ * what waits for it skipped at once (for a moved bot: what belongs to its old store).
  */
 @Injectable()
 export class WakeDispatcherListener {
@@ -29,7 +29,10 @@ export class WakeDispatcherListener {
 
   @OnEvent(AppEvent.BotUpdated)
   async onBotUpdated(event: BotUpdatedEvent): Promise<void> {
-    if (event.before.isEnabled && !event.after.isEnabled) await this.skipWaitingOf(event.after.id);
+    const disabled = event.before.isEnabled && !event.after.isEnabled;
+    // A bot moved to another store sends to the new store's group: the old store's messages must not go there.
+    const moved = event.before.storeId !== event.after.storeId;
+    if (disabled || moved) await this.skipWaitingOf(event.after.id);
   }
 
   @OnEvent(AppEvent.BotDeleted)
