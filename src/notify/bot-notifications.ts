@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
 import { messageParts } from './message-parts';
@@ -16,7 +17,7 @@ export function hasNoTarget(bot: Pick<DingTalkBot, 'botType' | 'userIds' | 'open
 
 /**
  * One message for one bot, as the rows the outbox writes: numbered parts when it is over DingTalk's 20,000 bytes
- * (sent in order), the bot's own mentions, and skipped with a hint when the bot has nowhere to send.
+ * (sharing one `partOf`: sent in order, a part never before an earlier one), the bot's own mentions, and skipped with a hint when the bot has nowhere to send.
  */
 export function notificationsForBot(
   bot: NotifiedBot,
@@ -24,8 +25,11 @@ export function notificationsForBot(
   origin: Pick<OutgoingNotification, 'storeId' | 'kind' | 'menuReportId'>,
 ): OutgoingNotification[] {
   const noTarget = hasNoTarget(bot);
-  return messageParts(message.title.slice(0, 200), message.content).map((part) => ({
+  const parts = messageParts(message.title.slice(0, 200), message.content);
+  const partOf = parts.length > 1 ? randomUUID() : null;
+  return parts.map((part) => ({
     ...origin,
+    partOf,
     botId: bot.id,
     status: noTarget ? 'skipped' : 'pending',
     hint: noTarget ? DINGTALK_HINTS.noTarget : null,

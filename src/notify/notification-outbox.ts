@@ -21,6 +21,7 @@ export type OutgoingNotification = Pick<
   | 'atMobiles'
   | 'atUserIds'
   | 'atAll'
+  | 'partOf'
 >;
 
 /** A written notification, as its writer answers for it. */
@@ -38,13 +39,13 @@ const ENQUEUE = prepared(
     '$13',
   )})
    INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content,
-                              at_mobiles, at_user_ids, at_all, next_attempt_at)
+                              at_mobiles, at_user_ids, at_all, part_of, next_attempt_at)
    SELECT m.bot_id, m.store_id, m.menu_report_id, m.kind, m.status, m.hint, m.msg_type, m.title, m.content,
-          m.at_mobiles::jsonb, m.at_user_ids::jsonb, m.at_all, $13::timestamptz
+          m.at_mobiles::jsonb, m.at_user_ids::jsonb, m.at_all, m.part_of, $13::timestamptz
    FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[],
-               $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[]) WITH ORDINALITY
+               $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $14::uuid[]) WITH ORDINALITY
         AS m(bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content, at_mobiles,
-             at_user_ids, at_all, position)
+             at_user_ids, at_all, part_of, position)
    ORDER BY m.position
    RETURNING id, bot_id, status`,
 );
@@ -52,7 +53,7 @@ const ENQUEUE = prepared(
 /**
  * The one way into the delivery queue: writes notifications inside the caller's transaction and marks their bots
  * due in the same commit, so that once the caller's transaction commits, the messages will be delivered whatever
- * happens next. Rows get ascending ids in the order given (a bot sends its rows in id order: parts stay in order).
+ * happens next. Rows get ascending ids in the order given: the parts of a message (one `partOf`) leave in id order.
  * One statement for any number of rows: this is on the path of every report.
  */
 @Injectable()
@@ -82,6 +83,7 @@ export class NotificationOutbox {
         messages.map((m) => JSON.stringify(m.atUserIds)),
         messages.map((m) => m.atAll),
         now,
+        messages.map((m) => m.partOf),
       ],
     );
     return rows

@@ -182,6 +182,36 @@ describe('delivery: order, targets, stores and sizes', () => {
     expect(sim.state.received({ channel: 'group', target: group.id, accepted: true })).toEqual([]);
   });
 
+  it('never sends a part before an earlier part of its message, retries included; another message does not wait', async () => {
+    const robot = sim.state.registerRobot();
+    const bot = await createBot({
+      store_id: 63,
+      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      msg_type: 'text',
+    });
+    // About 30,000 bytes: two parts.
+    const content = Array.from({ length: 300 }, (_, i) => `第${i}行 ${'鱼香肉丝'.repeat(8)}`).join('\n');
+    sim.state.addFault({ path: '/robot/send', mode: 'http_500', remaining: 1 });
+    const batch = await t.request('POST', '/api/v1/dingtalk-bots/batch-send', {
+      body: { bot_ids: [bot.id], msg_type: 'text', content },
+    });
+    expect(batch.status, batch.text).toBe(202);
+    const parts: number[] = batch.body.data.items[0].notification_ids.map(Number);
+    expect(parts).toHaveLength(2);
+    await settle(statusIs(parts[0], 'retrying'), 'part 1 failing once');
+    // A separate message is not held back by part 1's retry (README: Delivery guarantees)...
+    const other = (await report(63, '单独一条')).notifications[0].id;
+    await settle(statusIs(other, 'sent'), 'a separate report');
+    // ...but part 2 is, however long it has been due.
+    expect((await row(parts[1])).status).toBe('pending');
+
+    await drive(statusIs(parts[1], 'sent'), 'both parts sent');
+    const texts = sim.state
+      .received({ target: robot.token, accepted: true })
+      .map((message) => (message.text ?? '').split('\n', 1)[0]);
+    expect(texts).toEqual(['【报菜通知】门店 63', '（1/2）', '（2/2）']);
+  });
+
   describe('a bot moved to another store', () => {
     const webhookBot = async (storeId: number) => {
       const robot = sim.state.registerRobot();

@@ -10,6 +10,7 @@ import { DailySummary1764000700000 } from './1764000700000-daily-summary';
 import { ServiceInstances1764000800000 } from './1764000800000-service-instances';
 import { RetentionIndexes1764000900000 } from './1764000900000-retention-indexes';
 import { NotificationRemainingTargets1764001000000 } from './1764001000000-notification-remaining-targets';
+import { NotificationParts1764002100000 } from './1764002100000-notification-parts';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -27,4 +28,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ServiceInstances1764000800000,
   RetentionIndexes1764000900000,
   NotificationRemainingTargets1764001000000,
+  NotificationParts1764002100000,
 ];

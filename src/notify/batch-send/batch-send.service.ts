@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
@@ -36,6 +37,7 @@ export class BatchSendService {
       const perBot = bots.map((bot) => {
         const noTarget = hasNoTarget(bot);
         if (!bot.isEnabled) return { bot, rows: [] as OutgoingNotification[] };
+        const partOf = parts.length > 1 ? randomUUID() : null;
         const rows = parts.map((part): OutgoingNotification => ({
           botId: bot.id,
           storeId: bot.storeId,
@@ -49,6 +51,7 @@ export class BatchSendService {
           atMobiles: bot.botType === 'webhook' ? (request.at_mobiles ?? []) : [],
           atAll: false,
           atUserIds: bot.botType === 'stream' ? (request.at_user_ids ?? []) : [],
+          partOf,
         }));
         return { bot, rows };
       });

@@ -90,7 +90,15 @@ const LEASE_FREE = (alias: string, at: string) =>
  */
 const FOLDABLE = (alias: string) =>
   `(${alias}.status = 'pending' AND ${alias}.kind = 'menu_report' AND ${alias}.attempts = 0
-    AND ${alias}.remaining_targets IS NULL)`;
+    AND ${alias}.remaining_targets IS NULL AND ${alias}.part_of IS NULL)`;
+/**
+ * A waiting notification whose turn it is: a message in one piece, or a part none of whose earlier parts still
+ * waits (a retry included). Parts of one message leave in order; separate messages do not wait for each other.
+ */
+const IN_TURN = (alias: string) =>
+  `(${alias}.part_of IS NULL OR NOT EXISTS (
+     SELECT 1 FROM notifications earlier
+     WHERE earlier.part_of = ${alias}.part_of AND earlier.id < ${alias}.id AND earlier.status IN ${WAITING}))`;
 
 const SKIPPED_HINT =
   'The bot was disabled or deleted before this notification was sent; resend it once the bot is enabled again.';
@@ -181,7 +189,7 @@ const DUE_BOTS = prepared(
    -- A notification of another store than its bot's (the bot was moved, maybe while this claim runs) is never
    -- sent: it is neither the head nor due, and 'moved' has the claim skip it.
    LEFT JOIN LATERAL (
-     SELECT min(n.next_attempt_at) FILTER (WHERE n.store_id = b.store_id) AS earliest_due,
+     SELECT min(n.next_attempt_at) FILTER (WHERE n.store_id = b.store_id AND ${IN_TURN('n')}) AS earliest_due,
             bool_or(n.store_id <> b.store_id) AS moved
      FROM notifications n
      WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$2')}
@@ -189,7 +197,7 @@ const DUE_BOTS = prepared(
    LEFT JOIN LATERAL (
      SELECT n.id FROM notifications n
      WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND n.store_id = b.store_id AND n.next_attempt_at <= $2
-       AND ${LEASE_FREE('n', '$2')}
+       AND ${LEASE_FREE('n', '$2')} AND ${IN_TURN('n')}
      ORDER BY n.id LIMIT 1
    ) head ON true
    WHERE s.bot_id = ANY($1::integer[])

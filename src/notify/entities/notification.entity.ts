@@ -77,6 +77,10 @@ export class Notification {
   @Column({ name: 'remaining_targets', type: 'jsonb', nullable: true })
   remainingTargets: DeliveryTarget[] | null;
 
+  /** Shared by the numbered parts of one message, sent in id order; null: a message in one piece. */
+  @Column({ name: 'part_of', type: 'uuid', nullable: true })
+  partOf: string | null;
+
   @Column({ name: 'merged_into', type: 'bigint', nullable: true })
   mergedInto: string | null;
 
