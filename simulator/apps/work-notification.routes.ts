@@ -14,6 +14,9 @@ const MAX_DEPT_IDS = 20;
 const DAILY_MESSAGES_PER_USER = 500;
 const QUOTA_EXCEEDED = 143105;
 const DUPLICATE_CONTENT = 143106;
+/** Not codes of DingTalk's: how the simulator marks the users `getsendresult` lists as invalid or failed. */
+const INVALID_USER = 'invalidUserId';
+const FAILED_USER = 'failed';
 /** DingTalk's day is China's (UTC+8). */
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -68,6 +71,13 @@ function silentDrop(
   return same ? DUPLICATE_CONTENT : undefined;
 }
 
+/** Users the app marks unknown to the organisation, or as ones DingTalk fails to deliver to (control API). */
+function recipientRule(app: SimApp, userId: string): string | undefined {
+  if (app.recipients.invalid.includes(userId)) return INVALID_USER;
+  if (app.recipients.workFailed.includes(userId)) return FAILED_USER;
+  return undefined;
+}
+
 /**
  * The official curl examples post a form with `msg` as a JSON string; most clients post JSON
  * (docs/dingtalk/work-notifications.md).
@@ -86,7 +96,8 @@ function acceptForms(app: FastifyInstance): void {
  * Work notifications (工作通知, docs/dingtalk/work-notifications.md): `asyncsend_v2` checks the token, the app's
  * `agent_id`, the recipients and `msg`, answers a `task_id`, and records one message per recipient (channel
  * `work_notification`, target the userid, `dept:<id>` or `all_users`). `getsendresult` reports what the silent daily
- * limits dropped.
+ * limits dropped, the users the app marks invalid or failed, and nobody while the task is still being processed
+ * (the app's `sendResultDelayMs`).
  */
 export function registerWorkNotifications(app: FastifyInstance, { state }: SimulatorContext): void {
   acceptForms(app);
@@ -120,7 +131,7 @@ export function registerWorkNotifications(app: FastifyInstance, { state }: Simul
         const droppedCode =
           target.includes(':') || target === 'all_users'
             ? undefined
-            : silentDrop(state, auth.app, target, decoded.message);
+            : (recipientRule(auth.app, target) ?? silentDrop(state, auth.app, target, decoded.message));
         const recorded: Omit<SimMessage, 'id' | 'arrivedAt'> = {
           channel: 'work_notification',
           target,
@@ -154,15 +165,21 @@ export function registerWorkNotifications(app: FastifyInstance, { state }: Simul
           message.clientId === auth.app.clientId,
       );
       if (sent.length === 0) return bad('task_id', false);
-      const users = sent.filter((message) => !message.target.includes(':') && message.target !== 'all_users');
-      const dropped = users.filter((message) => message.droppedCode !== undefined);
+      // Still being processed: DingTalk has not sorted anyone into a list yet.
+      const processed = state.clock.now() - sent[0].arrivedAt >= auth.app.sendResultDelayMs;
+      const users = processed
+        ? sent.filter((message) => !message.target.includes(':') && message.target !== 'all_users')
+        : [];
+      const marked = (code: string) =>
+        users.filter((message) => message.droppedCode === code).map((message) => message.target);
+      const dropped = users.filter((message) => typeof message.droppedCode === 'number');
       return {
         errcode: 0,
         errmsg: 'ok',
         send_result: {
-          invalid_user_id_list: [],
+          invalid_user_id_list: marked(INVALID_USER),
           forbidden_user_id_list: dropped.map((message) => message.target),
-          failed_user_id_list: [],
+          failed_user_id_list: marked(FAILED_USER),
           read_user_id_list: [],
           unread_user_id_list: users
             .filter((message) => message.droppedCode === undefined)

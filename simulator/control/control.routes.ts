@@ -37,6 +37,8 @@ export function describeApp(app: SimApp) {
     flow_controlled_user_ids: app.recipients.flowControlled,
     invalid_user_ids: app.recipients.invalid,
     flow_control_all: app.recipients.flowControlAll,
+    failed_user_ids: app.recipients.workFailed,
+    send_result_delay_ms: app.sendResultDelayMs,
   };
 }
 
@@ -67,7 +69,13 @@ function recipientRules(body: Record<string, unknown>): Partial<AppRecipientRule
   if (flowControlled) rules.flowControlled = flowControlled;
   if (invalid) rules.invalid = invalid;
   if (typeof body.flow_control_all === 'boolean') rules.flowControlAll = body.flow_control_all;
+  const workFailed = strings(body.failed_user_ids);
+  if (workFailed) rules.workFailed = workFailed;
   return rules;
+}
+
+function delay(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 function positive(value: unknown): number | undefined {
@@ -109,16 +117,20 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
       clientSecret: text(body.client_secret),
       agentId: text(body.agent_id),
       tokenTtlSeconds: positive(body.token_ttl_seconds),
+      sendResultDelayMs: delay(body.send_result_delay_ms),
       recipients: recipientRules(body),
     });
     return reply.code(201).send(describeApp(created));
   });
 
-  // Per-user outcomes of one-to-one robot sends can change while a test runs (e.g. a throttle that lifts).
+  // Per-user outcomes of robot and work-notification sends can change while a test runs (e.g. a throttle that lifts).
   app.patch<{ Params: { clientId: string } }>('/_sim/apps/:clientId', (request, reply) => {
     const found = state.apps.get(request.params.clientId);
     if (!found) return reply.code(404).send({ error: `no app with client_id ${request.params.clientId}` });
-    Object.assign(found.recipients, recipientRules((request.body ?? {}) as Record<string, unknown>));
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    Object.assign(found.recipients, recipientRules(body));
+    const resultDelay = delay(body.send_result_delay_ms);
+    if (resultDelay !== undefined) found.sendResultDelayMs = resultDelay;
     return describeApp(found);
   });
 

@@ -37,15 +37,23 @@ export interface SimApp {
   /**
    * How one-to-one robot sends (`oToMessages/batchSend`) treat each user: `flowControlled` users are throttled and
    * listed in `flowControlledStaffIdList`, `invalid` ones (unknown to the organisation) in `invalidStaffIdList`;
-   * HTTP 200 either way (docs/dingtalk/robot-messages.md). `flowControlAll`: every user is throttled.
+   * HTTP 200 either way (docs/dingtalk/robot-messages.md). `flowControlAll`: every user is throttled. `invalid` users
+   * are unknown to work notifications too (`invalid_user_id_list` of `getsendresult`), and `workFailed` users are
+   * listed in its `failed_user_id_list` (docs/dingtalk/work-notifications.md).
    */
   recipients: AppRecipientRules;
+  /**
+   * DingTalk sends work notifications asynchronously: `getsendresult` lists nobody of a task until this much time has
+   * passed since `asyncsend_v2` (docs/dingtalk/work-notifications.md). 0: at once.
+   */
+  sendResultDelayMs: number;
 }
 
 export interface AppRecipientRules {
   flowControlled: string[];
   invalid: string[];
   flowControlAll: boolean;
+  workFailed: string[];
 }
 
 /**
@@ -80,7 +88,8 @@ export interface SimMessage {
   /**
    * Accepted yet never shown to the user. Work notifications past DingTalk's daily limits
    * (docs/dingtalk/work-notifications.md): the `forbidden_list` code (143105 daily quota, 143106 same content twice a
-   * day). One-to-one robot sends: `flowControlled` or `invalidStaffId`. Absent when delivered.
+   * day), or `invalidUserId` / `failed` for the users the app marks so. One-to-one robot sends: `flowControlled` or
+   * `invalidStaffId`. Absent when delivered.
    */
   droppedCode?: number | string;
 }
@@ -221,7 +230,14 @@ export class SimulatorState {
       agentId: input.agentId ?? String(100000000 + Math.floor(Math.random() * 899999999)),
       robotCode: clientId,
       tokenTtlSeconds: input.tokenTtlSeconds ?? 7200,
-      recipients: { flowControlled: [], invalid: [], flowControlAll: false, ...input.recipients },
+      recipients: {
+        flowControlled: [],
+        invalid: [],
+        flowControlAll: false,
+        workFailed: [],
+        ...input.recipients,
+      },
+      sendResultDelayMs: input.sendResultDelayMs ?? 0,
     };
     this.apps.set(app.clientId, app);
     return app;

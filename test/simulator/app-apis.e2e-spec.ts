@@ -224,6 +224,35 @@ describe('simulator: app tokens and sending as an app', () => {
       );
       expect(firstResult.json.send_result.forbidden_list).toEqual([]);
     });
+
+    it('lists invalid and failed users as the app marks them, and nobody while the task is being processed', async () => {
+      const patched = await call('PATCH', `/_sim/apps/${app.clientId}`, {
+        body: { invalid_user_ids: ['ghost'], failed_user_ids: ['flaky'], send_result_delay_ms: 1000 },
+      });
+      expect(patched.json).toMatchObject({ failed_user_ids: ['flaky'], send_result_delay_ms: 1000 });
+      const token = await oldToken();
+      const sent = await sendWork(token, workNotificationBody('3001', ['u1', 'ghost', 'flaky'], markdown));
+      expect(sent.json.errcode).toBe(0);
+      const result = () =>
+        call('POST', `/topapi/message/corpconversation/getsendresult?access_token=${token}`, {
+          body: { agent_id: 3001, task_id: sent.json.task_id },
+        });
+      const empty = {
+        invalid_user_id_list: [],
+        forbidden_user_id_list: [],
+        failed_user_id_list: [],
+        unread_user_id_list: [],
+        forbidden_list: [],
+      };
+      expect((await result()).json.send_result).toMatchObject(empty);
+      await clock.advance(1000);
+      expect((await result()).json.send_result).toMatchObject({
+        ...empty,
+        invalid_user_id_list: ['ghost'],
+        failed_user_id_list: ['flaky'],
+        unread_user_id_list: ['u1'],
+      });
+    });
   });
 
   describe('robot group and one-to-one messages (docs/dingtalk/robot-messages.md)', () => {

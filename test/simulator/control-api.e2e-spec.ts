@@ -40,6 +40,8 @@ describe('simulator: control API', () => {
       flow_controlled_user_ids: [],
       invalid_user_ids: [],
       flow_control_all: false,
+      failed_user_ids: [],
+      send_result_delay_ms: 0,
     });
     expect((await call(sim, 'GET', '/_sim/apps')).body).toContainEqual(created.body);
   });

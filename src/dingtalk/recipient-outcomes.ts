@@ -1,0 +1,86 @@
+/**
+ * What became of a message for each of its recipients, as DingTalk tells it after the send call itself said yes:
+ * `getsendresult` for work notifications (docs/dingtalk/work-notifications.md), the two lists in the answer of a
+ * one-to-one robot send (docs/dingtalk/robot-messages.md).
+ *
+ * - `delivered`: in the user's chat (work notifications: read or unread);
+ * - `invalid`: unknown to the organisation; sending again cannot work;
+ * - `forbidden`: held back by a limit of DingTalk's (`errcode` names it: 143105 the user's daily quota, 143106 the
+ *   same content to the same user twice a day, 143103/143104 the app's per-minute quota; one-to-one sends:
+ *   `flowControlled`);
+ * - `failed`: DingTalk says it could not deliver, without a reason;
+ * - `unconfirmed`: DingTalk took the message but never said what became of it for this user.
+ */
+export const RECIPIENT_OUTCOMES = ['delivered', 'invalid', 'forbidden', 'failed', 'unconfirmed'] as const;
+export type RecipientOutcomeKind = (typeof RECIPIENT_OUTCOMES)[number];
+
+export interface RecipientOutcome {
+  userId: string;
+  outcome: RecipientOutcomeKind;
+  /** DingTalk's code for a `forbidden` user (`forbidden_list[].code`, or the list that named the user); else null. */
+  errcode: string | null;
+}
+
+/**
+ * `forbidden_list` codes a later send can get past: the app's per-minute quotas (143103, 143104). The user's daily
+ * quota (143105) lasts until the end of DingTalk's day, and DingTalk drops the same content again (143106).
+ */
+const PASSING_LIMITS = new Set(['143103', '143104']);
+
+/**
+ * Whether sending to this recipient again can still get the message to them: a failure without a reason, or a
+ * limit that passes within minutes. Never a delivered one.
+ */
+export function canRetryRecipient(recipient: RecipientOutcome): boolean {
+  if (recipient.outcome === 'failed') return true;
+  return recipient.outcome === 'forbidden' && recipient.errcode !== null && PASSING_LIMITS.has(recipient.errcode);
+}
+
+/**
+ * Reads the `send_result` of a `getsendresult` answer (docs/dingtalk/work-notifications.md) for the given users.
+ * Users in no list yet are left out (DingTalk is still sending). Null when the answer is not a result at all.
+ */
+export function readSendResult(json: unknown, userIds: readonly string[]): RecipientOutcome[] | null {
+  const body = json as { errcode?: unknown; send_result?: unknown } | undefined;
+  if (!body || Number(body.errcode) !== 0 || typeof body.send_result !== 'object' || !body.send_result) {
+    return null;
+  }
+  const result = body.send_result as Record<string, unknown>;
+  const codes = new Map<string, string>();
+  if (Array.isArray(result.forbidden_list)) {
+    for (const entry of result.forbidden_list as Array<{ userid?: unknown; code?: unknown }>) {
+      if (entry && typeof entry.userid === 'string' && entry.code !== undefined && entry.code !== null) {
+        codes.set(entry.userid, String(entry.code));
+      }
+    }
+  }
+  const lists: Array<[string, RecipientOutcomeKind]> = [
+    ['invalid_user_id_list', 'invalid'],
+    ['forbidden_user_id_list', 'forbidden'],
+    ['failed_user_id_list', 'failed'],
+    ['read_user_id_list', 'delivered'],
+    ['unread_user_id_list', 'delivered'],
+  ];
+  const found = new Map<string, RecipientOutcome>();
+  for (const [field, outcome] of lists) {
+    for (const userId of idList(result[field])) {
+      if (found.has(userId)) continue;
+      found.set(userId, { userId, outcome, errcode: outcome === 'forbidden' ? (codes.get(userId) ?? null) : null });
+    }
+  }
+  // A user only in forbidden_list (some answers name them there alone).
+  for (const [userId, code] of codes) {
+    if (!found.has(userId)) found.set(userId, { userId, outcome: 'forbidden', errcode: code });
+  }
+  return userIds.flatMap((userId) => {
+    const outcome = found.get(userId);
+    return outcome ? [outcome] : [];
+  });
+}
+
+/** DingTalk's lists are arrays of userids; some answers give them as one comma-separated string. */
+function idList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String).filter((id) => id !== '');
+  if (typeof value === 'string') return value.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  return [];
+}
