@@ -53,6 +53,11 @@ export class AppConfig {
     readonly ipBlockPauseMs: number;
     /** The longest Retry-After (or block `wait`) the service honours: a longer one is cut to this. */
     readonly maxRetryAfterMs: number;
+    /**
+     * Waits between the `getsendresult` polls after a work notification (the first poll follows the send at once);
+     * the polls together stay within `timeoutMs`.
+     */
+    readonly sendResultWaitsMs: readonly number[];
   };
   /** How the delivery queue works: retries, rate limits, polling. */
   readonly delivery!: DeliveryConfig;

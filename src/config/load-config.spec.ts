@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       timeoutMs: 10_000,
       ipBlockPauseMs: 300_000,
       maxRetryAfterMs: 3_600_000,
+      sendResultWaitsMs: [500, 1_000, 2_000, 4_000],
     });
     expect(config.logLevel).toBe('info');
     expect(config.logFile).toBeUndefined();

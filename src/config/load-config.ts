@@ -62,6 +62,7 @@ export function loadConfig(env: Env): AppConfig {
       timeoutMs: readInteger(env, 'DINGTALK_TIMEOUT_MS', 10_000, 100, 120_000),
       ipBlockPauseMs: readInteger(env, 'DINGTALK_IP_BLOCK_PAUSE_MS', 300_000, 1_000, 3_600_000),
       maxRetryAfterMs: readInteger(env, 'DINGTALK_MAX_RETRY_AFTER_MS', 3_600_000, 1_000, 86_400_000),
+      sendResultWaitsMs: readDurations(env, 'DINGTALK_SEND_RESULT_WAITS', '500ms,1s,2s,4s'),
     },
     delivery: {
       retryScheduleMs: readDurations(env, 'DELIVERY_RETRY_SCHEDULE', '5s,30s,2m,10m,30m,1h'),

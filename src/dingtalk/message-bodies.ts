@@ -31,6 +31,11 @@ export function workNotificationBody(
   return { agent_id: Number(agentId), userid_list: userIds.join(','), msg };
 }
 
+/** `getsendresult` of a work notification's task (docs/dingtalk/work-notifications.md). */
+export function sendResultBody(agentId: string, taskId: number): Record<string, unknown> {
+  return { agent_id: Number(agentId), task_id: taskId };
+}
+
 /**
  * Robot group message (docs/dingtalk/robot-messages.md): `msgParam` is a JSON *string*. The API cannot @mention, so
  * mentions are only written into the text.

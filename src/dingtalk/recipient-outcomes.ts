@@ -33,7 +33,9 @@ const PASSING_LIMITS = new Set(['143103', '143104']);
  */
 export function canRetryRecipient(recipient: RecipientOutcome): boolean {
   if (recipient.outcome === 'failed') return true;
-  return recipient.outcome === 'forbidden' && recipient.errcode !== null && PASSING_LIMITS.has(recipient.errcode);
+  return (
+    recipient.outcome === 'forbidden' && recipient.errcode !== null && PASSING_LIMITS.has(recipient.errcode)
+  );
 }
 
 /**
@@ -49,8 +51,9 @@ export function readSendResult(json: unknown, userIds: readonly string[]): Recip
   const codes = new Map<string, string>();
   if (Array.isArray(result.forbidden_list)) {
     for (const entry of result.forbidden_list as Array<{ userid?: unknown; code?: unknown }>) {
-      if (entry && typeof entry.userid === 'string' && entry.code !== undefined && entry.code !== null) {
-        codes.set(entry.userid, String(entry.code));
+      const code = entry?.code;
+      if (typeof entry?.userid === 'string' && (typeof code === 'string' || typeof code === 'number')) {
+        codes.set(entry.userid, String(code));
       }
     }
   }
@@ -65,7 +68,11 @@ export function readSendResult(json: unknown, userIds: readonly string[]): Recip
   for (const [field, outcome] of lists) {
     for (const userId of idList(result[field])) {
       if (found.has(userId)) continue;
-      found.set(userId, { userId, outcome, errcode: outcome === 'forbidden' ? (codes.get(userId) ?? null) : null });
+      found.set(userId, {
+        userId,
+        outcome,
+        errcode: outcome === 'forbidden' ? (codes.get(userId) ?? null) : null,
+      });
     }
   }
   // A user only in forbidden_list (some answers name them there alone).
@@ -81,6 +88,10 @@ export function readSendResult(json: unknown, userIds: readonly string[]): Recip
 /** DingTalk's lists are arrays of userids; some answers give them as one comma-separated string. */
 function idList(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String).filter((id) => id !== '');
-  if (typeof value === 'string') return value.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== '');
   return [];
 }

@@ -9,13 +9,16 @@ import { splitErrcode } from '../dingtalk/errcode';
 import { DeliveryQueue } from './delivery/delivery-queue';
 import { NotificationDispatcher } from './delivery/notification-dispatcher';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
+import { NotificationStatus } from '../events/notification.events';
 import {
   NotificationAttemptResponse,
   NotificationDetailResponse,
   NotificationResponse,
+  TargetStatus,
 } from './dto/notification.response';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
+import { UsersStanding } from './senders/work-notification-recipients';
 
 /** The delivery log: the notifications of the stores a caller manages, their attempts, resend. */
 @Injectable()
@@ -79,6 +82,10 @@ export class NotificationsService {
           hint: null,
           mergedInto: null,
           sentAt: null,
+          // A work notification goes again to the users who did not get it, not to those who did (DingTalk would
+          // drop the same content to them the same day anyway: docs/dingtalk/work-notifications.md).
+          recipients: () =>
+            `(SELECT jsonb_agg(r) FROM jsonb_array_elements(recipients) r WHERE r->>'outcome' = 'delivered')`,
         })
         .where('id = :id', { id })
         .andWhere('(lease_expires_at IS NULL OR lease_expires_at <= :now)', { now })
@@ -115,11 +122,35 @@ function toResponse(row: Notification): NotificationResponse {
     next_attempt_at: row.nextAttemptAt.toISOString(),
     last_error: row.lastError,
     hint: row.hint,
+    targets: (row.targetOutcomes ?? []).map((target) => ({
+      target: target.target,
+      status: targetStatus(target.standing, row.status),
+    })),
+    recipients: (row.recipients ?? []).map((recipient) => ({
+      user_id: recipient.userId,
+      outcome: recipient.outcome,
+      ...splitErrcode(recipient.errcode),
+    })),
     merged_into: row.mergedInto === null ? null : Number(row.mergedInto),
     sent_at: row.sentAt?.toISOString() ?? null,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
+}
+
+/** A target still to reach (`missed`) stands as its notification does: waiting, failed, skipped or merged. */
+function targetStatus(standing: UsersStanding, status: NotificationStatus): TargetStatus {
+  if (standing !== 'missed') return standing;
+  switch (status) {
+    case 'pending':
+    case 'retrying':
+    case 'sent':
+      return 'pending';
+    case 'failed':
+    case 'skipped':
+    case 'merged':
+      return status;
+  }
 }
 
 function toAttemptResponse(row: NotificationAttempt): NotificationAttemptResponse {

@@ -986,6 +986,39 @@ export interface components {
              */
             at_user_ids?: string[];
         };
+        NotificationTargetResponse: {
+            /**
+             * @example users
+             * @enum {string}
+             */
+            target: "users" | "group";
+            /**
+             * @description sent: every user has it (users), DingTalk took it (group); partial: some users did not get it and sending again would not reach them (see recipients); unconfirmed: DingTalk took it but never said whether some users got it; pending: still to send; failed / skipped / merged: as the notification
+             * @example partial
+             * @enum {string}
+             */
+            status: "sent" | "partial" | "unconfirmed" | "pending" | "failed" | "skipped" | "merged";
+        };
+        NotificationRecipientResponse: {
+            /**
+             * @description DingTalk's numeric errcode (0: accepted); null when it answered with a text code or not at all
+             * @example 0
+             */
+            errcode: number | null;
+            /**
+             * @description The text code of DingTalk's newer APIs (e.g. invalidClientIdOrSecret), if any
+             * @example null
+             */
+            error_code: string | null;
+            /** @example manager01 */
+            user_id: string;
+            /**
+             * @description delivered: in the user’s chat; invalid: unknown to the organisation; forbidden: held back by a DingTalk limit (errcode 143105 the user’s daily quota, 143106 the same content twice a day, 143103/143104 the app’s per-minute quota, which a retry gets past); failed: DingTalk failed it (retried); unconfirmed: DingTalk never said
+             * @example forbidden
+             * @enum {string}
+             */
+            outcome: "delivered" | "invalid" | "forbidden" | "failed" | "unconfirmed";
+        };
         NotificationResponse: {
             /** @example 17 */
             id: number;
@@ -1035,6 +1068,10 @@ export interface components {
              * @example null
              */
             hint: string | null;
+            /** @description A stream bot’s targets and how each stands after the last attempt; empty for a webhook bot */
+            targets: components["schemas"]["NotificationTargetResponse"][];
+            /** @description A stream bot’s users and what became of the work notification for each; empty until it was sent */
+            recipients: components["schemas"]["NotificationRecipientResponse"][];
             /** @example null */
             merged_into: number | null;
             /** @example 2026-11-24T08:00:01.000Z */
@@ -1118,6 +1155,10 @@ export interface components {
              * @example null
              */
             hint: string | null;
+            /** @description A stream bot’s targets and how each stands after the last attempt; empty for a webhook bot */
+            targets: components["schemas"]["NotificationTargetResponse"][];
+            /** @description A stream bot’s users and what became of the work notification for each; empty until it was sent */
+            recipients: components["schemas"]["NotificationRecipientResponse"][];
             /** @example null */
             merged_into: number | null;
             /** @example 2026-11-24T08:00:01.000Z */

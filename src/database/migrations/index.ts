@@ -11,6 +11,7 @@ import { ServiceInstances1764000800000 } from './1764000800000-service-instances
 import { RetentionIndexes1764000900000 } from './1764000900000-retention-indexes';
 import { NotificationRemainingTargets1764001000000 } from './1764001000000-notification-remaining-targets';
 import { NotificationParts1764002100000 } from './1764002100000-notification-parts';
+import { RecipientOutcomes1764002300000 } from './1764002300000-recipient-outcomes';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -29,4 +30,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   RetentionIndexes1764000900000,
   NotificationRemainingTargets1764001000000,
   NotificationParts1764002100000,
+  RecipientOutcomes1764002300000,
 ];

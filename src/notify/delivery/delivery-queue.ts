@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { prepared } from '../../database/prepared-statements';
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
+import { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
 import { NotificationKind } from '../entities/notification.entity';
 import { DeliveryTarget, SendOutcome } from '../senders/bot-sender';
 import { buildDigest } from './digest';
@@ -29,6 +30,8 @@ export interface ClaimedNotification {
   attempts: number;
   /** A stream bot's targets an earlier attempt did not reach; null: all of them. */
   remainingTargets: DeliveryTarget[] | null;
+  /** What earlier attempts came to for each of a stream bot's users; null: none yet. */
+  recipients: RecipientOutcome[] | null;
   /** The claim's time, counted as the send's in the bot's rate window until the result records the real one. */
   claimedAt: number;
 }
@@ -142,10 +145,13 @@ const RECORD_RESULTS = prepared(
    UPDATE notifications n
    SET status = r.status, attempts = r.attempts, next_attempt_at = COALESCE(r.next_attempt_at, n.next_attempt_at),
        lease_owner = NULL, lease_expires_at = NULL, last_error = r.last_error, hint = r.hint,
-       sent_at = r.sent_at, updated_at = r.finished_at, remaining_targets = r.remaining_targets::jsonb
+       sent_at = r.sent_at, updated_at = r.finished_at, remaining_targets = r.remaining_targets::jsonb,
+       recipients = COALESCE(r.recipients::jsonb, n.recipients),
+       target_outcomes = COALESCE(r.target_outcomes::jsonb, n.target_outcomes)
    FROM unnest($2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::text[], $7::text[],
-               $8::timestamptz[], $9::timestamptz[], $16::text[])
-        AS r(id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at, remaining_targets)
+               $8::timestamptz[], $9::timestamptz[], $16::text[], $17::text[], $18::text[])
+        AS r(id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at, remaining_targets,
+             recipients, target_outcomes)
    WHERE n.id = r.id AND n.lease_owner = $1
    RETURNING n.id`,
 );
@@ -208,7 +214,7 @@ const LEASE = prepared(
   `UPDATE notifications n SET lease_owner = $2, lease_expires_at = $3
    WHERE n.id = ANY($1::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$4')}
    RETURNING n.id, n.bot_id, n.store_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
-             n.at_all, n.attempts, n.remaining_targets`,
+             n.at_all, n.attempts, n.remaining_targets, n.recipients`,
 );
 const APPLY_BOT_STATES = prepared(
   'delivery.apply-bot-states',
@@ -499,6 +505,9 @@ export class DeliveryQueue {
         results.map((r) =>
           r.outcome.remainingTargets === null ? null : JSON.stringify(r.outcome.remainingTargets),
         ),
+        // Null keeps what the row has: a send that did not get as far as the users leaves their outcomes as they were.
+        results.map((r) => (r.outcome.recipients ? JSON.stringify(r.outcome.recipients) : null)),
+        results.map((r) => (r.outcome.targets ? JSON.stringify(r.outcome.targets) : null)),
       ]),
     );
     const held = new Set(heldRows.map((row) => String(row.id)));
@@ -731,6 +740,7 @@ function toClaimed(row: Record<string, unknown>): Omit<ClaimedNotification, 'cla
     atAll: row.at_all as boolean,
     attempts: Number(row.attempts),
     remainingTargets: (row.remaining_targets as DeliveryTarget[] | null) ?? null,
+    recipients: (row.recipients as RecipientOutcome[] | null) ?? null,
   };
 }
 

@@ -302,7 +302,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     try {
       return await this.senders
         .senderFor(bot.botType)
-        .send(bot, message, signal, notification.remainingTargets);
+        .send(bot, message, signal, notification.remainingTargets, notification.recipients);
     } catch (error) {
       // A sender refuses a bot whose settings cannot work (e.g. a work notification without agent_id).
       return {

@@ -52,7 +52,8 @@ export function judgeAttempt(
   const attempts = attemptsBefore + 1;
   switch (outcome.kind) {
     case 'ok':
-      return { status: 'sent', attempts, nextAttemptAt: null, pause: null, hint: null };
+      // A hint on success: some of a work notification's users did not get it (see work-notification-recipients.ts).
+      return { status: 'sent', attempts, nextAttemptAt: null, pause: null, hint: outcome.hint };
     case 'throttled': {
       const pause = pauseFor(outcome, policy, now);
       return {

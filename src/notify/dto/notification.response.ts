@@ -2,7 +2,50 @@ import { ApiProperty } from '@nestjs/swagger';
 import { DingTalkAnswerCodes } from '../../dingtalk-bot/dto/bot-test-result.response';
 import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { NOTIFICATION_STATUSES, NotificationStatus } from '../../events/notification.events';
+import { RECIPIENT_OUTCOMES, RecipientOutcomeKind } from '../../dingtalk/recipient-outcomes';
 import { NOTIFICATION_KINDS, NotificationKind } from '../entities/notification.entity';
+import type { DeliveryTarget } from '../senders/bot-sender';
+
+export const TARGET_STATUSES = [
+  'sent',
+  'partial',
+  'unconfirmed',
+  'pending',
+  'failed',
+  'skipped',
+  'merged',
+] as const;
+export type TargetStatus = (typeof TARGET_STATUSES)[number];
+
+/** How one target of a stream bot stands: its users (a work notification) or its group. */
+export class NotificationTargetResponse {
+  @ApiProperty({ enum: ['users', 'group'], example: 'users' })
+  target: DeliveryTarget;
+  @ApiProperty({
+    enum: TARGET_STATUSES,
+    example: 'partial',
+    description:
+      'sent: every user has it (users), DingTalk took it (group); partial: some users did not get it and sending again ' +
+      'would not reach them (see recipients); unconfirmed: DingTalk took it but never said whether some users got it; ' +
+      'pending: still to send; failed / skipped / merged: as the notification',
+  })
+  status: TargetStatus;
+}
+
+/** What became of a work notification for one user, as DingTalk's getsendresult told it. */
+export class NotificationRecipientResponse extends DingTalkAnswerCodes {
+  @ApiProperty({ type: String, example: 'manager01' })
+  user_id: string;
+  @ApiProperty({
+    enum: RECIPIENT_OUTCOMES,
+    example: 'forbidden',
+    description:
+      'delivered: in the user’s chat; invalid: unknown to the organisation; forbidden: held back by a DingTalk limit ' +
+      '(errcode 143105 the user’s daily quota, 143106 the same content twice a day, 143103/143104 the app’s per-minute ' +
+      'quota, which a retry gets past); failed: DingTalk failed it (retried); unconfirmed: DingTalk never said',
+  })
+  outcome: RecipientOutcomeKind;
+}
 
 /** One notification in the delivery log (README: "Delivery and the delivery log"). */
 export class NotificationResponse {
@@ -47,6 +90,17 @@ export class NotificationResponse {
   last_error: string | null;
   @ApiProperty({ nullable: true, type: String, example: null, description: 'What to fix, in plain words' })
   hint: string | null;
+  @ApiProperty({
+    type: [NotificationTargetResponse],
+    description: 'A stream bot’s targets and how each stands after the last attempt; empty for a webhook bot',
+  })
+  targets: NotificationTargetResponse[];
+  @ApiProperty({
+    type: [NotificationRecipientResponse],
+    description:
+      'A stream bot’s users and what became of the work notification for each; empty until it was sent',
+  })
+  recipients: NotificationRecipientResponse[];
   @ApiProperty({ nullable: true, type: 'integer', example: null })
   merged_into: number | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-11-24T08:00:01.000Z' })

@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import type { NotificationStatus } from '../../events/notification.events';
-import type { DeliveryTarget } from '../senders/bot-sender';
+import type { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
+import type { DeliveryTarget, TargetStanding } from '../senders/bot-sender';
 
 export const NOTIFICATION_KINDS = ['menu_report', 'batch', 'digest', 'daily_summary'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -80,6 +81,14 @@ export class Notification {
   /** Shared by the numbered parts of one message, sent in id order; null: a message in one piece. */
   @Column({ name: 'part_of', type: 'uuid', nullable: true })
   partOf: string | null;
+
+  /** What became of the message for each of a stream bot's users (work notifications); null: nothing known. */
+  @Column({ type: 'jsonb', nullable: true })
+  recipients: RecipientOutcome[] | null;
+
+  /** How each of a stream bot's targets stands after the last attempt; null: none made, or a webhook bot. */
+  @Column({ name: 'target_outcomes', type: 'jsonb', nullable: true })
+  targetOutcomes: TargetStanding[] | null;
 
   @Column({ name: 'merged_into', type: 'bigint', nullable: true })
   mergedInto: string | null;

@@ -3,7 +3,10 @@ import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { AppMessagingClient } from '../../dingtalk/app-messaging.client';
 import { DingTalkOutcome, noTargetOutcome, OutcomeKind } from '../../dingtalk/dingtalk-outcome';
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
-import { BotSender, DeliveryTarget, SendOutcome } from './bot-sender';
+import { AppCredentials } from '../../dingtalk/app-credentials';
+import { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
+import { BotSender, DeliveryTarget, SendOutcome, TargetStanding } from './bot-sender';
+import { judgeUsers, mergeRecipients, usersToReach, UsersVerdict } from './work-notification-recipients';
 
 /**
  * Enterprise-app robots: a work notification to `user_ids` and/or a robot message to the group
@@ -22,6 +25,7 @@ export class StreamSender implements BotSender {
     message: OutgoingMessage,
     signal?: AbortSignal,
     remaining?: readonly DeliveryTarget[] | null,
+    recipients?: readonly RecipientOutcome[] | null,
   ): Promise<SendOutcome> {
     if (!bot.clientId || !bot.clientSecret)
       throw new Error(`Bot ${bot.id} is a stream bot without credentials`);
@@ -38,23 +42,67 @@ export class StreamSender implements BotSender {
     const targets = configured.filter((target) => !remaining || remaining.includes(target));
     if (targets.length === 0) return removedTargetOutcome(configured, remaining!);
     const outcomes = new Map<DeliveryTarget, DingTalkOutcome>();
+    let users: UsersVerdict | null = null;
+    let merged = recipients ? mergeRecipients(bot.userIds, recipients, null) : null;
     for (const target of targets) {
-      outcomes.set(
-        target,
-        target === 'users'
-          ? await this.apps.sendWorkNotification(app, bot.userIds, withMentions, signal)
-          : await this.apps.sendGroupMessage(app, bot.openConversationId!, withMentions, signal),
-      );
+      if (target === 'users') {
+        const sent = await this.sendToUsers(app, bot.userIds, withMentions, recipients ?? null, signal);
+        users = sent.verdict;
+        merged = sent.recipients;
+        outcomes.set(target, users.outcome);
+      } else {
+        outcomes.set(
+          target,
+          await this.apps.sendGroupMessage(app, bot.openConversationId!, withMentions, signal),
+        );
+      }
     }
     const worst = [...outcomes.values()].reduce((worse, next) =>
       SEVERITY[next.kind] > SEVERITY[worse.kind] ? next : worse,
     );
     const missed = targets.filter((target) => outcomes.get(target)!.kind !== 'ok');
+    // The users an earlier attempt reached only in part stay so when this attempt went to the group alone.
+    users ??= merged ? judgeUsers(okSoFar(), merged, null) : null;
+    const standings = configured.map((target): TargetStanding => ({
+      target,
+      standing: missed.includes(target) ? 'missed' : target === 'users' && users ? users.standing : 'sent',
+    }));
     return {
       ...worst,
+      hint: worst.kind === 'ok' ? (users?.outcome.hint ?? worst.hint) : worst.hint,
       remainingTargets: missed.length > 0 && missed.length < configured.length ? missed : null,
+      recipients: merged,
+      targets: standings,
     };
   }
+
+  /** A work notification to the users who still lack it, and what became of it for each. */
+  private async sendToUsers(
+    app: AppCredentials,
+    configured: readonly string[],
+    message: OutgoingMessage,
+    earlier: readonly RecipientOutcome[] | null,
+    signal?: AbortSignal,
+  ): Promise<{ verdict: UsersVerdict; recipients: RecipientOutcome[] | null }> {
+    const userIds = usersToReach(configured, earlier);
+    if (userIds.length === 0) {
+      // Everyone has an outcome that another send cannot change (e.g. a resend after everyone got it).
+      const recipients = mergeRecipients(configured, earlier, null) ?? [];
+      return { verdict: judgeUsers(okSoFar(), recipients, null), recipients };
+    }
+    const sent = await this.apps.sendWorkNotification(app, userIds, message, signal);
+    const recipients = mergeRecipients(configured, earlier, sent.recipients);
+    if (sent.recipients === null) return { verdict: judgeUsers(sent.outcome, [], null), recipients };
+    return {
+      verdict: judgeUsers(sent.outcome, recipients ?? [], sent.unconfirmedBecause),
+      recipients,
+    };
+  }
+}
+
+/** The users' standing when no call was made for them now: as their recorded outcomes say. */
+function okSoFar(): DingTalkOutcome {
+  return { kind: 'ok', httpStatus: null, errcode: 0, errmsg: 'ok', hint: null, latencyMs: 0 };
 }
 
 /**

@@ -60,7 +60,8 @@ export function judgeUsers(
     (recipient) => recipient.outcome !== 'delivered' && recipient.outcome !== 'unconfirmed',
   );
   const unconfirmed = recipients.filter((recipient) => recipient.outcome === 'unconfirmed');
-  const reached = recipients.filter((recipient) => recipient.outcome === 'delivered').length + unconfirmed.length;
+  const reached =
+    recipients.filter((recipient) => recipient.outcome === 'delivered').length + unconfirmed.length;
   const errmsg = heldBack.length > 0 ? `Not delivered to ${describe(heldBack)}` : call.errmsg;
   const code = (list: readonly RecipientOutcome[]) => list[0].errcode ?? `${list[0].outcome}_user`;
   if (retryable.length > 0) {
