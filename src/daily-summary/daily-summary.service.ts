@@ -9,7 +9,6 @@ import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.enti
 import { AppEvent, AppEvents } from '../events/app-events';
 import { MessageTemplate } from '../message-template/entities/message-template.entity';
 import { notificationsForBot } from '../notify/bot-notifications';
-import { messageParts } from '../notify/message-parts';
 import { NotificationOutbox, QueuedNotification } from '../notify/notification-outbox';
 import { DailySummaryRepository, DueQuery } from './daily-summary.repository';
 import { DailySummaryPreviewResponse } from './dto/daily-summary-preview.response';
@@ -82,7 +81,21 @@ export class DailySummaryService {
       title: message.title,
       text: message.content,
       byte_size: Buffer.byteLength(message.content, 'utf8'),
-      parts: messageParts(message.title, message.content).length,
+      // Cut as sendOne will cut it, for this bot's channels.
+      parts: notificationsForBot(
+        {
+          id: botId,
+          botType: visible.bot_type,
+          atMobiles: visible.at_mobiles,
+          atAll: visible.at_all,
+          userIds: visible.user_ids,
+          openConversationId: visible.open_conversation_id,
+          atUserIds: visible.at_user_ids,
+          agentId: visible.agent_id,
+        },
+        message,
+        { storeId: visible.store_id, kind: 'daily_summary', menuReportId: null },
+      ).length,
     };
   }
 

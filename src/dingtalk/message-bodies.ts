@@ -65,3 +65,49 @@ function robotMessageKeyAndParam(message: OutgoingMessage): { msgKey: string; ms
       : ['sampleText', { content: text }];
   return { msgKey, msgParam: JSON.stringify(msgParam) };
 }
+
+/** The DingTalk APIs a bot's message goes through, as far as their size limits go. */
+export type MessageChannel = 'webhook' | 'work_notification' | 'group_message';
+
+/**
+ * The most each API takes, in bytes of what it measures (measuredBytes):
+ * - custom robot webhook: the whole body, 20,000 (errcode 460101, docs/dingtalk/custom-robot.md);
+ * - robot group message: `msgParam`, 15,000 (docs/dingtalk/robot-messages.md);
+ * - work notification: no documented limit (docs/dingtalk/work-notifications.md marks a 2,048-byte cap on `msg`
+ *   unconfirmed); held to the webhook's 20,000-byte body, the largest any of DingTalk's message APIs documents.
+ */
+export const MESSAGE_SIZE_LIMITS: Readonly<Record<MessageChannel, number>> = {
+  webhook: 20_000,
+  work_notification: 20_000,
+  group_message: 15_000,
+};
+
+/** Who a work notification goes to: part of its body, so of its size. */
+export interface WorkNotificationAddress {
+  agentId: string | null;
+  userIds: readonly string[];
+}
+
+/**
+ * The bytes of `message` that count against the channel's limit (MESSAGE_SIZE_LIMITS), measured on the body the
+ * client sends: the JSON body, or a group message's `msgParam` string.
+ */
+export function measuredBytes(
+  channel: MessageChannel,
+  message: OutgoingMessage,
+  address: WorkNotificationAddress = { agentId: null, userIds: [] },
+): number {
+  switch (channel) {
+    case 'webhook':
+      return jsonBytes(webhookBody(message));
+    case 'work_notification':
+      // agent_id is sent as a number; an unset one is measured at its longest (20 digits).
+      return jsonBytes(workNotificationBody(address.agentId ?? '9'.repeat(20), address.userIds, message));
+    case 'group_message':
+      return Buffer.byteLength(robotMessageKeyAndParam(message).msgParam, 'utf8');
+  }
+}
+
+function jsonBytes(body: Record<string, unknown>): number {
+  return Buffer.byteLength(JSON.stringify(body), 'utf8');
+}

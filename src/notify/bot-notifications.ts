@@ -7,7 +7,7 @@ import { OutgoingNotification } from './notification-outbox';
 /** What a bot's notification rows take from the bot: where it sends and whom it mentions. */
 export type NotifiedBot = Pick<
   DingTalkBot,
-  'id' | 'botType' | 'atMobiles' | 'atAll' | 'userIds' | 'openConversationId' | 'atUserIds'
+  'id' | 'botType' | 'atMobiles' | 'atAll' | 'userIds' | 'openConversationId' | 'atUserIds' | 'agentId'
 >;
 
 /** A stream bot with neither user_ids nor open_conversation_id has nowhere to send: its rows are skipped. */
@@ -16,8 +16,8 @@ export function hasNoTarget(bot: Pick<DingTalkBot, 'botType' | 'userIds' | 'open
 }
 
 /**
- * One message for one bot, as the rows the outbox writes: numbered parts when it is over DingTalk's 20,000 bytes
- * (sharing one `partOf`: sent in order, a part never before an earlier one), the bot's own mentions, and skipped with a hint when the bot has nowhere to send.
+ * One message for one bot, as the rows the outbox writes: numbered parts when it is too big for one of the bot's
+ * channels (message-parts.ts; sharing one `partOf`: sent in order, a part never before an earlier one), the bot's own mentions, and skipped with a hint when the bot has nowhere to send.
  */
 export function notificationsForBot(
   bot: NotifiedBot,
@@ -25,7 +25,17 @@ export function notificationsForBot(
   origin: Pick<OutgoingNotification, 'storeId' | 'kind' | 'menuReportId'>,
 ): OutgoingNotification[] {
   const noTarget = hasNoTarget(bot);
-  const parts = messageParts(message.title.slice(0, 200), message.content);
+  const mentions = {
+    atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
+    atAll: bot.botType === 'webhook' && bot.atAll,
+    atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
+  };
+  const parts = messageParts(bot, {
+    msgType: message.msgType,
+    title: message.title,
+    text: message.content,
+    ...mentions,
+  });
   const partOf = parts.length > 1 ? randomUUID() : null;
   return parts.map((part) => ({
     ...origin,
@@ -36,8 +46,6 @@ export function notificationsForBot(
     msgType: message.msgType,
     title: part.title,
     content: part.content,
-    atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
-    atAll: bot.botType === 'webhook' && bot.atAll,
-    atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
+    ...mentions,
   }));
 }

@@ -38,12 +38,21 @@ export class NotificationPlanner {
 /** What planning needs of a bot: where and how it sends, and its template if it has one. */
 type PlannedBot = Pick<
   DingTalkBot,
-  'id' | 'botType' | 'msgType' | 'atMobiles' | 'atAll' | 'userIds' | 'openConversationId' | 'atUserIds'
+  | 'id'
+  | 'botType'
+  | 'msgType'
+  | 'atMobiles'
+  | 'atAll'
+  | 'userIds'
+  | 'openConversationId'
+  | 'atUserIds'
+  | 'agentId'
 > & { template: { msgType: MsgType; title: string; body: string } | null };
 
 const ENABLED_BOTS_OF_STORE = prepared(
   'report.enabled-bots',
   `SELECT b.id, b.bot_type, b.msg_type, b.at_mobiles, b.at_all, b.user_ids, b.open_conversation_id, b.at_user_ids,
+          b.agent_id,
           t.msg_type AS template_msg_type, t.title AS template_title, t.body AS template_body
    FROM ding_talk_bots b
    -- A summary template renders the daily summary only: such a bot's reports use the built-in message.
@@ -66,6 +75,7 @@ async function enabledBotsOfStore(manager: EntityManager, storeId: number): Prom
     user_ids: string[];
     open_conversation_id: string | null;
     at_user_ids: string[];
+    agent_id: string | null;
     template_msg_type: MsgType | null;
     template_title: string | null;
     template_body: string | null;
@@ -79,6 +89,7 @@ async function enabledBotsOfStore(manager: EntityManager, storeId: number): Prom
     userIds: row.user_ids,
     openConversationId: row.open_conversation_id,
     atUserIds: row.at_user_ids,
+    agentId: row.agent_id,
     template:
       row.template_msg_type === null
         ? null

@@ -212,6 +212,56 @@ describe('delivery: order, targets, stores and sizes', () => {
     expect(texts).toEqual(['【报菜通知】门店 63', '（1/2）', '（2/2）']);
   });
 
+  describe("a stream bot's group: at most 15,000 bytes of msgParam", () => {
+    const msgParamBytes = (message: SimMessage) =>
+      Buffer.byteLength((message.body as { msgParam: string }).msgParam, 'utf8');
+
+    it('gets a large message in parts, each within the limit', async () => {
+      const { bot, group } = await streamBot(64, []);
+      // About 17,000 bytes: one webhook message, but over a group message's limit.
+      const content = Array.from({ length: 160 }, (_, i) => `- 第${i}行：${'麻婆豆腐'.repeat(8)}`).join('\n');
+      const batch = await t.request('POST', '/api/v1/dingtalk-bots/batch-send', {
+        body: { bot_ids: [bot.id], msg_type: 'markdown', title: '今日备料', content },
+      });
+      expect(batch.status, batch.text).toBe(202);
+      const ids: number[] = batch.body.data.items[0].notification_ids.map(Number);
+      expect(ids.length).toBeGreaterThan(1);
+      await drive(async () => {
+        for (const id of ids) if ((await row(id)).status !== 'sent') return false;
+        return true;
+      }, 'every part sent');
+      const received = sim.state.received({ channel: 'group', target: group.id });
+      expect(received.map((message) => message.errcode)).toEqual(ids.map(() => 0));
+      for (const message of received) expect(msgParamBytes(message)).toBeLessThanOrEqual(15_000);
+      const rejoined = received.map((message) => (message.text ?? '').split('\n').slice(1).join('\n'));
+      expect(rejoined.join('\n')).toBe(content);
+    });
+
+    it('gets digests within the limit: a backlog too big for one goes in several, each report once', async () => {
+      const { bot, group } = await streamBot(65, [], { rate_limit_per_minute: 1 });
+      const dish = (i: number) => `${'秘制红烧狮子头配时令蔬菜'.repeat(7)}${i}`.slice(-100);
+      const reports = [];
+      for (let i = 0; i < 70; i++) reports.push(await report(65, dish(i)));
+      const ids = reports.map((created) => created.notifications[0].id);
+      await drive(async () => {
+        for (const id of ids) if (!['sent', 'merged'].includes((await row(id)).status)) return false;
+        return true;
+      }, 'every report delivered');
+      const [{ failed }] = await db.query(
+        `SELECT count(*)::int AS failed FROM notifications WHERE bot_id = $1 AND status <> 'sent' AND status <> 'merged'`,
+        [bot.id],
+      );
+      expect(failed).toBe(0);
+      const received = sim.state.received({ channel: 'group', target: group.id });
+      expect(received.every((message) => message.errcode === 0)).toBe(true);
+      const digests = received.filter((message) => message.title?.startsWith('报菜汇总'));
+      expect(digests.length).toBeGreaterThan(1);
+      for (const message of received) expect(msgParamBytes(message)).toBeLessThanOrEqual(15_000);
+      const got = received.flatMap(reportIdsIn).sort((a, b) => a - b);
+      expect(got).toEqual(reports.map((created) => created.id).sort((a, b) => a - b));
+    });
+  });
+
   describe('a bot moved to another store', () => {
     const webhookBot = async (storeId: number) => {
       const robot = sim.state.registerRobot();

@@ -33,10 +33,16 @@ export class BatchSendService {
     const title = request.title ?? firstLine(request.content);
     const { items, queued } = await this.dataSource.transaction(async (manager) => {
       const bots = await this.targets(manager.getRepository(DingTalkBot), user, request);
-      const parts = messageParts(title, request.content);
       const perBot = bots.map((bot) => {
         const noTarget = hasNoTarget(bot);
         if (!bot.isEnabled) return { bot, rows: [] as OutgoingNotification[] };
+        const mentions = {
+          atMobiles: bot.botType === 'webhook' ? (request.at_mobiles ?? []) : [],
+          atAll: false,
+          atUserIds: bot.botType === 'stream' ? (request.at_user_ids ?? []) : [],
+        };
+        // Cut for this bot's channels: a stream bot's group takes less than a webhook (message-parts.ts).
+        const parts = messageParts(bot, { msgType, title, text: request.content, ...mentions });
         const partOf = parts.length > 1 ? randomUUID() : null;
         const rows = parts.map((part): OutgoingNotification => ({
           botId: bot.id,
@@ -48,9 +54,7 @@ export class BatchSendService {
           msgType,
           title: part.title,
           content: part.content,
-          atMobiles: bot.botType === 'webhook' ? (request.at_mobiles ?? []) : [],
-          atAll: false,
-          atUserIds: bot.botType === 'stream' ? (request.at_user_ids ?? []) : [],
+          ...mentions,
           partOf,
         }));
         return { bot, rows };

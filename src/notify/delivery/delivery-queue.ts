@@ -8,7 +8,8 @@ import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
 import { NotificationKind } from '../entities/notification.entity';
 import { DeliveryTarget, SendOutcome } from '../senders/bot-sender';
-import { buildDigest } from './digest';
+import { SizedBot, textBudget } from '../message-parts';
+import { buildDigest, WIDEST_DIGEST_TITLE } from './digest';
 import { RATE_WINDOW_MS, windowFreeAt, windowSends } from './rate-window';
 import { AttemptVerdict } from './retry-policy';
 
@@ -652,11 +653,37 @@ export class DeliveryQueue {
       [botId, at, storeId],
     );
     if (waiting.length <= rateLimit) return null;
-    const digest = buildDigest(
-      waiting[0].store_id,
-      waiting.map((row) => ({ id: String(row.id), title: row.title, menuReportId: row.menu_report_id })),
-    );
     const first = waiting[0];
+    // Within what every channel of the bot takes (a stream bot's group: 15,000 bytes of msgParam); the reports that
+    // do not fit wait for the next digest.
+    const [bot]: Array<{
+      bot_type: SizedBot['botType'];
+      user_ids: string[];
+      open_conversation_id: string | null;
+      agent_id: string | null;
+    }> = await manager.query(
+      `SELECT bot_type, user_ids, open_conversation_id, agent_id FROM ding_talk_bots WHERE id = $1`,
+      [botId],
+    );
+    if (!bot) return null;
+    const sized: SizedBot = {
+      botType: bot.bot_type,
+      userIds: bot.user_ids,
+      openConversationId: bot.open_conversation_id,
+      agentId: bot.agent_id,
+    };
+    const envelope = {
+      msgType: 'markdown' as const,
+      atMobiles: first.at_mobiles,
+      atUserIds: first.at_user_ids,
+      atAll: first.at_all,
+    };
+    const digest = buildDigest(
+      storeId,
+      waiting.map((row) => ({ id: String(row.id), title: row.title, menuReportId: row.menu_report_id })),
+      textBudget(sized, { ...envelope, title: WIDEST_DIGEST_TITLE, text: '' }),
+    );
+    if (digest.included.length <= 1) return null;
     const [created]: Array<{ id: string }> = await manager.query(
       `INSERT INTO notifications (bot_id, store_id, kind, status, msg_type, title, content, at_mobiles, at_user_ids,
                                   at_all, next_attempt_at, created_at, updated_at)

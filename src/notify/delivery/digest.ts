@@ -1,3 +1,5 @@
+import { jsonBytes } from '../message-parts';
+
 /** One waiting notification that a digest can absorb. */
 export interface DigestItem {
   id: string;
@@ -12,21 +14,15 @@ export interface Digest {
   included: DigestItem[];
 }
 
-/**
- * DingTalk refuses a webhook body over 20,000 bytes (docs/dingtalk/custom-robot.md, "Rate limit and size"); the JSON
- * around the text needs some room.
- */
-export const DIGEST_MAX_BYTES = 18_000;
+/** A digest's title at its longest (a digest holds at most 1,000 reports): what its size is measured with. */
+export const WIDEST_DIGEST_TITLE = '报菜汇总：1000 条';
 
 /**
  * When a bot's backlog would wait longer than a minute, its waiting menu-report notifications go out as
- * one markdown digest: one line per report, oldest first, as many as fit in one message.
+ * one markdown digest: one line per report, oldest first, as many as fit in one message. `maxTextBytes` is what the
+ * bot's channels leave for the text (message-parts.ts textBudget), counted as it travels (jsonBytes).
  */
-export function buildDigest(
-  storeId: number,
-  items: readonly DigestItem[],
-  maxBytes = DIGEST_MAX_BYTES,
-): Digest {
+export function buildDigest(storeId: number, items: readonly DigestItem[], maxTextBytes: number): Digest {
   const header = (count: number) => [
     `#### 报菜汇总 · 门店 ${storeId}`,
     `共 ${count} 条报菜（消息较多，已合并为一条发送）`,
@@ -37,7 +33,7 @@ export function buildDigest(
   for (const item of items) {
     const line = `- ${item.title}${item.menuReportId === null ? '' : `（#${item.menuReportId}）`}`;
     const candidate = [...header(included.length + 1), ...lines, line].join('\n');
-    if (included.length > 0 && Buffer.byteLength(candidate, 'utf8') > maxBytes) break;
+    if (included.length > 0 && jsonBytes(candidate) > maxTextBytes) break;
     lines.push(line);
     included.push(item);
   }
