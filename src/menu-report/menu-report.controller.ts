@@ -13,6 +13,9 @@ import {
 } from '../common/http/api-docs.decorators';
 import { Page } from '../common/http/pagination.dto';
 import { IntIdParam } from '../common/http/strict-integer';
+import { IDEMPOTENCY_ERRORS } from '../idempotency/idempotency-docs';
+import { ApiIdempotencyKey, IdempotencyKey } from '../idempotency/idempotency-key.decorator';
+import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { CreateMenuReportDto } from './dto/create-menu-report.dto';
 import { ListMenuReportsQuery } from './dto/list-menu-reports.query';
 import { MenuReportResponse } from './dto/menu-report.response';
@@ -30,8 +33,10 @@ export class MenuReportController {
     summary: 'Report a dish (报菜)',
     description:
       'Stores the report and one notification per enabled bot of its store in one transaction: once this answers 201, ' +
-      'every notification will be delivered, whatever happens next.',
+      'every notification will be delivered, whatever happens next. With an `Idempotency-Key`, a retry of the ' +
+      'same request answers the first report again instead of creating another.',
   })
+  @ApiIdempotencyKey()
   @ApiJsonBody(
     CreateMenuReportDto,
     {
@@ -48,10 +53,15 @@ export class MenuReportController {
     fieldError('dish_id', 'dish_id or dish_name is required'),
     fieldError('remark', 'remark must not contain the NUL character (\\u0000)'),
     { status: HttpStatus.FORBIDDEN, msg: 'You do not manage store 2' },
+    ...IDEMPOTENCY_ERRORS,
   )
   @ApiEnvelope(MenuReportResponse, HttpStatus.CREATED)
-  create(@CurrentUser() user: AuthUser, @Body() request: CreateMenuReportDto): Promise<MenuReportResponse> {
-    return this.reports.create(user, request);
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() request: CreateMenuReportDto,
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
+  ): Promise<MenuReportResponse> {
+    return this.reports.create(user, request, { source: 'api' }, idempotency);
   }
 
   @Get()

@@ -1,6 +1,6 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { assertCanSee, storeForCreate, storesToList } from '../auth/store-scope';
@@ -9,6 +9,8 @@ import { ValidationFailedException } from '../common/http/validation-failed.exce
 import { AppConfig } from '../config/app-config';
 import { prepared } from '../database/prepared-statements';
 import { AppEvent, AppEvents } from '../events/app-events';
+import type { IdempotentRequest } from '../idempotency/idempotent-request';
+import { IdempotentTransactions } from '../idempotency/idempotent-transactions';
 import { ReportNotificationRef } from '../events/menu-report.events';
 import { CreateMenuReportDto } from './dto/create-menu-report.dto';
 import { ListMenuReportsQuery } from './dto/list-menu-reports.query';
@@ -38,17 +40,22 @@ export class MenuReportService {
 
   constructor(
     @InjectRepository(MenuReport) private readonly reports: Repository<MenuReport>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: IdempotentTransactions,
     private readonly notifications: ReportNotificationsPort,
     private readonly events: AppEvents,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * With an Idempotency-Key, the key is written in the report's transaction, and a retry within 24 hours answers
+   * this report again (idempotent-transactions.ts).
+   */
   async create(
     user: AuthUser,
     request: CreateMenuReportDto,
     origin: ReportOrigin = { source: 'api' },
+    idempotency?: IdempotentRequest,
   ): Promise<MenuReportResponse> {
     if (request.dish_id == null && request.dish_name == null) {
       throw new ValidationFailedException([
@@ -57,8 +64,8 @@ export class MenuReportService {
       ]);
     }
     const storeId = storeForCreate(user, request.store_id);
-    const afterCommit: Array<() => void> = [];
-    const { report, notifications } = await this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(idempotency, async (manager) => {
+      const afterCommit: Array<() => void> = [];
       const report = await insertReport(manager, {
         storeId,
         dishId: request.dish_id ?? null,
@@ -80,10 +87,13 @@ export class MenuReportService {
         notifications,
         afterCommit: (task) => afterCommit.push(task),
       });
-      return { report, notifications };
+      return {
+        response: toResponse(report, notifications),
+        afterCommit: () => {
+          for (const task of afterCommit) this.runAfterCommit(task);
+        },
+      };
     });
-    for (const task of afterCommit) this.runAfterCommit(task);
-    return toResponse(report, notifications);
   }
 
   /** The report is committed: a failing follow-up (waking the dispatcher) is logged, and the queue's poll catches up. */

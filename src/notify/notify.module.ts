@@ -20,6 +20,7 @@ import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
 import { ReportNotifications } from './report-notifications';
 import { BotSendersModule } from './senders/bot-senders.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 
 /**
  * Notifications: written in the transaction of what causes them (a report's through its `menu_report.created`
@@ -31,6 +32,7 @@ import { BotSendersModule } from './senders/bot-senders.module';
     DingTalkBotModule,
     MenuReportModule,
     BotSendersModule,
+    IdempotencyModule,
   ],
   controllers: [BatchSendController, NotificationsController],
   providers: [

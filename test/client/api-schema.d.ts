@@ -226,7 +226,7 @@ export interface paths {
         put?: never;
         /**
          * Send one message to several bots
-         * @description To `bot_ids`, or to every enabled bot of `store_id`: one notification per bot, delivered by the queue (rate limits, retries, delivery log). Disabled bots and stream bots without a target are skipped, with the reason.
+         * @description To `bot_ids`, or to every enabled bot of `store_id`: one notification per bot, delivered by the queue (rate limits, retries, delivery log). Disabled bots and stream bots without a target are skipped, with the reason. With an `Idempotency-Key`, a retry of the same request answers the first result again and sends nothing twice.
          */
         post: operations["BatchSendController_send"];
         delete?: never;
@@ -301,7 +301,7 @@ export interface paths {
         put?: never;
         /**
          * Report a dish (报菜)
-         * @description Stores the report and one notification per enabled bot of its store in one transaction: once this answers 201, every notification will be delivered, whatever happens next.
+         * @description Stores the report and one notification per enabled bot of its store in one transaction: once this answers 201, every notification will be delivered, whatever happens next. With an `Idempotency-Key`, a retry of the same request answers the first report again instead of creating another.
          */
         post: operations["MenuReportController_create"];
         delete?: never;
@@ -2385,7 +2385,10 @@ export interface operations {
     BatchSendController_send: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body, from the same caller, within 24 hours, answers the first result again (the same ids; nothing is created or sent twice). The same key with another body: 422. While the first request with the key is still running: 409 with Retry-After. 1 to 255 printable ASCII characters, e.g. a UUID made once per operation, not per attempt. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2443,6 +2446,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDoc"];
                 };
             };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
             /** @description Body over 1 MiB */
             413: {
                 headers: {
@@ -2454,6 +2466,15 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2731,7 +2752,10 @@ export interface operations {
     MenuReportController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body, from the same caller, within 24 hours, answers the first result again (the same ids; nothing is created or sent twice). The same key with another body: 422. While the first request with the key is still running: 409 with Retry-After. 1 to 255 printable ASCII characters, e.g. a UUID made once per operation, not per attempt. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2789,6 +2813,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDoc"];
                 };
             };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
             /** @description Body over 1 MiB */
             413: {
                 headers: {
@@ -2800,6 +2833,15 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

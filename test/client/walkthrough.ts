@@ -55,12 +55,16 @@ export async function readmeWalkthrough(target: WalkthroughTarget): Promise<Walk
       body: { name: '一号店厨房群', store_id: 1, webhook: robot.webhook, secret: 'SECdemo0123456789' },
     }),
   );
-  // 3. a menu report: the bot's notification goes out at once
-  const report = ok(
-    await api.POST('/api/v1/menu-reports', {
+  // 3. a menu report: the bot's notification goes out at once. With an Idempotency-Key, sending it again (a
+  // timeout, a lost answer) gives back the same report instead of a second one.
+  const postReport = () =>
+    api.POST('/api/v1/menu-reports', {
+      params: { header: { 'Idempotency-Key': 'walkthrough-report-1' } },
       body: { store_id: 1, dish_name: '宫保鸡丁', quantity: 50, unit: '份', remark: '少辣' },
-    }),
-  );
+    });
+  const report = ok(await postReport());
+  if (ok(await postReport()).id !== report.id)
+    throw new Error('a retry with the same Idempotency-Key made a second report');
   const webhookNotification = await sent(api, report.notifications[0].id);
 
   // A stream bot: an app and a group at the simulator, then the bot with those credentials.

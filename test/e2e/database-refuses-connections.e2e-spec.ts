@@ -43,6 +43,7 @@ describe('a database that refuses connections', () => {
 
   it('answers 503 with Retry-After on reads and writes while refused, and works again once allowed', async () => {
     const report = { store_id: 1, dish_name: '宫保鸡丁', quantity: 1, unit: '份' };
+    const retryKey = { 'idempotency-key': 'report-during-outage' };
     expect((await t.request('POST', '/api/v1/menu-reports', { body: report })).status).toBe(201);
 
     await admin.query(`ALTER DATABASE "${DATABASE}" ALLOW_CONNECTIONS false`);
@@ -56,6 +57,9 @@ describe('a database that refuses connections', () => {
       for (let round = 0; round < 3; round++) {
         expectDatabaseAway(await t.request('GET', '/api/v1/menu-reports'));
         expectDatabaseAway(await t.request('POST', '/api/v1/menu-reports', { body: report }));
+        expectDatabaseAway(
+          await t.request('POST', '/api/v1/menu-reports', { body: report, headers: retryKey }),
+        );
         expectDatabaseAway(await t.request('GET', '/api/v1/dingtalk-bots/1'));
         expectDatabaseAway(await t.request('GET', '/api/v1/notifications'));
         expectDatabaseAway(
@@ -87,8 +91,11 @@ describe('a database that refuses connections', () => {
       '/health to answer 200 once connections are allowed again',
       30_000,
     );
-    const again = await t.request('POST', '/api/v1/menu-reports', { body: report });
+    // The client that got 503s retries with its Idempotency-Key: one report, however many times it asks.
+    const again = await t.request('POST', '/api/v1/menu-reports', { body: report, headers: retryKey });
     expect(again.status, again.text).toBe(201);
+    const replay = await t.request('POST', '/api/v1/menu-reports', { body: report, headers: retryKey });
+    expect(replay.body).toEqual(again.body);
     const list = await t.request('GET', '/api/v1/menu-reports');
     expect(list.body.data.total).toBe(2);
   }, 120_000);

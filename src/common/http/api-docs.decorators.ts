@@ -118,6 +118,7 @@ const DESCRIPTIONS: Partial<Record<HttpStatus, string>> = {
   [HttpStatus.FORBIDDEN]: 'The token may not act on that store',
   [HttpStatus.NOT_FOUND]: 'No such resource among the stores the token can see',
   [HttpStatus.CONFLICT]: 'Conflicts with the current state',
+  [HttpStatus.UNPROCESSABLE_ENTITY]: 'The Idempotency-Key was used for another request',
   [HttpStatus.PAYLOAD_TOO_LARGE]: 'Body over 1 MiB',
   [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'The body is not sent as application/json',
   [HttpStatus.TOO_MANY_REQUESTS]: 'Not now: the `Retry-After` header says in how many seconds',

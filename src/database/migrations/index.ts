@@ -12,6 +12,7 @@ import { RetentionIndexes1764000900000 } from './1764000900000-retention-indexes
 import { NotificationRemainingTargets1764001000000 } from './1764001000000-notification-remaining-targets';
 import { NotificationParts1764002100000 } from './1764002100000-notification-parts';
 import { RecipientOutcomes1764002300000 } from './1764002300000-recipient-outcomes';
+import { IdempotencyKeys1764002400000 } from './1764002400000-idempotency-keys';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -31,4 +32,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   NotificationRemainingTargets1764001000000,
   NotificationParts1764002100000,
   RecipientOutcomes1764002300000,
+  IdempotencyKeys1764002400000,
 ];

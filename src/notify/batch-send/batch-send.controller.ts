@@ -9,6 +9,9 @@ import {
   fieldError,
   STANDARD_ERRORS,
 } from '../../common/http/api-docs.decorators';
+import { IDEMPOTENCY_ERRORS } from '../../idempotency/idempotency-docs';
+import { ApiIdempotencyKey, IdempotencyKey } from '../../idempotency/idempotency-key.decorator';
+import type { IdempotentRequest } from '../../idempotency/idempotent-request';
 import { BatchSendDto, BatchSendResponse } from './batch-send.dto';
 import { BatchSendService } from './batch-send.service';
 
@@ -25,8 +28,10 @@ export class BatchSendController {
     summary: 'Send one message to several bots',
     description:
       'To `bot_ids`, or to every enabled bot of `store_id`: one notification per bot, delivered by the queue ' +
-      '(rate limits, retries, delivery log). Disabled bots and stream bots without a target are skipped, with the reason.',
+      '(rate limits, retries, delivery log). Disabled bots and stream bots without a target are skipped, with the reason. ' +
+      'With an `Idempotency-Key`, a retry of the same request answers the first result again and sends nothing twice.',
   })
+  @ApiIdempotencyKey()
   @ApiJsonBody(
     BatchSendDto,
     {
@@ -39,9 +44,14 @@ export class BatchSendController {
     fieldError('title', 'title is required for a markdown message'),
     fieldError('bot_ids', 'no such bot: 42'),
     { status: HttpStatus.FORBIDDEN, msg: 'You do not manage store 2' },
+    ...IDEMPOTENCY_ERRORS,
   )
   @ApiEnvelope(BatchSendResponse, HttpStatus.ACCEPTED)
-  send(@CurrentUser() user: AuthUser, @Body() request: BatchSendDto): Promise<BatchSendResponse> {
-    return this.batch.send(user, request);
+  send(
+    @CurrentUser() user: AuthUser,
+    @Body() request: BatchSendDto,
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
+  ): Promise<BatchSendResponse> {
+    return this.batch.send(user, request, idempotency);
   }
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { AuthUser } from '../../auth/auth-user';
 import { assertCanWriteStore, canAccessStore } from '../../auth/store-scope';
 import { ValidationFailedException } from '../../common/http/validation-failed.exception';
 import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-outcome';
 import { AppEvent, AppEvents } from '../../events/app-events';
+import type { IdempotentRequest } from '../../idempotency/idempotent-request';
+import { IdempotentTransactions } from '../../idempotency/idempotent-transactions';
 import { NotificationOutbox, OutgoingNotification } from '../notification-outbox';
 import { hasNoTarget } from '../bot-notifications';
 import { messageParts } from '../message-parts';
@@ -22,16 +23,21 @@ const DISABLED = 'The bot is disabled: enable it to send to it.';
 @Injectable()
 export class BatchSendService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: IdempotentTransactions,
     private readonly events: AppEvents,
     private readonly outbox: NotificationOutbox,
   ) {}
 
-  async send(user: AuthUser, request: BatchSendDto): Promise<BatchSendResponse> {
+  /** With an Idempotency-Key, a retry within 24 hours answers this send again and queues nothing. */
+  async send(
+    user: AuthUser,
+    request: BatchSendDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<BatchSendResponse> {
     checkRequest(request);
     const msgType = request.msg_type ?? 'markdown';
     const title = request.title ?? firstLine(request.content);
-    const { items, queued } = await this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(idempotency, async (manager) => {
       const bots = await this.targets(manager.getRepository(DingTalkBot), user, request);
       const perBot = bots.map((bot) => {
         const noTarget = hasNoTarget(bot);
@@ -65,23 +71,24 @@ export class BatchSendService {
         perBot.flatMap(({ rows }) => rows),
       );
       const idsOf = (botId: number) => saved.filter((row) => row.botId === botId).map((row) => row.id);
+      const queued = saved.filter((row) => row.status === 'pending');
+      const items = perBot.map(({ bot, rows }): BatchSendItem => ({
+        bot_id: bot.id,
+        notification_ids: idsOf(bot.id),
+        status: rows.length > 0 && rows[0].status === 'pending' ? 'pending' : 'skipped',
+        reason: rows.length > 0 ? rows[0].hint : DISABLED,
+      }));
       return {
-        queued: saved.filter((row) => row.status === 'pending'),
-        items: perBot.map(({ bot, rows }): BatchSendItem => ({
-          bot_id: bot.id,
-          notification_ids: idsOf(bot.id),
-          status: rows.length > 0 && rows[0].status === 'pending' ? 'pending' : 'skipped',
-          reason: rows.length > 0 ? rows[0].hint : DISABLED,
-        })),
+        response: { queued: queued.length, items },
+        afterCommit: async () => {
+          if (queued.length === 0) return;
+          await this.events.emit(AppEvent.NotificationsQueued, {
+            notificationIds: queued.map((row) => row.id),
+            botIds: [...new Set(queued.map((row) => row.botId))],
+          });
+        },
       };
     });
-    if (queued.length > 0) {
-      await this.events.emit(AppEvent.NotificationsQueued, {
-        notificationIds: queued.map((row) => row.id),
-        botIds: [...new Set(queued.map((row) => row.botId))],
-      });
-    }
-    return { queued: queued.length, items };
   }
 
   private async targets(
