@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canRetryRecipient, readSendResult } from './recipient-outcomes';
+import { DingTalkOutcome } from './dingtalk-outcome';
+import { canRetryRecipient, oneToOneRecipients, readSendResult } from './recipient-outcomes';
 
 describe('readSendResult (getsendresult, docs/dingtalk/work-notifications.md)', () => {
   const answer = (sendResult: Record<string, unknown>) => ({
@@ -41,5 +42,37 @@ describe('readSendResult (getsendresult, docs/dingtalk/work-notifications.md)', 
     expect(readSendResult({ errcode: 40035, errmsg: '不合法的参数 task_id' }, ['a'])).toBeNull();
     expect(readSendResult(undefined, ['a'])).toBeNull();
     expect(readSendResult({ errcode: 0 }, ['a'])).toBeNull();
+  });
+});
+
+describe('oneToOneRecipients (oToMessages/batchSend, docs/dingtalk/robot-messages.md)', () => {
+  const answered = (kind: DingTalkOutcome['kind'], undelivered?: DingTalkOutcome['undelivered']) => ({
+    kind,
+    httpStatus: 200,
+    errcode: null,
+    errmsg: '',
+    hint: null,
+    latencyMs: 1,
+    undelivered,
+  });
+
+  it('names the throttled and unknown users; the others got it; only the throttled are worth another try', () => {
+    const recipients = oneToOneRecipients(
+      ['a', 'busy', 'ghost'],
+      answered('permanent', { flowControlled: ['busy'], invalid: ['ghost'] }),
+    );
+    expect(recipients).toEqual([
+      { userId: 'a', outcome: 'delivered', errcode: null },
+      { userId: 'busy', outcome: 'forbidden', errcode: 'flowControlled' },
+      { userId: 'ghost', outcome: 'invalid', errcode: null },
+    ]);
+    expect(recipients!.filter(canRetryRecipient).map((recipient) => recipient.userId)).toEqual(['busy']);
+    expect(oneToOneRecipients(['a'], answered('ok'))).toEqual([
+      { userId: 'a', outcome: 'delivered', errcode: null },
+    ]);
+  });
+
+  it('is null when the call failed as a whole', () => {
+    expect(oneToOneRecipients(['a'], answered('transient'))).toBeNull();
   });
 });

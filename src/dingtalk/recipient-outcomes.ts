@@ -1,3 +1,5 @@
+import { DingTalkOutcome } from './dingtalk-outcome';
+
 /**
  * What became of a message for each of its recipients, as DingTalk tells it after the send call itself said yes:
  * `getsendresult` for work notifications (docs/dingtalk/work-notifications.md), the two lists in the answer of a
@@ -14,6 +16,9 @@
 export const RECIPIENT_OUTCOMES = ['delivered', 'invalid', 'forbidden', 'failed', 'unconfirmed'] as const;
 export type RecipientOutcomeKind = (typeof RECIPIENT_OUTCOMES)[number];
 
+/** The code a one-to-one robot send's throttled users are recorded with (its `flowControlledStaffIdList`). */
+export const FLOW_CONTROLLED = 'flowControlled';
+
 export interface RecipientOutcome {
   userId: string;
   outcome: RecipientOutcomeKind;
@@ -22,10 +27,12 @@ export interface RecipientOutcome {
 }
 
 /**
- * `forbidden_list` codes a later send can get past: the app's per-minute quotas (143103, 143104). The user's daily
- * quota (143105) lasts until the end of DingTalk's day, and DingTalk drops the same content again (143106).
+ * Limits a later send can get past: the app's per-minute quotas of work notifications (143103, 143104) and a
+ * one-to-one robot send's throttle (`flowControlled`, "sending again later can work": docs/dingtalk/robot-messages.md).
+ * The user's daily quota (143105) lasts until the end of DingTalk's day, and DingTalk drops the same content again
+ * (143106).
  */
-const PASSING_LIMITS = new Set(['143103', '143104']);
+const PASSING_LIMITS = new Set(['143103', '143104', FLOW_CONTROLLED]);
 
 /**
  * Whether sending to this recipient again can still get the message to them: a failure without a reason, or a
@@ -94,4 +101,23 @@ function idList(value: unknown): string[] {
       .map((id) => id.trim())
       .filter((id) => id !== '');
   return [];
+}
+
+/**
+ * The users of one `oToMessages/batchSend` (docs/dingtalk/robot-messages.md): HTTP 200 with a user in
+ * `flowControlledStaffIdList` (throttled) or `invalidStaffIdList` (unknown) means that user did not get it, the others
+ * did. Null when the call failed as a whole (nobody got it, and DingTalk named nobody).
+ */
+export function oneToOneRecipients(
+  userIds: readonly string[],
+  outcome: DingTalkOutcome,
+): RecipientOutcome[] | null {
+  if (outcome.kind !== 'ok' && !outcome.undelivered) return null;
+  const flowControlled = new Set(outcome.undelivered?.flowControlled ?? []);
+  const invalid = new Set(outcome.undelivered?.invalid ?? []);
+  return userIds.map((userId): RecipientOutcome => {
+    if (invalid.has(userId)) return { userId, outcome: 'invalid', errcode: null };
+    if (flowControlled.has(userId)) return { userId, outcome: 'forbidden', errcode: FLOW_CONTROLLED };
+    return { userId, outcome: 'delivered', errcode: null };
+  });
 }

@@ -11,6 +11,7 @@ import { StreamCallbackRouter } from '../../src/stream/stream-callback';
 import { ManualClock } from '../support/clocks';
 import { restartTestApp, startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Receiving stream bot messages through the seam the Stream connection uses (StreamCallbackRouter.dispatch, after its
@@ -344,6 +345,82 @@ describe('receiving stream bot messages', () => {
       const [direct] = sim.state.received({ channel: 'oto', target: 'chef42', accepted: true });
       expect(direct.text).toContain('可用命令');
       expect(await replyVia(msgIdOf(written))).toBe('oto');
+    });
+
+    describe('a one-to-one reply DingTalk does not deliver to everyone (docs/dingtalk/robot-messages.md)', () => {
+      const otoTo = (userId: string) => sim.state.received({ channel: 'oto', target: userId });
+      /** Handles the message while moving the clock on, past the waits before a throttled user's next try. */
+      const handleLate = async (written: ReturnType<typeof frame>, whenFirstSent?: () => void) => {
+        await clock.advance(SESSION_TTL_MS + 1);
+        let done = false;
+        const handling = dispatch(written).finally(() => (done = true));
+        const userId = JSON.parse(written.data).senderStaffId as string;
+        await waitFor(() => otoTo(userId).length > 0, 'the first one-to-one send');
+        whenFirstSent?.();
+        await waitFor(async () => {
+          await clock.advance(1_000);
+          return done;
+        }, 'the reply to be handled');
+        await handling;
+      };
+      const row = async (written: ReturnType<typeof frame>) => (await receivedRows(msgIdOf(written)))[0];
+
+      it('sends again only to a throttled user, and records that it arrived', async () => {
+        app.recipients.flowControlled = ['chef43'];
+        const written = frame('帮助', {
+          conversationId: 'cidChat43==',
+          conversationType: '1',
+          senderStaffId: 'chef43',
+        });
+        await handleLate(written, () => (app.recipients.flowControlled = []));
+        expect(otoTo('chef43').map((message) => message.droppedCode ?? 'delivered')).toEqual([
+          'flowControlled',
+          'delivered',
+        ]);
+        expect(await row(written)).toMatchObject({
+          reply_via: 'oto',
+          reply_error: null,
+          reply_recipients: [{ userId: 'chef43', outcome: 'delivered', errcode: null }],
+        });
+      });
+
+      it('gives up on a user who stays throttled after three tries, and records it', async () => {
+        app.recipients.flowControlled = ['chef44'];
+        const written = frame('帮助', {
+          conversationId: 'cidChat44==',
+          conversationType: '1',
+          senderStaffId: 'chef44',
+        });
+        await handleLate(written);
+        app.recipients.flowControlled = [];
+        expect(otoTo('chef44').map((message) => message.droppedCode)).toEqual([
+          'flowControlled',
+          'flowControlled',
+          'flowControlled',
+        ]);
+        expect(await row(written)).toMatchObject({
+          reply_via: 'oto',
+          reply_error: 'Not delivered to chef44 (flowControlled)',
+          reply_recipients: [{ userId: 'chef44', outcome: 'forbidden', errcode: 'flowControlled' }],
+        });
+      });
+
+      it('records a user unknown to the organisation as invalid, without sending again', async () => {
+        app.recipients.invalid = ['ghost45'];
+        const written = frame('帮助', {
+          conversationId: 'cidChat45==',
+          conversationType: '1',
+          senderStaffId: 'ghost45',
+        });
+        await handleLate(written);
+        app.recipients.invalid = [];
+        expect(otoTo('ghost45').map((message) => message.droppedCode)).toEqual(['invalidStaffId']);
+        expect(await row(written)).toMatchObject({
+          reply_via: 'oto',
+          reply_error: 'Not delivered to ghost45 (invalid)',
+          reply_recipients: [{ userId: 'ghost45', outcome: 'invalid', errcode: null }],
+        });
+      });
     });
   });
 

@@ -95,6 +95,7 @@ export class BotMessageHandler implements StreamCallbackHandler, OnModuleInit, B
       menuReportId: result.menuReportId,
       replyVia: reply.via,
       replyError: reply.error,
+      replyRecipients: reply.recipients,
     });
     const line =
       `Bot message handled bot_id=${bot.id} store_id=${bot.storeId} msg_id=${message.msgId} ` +

@@ -3,8 +3,10 @@ import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { AppMessagingClient } from '../../dingtalk/app-messaging.client';
+import { AppCredentials } from '../../dingtalk/app-credentials';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
+import { canRetryRecipient, oneToOneRecipients, RecipientOutcome } from '../../dingtalk/recipient-outcomes';
 import { WebhookClient } from '../../dingtalk/webhook.client';
 import { BotMessage } from './bot-message';
 import { ReplyVia } from './entities/received-bot-message.entity';
@@ -13,10 +15,19 @@ export interface ReplyResult {
   via: ReplyVia;
   /** Why the answer did not arrive; null when it did. */
   error: string | null;
+  /** A one-to-one reply: what became of it for each user (null: another way, or DingTalk named nobody). */
+  recipients: RecipientOutcome[] | null;
 }
 
 /** `sendBySession` of a conversation whose reply window has closed (docs/dingtalk/robot-messages.md). */
 const SESSION_EXPIRED = 300001;
+
+/**
+ * Waits before a one-to-one reply goes again to the users DingTalk throttled (`flowControlledStaffIdList`: "sending
+ * again later can work", docs/dingtalk/robot-messages.md). Bounded: at most three sends within 7 s, short enough for
+ * a handling (and a shutdown that waits for it); a user still throttled then is recorded so.
+ */
+const FLOW_CONTROL_WAITS_MS = [2_000, 5_000];
 
 /**
  * Answers a message in its conversation: through the message's `sessionWebhook` while it is valid (about
@@ -35,8 +46,10 @@ export class BotReplier {
   async reply(bot: BotWithSecrets, message: BotMessage, reply: OutgoingMessage): Promise<ReplyResult> {
     if (this.sessionUsable(message)) {
       const outcome = await this.webhooks.reply(message.sessionWebhook!, reply);
-      if (outcome.kind === 'ok') return { via: 'session', error: null };
-      if (Number(outcome.errcode) !== SESSION_EXPIRED) return { via: 'session', error: describe(outcome) };
+      if (outcome.kind === 'ok') return { via: 'session', error: null, recipients: null };
+      if (Number(outcome.errcode) !== SESSION_EXPIRED) {
+        return { via: 'session', error: describe(outcome), recipients: null };
+      }
     }
     return this.fallback(bot, message, reply);
   }
@@ -68,23 +81,59 @@ export class BotReplier {
     message: BotMessage,
     reply: OutgoingMessage,
   ): Promise<ReplyResult> {
-    if (!bot.clientId || !bot.clientSecret) return { via: 'none', error: 'The bot has no app credentials' };
+    if (!bot.clientId || !bot.clientSecret) {
+      return { via: 'none', error: 'The bot has no app credentials', recipients: null };
+    }
     const app = { clientId: bot.clientId, clientSecret: bot.clientSecret, agentId: bot.agentId };
     if (message.conversationType === '2' && message.conversationId) {
       return settle('group', await this.apps.sendGroupMessage(app, message.conversationId, reply));
     }
     if (message.conversationType === '1' && message.senderStaffId) {
-      return settle('oto', await this.apps.sendOneToOne(app, [message.senderStaffId], reply));
+      return this.oneToOne(app, [message.senderStaffId], reply);
     }
     return {
       via: 'none',
       error: 'The reply window has closed and the conversation cannot be reached otherwise',
+      recipients: null,
     };
+  }
+
+  /**
+   * A one-to-one robot message; the users DingTalk throttled get it again after a wait (FLOW_CONTROL_WAITS_MS), the
+   * others never twice. Each user's outcome is returned for the message's record.
+   */
+  private async oneToOne(
+    app: AppCredentials,
+    userIds: readonly string[],
+    reply: OutgoingMessage,
+  ): Promise<ReplyResult> {
+    const recipients = new Map<string, RecipientOutcome>();
+    let pending = [...userIds];
+    let last: DingTalkOutcome;
+    for (let attempt = 0; ; attempt++) {
+      last = await this.apps.sendOneToOne(app, pending, reply);
+      const outcomes = oneToOneRecipients(pending, last);
+      if (outcomes === null) break; // Refused as a whole: nobody got it, and the error says why.
+      for (const outcome of outcomes) recipients.set(outcome.userId, outcome);
+      pending = outcomes.filter(canRetryRecipient).map((outcome) => outcome.userId);
+      const wait = FLOW_CONTROL_WAITS_MS[attempt];
+      if (pending.length === 0 || wait === undefined) break;
+      await this.clock.sleep(wait);
+    }
+    const known = recipients.size > 0 ? userIds.flatMap((userId) => recipients.get(userId) ?? []) : null;
+    const missed = known?.filter((recipient) => recipient.outcome !== 'delivered') ?? [];
+    const error =
+      known === null
+        ? describe(last)
+        : missed.length > 0
+          ? `Not delivered to ${missed.map((recipient) => `${recipient.userId} (${recipient.errcode ?? recipient.outcome})`).join(', ')}`
+          : null;
+    return { via: 'oto', error, recipients: known };
   }
 }
 
 function settle(via: ReplyVia, outcome: DingTalkOutcome): ReplyResult {
-  return { via, error: outcome.kind === 'ok' ? null : describe(outcome) };
+  return { via, error: outcome.kind === 'ok' ? null : describe(outcome), recipients: null };
 }
 
 function describe(outcome: DingTalkOutcome): string {

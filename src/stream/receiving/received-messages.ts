@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
+import { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
 import { BotCommandKind } from './bot-command';
 import { BotMessage } from './bot-message';
 import { ReceivedBotMessage, ReplyVia } from './entities/received-bot-message.entity';
@@ -21,6 +22,8 @@ export interface HandledMessage {
   menuReportId: number | null;
   replyVia: ReplyVia;
   replyError: string | null;
+  /** A one-to-one reply's users and what became of it for each; null otherwise. */
+  replyRecipients: RecipientOutcome[] | null;
 }
 
 /** The log of received bot messages, and the one place that decides whether a message is new. */
@@ -92,6 +95,7 @@ export class ReceivedMessages {
         menuReportId: handled.menuReportId,
         replyVia: handled.replyVia,
         replyError: handled.replyError?.slice(0, 1000) ?? null,
+        replyRecipients: handled.replyRecipients,
         handledAt: new Date(this.clock.now()),
       },
     );

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
 import type { BotCommandKind } from '../bot-command';
 
 /** How the answer reached the conversation: its sessionWebhook, or the robot APIs when that had expired. */
@@ -57,6 +58,13 @@ export class ReceivedBotMessage {
   /** Why the answer could not be delivered (DingTalk's errmsg); never a URL or a token. */
   @Column({ name: 'reply_error', type: 'text', nullable: true })
   replyError: string | null;
+
+  /**
+   * A one-to-one reply (through the robot API): each user and what became of it (`forbidden` / `flowControlled`:
+   * DingTalk throttled them even after the retries; `invalid`: unknown to the organisation). Null otherwise.
+   */
+  @Column({ name: 'reply_recipients', type: 'jsonb', nullable: true })
+  replyRecipients: RecipientOutcome[] | null;
 
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;
