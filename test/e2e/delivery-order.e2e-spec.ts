@@ -262,6 +262,41 @@ describe('delivery: order, targets, stores and sizes', () => {
     });
   });
 
+  it('tells on the merged reports of a digest that failed, and sends them when the digest is resent', async () => {
+    const robot = sim.state.registerRobot();
+    await createBot({
+      store_id: 66,
+      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      rate_limit_per_minute: 1,
+    });
+    const first = (await report(66, '第一道')).notifications[0].id;
+    await settle(statusIs(first, 'sent'), 'the first report');
+    const backlog: number[] = [];
+    for (let i = 0; i < 3; i++) backlog.push((await report(66, `积压${i}`)).notifications[0].id);
+    // The digest meets a permanent refusal (an unknown access_token, as DingTalk answers once a robot is removed).
+    sim.state.addFault({
+      path: '/robot/send',
+      mode: 'errcode',
+      errcode: 300005,
+      errmsg: 'token is not exist',
+      remaining: 1,
+    });
+    await drive(async () => (await row(backlog[0])).merged_into !== null, 'the backlog merged');
+    const digest = Number((await row(backlog[0])).merged_into);
+    await drive(statusIs(digest, 'failed'), 'the digest failing');
+    for (const id of backlog) {
+      expect(await row(id)).toMatchObject({ status: 'merged', merged_into: String(digest) });
+      expect((await row(id)).hint).toContain(`Resend notification ${digest}`);
+    }
+
+    const resend = await t.request('POST', `/api/v1/notifications/${digest}/resend`);
+    expect(resend.status, resend.text).toBe(200);
+    await drive(statusIs(digest, 'sent'), 'the resent digest');
+    for (const id of backlog) expect(await row(id)).toMatchObject({ status: 'merged', hint: null });
+    const texts = sim.state.received({ target: robot.token, accepted: true }).map((m) => m.title);
+    expect(texts).toEqual(['报菜通知：第一道 5 份', '报菜汇总：3 条']);
+  });
+
   describe('a bot moved to another store', () => {
     const webhookBot = async (storeId: number) => {
       const robot = sim.state.registerRobot();

@@ -527,7 +527,29 @@ export class DeliveryQueue {
         mine.map((r) => Math.max(r.claimed.claimedAt, r.startedAt)),
       ]);
     }
+    const endedDigests = mine.filter(
+      (r) => r.claimed.kind === 'digest' && (r.verdict.status === 'failed' || r.verdict.status === 'sent'),
+    );
+    if (endedDigests.length > 0) await this.noteDigestOutcomes(manager, endedDigests);
     return held;
+  }
+
+  /**
+   * A digest that failed for good says so on the reports folded into it, which would otherwise sit as `merged`
+   * with nothing on them to tell that they never arrived; resending the digest sends them all, and once it is
+   * sent the note goes. (Only digests: the statement runs only for rounds that ended one.)
+   */
+  private async noteDigestOutcomes(manager: EntityManager, digests: readonly SendResult[]): Promise<void> {
+    await manager.query(
+      `UPDATE notifications n
+       SET hint = CASE WHEN d.status = 'failed'
+                       THEN 'Folded into digest ' || d.id || ', which failed (see its hint): this report did not '
+                            || 'arrive. Resend notification ' || d.id || ' to send it with the others.'
+                  END
+       FROM unnest($1::bigint[], $2::text[]) AS d(id, status)
+       WHERE n.merged_into = d.id AND n.status = 'merged'`,
+      [digests.map((r) => r.claimed.id), digests.map((r) => r.verdict.status)],
+    );
   }
 
   private async claim(manager: EntityManager, request: CycleRequest): Promise<ClaimedNotification[]> {
