@@ -10,7 +10,7 @@ import {
   SimRobot,
 } from '../core/simulator-state';
 
-const FAULT_MODES: FaultMode[] = ['http_500', 'timeout', 'errcode', 'http_429', 'html_page'];
+const FAULT_MODES: FaultMode[] = ['http_500', 'timeout', 'errcode', 'http_429', 'html_page', 'slow'];
 
 /** A robot as the control API shows it: with its webhook URL, without the bookkeeping. */
 export function describeRobot(robot: SimRobot, baseUrl: string) {
@@ -197,6 +197,7 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
           ? body.http_status
           : undefined,
       retryAfter: typeof body.retry_after === 'number' ? String(body.retry_after) : text(body.retry_after),
+      delayMs: positive(body.delay_ms),
     });
     return reply.code(201).send({ queued: state.faults });
   });

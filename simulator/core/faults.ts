@@ -1,17 +1,37 @@
-import { FastifyInstance, FastifyReply } from 'fastify';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SimulatorContext } from './simulator-context';
 
 /**
  * Queued faults (control API: `POST /_sim/faults`) hit before any route runs: the next N requests to a path answer
  * HTTP 500, never answer (a timeout for the caller), answer with a chosen DingTalk error code, answer HTTP 429
- * (with `Retry-After` if given), or answer an HTML page as DingTalk does when it throttles or blocks a caller
- * (docs/dingtalk/README.md; HTTP 200 unless `http_status` says otherwise).
+ * (with `Retry-After` if given), answer an HTML page as DingTalk does when it throttles or blocks a caller
+ * (docs/dingtalk/README.md; HTTP 200 unless `http_status` says otherwise), or are handled as usual and answered
+ * late (`slow`: DingTalk took the message, its answer is slow in coming).
  */
 export function registerFaults(app: FastifyInstance, context: SimulatorContext): void {
   const hanging = new Set<FastifyReply>();
+  /** Requests a `slow` fault holds back, and how long (the simulator's clock). */
+  const slow = new WeakMap<FastifyRequest, number>();
+  const holding = new Set<() => void>();
   context.onClose(() => {
     for (const reply of hanging) reply.raw.destroy();
     hanging.clear();
+    for (const release of holding) release();
+    holding.clear();
+  });
+
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const delayMs = slow.get(request);
+    if (delayMs === undefined) return payload;
+    await new Promise<void>((resolve) => {
+      const release = () => {
+        holding.delete(release);
+        resolve();
+      };
+      holding.add(release);
+      context.clock.setTimeout(release, delayMs);
+    });
+    return payload;
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -36,6 +56,9 @@ export function registerFaults(app: FastifyInstance, context: SimulatorContext):
           .code(fault.httpStatus ?? 200)
           .type('text/html; charset=utf-8')
           .send(THROTTLE_PAGE);
+      case 'slow':
+        slow.set(request, fault.delayMs ?? 0);
+        return;
       case 'errcode': {
         const newApi = path.startsWith('/v1.0/');
         return newApi

@@ -158,7 +158,7 @@ export function conversationTypeCode(type: SimConversation['type']): '1' | '2' {
 
 export const SESSION_TTL_MS = 90 * 60 * 1000;
 
-export type FaultMode = 'http_500' | 'timeout' | 'errcode' | 'http_429' | 'html_page';
+export type FaultMode = 'http_500' | 'timeout' | 'errcode' | 'http_429' | 'html_page' | 'slow';
 
 /**
  * The next `remaining` requests whose path starts with `path` fail as `mode` says; or, with `probability`, each such
@@ -180,6 +180,8 @@ export interface SimFault {
   httpStatus?: number;
   /** For `http_429` and `html_page`: the `Retry-After` header to send (seconds, or an HTTP date); none if unset. */
   retryAfter?: string;
+  /** For `slow`: how long the answer is held back, in milliseconds of the simulator's clock. */
+  delayMs?: number;
 }
 
 /**
