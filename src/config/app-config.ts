@@ -16,8 +16,6 @@ export interface DeliveryConfig {
   readonly rateWindowMarginMs: number;
   /** Bots served at the same time by one instance (each bot sends one message at a time). */
   readonly concurrency: number;
-  /** How long shutdown waits for in-flight sends before it releases their leases. */
-  readonly shutdownGraceMs: number;
   /**
    * How long a bot that DingTalk throttled gets no message: DingTalk's own 10 minutes. Shorter only for tests
    * that throttle on purpose (npm run test:reliability), where the simulator's throttle ends when the test says.

@@ -69,7 +69,6 @@ export function loadConfig(env: Env): AppConfig {
       pollIntervalMs: readInteger(env, 'DELIVERY_POLL_INTERVAL_MS', 5_000, 50, 600_000),
       rateWindowMarginMs: readInteger(env, 'DELIVERY_RATE_MARGIN_MS', 2_000, 0, 60_000),
       concurrency: readInteger(env, 'DELIVERY_CONCURRENCY', 128, 1, 1000),
-      shutdownGraceMs: readInteger(env, 'DELIVERY_SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
       throttlePauseMs: readInteger(env, 'DELIVERY_THROTTLE_PAUSE_MS', 600_000, 1_000, 3_600_000),
     },
     reportTimeZone: readTimeZone(env, 'REPORT_TIMEZONE', 'Asia/Shanghai'),

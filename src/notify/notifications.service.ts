@@ -60,7 +60,9 @@ export class NotificationsService {
 
   /**
    * Queues the notification again, due now, with a fresh retry schedule; its attempts so far stay in the log.
-   * A notification being sent at this moment cannot be resent until that send is over (409).
+   * A notification being sent at this moment cannot be resent until that send is over (409). Its claim is cleared:
+   * a late result of an earlier send (one whose lease ran out or was taken over) no longer matches it and leaves
+   * the resend in charge (the attempt is still logged).
    */
   async resend(user: AuthUser, id: string): Promise<NotificationDetailResponse> {
     const { botId } = await this.findVisible(user, id);
@@ -86,9 +88,13 @@ export class NotificationsService {
           // drop the same content to them the same day anyway: docs/dingtalk/work-notifications.md).
           recipients: () =>
             `(SELECT jsonb_agg(r) FROM jsonb_array_elements(recipients) r WHERE r->>'outcome' = 'delivered')`,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          claim: null,
         })
         .where('id = :id', { id })
-        .andWhere('(lease_expires_at IS NULL OR lease_expires_at <= :now)', { now })
+        // Leases end by the database's clock (see DeliveryQueue).
+        .andWhere('(lease_expires_at IS NULL OR lease_expires_at <= now())')
         .execute();
       if (result.affected === 0) {
         throw new ConflictException(`Notification ${id} is being sent right now; try again in a moment`);

@@ -80,8 +80,9 @@ describe('delivery pipeline', () => {
   });
 
   it('renews the lease of a send that outlasts it, so the notification is neither taken over nor sent twice', async () => {
-    // 10 times faster: the lease (3 × 3 s + 5 s = 14 s of clock time) is 1.4 s of real time, while the robot
-    // holds the send for the full 3 s real timeout (30 s of clock time), renewed every 3.5 s of clock time.
+    // 10 times faster: the lease is 3 × 3 s + 5 s = 14 s, and the send's local deadline falls a quarter before its
+    // end, 10.5 s of clock time (1.05 s of real time), while the robot holds the send for the full 3 s real timeout.
+    // Only the renewals (every 3.5 s of clock time) carry the send to its end; without them it would be stopped.
     const clock = new ScaledClock(10);
     sim = await startSimulator({ clock });
     t = await startTestApp({
@@ -100,14 +101,12 @@ describe('delivery pipeline', () => {
         lease_expires_at: Date | null;
       };
     await waitFor(async () => (await leaseOf()).lease_owner !== null, 'the send to start');
-    const started = await leaseOf();
-    // Several leases' worth of clock time later the send still hangs and still holds a lease that was extended.
+    // The lease's end (the database's clock) moves on while the send hangs: renewed, again and again.
+    const ends = new Set<number>();
     await waitFor(async () => {
       const now = await leaseOf();
-      return (
-        now.lease_owner !== null &&
-        now.lease_expires_at!.getTime() > started.lease_expires_at!.getTime() + 14_000
-      );
+      if (now.lease_owner !== null) ends.add(now.lease_expires_at!.getTime());
+      return ends.size >= 3;
     }, 'the lease to be renewed twice over');
     expect((await statusOf(t, id)).attempts).toEqual([]);
     // The renewal (and the safety-net sweep) are jobs of @nestjs/schedule's registry, run on the Clock.
@@ -115,7 +114,10 @@ describe('delivery pipeline', () => {
       expect.arrayContaining([DELIVERY_LEASE_RENEWAL, DELIVERY_SWEEP]),
     );
     await waitFor(async () => (await statusOf(t!, id)).status === 'sent', 'the retry to be sent');
-    expect((await statusOf(t, id)).attempts.map((attempt) => attempt.outcome)).toEqual(['transient', 'ok']);
+    const attempts = (await statusOf(t, id)).attempts as Array<{ outcome: string; errmsg: string | null }>;
+    expect(attempts.map((attempt) => attempt.outcome)).toEqual(['transient', 'ok']);
+    // The first send ended at the robot's timeout, not at its local deadline.
+    expect(attempts[0].errmsg).not.toMatch(/lease/);
     expect(sim.state.received({ target: robot.token })).toHaveLength(1);
   });
 

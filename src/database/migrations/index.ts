@@ -10,6 +10,7 @@ import { DailySummary1764000700000 } from './1764000700000-daily-summary';
 import { ServiceInstances1764000800000 } from './1764000800000-service-instances';
 import { RetentionIndexes1764000900000 } from './1764000900000-retention-indexes';
 import { NotificationRemainingTargets1764001000000 } from './1764001000000-notification-remaining-targets';
+import { DeliveryClaims1764002000000 } from './1764002000000-delivery-claims';
 import { NotificationParts1764002100000 } from './1764002100000-notification-parts';
 import { RecipientOutcomes1764002300000 } from './1764002300000-recipient-outcomes';
 import { IdempotencyKeys1764002400000 } from './1764002400000-idempotency-keys';
@@ -30,6 +31,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ServiceInstances1764000800000,
   RetentionIndexes1764000900000,
   NotificationRemainingTargets1764001000000,
+  DeliveryClaims1764002000000,
   NotificationParts1764002100000,
   RecipientOutcomes1764002300000,
   IdempotencyKeys1764002400000,

@@ -35,6 +35,11 @@ export interface ClaimedNotification {
   recipients: RecipientOutcome[] | null;
   /** The claim's time, counted as the send's in the bot's rate window until the result records the real one. */
   claimedAt: number;
+  /**
+   * The claim's number (a fencing token, from the `notification_claims` sequence): the result, a renewal and the
+   * freeing of the bot count only while the row still holds this number.
+   */
+  claim: string;
 }
 
 /** One finished send, waiting to be recorded. */
@@ -62,7 +67,7 @@ export interface CycleRequest {
 }
 
 export interface CycleAnswer {
-  /** Ids of the recorded results whose lease was still this instance's (the others were taken over). */
+  /** Ids of the recorded results whose claim still held the row (the others were taken over or resent). */
   held: Set<string>;
   claimed: ClaimedNotification[];
   /** The earliest moment any bot needs the dispatcher again; null when nothing waits. */
@@ -82,9 +87,16 @@ export type SendReservation =
   { granted: true } | { granted: false; reason: 'rate_window' | 'throttled'; retryAt: number };
 
 const WAITING = `('pending', 'retrying')`;
-/** A notification nobody is sending: never leased, or its lease ran out. */
-const LEASE_FREE = (alias: string, at: string) =>
-  `(${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= ${at})`;
+/**
+ * A notification nobody is sending: never leased, or its lease ran out. Lease ends are written and compared by the
+ * database's clock, never an instance's own: two instances whose clocks disagree still agree on when a lease ran
+ * out. (now() is the transaction's start, a little earlier than the statement: a lease ends a little sooner when
+ * written, and is seen to end a little later when compared; both on the safe side.)
+ */
+const LEASE_FREE = (alias: string) =>
+  `(${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= now())`;
+/** The end of a lease of `param` milliseconds from now, by the database's clock. */
+const LEASE_END = (param: string) => `now() + ${param}::double precision * interval '1 millisecond'`;
 
 /**
  * A waiting notification a digest may fold: a menu report that has not gone anywhere yet. A throttled attempt
@@ -120,7 +132,9 @@ export function markDueStatement(botIdsQuery: string, at: string): string {
     SELECT due.id, ${at}::timestamptz FROM (${botIdsQuery}) AS due(id) ORDER BY due.id
     ON CONFLICT (bot_id) DO UPDATE SET next_due_at = LEAST(
       COALESCE(bot_delivery_states.next_due_at, 'infinity'),
-      GREATEST(EXCLUDED.next_due_at, bot_delivery_states.busy_until, bot_delivery_states.rate_limited_until))`;
+      GREATEST(EXCLUDED.next_due_at, bot_delivery_states.rate_limited_until,
+               -- the end of a send's lease (the database's clock) on the caller's clock
+               EXCLUDED.next_due_at + (bot_delivery_states.busy_until - now())))`;
 }
 
 /** When a bot whose lease could not be taken is looked at again. */
@@ -133,9 +147,13 @@ const LOCK_STATES = prepared(
   'delivery.lock-states',
   `SELECT bot_id FROM bot_delivery_states WHERE bot_id = ANY($1::integer[]) ORDER BY bot_id FOR UPDATE`,
 );
+// A bot with a send in flight is left out: its result frees it; if its lease runs out instead (its instance died),
+// the sweep finds it. Its next_due_at is on the claiming instance's clock and its lease on the database's, which may
+// disagree: counting it here could have the dispatcher look again every few milliseconds until they agree.
 const NEXT_DUE = prepared(
   'delivery.next-due',
-  `SELECT min(next_due_at) AS due FROM bot_delivery_states WHERE next_due_at IS NOT NULL`,
+  `SELECT min(next_due_at) AS due FROM bot_delivery_states
+   WHERE next_due_at IS NOT NULL AND (busy_until IS NULL OR busy_until <= now())`,
 );
 const RECORD_RESULTS = prepared(
   'delivery.record-results',
@@ -145,39 +163,43 @@ const RECORD_RESULTS = prepared(
                           $14::text[], $15::integer[]))
    UPDATE notifications n
    SET status = r.status, attempts = r.attempts, next_attempt_at = COALESCE(r.next_attempt_at, n.next_attempt_at),
-       lease_owner = NULL, lease_expires_at = NULL, last_error = r.last_error, hint = r.hint,
+       lease_owner = NULL, lease_expires_at = NULL, claim = NULL, last_error = r.last_error, hint = r.hint,
        sent_at = r.sent_at, updated_at = r.finished_at, remaining_targets = r.remaining_targets::jsonb,
        recipients = COALESCE(r.recipients::jsonb, n.recipients),
        target_outcomes = COALESCE(r.target_outcomes::jsonb, n.target_outcomes)
-   FROM unnest($2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::text[], $7::text[],
+   FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::text[], $7::text[],
                $8::timestamptz[], $9::timestamptz[], $16::text[], $17::text[], $18::text[])
-        AS r(id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at, remaining_targets,
+        AS r(claim, id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at, remaining_targets,
              recipients, target_outcomes)
-   WHERE n.id = r.id AND n.lease_owner = $1
+   WHERE n.id = r.id AND n.claim = r.claim
    RETURNING n.id`,
 );
+// Also for a result whose claim no longer holds its notification (a resend cleared it) while the bot is still
+// busy with that claim: the send is over, so the bot is free; its last delivery is then not this result's.
 const FREE_BOTS = prepared(
   'delivery.free-bots',
   `UPDATE bot_delivery_states s
-   SET last_delivery_at = r.finished_at, last_delivery_status = r.status,
+   SET last_delivery_at = CASE WHEN r.held THEN r.finished_at ELSE s.last_delivery_at END,
+       last_delivery_status = CASE WHEN r.held THEN r.status ELSE s.last_delivery_status END,
        rate_limited_until = COALESCE(r.pause_until, s.rate_limited_until),
        recent_sends = (SELECT COALESCE(jsonb_agg(CASE WHEN sent::bigint = r.claimed_at
                                                       THEN to_jsonb(r.started_at) ELSE sent END), '[]')
                        FROM jsonb_array_elements(s.recent_sends) AS sent),
-       busy_until = NULL, busy_owner = NULL,
+       busy_until = NULL, busy_owner = NULL, busy_claim = NULL,
        next_due_at = (SELECT CASE WHEN min(n.next_attempt_at) IS NULL THEN NULL
                                   ELSE GREATEST(min(n.next_attempt_at), r.pause_until, s.rate_limited_until) END
                       FROM notifications n
-                      WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', 'r.finished_at')})
-   FROM unnest($2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[])
-        AS r(bot_id, finished_at, status, pause_until, claimed_at, started_at)
+                      WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n')})
+   FROM unnest($1::bigint[], $2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::bigint[],
+               $7::bigint[], $8::boolean[])
+        AS r(claim, bot_id, finished_at, status, pause_until, claimed_at, started_at, held)
    -- bot_id = ANY: the planner reaches the rows by their key; through the join alone it scans every bot's state.
-   WHERE s.bot_id = ANY($2::integer[]) AND s.bot_id = r.bot_id AND s.busy_owner = $1`,
+   WHERE s.bot_id = ANY($2::integer[]) AND s.bot_id = r.bot_id AND s.busy_claim = r.claim`,
 );
 const PICK_DUE_BOTS = prepared(
   'delivery.pick-due-bots',
   `SELECT bot_id FROM bot_delivery_states
-   WHERE next_due_at <= $1 AND (busy_until IS NULL OR busy_until <= $1) AND bot_id <> ALL($3::integer[])
+   WHERE next_due_at <= $1 AND (busy_until IS NULL OR busy_until <= now()) AND bot_id <> ALL($3::integer[])
    ORDER BY next_due_at LIMIT $2
    FOR UPDATE SKIP LOCKED`,
 );
@@ -189,7 +211,7 @@ const DUE_BOTS = prepared(
           (SELECT count(*)::integer FROM (
              SELECT 1 FROM notifications n
              WHERE n.bot_id = s.bot_id AND ${FOLDABLE('n')} AND n.store_id = b.store_id AND n.next_attempt_at <= $2
-               AND ${LEASE_FREE('n', '$2')}
+               AND ${LEASE_FREE('n')}
              LIMIT COALESCE(b.rate_limit_per_minute, 0) + 1) fresh) AS fresh_backlog
    FROM bot_delivery_states s
    LEFT JOIN ding_talk_bots b ON b.id = s.bot_id
@@ -199,12 +221,12 @@ const DUE_BOTS = prepared(
      SELECT min(n.next_attempt_at) FILTER (WHERE n.store_id = b.store_id AND ${IN_TURN('n')}) AS earliest_due,
             bool_or(n.store_id <> b.store_id) AS moved
      FROM notifications n
-     WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$2')}
+     WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n')}
    ) waiting ON true
    LEFT JOIN LATERAL (
      SELECT n.id FROM notifications n
      WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND n.store_id = b.store_id AND n.next_attempt_at <= $2
-       AND ${LEASE_FREE('n', '$2')} AND ${IN_TURN('n')}
+       AND ${LEASE_FREE('n')} AND ${IN_TURN('n')}
      ORDER BY n.id LIMIT 1
    ) head ON true
    WHERE s.bot_id = ANY($1::integer[])
@@ -212,19 +234,34 @@ const DUE_BOTS = prepared(
 );
 const LEASE = prepared(
   'delivery.lease',
-  `UPDATE notifications n SET lease_owner = $2, lease_expires_at = $3
-   WHERE n.id = ANY($1::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n', '$4')}
+  `UPDATE notifications n
+   SET lease_owner = $2, lease_expires_at = ${LEASE_END('$3')}, claim = nextval('notification_claims')
+   WHERE n.id = ANY($1::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n')}
    RETURNING n.id, n.bot_id, n.store_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
-             n.at_all, n.attempts, n.remaining_targets, n.recipients`,
+             n.at_all, n.attempts, n.remaining_targets, n.recipients, n.claim`,
 );
 const APPLY_BOT_STATES = prepared(
   'delivery.apply-bot-states',
   `UPDATE bot_delivery_states s
-   SET next_due_at = c.next_due_at, busy_until = c.busy_until, busy_owner = c.busy_owner,
+   SET next_due_at = c.next_due_at, busy_owner = c.busy_owner, busy_claim = c.busy_claim,
+       busy_until = CASE WHEN c.busy_claim IS NULL THEN NULL ELSE ${LEASE_END('$6')} END,
        recent_sends = COALESCE(c.recent_sends::jsonb, s.recent_sends)
-   FROM unnest($1::integer[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[])
-        AS c(bot_id, next_due_at, busy_until, busy_owner, recent_sends)
+   FROM unnest($1::integer[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[])
+        AS c(bot_id, next_due_at, busy_claim, busy_owner, recent_sends)
    WHERE s.bot_id = ANY($1::integer[]) AND s.bot_id = c.bot_id`,
+);
+const RENEW_BOTS = prepared(
+  'delivery.renew-bots',
+  `UPDATE bot_delivery_states s SET busy_until = ${LEASE_END('$3')}, next_due_at = $4
+   FROM unnest($1::integer[], $2::bigint[]) AS c(bot_id, claim)
+   WHERE s.bot_id = ANY($1::integer[]) AND s.bot_id = c.bot_id AND s.busy_claim = c.claim`,
+);
+const RENEW_NOTIFICATIONS = prepared(
+  'delivery.renew-notifications',
+  `UPDATE notifications n SET lease_expires_at = ${LEASE_END('$3')}
+   FROM unnest($1::bigint[], $2::bigint[]) AS c(id, claim)
+   WHERE n.id = ANY($1::bigint[]) AND n.id = c.id AND n.claim = c.claim
+   RETURNING n.id`,
 );
 
 interface PickedBotRow {
@@ -245,7 +282,8 @@ interface PickedBotRow {
 interface BotStateChange {
   botId: number;
   nextDueAt: Date | null;
-  busyUntil: Date | null;
+  /** The claim of the send now in flight to the bot (leased for the round's `leaseMs`); null: none. */
+  busyClaim: string | null;
   busyOwner: string | null;
   /** Null: left as it is. */
   recentSends: number[] | null;
@@ -253,10 +291,12 @@ interface BotStateChange {
 
 /**
  * The notifications table as a queue, shared by every instance on the database. Nothing here waits for DingTalk.
- * Times are the injected clock's (passed in), not the database's, so that tests can move them.
+ * Times are the injected clock's (passed in), not the database's, so that tests can move them; except the ends of
+ * leases (`lease_expires_at`, `busy_until`), which are the database's (LEASE_FREE), and a claim's number, which
+ * fences its results (migration 1764002000000).
  *
  * Each bot has a row in `bot_delivery_states` that says when it next needs the dispatcher (`next_due_at`) and
- * whether a send is in flight (`busy_until`/`busy_owner`, a lease). A claim takes the due bots through an index on
+ * whether a send is in flight (`busy_until`/`busy_owner`/`busy_claim`, a lease). A claim takes the due bots through an index on
  * `next_due_at` (SKIP LOCKED: a bot another instance is claiming for is passed over), leases each one's oldest due
  * notification unless its rate window or a throttle pause holds it back, and sets the bot's next moment; recording a
  * result frees the bot and sets its next moment from what still waits. So the cost of a claim follows the work due,
@@ -292,7 +332,7 @@ export class DeliveryQueue {
    */
   async cycle(request: CycleRequest): Promise<CycleAnswer> {
     return this.dataSource.transaction(async (manager) => {
-      const held = await this.record(manager, request.owner, request.results);
+      const held = await this.record(manager, request.results);
       const claimed = await this.claim(manager, request);
       const [{ due }]: Array<{ due: Date | null }> = await manager.query(NEXT_DUE);
       return { held, claimed, nextDueAt: due?.getTime() ?? null };
@@ -300,30 +340,33 @@ export class DeliveryQueue {
   }
 
   /**
-   * Extends the leases of sends still in flight (a slow stream send with token re-fetches may outlast one lease).
-   * Returns the ids still held: a send missing from it was taken over and should stop.
+   * Extends the leases of sends still in flight by `leaseMs` of the database's clock (a slow stream send with
+   * token re-fetches may outlast one lease); `now` is the caller's clock, for the bots' next due moment. Returns the
+   * ids whose claim still holds the row: a send missing from it was taken over or resent, and should stop.
    */
   async renewLeases(
-    owner: string,
     sends: readonly ClaimedNotification[],
-    until: number,
+    leaseMs: number,
+    now: number,
   ): Promise<Set<string>> {
     if (sends.length === 0) return new Set();
-    const expires = new Date(until);
     return this.dataSource.transaction(async (manager) => {
-      const botIds = [...new Set(sends.map((send) => send.botId))].sort((a, b) => a - b);
-      await manager.query(LOCK_STATES, [botIds]);
-      await manager.query(
-        `UPDATE bot_delivery_states SET busy_until = $3, next_due_at = $3
-         WHERE bot_id = ANY($2::integer[]) AND busy_owner = $1`,
-        [owner, botIds, expires],
+      const bots = [...new Map(sends.map((send) => [send.botId, send.claim])).entries()].sort(
+        ([a], [b]) => a - b,
       );
+      await manager.query(LOCK_STATES, [bots.map(([botId]) => botId)]);
+      await manager.query(RENEW_BOTS, [
+        bots.map(([botId]) => botId),
+        bots.map(([, claim]) => claim),
+        leaseMs,
+        new Date(now + leaseMs),
+      ]);
       const rows: Array<{ id: string }> = rowsOf(
-        await manager.query(
-          `UPDATE notifications SET lease_expires_at = $3
-           WHERE id = ANY($2::bigint[]) AND lease_owner = $1 RETURNING id`,
-          [owner, sends.map((send) => send.id), expires],
-        ),
+        await manager.query(RENEW_NOTIFICATIONS, [
+          sends.map((send) => send.id),
+          sends.map((send) => send.claim),
+          leaseMs,
+        ]),
       );
       return new Set(rows.map((row) => String(row.id)));
     });
@@ -400,19 +443,30 @@ export class DeliveryQueue {
     await this.skipUndeliverable(this.dataSource.manager, new Date(now), [botId]);
   }
 
-  /** Gives up this instance's leases (shutdown), so that the rows are due again at once for whoever runs. */
-  async releaseLeases(owner: string, now: number): Promise<number> {
+  /**
+   * Gives back claims whose send never started (shutdown; a bot deleted meanwhile), so that the rows are due
+   * again at once for whoever runs. Only where the claim still holds the row. Returns how many were given back.
+   */
+  async releaseClaims(claims: readonly ClaimedNotification[], now: number): Promise<number> {
+    if (claims.length === 0) return 0;
     return this.dataSource.transaction(async (manager) => {
+      const bots = [...new Map(claims.map((claimed) => [claimed.botId, claimed.claim])).entries()].sort(
+        ([a], [b]) => a - b,
+      );
+      await manager.query(LOCK_STATES, [bots.map(([botId]) => botId)]);
       await manager.query(
-        `UPDATE bot_delivery_states SET busy_until = NULL, busy_owner = NULL, next_due_at = $2
-         WHERE bot_id IN (SELECT bot_id FROM bot_delivery_states WHERE busy_owner = $1 ORDER BY bot_id FOR UPDATE)`,
-        [owner, new Date(now)],
+        `UPDATE bot_delivery_states s
+         SET busy_until = NULL, busy_owner = NULL, busy_claim = NULL, next_due_at = $3
+         FROM unnest($1::integer[], $2::bigint[]) AS c(bot_id, claim)
+         WHERE s.bot_id = ANY($1::integer[]) AND s.bot_id = c.bot_id AND s.busy_claim = c.claim`,
+        [bots.map(([botId]) => botId), bots.map(([, claim]) => claim), new Date(now)],
       );
       return rowsOf(
         await manager.query(
-          `UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL
-           WHERE lease_owner = $1 AND status IN ${WAITING} RETURNING id`,
-          [owner],
+          `UPDATE notifications n SET lease_owner = NULL, lease_expires_at = NULL, claim = NULL
+           FROM unnest($1::bigint[], $2::bigint[]) AS c(id, claim)
+           WHERE n.id = ANY($1::bigint[]) AND n.id = c.id AND n.claim = c.claim RETURNING n.id`,
+          [claims.map((claimed) => claimed.id), claims.map((claimed) => claimed.claim)],
         ),
       ).length;
     });
@@ -425,13 +479,13 @@ export class DeliveryQueue {
   async releaseAllLeases(now: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(
-        `UPDATE bot_delivery_states SET busy_until = NULL, busy_owner = NULL, next_due_at = $1
+        `UPDATE bot_delivery_states SET busy_until = NULL, busy_owner = NULL, busy_claim = NULL, next_due_at = $1
          WHERE busy_owner IS NOT NULL`,
         [new Date(now)],
       );
       return rowsOf(
         await manager.query(
-          `UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL
+          `UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL, claim = NULL
            WHERE lease_owner IS NOT NULL AND status IN ${WAITING} RETURNING id`,
         ),
       ).length;
@@ -473,14 +527,10 @@ export class DeliveryQueue {
 
   /**
    * Records finished sends in three statements whatever their number: the bots' state rows locked, the
-   * notifications (only where this instance still holds the lease) with every attempt, and the bots' states (freed,
-   * with their next due moment).
+   * notifications (only where the send's claim still holds the row) with every attempt, and the bots' states (freed,
+   * with their next due moment, where the claim still holds the bot).
    */
-  private async record(
-    manager: EntityManager,
-    owner: string,
-    results: readonly SendResult[],
-  ): Promise<Set<string>> {
+  private async record(manager: EntityManager, results: readonly SendResult[]): Promise<Set<string>> {
     if (results.length === 0) return new Set();
     const botIds = [...new Set(results.map((result) => result.claimed.botId))].sort((a, b) => a - b);
     await manager.query(LOCK_STATES, [botIds]);
@@ -488,7 +538,7 @@ export class DeliveryQueue {
     // and the statuses are one round trip.
     const heldRows: Array<{ id: string }> = rowsOf(
       await manager.query(RECORD_RESULTS, [
-        owner,
+        results.map((r) => r.claimed.claim),
         results.map((r) => r.claimed.id),
         results.map((r) => r.verdict.status),
         results.map((r) => r.verdict.attempts),
@@ -512,23 +562,24 @@ export class DeliveryQueue {
       ]),
     );
     const held = new Set(heldRows.map((row) => String(row.id)));
-    // A result whose lease was lost leaves the bot to the instance that took it over.
-    const mine = results.filter((result) => held.has(result.claimed.id));
-    if (mine.length > 0) {
-      // The send counts in the rate window from when it started rather than from its claim: the claim may have
-      // waited for a free slot, and DingTalk counts arrivals.
-      await manager.query(FREE_BOTS, [
-        owner,
-        mine.map((r) => r.claimed.botId),
-        mine.map((r) => new Date(r.finishedAt)),
-        mine.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
-        mine.map((r) => (r.verdict.pause === null ? null : new Date(r.finishedAt + r.verdict.pause.ms))),
-        mine.map((r) => r.claimed.claimedAt),
-        mine.map((r) => Math.max(r.claimed.claimedAt, r.startedAt)),
-      ]);
-    }
-    const endedDigests = mine.filter(
-      (r) => r.claimed.kind === 'digest' && (r.verdict.status === 'failed' || r.verdict.status === 'sent'),
+    // A bot another claim holds now is left to that claim (FREE_BOTS matches the claim). The send counts in the
+    // rate window from when it started rather than from its claim: the claim may have waited for a free slot, and
+    // DingTalk counts arrivals.
+    await manager.query(FREE_BOTS, [
+      results.map((r) => r.claimed.claim),
+      results.map((r) => r.claimed.botId),
+      results.map((r) => new Date(r.finishedAt)),
+      results.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
+      results.map((r) => (r.verdict.pause === null ? null : new Date(r.finishedAt + r.verdict.pause.ms))),
+      results.map((r) => r.claimed.claimedAt),
+      results.map((r) => Math.max(r.claimed.claimedAt, r.startedAt)),
+      results.map((r) => held.has(r.claimed.id)),
+    ]);
+    const endedDigests = results.filter(
+      (r) =>
+        held.has(r.claimed.id) &&
+        r.claimed.kind === 'digest' &&
+        (r.verdict.status === 'failed' || r.verdict.status === 'sent'),
     );
     if (endedDigests.length > 0) await this.noteDigestOutcomes(manager, endedDigests);
     return held;
@@ -575,7 +626,7 @@ export class DeliveryQueue {
         changes.set(bot.bot_id, {
           botId: bot.bot_id,
           nextDueAt,
-          busyUntil: null,
+          busyClaim: null,
           busyOwner: null,
           recentSends: null,
         });
@@ -608,40 +659,45 @@ export class DeliveryQueue {
     }
     if (undeliverable.length > 0) await this.skipUndeliverable(manager, at, undeliverable);
 
+    // When the lease ends on this instance's clock: the bot's next due moment should its send never be recorded.
     const leaseUntil = new Date(now + leaseMs);
     const leased: Array<Record<string, unknown>> =
-      toLease.size === 0
-        ? []
-        : rowsOf(await manager.query(LEASE, [[...toLease.keys()], owner, leaseUntil, at]));
+      toLease.size === 0 ? [] : rowsOf(await manager.query(LEASE, [[...toLease.keys()], owner, leaseMs]));
     const claimed: ClaimedNotification[] = [];
     for (const row of leased) {
       const lease = toLease.get(String(row.id))!;
+      const claim = String(row.claim);
       changes.set(lease.botId, {
         botId: lease.botId,
         nextDueAt: leaseUntil,
-        busyUntil: leaseUntil,
+        busyClaim: claim,
         busyOwner: owner,
         recentSends: [...lease.recent, now],
       });
-      claimed.push({ ...toClaimed(row), botVersion: lease.version, claimedAt: now });
+      claimed.push({ ...toClaimed(row), botVersion: lease.version, claimedAt: now, claim });
     }
     for (const lease of toLease.values()) {
       // Not leased after all (should not happen under the bot's lock): look again shortly rather than never.
       if (!changes.has(lease.botId)) changes.set(lease.botId, recheck(lease.botId, now));
     }
-    await this.applyStateChanges(manager, [...changes.values()]);
+    await this.applyStateChanges(manager, [...changes.values()], leaseMs);
     claimed.sort((a, b) => Number(a.id) - Number(b.id));
     return claimed;
   }
 
-  private async applyStateChanges(manager: EntityManager, changes: readonly BotStateChange[]): Promise<void> {
+  private async applyStateChanges(
+    manager: EntityManager,
+    changes: readonly BotStateChange[],
+    leaseMs: number,
+  ): Promise<void> {
     if (changes.length === 0) return;
     await manager.query(APPLY_BOT_STATES, [
       changes.map((c) => c.botId),
       changes.map((c) => c.nextDueAt),
-      changes.map((c) => c.busyUntil),
+      changes.map((c) => c.busyClaim),
       changes.map((c) => c.busyOwner),
       changes.map((c) => (c.recentSends === null ? null : JSON.stringify(c.recentSends))),
+      leaseMs,
     ]);
   }
 
@@ -670,7 +726,7 @@ export class DeliveryQueue {
       `SELECT n.id, n.title, n.menu_report_id, n.store_id, n.at_mobiles, n.at_user_ids, n.at_all
        FROM notifications n
        WHERE n.bot_id = $1 AND ${FOLDABLE('n')} AND n.store_id = $3 AND n.next_attempt_at <= $2
-         AND ${LEASE_FREE('n', '$2')}
+         AND ${LEASE_FREE('n')}
        ORDER BY n.id LIMIT 1000`,
       [botId, at, storeId],
     );
@@ -736,10 +792,10 @@ export class DeliveryQueue {
   private async skipUndeliverable(manager: EntityManager, at: Date, botIds: number[] | null): Promise<void> {
     await manager.query(
       `UPDATE notifications n
-       SET status = 'skipped', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1,
+       SET status = 'skipped', lease_owner = NULL, lease_expires_at = NULL, claim = NULL, updated_at = $1,
            hint = CASE WHEN EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id AND b.is_enabled)
                        THEN $4 ELSE $2 END
-       WHERE n.status IN ${WAITING} AND ${LEASE_FREE('n', '$1')}
+       WHERE n.status IN ${WAITING} AND ${LEASE_FREE('n')}
          AND ($3::integer[] IS NULL OR n.bot_id = ANY($3::integer[]))
          AND NOT EXISTS (SELECT 1 FROM ding_talk_bots b
                          WHERE b.id = n.bot_id AND b.is_enabled AND b.store_id = n.store_id)`,
@@ -752,7 +808,7 @@ function recheck(botId: number, now: number): BotStateChange {
   return {
     botId,
     nextDueAt: new Date(now + RECHECK_MS),
-    busyUntil: null,
+    busyClaim: null,
     busyOwner: null,
     recentSends: null,
   };
@@ -775,7 +831,9 @@ function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
   return result as T[];
 }
 
-function toClaimed(row: Record<string, unknown>): Omit<ClaimedNotification, 'claimedAt' | 'botVersion'> {
+function toClaimed(
+  row: Record<string, unknown>,
+): Omit<ClaimedNotification, 'claimedAt' | 'botVersion' | 'claim'> {
   return {
     id: String(row.id),
     botId: Number(row.bot_id),

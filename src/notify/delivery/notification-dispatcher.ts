@@ -23,12 +23,22 @@ const RETRY_AFTER_ERROR_MS = 1_000;
  * committed) holds its row for a moment, and will send or wake us itself.
  */
 const MIN_REARM_MS = 50;
+/**
+ * The most DingTalk deadlines one send can take (app-messaging.client.ts): a stream bot's users and group, each a
+ * token fetch and a call, both once more after a refused token (8), and the work notification's getsendresult
+ * polls, which take one deadline together, with a token fetch of their own (2).
+ */
+const MAX_CALLS_PER_SEND = 10;
 
 interface InFlightSend {
   claimed: ClaimedNotification;
   /** Stops the send when its lease is lost or about to run out unrenewed. */
   abort: AbortController;
-  leaseExpiresAt: number;
+  /**
+   * The local deadline: fires a quarter lease before the lease, as last confirmed, can run out, and stops the send
+   * on this process's own timer, whether or not a renewal ever comes back from the database.
+   */
+  deadline: ClockTimer | undefined;
 }
 
 /**
@@ -39,9 +49,15 @@ interface InFlightSend {
  * batch was committed (wake), a send finished, or the next due moment came; the periodic sweep (a ClockScheduler
  * job) is only the safety net.
  *
- * Leases: a claimed notification (and its bot) is leased for `leaseMs` and renewed while its send is in flight, so
- * a slow send is never taken over by another instance; a send whose lease is lost, or would run out unrenewed
- * (the database is away), is stopped.
+ * Leases: a claimed notification (and its bot) is leased for `leaseMs` of the database's clock and renewed while its
+ * send is in flight, so a slow send is never taken over by another instance. A send whose lease was taken over is
+ * stopped; so is one whose lease would run out unrenewed (the database is away, or a renewal hangs), by a local
+ * timer of its own. Each claim has a number (DeliveryQueue: the fencing token), and a result counts only while its
+ * claim still holds the row, so a send that lost its lease can never overwrite the new owner's work or a resend.
+ *
+ * Shutdown never gives away a send that has begun: claiming stops, every send in flight runs to its end (bounded by
+ * its own DingTalk deadlines) with its lease renewed, every result is recorded, and only claims whose send never
+ * began are given back.
  *
  * Rate limit: the claim counts a bot's sends of the last minute plus DELIVERY_RATE_MARGIN_MS, and a bot has one
  * send in flight at most. A send counts from when it started (recorded with its result; until then from its
@@ -55,6 +71,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   readonly owner: string;
   private readonly leaseMs: number;
   private readonly retryPolicy: RetryPolicy;
+  /** How long a send can take at most, by its deadlines: the bound of a clean stop's wait. */
+  private readonly maxSendMs: number;
   private running = false;
   /** Something may be due: the next round claims. */
   private wanted = false;
@@ -66,6 +84,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private readonly sending = new Set<Promise<void>>();
   /** Finished sends waiting for the next round to record them. */
   private finished: SendResult[] = [];
+  /** Claims whose send never began (bot deleted meanwhile, shutdown), waiting to be given back. */
+  private unstarted: ClaimedNotification[] = [];
+  private renewing: Promise<void> | null = null;
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -84,6 +105,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       ipBlockPauseMs: config.dingtalk.ipBlockPauseMs,
       maxRetryAfterMs: config.dingtalk.maxRetryAfterMs,
     };
+    this.maxSendMs = MAX_CALLS_PER_SEND * config.dingtalk.timeoutMs + 5_000;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -103,27 +125,63 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.startRound();
   }
 
-  /** Stop claiming, let in-flight sends finish (bounded), record them, give back the leases of the others. */
+  /**
+   * A clean stop: claim nothing more, let every send in flight end (each by its own DingTalk deadlines; leases
+   * renewed meanwhile), record every result, then give back the claims whose send never began. A send that has
+   * begun is never given back: another instance would send it a second time.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.clock.clearTimeout(this.dueTimer);
     await this.round;
     if (this.sending.size > 0) {
-      const grace = new AbortController();
-      await Promise.race([
-        Promise.allSettled([...this.sending]),
-        this.clock.sleep(this.config.delivery.shutdownGraceMs, grace.signal),
-      ]);
-      grace.abort();
+      this.logger.log(`Stopping: waiting for ${this.sending.size} sends in flight to end`);
+      await this.drain();
     }
     try {
       await this.recordFinished();
     } catch (error) {
-      this.logger.error(`Recording the last results failed: ${(error as Error).message}`);
+      this.logger.error(
+        `Recording the last results failed: ${(error as Error).message}; their leases run out and they are ` +
+          'sent again by another instance',
+      );
     }
-    const released = await this.queue.releaseLeases(this.owner, this.clock.now());
-    if (released > 0) this.logger.warn(`Released ${released} leases of sends still in flight at shutdown`);
+    await this.renewing;
+    const unstarted = this.unstarted;
+    this.unstarted = [];
+    if (unstarted.length > 0) {
+      const released = await this.queue.releaseClaims(unstarted, this.clock.now());
+      this.logger.log(`Gave back ${released} claimed notifications whose send had not begun`);
+    }
+  }
+
+  /**
+   * Waits for the sends in flight, renewing their leases every quarter lease: the scheduler's renewal job may
+   * already have stopped. Bounded by the longest a send can take by its deadlines; a send still going then (it
+   * ignored them) is stopped, and its result recorded like any other.
+   */
+  private async drain(): Promise<void> {
+    const giveUpAt = this.clock.now() + this.maxSendMs;
+    while (this.sending.size > 0) {
+      const tick = new AbortController();
+      await Promise.race([
+        Promise.allSettled([...this.sending]),
+        this.clock.sleep(Math.min(this.leaseMs / 4, Math.max(0, giveUpAt - this.clock.now())), tick.signal),
+      ]);
+      tick.abort();
+      if (this.sending.size === 0) return;
+      if (this.clock.now() >= giveUpAt) {
+        this.logger.error(
+          `${this.sending.size} sends still in flight after ${this.maxSendMs} ms, longer than their deadlines ` +
+            'allow: stopping them',
+        );
+        for (const send of this.inFlight.values()) send.abort.abort(new Error('the service is stopping'));
+        await Promise.allSettled([...this.sending]);
+        return;
+      }
+      void this.renewLeases();
+    }
   }
 
   private startRound(): void {
@@ -135,12 +193,13 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     });
   }
 
-  /** Bots with a send in flight or a result not yet recorded. */
+  /** Bots with a send in flight, a result not yet recorded or a claim not yet given back. */
   private busyBotIds(): number[] {
     return [
       ...new Set([
         ...[...this.inFlight.values()].map((send) => send.claimed.botId),
         ...this.finished.map((result) => result.claimed.botId),
+        ...this.unstarted.map((claimed) => claimed.botId),
       ]),
     ];
   }
@@ -151,7 +210,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
 
   /** Rounds until nothing is left to record and nothing more can be claimed now. */
   private async rounds(): Promise<void> {
-    while (this.running && (this.finished.length > 0 || (this.wanted && this.freeSlots() > 0))) {
+    while (
+      this.running &&
+      (this.finished.length > 0 || this.unstarted.length > 0 || (this.wanted && this.freeSlots() > 0))
+    ) {
+      if (this.unstarted.length > 0 && !(await this.giveBackUnstarted())) return;
       const results = this.finished;
       this.finished = [];
       const maxClaims = this.wanted ? this.freeSlots() : 0;
@@ -186,6 +249,22 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     }
   }
 
+  /** Gives back the claims whose send never began; false (and a backoff) when the database refused. */
+  private async giveBackUnstarted(): Promise<boolean> {
+    const claims = this.unstarted;
+    this.unstarted = [];
+    try {
+      await this.queue.releaseClaims(claims, this.clock.now());
+      return true;
+    } catch (error) {
+      this.logger.error(`Giving back unsent claims failed: ${(error as Error).message}`);
+      this.unstarted = [...claims, ...this.unstarted];
+      this.backoffUntil = this.clock.now() + RETRY_AFTER_ERROR_MS;
+      this.armDueTimer(this.backoffUntil);
+      return false;
+    }
+  }
+
   private armDueTimer(at: number): void {
     this.clock.clearTimeout(this.dueTimer);
     if (!this.running) return;
@@ -203,48 +282,62 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   }
 
   /**
-   * Every quarter lease, the leases of the sends in flight are extended; a send whose lease was taken over, or
-   * that could not be renewed before its last quarter, is stopped (its result then decides nothing).
+   * Every quarter lease, the leases of the sends in flight are extended; a send whose claim no longer holds its row
+   * (taken over, resent) is stopped. One renewal at a time: the scheduler's job and a draining shutdown share it.
    */
-  private async renewLeases(): Promise<void> {
+  private renewLeases(): Promise<void> {
+    this.renewing ??= this.renew().finally(() => (this.renewing = null));
+    return this.renewing;
+  }
+
+  private async renew(): Promise<void> {
     const sends = [...this.inFlight.values()];
     // Results not yet recorded keep their leases too: the database may be away for a while.
     const unrecorded = this.finished.map((result) => result.claimed);
     if (sends.length === 0 && unrecorded.length === 0) return;
-    const now = this.clock.now();
-    const until = now + this.leaseMs;
+    // The database extends each lease from its own now(), which is later than this: a deadline counted from here
+    // falls before the lease ends.
+    const asked = this.clock.now();
     try {
       const held = await this.queue.renewLeases(
-        this.owner,
         [...sends.map((send) => send.claimed), ...unrecorded],
-        until,
+        this.leaseMs,
+        asked,
       );
       for (const send of sends) {
-        if (held.has(send.claimed.id)) send.leaseExpiresAt = until;
+        if (!this.inFlight.has(send.claimed.id)) continue;
+        if (held.has(send.claimed.id)) this.armDeadline(send, asked);
         else send.abort.abort(new Error('the lease was taken over'));
       }
     } catch (error) {
+      // Nothing to do: each send's own deadline stops it before its lease can run out.
       this.logger.error(`Renewing delivery leases failed: ${(error as Error).message}`);
-    }
-    for (const send of sends) {
-      if (send.leaseExpiresAt - this.leaseMs / 4 <= this.clock.now()) {
-        send.abort.abort(new Error('the lease is about to run out'));
-      }
     }
   }
 
+  /** (Re)arms the send's local deadline for a lease confirmed as of `confirmedAt` (this clock). */
+  private armDeadline(send: InFlightSend, confirmedAt: number): void {
+    if (send.abort.signal.aborted) return;
+    this.clock.clearTimeout(send.deadline);
+    const at = confirmedAt + this.leaseMs - this.leaseMs / 4;
+    send.deadline = this.clock.setTimeout(
+      () => send.abort.abort(new Error('the lease is about to run out unrenewed')),
+      at - this.clock.now(),
+    );
+  }
+
   private start(claimed: ClaimedNotification, claimedAt: number): void {
-    const send: InFlightSend = {
-      claimed,
-      abort: new AbortController(),
-      leaseExpiresAt: claimedAt + this.leaseMs,
-    };
+    const send: InFlightSend = { claimed, abort: new AbortController(), deadline: undefined };
+    // The lease was written during the round that began at `claimedAt`: its end is later than this counts.
+    this.armDeadline(send, claimedAt);
     this.inFlight.set(claimed.id, send);
     const delivery = this.deliver(send)
       .then((result) => {
-        if (result) this.finished.push(result);
+        if (result === 'unstarted') this.unstarted.push(claimed);
+        else if (result) this.finished.push(result);
       })
       .finally(() => {
+        this.clock.clearTimeout(send.deadline);
         this.inFlight.delete(claimed.id);
         this.sending.delete(delivery);
         this.wanted = true;
@@ -253,19 +346,25 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.sending.add(delivery);
   }
 
-  private async deliver(send: InFlightSend): Promise<SendResult | null> {
+  /**
+   * The send of one claim: its result; `unstarted` when it never reached DingTalk and its claim should be given
+   * back (the bot was deleted meanwhile: the next claim skips the row with a hint; or the service is stopping);
+   * null when it failed on the way (the lease runs out and the row is claimed again).
+   */
+  private async deliver(send: InFlightSend): Promise<SendResult | 'unstarted' | null> {
     const { claimed } = send;
     try {
       const bot = await this.credentials.get(claimed.botId, claimed.botVersion);
-      if (!bot) return null; // Deleted meanwhile: the lease runs out and the row is skipped with a hint.
+      if (!bot || !this.running) return 'unstarted';
       if (bot.storeId !== claimed.storeId) {
         // Moved to another store after the claim read it: its new destination is not this store's. Not sent; the
-        // lease runs out and the next claim skips the row with a hint.
+        // claim is given back and the next claim skips the row with a hint.
         this.logger.warn(
           `Notification ${claimed.id} of store ${claimed.storeId} not sent: bot ${bot.id} is now in store ${bot.storeId}`,
         );
-        return null;
+        return 'unstarted';
       }
+      // From here on the send is finished and recorded, never given back unsent.
       this.logger.debug(
         `Sending notification ${claimed.id} to bot ${bot.id} (${bot.botType}), attempt ${claimed.attempts + 1}`,
       );
@@ -336,8 +435,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     for (const result of results) {
       if (held.has(result.claimed.id)) continue;
       this.logger.warn(
-        `Notification ${result.claimed.id} to bot ${result.claimed.botId}: ${result.outcome.kind}, but its lease ` +
-          'was lost meanwhile: the status is left to its new owner',
+        `Notification ${result.claimed.id} to bot ${result.claimed.botId}: ${result.outcome.kind}, but its claim ` +
+          'no longer holds it (its lease was taken over, or it was resent): the attempt is logged, the status left ' +
+          'to the claim that holds it',
       );
     }
   }

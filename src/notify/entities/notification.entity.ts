@@ -67,6 +67,10 @@ export class Notification {
   @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
   leaseExpiresAt: Date | null;
 
+  /** The number of the claim that holds the row (the fencing token, see DeliveryQueue); a resend clears it. */
+  @Column({ type: 'bigint', nullable: true })
+  claim: string | null;
+
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
 

@@ -1,0 +1,293 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Simulator, startSimulator } from '../../simulator/simulator';
+import { ClaimedNotification, DeliveryQueue, SendResult } from '../../src/notify/delivery/delivery-queue';
+import { NotificationDispatcher } from '../../src/notify/delivery/notification-dispatcher';
+import { SendOutcome } from '../../src/notify/senders/bot-sender';
+import { ScaledClock } from '../support/clocks';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
+
+/**
+ * Who may change a notification: the claim that holds it. Claims are numbered (the fencing token), leases end by
+ * the database's clock, a send stops on its own timer before its lease can run out, a clean stop lets every send
+ * end and records it, and a resend takes the row away from an earlier send whose result comes late.
+ */
+describe('delivery claims and leases', () => {
+  let sim: Simulator | undefined;
+  let t: TestApp | undefined;
+  let database: TestDatabase | undefined;
+
+  afterEach(async () => {
+    await t?.close();
+    await sim?.close();
+    await database?.drop();
+    t = undefined;
+    sim = undefined;
+    database = undefined;
+  });
+
+  const createBot = async (app: TestApp, storeId: number, token: string) => {
+    const response = await app.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: '厨房群',
+        msg_type: 'text',
+        store_id: storeId,
+        webhook: `${sim!.url}/robot/send?access_token=${token}`,
+      },
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body.data as { id: number };
+  };
+  const report = async (app: TestApp, storeId: number, dish: string) => {
+    const response = await app.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: storeId, dish_name: dish, quantity: 1, unit: '份' },
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return (response.body.data as { notifications: Array<{ id: number }> }).notifications[0].id;
+  };
+  const detail = async (app: TestApp, id: number) =>
+    (await app.request('GET', `/api/v1/notifications/${id}`)).body.data as {
+      status: string;
+      attempts: Array<{ outcome: string; errmsg: string | null }>;
+    };
+
+  it('counts a result only while its claim holds the row: a late result after a re-claim changes nothing', async () => {
+    sim = await startSimulator();
+    t = await startTestApp({ env: sim.env });
+    // The test claims and records through the queue itself, as two instances would; the app's own dispatcher stops.
+    await t.app.get(NotificationDispatcher).beforeApplicationShutdown();
+    const robot = sim.state.registerRobot();
+    const bot = await createBot(t, 51, robot.token);
+    const id = String(await report(t, 51, '一'));
+    const queue = t.app.get(DeliveryQueue);
+    const db = t.app.get(DataSource);
+    const claim = async (owner: string) =>
+      (
+        await queue.cycle({
+          owner,
+          results: [],
+          maxClaims: 1,
+          busyBotIds: [],
+          now: Date.now(),
+          leaseMs: 60_000,
+        })
+      ).claimed;
+    const record = async (claimed: ClaimedNotification, outcome: SendOutcome, status: 'sent' | 'failed') => {
+      const result: SendResult = {
+        claimed,
+        startedAt: Date.now(),
+        finishedAt: Date.now(),
+        outcome,
+        verdict: { status, attempts: 1, nextAttemptAt: null, pause: null, hint: outcome.hint },
+      };
+      const answer = await queue.cycle({
+        owner: 'any',
+        results: [result],
+        maxClaims: 0,
+        busyBotIds: [],
+        now: Date.now(),
+        leaseMs: 60_000,
+      });
+      return answer.held;
+    };
+    // The lease runs out (its instance stalled), by the database's clock; the bot is due again.
+    const expire = async () => {
+      await db.query(
+        `UPDATE notifications SET lease_expires_at = now() - interval '1 second' WHERE id = $1`,
+        [id],
+      );
+      await db.query(
+        `UPDATE bot_delivery_states SET busy_until = now() - interval '1 second', next_due_at = now() - interval '1 second'
+         WHERE bot_id = $1`,
+        [bot.id],
+      );
+    };
+    const row = async () =>
+      (
+        await db.query(`SELECT status, attempts, lease_owner, claim FROM notifications WHERE id = $1`, [id])
+      )[0] as { status: string; attempts: number; lease_owner: string | null; claim: string | null };
+    const ok: SendOutcome = {
+      kind: 'ok',
+      httpStatus: 200,
+      errcode: 0,
+      errmsg: 'ok',
+      hint: null,
+      latencyMs: 5,
+      remainingTargets: null,
+    };
+    const refused: SendOutcome = {
+      ...ok,
+      kind: 'permanent',
+      errcode: 300001,
+      errmsg: 'refused',
+      hint: 'fix it',
+    };
+
+    const [a1] = await claim('instance-a');
+    expect(a1.id).toBe(id);
+    expect(await claim('instance-b')).toEqual([]); // leased: nobody else takes it
+    await expire();
+    const [b1] = await claim('instance-b');
+    expect(b1.id).toBe(id);
+    expect(b1.claim).not.toBe(a1.claim);
+
+    // A's send comes back late: logged as an attempt, but the row stays B's.
+    expect(await record(a1, ok, 'sent')).toEqual(new Set());
+    expect(await row()).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      lease_owner: 'instance-b',
+      claim: b1.claim,
+    });
+    expect(await queue.renewLeases([a1], 60_000, Date.now())).toEqual(new Set());
+    expect(await queue.renewLeases([b1], 60_000, Date.now())).toEqual(new Set([id]));
+
+    // The same instance's earlier claim, too: an owner's name cannot tell its claims apart, their numbers can.
+    await expire();
+    const [b2] = await claim('instance-b');
+    expect(await record(b1, refused, 'failed')).toEqual(new Set());
+    expect(await row()).toMatchObject({ status: 'pending', attempts: 0, claim: b2.claim });
+
+    expect(await record(b2, ok, 'sent')).toEqual(new Set([id]));
+    expect(await row()).toMatchObject({ status: 'sent', attempts: 1, lease_owner: null });
+    const [state] = await db.query(
+      `SELECT busy_until, busy_claim FROM bot_delivery_states WHERE bot_id = $1`,
+      [bot.id],
+    );
+    expect(state).toEqual({ busy_until: null, busy_claim: null });
+    const logged = await detail(t, Number(id));
+    expect(logged.attempts.map((attempt) => attempt.outcome)).toEqual(['ok', 'permanent', 'ok']);
+  });
+
+  it('stops a send on its own timer before its lease can run out while the renewal hangs in the database', async () => {
+    // 10 times faster: the lease is 3 × 8 s + 5 s = 29 s of clock time, 2.9 s of real time; the send's deadline
+    // falls a quarter before that. The robot never answers: without the deadline the send would go on for the
+    // full 8 s real timeout, past its lease, while the renewal waits for the lock the test holds.
+    const clock = new ScaledClock(10);
+    sim = await startSimulator({ clock });
+    t = await startTestApp({
+      clock,
+      env: { ...sim.env, DINGTALK_TIMEOUT_MS: '8000', DELIVERY_RETRY_SCHEDULE: '1s' },
+    });
+    const robot = sim.state.registerRobot();
+    const bot = await createBot(t, 52, robot.token);
+    sim.state.addFault({ path: '/robot/send', mode: 'timeout', remaining: 1 });
+    const id = await report(t, 52, '慢');
+    const db = t.app.get(DataSource);
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT lease_owner FROM notifications WHERE id = $1`, [id]))[0].lease_owner !== null,
+      'the send to start',
+    );
+    // Another connection locks the bot's state row: every renewal waits for it. (The embedded database has one
+    // connection: there every query of the service waits.)
+    const runner = db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query(`SELECT 1 FROM bot_delivery_states WHERE bot_id = $1 FOR UPDATE`, [bot.id]);
+      await waitFor(
+        () => t!.logs.find(`Notification ${id} to bot ${bot.id}: transient`).length > 0,
+        'the send to be stopped',
+        20_000,
+      );
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+    await waitFor(async () => (await detail(t!, id)).status === 'sent', 'the retry to be sent', 20_000);
+    const { attempts } = await detail(t, id);
+    expect(attempts.map((attempt) => attempt.outcome)).toEqual(['transient', 'ok']);
+    expect(attempts[0].errmsg).toMatch(/the lease is about to run out unrenewed/);
+    expect(sim.state.received({ target: robot.token, accepted: true })).toHaveLength(1);
+  });
+
+  it('lets a send in flight finish and records it on a clean stop, however long it takes', async () => {
+    // 10 times faster: the robot answers after 25 s of clock time (2.5 s real), longer than the 10 s a stop used to
+    // wait before giving the send's lease back (and another instance sent it again).
+    const clock = new ScaledClock(10);
+    sim = await startSimulator({ clock });
+    database = await createTestDatabase();
+    t = await startTestApp({ clock, database, env: { ...sim.env, DINGTALK_TIMEOUT_MS: '5000' } });
+    const robot = sim.state.registerRobot();
+    await createBot(t, 53, robot.token);
+    sim.state.addFault({ path: '/robot/send', mode: 'slow', delayMs: 25_000, remaining: 1 });
+    const id = await report(t, 53, '停');
+    await waitFor(() => sim!.state.received({ target: robot.token }).length === 1, 'the message to arrive');
+    const app = t;
+    t = undefined;
+    await app.app.close();
+
+    const [row] = await queryAfterClose(
+      database,
+      `SELECT status, attempts, lease_owner,
+              (SELECT count(*)::int FROM notification_attempts a WHERE a.notification_id = n.id) AS logged
+       FROM notifications n WHERE id = $1`,
+      [id],
+    );
+    expect(row).toEqual({ status: 'sent', attempts: 1, lease_owner: null, logged: 1 });
+    expect(sim.state.received({ target: robot.token })).toHaveLength(1);
+    expect(app.logs.find('waiting for 1 sends in flight to end')).toHaveLength(1);
+  });
+
+  it('leaves a resend in charge when the earlier send, whose lease ran out, answers late', async () => {
+    sim = await startSimulator();
+    t = await startTestApp({ env: sim.env });
+    const robot = sim.state.registerRobot();
+    const bot = await createBot(t, 54, robot.token);
+    sim.state.addFault({ path: '/robot/send', mode: 'slow', delayMs: 3_000, remaining: 1 });
+    const id = await report(t, 54, '再');
+    await waitFor(
+      () => sim!.state.received({ target: robot.token }).length === 1,
+      'the first send to arrive',
+    );
+    // While its lease holds, the notification is being sent: no resend.
+    expect((await t.request('POST', `/api/v1/notifications/${id}/resend`)).status).toBe(409);
+    // Its lease runs out (by the database's clock) while DingTalk's answer is still on its way.
+    const db = t.app.get(DataSource);
+    await db.query(`UPDATE notifications SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [
+      id,
+    ]);
+    await db.query(
+      `UPDATE bot_delivery_states SET busy_until = now() - interval '1 second' WHERE bot_id = $1`,
+      [bot.id],
+    );
+    const resent = await t.request('POST', `/api/v1/notifications/${id}/resend`);
+    expect(resent.status, JSON.stringify(resent.body)).toBe(200);
+    expect(resent.body.data.status).toBe('pending');
+
+    // The late answer is logged as an attempt and changes nothing; the resend goes out.
+    await waitFor(async () => (await detail(t!, id)).attempts.length === 2, 'the resend to be sent', 20_000);
+    const final = await detail(t, id);
+    expect(final.status).toBe('sent');
+    expect(final.attempts.map((attempt) => attempt.outcome)).toEqual(['ok', 'ok']);
+    expect(sim.state.received({ target: robot.token, accepted: true })).toHaveLength(2);
+  });
+});
+
+/**
+ * A query on the database of an application that was just closed. The embedded test database serves one
+ * connection and frees its slot a moment after the application's pool hung up (until then a new connection is cut):
+ * tried again for a few seconds, as restartTestApp does.
+ */
+async function queryAfterClose(
+  database: TestDatabase,
+  text: string,
+  values: unknown[],
+): Promise<Array<Record<string, unknown>>> {
+  for (let attempt = 1; ; attempt++) {
+    const client = new Client({ connectionString: database.connection.url });
+    try {
+      await client.connect();
+      return (await client.query(text, values)).rows as Array<Record<string, unknown>>;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
