@@ -21,6 +21,11 @@ export interface DeliveryConfig {
    * that throttle on purpose (npm run test:reliability), where the simulator's throttle ends when the test says.
    */
   readonly throttlePauseMs: number;
+  /**
+   * How long a claim holds a notification (by the database's clock) unless renewed; renewed every quarter of it
+   * while the send is in flight. Also how soon the claims of an instance that died are taken over.
+   */
+  readonly leaseMs: number;
 }
 
 /**

@@ -41,6 +41,12 @@ describe('loadConfig', () => {
     expect(config.retentionDays).toBe(30);
     expect(config.delivery.retryScheduleMs).toEqual([5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000]);
     expect(config.delivery.throttlePauseMs).toBe(600_000);
+    expect(config.delivery.leaseMs).toBe(35_000);
+    expect(loadConfig({ DATA_DIR: dataDir(), DINGTALK_TIMEOUT_MS: '3000' }).delivery.leaseMs).toBe(14_000);
+    expect(loadConfig({ DATA_DIR: dataDir(), DELIVERY_LEASE_MS: '2000' }).delivery.leaseMs).toBe(2_000);
+    expect(problem({ DELIVERY_LEASE_MS: '500' })).toMatch(
+      /DELIVERY_LEASE_MS must be a whole number from 1000/,
+    );
     expect(
       loadConfig({ DATA_DIR: dataDir(), DELIVERY_THROTTLE_PAUSE_MS: '5000' }).delivery.throttlePauseMs,
     ).toBe(5_000);

@@ -40,7 +40,8 @@ export function loadConfig(env: Env): AppConfig {
     newEncryptionKey,
   );
   const encryptionKey = decodeEncryptionKey(encryption.value);
-
+  const timeoutMs = readInteger(env, 'DINGTALK_TIMEOUT_MS', 10_000, 100, 120_000);
+  const retryScheduleMs = readDurations(env, 'DELIVERY_RETRY_SCHEDULE', '5s,30s,2m,10m,30m,1h');
   return new AppConfig({
     instanceId: readString(
       env,
@@ -59,17 +60,19 @@ export function loadConfig(env: Env): AppConfig {
       oapiUrl: readBaseUrl(env, 'DINGTALK_OAPI_URL', 'https://oapi.dingtalk.com'),
       apiUrl: readBaseUrl(env, 'DINGTALK_API_URL', 'https://api.dingtalk.com'),
       webhookOrigins: readOrigins(env, 'DINGTALK_WEBHOOK_ORIGINS', 'https://oapi.dingtalk.com'),
-      timeoutMs: readInteger(env, 'DINGTALK_TIMEOUT_MS', 10_000, 100, 120_000),
+      timeoutMs,
       ipBlockPauseMs: readInteger(env, 'DINGTALK_IP_BLOCK_PAUSE_MS', 300_000, 1_000, 3_600_000),
       maxRetryAfterMs: readInteger(env, 'DINGTALK_MAX_RETRY_AFTER_MS', 3_600_000, 1_000, 86_400_000),
       sendResultWaitsMs: readDurations(env, 'DINGTALK_SEND_RESULT_WAITS', '500ms,1s,2s,4s'),
     },
     delivery: {
-      retryScheduleMs: readDurations(env, 'DELIVERY_RETRY_SCHEDULE', '5s,30s,2m,10m,30m,1h'),
+      retryScheduleMs,
       pollIntervalMs: readInteger(env, 'DELIVERY_POLL_INTERVAL_MS', 5_000, 50, 600_000),
       rateWindowMarginMs: readInteger(env, 'DELIVERY_RATE_MARGIN_MS', 2_000, 0, 60_000),
       concurrency: readInteger(env, 'DELIVERY_CONCURRENCY', 128, 1, 1000),
       throttlePauseMs: readInteger(env, 'DELIVERY_THROTTLE_PAUSE_MS', 600_000, 1_000, 3_600_000),
+      // A stream send may take a token fetch and two calls, each within the DingTalk deadline; renewed meanwhile.
+      leaseMs: readInteger(env, 'DELIVERY_LEASE_MS', 3 * timeoutMs + 5_000, 1_000, 600_000),
     },
     reportTimeZone: readTimeZone(env, 'REPORT_TIMEZONE', 'Asia/Shanghai'),
     retentionDays: readInteger(env, 'RETENTION_DAYS', 30, 0, 3650),

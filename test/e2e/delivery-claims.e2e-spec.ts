@@ -163,14 +163,17 @@ describe('delivery claims and leases', () => {
   });
 
   it('stops a send on its own timer before its lease can run out while the renewal hangs in the database', async () => {
-    // 10 times faster: the lease is 3 × 8 s + 5 s = 29 s of clock time, 2.9 s of real time; the send's deadline
-    // falls a quarter before that. The robot never answers: without the deadline the send would go on for the
-    // full 8 s real timeout, past its lease, while the renewal waits for the lock the test holds.
-    const clock = new ScaledClock(10);
-    sim = await startSimulator({ clock });
+    // A lease of 2 s, renewed every 0.5 s; the send's deadline falls a quarter before its end. The robot never
+    // answers: without the deadline the send would go on for the full 8 s timeout, past its lease, while the
+    // renewal waits for the lock the test holds.
+    sim = await startSimulator();
     t = await startTestApp({
-      clock,
-      env: { ...sim.env, DINGTALK_TIMEOUT_MS: '8000', DELIVERY_RETRY_SCHEDULE: '1s' },
+      env: {
+        ...sim.env,
+        DINGTALK_TIMEOUT_MS: '8000',
+        DELIVERY_LEASE_MS: '2000',
+        DELIVERY_RETRY_SCHEDULE: '1s',
+      },
     });
     const robot = sim.state.registerRobot();
     const bot = await createBot(t, 52, robot.token);

@@ -80,14 +80,17 @@ describe('delivery pipeline', () => {
   });
 
   it('renews the lease of a send that outlasts it, so the notification is neither taken over nor sent twice', async () => {
-    // 10 times faster: the lease is 3 × 3 s + 5 s = 14 s, and the send's local deadline falls a quarter before its
-    // end, 10.5 s of clock time (1.05 s of real time), while the robot holds the send for the full 3 s real timeout.
-    // Only the renewals (every 3.5 s of clock time) carry the send to its end; without them it would be stopped.
-    const clock = new ScaledClock(10);
-    sim = await startSimulator({ clock });
+    // A lease of 1.2 s: the send's local deadline falls a quarter before its end, 0.9 s after the last renewal,
+    // while the robot holds the send for the full 3 s timeout. Only the renewals (every 0.3 s) carry the send to
+    // its end; without them it would be stopped.
+    sim = await startSimulator();
     t = await startTestApp({
-      clock,
-      env: { ...sim.env, DINGTALK_TIMEOUT_MS: '3000', DELIVERY_RETRY_SCHEDULE: '1s' },
+      env: {
+        ...sim.env,
+        DINGTALK_TIMEOUT_MS: '3000',
+        DELIVERY_LEASE_MS: '1200',
+        DELIVERY_RETRY_SCHEDULE: '1s',
+      },
     });
     const robot = sim.state.registerRobot();
     await createBot(t, { store_id: 42, webhook: `${sim.url}/robot/send?access_token=${robot.token}` });

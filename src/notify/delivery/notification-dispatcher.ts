@@ -38,7 +38,7 @@ interface InFlightSend {
    * The local deadline: fires a quarter lease before the lease, as last confirmed, can run out, and stops the send
    * on this process's own timer, whether or not a renewal ever comes back from the database.
    */
-  deadline: ClockTimer | undefined;
+  deadline: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -99,7 +99,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   ) {
     this.owner = `${config.instanceId.slice(0, 48)}:${randomBytes(6).toString('hex')}`;
     // A stream send may take a token fetch and two calls, each within the DingTalk deadline; renewed meanwhile.
-    this.leaseMs = 3 * config.dingtalk.timeoutMs + 5_000;
+    this.leaseMs = config.delivery.leaseMs;
     this.retryPolicy = {
       ...config.delivery,
       ipBlockPauseMs: config.dingtalk.ipBlockPauseMs,
@@ -220,6 +220,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       const maxClaims = this.wanted ? this.freeSlots() : 0;
       this.wanted = false;
       const now = this.clock.now();
+      const asked = performance.now();
       let answer;
       try {
         answer = await this.queue.cycle({
@@ -240,7 +241,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         return;
       }
       this.logLostLeases(results, answer.held);
-      for (const claimed of answer.claimed) this.start(claimed, now);
+      for (const claimed of answer.claimed) this.start(claimed, asked);
       if (maxClaims > 0 && answer.claimed.length === maxClaims) {
         this.wanted = true; // Every slot filled: more may be due.
       } else if (answer.nextDueAt !== null) {
@@ -297,12 +298,12 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     if (sends.length === 0 && unrecorded.length === 0) return;
     // The database extends each lease from its own now(), which is later than this: a deadline counted from here
     // falls before the lease ends.
-    const asked = this.clock.now();
+    const asked = performance.now();
     try {
       const held = await this.queue.renewLeases(
         [...sends.map((send) => send.claimed), ...unrecorded],
         this.leaseMs,
-        asked,
+        this.clock.now(),
       );
       for (const send of sends) {
         if (!this.inFlight.has(send.claimed.id)) continue;
@@ -315,21 +316,27 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     }
   }
 
-  /** (Re)arms the send's local deadline for a lease confirmed as of `confirmedAt` (this clock). */
+  /**
+   * (Re)arms the send's local deadline for a lease the database extended no earlier than `confirmedAt`
+   * (performance.now()). Real time, not the injected Clock: the lease runs on the database's clock, which no test
+   * moves; a deadline on a Clock that runs faster (ScaledClock) would stop sends whose lease still had most of its
+   * time, whenever the database answered a little slowly.
+   */
   private armDeadline(send: InFlightSend, confirmedAt: number): void {
     if (send.abort.signal.aborted) return;
-    this.clock.clearTimeout(send.deadline);
+    clearTimeout(send.deadline);
     const at = confirmedAt + this.leaseMs - this.leaseMs / 4;
-    send.deadline = this.clock.setTimeout(
+    send.deadline = setTimeout(
       () => send.abort.abort(new Error('the lease is about to run out unrenewed')),
-      at - this.clock.now(),
+      Math.max(0, at - performance.now()),
     );
+    send.deadline.unref();
   }
 
-  private start(claimed: ClaimedNotification, claimedAt: number): void {
+  private start(claimed: ClaimedNotification, asked: number): void {
     const send: InFlightSend = { claimed, abort: new AbortController(), deadline: undefined };
-    // The lease was written during the round that began at `claimedAt`: its end is later than this counts.
-    this.armDeadline(send, claimedAt);
+    // The lease was written during the round that began at `asked`: its end is later than this counts.
+    this.armDeadline(send, asked);
     this.inFlight.set(claimed.id, send);
     const delivery = this.deliver(send)
       .then((result) => {
@@ -337,7 +344,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         else if (result) this.finished.push(result);
       })
       .finally(() => {
-        this.clock.clearTimeout(send.deadline);
+        clearTimeout(send.deadline);
         this.inFlight.delete(claimed.id);
         this.sending.delete(delivery);
         this.wanted = true;
