@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
+# mktemp makes it 0700; as root the embedded PostgreSQL runs as the account postgres, which must pass through it.
+chmod 755 "$work"
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 base="http://127.0.0.1:$port"
 fail() { echo "SMOKE FAILED: $*" >&2; cat "$work/out.log" >&2 || true; exit 1; }

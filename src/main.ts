@@ -7,9 +7,12 @@ import { ConfigError } from './config/config-error';
 import { loadConfig } from './config/load-config';
 import { DataDirLockedError } from './database/embedded/data-dir-lock';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded/embedded-database';
+import { EmbeddedDatabaseError } from './database/embedded/embedded-database-error';
 import { createLogger } from './logging/create-logger';
 
 const FIRST_ADMIN_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/** Connections to the embedded server; its max_connections (embedded-database.ts) leaves room for them. */
+const EMBEDDED_POOL_SIZE = 10;
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -24,11 +27,14 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   let app: NestFastifyApplication | undefined;
   let apiPrefix: string;
-  // The embedded database starts in its own thread while this one loads the application's modules.
+  // The embedded database starts in its own processes while this one loads the application's modules.
   let starting: Promise<EmbeddedDatabase> | undefined;
   if (config.database.kind === 'embedded') {
-    logger.info({ directory: config.database.directory }, 'Starting the embedded database (PGlite)');
-    starting = startEmbeddedDatabase(config.database.directory, config.dataDir);
+    logger.info({ directory: config.database.directory }, 'Starting the embedded database (PostgreSQL)');
+    const serverLog = logger.child({ context: 'postgres' });
+    starting = startEmbeddedDatabase(config.database.directory, config.dataDir, {
+      log: (level, line) => serverLog[level](line),
+    });
     starting.catch(() => undefined);
   }
   try {
@@ -40,11 +46,13 @@ async function main(): Promise<void> {
     const database =
       config.database.kind === 'server'
         ? { url: config.database.url, poolSize: 10 }
-        : { url: embedded!.url, poolSize: 1 };
+        : { url: embedded!.url, poolSize: EMBEDDED_POOL_SIZE };
     app = await createApp({ config, database, logger });
     await app.listen(config.port, config.host);
   } catch (error) {
-    if (error instanceof DataDirLockedError) return exitWith(error.message);
+    if (error instanceof DataDirLockedError || error instanceof EmbeddedDatabaseError) {
+      return exitWith(error.message);
+    }
     logger.fatal({ err: error }, 'Start-up failed');
     await app?.close().catch(() => undefined);
     embedded ??= await starting?.catch(() => undefined);

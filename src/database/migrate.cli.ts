@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config';
 import { dataSourceOptions } from './data-source-options';
 import { DataDirLockedError } from './embedded/data-dir-lock';
 import { startEmbeddedDatabase } from './embedded/embedded-database';
+import { EmbeddedDatabaseError } from './embedded/embedded-database-error';
 import { runMigrations } from './run-migrations';
 
 /**
@@ -34,8 +35,15 @@ async function main(): Promise<number> {
 main().then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof DataDirLockedError) console.error(error.message);
-    else console.error('Migration failed:', error);
+    if (
+      error instanceof ConfigError ||
+      error instanceof DataDirLockedError ||
+      error instanceof EmbeddedDatabaseError
+    ) {
+      console.error(error.message);
+    } else {
+      console.error('Migration failed:', error);
+    }
     process.exitCode = 1;
   },
 );

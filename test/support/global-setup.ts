@@ -1,30 +1,57 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import type { TestProject } from 'vitest/node';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { startEmbeddedDatabase } from '../../src/database/embedded/embedded-database';
 import { runMigrations } from '../../src/database/run-migrations';
-import { EMBEDDED_TEMPLATE_DIR, TEMPLATE_ROOT } from './paths';
+import { SUITE_SERVER_DIR } from './paths';
+import { EMBEDDED_TEMPLATE_DATABASE, withDatabase } from './suite-server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The embedded server of the run (postgres:// URL of its `postgres` database); unset with TEST_DATABASE_URL. */
+    embeddedServerUrl: string | undefined;
+  }
+}
 
 /**
- * Once per test run: an embedded database directory with every migration applied. Each test file copies it
- * instead of paying for PGlite's initdb (about 5 s) and the migrations. Skipped when the suite runs against a
- * PostgreSQL server (TEST_DATABASE_URL).
+ * Once per test run: the embedded PostgreSQL server (the service's own embedded-database.ts, on a fresh DATA_DIR)
+ * and on it a template database with every migration applied. Each test file gets a database of its own copied
+ * from the template (test-database.ts): CREATE DATABASE … TEMPLATE takes tens of milliseconds, where a server per
+ * file would cost a start and its ten processes per file on the suite's two cores. With TEST_DATABASE_URL the
+ * suite runs on that server instead and nothing starts here.
  */
-export default async function setup(): Promise<void> {
-  if (process.env.TEST_DATABASE_URL) return;
-  rmSync(TEMPLATE_ROOT, { recursive: true, force: true });
-  const embedded = await startEmbeddedDatabase(EMBEDDED_TEMPLATE_DIR, join(TEMPLATE_ROOT, 'lock'));
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  project.provide('embeddedServerUrl', undefined);
+  if (process.env.TEST_DATABASE_URL) return undefined;
+  rmSync(SUITE_SERVER_DIR, { recursive: true, force: true });
+  mkdirSync(SUITE_SERVER_DIR, { recursive: true });
+  const server = await startEmbeddedDatabase(join(SUITE_SERVER_DIR, 'db'), SUITE_SERVER_DIR, {
+    durable: false,
+  });
   try {
+    await withDatabase(server.url, (client: Client) =>
+      client.query(`CREATE DATABASE "${EMBEDDED_TEMPLATE_DATABASE}"`),
+    );
+    const templateUrl = new URL(server.url);
+    templateUrl.pathname = `/${EMBEDDED_TEMPLATE_DATABASE}`;
     const dataSource = await new DataSource(
-      dataSourceOptions({ url: embedded.url, poolSize: 1 }),
+      dataSourceOptions({ url: templateUrl.href, poolSize: 1 }),
     ).initialize();
     try {
       await runMigrations(dataSource);
     } finally {
       await dataSource.destroy();
     }
-  } finally {
-    await embedded.stop();
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
+  project.provide('embeddedServerUrl', server.url);
+  return async () => {
+    await server.stop();
+    rmSync(SUITE_SERVER_DIR, { recursive: true, force: true });
+  };
 }

@@ -1,21 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { inject } from 'vitest';
 import { DatabaseConnection } from '../../src/database/data-source-options';
-import { startEmbeddedDatabase } from '../../src/database/embedded/embedded-database';
-import { EMBEDDED_TEMPLATE_DIR, TEST_TMP_ROOT } from './paths';
+import { TEST_TMP_ROOT } from './paths';
+import { EMBEDDED_TEMPLATE_DATABASE, withDatabase } from './suite-server';
 
 export interface TestDatabase {
   connection: DatabaseConnection;
-  /** The data directory of an embedded database (also where its lock lives); undefined on a server. */
+  /**
+   * A DATA_DIR for the application on the embedded database (its configuration is then the embedded one, as a
+   * user's `npm start`); undefined on a server given by TEST_DATABASE_URL.
+   */
   dataDir?: string;
   drop(): Promise<void>;
 }
 
 /**
- * A fresh, migrated database for one test file. Embedded by default (a copy of the template made by
- * global-setup.ts); with TEST_DATABASE_URL, a new database on that server, created and dropped here.
+ * A fresh, migrated database for one test file. Embedded by default: a copy of the migrated template on the run's
+ * embedded PostgreSQL server (global-setup.ts); with TEST_DATABASE_URL, a new database on that server, migrated by
+ * the application at its start. Created and dropped here.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -23,15 +27,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 async function createEmbeddedDatabase(): Promise<TestDatabase> {
+  const serverUrl = inject('embeddedServerUrl');
+  if (!serverUrl) throw new Error('The embedded test server is not running (test/support/global-setup.ts)');
   mkdirSync(TEST_TMP_ROOT, { recursive: true });
   const dataDir = mkdtempSync(join(TEST_TMP_ROOT, 'data-'));
-  cpSync(EMBEDDED_TEMPLATE_DIR, join(dataDir, 'db'), { recursive: true });
-  const embedded = await startEmbeddedDatabase(join(dataDir, 'db'), dataDir);
+  const database = await createDatabase(serverUrl, EMBEDDED_TEMPLATE_DATABASE);
   return {
-    connection: { url: embedded.url, poolSize: 1 },
+    connection: database.connection,
     dataDir,
     drop: async () => {
-      await embedded.stop();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -50,26 +55,23 @@ export function assertTestDatabaseName(name: string): void {
 async function createServerDatabase(serverUrl: string): Promise<TestDatabase> {
   const base = new URL(serverUrl);
   assertTestDatabaseName(decodeURIComponent(base.pathname.slice(1)));
+  return createDatabase(serverUrl);
+}
+
+/** A new database on the server of `serverUrl` (a copy of `template` when given), dropped by `drop`. */
+async function createDatabase(serverUrl: string, template?: string): Promise<TestDatabase> {
   const name = `test_notify_${process.pid}_${randomBytes(4).toString('hex')}`;
   assertTestDatabaseName(name);
-  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  await withDatabase(serverUrl, (client) =>
+    client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`),
+  );
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     connection: { url: url.href, poolSize: 5 },
     drop: () =>
-      withAdminClient(serverUrl, (client) =>
+      withDatabase(serverUrl, (client) =>
         client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
       ).then(() => undefined),
   };
-}
-
-async function withAdminClient<T>(url: string, action: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await action(client);
-  } finally {
-    await client.end();
-  }
 }
