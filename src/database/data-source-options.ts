@@ -4,8 +4,13 @@ import { forgetPreparedStatements, PreparingClient } from './prepared-statements
 
 export interface DatabaseConnection {
   url: string;
-  /** 1 for the embedded database (PGlite has a single session); a pool for a PostgreSQL server. */
+  /** Connections of the pool. */
   poolSize: number;
+  /**
+   * Most requests that may wait for a connection (waiting-queries-limit.ts); default
+   * WAITING_QUERIES_PER_CONNECTION per connection.
+   */
+  waitingLimit?: number;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;

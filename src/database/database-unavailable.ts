@@ -4,6 +4,7 @@ import {
   QueryRunnerAlreadyReleasedError,
   QueryRunnerProviderAlreadyReleasedError,
 } from 'typeorm';
+import { DatabaseBusyError } from './waiting-queries-limit';
 
 export const DATABASE_UNAVAILABLE_MESSAGE =
   'The service cannot reach its database right now; try again in a few seconds.';
@@ -30,9 +31,9 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
  *   something else (object_not_in_prerequisite_state, e.g. currval before nextval: a bug), so only the FATAL one,
  *   which ends the session, counts;
  * - TypeORM without a connection at all (the DataSource is not initialised, or was destroyed), or with a query
- *   runner it released because its connection broke.
- * The embedded database (PGlite behind a socket in a worker) fails in the same ways: refused before its socket
- * listens, cut when it stops.
+ *   runner it released because its connection broke;
+ * - the pool's queue of waiting requests full (DatabaseBusyError): try again in a moment as well.
+ * The embedded database is a PostgreSQL server of the service's own and fails in the same ways.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
@@ -86,7 +87,11 @@ function looksUnavailable(error: object): boolean {
     if (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
     if (code === REFUSED_DATABASE_CODE && severity === 'FATAL') return true;
   }
-  if (error instanceof CannotExecuteNotConnectedError || error instanceof ConnectionIsNotSetError) {
+  if (
+    error instanceof CannotExecuteNotConnectedError ||
+    error instanceof ConnectionIsNotSetError ||
+    error instanceof DatabaseBusyError
+  ) {
     return true;
   }
   // TypeORM releases a query runner as soon as its connection reports an error; the request's next query on it

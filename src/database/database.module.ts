@@ -4,11 +4,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DatabaseConnection, dataSourceOptions } from './data-source-options';
 import { runMigrations } from './run-migrations';
+import { limitWaitingQueries, WAITING_QUERIES_PER_CONNECTION } from './waiting-queries-limit';
 import { SLOW_QUERY_MS, TypeOrmPinoLogger } from './typeorm-pino.logger';
 
 /**
  * TypeORM on the database chosen at boot (see main.ts). Pending migrations run before the application takes
- * any request; a failure there stops start-up. TypeORM logs into the process's logger: SQL at trace, slow queries
+ * any request; a failure there stops start-up. Requests waiting for a connection have a ceiling
+ * (waiting-queries-limit.ts). TypeORM logs into the process's logger: SQL at trace, slow queries
  * at warn (typeorm-pino.logger.ts).
  */
 @Module({})
@@ -38,6 +40,10 @@ export class DatabaseModule {
               await dataSource.destroy();
               throw error;
             }
+            limitWaitingQueries(
+              dataSource,
+              connection.waitingLimit ?? connection.poolSize * WAITING_QUERIES_PER_CONNECTION,
+            );
             return dataSource;
           },
         }),
