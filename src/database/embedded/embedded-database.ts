@@ -227,7 +227,9 @@ async function initialize(
       '--locale',
       'C',
       '--no-instructions',
-      ...(durable ? [] : ['--no-sync']),
+      // One syncfs() of the file system instead of an fsync() per file (about a thousand): the same durability,
+      // seconds sooner on a busy disk. Linux only; elsewhere initdb's default.
+      ...(!durable ? ['--no-sync'] : process.platform === 'linux' ? ['--sync-method=syncfs'] : []),
     ];
     const { code, output } = await runToEnd(binaries.initdb, args, account);
     if (code !== 0) throw new Error(`initdb failed (exit code ${code}): ${output.trim()}`);
