@@ -1,7 +1,7 @@
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Where the database is: a PostgreSQL server, or the embedded PGlite kept in `DATA_DIR/db`. */
+/** Where the database is: a PostgreSQL server, or the embedded PostgreSQL kept in `DATA_DIR/db`. */
 export type DatabaseTarget = { kind: 'server'; url: string } | { kind: 'embedded'; directory: string };
 
 export interface DeliveryConfig {

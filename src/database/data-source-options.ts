@@ -1,6 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
-import { forgetPreparedStatements, PreparingClient } from './prepared-statements';
+import { PreparingClient } from './prepared-statements';
 
 export interface DatabaseConnection {
   url: string;
@@ -40,9 +40,8 @@ export function dataSourceOptions(connection: DatabaseConnection): DataSourceOpt
       query_timeout: QUERY_TIMEOUT_MS,
       keepAlive: true,
       idleTimeoutMillis: 0,
-      // Prepares the statements declared with prepared(), on a session cleared first (see prepared-statements.ts).
+      // Prepares the statements declared with prepared() (see prepared-statements.ts).
       Client: PreparingClient,
-      onConnect: forgetPreparedStatements,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Client, ClientBase } from 'pg';
+import { Client } from 'pg';
 
 /**
  * The statements on the path of every report and every dispatcher round, prepared once per connection instead of
@@ -28,16 +28,6 @@ export function prepared(name: string, text: string): string {
   textOfName.set(name, text);
   nameOfText.set(text, name);
   return text;
-}
-
-/**
- * What a new connection runs first (the pool's `onConnect`): it drops any prepared statement its session already
- * has. The embedded database has a single session that outlives its connections (pglite-socket does not reset it
- * when a client goes), so a new connection would otherwise find the previous one's statements and fail to prepare
- * its own. On a PostgreSQL server a new connection is a new session, and this is a no-op.
- */
-export async function forgetPreparedStatements(client: ClientBase): Promise<void> {
-  await client.query('DEALLOCATE ALL');
 }
 
 /**

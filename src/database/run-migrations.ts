@@ -6,8 +6,7 @@ const MIGRATION_LOCK_KEY = 4_024_001;
 
 /**
  * Applies pending migrations under a PostgreSQL advisory lock, so that several instances starting together
- * against one server do not run them twice. Uses one query runner throughout: the embedded database has a
- * single connection, and a second runner would wait for it forever.
+ * against one server do not run them twice. Uses one query runner throughout: the lock belongs to its session.
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const queryRunner = dataSource.createQueryRunner();

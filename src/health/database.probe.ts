@@ -6,8 +6,7 @@ export const DATABASE_PROBE_TIMEOUT_MS = 2_000;
 
 /**
  * Asks the database a real question. Not "is the pool connected": after a restart the pool may hold a fresh
- * connection while the server still refuses queries (starting up, in recovery), and the embedded database may have
- * its socket open before PGlite can answer. Only an answer to `SELECT 1` within the deadline counts as up.
+ * connection while the server still refuses queries (starting up, in recovery). Only an answer to `SELECT 1` within the deadline counts as up.
  */
 @Injectable()
 export class DatabaseProbe {

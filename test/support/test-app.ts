@@ -135,9 +135,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 }
 
 /**
- * Starts the application again on a database an earlier one used (a restart). The embedded test database serves
- * one connection and frees its slot a moment after the previous application's pool hung up; until then a new
- * connection is cut ("Connection terminated unexpectedly"), so the start is retried for a few seconds.
+ * Starts the application again on a database an earlier one used (a restart). A start that fails is retried for a
+ * few seconds, as a supervisor would restart the process.
  */
 export async function restartTestApp(options: TestAppOptions & { database: TestDatabase }): Promise<TestApp> {
   for (let attempt = 1; ; attempt++) {

@@ -3,8 +3,8 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 
 /**
- * Refuses a second process on the same data directory: two PGlite instances on one directory silently lose
- * writes. A pid file rather than an mtime-based lock (such as proper-lockfile): after a crash the owner is known
+ * Refuses a second process on the same data directory: two services would each start (or stop) the embedded
+ * server of the other, and share its keys. A pid file rather than an mtime-based lock (such as proper-lockfile): after a crash the owner is known
  * to be dead at once, so a restart need not wait for the lock to go stale.
  */
 export class DataDirLockedError extends Error {
