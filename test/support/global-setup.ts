@@ -1,12 +1,13 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { TestProject } from 'vitest/node';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
+import { lockDataDir } from '../../src/database/embedded/data-dir-lock';
 import { startEmbeddedDatabase } from '../../src/database/embedded/embedded-database';
 import { runMigrations } from '../../src/database/run-migrations';
-import { SUITE_SERVER_DIR } from './paths';
+import { TEST_TMP_ROOT } from './paths';
 import { EMBEDDED_TEMPLATE_DATABASE, withDatabase } from './suite-server';
 
 declare module 'vitest' {
@@ -26,9 +27,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   project.provide('embeddedServerUrl', undefined);
   if (process.env.TEST_DATABASE_URL) return undefined;
-  rmSync(SUITE_SERVER_DIR, { recursive: true, force: true });
-  mkdirSync(SUITE_SERVER_DIR, { recursive: true });
-  const server = await startEmbeddedDatabase(join(SUITE_SERVER_DIR, 'db'), SUITE_SERVER_DIR, {
+  removeServersOfEndedRuns();
+  const dataDir = mkdtempSync(join(TEST_TMP_ROOT, 'server-'));
+  const server = await startEmbeddedDatabase(join(dataDir, 'db'), dataDir, {
     durable: false,
   });
   try {
@@ -52,6 +53,23 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   project.provide('embeddedServerUrl', server.url);
   return async () => {
     await server.stop();
-    rmSync(SUITE_SERVER_DIR, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   };
+}
+
+/**
+ * The DATA_DIRs of runs that ended without their teardown (a killed run; its server stopped with it, see
+ * embedded-database.ts). One whose lock can be taken has no live owner; another run's is left alone.
+ */
+function removeServersOfEndedRuns(): void {
+  mkdirSync(TEST_TMP_ROOT, { recursive: true });
+  for (const name of readdirSync(TEST_TMP_ROOT).filter((entry) => entry.startsWith('server-'))) {
+    const dir = join(TEST_TMP_ROOT, name);
+    try {
+      lockDataDir(dir).release();
+    } catch {
+      continue; // a run in progress
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
