@@ -32,12 +32,10 @@ async function main(): Promise<void> {
   if (config.database.kind === 'embedded') {
     logger.info({ directory: config.database.directory }, 'Starting the embedded database (PostgreSQL)');
     const serverLog = logger.child({ context: 'postgres' });
-    const startedAt = performance.now();
     starting = startEmbeddedDatabase(config.database.directory, config.dataDir, {
       log: (level, line) => serverLog[level](line),
     }).then((database) => {
-      const ms = Math.round(performance.now() - startedAt);
-      logger.info({ ms, created: database.created }, 'The embedded database is ready');
+      logger.info({ created: database.created }, 'The embedded database is ready');
       return database;
     });
     starting.catch(() => undefined);

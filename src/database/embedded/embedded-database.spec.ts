@@ -195,7 +195,12 @@ describe('the embedded PostgreSQL', () => {
     const holder = await startHolder(dataDir);
     await query(holder.url, `CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before the kill')`);
     holder.child.kill('SIGKILL');
-    await waitFor(() => !running(holder.serverPid), 'the orphaned server to stop', 15_000);
+    await waitFor(() => !running(holder.serverPid), 'the orphaned server to stop', 15_000).catch(
+      (error: unknown) => {
+        process.kill(holder.serverPid, 'SIGQUIT'); // not left running by a failed test
+        throw error;
+      },
+    );
 
     const next = await start(dataDir);
     try {
@@ -221,6 +226,9 @@ describe('the embedded PostgreSQL', () => {
     const next = await startEmbeddedDatabase(join(dataDir, 'db'), dataDir, {
       durable: false,
       log: (_level, line) => lines.push(line),
+    }).catch((error: unknown) => {
+      process.kill(holder.serverPid, 'SIGQUIT'); // not left running by a failed test
+      throw error;
     });
     try {
       expect(running(holder.serverPid)).toBe(false);

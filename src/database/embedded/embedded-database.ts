@@ -136,9 +136,15 @@ async function startLocked(
   }
   const password = loadOrCreateLocalKey(dataDir, PASSWORD_FILE, () => randomBytes(24).toString('hex')).value;
 
+  // Up to the server's spawn, a warm start does not wait on anything: main.ts starts this before it loads the
+  // application's modules (synchronous work of a second or more), and the server starts meanwhile.
   const created = !existsSync(join(directory, 'PG_VERSION'));
-  if (created) await initialize(binaries, directory, password, account, durable);
-  else await stopLeftoverServer(directory, log);
+  if (created) {
+    await initialize(binaries, directory, password, account, durable);
+  } else {
+    const leftovers = leftoverServers(directory);
+    if (leftovers.length > 0) await stopLeftoverServers(leftovers, log);
+  }
 
   const socketFits = join(directory, `.s.PGSQL.${SOCKET_PORT}`).length <= MAX_SOCKET_PATH;
   for (let attempt = 1; ; attempt++) {
@@ -411,17 +417,22 @@ async function stopServer(child: ChildProcess, pid: number, exited: Promise<numb
  * postmaster.pid whose process is gone, or is now another program, is removed: PostgreSQL would refuse to start
  * next to a live process of that pid.
  */
-async function stopLeftoverServer(
-  directory: string,
-  log: (level: ServerLogLevel, line: string) => void,
-): Promise<void> {
+function leftoverServers(directory: string): number[] {
+  const pids = new Set<number>();
   for (const file of [join(directory, 'postmaster.pid'), join(directory, `.s.PGSQL.${SOCKET_PORT}.lock`)]) {
     const pid = Number(readLines(file)?.[0]);
     if (!Number.isInteger(pid) || pid <= 0) continue;
-    if (!servesDirectory(pid, directory)) {
-      rmSync(file, { force: true });
-      continue;
-    }
+    if (servesDirectory(pid, directory)) pids.add(pid);
+    else rmSync(file, { force: true });
+  }
+  return [...pids];
+}
+
+async function stopLeftoverServers(
+  pids: number[],
+  log: (level: ServerLogLevel, line: string) => void,
+): Promise<void> {
+  for (const pid of pids) {
     log('warn', `A database server left by a previous run (pid ${pid}) is still running: stopping it`);
     signal(pid, 'SIGINT');
     if (await until(() => !alive(pid), STOP_TIMEOUT_MS)) continue;
