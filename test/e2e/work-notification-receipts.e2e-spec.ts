@@ -116,6 +116,10 @@ describe('work notifications: what became of them for each user', () => {
     expect(sent.attempt_count).toBe(1); // neither is retried: another send would not reach them
     expect(received(app, 'busy71').at(-1)?.droppedCode).toBe(143105);
     expect(delivered(app, 'manager71')).toHaveLength(1);
+    // Logged as a warning, not as a plain success.
+    expect(t.logs.find(`Notification ${id} to bot`)).toEqual([
+      expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/ok, now sent .*busy71/) }),
+    ]);
   });
 
   it('the same content to a user twice a day is recorded as dropped (143106); nobody reached is failed', async () => {

@@ -381,7 +381,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       const verdict = judgeAttempt(outcome, claimed.attempts, this.retryPolicy, finishedAt);
       this.metrics.recordAttempt(bot.botType, claimed.kind, outcome);
       const line = `Notification ${claimed.id} to bot ${bot.id}: ${outcome.kind}, now ${verdict.status}`;
-      if (outcome.kind === 'ok') this.logger.debug(line);
+      // An ok with a hint is a work notification some users did not get (work-notification-recipients.ts).
+      if (outcome.kind === 'ok' && outcome.hint === null) this.logger.debug(line);
       else this.logger.warn(`${line} (${outcome.errcode ?? '-'} ${outcome.errmsg})`);
       return { claimed, startedAt, finishedAt, outcome, verdict };
     } catch (error) {
