@@ -289,6 +289,24 @@ describe('the embedded PostgreSQL', () => {
     expect(existsSync(join(dataDir, 'service.lock'))).toBe(false);
   });
 
+  it('a cluster of its own whose password file was deleted is not taken for PGlite: one line says to restore the file', async () => {
+    const dataDir = freshDataDir();
+    const first = await start(dataDir);
+    await first.stop();
+    const passwordFile = join(dataDir, 'keys', PASSWORD_FILE);
+    unlinkSync(passwordFile);
+    const error = await start(dataDir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EmbeddedDatabaseError);
+    const message = (error as Error).message;
+    expect(message).not.toContain('\n');
+    expect(message).not.toMatch(/PGlite/);
+    expect(message).toContain(`password file ${passwordFile} is missing: restore that file`);
+    expect(existsSync(join(dataDir, 'db', 'PG_VERSION'))).toBe(true);
+  });
+
   it('listens on 127.0.0.1 with its password where DATA_DIR is too deep for a Unix socket', async () => {
     const parent = freshDataDir();
     chmodSync(parent, 0o755); // a parent the server's account (as root: postgres) may pass through
