@@ -26,6 +26,8 @@ export interface DeliveryConfig {
    * while the send is in flight. Also how soon the claims of an instance that died are taken over.
    */
   readonly leaseMs: number;
+  /** A notification still waiting this long after it was queued is given up: `failed`, reason `expired`. */
+  readonly maxAgeMs: number;
 }
 
 /**

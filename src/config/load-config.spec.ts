@@ -47,6 +47,15 @@ describe('loadConfig', () => {
     expect(problem({ DELIVERY_LEASE_MS: '500' })).toMatch(
       /DELIVERY_LEASE_MS must be a whole number from 1000/,
     );
+    expect(config.delivery.maxAgeMs).toBe(86_400_000);
+    expect(loadConfig({ DATA_DIR: dataDir(), DELIVERY_MAX_AGE_MS: '7200000' }).delivery.maxAgeMs).toBe(
+      7_200_000,
+    );
+    expect(problem({ DELIVERY_MAX_AGE_MS: '24h' })).toMatch(/DELIVERY_MAX_AGE_MS must be a whole number/);
+    expect(problem({ DELIVERY_MAX_AGE_MS: '3600000' })).toBe(
+      'Invalid configuration: DELIVERY_MAX_AGE_MS must be longer than the waits of DELIVERY_RETRY_SCHEDULE ' +
+        'together (6155000 ms; got 3600000)',
+    );
     expect(
       loadConfig({ DATA_DIR: dataDir(), DELIVERY_THROTTLE_PAUSE_MS: '5000' }).delivery.throttlePauseMs,
     ).toBe(5_000);

@@ -42,6 +42,15 @@ export function loadConfig(env: Env): AppConfig {
   const encryptionKey = decodeEncryptionKey(encryption.value);
   const timeoutMs = readInteger(env, 'DINGTALK_TIMEOUT_MS', 10_000, 100, 120_000);
   const retryScheduleMs = readDurations(env, 'DELIVERY_RETRY_SCHEDULE', '5s,30s,2m,10m,30m,1h');
+  const maxAgeMs = readInteger(env, 'DELIVERY_MAX_AGE_MS', 86_400_000, 60_000, 30 * 86_400_000);
+  const retriesMs = retryScheduleMs.reduce((sum, wait) => sum + wait, 0);
+  if (maxAgeMs <= retriesMs) {
+    // Otherwise a notification would expire before its retry schedule has run out.
+    throw new ConfigError(
+      'DELIVERY_MAX_AGE_MS',
+      `must be longer than the waits of DELIVERY_RETRY_SCHEDULE together (${retriesMs} ms; got ${maxAgeMs})`,
+    );
+  }
   return new AppConfig({
     instanceId: readString(
       env,
@@ -73,6 +82,7 @@ export function loadConfig(env: Env): AppConfig {
       throttlePauseMs: readInteger(env, 'DELIVERY_THROTTLE_PAUSE_MS', 600_000, 1_000, 3_600_000),
       // A stream send may take a token fetch and two calls, each within the DingTalk deadline; renewed meanwhile.
       leaseMs: readInteger(env, 'DELIVERY_LEASE_MS', 3 * timeoutMs + 5_000, 1_000, 600_000),
+      maxAgeMs,
     },
     reportTimeZone: readTimeZone(env, 'REPORT_TIMEZONE', 'Asia/Shanghai'),
     retentionDays: readInteger(env, 'RETENTION_DAYS', 30, 0, 3650),

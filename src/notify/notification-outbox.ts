@@ -39,9 +39,9 @@ const ENQUEUE = prepared(
     '$13',
   )})
    INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content,
-                              at_mobiles, at_user_ids, at_all, part_of, next_attempt_at)
+                              at_mobiles, at_user_ids, at_all, part_of, next_attempt_at, queued_at)
    SELECT m.bot_id, m.store_id, m.menu_report_id, m.kind, m.status, m.hint, m.msg_type, m.title, m.content,
-          m.at_mobiles::jsonb, m.at_user_ids::jsonb, m.at_all, m.part_of, $13::timestamptz
+          m.at_mobiles::jsonb, m.at_user_ids::jsonb, m.at_all, m.part_of, $13::timestamptz, $13::timestamptz
    FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[],
                $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $14::uuid[]) WITH ORDINALITY
         AS m(bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content, at_mobiles,

@@ -91,6 +91,8 @@ export class NotificationsService {
           leaseOwner: null,
           leaseExpiresAt: null,
           claim: null,
+          // Its age (DELIVERY_MAX_AGE_MS) starts again: an old notification resent is not expired at once.
+          queuedAt: now,
         })
         .where('id = :id', { id })
         // Leases end by the database's clock (see DeliveryQueue).

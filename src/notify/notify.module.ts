@@ -9,6 +9,7 @@ import { DeliveryMetrics } from './delivery/delivery-metrics';
 import { DeliveryQueue } from './delivery/delivery-queue';
 import { DeliveryStatusContributor } from './delivery/delivery-status.contributor';
 import { NotificationDispatcher } from './delivery/notification-dispatcher';
+import { NotificationExpiryJob } from './delivery/notification-expiry.job';
 import { TestSendService } from './delivery/test-send.service';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
@@ -45,6 +46,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     DeliveryMetrics,
     DeliveryStatusContributor,
     NotificationDispatcher,
+    NotificationExpiryJob,
     BotCredentialsCache,
     TestSendService,
     WakeDispatcherListener,

@@ -14,6 +14,7 @@ import { DeliveryClaims1764002000000 } from './1764002000000-delivery-claims';
 import { NotificationParts1764002100000 } from './1764002100000-notification-parts';
 import { RecipientOutcomes1764002300000 } from './1764002300000-recipient-outcomes';
 import { IdempotencyKeys1764002400000 } from './1764002400000-idempotency-keys';
+import { NotificationQueuedAt1764003000000 } from './1764003000000-notification-queued-at';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -35,4 +36,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   NotificationParts1764002100000,
   RecipientOutcomes1764002300000,
   IdempotencyKeys1764002400000,
+  NotificationQueuedAt1764003000000,
 ];

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Clock } from '../../common/clock';
 import { BotType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { NotificationKind } from '../entities/notification.entity';
@@ -15,8 +16,9 @@ import { DeliveryQueue } from './delivery-queue';
 export class DeliveryMetrics {
   private readonly sent: Counter<'type' | 'bot_type' | 'kind' | 'status'>;
   private readonly duration: Histogram<'type' | 'bot_type'>;
+  private readonly expired: Counter;
 
-  constructor(registry: Registry, queue: DeliveryQueue) {
+  constructor(registry: Registry, queue: DeliveryQueue, clock: Clock) {
     this.sent = new Counter({
       name: 'dingtalk_message_sent_total',
       help: 'Attempts to send a notification to DingTalk, by bot type, kind of notification and result',
@@ -34,7 +36,7 @@ export class DeliveryMetrics {
     // Both gauges come from one query per scrape; with the database down they keep their last value.
     const readBacklog = () => {
       backlog ??= queue
-        .backlog()
+        .backlog(clock.now())
         .catch(() => null)
         .finally(() => setImmediate(() => (backlog = null)));
       return backlog;
@@ -48,15 +50,24 @@ export class DeliveryMetrics {
         if (read) this.set(read.pending);
       },
     });
+    this.expired = new Counter({
+      name: 'dingtalk_notifications_expired_total',
+      help: 'Notifications this instance gave up as expired: still waiting DELIVERY_MAX_AGE_MS after being queued',
+      registers: [registry],
+    });
     new Gauge({
       name: 'dingtalk_notification_oldest_pending_seconds',
-      help: 'Age of the oldest notification waiting to be sent',
+      help: 'How long the oldest notification waiting to be sent has waited since it was queued (or resent)',
       registers: [registry],
       async collect() {
         const read = await readBacklog();
         if (read) this.set(read.oldestSeconds);
       },
     });
+  }
+
+  recordExpired(count: number): void {
+    this.expired.inc(count);
   }
 
   recordAttempt(botType: BotType, kind: NotificationKind | 'test', outcome: DingTalkOutcome): void {

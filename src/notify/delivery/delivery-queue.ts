@@ -250,6 +250,20 @@ const APPLY_BOT_STATES = prepared(
         AS c(bot_id, next_due_at, busy_claim, busy_owner, recent_sends)
    WHERE s.bot_id = ANY($1::integer[]) AND s.bot_id = c.bot_id`,
 );
+/** How many notifications one statement of the expiry job gives up at most. */
+const EXPIRE_BATCH = 1_000;
+// Only notifications: it takes no state row, so it cannot deadlock with a round (state rows, then notifications),
+// and SKIP LOCKED passes over a row a round holds. The waiting rows are found through idx_notifications_queue.
+const EXPIRE = prepared(
+  'delivery.expire',
+  `UPDATE notifications n
+   SET status = 'failed', last_error = 'expired', hint = $3, updated_at = $2,
+       lease_owner = NULL, lease_expires_at = NULL, claim = NULL
+   WHERE n.id IN (SELECT e.id FROM notifications e
+                  WHERE e.status IN ${WAITING} AND e.queued_at <= $1 AND ${LEASE_FREE('e')}
+                  ORDER BY e.id LIMIT $4 FOR UPDATE SKIP LOCKED)
+   RETURNING n.id`,
+);
 const RENEW_BOTS = prepared(
   'delivery.renew-bots',
   `UPDATE bot_delivery_states s SET busy_until = ${LEASE_END('$3')}, next_due_at = $4
@@ -513,16 +527,36 @@ export class DeliveryQueue {
     };
   }
 
-  /** Waiting notifications and the age of the oldest one (database time, as created_at is). */
-  async backlog(): Promise<{ pending: number; oldestSeconds: number }> {
+  /**
+   * Waiting notifications and how long the oldest has waited since it was queued (written or resent, `queued_at`,
+   * on the caller's clock `now`): never much more than DELIVERY_MAX_AGE_MS, past which it expires.
+   */
+  async backlog(now: number): Promise<{ pending: number; oldestSeconds: number }> {
     const [row]: Array<{ pending: string; oldest: string | null }> = await this.dataSource.query(
-      `SELECT count(*) AS pending, EXTRACT(EPOCH FROM now() - min(created_at)) AS oldest
+      `SELECT count(*) AS pending, EXTRACT(EPOCH FROM $1::timestamptz - min(queued_at)) AS oldest
        FROM notifications WHERE status IN ${WAITING}`,
+      [new Date(now)],
     );
     return {
       pending: Number(row.pending),
       oldestSeconds: row.oldest === null ? 0 : Math.max(0, Number(row.oldest)),
     };
+  }
+
+  /**
+   * Gives up the waiting notifications queued at or before `queuedBefore` (the caller's clock): `failed`, reason
+   * `expired`, with a hint. Never one whose send is in flight (its lease holds). Batches of EXPIRE_BATCH, each its
+   * own short statement; rows another transaction holds are left for the next run. Returns how many expired.
+   */
+  async expire(queuedBefore: number, now: number, hint: string): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const rows = rowsOf(
+        await this.dataSource.query(EXPIRE, [new Date(queuedBefore), new Date(now), hint, EXPIRE_BATCH]),
+      );
+      expired += rows.length;
+      if (rows.length < EXPIRE_BATCH) return expired;
+    }
   }
 
   /**
@@ -763,9 +797,11 @@ export class DeliveryQueue {
     );
     if (digest.included.length <= 1) return null;
     const [created]: Array<{ id: string }> = await manager.query(
+      // Queued when the oldest report it folds was: folding does not make the reports younger (DELIVERY_MAX_AGE_MS).
       `INSERT INTO notifications (bot_id, store_id, kind, status, msg_type, title, content, at_mobiles, at_user_ids,
-                                  at_all, next_attempt_at, created_at, updated_at)
-       VALUES ($1, $2, 'digest', 'pending', 'markdown', $3, $4, $5, $6, $7, $8, now(), now())
+                                  at_all, next_attempt_at, created_at, updated_at, queued_at)
+       VALUES ($1, $2, 'digest', 'pending', 'markdown', $3, $4, $5, $6, $7, $8, now(), now(),
+               (SELECT min(queued_at) FROM notifications WHERE id = ANY($9::bigint[])))
        RETURNING id`,
       [
         botId,
@@ -776,6 +812,7 @@ export class DeliveryQueue {
         JSON.stringify(first.at_user_ids),
         first.at_all,
         at,
+        digest.included.map((item) => item.id),
       ],
     );
     await manager.query(
