@@ -162,6 +162,79 @@ describe('delivery claims and leases', () => {
     expect(logged.attempts.map((attempt) => attempt.outcome)).toEqual(['ok', 'permanent', 'ok']);
   });
 
+  it('leaves a row folded into a digest alone when the claim that held it before answers late', async () => {
+    sim = await startSimulator();
+    t = await startTestApp({ env: sim.env });
+    await t.app.get(NotificationDispatcher).beforeApplicationShutdown();
+    const robot = sim.state.registerRobot();
+    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: '厨房群',
+        msg_type: 'text',
+        store_id: 55,
+        rate_limit_per_minute: 1,
+        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const botId = (created.body.data as { id: number }).id;
+    const queue = t.app.get(DeliveryQueue);
+    const db = t.app.get(DataSource);
+    const cycle = async (owner: string, results: SendResult[], maxClaims: number, now = Date.now()) =>
+      queue.cycle({ owner, results, maxClaims, busyBotIds: [], now, leaseMs: 60_000 });
+    const first = String(await report(t, 55, '一'));
+    const [a1] = (await cycle('instance-a', [], 1)).claimed;
+    expect(a1.id).toBe(first);
+    await report(t, 55, '二');
+    await report(t, 55, '三');
+    // A stalls (its renewals fail) and its lease runs out by the database's clock; B folds the backlog.
+    await db.query(`UPDATE notifications SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [
+      first,
+    ]);
+    await db.query(
+      `UPDATE bot_delivery_states SET busy_until = now() - interval '1 second', next_due_at = now() - interval '1 second'
+       WHERE bot_id = $1`,
+      [botId],
+    );
+    // A minute on (A's claim counts in the bot's rate window of one a minute).
+    const [digest] = (await cycle('instance-b', [], 1, Date.now() + 70_000)).claimed;
+    expect(digest.kind).toBe('digest');
+    const folded = async () =>
+      (await db.query(`SELECT status, merged_into, claim FROM notifications WHERE id = $1`, [first]))[0] as {
+        status: string;
+        merged_into: string | null;
+        claim: string | null;
+      };
+    expect(await folded()).toEqual({ status: 'merged', merged_into: digest.id, claim: null });
+
+    // A's send was stopped before DingTalk answered: a retry, were the row still A's. It is not.
+    const late: SendResult = {
+      claimed: a1,
+      startedAt: Date.now(),
+      finishedAt: Date.now(),
+      outcome: {
+        kind: 'transient',
+        httpStatus: null,
+        errcode: null,
+        errmsg: 'Stopped before DingTalk answered',
+        hint: null,
+        latencyMs: 1,
+        remainingTargets: null,
+      },
+      verdict: { status: 'retrying', attempts: 1, nextAttemptAt: Date.now(), pause: null, hint: null },
+    };
+    expect(await queue.renewLeases([a1], 60_000, Date.now())).toEqual(new Set());
+    expect(await queue.releaseClaims([a1], Date.now())).toBe(0);
+    expect((await cycle('instance-a', [late], 0)).held).toEqual(new Set());
+    expect(await folded()).toEqual({ status: 'merged', merged_into: digest.id, claim: null });
+    // Nothing of the bot waits but the digest B holds: the report goes once, inside it.
+    const waiting: Array<{ id: string }> = await db.query(
+      `SELECT id FROM notifications WHERE bot_id = $1 AND status IN ('pending', 'retrying') ORDER BY id`,
+      [botId],
+    );
+    expect(waiting.map((row) => String(row.id))).toEqual([digest.id]);
+  });
+
   it('stops a send on its own timer before its lease can run out while the renewal hangs in the database', async () => {
     // A lease of 2 s, renewed every 0.5 s; the send's deadline falls a quarter before its end. The robot never
     // answers: without the deadline the send would go on for the full 8 s timeout, past its lease, while the

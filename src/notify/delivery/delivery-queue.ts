@@ -171,7 +171,9 @@ const RECORD_RESULTS = prepared(
                $8::timestamptz[], $9::timestamptz[], $16::text[], $17::text[], $18::text[])
         AS r(claim, id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at, remaining_targets,
              recipients, target_outcomes)
-   WHERE n.id = r.id AND n.claim = r.claim
+   -- The claim alone is not enough: a row folded into a digest or skipped meanwhile is no longer waiting, and a
+   -- late result must not bring it back (it would go alone and inside its digest).
+   WHERE n.id = r.id AND n.claim = r.claim AND n.status IN ${WAITING}
    RETURNING n.id`,
 );
 // Also for a result whose claim no longer holds its notification (a resend cleared it) while the bot is still
@@ -274,7 +276,7 @@ const RENEW_NOTIFICATIONS = prepared(
   'delivery.renew-notifications',
   `UPDATE notifications n SET lease_expires_at = ${LEASE_END('$3')}
    FROM unnest($1::bigint[], $2::bigint[]) AS c(id, claim)
-   WHERE n.id = ANY($1::bigint[]) AND n.id = c.id AND n.claim = c.claim
+   WHERE n.id = ANY($1::bigint[]) AND n.id = c.id AND n.claim = c.claim AND n.status IN ${WAITING}
    RETURNING n.id`,
 );
 
@@ -479,7 +481,8 @@ export class DeliveryQueue {
         await manager.query(
           `UPDATE notifications n SET lease_owner = NULL, lease_expires_at = NULL, claim = NULL
            FROM unnest($1::bigint[], $2::bigint[]) AS c(id, claim)
-           WHERE n.id = ANY($1::bigint[]) AND n.id = c.id AND n.claim = c.claim RETURNING n.id`,
+           WHERE n.id = ANY($1::bigint[]) AND n.id = c.id AND n.claim = c.claim AND n.status IN ${WAITING}
+           RETURNING n.id`,
           [claims.map((claimed) => claimed.id), claims.map((claimed) => claimed.claim)],
         ),
       ).length;
@@ -816,7 +819,11 @@ export class DeliveryQueue {
       ],
     );
     await manager.query(
-      `UPDATE notifications SET status = 'merged', merged_into = $1, updated_at = $3 WHERE id = ANY($2::bigint[])`,
+      // The claim of a lease that ran out goes with the fold: a late result of it must match nothing.
+      `UPDATE notifications
+       SET status = 'merged', merged_into = $1, updated_at = $3, lease_owner = NULL, lease_expires_at = NULL,
+           claim = NULL
+       WHERE id = ANY($2::bigint[])`,
       [created.id, digest.included.map((item) => item.id), at],
     );
     return String(created.id);
