@@ -21,7 +21,7 @@ type Checked =
 /**
  * What both robot send APIs check before anything else, in this order: the header token
  * (docs/dingtalk/access-tokens.md), the robot code against the token's app, then `msgKey`/`msgParam`
- * (docs/dingtalk/robot-messages.md).
+ * (docs/dingtalk/robot-messages.md), then the organisation's monthly quota (docs/dingtalk/README.md).
  */
 function checkRobotSend(state: SimulatorState, header: string | string[] | undefined, body: Body): Checked {
   const auth = headerTokenApp(state, header);
@@ -48,6 +48,14 @@ function checkRobotSend(state: SimulatorState, header: string | string[] | undef
   }
   const decoded = decodeRobotMsgParam(body.msgKey, body.msgParam);
   if (!decoded.ok) return { status: 400, code: decoded.code, message: decoded.message };
+  const metered = state.meterCall(auth.app);
+  if (!metered.ok) {
+    return {
+      status: 403,
+      code: 'Forbidden.AccessDenied.ApiCountLimitForOrg',
+      message: `您的企业本月api调用量已超过限制,调用量:${metered.used}次,额度:${metered.quota}次`,
+    };
+  }
   return { app: auth.app, message: decoded.message };
 }
 

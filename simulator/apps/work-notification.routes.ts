@@ -123,6 +123,14 @@ export function registerWorkNotifications(app: FastifyInstance, { state }: Simul
       const decoded = decodeWorkNotificationMsg(body.msg);
       if (!decoded.ok) return bad(decoded.field);
 
+      const metered = state.meterCall(auth.app);
+      if (!metered.ok) {
+        return {
+          errcode: 90020,
+          errmsg: `您的企业本月api调用量已超过限制,调用量:${metered.used}次,额度:${metered.quota}次,请登录开发者后台-资源管理-查看用量明细`,
+          request_id: requestId(),
+        };
+      }
       const taskId = state.newTaskId();
       const targets = toAll
         ? ['all_users']

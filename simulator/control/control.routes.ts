@@ -39,6 +39,7 @@ export function describeApp(app: SimApp) {
     flow_control_all: app.recipients.flowControlAll,
     failed_user_ids: app.recipients.workFailed,
     send_result_delay_ms: app.sendResultDelayMs,
+    monthly_quota: app.monthlyQuota,
   };
 }
 
@@ -119,6 +120,8 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
       tokenTtlSeconds: positive(body.token_ttl_seconds),
       sendResultDelayMs: delay(body.send_result_delay_ms),
       recipients: recipientRules(body),
+      monthlyQuota:
+        typeof body.monthly_quota === 'number' && body.monthly_quota >= 0 ? body.monthly_quota : null,
     });
     return reply.code(201).send(describeApp(created));
   });
@@ -131,6 +134,8 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
     Object.assign(found.recipients, recipientRules(body));
     const resultDelay = delay(body.send_result_delay_ms);
     if (resultDelay !== undefined) found.sendResultDelayMs = resultDelay;
+    if (body.monthly_quota === null || (typeof body.monthly_quota === 'number' && body.monthly_quota >= 0))
+      found.monthlyQuota = body.monthly_quota;
     return describeApp(found);
   });
 

@@ -47,6 +47,12 @@ export interface SimApp {
    * passed since `asyncsend_v2` (docs/dingtalk/work-notifications.md). 0: at once.
    */
   sendResultDelayMs: number;
+  /**
+   * The organisation's monthly API quota (docs/dingtalk/README.md, "Call limits"): calls of the metered send APIs
+   * per calendar month, China time; past it they answer `90020` (old API) or HTTP 403
+   * `Forbidden.AccessDenied.ApiCountLimitForOrg` (new API) until the next month. Null: unlimited.
+   */
+  monthlyQuota: number | null;
 }
 
 export interface AppRecipientRules {
@@ -220,6 +226,23 @@ export class SimulatorState {
     return robot;
   }
 
+  /** Calls of each app's metered APIs in the current month (China time): `YYYY-MM` and the count. */
+  private readonly quotaUsage = new Map<string, { month: string; used: number }>();
+
+  /**
+   * Counts one call of a metered API against the app's monthly quota: false (and not counted) when the month's
+   * quota is used up.
+   */
+  meterCall(app: SimApp): { ok: true } | { ok: false; used: number; quota: number } {
+    if (app.monthlyQuota === null) return { ok: true };
+    const month = new Date(this.clock.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const usage = this.quotaUsage.get(app.clientId);
+    const used = usage?.month === month ? usage.used : 0;
+    if (used >= app.monthlyQuota) return { ok: false, used: used + 1, quota: app.monthlyQuota };
+    this.quotaUsage.set(app.clientId, { month, used: used + 1 });
+    return { ok: true };
+  }
+
   registerApp(
     input: Partial<Omit<SimApp, 'robotCode' | 'recipients'>> & {
       recipients?: Partial<AppRecipientRules>;
@@ -240,6 +263,7 @@ export class SimulatorState {
         ...input.recipients,
       },
       sendResultDelayMs: input.sendResultDelayMs ?? 0,
+      monthlyQuota: input.monthlyQuota ?? null,
     };
     this.apps.set(app.clientId, app);
     return app;
@@ -377,5 +401,6 @@ export class SimulatorState {
     this.tokens.clear();
     this.messages.length = 0;
     this.faults = [];
+    this.quotaUsage.clear();
   }
 }

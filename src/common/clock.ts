@@ -15,6 +15,15 @@ export abstract class Clock {
   abstract setTimeout(callback: () => void, delayMs: number): ClockTimer;
   abstract clearTimeout(timer: ClockTimer | undefined): void;
 
+  /**
+   * The time SQL takes for "now" where several instances compare times (a robot's sends, pauses): null, the
+   * database's own clock (database/database-time.ts), as the system clock says in production. A test's clock gives
+   * its own time instead, so that moving it moves those times exactly as it moves every other.
+   */
+  databaseNowOverride(): number | null {
+    return this.now();
+  }
+
   /** Resolves after `delayMs` of this clock's time, or at once when `signal` aborts. */
   sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
@@ -36,6 +45,10 @@ export abstract class Clock {
 export class SystemClock extends Clock {
   now(): number {
     return Date.now();
+  }
+
+  override databaseNowOverride(): null {
+    return null;
   }
 
   setTimeout(callback: () => void, delayMs: number): ClockTimer {

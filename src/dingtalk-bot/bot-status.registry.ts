@@ -35,6 +35,7 @@ export class BotStatusRegistry {
       last_delivery_status: null,
       pending_notifications: 0,
       rate_limited_until: null,
+      pause_hint: null,
     };
     for (const contributor of this.contributors) Object.assign(status, await contributor.contribute(bot));
     return status;

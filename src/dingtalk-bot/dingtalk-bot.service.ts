@@ -1,6 +1,12 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, In, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, FindOptionsWhere, In, IsNull, QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { assertCanSee, assertCanWriteStore, storeForCreate, storesToList } from '../auth/store-scope';
 import { Clock } from '../common/clock';
@@ -9,6 +15,7 @@ import { Page, pageWindow } from '../common/http/pagination.dto';
 import { RetryLaterException } from '../common/http/retry-later.exception';
 import { AppConfig } from '../config/app-config';
 import { splitErrcode } from '../dingtalk/errcode';
+import { robotIdentity } from '../dingtalk/robot-identity';
 import { AppEvent, AppEvents } from '../events/app-events';
 import { assertUsableTemplate } from '../message-template/usable-template';
 import { BotFields, BotWithSecrets } from './bot-fields';
@@ -41,7 +48,9 @@ export type BindResult = 'bound' | 'already_bound' | 'bound_elsewhere' | 'not_fo
 
 /** Bots of the stores a caller manages: CRUD with sealed secrets, the test button and the status. */
 @Injectable()
-export class DingTalkBotService {
+export class DingTalkBotService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DingTalkBotService.name);
+
   constructor(
     @InjectRepository(DingTalkBot) private readonly bots: Repository<DingTalkBot>,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -52,6 +61,22 @@ export class DingTalkBotService {
     private readonly statuses: BotStatusRegistry,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Bots saved before robots had keys get theirs (their credentials are sealed, so SQL cannot hash them): until then
+   * each one counts its sends on its own.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const unkeyed = await this.bots.find({ where: { robotKey: IsNull() }, take: 10_000 });
+    let keyed = 0;
+    for (const bot of unkeyed) {
+      const { robotKey, appKey } = robotIdentity(this.open(bot));
+      if (robotKey === null) continue;
+      await this.bots.update({ id: bot.id, robotKey: IsNull() }, { robotKey, appKey });
+      keyed += 1;
+    }
+    if (keyed > 0) this.logger.log(`Keyed ${keyed} bots by their DingTalk robot`);
+  }
 
   async create(user: AuthUser, request: CreateDingTalkBotDto): Promise<DingTalkBotResponse> {
     const storeId = storeForCreate(user, request.store_id);
@@ -139,6 +164,7 @@ export class DingTalkBotService {
       if (bot.openConversationId !== null) return { outcome: 'bound_elsewhere' as const };
       const before = snapshot(bot);
       bot.openConversationId = openConversationId;
+      Object.assign(bot, robotIdentity(this.open(bot)));
       const saved = await manager.save(bot);
       return { outcome: 'bound' as const, before, after: snapshot(saved) };
     });
@@ -225,7 +251,7 @@ export class DingTalkBotService {
 
   private seal(fields: BotFields, bot: DingTalkBot): DingTalkBot {
     const { webhook, secret, clientSecret, ...plain } = fields;
-    return Object.assign(bot, plain, {
+    return Object.assign(bot, plain, robotIdentity(fields), {
       sealedWebhook: this.secrets.sealOptional(webhook),
       sealedSecret: this.secrets.sealOptional(secret),
       sealedClientSecret: this.secrets.sealOptional(clientSecret),
@@ -290,7 +316,7 @@ function heldBack(
   const why =
     reason === 'throttled'
       ? `DingTalk throttled bot ${id}: nothing is sent to it until the pause is over.`
-      : `Bot ${id} has sent as many messages in the last minute as its rate_limit_per_minute allows; one more now would get it throttled by DingTalk for 10 minutes.`;
+      : `The DingTalk robot of bot ${id} (with every bot that uses the same webhook or app robot) has sent as many messages in the last minute as its rate_limit_per_minute allows; one more now would get it throttled by DingTalk for 10 minutes.`;
   return new RetryLaterException(`${why} ${when}`, seconds);
 }
 

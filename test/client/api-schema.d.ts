@@ -911,8 +911,16 @@ export interface components {
             last_delivery_status: string | null;
             /** @example 0 */
             pending_notifications: number;
-            /** @example null */
+            /**
+             * @description Until when nothing is sent through this bot: a throttle of its DingTalk robot (shared by every bot with the same webhook), or of its app (the organisation's monthly API quota)
+             * @example null
+             */
             rate_limited_until: string | null;
+            /**
+             * @description While such a pause lasts: why, in plain words, and what can be done about it
+             * @example null
+             */
+            pause_hint: string | null;
         };
         BatchSendItem: {
             /** @example 1 */

@@ -349,6 +349,7 @@ describe('bot management API', () => {
           'last_delivery_status',
           'pending_notifications',
           'rate_limited_until',
+          'pause_hint',
         ].sort(),
       );
     });

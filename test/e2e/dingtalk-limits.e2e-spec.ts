@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
+import { busiestMinute } from '../support/delivery-checks';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor, waitForValue } from '../support/wait-for';
 
@@ -89,6 +90,68 @@ describe('DingTalk limits, against the simulator', () => {
     });
   });
 
+  it('two bots on one robot (the same webhook access_token) share its 20 a minute, the test button included', async () => {
+    const robot = sim.state.registerRobot({});
+    const webhook = `${sim.url}/robot/send?access_token=${robot.token}`;
+    const first = await createBot({ store_id: 61, webhook });
+    const second = await createBot({ store_id: 62, webhook });
+    const reports = [];
+    for (let i = 0; i < 30; i++) reports.push(await report(i % 2 === 0 ? 61 : 62));
+    const accepted = () => sim.state.received({ target: robot.token, accepted: true }).length;
+    await settle(() => accepted() === 20, 'the first 20 reports');
+    // Every bot's 15 is under its own limit; only the robot's shared window keeps the 21st back.
+    await clock.advance(1_000);
+    expect(accepted()).toBe(20);
+    expect(sim.state.received({ target: robot.token, accepted: false })).toEqual([]);
+
+    const pressed = await t.request('POST', `/api/v1/dingtalk-bots/${second.id}/test`);
+    expect(pressed.status, pressed.text).toBe(429);
+    expect(pressed.body.msg).toMatch(/robot of bot \d+.*Try again in \d+ s/);
+    const retryAfter = Number(pressed.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(50);
+    expect(retryAfter).toBeLessThanOrEqual(63);
+
+    await clock.advance(62_000);
+    await settle(() => accepted() === 30, 'the other 10 reports');
+    const received = sim.state.received({ target: robot.token });
+    expect(received.map((message) => message.errcode).filter((code) => code !== 0)).toEqual([]);
+    expect(busiestMinute(received.map((message) => message.arrivedAt))).toBeLessThanOrEqual(20);
+    const ids = received.map((message) => Number(/报菜编号[ ：]#(\d+)/.exec(message.text ?? '')?.[1]));
+    expect([...ids].sort((a, b) => a - b)).toEqual(reports.map((created) => created.id));
+    // Both bots' last results recorded (the simulator may have the last message a moment before the service).
+    const statusOf = async (id: number) =>
+      (await t.request('GET', `/api/v1/dingtalk-bots/${id}/status`)).body.data;
+    await settle(
+      async () =>
+        (await statusOf(first.id)).pending_notifications +
+          (await statusOf(second.id)).pending_notifications ===
+        0,
+      'both bots done',
+    );
+    for (const bot of [first, second])
+      expect(await statusOf(bot.id)).toMatchObject({ last_delivery_status: 'sent' });
+  });
+
+  it("refuses the test button of a bot whose robot another bot's 20 messages filled, saying when to try again", async () => {
+    const robot = sim.state.registerRobot({});
+    const webhook = `${sim.url}/robot/send?access_token=${robot.token}`;
+    await createBot({ store_id: 63, webhook });
+    const idle = await createBot({ store_id: 64, webhook });
+    for (let i = 0; i < 20; i++) await report(63);
+    await settle(
+      () => sim.state.received({ target: robot.token, accepted: true }).length === 20,
+      'the 20 reports of the busy bot',
+    );
+    const pressed = await t.request('POST', `/api/v1/dingtalk-bots/${idle.id}/test`);
+    expect(pressed.status, pressed.text).toBe(429);
+    expect(Number(pressed.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect(sim.state.received({ target: robot.token })).toHaveLength(20);
+    await clock.advance(63_000);
+    const later = await t.request('POST', `/api/v1/dingtalk-bots/${idle.id}/test`);
+    expect(later.status, later.text).toBe(200);
+    expect(later.body.data).toMatchObject({ ok: true });
+  });
+
   it('HTTP 429 pauses the robot for as long as Retry-After says, spends no attempt, then sends', async () => {
     const robot = sim.state.registerRobot({});
     const bot = await createBot({
@@ -115,6 +178,54 @@ describe('DingTalk limits, against the simulator', () => {
     await clock.advance(31_000);
     await settle(async () => (await detail(id)).status === 'sent', 'the report after Retry-After');
     expect(sim.state.received({ target: robot.token }).map((message) => message.errcode)).toEqual([0]);
+  });
+
+  it('pauses an app whose organisation used up its monthly API quota until the next month, spending no attempt', async () => {
+    const app = sim.state.registerApp({ monthlyQuota: 2 });
+    const bot = await createBot({
+      store_id: 56,
+      bot_type: 'stream',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      agent_id: app.agentId,
+      user_ids: ['chef01'],
+    });
+    const delivered = () =>
+      sim.state.received({ channel: 'work_notification', clientId: app.clientId }).length;
+    await report(56);
+    await report(56);
+    await settle(() => delivered() === 2, 'the two reports within the quota');
+
+    const over = await report(56);
+    const id = over.notifications[0].id;
+    await settle(async () => (await detail(id)).attempts.length === 1, 'the attempt over the quota');
+    const held = await detail(id);
+    expect(held).toMatchObject({ status: 'pending', attempt_count: 0 });
+    expect(held.attempts[0]).toMatchObject({ outcome: 'throttled', errcode: 90020 });
+    const waiting = await report(56);
+
+    // Reset: the first moment of next month in China time (UTC+8).
+    const china = new Date(clock.now() + 8 * 3_600_000);
+    const nextMonth = Date.UTC(china.getUTCFullYear(), china.getUTCMonth() + 1, 1) - 8 * 3_600_000;
+    const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
+    expect(Date.parse(status.rate_limited_until)).toBe(nextMonth);
+    expect(status.pause_hint).toMatch(/monthly DingTalk API quota is used up/);
+    expect(status.pending_notifications).toBe(2);
+
+    // Days later nothing has been tried again: no attempt spent, nothing failed.
+    await clock.advance(3 * 60_000);
+    expect((await detail(id)).attempts).toHaveLength(1);
+    expect((await detail(waiting.notifications[0].id)).attempts).toEqual([]);
+
+    clock.set(nextMonth + 1_000);
+    await clock.advance(10_000);
+    await settle(
+      async () =>
+        (await detail(id)).status === 'sent' && (await detail(waiting.notifications[0].id)).status === 'sent',
+      'both reports once the quota reset',
+    );
+    expect(delivered()).toBe(4);
+    expect((await detail(id)).attempt_count).toBe(1);
   });
 
   describe('robot one-to-one replies that DingTalk answers with HTTP 200 but did not deliver', () => {

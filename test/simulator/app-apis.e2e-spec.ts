@@ -472,4 +472,35 @@ describe('simulator: app tokens and sending as an app', () => {
       expect((await sendOto(token, body)).status).toBe(200);
     });
   });
+
+  it("answers the organisation's used-up monthly quota on both APIs until the next month, China time", async () => {
+    sim.state.conversations.clear();
+    const conversation = sim.state.ensureConversation({ clientId: 'dingstore', members: ['u1'] });
+    const limited = sim.state.registerApp({
+      clientId: 'dingstore',
+      clientSecret: 'secret-1',
+      agentId: '3001',
+      monthlyQuota: 1,
+    });
+    expect(limited.monthlyQuota).toBe(1);
+    const token = await oldToken(limited);
+    const work = workNotificationBody('3001', ['u1'], markdown);
+    expect((await sendWork(token, work)).json).toMatchObject({ errcode: 0 });
+    const over = await sendWork(token, work);
+    expect(over.json).toMatchObject({
+      errcode: 90020,
+      errmsg: expect.stringMatching(/本月api调用量已超过限制/),
+    });
+    expect(classifyOld(over).pause).toEqual({ scope: 'app', forMs: null });
+    const group = await sendGroup(token, groupMessageBody('dingstore', conversation.id, markdown));
+    expect(group).toMatchObject({
+      status: 403,
+      json: { code: 'Forbidden.AccessDenied.ApiCountLimitForOrg' },
+    });
+    expect(classifyNew(group).pause).toEqual({ scope: 'app', forMs: null });
+    // The quota counts calls per calendar month in China time (UTC+8).
+    const china = new Date(clock.now() + 8 * 3_600_000);
+    clock.set(Date.UTC(china.getUTCFullYear(), china.getUTCMonth() + 1, 1) - 8 * 3_600_000);
+    expect((await sendWork(await oldToken(limited), work)).json).toMatchObject({ errcode: 0 });
+  });
 });

@@ -42,6 +42,7 @@ describe('simulator: control API', () => {
       flow_control_all: false,
       failed_user_ids: [],
       send_result_delay_ms: 0,
+      monthly_quota: null,
     });
     expect((await call(sim, 'GET', '/_sim/apps')).body).toContainEqual(created.body);
   });

@@ -12,6 +12,7 @@ import { RetentionIndexes1764000900000 } from './1764000900000-retention-indexes
 import { NotificationRemainingTargets1764001000000 } from './1764001000000-notification-remaining-targets';
 import { DeliveryClaims1764002000000 } from './1764002000000-delivery-claims';
 import { NotificationParts1764002100000 } from './1764002100000-notification-parts';
+import { RobotRateWindows1764002200000 } from './1764002200000-robot-rate-windows';
 import { RecipientOutcomes1764002300000 } from './1764002300000-recipient-outcomes';
 import { IdempotencyKeys1764002400000 } from './1764002400000-idempotency-keys';
 import { NotificationQueuedAt1764003000000 } from './1764003000000-notification-queued-at';
@@ -34,6 +35,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   NotificationRemainingTargets1764001000000,
   DeliveryClaims1764002000000,
   NotificationParts1764002100000,
+  RobotRateWindows1764002200000,
   RecipientOutcomes1764002300000,
   IdempotencyKeys1764002400000,
   NotificationQueuedAt1764003000000,

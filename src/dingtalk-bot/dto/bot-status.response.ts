@@ -55,6 +55,19 @@ export class BotStatusResponse {
   last_delivery_status: string | null;
   @ApiProperty({ type: 'integer', example: 0 })
   pending_notifications: number;
-  @ApiProperty({ nullable: true, type: String, example: null })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      "Until when nothing is sent through this bot: a throttle of its DingTalk robot (shared by every bot with the same webhook), or of its app (the organisation's monthly API quota)",
+  })
   rate_limited_until: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'While such a pause lasts: why, in plain words, and what can be done about it',
+  })
+  pause_hint: string | null;
 }

@@ -77,6 +77,14 @@ export class DingTalkBot {
   @Column({ name: 'daily_summary_since', type: 'timestamptz', nullable: true })
   dailySummarySince: Date | null;
 
+  /** The DingTalk robot this bot sends through, hashed (dingtalk/robot-identity.ts): its rate window's key. */
+  @Column({ name: 'robot_key', type: 'varchar', length: 80, nullable: true })
+  robotKey: string | null;
+
+  /** A stream bot's DingTalk app, hashed: the key of a pause of all the app's bots (its monthly quota). */
+  @Column({ name: 'app_key', type: 'varchar', length: 80, nullable: true })
+  appKey: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

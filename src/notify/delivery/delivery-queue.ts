@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock';
+import { databaseNow, databaseNowMs } from '../../database/database-time';
 import { prepared } from '../../database/prepared-statements';
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
@@ -11,7 +13,7 @@ import { DeliveryTarget, SendOutcome } from '../senders/bot-sender';
 import { SizedBot, textBudget } from '../message-parts';
 import { buildDigest, WIDEST_DIGEST_TITLE } from './digest';
 import { RATE_WINDOW_MS, windowFreeAt, windowSends } from './rate-window';
-import { AttemptVerdict } from './retry-policy';
+import { AttemptVerdict, PauseVerdict } from './retry-policy';
 
 /** A notification this instance has leased and is about to send. */
 export interface ClaimedNotification {
@@ -33,13 +35,17 @@ export interface ClaimedNotification {
   remainingTargets: DeliveryTarget[] | null;
   /** What earlier attempts came to for each of a stream bot's users; null: none yet. */
   recipients: RecipientOutcome[] | null;
-  /** The claim's time, counted as the send's in the bot's rate window until the result records the real one. */
+  /** The claim's time (the application's clock). */
   claimedAt: number;
   /**
    * The claim's number (a fencing token, from the `notification_claims` sequence): the result, a renewal and the
    * freeing of the bot count only while the row still holds this number.
    */
   claim: string;
+  /** The DingTalk robot the bot sends through: its rate window and throttle pause (robot_rate_windows). */
+  robotKey: string;
+  /** A stream bot's DingTalk app: a pause of all the app's bots (its organisation's quota). */
+  appKey: string | null;
 }
 
 /** One finished send, waiting to be recorded. */
@@ -79,10 +85,13 @@ export interface BotDeliveryState {
   lastDeliveryAt: Date | null;
   lastDeliveryStatus: string | null;
   pending: number;
+  /** The latest of the pauses that hold the bot back: its robot's, its app's. */
   rateLimitedUntil: Date | null;
+  /** Why, in plain words (DingTalk's answer and what to do), while a pause lasts. */
+  pauseHint: string | null;
 }
 
-/** A send outside the queue (the test button) asks for a place in the bot's rate window first. */
+/** A send outside the queue (the test button) asks for a place in its robot's rate window first. */
 export type SendReservation =
   { granted: true } | { granted: false; reason: 'rate_window' | 'throttled'; retryAt: number };
 
@@ -184,17 +193,13 @@ const FREE_BOTS = prepared(
    SET last_delivery_at = CASE WHEN r.held THEN r.finished_at ELSE s.last_delivery_at END,
        last_delivery_status = CASE WHEN r.held THEN r.status ELSE s.last_delivery_status END,
        rate_limited_until = COALESCE(r.pause_until, s.rate_limited_until),
-       recent_sends = (SELECT COALESCE(jsonb_agg(CASE WHEN sent::bigint = r.claimed_at
-                                                      THEN to_jsonb(r.started_at) ELSE sent END), '[]')
-                       FROM jsonb_array_elements(s.recent_sends) AS sent),
        busy_until = NULL, busy_owner = NULL, busy_claim = NULL,
        next_due_at = (SELECT CASE WHEN min(n.next_attempt_at) IS NULL THEN NULL
                                   ELSE GREATEST(min(n.next_attempt_at), r.pause_until, s.rate_limited_until) END
                       FROM notifications n
                       WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n')})
-   FROM unnest($1::bigint[], $2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::bigint[],
-               $7::bigint[], $8::boolean[])
-        AS r(claim, bot_id, finished_at, status, pause_until, claimed_at, started_at, held)
+   FROM unnest($1::bigint[], $2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::boolean[])
+        AS r(claim, bot_id, finished_at, status, pause_until, held)
    -- bot_id = ANY: the planner reaches the rows by their key; through the join alone it scans every bot's state.
    WHERE s.bot_id = ANY($2::integer[]) AND s.bot_id = r.bot_id AND s.busy_claim = r.claim`,
 );
@@ -207,9 +212,11 @@ const PICK_DUE_BOTS = prepared(
 );
 const DUE_BOTS = prepared(
   'delivery.due-bots',
-  `SELECT s.bot_id, s.recent_sends, s.rate_limited_until, COALESCE(b.is_enabled, false) AS enabled,
+  `SELECT s.bot_id, s.rate_limited_until, COALESCE(b.is_enabled, false) AS enabled,
           b.rate_limit_per_minute AS rate_limit, b.updated_at::text AS version, head.id AS head_id,
           waiting.earliest_due, COALESCE(waiting.moved, false) AS moved, b.store_id,
+          COALESCE(b.robot_key, 'bot:' || s.bot_id) AS robot_key, b.app_key,
+          app.paused_until AS app_paused_until, ${databaseNowMs('$3')} AS db_now,
           (SELECT count(*)::integer FROM (
              SELECT 1 FROM notifications n
              WHERE n.bot_id = s.bot_id AND ${FOLDABLE('n')} AND n.store_id = b.store_id AND n.next_attempt_at <= $2
@@ -225,6 +232,8 @@ const DUE_BOTS = prepared(
      FROM notifications n
      WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n')}
    ) waiting ON true
+   -- An app's pause (its organisation's quota) is only read: the robot rows below are what a claim locks.
+   LEFT JOIN robot_rate_windows app ON app.robot_key = b.app_key
    LEFT JOIN LATERAL (
      SELECT n.id FROM notifications n
      WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND n.store_id = b.store_id AND n.next_attempt_at <= $2
@@ -242,14 +251,35 @@ const LEASE = prepared(
    RETURNING n.id, n.bot_id, n.store_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
              n.at_all, n.attempts, n.remaining_targets, n.recipients, n.claim`,
 );
+/**
+ * The robots of the due bots, locked for this claim: the ones another instance is claiming for are skipped (its
+ * bots are looked at again shortly), never waited for. A robot seen for the first time gets its row here (an
+ * insert of the same key by another claim is waited for: keys in order, so two claims cannot wait for each other).
+ */
+const LOCK_ROBOTS = prepared(
+  'delivery.lock-robots',
+  `WITH created AS (
+     INSERT INTO robot_rate_windows (robot_key)
+     SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k
+     ON CONFLICT (robot_key) DO NOTHING
+     RETURNING robot_key, recent_sends, paused_until),
+   locked AS (
+     SELECT robot_key, recent_sends, paused_until FROM robot_rate_windows
+     WHERE robot_key = ANY($1::text[]) ORDER BY robot_key FOR UPDATE SKIP LOCKED)
+   SELECT * FROM locked UNION ALL SELECT * FROM created`,
+);
+/** The due bots' next moments and leases, and (a CTE: one round trip) the sends their robots' windows took. */
 const APPLY_BOT_STATES = prepared(
   'delivery.apply-bot-states',
-  `UPDATE bot_delivery_states s
+  `WITH robots AS (
+     UPDATE robot_rate_windows w SET recent_sends = c.recent_sends::jsonb
+     FROM unnest($5::text[], $6::text[]) AS c(robot_key, recent_sends)
+     WHERE w.robot_key = ANY($5::text[]) AND w.robot_key = c.robot_key)
+   UPDATE bot_delivery_states s
    SET next_due_at = c.next_due_at, busy_owner = c.busy_owner, busy_claim = c.busy_claim,
-       busy_until = CASE WHEN c.busy_claim IS NULL THEN NULL ELSE ${LEASE_END('$6')} END,
-       recent_sends = COALESCE(c.recent_sends::jsonb, s.recent_sends)
-   FROM unnest($1::integer[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[])
-        AS c(bot_id, next_due_at, busy_claim, busy_owner, recent_sends)
+       busy_until = CASE WHEN c.busy_claim IS NULL THEN NULL ELSE ${LEASE_END('$7')} END
+   FROM unnest($1::integer[], $2::timestamptz[], $3::bigint[], $4::text[])
+        AS c(bot_id, next_due_at, busy_claim, busy_owner)
    WHERE s.bot_id = ANY($1::integer[]) AND s.bot_id = c.bot_id`,
 );
 /** How many notifications one statement of the expiry job gives up at most. */
@@ -279,11 +309,30 @@ const RENEW_NOTIFICATIONS = prepared(
    WHERE n.id = ANY($1::bigint[]) AND n.id = c.id AND n.claim = c.claim AND n.status IN ${WAITING}
    RETURNING n.id`,
 );
+/**
+ * A throttle answer pauses its robot or its app until the database's now plus the pause (never shortening a longer
+ * pause already there). Rare: only when a result says so.
+ */
+const PAUSE_ROBOTS = prepared(
+  'delivery.pause-robots',
+  `INSERT INTO robot_rate_windows AS w (robot_key, paused_until, pause_hint)
+   SELECT p.robot_key, ${databaseNow('$4')} + p.ms * interval '1 millisecond', p.hint
+   FROM unnest($1::text[], $2::double precision[], $3::text[]) AS p(robot_key, ms, hint)
+   ORDER BY p.robot_key
+   ON CONFLICT (robot_key) DO UPDATE
+   SET paused_until = GREATEST(w.paused_until, EXCLUDED.paused_until),
+       pause_hint = CASE WHEN w.paused_until > EXCLUDED.paused_until THEN w.pause_hint ELSE EXCLUDED.pause_hint END
+   RETURNING robot_key`,
+);
 
 interface PickedBotRow {
   bot_id: number;
-  recent_sends: number[];
   rate_limited_until: Date | null;
+  robot_key: string;
+  app_key: string | null;
+  app_paused_until: Date | null;
+  /** The database's now (database-time.ts), in ms: the clock of the robots' windows and pauses. */
+  db_now: number;
   enabled: boolean;
   rate_limit: number | null;
   version: string | null;
@@ -301,31 +350,39 @@ interface BotStateChange {
   /** The claim of the send now in flight to the bot (leased for the round's `leaseMs`); null: none. */
   busyClaim: string | null;
   busyOwner: string | null;
-  /** Null: left as it is. */
-  recentSends: number[] | null;
+}
+
+interface RobotWindowRow {
+  robot_key: string;
+  recent_sends: number[];
+  paused_until: Date | null;
 }
 
 /**
  * The notifications table as a queue, shared by every instance on the database. Nothing here waits for DingTalk.
- * Times are the injected clock's (passed in), not the database's, so that tests can move them; except the ends of
- * leases (`lease_expires_at`, `busy_until`), which are the database's (LEASE_FREE), and a claim's number, which
- * fences its results (migration 1764002000000).
+ * Lease and due times are the injected clock's (passed in), so that tests can move them; except the ends of leases
+ * (`lease_expires_at`, `busy_until`), which are the database's (LEASE_FREE), and a claim's number, which fences its
+ * results (migration 1764002000000). The times several instances compare with each other, a robot's sends and
+ * pauses, are the database's too (database/database-time.ts).
  *
  * Each bot has a row in `bot_delivery_states` that says when it next needs the dispatcher (`next_due_at`) and
- * whether a send is in flight (`busy_until`/`busy_owner`/`busy_claim`, a lease). A claim takes the due bots through an index on
- * `next_due_at` (SKIP LOCKED: a bot another instance is claiming for is passed over), leases each one's oldest due
- * notification unless its rate window or a throttle pause holds it back, and sets the bot's next moment; recording a
- * result frees the bot and sets its next moment from what still waits. So the cost of a claim follows the work due,
- * never the number of bots, and one bot has one send in flight, oldest first.
+ * whether a send is in flight (`busy_until`/`busy_owner`/`busy_claim`, a lease). Each DingTalk robot has a row in
+ * `robot_rate_windows` (its sends of the last minute, a throttle pause), shared by all the bots that send through it;
+ * an app's row holds a pause of all its bots. A claim takes the due bots through an index on `next_due_at` (SKIP
+ * LOCKED: a bot another instance is claiming for is passed over), locks their robots (SKIP LOCKED again), leases each
+ * bot's oldest due notification unless its robot's window or a pause holds it back, and sets the bot's next moment;
+ * recording a result frees the bot and sets its next moment from what still waits. So the cost of a claim follows
+ * the work due, never the number of bots, and one bot has one send in flight, oldest first.
  *
- * Lock order, to rule out deadlocks: a bot's state row before its notifications, bots in id order where a
- * statement waits for several (claims never wait: SKIP LOCKED).
+ * Lock order, to rule out deadlocks: a bot's state row before its notifications and before robot rows, bots in id
+ * order and robots in key order where a statement waits for several (claims never wait: SKIP LOCKED).
  */
 @Injectable()
 export class DeliveryQueue {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -389,48 +446,70 @@ export class DeliveryQueue {
   }
 
   /**
-   * The test button: a send outside the queue still counts in the bot's rate window and waits out a throttle
-   * pause, or DingTalk would ban the bot for 10 minutes. Granted: the send is counted from `now`.
+   * The test button: a send outside the queue still counts in its robot's rate window (shared with every bot of the
+   * robot) and waits out a throttle pause of the robot or its app, or DingTalk would ban the robot for 10 minutes.
+   * Granted: the send is counted from now (the database's clock). `retryAt` is on that clock too.
    */
-  async reserveSend(botId: number, now: number): Promise<SendReservation> {
-    const windowStart = now - RATE_WINDOW_MS - this.config.delivery.rateWindowMarginMs;
+  async reserveSend(botId: number): Promise<SendReservation> {
+    const margin = this.config.delivery.rateWindowMarginMs;
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO bot_delivery_states (bot_id) VALUES ($1) ON CONFLICT (bot_id) DO NOTHING`,
-        [botId],
-      );
-      const [state]: Array<{ recent_sends: number[]; rate_limited_until: Date | null; rate_limit: number }> =
+      const [bot]: Array<{ robot_key: string; app_key: string | null; rate_limit: number }> =
         await manager.query(
-          `SELECT s.recent_sends, s.rate_limited_until, b.rate_limit_per_minute AS rate_limit
-           FROM bot_delivery_states s JOIN ding_talk_bots b ON b.id = s.bot_id
-           WHERE s.bot_id = $1 FOR UPDATE OF s`,
+          `SELECT COALESCE(robot_key, 'bot:' || id) AS robot_key, app_key, rate_limit_per_minute AS rate_limit
+         FROM ding_talk_bots WHERE id = $1`,
           [botId],
         );
-      if (!state) return { granted: true }; // Deleted meanwhile: the send itself will say so.
-      const pausedUntil = state.rate_limited_until?.getTime() ?? 0;
-      if (pausedUntil > now) return { granted: false, reason: 'throttled', retryAt: pausedUntil };
-      const recent = windowSends(state.recent_sends, windowStart);
-      if (recent.length >= state.rate_limit) {
-        const retryAt = windowFreeAt(recent, state.rate_limit, this.config.delivery.rateWindowMarginMs);
-        return { granted: false, reason: 'rate_window', retryAt };
+      if (!bot) return { granted: true }; // Deleted meanwhile: the send itself will say so.
+      await manager.query(
+        `INSERT INTO robot_rate_windows (robot_key) VALUES ($1) ON CONFLICT (robot_key) DO NOTHING`,
+        [bot.robot_key],
+      );
+      const [robot]: Array<{
+        recent_sends: number[];
+        paused_until: Date | null;
+        app_paused_until: Date | null;
+        db_now: number;
+      }> = await manager.query(
+        `SELECT w.recent_sends, w.paused_until, app.paused_until AS app_paused_until, ${databaseNowMs('$3')} AS db_now
+         FROM robot_rate_windows w LEFT JOIN robot_rate_windows app ON app.robot_key = $2
+         WHERE w.robot_key = $1 FOR UPDATE OF w`,
+        [bot.robot_key, bot.app_key, this.clock.databaseNowOverride()],
+      );
+      const dbNow = Number(robot.db_now);
+      const pausedUntil = Math.max(
+        robot.paused_until?.getTime() ?? 0,
+        robot.app_paused_until?.getTime() ?? 0,
+      );
+      if (pausedUntil > dbNow) return { granted: false, reason: 'throttled', retryAt: pausedUntil };
+      const recent = windowSends(robot.recent_sends, dbNow - RATE_WINDOW_MS - margin);
+      if (recent.length >= bot.rate_limit) {
+        return {
+          granted: false,
+          reason: 'rate_window',
+          retryAt: windowFreeAt(recent, bot.rate_limit, margin),
+        };
       }
-      await manager.query(`UPDATE bot_delivery_states SET recent_sends = $2::jsonb WHERE bot_id = $1`, [
-        botId,
-        JSON.stringify([...recent, now]),
+      await manager.query(`UPDATE robot_rate_windows SET recent_sends = $2::jsonb WHERE robot_key = $1`, [
+        bot.robot_key,
+        JSON.stringify([...recent, dbNow]),
       ]);
       return { granted: true };
     });
   }
 
-  /** DingTalk throttled the bot outside the queue: nothing is sent to it before `until`. */
-  async pauseBot(botId: number, until: number): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE bot_delivery_states
-       SET rate_limited_until = GREATEST(rate_limited_until, $2),
-           next_due_at = CASE WHEN next_due_at IS NULL THEN NULL ELSE GREATEST(next_due_at, $2) END
-       WHERE bot_id = $1`,
-      [botId, new Date(until)],
+  /** DingTalk throttled a send outside the queue (the test button): its robot or app pauses as the queue's would. */
+  async pauseFor(botId: number, pause: PauseVerdict, hint: string | null): Promise<void> {
+    const [bot]: Array<{ robot_key: string; app_key: string | null }> = await this.dataSource.query(
+      `SELECT COALESCE(robot_key, 'bot:' || id) AS robot_key, app_key FROM ding_talk_bots WHERE id = $1`,
+      [botId],
     );
+    if (!bot) return;
+    await this.dataSource.query(PAUSE_ROBOTS, [
+      [pauseKey(pause, bot.robot_key, bot.app_key)],
+      [pause.ms],
+      [hint],
+      this.clock.databaseNowOverride(),
+    ]);
   }
 
   /**
@@ -514,19 +593,27 @@ export class DeliveryQueue {
       last_delivery_at: Date | null;
       last_delivery_status: string | null;
       rate_limited_until: Date | null;
+      pause_hint: string | null;
       pending: string;
     }> = await this.dataSource.query(
-      `SELECT s.last_delivery_at, s.last_delivery_status, s.rate_limited_until,
+      `SELECT s.last_delivery_at, s.last_delivery_status,
+              GREATEST(s.rate_limited_until, robot.paused_until, app.paused_until) AS rate_limited_until,
+              CASE WHEN app.paused_until > ${databaseNow('$2')} THEN app.pause_hint
+                   WHEN robot.paused_until > ${databaseNow('$2')} THEN robot.pause_hint END AS pause_hint,
               (SELECT count(*) FROM notifications n WHERE n.bot_id = $1 AND n.status IN ${WAITING}) AS pending
        FROM (SELECT $1::integer AS bot_id) bot
-       LEFT JOIN bot_delivery_states s ON s.bot_id = bot.bot_id`,
-      [botId],
+       LEFT JOIN bot_delivery_states s ON s.bot_id = bot.bot_id
+       LEFT JOIN ding_talk_bots b ON b.id = bot.bot_id
+       LEFT JOIN robot_rate_windows robot ON robot.robot_key = COALESCE(b.robot_key, 'bot:' || b.id)
+       LEFT JOIN robot_rate_windows app ON app.robot_key = b.app_key`,
+      [botId, this.clock.databaseNowOverride()],
     );
     return {
       lastDeliveryAt: row.last_delivery_at,
       lastDeliveryStatus: row.last_delivery_status,
       pending: Number(row.pending),
       rateLimitedUntil: row.rate_limited_until,
+      pauseHint: row.pause_hint,
     };
   }
 
@@ -599,19 +686,17 @@ export class DeliveryQueue {
       ]),
     );
     const held = new Set(heldRows.map((row) => String(row.id)));
-    // A bot another claim holds now is left to that claim (FREE_BOTS matches the claim). The send counts in the
-    // rate window from when it started rather than from its claim: the claim may have waited for a free slot, and
-    // DingTalk counts arrivals.
+    // A bot another claim holds now is left to that claim (FREE_BOTS matches the claim).
     await manager.query(FREE_BOTS, [
       results.map((r) => r.claimed.claim),
       results.map((r) => r.claimed.botId),
       results.map((r) => new Date(r.finishedAt)),
       results.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
       results.map((r) => (r.verdict.pause === null ? null : new Date(r.finishedAt + r.verdict.pause.ms))),
-      results.map((r) => r.claimed.claimedAt),
-      results.map((r) => Math.max(r.claimed.claimedAt, r.startedAt)),
       results.map((r) => held.has(r.claimed.id)),
     ]);
+    // A throttle answer holds whatever became of the lease: DingTalk said so about the robot.
+    await this.pauseRobots(manager, results);
     const endedDigests = results.filter(
       (r) =>
         held.has(r.claimed.id) &&
@@ -640,6 +725,25 @@ export class DeliveryQueue {
     );
   }
 
+  /** Throttle answers pause their robots or apps, one row each (the longest pause asked for wins). */
+  private async pauseRobots(manager: EntityManager, results: readonly SendResult[]): Promise<void> {
+    const pauses = new Map<string, { ms: number; hint: string | null }>();
+    for (const { verdict, claimed } of results) {
+      if (verdict.pause === null) continue;
+      const key = pauseKey(verdict.pause, claimed.robotKey, claimed.appKey);
+      const known = pauses.get(key);
+      if (!known || known.ms < verdict.pause.ms)
+        pauses.set(key, { ms: verdict.pause.ms, hint: verdict.hint });
+    }
+    if (pauses.size === 0) return;
+    await manager.query(PAUSE_ROBOTS, [
+      [...pauses.keys()],
+      [...pauses.values()].map((pause) => pause.ms),
+      [...pauses.values()].map((pause) => pause.hint),
+      this.clock.databaseNowOverride(),
+    ]);
+  }
+
   private async claim(manager: EntityManager, request: CycleRequest): Promise<ClaimedNotification[]> {
     const { owner, maxClaims, now, leaseMs, busyBotIds } = request;
     if (maxClaims <= 0) return [];
@@ -653,71 +757,110 @@ export class DeliveryQueue {
       [...busyBotIds],
     ]);
     if (picked.length === 0) return [];
-    const bots: PickedBotRow[] = await manager.query(DUE_BOTS, [picked.map((row) => row.bot_id), at]);
+    const bots: PickedBotRow[] = await manager.query(DUE_BOTS, [
+      picked.map((row) => row.bot_id),
+      at,
+      this.clock.databaseNowOverride(),
+    ]);
 
     const changes = new Map<number, BotStateChange>();
-    const toLease = new Map<string, { botId: number; version: string; recent: number[] }>();
+    const later = (botId: number, nextDueAt: Date | null) =>
+      changes.set(botId, { botId, nextDueAt, busyClaim: null, busyOwner: null });
     const undeliverable: number[] = [];
+    const candidates: PickedBotRow[] = [];
     for (const bot of bots) {
-      const later = (nextDueAt: Date | null) =>
-        changes.set(bot.bot_id, {
-          botId: bot.bot_id,
-          nextDueAt,
-          busyClaim: null,
-          busyOwner: null,
-          recentSends: null,
-        });
       if (!bot.enabled || bot.rate_limit === null || bot.version === null || bot.store_id === null) {
         undeliverable.push(bot.bot_id);
-        later(null);
+        later(bot.bot_id, null);
         continue;
       }
       if (bot.moved) undeliverable.push(bot.bot_id);
-      const pausedUntil = bot.rate_limited_until?.getTime() ?? 0;
-      if (pausedUntil > now) {
-        later(bot.earliest_due === null ? null : new Date(Math.max(pausedUntil, bot.earliest_due.getTime())));
-        continue;
-      }
       if (bot.head_id === null) {
-        later(bot.earliest_due);
+        later(bot.bot_id, bot.earliest_due);
         continue;
       }
-      const recent = windowSends(bot.recent_sends, now - RATE_WINDOW_MS - margin);
-      if (recent.length >= bot.rate_limit) {
-        later(new Date(windowFreeAt(recent, bot.rate_limit, margin)));
+      // The bot's own pause is on the application's clock, its app's on the database's (database-time.ts).
+      const botPause = bot.rate_limited_until?.getTime() ?? 0;
+      const appPause = bot.app_paused_until?.getTime() ?? 0;
+      if (botPause > now || appPause > Number(bot.db_now)) {
+        later(bot.bot_id, new Date(Math.max(botPause, appPause, bot.earliest_due?.getTime() ?? 0)));
         continue;
       }
-      // A backlog longer than a minute's worth of the bot's rate goes out as one digest.
-      const digestId =
-        bot.fresh_backlog > bot.rate_limit
-          ? await this.mergeBacklog(manager, bot.bot_id, bot.store_id, bot.rate_limit, at)
-          : null;
-      toLease.set(digestId ?? String(bot.head_id), { botId: bot.bot_id, version: bot.version, recent });
+      candidates.push(bot);
     }
     if (undeliverable.length > 0) await this.skipUndeliverable(manager, at, undeliverable);
 
+    // The candidates' robots, locked (or skipped when another claim holds them): two bots of one robot, claimed by
+    // two instances at once, must not both find room for the 20th message of the minute.
+    const robots = new Map<string, RobotWindowRow>();
+    if (candidates.length > 0) {
+      const rows: RobotWindowRow[] = await manager.query(LOCK_ROBOTS, [
+        [...new Set(candidates.map((bot) => bot.robot_key))],
+      ]);
+      for (const row of rows) robots.set(row.robot_key, row);
+    }
+    const windows = new Map<string, number[]>();
+    const sentThrough = new Set<string>();
+    const toLease = new Map<string, PickedBotRow>();
+    for (const bot of candidates) {
+      const robot = robots.get(bot.robot_key);
+      const dbNow = Number(bot.db_now);
+      if (!robot) {
+        changes.set(bot.bot_id, recheck(bot.bot_id, now));
+        continue;
+      }
+      const robotPause = robot.paused_until?.getTime() ?? 0;
+      if (robotPause > dbNow) {
+        later(bot.bot_id, new Date(Math.max(robotPause, bot.earliest_due?.getTime() ?? 0)));
+        continue;
+      }
+      const recent =
+        windows.get(bot.robot_key) ?? windowSends(robot.recent_sends, dbNow - RATE_WINDOW_MS - margin);
+      windows.set(bot.robot_key, recent);
+      if (recent.length >= bot.rate_limit!) {
+        later(bot.bot_id, new Date(windowFreeAt(recent, bot.rate_limit!, margin)));
+        continue;
+      }
+      // Counted from the claim, on the database's clock: a send starts as soon as its claim commits; the margin
+      // covers the way to DingTalk.
+      recent.push(dbNow);
+      sentThrough.add(bot.robot_key);
+      // A backlog longer than a minute's worth of the bot's rate goes out as one digest.
+      const digestId =
+        bot.fresh_backlog > bot.rate_limit!
+          ? await this.mergeBacklog(manager, bot.bot_id, bot.store_id!, bot.rate_limit!, at)
+          : null;
+      toLease.set(digestId ?? String(bot.head_id), bot);
+    }
     // When the lease ends on this instance's clock: the bot's next due moment should its send never be recorded.
     const leaseUntil = new Date(now + leaseMs);
     const leased: Array<Record<string, unknown>> =
       toLease.size === 0 ? [] : rowsOf(await manager.query(LEASE, [[...toLease.keys()], owner, leaseMs]));
     const claimed: ClaimedNotification[] = [];
     for (const row of leased) {
-      const lease = toLease.get(String(row.id))!;
+      const bot = toLease.get(String(row.id))!;
       const claim = String(row.claim);
-      changes.set(lease.botId, {
-        botId: lease.botId,
+      changes.set(bot.bot_id, {
+        botId: bot.bot_id,
         nextDueAt: leaseUntil,
         busyClaim: claim,
         busyOwner: owner,
-        recentSends: [...lease.recent, now],
       });
-      claimed.push({ ...toClaimed(row), botVersion: lease.version, claimedAt: now, claim });
+      claimed.push({
+        ...toClaimed(row),
+        botVersion: bot.version!,
+        claimedAt: now,
+        claim,
+        robotKey: bot.robot_key,
+        appKey: bot.app_key,
+      });
     }
-    for (const lease of toLease.values()) {
+    for (const bot of toLease.values()) {
       // Not leased after all (should not happen under the bot's lock): look again shortly rather than never.
-      if (!changes.has(lease.botId)) changes.set(lease.botId, recheck(lease.botId, now));
+      if (!changes.has(bot.bot_id)) changes.set(bot.bot_id, recheck(bot.bot_id, now));
     }
-    await this.applyStateChanges(manager, [...changes.values()], leaseMs);
+    const taken = new Map([...sentThrough].map((key) => [key, windows.get(key)!]));
+    await this.applyStateChanges(manager, [...changes.values()], taken, leaseMs);
     claimed.sort((a, b) => Number(a.id) - Number(b.id));
     return claimed;
   }
@@ -725,6 +868,7 @@ export class DeliveryQueue {
   private async applyStateChanges(
     manager: EntityManager,
     changes: readonly BotStateChange[],
+    windows: ReadonlyMap<string, number[]>,
     leaseMs: number,
   ): Promise<void> {
     if (changes.length === 0) return;
@@ -733,7 +877,8 @@ export class DeliveryQueue {
       changes.map((c) => c.nextDueAt),
       changes.map((c) => c.busyClaim),
       changes.map((c) => c.busyOwner),
-      changes.map((c) => (c.recentSends === null ? null : JSON.stringify(c.recentSends))),
+      [...windows.keys()],
+      [...windows.values()].map((recent) => JSON.stringify(recent)),
       leaseMs,
     ]);
   }
@@ -849,13 +994,12 @@ export class DeliveryQueue {
 }
 
 function recheck(botId: number, now: number): BotStateChange {
-  return {
-    botId,
-    nextDueAt: new Date(now + RECHECK_MS),
-    busyClaim: null,
-    busyOwner: null,
-    recentSends: null,
-  };
+  return { botId, nextDueAt: new Date(now + RECHECK_MS), busyClaim: null, busyOwner: null };
+}
+
+/** Whose row a pause goes to: the app's (a quota), else the robot's. */
+function pauseKey(pause: PauseVerdict, robotKey: string, appKey: string | null): string {
+  return pause.scope === 'app' && appKey !== null ? appKey : robotKey;
 }
 
 function optionalDate(ms: number | null): Date | null {
@@ -877,7 +1021,7 @@ function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
 
 function toClaimed(
   row: Record<string, unknown>,
-): Omit<ClaimedNotification, 'claimedAt' | 'botVersion' | 'claim'> {
+): Omit<ClaimedNotification, 'claimedAt' | 'botVersion' | 'claim' | 'robotKey' | 'appKey'> {
   return {
     id: String(row.id),
     botId: Number(row.bot_id),

@@ -23,6 +23,7 @@ export class DeliveryStatusContributor implements BotStatusContributor, OnModule
       last_delivery_status: state.lastDeliveryStatus,
       pending_notifications: state.pending,
       rate_limited_until: state.rateLimitedUntil?.toISOString() ?? null,
+      pause_hint: state.pauseHint,
     };
   }
 }

@@ -59,10 +59,11 @@ interface InFlightSend {
  * its own DingTalk deadlines) with its lease renewed, every result is recorded, and only claims whose send never
  * began are given back.
  *
- * Rate limit: the claim counts a bot's sends of the last minute plus DELIVERY_RATE_MARGIN_MS, and a bot has one
- * send in flight at most. A send counts from when it started (recorded with its result; until then from its
- * claim); DingTalk counts it from its arrival a little later, and the margin absorbs that delay and any
- * difference between the clocks, so that DingTalk's sliding minute never sees more than `rate_limit_per_minute`.
+ * Rate limit: the claim counts the sends of the bot's DingTalk robot (every bot with the same webhook token, or app
+ * and group) in the last minute plus DELIVERY_RATE_MARGIN_MS, and a bot has one send in flight at most. A send
+ * counts from its claim, on the database's clock (one clock for every instance); DingTalk counts it from its arrival
+ * a little later, and the margin absorbs that delay and any difference between the clocks, so that DingTalk's
+ * sliding minute never sees more than `rate_limit_per_minute`.
  */
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {

@@ -10,8 +10,9 @@ import { DeliveryQueue } from './delivery-queue';
 import { pauseFor } from './retry-policy';
 
 /**
- * The bots' test button, through the same rate window and throttle pause as the queue: a few clicks on a busy bot
- * must not push it over DingTalk's limit (and into a 10-minute ban). A throttled answer pauses the bot's queue too.
+ * The bots' test button, through the same robot rate window and throttle pauses as the queue: a few clicks on a busy
+ * robot (also one that another bot shares) must not push it over DingTalk's limit (and into a 10-minute ban). A
+ * throttled answer pauses the robot (or app) for the queue too.
  */
 @Injectable()
 export class TestSendService implements BotTestSender, OnModuleInit {
@@ -29,14 +30,14 @@ export class TestSendService implements BotTestSender, OnModuleInit {
   }
 
   async sendTest(bot: BotWithSecrets, message: OutgoingMessage): Promise<TestSendResult> {
-    const reservation = await this.queue.reserveSend(bot.id, this.clock.now());
+    const reservation = await this.queue.reserveSend(bot.id);
     if (!reservation.granted)
       return { sent: false, reason: reservation.reason, retryAt: reservation.retryAt };
     const outcome = await this.senders.senderFor(bot.botType).send(bot, message);
     this.metrics.recordAttempt(bot.botType, 'test', outcome);
     if (outcome.kind === 'throttled') {
       const pause = pauseFor(outcome, { ...this.config.delivery, ...this.config.dingtalk }, this.clock.now());
-      await this.queue.pauseBot(bot.id, this.clock.now() + pause.ms);
+      await this.queue.pauseFor(bot.id, pause, outcome.hint);
     }
     return { sent: true, outcome };
   }
