@@ -180,54 +180,6 @@ describe('DingTalk limits, against the simulator', () => {
     expect(sim.state.received({ target: robot.token }).map((message) => message.errcode)).toEqual([0]);
   });
 
-  it('pauses an app whose organisation used up its monthly API quota until the next month, spending no attempt', async () => {
-    const app = sim.state.registerApp({ monthlyQuota: 2 });
-    const bot = await createBot({
-      store_id: 56,
-      bot_type: 'stream',
-      client_id: app.clientId,
-      client_secret: app.clientSecret,
-      agent_id: app.agentId,
-      user_ids: ['chef01'],
-    });
-    const delivered = () =>
-      sim.state.received({ channel: 'work_notification', clientId: app.clientId }).length;
-    await report(56);
-    await report(56);
-    await settle(() => delivered() === 2, 'the two reports within the quota');
-
-    const over = await report(56);
-    const id = over.notifications[0].id;
-    await settle(async () => (await detail(id)).attempts.length === 1, 'the attempt over the quota');
-    const held = await detail(id);
-    expect(held).toMatchObject({ status: 'pending', attempt_count: 0 });
-    expect(held.attempts[0]).toMatchObject({ outcome: 'throttled', errcode: 90020 });
-    const waiting = await report(56);
-
-    // Reset: the first moment of next month in China time (UTC+8).
-    const china = new Date(clock.now() + 8 * 3_600_000);
-    const nextMonth = Date.UTC(china.getUTCFullYear(), china.getUTCMonth() + 1, 1) - 8 * 3_600_000;
-    const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
-    expect(Date.parse(status.rate_limited_until)).toBe(nextMonth);
-    expect(status.pause_hint).toMatch(/monthly DingTalk API quota is used up/);
-    expect(status.pending_notifications).toBe(2);
-
-    // Days later nothing has been tried again: no attempt spent, nothing failed.
-    await clock.advance(3 * 60_000);
-    expect((await detail(id)).attempts).toHaveLength(1);
-    expect((await detail(waiting.notifications[0].id)).attempts).toEqual([]);
-
-    clock.set(nextMonth + 1_000);
-    await clock.advance(10_000);
-    await settle(
-      async () =>
-        (await detail(id)).status === 'sent' && (await detail(waiting.notifications[0].id)).status === 'sent',
-      'both reports once the quota reset',
-    );
-    expect(delivered()).toBe(4);
-    expect((await detail(id)).attempt_count).toBe(1);
-  });
-
   describe('robot one-to-one replies that DingTalk answers with HTTP 200 but did not deliver', () => {
     let app: SimApp;
 
