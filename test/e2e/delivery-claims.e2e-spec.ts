@@ -1,7 +1,8 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { DataSource, EntityManager } from 'typeorm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Simulator, startSimulator } from '../../simulator/simulator';
+import { BotCredentialsCache } from '../../src/notify/delivery/bot-credentials.cache';
 import { ClaimedNotification, DeliveryQueue, SendResult } from '../../src/notify/delivery/delivery-queue';
 import { NotificationDispatcher } from '../../src/notify/delivery/notification-dispatcher';
 import { SendOutcome } from '../../src/notify/senders/bot-sender';
@@ -233,6 +234,114 @@ describe('delivery claims and leases', () => {
       [botId],
     );
     expect(waiting.map((row) => String(row.id))).toEqual([digest.id]);
+  });
+
+  it('sends nothing to a bot disabled between the claim and the send, and skips the row with the reason', async () => {
+    sim = await startSimulator();
+    t = await startTestApp({ env: sim.env });
+    const robot = sim.state.registerRobot();
+    const bot = await createBot(t, 56, robot.token);
+    // The disable commits after the claim read the bot as enabled, just before the send opens its credentials.
+    const credentials = t.app.get(BotCredentialsCache);
+    const open = credentials.get.bind(credentials);
+    const disabled: Array<Promise<unknown>> = [];
+    vi.spyOn(credentials, 'get').mockImplementationOnce(async (botId, version) => {
+      const put = t!.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, { body: { is_enabled: false } });
+      disabled.push(put);
+      expect((await put).status).toBe(200);
+      return open(botId, version);
+    });
+    const id = await report(t, 56, '停');
+    await waitFor(async () => (await detail(t!, id)).status === 'skipped', 'the notification to be skipped');
+    await Promise.all(disabled);
+    const final = (await t.request('GET', `/api/v1/notifications/${id}`)).body.data as {
+      hint: string;
+      attempts: unknown[];
+    };
+    expect(final.hint).toMatch(/disabled or deleted/);
+    expect(final.attempts).toEqual([]);
+    expect(sim.state.received({ target: robot.token })).toEqual([]);
+  });
+
+  it('never turns a report skipped while a digest folds it into a merged one', async () => {
+    sim = await startSimulator();
+    t = await startTestApp({ env: sim.env });
+    await t.app.get(NotificationDispatcher).beforeApplicationShutdown();
+    const robot = sim.state.registerRobot();
+    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: '厨房群',
+        msg_type: 'text',
+        store_id: 57,
+        rate_limit_per_minute: 1,
+        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const botId = (created.body.data as { id: number }).id;
+    const ids = [await report(t, 57, '一'), await report(t, 57, '二'), await report(t, 57, '三')].map(String);
+    const queue = t.app.get(DeliveryQueue);
+    const db = t.app.get(DataSource);
+    const statuses = async () =>
+      (
+        await db.query(`SELECT status FROM notifications WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids])
+      ).map((row: { status: string }) => row.status) as string[];
+
+    // Another instance disables the bot and skips its waiting reports while this claim folds them: between the
+    // fold's read of the reports and its write of the digest.
+    let skipped: Promise<void> | undefined;
+    let seenMeanwhile: string[] = [];
+    const fold = queue as unknown as {
+      mergeBacklog: (manager: EntityManager, ...rest: unknown[]) => unknown;
+    };
+    const original = fold.mergeBacklog.bind(queue);
+    vi.spyOn(fold, 'mergeBacklog').mockImplementationOnce((manager: EntityManager, ...rest: unknown[]) => {
+      const paused = Object.create(manager) as EntityManager;
+      paused.query = async (sql: string, parameters?: unknown[]) => {
+        if (skipped === undefined && sql.includes('INSERT INTO notifications')) {
+          await db.query(`UPDATE ding_talk_bots SET is_enabled = false, updated_at = now() WHERE id = $1`, [
+            botId,
+          ]);
+          let done = false;
+          skipped = queue.skipWaitingOf(botId, Date.now()).then(() => {
+            done = true;
+          });
+          // Until the skip is over, or waits for a lock (the fold's).
+          await waitFor(
+            async () =>
+              done ||
+              (
+                await db.query(
+                  `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%doomed%'`,
+                )
+              ).length > 0,
+            'the skip to finish or wait',
+          );
+          seenMeanwhile = await statuses();
+        }
+        return manager.query(sql, parameters);
+      };
+      return original(paused, ...rest);
+    });
+    const { claimed } = await queue.cycle({
+      owner: 'instance-a',
+      results: [],
+      maxClaims: 1,
+      busyBotIds: [],
+      now: Date.now(),
+      leaseMs: 60_000,
+    });
+    await skipped;
+    const final = await statuses();
+    // A report committed as skipped stays skipped; a digest carries only reports merged into it.
+    seenMeanwhile.forEach((status, index) => {
+      if (status === 'skipped') expect(final[index]).toBe('skipped');
+    });
+    if (final.includes('merged')) {
+      expect(claimed.map((c) => c.kind)).toEqual(['digest']);
+      expect(final).toEqual(['merged', 'merged', 'merged']);
+    }
+    expect(sim.state.received({ target: robot.token })).toEqual([]);
   });
 
   it('stops a send on its own timer before its lease can run out while the renewal hangs in the database', async () => {

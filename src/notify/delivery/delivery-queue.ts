@@ -909,7 +909,11 @@ export class DeliveryQueue {
        FROM notifications n
        WHERE n.bot_id = $1 AND ${FOLDABLE('n')} AND n.store_id = $3 AND n.next_attempt_at <= $2
          AND ${LEASE_FREE('n')}
-       ORDER BY n.id LIMIT 1000`,
+       ORDER BY n.id LIMIT 1000
+       -- Locked until the digest is written: a skip (the bot disabled, deleted or moved) committed meanwhile would
+       -- otherwise be overwritten as merged. One committed before the lock was granted drops out here (READ
+       -- COMMITTED checks the row again); one that comes later waits and finds the rows merged.
+       FOR UPDATE OF n`,
       [botId, at, storeId],
     );
     if (waiting.length <= rateLimit) return null;
@@ -963,14 +967,24 @@ export class DeliveryQueue {
         digest.included.map((item) => item.id),
       ],
     );
-    await manager.query(
-      // The claim of a lease that ran out goes with the fold: a late result of it must match nothing.
-      `UPDATE notifications
-       SET status = 'merged', merged_into = $1, updated_at = $3, lease_owner = NULL, lease_expires_at = NULL,
-           claim = NULL
-       WHERE id = ANY($2::bigint[])`,
-      [created.id, digest.included.map((item) => item.id), at],
+    const merged = rowsOf(
+      await manager.query(
+        // The claim of a lease that ran out goes with the fold: a late result of it must match nothing.
+        `UPDATE notifications
+         SET status = 'merged', merged_into = $1, updated_at = $3, lease_owner = NULL, lease_expires_at = NULL,
+             claim = NULL
+         WHERE id = ANY($2::bigint[]) AND status = 'pending'
+         RETURNING id`,
+        [created.id, digest.included.map((item) => item.id), at],
+      ),
     );
+    if (merged.length !== digest.included.length) {
+      // Cannot happen while the rows are locked; should it, the round is rolled back rather than a digest sent
+      // that carries a report which is not merged into it (it would go twice) or was skipped.
+      throw new Error(
+        `Digest of bot ${botId}: ${merged.length} of ${digest.included.length} reports could be merged`,
+      );
+    }
     return String(created.id);
   }
 
@@ -979,15 +993,21 @@ export class DeliveryQueue {
    * group is not the old store's): such waiting notifications are skipped, with why.
    */
   private async skipUndeliverable(manager: EntityManager, at: Date, botIds: number[] | null): Promise<void> {
+    // The rows are locked in id order, as a digest's fold locks them: the two never wait for each other in a cycle.
     await manager.query(
-      `UPDATE notifications n
+      `WITH doomed AS (
+         SELECT n.id FROM notifications n
+         WHERE n.status IN ${WAITING} AND ${LEASE_FREE('n')}
+           AND ($3::integer[] IS NULL OR n.bot_id = ANY($3::integer[]))
+           AND NOT EXISTS (SELECT 1 FROM ding_talk_bots b
+                           WHERE b.id = n.bot_id AND b.is_enabled AND b.store_id = n.store_id)
+         ORDER BY n.id
+         FOR UPDATE OF n)
+       UPDATE notifications n
        SET status = 'skipped', lease_owner = NULL, lease_expires_at = NULL, claim = NULL, updated_at = $1,
            hint = CASE WHEN EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id AND b.is_enabled)
                        THEN $4 ELSE $2 END
-       WHERE n.status IN ${WAITING} AND ${LEASE_FREE('n')}
-         AND ($3::integer[] IS NULL OR n.bot_id = ANY($3::integer[]))
-         AND NOT EXISTS (SELECT 1 FROM ding_talk_bots b
-                         WHERE b.id = n.bot_id AND b.is_enabled AND b.store_id = n.store_id)`,
+       FROM doomed WHERE n.id = doomed.id`,
       [at, SKIPPED_HINT, botIds, MOVED_HINT],
     );
   }

@@ -356,7 +356,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
 
   /**
    * The send of one claim: its result; `unstarted` when it never reached DingTalk and its claim should be given
-   * back (the bot was deleted meanwhile: the next claim skips the row with a hint; or the service is stopping);
+   * back (the bot was deleted, disabled or moved meanwhile: the next claim skips the row with a hint; or the service
+   * is stopping);
    * null when it failed on the way (the lease runs out and the row is claimed again).
    */
   private async deliver(send: InFlightSend): Promise<SendResult | 'unstarted' | null> {
@@ -364,6 +365,12 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     try {
       const bot = await this.credentials.get(claimed.botId, claimed.botVersion);
       if (!bot || !this.running) return 'unstarted';
+      if (!bot.isEnabled) {
+        // Disabled after the claim read it: nothing may reach it. The claim is given back and the next claim skips
+        // the row with a hint.
+        this.logger.warn(`Notification ${claimed.id} not sent: bot ${bot.id} was disabled`);
+        return 'unstarted';
+      }
       if (bot.storeId !== claimed.storeId) {
         // Moved to another store after the claim read it: its new destination is not this store's. Not sent; the
         // claim is given back and the next claim skips the row with a hint.
