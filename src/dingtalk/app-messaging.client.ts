@@ -58,15 +58,16 @@ export class AppMessagingClient {
     if (!app.agentId) throw new Error('A work notification needs the app agent_id');
     const agentId = app.agentId;
     let taskId = null as number | null;
+    let unanswered = false;
     const outcome = await this.withToken(app, 'oapi', async (token) => {
       const url = new URL('/topapi/message/corpconversation/asyncsend_v2', this.config.dingtalk.oapiUrl);
       url.searchParams.set('access_token', token);
-      const answer = await this.http.post(
-        url.href,
-        workNotificationBody(agentId, userIds, message),
-        {},
-        signal,
-      );
+      const answer = await this.http
+        .post(url.href, workNotificationBody(agentId, userIds, message), {}, signal)
+        .catch((error: unknown) => {
+          unanswered = error instanceof DingTalkNetworkError;
+          throw error;
+        });
       const classified = classifyOldApiAnswer(answer);
       const task = (answer.json as { task_id?: unknown } | undefined)?.task_id;
       if (classified.kind === 'ok' && (typeof task === 'number' || typeof task === 'string')) {
@@ -74,7 +75,14 @@ export class AppMessagingClient {
       }
       return classified;
     });
-    if (outcome.kind !== 'ok') return { outcome, recipients: null, unconfirmedBecause: null };
+    if (outcome.kind !== 'ok') {
+      // No answer: DingTalk may have delivered it. The users are recorded so, and the retry that goes to them can
+      // tell its 143106 (the same content today) from a real drop (arrivedEarlier in recipient-outcomes.ts).
+      const recipients = unanswered
+        ? userIds.map((userId): RecipientOutcome => ({ userId, outcome: 'unanswered', errcode: null }))
+        : null;
+      return { outcome, recipients, unconfirmedBecause: null };
+    }
     if (taskId === null || !Number.isSafeInteger(taskId)) {
       return {
         outcome,

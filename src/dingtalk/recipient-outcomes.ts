@@ -11,9 +11,19 @@ import { DingTalkOutcome } from './dingtalk-outcome';
  *   same content to the same user twice a day, 143103/143104 the app's per-minute quota; one-to-one sends:
  *   `flowControlled`);
  * - `failed`: DingTalk says it could not deliver, without a reason;
- * - `unconfirmed`: DingTalk took the message but never said what became of it for this user.
+ * - `unconfirmed`: DingTalk took the message but never said what became of it for this user;
+ * - `unanswered`: the send's answer never came (timeout, cut connection, a send stopped by its lease or a shutdown):
+ *   DingTalk may have the message or not. Sent again; a repeat that DingTalk drops as the same content (143106) then
+ *   means the earlier send arrived (see arrivedEarlier).
  */
-export const RECIPIENT_OUTCOMES = ['delivered', 'invalid', 'forbidden', 'failed', 'unconfirmed'] as const;
+export const RECIPIENT_OUTCOMES = [
+  'delivered',
+  'invalid',
+  'forbidden',
+  'failed',
+  'unconfirmed',
+  'unanswered',
+] as const;
 export type RecipientOutcomeKind = (typeof RECIPIENT_OUTCOMES)[number];
 
 /** The code a one-to-one robot send's throttled users are recorded with (its `flowControlledStaffIdList`). */
@@ -39,9 +49,26 @@ const PASSING_LIMITS = new Set(['143103', '143104', FLOW_CONTROLLED]);
  * limit that passes within minutes. Never a delivered one.
  */
 export function canRetryRecipient(recipient: RecipientOutcome): boolean {
-  if (recipient.outcome === 'failed') return true;
+  if (recipient.outcome === 'failed' || recipient.outcome === 'unanswered') return true;
   return (
     recipient.outcome === 'forbidden' && recipient.errcode !== null && PASSING_LIMITS.has(recipient.errcode)
+  );
+}
+
+/** getsendresult's code for a user who got the same content from this app earlier the same day. */
+export const SAME_CONTENT_TODAY = '143106';
+
+/**
+ * Whether a repeat DingTalk dropped as the same content today (143106, docs/dingtalk/work-notifications.md) is this
+ * very notification arriving earlier: its earlier send to the user had no known outcome (`unanswered`, or
+ * `unconfirmed` before a resend). The user has the message then. A first send dropped as 143106 stays `forbidden`:
+ * the content came from another notification, and this one really was dropped.
+ */
+export function arrivedEarlier(earlier: RecipientOutcome | undefined, fresh: RecipientOutcome): boolean {
+  return (
+    fresh.outcome === 'forbidden' &&
+    fresh.errcode === SAME_CONTENT_TODAY &&
+    (earlier?.outcome === 'unanswered' || earlier?.outcome === 'unconfirmed')
   );
 }
 

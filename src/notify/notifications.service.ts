@@ -85,9 +85,14 @@ export class NotificationsService {
           mergedInto: null,
           sentAt: null,
           // A work notification goes again to the users who did not get it, not to those who did (DingTalk would
-          // drop the same content to them the same day anyway: docs/dingtalk/work-notifications.md).
+          // drop the same content to them the same day anyway: docs/dingtalk/work-notifications.md). A user DingTalk
+          // never confirmed goes again as `unanswered`: should DingTalk drop the repeat as the same content (143106),
+          // the earlier send arrived and the user counts as delivered (arrivedEarlier in recipient-outcomes.ts).
           recipients: () =>
-            `(SELECT jsonb_agg(r) FROM jsonb_array_elements(recipients) r WHERE r->>'outcome' = 'delivered')`,
+            `(SELECT jsonb_agg(CASE WHEN r->>'outcome' = 'delivered' THEN r
+                                    ELSE jsonb_set(r, '{outcome}', '"unanswered"') END)
+              FROM jsonb_array_elements(recipients) r
+              WHERE r->>'outcome' IN ('delivered', 'unconfirmed', 'unanswered'))`,
           leaseOwner: null,
           leaseExpiresAt: null,
           claim: null,

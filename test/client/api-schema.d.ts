@@ -1021,11 +1021,11 @@ export interface components {
             /** @example manager01 */
             user_id: string;
             /**
-             * @description delivered: in the user’s chat; invalid: unknown to the organisation; forbidden: held back by a DingTalk limit (errcode 143105 the user’s daily quota, 143106 the same content twice a day, 143103/143104 the app’s per-minute quota, which a retry gets past); failed: DingTalk failed it (retried); unconfirmed: DingTalk never said
+             * @description delivered: in the user’s chat; invalid: unknown to the organisation; forbidden: held back by a DingTalk limit (errcode 143105 the user’s daily quota, 143106 the same content twice a day, 143103/143104 the app’s per-minute quota, which a retry gets past); failed: DingTalk failed it (retried); unconfirmed: DingTalk never said; unanswered: the send had no answer, DingTalk may have it (retried; a repeat DingTalk drops as the same content, 143106, means the earlier send arrived: delivered)
              * @example forbidden
              * @enum {string}
              */
-            outcome: "delivered" | "invalid" | "forbidden" | "failed" | "unconfirmed";
+            outcome: "delivered" | "invalid" | "forbidden" | "failed" | "unconfirmed" | "unanswered";
         };
         NotificationResponse: {
             /** @example 17 */

@@ -213,4 +213,57 @@ describe('work notifications: what became of them for each user', () => {
     expect(unanswered.attempt_count).toBe(1); // not sent again: it may well have arrived
     expect(received(app, 'manager74')).toHaveLength(2);
   });
+
+  it('a send whose answer was lost and that DingTalk had delivered is recorded delivered on the retry, not dropped', async () => {
+    const app = sim.state.registerApp();
+    await streamBot(app, 75, ['manager75', 'chef75']);
+    // DingTalk takes the work notification but its answer comes after the service's timeout (2 s).
+    sim.state.addFault({
+      path: '/topapi/message/corpconversation/asyncsend_v2',
+      mode: 'slow',
+      delayMs: 4_000,
+      remaining: 1,
+    });
+    const id = await report(75, '麻婆豆腐');
+    const sent = await settled(id, 'sent');
+    // The retry went to both users; DingTalk dropped it as the same content today (143106): they have it.
+    expect(received(app, 'manager75').map((message) => message.droppedCode)).toEqual([undefined, 143106]);
+    expect(received(app, 'chef75').map((message) => message.droppedCode)).toEqual([undefined, 143106]);
+    expect(sent.recipients).toEqual([
+      { user_id: 'manager75', outcome: 'delivered', errcode: null, error_code: null },
+      { user_id: 'chef75', outcome: 'delivered', errcode: null, error_code: null },
+    ]);
+    expect(sent.targets).toEqual([{ target: 'users', status: 'sent' }]);
+    expect(sent.attempt_count).toBe(2);
+    expect(sent.hint).toBeNull();
+  });
+
+  it('a resend to users DingTalk never confirmed records them delivered when DingTalk drops the repeat (143106)', async () => {
+    const app = sim.state.registerApp();
+    await streamBot(app, 76, ['manager76']);
+    sim.state.addFault({
+      path: '/topapi/message/corpconversation/getsendresult',
+      mode: 'http_500',
+      remaining: 100,
+    });
+    const id = await report(76, '夫妻肺片');
+    const unconfirmed = await settled(id, 'sent');
+    sim.state.faults = [];
+    expect(unconfirmed.recipients).toMatchObject([{ user_id: 'manager76', outcome: 'unconfirmed' }]);
+
+    const resend = await t.request('POST', `/api/v1/notifications/${id}/resend`);
+    expect(resend.status).toBe(200);
+    const resent = await waitForValue(async () => {
+      const seen = await view(id);
+      return seen.status !== 'pending' && seen.status !== 'retrying' && seen.attempt_count === 1
+        ? seen
+        : undefined;
+    }, 'the resend to be done');
+    expect(received(app, 'manager76').map((message) => message.droppedCode)).toEqual([undefined, 143106]);
+    expect(resent.status).toBe('sent');
+    expect(resent.recipients).toEqual([
+      { user_id: 'manager76', outcome: 'delivered', errcode: null, error_code: null },
+    ]);
+    expect(resent.targets).toEqual([{ target: 'users', status: 'sent' }]);
+  });
 });

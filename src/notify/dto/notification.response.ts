@@ -42,7 +42,9 @@ export class NotificationRecipientResponse extends DingTalkAnswerCodes {
     description:
       'delivered: in the user’s chat; invalid: unknown to the organisation; forbidden: held back by a DingTalk limit ' +
       '(errcode 143105 the user’s daily quota, 143106 the same content twice a day, 143103/143104 the app’s per-minute ' +
-      'quota, which a retry gets past); failed: DingTalk failed it (retried); unconfirmed: DingTalk never said',
+      'quota, which a retry gets past); failed: DingTalk failed it (retried); unconfirmed: DingTalk never said; ' +
+      'unanswered: the send had no answer, DingTalk may have it (retried; a repeat DingTalk drops as the same ' +
+      'content, 143106, means the earlier send arrived: delivered)',
   })
   outcome: RecipientOutcomeKind;
 }

@@ -42,6 +42,19 @@ describe('work notification recipients', () => {
     expect(mergeRecipients(['a'], null, null)).toBeNull();
   });
 
+  it('counts a repeat dropped as the same content (143106) as delivered only after a send with no known outcome', () => {
+    const earlier = [user('a', 'unanswered'), user('b', 'unconfirmed'), user('c', 'failed')];
+    expect(usersToReach(['a', 'b', 'c', 'd'], earlier)).toEqual(['a', 'c', 'd']);
+    const fresh = ['a', 'b', 'c', 'd'].map((id) => user(id, 'forbidden', '143106'));
+    expect(mergeRecipients(['a', 'b', 'c', 'd'], earlier, fresh)).toEqual([
+      user('a', 'delivered'),
+      user('b', 'delivered'),
+      // DingTalk said it failed c, and d was never sent to: the content came from another notification.
+      user('c', 'forbidden', '143106'),
+      user('d', 'forbidden', '143106'),
+    ]);
+  });
+
   it('is sent when everyone got it, partial with a hint when some never can, failed when nobody did', () => {
     expect(judgeUsers(ok, [user('a', 'delivered')], null)).toEqual({ standing: 'sent', outcome: ok });
     const partial = judgeUsers(ok, [user('a', 'delivered'), user('b', 'forbidden', '143105')], null);

@@ -1,5 +1,5 @@
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
-import { canRetryRecipient, RecipientOutcome } from '../../dingtalk/recipient-outcomes';
+import { arrivedEarlier, canRetryRecipient, RecipientOutcome } from '../../dingtalk/recipient-outcomes';
 
 /**
  * The users a work notification still has to reach: the bot's users without an earlier outcome (never sent to, or
@@ -16,7 +16,11 @@ export function usersToReach(
   });
 }
 
-/** The bot's users' outcomes after this send: the new ones over the earlier ones, in the bot's order. */
+/**
+ * The bot's users' outcomes after this send: the new ones over the earlier ones, in the bot's order. A user whose
+ * earlier send had no known outcome and whose repeat DingTalk dropped as the same content (143106) got the earlier
+ * send: delivered (arrivedEarlier).
+ */
 export function mergeRecipients(
   configured: readonly string[],
   earlier: readonly RecipientOutcome[] | null,
@@ -24,7 +28,15 @@ export function mergeRecipients(
 ): RecipientOutcome[] | null {
   if (!earlier && !fresh) return null;
   const byUser = new Map<string, RecipientOutcome>();
-  for (const recipient of [...(earlier ?? []), ...(fresh ?? [])]) byUser.set(recipient.userId, recipient);
+  for (const recipient of earlier ?? []) byUser.set(recipient.userId, recipient);
+  for (const recipient of fresh ?? []) {
+    byUser.set(
+      recipient.userId,
+      arrivedEarlier(byUser.get(recipient.userId), recipient)
+        ? { userId: recipient.userId, outcome: 'delivered', errcode: null }
+        : recipient,
+    );
+  }
   const merged = configured.flatMap((userId) => {
     const recipient = byUser.get(userId);
     return recipient ? [recipient] : [];
@@ -111,6 +123,8 @@ function reason(recipient: RecipientOutcome): string {
         : 'a DingTalk limit';
     case 'failed':
       return 'failed without a reason';
+    case 'unanswered':
+      return 'the send had no answer';
     case 'delivered':
     case 'unconfirmed':
       return recipient.outcome;
