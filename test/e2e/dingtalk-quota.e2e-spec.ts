@@ -10,13 +10,15 @@ import { waitFor } from '../support/wait-for';
  * clock a month, which no other test should live through.
  */
 describe("DingTalk's monthly API quota, against the simulator", () => {
-  const clock = new ManualClock(Date.now());
+  // Late on the 29th in China time: the quota resets about a day later, well within DELIVERY_MAX_AGE_MS (after
+  // which a waiting notification would fail as expired, paused or not).
+  const clock = new ManualClock(Date.UTC(2026, 10, 29, 12, 0, 0));
   let sim: Simulator;
   let t: TestApp;
 
   beforeAll(async () => {
     sim = await startSimulator({ clock, stream: { redeliveryDelayMs: null } });
-    t = await startTestApp({ clock, env: sim.env });
+    t = await startTestApp({ clock, env: { ...sim.env, DELIVERY_MAX_AGE_MS: String(7 * 86_400_000) } });
   });
   afterAll(async () => {
     await t?.close();
@@ -75,7 +77,7 @@ describe("DingTalk's monthly API quota, against the simulator", () => {
     expect(status.pause_hint).toMatch(/monthly DingTalk API quota is used up/);
     expect(status.pending_notifications).toBe(2);
 
-    // Days later nothing has been tried again: no attempt spent, nothing failed.
+    // Minutes later nothing has been tried again: no attempt spent, nothing failed.
     await clock.advance(3 * 60_000);
     expect((await detail(id)).attempts).toHaveLength(1);
     expect((await detail(waiting.notifications[0].id)).attempts).toEqual([]);
