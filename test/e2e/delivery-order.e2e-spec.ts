@@ -156,6 +156,55 @@ describe('delivery: order, targets, stores and sizes', () => {
     expect((await row(firstId)).status).toBe('sent');
   });
 
+  it('never folds a notification that reached some users into a digest, though every target missed: each user gets it once', async () => {
+    const users = ['manager64', 'chef64'];
+    const { bot, app } = await streamBot(64, users, { rate_limit_per_minute: 2 });
+    // The work notification reaches manager64 only (chef64 failed, worth another try: the users missed), and the group
+    // throttles: the attempt is a throttle, no target is done, yet manager64 has the report.
+    app.recipients.workFailed = ['chef64'];
+    sim.state.addFault({
+      path: '/v1.0/robot/groupMessages/send',
+      mode: 'errcode',
+      httpStatus: 400,
+      errcode: 'send.too.fast',
+      errmsg: 'send too fast',
+      remaining: 1,
+    });
+    const first = await report(64, '酸菜鱼');
+    const firstId = first.notifications[0].id;
+    await settle(
+      async () =>
+        (
+          await db.query(`SELECT count(*)::int AS n FROM notification_attempts WHERE notification_id = $1`, [
+            firstId,
+          ])
+        )[0].n > 0,
+      'the first attempt',
+    );
+    expect(await row(firstId)).toMatchObject({ status: 'pending', attempts: 0, remaining_targets: null });
+    app.recipients.workFailed = [];
+
+    // While the bot is paused, a backlog longer than a minute's worth of its rate builds up: a digest.
+    const backlog = [];
+    for (let i = 0; i < 5; i++) backlog.push(await report(64, `菜${i}`));
+    await clock.advance(PAUSE_MS);
+    const all = [first, ...backlog].map((created) => created.notifications[0].id);
+    await drive(async () => {
+      for (const id of all) if (!['sent', 'merged'].includes((await row(id)).status)) return false;
+      return true;
+    }, 'every report delivered');
+    const [{ digests }] = await db.query(
+      `SELECT count(*)::int AS digests FROM notifications WHERE bot_id = $1 AND kind = 'digest'`,
+      [bot.id],
+    );
+    expect(digests).toBeGreaterThan(0);
+    expect((await row(firstId)).status).toBe('sent');
+    const got = sim.state
+      .received({ channel: 'work_notification', target: 'manager64', accepted: true })
+      .flatMap(reportIdsIn);
+    expect(got.filter((id) => id === first.id)).toHaveLength(1);
+  });
+
   it('ends a half-sent stream notification whose missing target was removed, without sending it again to the rest', async () => {
     const users = ['manager62', 'chef62'];
     const { bot, group } = await streamBot(62, users);

@@ -110,12 +110,14 @@ const LEASE_END = (param: string) => `now() + ${param}::double precision * inter
 /**
  * A waiting notification a digest may fold: a menu report that has not gone anywhere yet. A throttled attempt
  * spends no attempt, so `attempts = 0` alone does not say that: a stream notification that reached some of its
- * targets (remaining_targets set) goes on alone to the rest, or the ones that have it would get it again inside
- * the digest.
+ * targets (remaining_targets set), or some of its users while every target missed (a work notification to part of
+ * the users and a throttled group: recipients set, remaining_targets null), goes on alone to the rest, or the ones
+ * that have it would get it again inside the digest.
  */
 const FOLDABLE = (alias: string) =>
   `(${alias}.status = 'pending' AND ${alias}.kind = 'menu_report' AND ${alias}.attempts = 0
-    AND ${alias}.remaining_targets IS NULL AND ${alias}.part_of IS NULL)`;
+    AND ${alias}.remaining_targets IS NULL AND ${alias}.recipients IS NULL AND ${alias}.target_outcomes IS NULL
+    AND ${alias}.part_of IS NULL)`;
 /**
  * A waiting notification whose turn it is: a message in one piece, or a part none of whose earlier parts still
  * waits (a retry included). Parts of one message leave in order; separate messages do not wait for each other.
