@@ -72,6 +72,26 @@ describe('one log line for every answer', () => {
     await expectOneLine(unknown.requestId, 400);
   });
 
+  it("masks a caller's DingTalk secrets in the logged URL, also in a request line Node's parser refused", async () => {
+    const secrets = 'access_token=0123456789abcdef0123&sign=c2lnbmF0dXJlc2VjcmV0';
+    const routed = await t.request('GET', `/api/v1/dingtalk-bots?${secrets}`);
+    expect(routed.status).toBe(400); // unknown query parameters
+    await expectOneLine(
+      routed.headers.get('x-request-id'),
+      400,
+      '/api/v1/dingtalk-bots?access_token=[redacted]&sign=[redacted]',
+    );
+    const refused = await rawRequest(
+      port,
+      `FOO /api/v1/dingtalk-bots?${secrets} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
+    expect(refused.status).toBe(400);
+    await expectOneLine(refused.requestId, 400);
+    const logged = JSON.stringify(t.logs.find('request completed'));
+    expect(logged).not.toContain('0123456789abcdef0123');
+    expect(logged).not.toContain('c2lnbmF0dXJlc2VjcmV0');
+  });
+
   it("keeps a caller's sane X-Request-Id in the line, also for the router's own answers", async () => {
     const response = await t.request('GET', '/api/v1/dingtalk-bots/%FF', {
       headers: { 'x-request-id': 'trace-abc.123' },

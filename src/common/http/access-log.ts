@@ -1,4 +1,5 @@
 import { Logger } from 'pino';
+import { scrubSecrets } from '../../logging/scrub-secrets';
 
 /** What the access log says of one answer. */
 export interface AnsweredRequest {
@@ -19,7 +20,9 @@ export function logAnswer(log: Logger, answer: AnsweredRequest): void {
     {
       req_id: answer.requestId,
       method: answer.method,
-      url: answer.url,
+      // A structured field, which the pattern scrubber of message strings never sees: a caller's ?access_token= or
+      // ?sign= (a webhook URL pasted as a path) would reach the log as it came.
+      url: scrubSecrets(answer.url),
       status: answer.status,
       ms: answer.ms,
     },
