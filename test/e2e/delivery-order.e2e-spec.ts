@@ -346,6 +346,37 @@ describe('delivery: order, targets, stores and sizes', () => {
     expect(texts).toEqual(['报菜通知：第一道 5 份', '报菜汇总：3 条']);
   });
 
+  it('tells on the merged reports of a digest that was skipped: they did not arrive either', async () => {
+    const robot = sim.state.registerRobot();
+    const bot = await createBot({
+      store_id: 67,
+      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      rate_limit_per_minute: 1,
+    });
+    const first = (await report(67, '第一道')).notifications[0].id;
+    await settle(statusIs(first, 'sent'), 'the first report');
+    const backlog: number[] = [];
+    for (let i = 0; i < 3; i++) backlog.push((await report(67, `积压${i}`)).notifications[0].id);
+    // The digest's first try fails; before its retry, the bot is disabled.
+    sim.state.addFault({ path: '/robot/send', mode: 'http_500', remaining: 1 });
+    await drive(async () => (await row(backlog[0])).merged_into !== null, 'the backlog merged');
+    const digest = Number((await row(backlog[0])).merged_into);
+    await drive(statusIs(digest, 'retrying'), 'the digest failing once');
+    const disabled = await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, {
+      body: { is_enabled: false },
+    });
+    expect(disabled.status, disabled.text).toBe(200);
+    await settle(statusIs(digest, 'skipped'), 'the digest skipped');
+    for (const id of backlog) {
+      const folded = await row(id);
+      expect(folded).toMatchObject({ status: 'merged', merged_into: String(digest) });
+      expect(folded.hint).toContain(`Folded into digest ${digest}, which was skipped`);
+    }
+    expect(sim.state.received({ target: robot.token, accepted: true }).map((m) => m.title)).toEqual([
+      '报菜通知：第一道 5 份',
+    ]);
+  });
+
   describe('a bot moved to another store', () => {
     const webhookBot = async (storeId: number) => {
       const robot = sim.state.registerRobot();

@@ -1005,11 +1005,20 @@ export class DeliveryQueue {
                            WHERE b.id = n.bot_id AND b.is_enabled AND b.store_id = n.store_id)
          ORDER BY n.id
          FOR UPDATE OF n)
-       UPDATE notifications n
-       SET status = 'skipped', lease_owner = NULL, lease_expires_at = NULL, claim = NULL, updated_at = $1,
-           hint = CASE WHEN EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id AND b.is_enabled)
-                       THEN $4 ELSE $2 END
-       FROM doomed WHERE n.id = doomed.id`,
+       , skipped AS (
+         UPDATE notifications n
+         SET status = 'skipped', lease_owner = NULL, lease_expires_at = NULL, claim = NULL, updated_at = $1,
+             hint = CASE WHEN EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id AND b.is_enabled)
+                         THEN $4 ELSE $2 END
+         FROM doomed WHERE n.id = doomed.id
+         RETURNING n.id, n.kind)
+       -- The reports folded into a skipped digest did not arrive either: said on them, as for a failed digest
+       -- (noteDigestOutcomes), or they would sit as merged, looking delivered.
+       UPDATE notifications m
+       SET hint = 'Folded into digest ' || d.id || ', which was skipped (see its hint): this report did not arrive. '
+                  || 'Resend notification ' || d.id || ' (or this one) once the bot can send again.'
+       FROM skipped d
+       WHERE d.kind = 'digest' AND m.merged_into = d.id AND m.status = 'merged'`,
       [at, SKIPPED_HINT, botIds, MOVED_HINT],
     );
   }
