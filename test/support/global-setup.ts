@@ -31,6 +31,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const dataDir = mkdtempSync(join(TEST_TMP_ROOT, 'server-'));
   const server = await startEmbeddedDatabase(join(dataDir, 'db'), dataDir, {
     durable: false,
+    // A pool of five per test file, a file per core at once, and the specs' own connections: a server's default.
+    maxConnections: 100,
   });
   try {
     await withDatabase(server.url, (client: Client) =>

@@ -43,6 +43,8 @@ export interface EmbeddedDatabaseOptions {
    * does not matter and the suite runs on shared cores.
    */
   durable?: boolean;
+  /** The server's max_connections (default 20, for the service's pool): more for a test run's many pools. */
+  maxConnections?: number;
 }
 
 /** The generated password, in DATA_DIR/keys beside the service's other generated keys (mode 0600). */
@@ -59,11 +61,11 @@ const SOCKET_PORT = 5432;
  * Settings for one small service on a shared machine, on top of PostgreSQL's defaults (which assume a dedicated
  * server). Each one says why.
  */
-function serverSettings(durable: boolean): string[] {
+function serverSettings(durable: boolean, maxConnections: number): string[] {
   const settings: Record<string, string> = {
     // One client, the service's pool (src/main.ts), plus headroom for `npm run migration:run`'s single connection
     // and superuser slots. Each slot costs shared memory whether used or not.
-    max_connections: '20',
+    max_connections: String(maxConnections),
     // The buffer cache is counted in the service's memory (proportional set size); 32 MB holds the working set of a
     // store's reports and notifications, and the rest of the files stay in the OS page cache, shared with no one.
     shared_buffers: '32MB',
@@ -151,7 +153,8 @@ async function startLocked(
   for (let attempt = 1; ; attempt++) {
     const port = socketFits ? SOCKET_PORT : await freePort();
     try {
-      const server = await startServer(binaries, directory, socketFits, port, account, durable, log);
+      const settings = serverSettings(durable, options.maxConnections ?? 20);
+      const server = await startServer(binaries, directory, socketFits, port, account, settings, log);
       const host = socketFits
         ? `localhost/postgres?host=${encodeURIComponent(directory)}`
         : `127.0.0.1:${port}/postgres`;
@@ -324,7 +327,7 @@ async function startServer(
   onSocket: boolean,
   port: number,
   account: ServerAccount | undefined,
-  durable: boolean,
+  settings: string[],
   log: (level: ServerLogLevel, line: string) => void,
 ): Promise<RunningServer> {
   const args = [
@@ -338,7 +341,7 @@ async function startServer(
     `unix_socket_directories=${onSocket ? `"${directory}"` : ''}`,
     '-c',
     'unix_socket_permissions=0700',
-    ...serverSettings(durable),
+    ...settings,
   ];
   const child = spawn('/bin/sh', ['-c', WATCHDOG, 'postgres-watchdog', binaries.postgres, ...args], {
     ...asAccount(account),
