@@ -9,6 +9,7 @@ import { checkParsedInput, strictJsonParser } from './common/http/body-checks';
 import { clientErrorHandler, frameworkErrors } from './common/http/framework-errors';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
 import { setupSwagger } from './common/http/swagger';
+import { asRequest } from './database/waiting-queries-limit';
 import { PinoNestLogger } from './logging/nest-logger';
 
 export const API_PREFIX = 'api/v1';
@@ -38,6 +39,10 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     clientErrorHandler: clientErrorHandler(requestLog),
   });
   const fastify = adapter.getInstance();
+  // A request's queries meet the ceiling on waiting for a connection, background work's do not
+  // (waiting-queries-limit.ts). Entered again before validation: reading the body resumes in the socket's context.
+  fastify.addHook('onRequest', (_request, _reply, done) => asRequest(done));
+  fastify.addHook('preValidation', (_request, _reply, done) => asRequest(done));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { outsideRequests } from '../../database/waiting-queries-limit';
 import { Clock, ClockTimer } from '../clock';
 import { msUntilTimeOfDay } from './time-of-day';
 
@@ -41,7 +42,8 @@ class ClockInterval {
   private tick(): void {
     // Deleted from the registry (SchedulerRegistry.deleteInterval cannot clear a Clock timer): end here.
     if (this.abort.signal.aborted || !this.stillRegistered(this)) return;
-    this.run = this.job(this.abort.signal)
+    // Jobs are background work: no request's ceiling on database waits (lease and heartbeat renewals among them).
+    this.run = outsideRequests(() => this.job(this.abort.signal))
       .catch(this.onError)
       .finally(() => {
         this.run = null;

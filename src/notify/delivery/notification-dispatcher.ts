@@ -3,6 +3,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { Clock, ClockTimer } from '../../common/clock';
 import { ClockScheduler } from '../../common/scheduling/clock-scheduler';
 import { AppConfig } from '../../config/app-config';
+import { outsideRequests } from '../../database/waiting-queries-limit';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { SendOutcome } from '../senders/bot-sender';
@@ -187,7 +188,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
 
   private startRound(): void {
     if (!this.running || this.round || this.backoffUntil > this.clock.now()) return;
-    this.round = this.rounds().finally(() => {
+    // A request that wakes the dispatcher does not lend the round its ceiling on database waits.
+    this.round = outsideRequests(() => this.rounds()).finally(() => {
       this.round = null;
       if (this.running && (this.finished.length > 0 || (this.wanted && this.freeSlots() > 0)))
         this.startRound();
@@ -288,7 +290,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
    * (taken over, resent) is stopped. One renewal at a time: the scheduler's job and a draining shutdown share it.
    */
   private renewLeases(): Promise<void> {
-    this.renewing ??= this.renew().finally(() => (this.renewing = null));
+    this.renewing ??= outsideRequests(() => this.renew()).finally(() => (this.renewing = null));
     return this.renewing;
   }
 
