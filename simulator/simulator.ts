@@ -4,6 +4,7 @@ import { registerRobotMessages } from './apps/robot-messages.routes';
 import { registerWorkNotifications } from './apps/work-notification.routes';
 import { registerControlApi } from './control/control.routes';
 import { registerFaults } from './core/faults';
+import { registerIpLimit } from './core/ip-limit';
 import { RealSimClock, SimClock } from './core/sim-clock';
 import { acceptAnyBody, answerLikeDingTalk, BODY_LIMIT_BYTES } from './core/dingtalk-answers';
 import { SimulatorContext } from './core/simulator-context';
@@ -68,6 +69,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
   acceptAnyBody(app);
   answerLikeDingTalk(app);
+  registerIpLimit(app, context);
   registerFaults(app, context);
   registerRobotWebhook(app, context);
   registerAppTokens(app, context);

@@ -207,6 +207,29 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
     return reply.code(201).send({ queued: state.faults });
   });
 
+  // DingTalk's standing per-IP ceiling (simulator/core/ip-limit.ts), e.g. {"window_ms":20000,"max_calls":30,"block_ms":300000}.
+  app.put('/_sim/ip-limit', (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const windowMs = positive(body.window_ms);
+    const maxCalls = positive(body.max_calls);
+    const blockMs = positive(body.block_ms) ?? 300_000;
+    if (windowMs === undefined || maxCalls === undefined) {
+      return reply.code(400).send({ error: 'window_ms and max_calls are positive integers' });
+    }
+    state.ipLimit.set({ windowMs, maxCalls, blockMs, answer: body.answer === 'html' ? 'html' : 'json' });
+    return { ...state.ipLimit.limit, blockedUntil: state.ipLimit.blockedUntil };
+  });
+  app.get('/_sim/ip-limit', () => ({
+    limit: state.ipLimit.limit,
+    blocked_until: state.ipLimit.blockedUntil,
+    passed: state.ipLimit.log.passed.length,
+    blocked: state.ipLimit.log.blocked.length,
+  }));
+  app.delete('/_sim/ip-limit', () => {
+    state.ipLimit.reset();
+    return { limit: null };
+  });
+
   app.delete('/_sim/faults', () => {
     state.faults = [];
     return { queued: [] };

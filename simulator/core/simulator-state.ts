@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { IpLimiter } from './ip-limit';
 import { SimClock } from './sim-clock';
 
 /** A custom group robot (docs/dingtalk/custom-robot.md) as its group's owner configured it. */
@@ -205,6 +206,9 @@ export class SimulatorState {
   private nextMessageId = 1;
   private nextTaskId = 256271667526;
 
+  /** DingTalk's standing per-IP ceiling, off until a test sets it (`PUT /_sim/ip-limit`). */
+  readonly ipLimit = new IpLimiter();
+
   constructor(readonly clock: SimClock) {}
 
   registerRobot(
@@ -402,5 +406,6 @@ export class SimulatorState {
     this.messages.length = 0;
     this.faults = [];
     this.quotaUsage.clear();
+    this.ipLimit.reset();
   }
 }

@@ -54,6 +54,12 @@ export class AppConfig {
     readonly webhookOrigins: readonly string[];
     /** Deadline of every call to DingTalk. */
     readonly timeoutMs: number;
+    /**
+     * DingTalk calls the whole cluster may make per second: a token bucket shared through the database, one second's
+     * worth deep. DingTalk blocks a source IP past 10,000 calls in 20 s (docs/dingtalk/README.md, unconfirmed
+     * numbers) and replicas behind one NAT share that ceiling, so the default stays well below 500/s.
+     */
+    readonly callBudgetPerSecond: number;
     /** How long every send of the cluster waits after DingTalk blocked the IP, unless its answer names the wait. */
     readonly ipBlockPauseMs: number;
     /** The longest Retry-After (or block `wait`) the service honours: a longer one is cut to this. */

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       apiUrl: 'https://api.dingtalk.com',
       webhookOrigins: ['https://oapi.dingtalk.com'],
       timeoutMs: 10_000,
+      callBudgetPerSecond: 400,
       ipBlockPauseMs: 300_000,
       maxRetryAfterMs: 3_600_000,
       sendResultWaitsMs: [500, 1_000, 2_000, 4_000],

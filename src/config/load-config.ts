@@ -70,6 +70,7 @@ export function loadConfig(env: Env): AppConfig {
       apiUrl: readBaseUrl(env, 'DINGTALK_API_URL', 'https://api.dingtalk.com'),
       webhookOrigins: readOrigins(env, 'DINGTALK_WEBHOOK_ORIGINS', 'https://oapi.dingtalk.com'),
       timeoutMs,
+      callBudgetPerSecond: readInteger(env, 'DINGTALK_CALL_BUDGET_PER_SECOND', 400, 1, 100_000),
       ipBlockPauseMs: readInteger(env, 'DINGTALK_IP_BLOCK_PAUSE_MS', 300_000, 1_000, 3_600_000),
       maxRetryAfterMs: readInteger(env, 'DINGTALK_MAX_RETRY_AFTER_MS', 3_600_000, 1_000, 86_400_000),
       sendResultWaitsMs: readDurations(env, 'DINGTALK_SEND_RESULT_WAITS', '500ms,1s,2s,4s'),

@@ -6,7 +6,7 @@ import { BotWithSecrets } from './bot-fields';
 /** What became of a test message: sent (with DingTalk's answer), or held back to keep the bot within its limit. */
 export type TestSendResult =
   | { sent: true; outcome: DingTalkOutcome }
-  | { sent: false; reason: 'rate_window' | 'throttled'; retryAt: number };
+  | { sent: false; reason: 'rate_window' | 'throttled' | 'ip_blocked'; retryAt: number };
 
 /** Sends a bot's test message the way every other message of the bot goes: counted in its rate window. */
 export interface BotTestSender {

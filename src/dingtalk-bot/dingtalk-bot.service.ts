@@ -307,16 +307,18 @@ function botNotFound(id: number): NotFoundException {
 
 function heldBack(
   id: number,
-  reason: 'rate_window' | 'throttled',
+  reason: 'rate_window' | 'throttled' | 'ip_blocked',
   retryAt: number,
   now: number,
 ): RetryLaterException {
   const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
   const when = `Try again in ${seconds} s (after ${new Date(retryAt).toISOString()}).`;
   const why =
-    reason === 'throttled'
-      ? `DingTalk throttled bot ${id}: nothing is sent to it until the pause is over.`
-      : `The DingTalk robot of bot ${id} (with every bot that uses the same webhook or app robot) has sent as many messages in the last minute as its rate_limit_per_minute allows; one more now would get it throttled by DingTalk for 10 minutes.`;
+    reason === 'ip_blocked'
+      ? "DingTalk blocked this server's IP address for calling too often: nothing is sent until the block is over."
+      : reason === 'throttled'
+        ? `DingTalk throttled bot ${id}: nothing is sent to it until the pause is over.`
+        : `The DingTalk robot of bot ${id} (with every bot that uses the same webhook or app robot) has sent as many messages in the last minute as its rate_limit_per_minute allows; one more now would get it throttled by DingTalk for 10 minutes.`;
   return new RetryLaterException(`${why} ${when}`, seconds);
 }
 

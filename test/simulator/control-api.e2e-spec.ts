@@ -82,6 +82,25 @@ describe('simulator: control API', () => {
     expect(other.id).not.toBe(first.id);
   });
 
+  it('plays the per-IP ceiling: past max_calls in the window every call gets the block answer until it ends', async () => {
+    const robot = sim.state.registerRobot({});
+    const send = () =>
+      call(sim, 'POST', `/robot/send?access_token=${robot.token}`, {
+        msgtype: 'text',
+        text: { content: 'x' },
+      });
+    expect(
+      (await call(sim, 'PUT', '/_sim/ip-limit', { window_ms: 20_000, max_calls: 2, block_ms: 300_000 }))
+        .status,
+    ).toBe(200);
+    expect((await send()).body).toMatchObject({ errcode: 0 });
+    expect((await send()).body).toMatchObject({ errcode: 0 });
+    expect((await send()).body).toMatchObject({ status: 1111, wait: 5, punish: 'deny' });
+    expect((await call(sim, 'GET', '/_sim/ip-limit')).body).toMatchObject({ passed: 2, blocked: 1 });
+    expect((await call(sim, 'DELETE', '/_sim/ip-limit')).status).toBe(200);
+    expect((await send()).body).toMatchObject({ errcode: 0 });
+  });
+
   it('clears conversations on reset', async () => {
     await call(sim, 'POST', '/_sim/reset');
     expect((await call(sim, 'GET', '/_sim/conversations')).body).toEqual([]);

@@ -13,6 +13,7 @@ import { NotificationRemainingTargets1764001000000 } from './1764001000000-notif
 import { DeliveryClaims1764002000000 } from './1764002000000-delivery-claims';
 import { NotificationParts1764002100000 } from './1764002100000-notification-parts';
 import { RobotRateWindows1764002200000 } from './1764002200000-robot-rate-windows';
+import { DingTalkCallBudget1764002201000 } from './1764002201000-dingtalk-call-budget';
 import { RecipientOutcomes1764002300000 } from './1764002300000-recipient-outcomes';
 import { IdempotencyKeys1764002400000 } from './1764002400000-idempotency-keys';
 import { NotificationQueuedAt1764003000000 } from './1764003000000-notification-queued-at';
@@ -36,6 +37,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   DeliveryClaims1764002000000,
   NotificationParts1764002100000,
   RobotRateWindows1764002200000,
+  DingTalkCallBudget1764002201000,
   RecipientOutcomes1764002300000,
   IdempotencyKeys1764002400000,
   NotificationQueuedAt1764003000000,

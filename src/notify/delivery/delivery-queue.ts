@@ -93,7 +93,7 @@ export interface BotDeliveryState {
 
 /** A send outside the queue (the test button) asks for a place in its robot's rate window first. */
 export type SendReservation =
-  { granted: true } | { granted: false; reason: 'rate_window' | 'throttled'; retryAt: number };
+  { granted: true } | { granted: false; reason: 'rate_window' | 'throttled' | 'ip_blocked'; retryAt: number };
 
 const WAITING = `('pending', 'retrying')`;
 /**
@@ -160,12 +160,28 @@ const LOCK_STATES = prepared(
 );
 // A bot with a send in flight is left out: its result frees it; if its lease runs out instead (its instance died),
 // the sweep finds it. Its next_due_at is on the claiming instance's clock and its lease on the database's, which may
-// disagree: counting it here could have the dispatcher look again every few milliseconds until they agree.
+// disagree: counting it here could have the dispatcher look again every few milliseconds until they agree. While
+// DingTalk blocks the cluster's IP, nothing is due before the block ends.
 const NEXT_DUE = prepared(
   'delivery.next-due',
-  `SELECT min(next_due_at) AS due FROM bot_delivery_states
+  `SELECT GREATEST(min(next_due_at), (SELECT blocked_until FROM dingtalk_call_budget WHERE id = 1)) AS due
+   FROM bot_delivery_states
    WHERE next_due_at IS NOT NULL AND (busy_until IS NULL OR busy_until <= now())`,
 );
+/**
+ * The cluster's DingTalk calls left now (docs/dingtalk/README.md, "Call limits"): a token bucket of `$r` calls a
+ * second, one second deep, refilled by the database's clock (`$o`: Clock.databaseNowOverride); none while DingTalk
+ * blocks the IP. Read without a lock: two instances claiming at once may both spend it, and the debt is paid back
+ * before anyone sends again, so the rate over any stretch of time stays within the budget plus one bucket per
+ * instance claiming at that moment.
+ */
+const BUDGET_LEFT = (rate: string, override: string) =>
+  `(SELECT CASE WHEN COALESCE(blocked_until > ${databaseNow(override)}, false) THEN 0
+                ELSE floor(LEAST(${rate}::double precision,
+                                 tokens + ${rate}::double precision
+                                          * GREATEST(0, ${databaseNowMs(override)} - refilled_at_ms) / 1000))
+           END
+    FROM dingtalk_call_budget WHERE id = 1)`;
 const RECORD_RESULTS = prepared(
   'delivery.record-results',
   `WITH attempts AS (
@@ -207,9 +223,9 @@ const FREE_BOTS = prepared(
 );
 const PICK_DUE_BOTS = prepared(
   'delivery.pick-due-bots',
-  `SELECT bot_id FROM bot_delivery_states
+  `SELECT bot_id, ${BUDGET_LEFT('$4', '$5')}::integer AS budget FROM bot_delivery_states
    WHERE next_due_at <= $1 AND (busy_until IS NULL OR busy_until <= now()) AND bot_id <> ALL($3::integer[])
-   ORDER BY next_due_at LIMIT $2
+   ORDER BY next_due_at LIMIT GREATEST(0, LEAST($2, ${BUDGET_LEFT('$4', '$5')}))::bigint
    FOR UPDATE SKIP LOCKED`,
 );
 const DUE_BOTS = prepared(
@@ -219,6 +235,11 @@ const DUE_BOTS = prepared(
           waiting.earliest_due, COALESCE(waiting.moved, false) AS moved, b.store_id,
           COALESCE(b.robot_key, 'bot:' || s.bot_id) AS robot_key, b.app_key,
           app.paused_until AS app_paused_until, ${databaseNowMs('$3')} AS db_now,
+          -- The DingTalk calls one send makes: a stream bot's users and group are two.
+          CASE WHEN b.bot_type = 'stream'
+               THEN GREATEST(1, (jsonb_array_length(b.user_ids) > 0)::integer
+                                + (b.open_conversation_id IS NOT NULL)::integer)
+               ELSE 1 END AS calls,
           (SELECT count(*)::integer FROM (
              SELECT 1 FROM notifications n
              WHERE n.bot_id = s.bot_id AND ${FOLDABLE('n')} AND n.store_id = b.store_id AND n.next_attempt_at <= $2
@@ -276,7 +297,14 @@ const APPLY_BOT_STATES = prepared(
   `WITH robots AS (
      UPDATE robot_rate_windows w SET recent_sends = c.recent_sends::jsonb
      FROM unnest($5::text[], $6::text[]) AS c(robot_key, recent_sends)
-     WHERE w.robot_key = ANY($5::text[]) AND w.robot_key = c.robot_key)
+     WHERE w.robot_key = ANY($5::text[]) AND w.robot_key = c.robot_key),
+   budget AS (
+     UPDATE dingtalk_call_budget
+     SET tokens = LEAST($9::double precision,
+                        tokens + $9::double precision
+                                 * GREATEST(0, ${databaseNowMs('$10')} - refilled_at_ms) / 1000) - $8,
+         refilled_at_ms = GREATEST(refilled_at_ms, ${databaseNowMs('$10')})
+     WHERE id = 1 AND $8::integer > 0)
    UPDATE bot_delivery_states s
    SET next_due_at = c.next_due_at, busy_owner = c.busy_owner, busy_claim = c.busy_claim,
        busy_until = CASE WHEN c.busy_claim IS NULL THEN NULL ELSE ${LEASE_END('$7')} END
@@ -311,6 +339,14 @@ const RENEW_NOTIFICATIONS = prepared(
    WHERE n.id = ANY($1::bigint[]) AND n.id = c.id AND n.claim = c.claim AND n.status IN ${WAITING}
    RETURNING n.id`,
 );
+/** DingTalk blocked the IP: no instance sends before the block ends (never shortening a longer one). */
+const BLOCK_CLUSTER = prepared(
+  'delivery.block-cluster',
+  `UPDATE dingtalk_call_budget
+   SET blocked_until = GREATEST(blocked_until, ${databaseNow('$2')} + $1::double precision * interval '1 millisecond'),
+       block_hint = $3
+   WHERE id = 1`,
+);
 /**
  * A throttle answer pauses its robot or its app until the database's now plus the pause (never shortening a longer
  * pause already there). Rare: only when a result says so.
@@ -329,6 +365,8 @@ const PAUSE_ROBOTS = prepared(
 
 interface PickedBotRow {
   bot_id: number;
+  /** DingTalk calls its send makes (the cluster's budget). */
+  calls: number;
   rate_limited_until: Date | null;
   robot_key: string;
   app_key: string | null;
@@ -483,6 +521,12 @@ export class DeliveryQueue {
         robot.app_paused_until?.getTime() ?? 0,
       );
       if (pausedUntil > dbNow) return { granted: false, reason: 'throttled', retryAt: pausedUntil };
+      // The cluster's budget after the robot (the lock order): a test send is one DingTalk call like any other.
+      const [cluster]: Array<{ blocked_until: Date | null }> = await manager.query(
+        `UPDATE dingtalk_call_budget SET tokens = tokens - 1 WHERE id = 1 RETURNING blocked_until`,
+      );
+      const blockedUntil = cluster?.blocked_until?.getTime() ?? 0;
+      if (blockedUntil > dbNow) return { granted: false, reason: 'ip_blocked', retryAt: blockedUntil };
       const recent = windowSends(robot.recent_sends, dbNow - RATE_WINDOW_MS - margin);
       if (recent.length >= bot.rate_limit) {
         return {
@@ -506,6 +550,10 @@ export class DeliveryQueue {
       [botId],
     );
     if (!bot) return;
+    if (pause.scope === 'cluster') {
+      await this.dataSource.query(BLOCK_CLUSTER, [pause.ms, this.clock.databaseNowOverride(), hint]);
+      return;
+    }
     await this.dataSource.query(PAUSE_ROBOTS, [
       [pauseKey(pause, bot.robot_key, bot.app_key)],
       [pause.ms],
@@ -599,15 +647,18 @@ export class DeliveryQueue {
       pending: string;
     }> = await this.dataSource.query(
       `SELECT s.last_delivery_at, s.last_delivery_status,
-              GREATEST(s.rate_limited_until, robot.paused_until, app.paused_until) AS rate_limited_until,
-              CASE WHEN app.paused_until > ${databaseNow('$2')} THEN app.pause_hint
+              GREATEST(s.rate_limited_until, robot.paused_until, app.paused_until,
+                       CASE WHEN c.blocked_until > ${databaseNow('$2')} THEN c.blocked_until END) AS rate_limited_until,
+              CASE WHEN c.blocked_until > ${databaseNow('$2')} THEN c.block_hint
+                   WHEN app.paused_until > ${databaseNow('$2')} THEN app.pause_hint
                    WHEN robot.paused_until > ${databaseNow('$2')} THEN robot.pause_hint END AS pause_hint,
               (SELECT count(*) FROM notifications n WHERE n.bot_id = $1 AND n.status IN ${WAITING}) AS pending
        FROM (SELECT $1::integer AS bot_id) bot
        LEFT JOIN bot_delivery_states s ON s.bot_id = bot.bot_id
        LEFT JOIN ding_talk_bots b ON b.id = bot.bot_id
        LEFT JOIN robot_rate_windows robot ON robot.robot_key = COALESCE(b.robot_key, 'bot:' || b.id)
-       LEFT JOIN robot_rate_windows app ON app.robot_key = b.app_key`,
+       LEFT JOIN robot_rate_windows app ON app.robot_key = b.app_key
+       LEFT JOIN dingtalk_call_budget c ON c.id = 1`,
       [botId, this.clock.databaseNowOverride()],
     );
     return {
@@ -730,20 +781,28 @@ export class DeliveryQueue {
   /** Throttle answers pause their robots or apps, one row each (the longest pause asked for wins). */
   private async pauseRobots(manager: EntityManager, results: readonly SendResult[]): Promise<void> {
     const pauses = new Map<string, { ms: number; hint: string | null }>();
+    let block: { ms: number; hint: string | null } | null = null;
     for (const { verdict, claimed } of results) {
       if (verdict.pause === null) continue;
+      if (verdict.pause.scope === 'cluster') {
+        if (!block || block.ms < verdict.pause.ms) block = { ms: verdict.pause.ms, hint: verdict.hint };
+        continue;
+      }
       const key = pauseKey(verdict.pause, claimed.robotKey, claimed.appKey);
       const known = pauses.get(key);
       if (!known || known.ms < verdict.pause.ms)
         pauses.set(key, { ms: verdict.pause.ms, hint: verdict.hint });
     }
-    if (pauses.size === 0) return;
-    await manager.query(PAUSE_ROBOTS, [
-      [...pauses.keys()],
-      [...pauses.values()].map((pause) => pause.ms),
-      [...pauses.values()].map((pause) => pause.hint),
-      this.clock.databaseNowOverride(),
-    ]);
+    if (pauses.size > 0) {
+      await manager.query(PAUSE_ROBOTS, [
+        [...pauses.keys()],
+        [...pauses.values()].map((pause) => pause.ms),
+        [...pauses.values()].map((pause) => pause.hint),
+        this.clock.databaseNowOverride(),
+      ]);
+    }
+    // The budget's row last: robots before it, in every transaction that locks both.
+    if (block) await manager.query(BLOCK_CLUSTER, [block.ms, this.clock.databaseNowOverride(), block.hint]);
   }
 
   private async claim(manager: EntityManager, request: CycleRequest): Promise<ClaimedNotification[]> {
@@ -753,12 +812,18 @@ export class DeliveryQueue {
     const margin = this.config.delivery.rateWindowMarginMs;
     // The due bots, locked. Their messages are read by the next statement, which sees every commit made before
     // these locks were granted (READ COMMITTED takes a snapshot per statement).
-    const picked: Array<{ bot_id: number }> = await manager.query(PICK_DUE_BOTS, [
+    const rate = this.config.dingtalk.callBudgetPerSecond;
+    const picked: Array<{ bot_id: number; budget: number }> = await manager.query(PICK_DUE_BOTS, [
       at,
       maxClaims,
       [...busyBotIds],
+      rate,
+      this.clock.databaseNowOverride(),
     ]);
     if (picked.length === 0) return [];
+    // The cluster's DingTalk calls left: as many bots were picked at most; a stream bot's send may take two.
+    let budget = Number(picked[0].budget);
+    let spent = 0;
     const bots: PickedBotRow[] = await manager.query(DUE_BOTS, [
       picked.map((row) => row.bot_id),
       at,
@@ -823,6 +888,12 @@ export class DeliveryQueue {
         later(bot.bot_id, new Date(windowFreeAt(recent, bot.rate_limit!, margin)));
         continue;
       }
+      if (bot.calls > budget) {
+        changes.set(bot.bot_id, recheck(bot.bot_id, now, Math.ceil(((bot.calls - budget) * 1000) / rate)));
+        continue;
+      }
+      budget -= bot.calls;
+      spent += bot.calls;
       // Counted from the claim, on the database's clock: a send starts as soon as its claim commits; the margin
       // covers the way to DingTalk.
       recent.push(dbNow);
@@ -862,7 +933,7 @@ export class DeliveryQueue {
       if (!changes.has(bot.bot_id)) changes.set(bot.bot_id, recheck(bot.bot_id, now));
     }
     const taken = new Map([...sentThrough].map((key) => [key, windows.get(key)!]));
-    await this.applyStateChanges(manager, [...changes.values()], taken, leaseMs);
+    await this.applyStateChanges(manager, [...changes.values()], taken, leaseMs, spent);
     claimed.sort((a, b) => Number(a.id) - Number(b.id));
     return claimed;
   }
@@ -872,6 +943,7 @@ export class DeliveryQueue {
     changes: readonly BotStateChange[],
     windows: ReadonlyMap<string, number[]>,
     leaseMs: number,
+    calls: number,
   ): Promise<void> {
     if (changes.length === 0) return;
     await manager.query(APPLY_BOT_STATES, [
@@ -882,6 +954,9 @@ export class DeliveryQueue {
       [...windows.keys()],
       [...windows.values()].map((recent) => JSON.stringify(recent)),
       leaseMs,
+      calls,
+      this.config.dingtalk.callBudgetPerSecond,
+      this.clock.databaseNowOverride(),
     ]);
   }
 
@@ -1024,8 +1099,8 @@ export class DeliveryQueue {
   }
 }
 
-function recheck(botId: number, now: number): BotStateChange {
-  return { botId, nextDueAt: new Date(now + RECHECK_MS), busyClaim: null, busyOwner: null };
+function recheck(botId: number, now: number, afterMs = RECHECK_MS): BotStateChange {
+  return { botId, nextDueAt: new Date(now + afterMs), busyClaim: null, busyOwner: null };
 }
 
 /** Whose row a pause goes to: the app's (a quota), else the robot's. */
