@@ -65,7 +65,8 @@ export class NotificationsService {
    * the resend in charge (the attempt is still logged).
    */
   async resend(user: AuthUser, id: string): Promise<NotificationDetailResponse> {
-    const { botId } = await this.findVisible(user, id);
+    const { botId, status, mergedInto } = await this.findVisible(user, id);
+    if (status === 'merged') await this.assertDigestDidNotCarry(id, mergedInto);
     const now = new Date(this.clock.now());
     await this.notifications.manager.transaction(async (manager) => {
       // The bot's queue state first (the lock order of the delivery queue), then the row.
@@ -100,6 +101,11 @@ export class NotificationsService {
           queuedAt: now,
         })
         .where('id = :id', { id })
+        // A merged report goes again only while its digest did not carry it (the digest may be resent meanwhile).
+        .andWhere(
+          `(status <> 'merged' OR EXISTS (SELECT 1 FROM notifications d
+                                          WHERE d.id = notifications.merged_into AND d.status IN ('failed', 'skipped')))`,
+        )
         // Leases end by the database's clock (see DeliveryQueue).
         .andWhere('(lease_expires_at IS NULL OR lease_expires_at <= now())')
         .execute();
@@ -109,6 +115,19 @@ export class NotificationsService {
     });
     this.dispatcher.wake();
     return this.get(user, id);
+  }
+
+  /**
+   * A report folded into a digest arrives with the digest: resent on its own while the digest waits or was sent,
+   * it would arrive twice. Only once its digest failed or was skipped can it go alone.
+   */
+  private async assertDigestDidNotCarry(id: string, digestId: string | null): Promise<void> {
+    const digest = digestId === null ? null : await this.notifications.findOneBy({ id: digestId });
+    if (digest && digest.status !== 'failed' && digest.status !== 'skipped') {
+      throw new ConflictException(
+        `Notification ${id} was folded into digest ${digestId}, which is ${digest.status}: it goes with the digest`,
+      );
+    }
   }
 
   private async findVisible(user: AuthUser, id: string): Promise<Notification> {

@@ -362,6 +362,10 @@ describe('delivery: order, targets, stores and sizes', () => {
     await drive(async () => (await row(backlog[0])).merged_into !== null, 'the backlog merged');
     const digest = Number((await row(backlog[0])).merged_into);
     await drive(statusIs(digest, 'retrying'), 'the digest failing once');
+    // While the digest carries it, a folded report is not sent on its own: it would arrive twice.
+    const early = await t.request('POST', `/api/v1/notifications/${backlog[0]}/resend`);
+    expect(early.status, early.text).toBe(409);
+    expect(early.text).toContain(`digest ${digest}`);
     const disabled = await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, {
       body: { is_enabled: false },
     });
@@ -374,6 +378,16 @@ describe('delivery: order, targets, stores and sizes', () => {
     }
     expect(sim.state.received({ target: robot.token, accepted: true }).map((m) => m.title)).toEqual([
       '报菜通知：第一道 5 份',
+    ]);
+    // Now that the digest did not carry it, the report may go alone.
+    const enabled = await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, { body: { is_enabled: true } });
+    expect(enabled.status, enabled.text).toBe(200);
+    const resent = await t.request('POST', `/api/v1/notifications/${backlog[0]}/resend`);
+    expect(resent.status, resent.text).toBe(200);
+    await drive(statusIs(backlog[0], 'sent'), 'the resent report');
+    expect(sim.state.received({ target: robot.token, accepted: true }).map((m) => m.title)).toEqual([
+      '报菜通知：第一道 5 份',
+      '报菜通知：积压0 5 份',
     ]);
   });
 
