@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ProcessSample } from '../support/processes';
 import { PhaseResult, percentile } from './load';
 import { commandLine, DeliveryParams } from './params';
+import { BENCH_CALL_BUDGET_PER_SECOND } from './systems';
 
 /** What the fake robot counted for one system (see bench/fake-robot/fake-robot.ts). */
 export interface RobotSummary {
@@ -187,6 +188,7 @@ export function renderTable(
     `delivery: ${params.bots} stores × 1 signed webhook bot (${params.limit}/min); ` +
       (params.warmup > 0 ? `${params.warmup} s warm-up, then ` : '') +
       `open loop ${params.rate} reports/s for ${params.duration} s; closed loop ${params.reports} reports by ${params.clients} clients`,
+    `the service's DingTalk call budget is raised to ${BENCH_CALL_BUDGET_PER_SECOND}/s (default 400/s): the fake robot is not DingTalk`,
     line(header),
     ...rows.map(line),
     `load average before ${load.before.map((v) => v.toFixed(2)).join(' ')}, after ${load.after.map((v) => v.toFixed(2)).join(' ')}`,
