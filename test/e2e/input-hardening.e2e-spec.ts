@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { connect } from 'node:net';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { bytesRequest } from '../support/raw-http';
+import { bytesRequest, rawRequest } from '../support/raw-http';
 import { startTestApp, TEST_JWT_SECRET, TestApp, TestResponse } from '../support/test-app';
 
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef';
@@ -16,26 +15,6 @@ function expectEnvelope(response: TestResponse, status: number): void {
     msg: expect.any(String),
     ...(response.body?.errors ? { errors: expect.any(Array) } : {}),
     request_id: response.headers.get('x-request-id'),
-  });
-}
-
-/** Sends bytes as they are (fetch would refuse them or fix them up) and reads the whole answer. */
-function rawRequest(
-  port: number,
-  request: string,
-): Promise<{ status: number; headers: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer')));
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const [head, body = ''] = text.split('\r\n\r\n');
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), headers: head, body });
-    });
-    socket.write(request);
   });
 }
 
