@@ -62,8 +62,8 @@ const ENABLED_BOTS_OF_STORE = prepared(
 );
 
 /**
- * The enabled bots of a store with their templates, in id order: one statement (it runs inside every report's
- * transaction, and on the embedded database every statement queues on its one session).
+ * The enabled bots of a store with their templates, in id order: one statement, because it runs inside every
+ * report's transaction.
  */
 async function enabledBotsOfStore(manager: EntityManager, storeId: number): Promise<PlannedBot[]> {
   const rows: Array<{
