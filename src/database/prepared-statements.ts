@@ -7,7 +7,7 @@ import { Client } from 'pg';
  * Why: on the delivery benchmark (1,000 bots, PostgreSQL), pg_stat_statements showed PostgreSQL spending more time
  * planning these statements than running them (the report's bot lookup: 0.17 ms planning, 0.04 ms execution), and
  * the database shares the machine's cores with the service. A named statement is parsed once per connection, and
- * PostgreSQL plans it once (its generic plan, after five runs); README "Performance" has the figures.
+ * PostgreSQL plans it once (its generic plan, after five runs); docs/performance.md has the figures.
  *
  * How: a statement is declared with `prepared(name, text)`, which returns the text unchanged; the call sites run it
  * as any other query (TypeORM's logging and errors stay as they are). The pool's client (`PreparingClient`, set in

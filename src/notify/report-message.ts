@@ -49,7 +49,7 @@ export function renderReportMessage(
   return { title, content: lines.join('\n') };
 }
 
-/** A report's values for a bot's own template (README: "Message templates"); free text is flattened to one line as in the built-in one. */
+/** A report's values for a bot's own template (docs/api.md, "Message templates"); free text is flattened to one line as in the built-in one. */
 export function reportTemplateValues(report: ReportedDish, timeZone: string): TemplateValues {
   return {
     store_id: String(report.storeId),

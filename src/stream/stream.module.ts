@@ -9,7 +9,7 @@ import { StreamLeaseStore } from './stream-lease.store';
 import { StreamStatusController } from './stream-status.controller';
 import { StreamStatusService } from './stream-status.service';
 
-/** The Stream connections of stream bots: lifecycle, supervision, status (README: "Stream connections"). */
+/** The Stream connections of stream bots: lifecycle, supervision, status (docs/stream-connections.md). */
 @Module({
   imports: [ClusterModule, DingTalkModule, DingTalkBotModule],
   controllers: [StreamStatusController],

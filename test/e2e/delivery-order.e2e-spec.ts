@@ -248,7 +248,7 @@ describe('delivery: order, targets, stores and sizes', () => {
     const parts: number[] = batch.body.data.items[0].notification_ids.map(Number);
     expect(parts).toHaveLength(2);
     await settle(statusIs(parts[0], 'retrying'), 'part 1 failing once');
-    // A separate message is not held back by part 1's retry (README: Delivery guarantees)...
+    // A separate message is not held back by part 1's retry (docs/delivery.md, "Delivery guarantees")...
     const other = (await report(63, '单独一条')).notifications[0].id;
     await settle(statusIs(other, 'sent'), 'a separate report');
     // ...but part 2 is, however long it has been due.

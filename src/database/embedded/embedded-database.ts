@@ -106,7 +106,7 @@ function serverSettings(durable: boolean, maxConnections: number): string[] {
  * The server dies with the service: it runs under a watchdog shell that holds the read end of a pipe from this
  * process and stops the server (a fast shutdown) when the pipe closes, which the kernel does when this process
  * exits, even by SIGKILL. A start also stops a server a previous run left behind, after checking it serves this
- * directory. See README "Embedded database".
+ * directory. See docs/embedded-database.md.
  */
 export async function startEmbeddedDatabase(
   directory: string,

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Each stream bot is connected by exactly one instance (README, Stream connections). An instance holds a bot's lease
+ * Each stream bot is connected by exactly one instance (docs/stream-connections.md). An instance holds a bot's lease
  * while it keeps the connection, renews it, and gives it up on stop; a lease left to expire (a dead instance) is
  * taken over.
  */

@@ -18,7 +18,7 @@ export const STREAM_SUBSCRIPTIONS = [
 
 /**
  * Reads a frame defensively: anything that is not a JSON object with a known type, a messageId and a topic gives
- * null (the SDK's `JSON.parse` throws uncaught here and takes the process down: README, Why not the official SDK).
+ * null (the SDK's `JSON.parse` throws uncaught here and takes the process down: docs/stream-connections.md, "Why not the official SDK at run time").
  */
 export function parseFrame(text: string): DownstreamFrame | null {
   let parsed: unknown;

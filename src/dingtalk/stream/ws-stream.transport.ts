@@ -21,7 +21,7 @@ export const KEEPALIVE_IDLE_MS = 60_000;
 export const KEEPALIVE_PONG_TIMEOUT_MS = 10_000;
 
 /**
- * The service's own Stream client on `ws` (see README "Why not the official SDK at run time"). Per connection: one
+ * The service's own Stream client on `ws` (see docs/stream-connections.md, "Why not the official SDK at run time"). Per connection: one
  * socket, one keepalive timer on the injected Clock, every frame parsed defensively, CALLBACKs ACKed before anything
  * else runs (DingTalk redelivers late ACKs: docs/dingtalk/stream-mode.md), `ping` echoed, `disconnect` acted on at
  * once.

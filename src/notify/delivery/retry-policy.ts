@@ -36,7 +36,7 @@ export interface AttemptVerdict {
 }
 
 /**
- * The retry rules of the README's "Delivery" section as a pure function: ok → sent; throttled → back to pending
+ * The retry rules of docs/delivery.md as a pure function: ok → sent; throttled → back to pending
  * behind a pause (see pauseFor), no attempt spent; transient (and a token refused even after a fresh one) → retry
  * after the schedule's next wait with jitter, failed when the schedule runs out; permanent → failed at once, with
  * the hint. `retryScheduleMs[i]` is the wait after the (i+1)-th failed attempt.

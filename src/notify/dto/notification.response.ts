@@ -49,7 +49,7 @@ export class NotificationRecipientResponse extends DingTalkAnswerCodes {
   outcome: RecipientOutcomeKind;
 }
 
-/** One notification in the delivery log (README: "Delivery and the delivery log"). */
+/** One notification in the delivery log (README: "The delivery log"; docs/api.md). */
 export class NotificationResponse {
   @ApiProperty({ type: 'integer', example: 17 })
   id: number;
