@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SimulatorContext } from './simulator-context';
 
@@ -70,6 +71,26 @@ export function registerFaults(app: FastifyInstance, context: SimulatorContext):
               .send({ errcode: fault.errcode ?? -1, errmsg: fault.errmsg ?? 'simulated fault' });
       }
     }
+  });
+}
+
+/** Every DingTalk API call (not the control API, the page or the Stream socket) counts. */
+export function registerIpLimit(app: FastifyInstance, context: SimulatorContext): void {
+  const limiter = context.state.ipLimit;
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0];
+    if (path.startsWith('/_sim/') || path === '/connect' || path === '/' || path.startsWith('/page')) return;
+    if (!limiter.limit && limiter.blockedUntil === 0) return;
+    if (limiter.take(context.clock.now())) return;
+    const limit = limiter.limit;
+    if (limit?.answer === 'html') return reply.code(403).type('text/html; charset=utf-8').send(THROTTLE_PAGE);
+    return reply.code(200).send({
+      status: 1111,
+      wait: (limit?.blockMs ?? 300_000) / 60_000,
+      source: 'x5',
+      punish: 'deny',
+      uuid: randomBytes(8).toString('hex'),
+    });
   });
 }
 

@@ -1,8 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { FastifyInstance } from 'fastify';
-import { THROTTLE_PAGE } from './faults';
-import { SimulatorContext } from './simulator-context';
-
 /**
  * DingTalk's ceiling per egress IP (docs/dingtalk/README.md, "Call limits"): past `maxCalls` calls in any
  * `windowMs` (DingTalk: 10,000 in 20 s; unconfirmed) the IP is blocked for `blockMs` (5 minutes), and every call
@@ -63,24 +58,4 @@ export class IpLimiter {
     this.log.passed.push(now);
     return true;
   }
-}
-
-/** Every DingTalk API call (not the control API, the page or the Stream socket) counts. */
-export function registerIpLimit(app: FastifyInstance, context: SimulatorContext): void {
-  const limiter = context.state.ipLimit;
-  app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0];
-    if (path.startsWith('/_sim/') || path === '/connect' || path === '/' || path.startsWith('/page')) return;
-    if (!limiter.limit && limiter.blockedUntil === 0) return;
-    if (limiter.take(context.clock.now())) return;
-    const limit = limiter.limit;
-    if (limit?.answer === 'html') return reply.code(403).type('text/html; charset=utf-8').send(THROTTLE_PAGE);
-    return reply.code(200).send({
-      status: 1111,
-      wait: (limit?.blockMs ?? 300_000) / 60_000,
-      source: 'x5',
-      punish: 'deny',
-      uuid: randomBytes(8).toString('hex'),
-    });
-  });
 }

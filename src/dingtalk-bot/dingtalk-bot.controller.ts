@@ -11,13 +11,14 @@ import {
   fieldError,
   STANDARD_ERRORS,
 } from '../common/http/api-docs.decorators';
+import { DeletedResponse } from '../common/http/deleted.response';
 import { Page } from '../common/http/pagination.dto';
 import { IntIdParam } from '../common/http/strict-integer';
 import { APP_IN_USE_MESSAGE, DingTalkBotService } from './dingtalk-bot.service';
 import { BotStatusResponse } from './dto/bot-status.response';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
 import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
-import { DeletedResponse, DingTalkBotResponse } from './dto/dingtalk-bot.response';
+import { DingTalkBotResponse } from './dto/dingtalk-bot.response';
 import { ListDingTalkBotsQuery } from './dto/list-dingtalk-bots.query';
 import { UpdateDingTalkBotDto } from './dto/update-dingtalk-bot.dto';
 

@@ -1,6 +1,10 @@
+/** The message types this service sends, by DingTalk's names for them (docs/dingtalk/robot-messages.md). */
+export const MSG_TYPES = ['text', 'markdown'] as const;
+export type MsgType = (typeof MSG_TYPES)[number];
+
 /** A message to post, independent of the DingTalk API it goes through. */
 export interface OutgoingMessage {
-  msgType: 'text' | 'markdown';
+  msgType: MsgType;
   /** Shown in the chat list for markdown; ignored by text messages. */
   title: string;
   text: string;

@@ -11,9 +11,9 @@ import {
   fieldError,
   STANDARD_ERRORS,
 } from '../common/http/api-docs.decorators';
+import { DeletedResponse } from '../common/http/deleted.response';
 import { Page } from '../common/http/pagination.dto';
 import { IntIdParam } from '../common/http/strict-integer';
-import { DeletedResponse } from '../dingtalk-bot/dto/dingtalk-bot.response';
 import { CreateMessageTemplateDto } from './dto/create-message-template.dto';
 import { ListMessageTemplatesQuery, MessageTemplateResponse } from './dto/message-template.response';
 import { PreviewMessageTemplateDto, TemplatePreviewResponse } from './dto/preview-message-template.dto';

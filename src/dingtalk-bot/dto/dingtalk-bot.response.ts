@@ -58,8 +58,3 @@ export class DingTalkBotResponse {
   @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })
   updated_at: string;
 }
-
-export class DeletedResponse {
-  @ApiProperty({ type: 'integer', example: 1 })
-  id: number;
-}

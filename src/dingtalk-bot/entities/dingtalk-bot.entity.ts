@@ -1,9 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { MSG_TYPES, MsgType } from '../../dingtalk/outgoing-message';
 
 export const BOT_TYPES = ['webhook', 'stream'] as const;
 export type BotType = (typeof BOT_TYPES)[number];
-export const MSG_TYPES = ['text', 'markdown'] as const;
-export type MsgType = (typeof MSG_TYPES)[number];
+/** A bot's msg_type column holds one of DingTalk's message types; re-exported for the callers that know bots. */
+export { MSG_TYPES };
+export type { MsgType };
 
 /**
  * A store's DingTalk bot. `webhook`, `secret` and `clientSecret` hold sealed values (SecretBox):

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { MSG_TYPES, MsgType } from '../../dingtalk/outgoing-message';
 import { TemplatePurpose } from '../template-variables';
 
 export { MSG_TYPES };
