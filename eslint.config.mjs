@@ -3,6 +3,163 @@ import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/*
+ * Which way imports point (STYLE.md "Dependencies point one way", README "Layout"), as lint rules.
+ *
+ * - Infrastructure: the shared folders. Any folder may import them; they import no feature.
+ * - Features: each may import infrastructure and the public files of the features listed for it. A feature's
+ *   public files are the ones at its top level and in its dto/ and entities/; its other folders (notify/delivery/,
+ *   stream/receiving/, …) are its own business. The list is checked to be acyclic below, so an arrow that runs
+ *   back up is a lint error, not a review comment.
+ * - src/*.ts is the composition root (app.module.ts, main.ts, app.factory.ts): it imports the folders, they never
+ *   import it.
+ * - simulator/ is the offline DingTalk that judges the service: it imports nothing from src/, and src/ nothing
+ *   from it. Production code imports nothing from test/ or bench/.
+ * - Tests may import anything: test/, bench/, and the unit specs beside the code (*.spec.ts).
+ *
+ * no-restricted-imports matches the import as written, not the file it resolves to, so the patterns are made per
+ * folder depth: from src/<folder>/a/b.ts, `../../notify/x` is src/notify/x, while `./stream/x` stays inside.
+ */
+export const INFRASTRUCTURE = [
+  'auth',
+  'cluster',
+  'common',
+  'config',
+  'database',
+  'dingtalk',
+  'events',
+  'idempotency',
+  'logging',
+  'metrics',
+];
+/** Feature -> the features whose public files it may import. @type {Record<string, string[]>} */
+export const FEATURES = {
+  'message-template': [],
+  'menu-report': [],
+  retention: [],
+  'dingtalk-bot': ['message-template'],
+  notify: ['dingtalk-bot', 'menu-report', 'message-template'],
+  'daily-summary': ['dingtalk-bot', 'message-template', 'notify'],
+  stream: ['dingtalk-bot', 'menu-report', 'notify'],
+  health: ['stream'],
+};
+/** How many folders deep below src/<folder>/ (or simulator/) the rules reach; test/lint/boundaries.spec.ts checks it. */
+export const MAX_SUBFOLDER_DEPTH = 5;
+
+/** @param {Record<string, string[]>} graph */
+function assertAcyclic(graph) {
+  const state = new Map();
+  /** @type {(node: string, path: string[]) => void} */
+  const visit = (node, path) => {
+    if (state.get(node) === 'done') return;
+    if (state.get(node) === 'open')
+      throw new Error(`eslint.config.mjs: FEATURES has a cycle: ${[...path, node].join(' -> ')}`);
+    state.set(node, 'open');
+    for (const next of graph[node] ?? []) visit(next, [...path, node]);
+    state.set(node, 'done');
+  };
+  for (const node of Object.keys(graph)) visit(node, []);
+}
+assertAcyclic(FEATURES);
+
+/** @param {string[]} names */
+const oneOf = (names) => `(${names.map((name) => name.replace(/\./g, '\\.')).join('|')})`;
+/** @param {number} levels */
+const up = (levels) => `^(\\.\\./){${levels}}`;
+/** @param {number} levels */
+const TESTS_ONLY = (levels) => ({
+  regex: `${up(levels)}(test|bench)(/|$)`,
+  message: 'Production code imports nothing from test/ or bench/ (a spec beside the code may).',
+});
+/** @param {number} levels */
+const NO_SIMULATOR = (levels) => ({
+  regex: `${up(levels)}simulator(/|$)`,
+  message:
+    'src/ imports nothing from simulator/: the simulator judges the service and shares no code with it.',
+});
+
+/** @returns {import('eslint').Linter.Config[]} */
+function boundaryConfigs() {
+  /** @type {import('eslint').Linter.Config[]} */
+  const configs = [];
+  const features = Object.keys(FEATURES);
+  for (let depth = 0; depth <= MAX_SUBFOLDER_DEPTH; depth++) {
+    const toSrc = depth + 1; // from src/<folder>/<depth folders>/file.ts up to src/
+    const shared = [
+      {
+        regex: `${up(toSrc)}(app\\.module|app\\.factory|main)$`,
+        message: 'The composition root (src/*.ts) imports the folders; no folder imports it.',
+      },
+      NO_SIMULATOR(toSrc + 1),
+      TESTS_ONLY(toSrc + 1),
+    ];
+    for (const folder of INFRASTRUCTURE) {
+      configs.push({
+        files: [`src/${folder}/${'*/'.repeat(depth)}*.ts`],
+        ignores: ['**/*.spec.ts'],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                {
+                  regex: `${up(toSrc)}${oneOf(features)}(/|$)`,
+                  message: `src/${folder}/ is infrastructure: it imports no feature (see INFRASTRUCTURE in eslint.config.mjs).`,
+                },
+                ...shared,
+              ],
+            },
+          ],
+        },
+      });
+    }
+    for (const [feature, allowed] of Object.entries(FEATURES)) {
+      const forbidden = features.filter((other) => other !== feature && !allowed.includes(other));
+      const patterns = [...shared];
+      if (forbidden.length > 0) {
+        patterns.push({
+          regex: `${up(toSrc)}${oneOf(forbidden)}(/|$)`,
+          message: `src/${feature}/ may import only the features FEATURES in eslint.config.mjs lists for it (${allowed.join(', ') || 'none'}).`,
+        });
+      }
+      if (allowed.length > 0) {
+        patterns.push({
+          regex: `${up(toSrc)}${oneOf(allowed)}/(?!(dto|entities)/)[^/]+/`,
+          message: "Import another feature's public files only: its top level, dto/ and entities/.",
+        });
+      }
+      configs.push({
+        files: [`src/${feature}/${'*/'.repeat(depth)}*.ts`],
+        ignores: ['**/*.spec.ts'],
+        rules: { 'no-restricted-imports': ['error', { patterns }] },
+      });
+    }
+    configs.push({
+      files: [`simulator/${'*/'.repeat(depth)}*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: `${up(depth + 1)}src(/|$)`,
+                message:
+                  'simulator/ imports nothing from src/: it checks the service on its own (its own signing, clock).',
+              },
+            ],
+          },
+        ],
+      },
+    });
+  }
+  configs.push({
+    files: ['src/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_SIMULATOR(1), TESTS_ONLY(1)] }] },
+  });
+  return configs;
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -69,4 +226,5 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  ...boundaryConfigs(),
 );

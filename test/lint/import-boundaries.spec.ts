@@ -1,0 +1,138 @@
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+import { FEATURES, INFRASTRUCTURE, MAX_SUBFOLDER_DEPTH } from '../../eslint.config.mjs';
+import { ROOT_DIR } from '../support/paths';
+
+/**
+ * The dependency directions are rules of eslint.config.mjs (no-restricted-imports per folder). These lint small
+ * in-memory files at chosen paths through the project's own configuration, as `npm run lint` does, with only that
+ * rule and without type information (which it does not need, and which would build the whole program).
+ */
+const eslint = new ESLint({
+  cwd: ROOT_DIR,
+  overrideConfig: tseslint.configs.disableTypeChecked,
+  ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports',
+});
+
+async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`${code}\n`, { filePath: join(ROOT_DIR, filePath) });
+  return result.messages.map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
+}
+
+describe('import directions (eslint.config.mjs)', () => {
+  it('stops the DingTalk wire layer from importing a feature, at any depth', async () => {
+    expect(
+      await boundaryErrors(
+        'src/dingtalk/probe.ts',
+        "export { NotifyModule } from '../notify/notify.module';",
+      ),
+    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*src\/dingtalk\/ is infrastructure/)]);
+    expect(
+      await boundaryErrors(
+        'src/dingtalk/stream/probe.ts',
+        "import { StreamModule } from '../../stream/stream.module';\nexport { StreamModule };",
+      ),
+    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*infrastructure/)]);
+  });
+
+  it('lets the wire layer import infrastructure and its own folders (src/dingtalk/stream/ is not src/stream/)', async () => {
+    expect(
+      await boundaryErrors(
+        'src/dingtalk/probe.ts',
+        "export { Clock } from '../common/clock';\nexport { StreamFrame } from './stream/stream-frames';",
+      ),
+    ).toEqual([]);
+  });
+
+  it('stops the arrow that ran back up: message-template importing from dingtalk-bot', async () => {
+    expect(
+      await boundaryErrors(
+        'src/message-template/dto/probe.ts',
+        "export { DingTalkBotResponse } from '../../dingtalk-bot/dto/dingtalk-bot.response';",
+      ),
+    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*src\/message-template\/ may import only/)]);
+  });
+
+  it("lets a feature import another's public files (top level, dto/, entities/), not its internals", async () => {
+    expect(
+      await boundaryErrors(
+        'src/stream/probe.ts',
+        [
+          "export { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';",
+          "export { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';",
+          "export { MenuReportResponse } from '../menu-report/dto/menu-report.response';",
+        ].join('\n'),
+      ),
+    ).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'src/stream/receiving/probe.ts',
+        "export { Dispatcher } from '../../notify/delivery/dispatcher';",
+      ),
+    ).toEqual([
+      expect.stringMatching(/^no-restricted-imports: .*Import another feature's public files only/),
+    ]);
+  });
+
+  it('keeps the simulator and src/ apart, and production code away from the composition root and test/', async () => {
+    expect(
+      await boundaryErrors(
+        'simulator/core/probe.ts',
+        "export { signWebhook } from '../../src/dingtalk/webhook-signing';",
+      ),
+    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*simulator\/ imports nothing from src\//)]);
+    expect(
+      await boundaryErrors('src/stream/probe.ts', "export { Simulator } from '../../simulator/simulator';"),
+    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*src\/ imports nothing from simulator\//)]);
+    expect(await boundaryErrors('src/health/probe.ts', "export { AppModule } from '../app.module';")).toEqual(
+      [expect.stringMatching(/^no-restricted-imports: .*The composition root/)],
+    );
+    expect(
+      await boundaryErrors('src/notify/probe.ts', "export { waitFor } from '../../test/support/wait-for';"),
+    ).toEqual([
+      expect.stringMatching(/^no-restricted-imports: .*Production code imports nothing from test\//),
+    ]);
+  });
+
+  it('lets tests import anything: test/, bench/ and the specs beside the code', async () => {
+    const anything =
+      "export { Simulator } from '../../simulator/simulator';\nexport { Dispatcher } from '../../src/notify/delivery/dispatcher';";
+    expect(await boundaryErrors('test/e2e/probe.e2e-spec.ts', anything)).toEqual([]);
+    expect(await boundaryErrors('bench/delivery/probe.ts', anything)).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'src/stream/probe.spec.ts',
+        "export { Simulator } from '../../simulator/simulator';",
+      ),
+    ).toEqual([]);
+  });
+
+  it('knows every folder of src/ and reaches the deepest file', () => {
+    const folders = readdirSync(join(ROOT_DIR, 'src'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+    const known = [...INFRASTRUCTURE, ...Object.keys(FEATURES)].sort();
+    expect(folders, 'classify a new src/ folder in eslint.config.mjs (INFRASTRUCTURE or FEATURES)').toEqual(
+      known,
+    );
+
+    for (const top of ['src', 'simulator']) {
+      const files = readdirSync(join(ROOT_DIR, top), { recursive: true, encoding: 'utf8' }).filter((f) =>
+        f.endsWith('.ts'),
+      );
+      for (const file of files) {
+        const below = relative(join(ROOT_DIR, top), join(ROOT_DIR, top, file)).split('/').length - 1;
+        // src/<folder>/<subfolders>/file.ts: the first folder is the boundary's own.
+        const subfolders = top === 'src' ? below - 1 : below;
+        expect(
+          subfolders,
+          `${top}/${file}: raise MAX_SUBFOLDER_DEPTH in eslint.config.mjs`,
+        ).toBeLessThanOrEqual(MAX_SUBFOLDER_DEPTH);
+      }
+    }
+  });
+});
