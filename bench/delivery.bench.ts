@@ -23,7 +23,8 @@ import {
  * and counts, per bot, every sliding minute. Each system, in turn and alone on the machine: N stores with one
  * signed webhook bot each, a warm-up (the open loop's rate for `warmup` seconds, not timed), an open loop (fixed
  * rate: POST and report→robot latency), a drain, a closed loop
- * (`clients` clients as fast as they can: accepted/s and delivery rate), a drain; RSS sampled every 500 ms.
+ * (`clients` clients as fast as they can: accepted/s and delivery rate), a drain; memory (PSS) and CPU of the
+ * system's whole process tree sampled every 500 ms (bench/delivery/report.ts says what is counted).
  * Prints a table with the ratios service / relay and writes bench/results/<date>-delivery-<db>-<bots>.json.
  *
  * Reproduce: `npm run bench -- delivery [--db postgres|embedded|both] [--bots 1000] [--rate 200] [--duration 20]
@@ -74,14 +75,17 @@ async function measure(kind: (typeof systems)[number]): Promise<SystemResult> {
   const result: SystemResult = { name, startS: 0, botsS: 0 };
   let system: SystemUnderTest | undefined;
   let sampler: ReturnType<typeof startSampler> | undefined;
-  const t0 = now();
   try {
-    system =
-      kind === 'relay'
-        ? await startRelay(join(SCRIPTS, 'bench', 'bare-relay', 'relay.js'), ROOT_DIR, params.pgUrl)
-        : await startService(serviceMain, ROOT_DIR, kind, params.pgUrl, TMP, robot!.url);
+    if (kind === 'relay') {
+      system = await startRelay(join(SCRIPTS, 'bench', 'bare-relay', 'relay.js'), ROOT_DIR, params.pgUrl);
+    } else {
+      const service = await startService(serviceMain, ROOT_DIR, kind, params.pgUrl, TMP, robot!.url);
+      system = service;
+      // The first start created the database (initdb for the embedded one) and migrated it; the second is warm.
+      result.warmStartS = await service.restart();
+    }
+    result.startS = system.startS;
     sampler = startSampler(system.child.pid);
-    result.startS = (now() - t0) / 1000;
 
     const bots = newBots();
     await robotCall('/_bench/reset', {});
@@ -104,7 +108,9 @@ async function measure(kind: (typeof systems)[number]): Promise<SystemResult> {
       const warmupDrain = await drain(robot!.url, warmup, params.drain * 1000);
       result.warmup = await analyse(robot!.url, warmup, bots, warmupDrain.complete);
     }
+    const openStart = Date.now();
     const open = await openLoop(target, params.bots, params.rate, params.duration);
+    const openEnd = Date.now();
     const openDrain = await drain(robot!.url, open, params.drain * 1000);
     result.open = await analyse(robot!.url, open, bots, openDrain.complete);
 
@@ -124,7 +130,11 @@ async function measure(kind: (typeof systems)[number]): Promise<SystemResult> {
     // The second phase's late arrivals may still come in: the robot's counts are read once both drained.
     result.robot = await robotCall<RobotSummary>('/_bench/summary');
     sampler.stop();
-    result.memory = memoryOf(sampler.samples, loadStart, loadEnd);
+    result.memory = memoryOf(
+      sampler.samples,
+      { start: loadStart, end: loadEnd },
+      { start: openStart, end: openEnd },
+    );
     result.cpuS = (sampler.samples.at(-1)?.cpuSeconds ?? cpuStart) - cpuStart;
   } catch (error) {
     result.error = (error as Error).message.split('\n').slice(0, 20).join('\n');

@@ -22,13 +22,16 @@ export interface RobotSummary {
 
 export interface SystemResult {
   name: string;
+  /** Seconds from spawn to serving: the service on a fresh database (the embedded one: initdb included). */
   startS: number;
+  /** The service again on the same database or DATA_DIR, until /health answers. */
+  warmStartS?: number;
   botsS: number;
   warmup?: PhaseResult;
   open?: PhaseResult;
   closed?: PhaseResult;
   robot?: RobotSummary;
-  memory?: { peakMiB: number; steadyMiB: number };
+  memory?: MemoryResult;
   /**
    * PostgreSQL only, from pg_stat_database over both phases (its counters lag by up to a few seconds): committed
    * transactions and rows read per accepted report.
@@ -41,17 +44,38 @@ export interface SystemResult {
 
 const MIB = 1024 * 1024;
 
-/** Peak RSS over all samples; steady = the median of the second half of the load phases. */
-export function memoryOf(samples: ProcessSample[], loadStart: number, loadEnd: number) {
-  const during = samples.filter((sample) => sample.at >= loadStart && sample.at <= loadEnd);
-  const secondHalf = during.filter((sample) => sample.at >= (loadStart + loadEnd) / 2);
+/**
+ * Memory as PSS summed over the system's process tree (bench/support/processes.ts): the relay; the service; the
+ * service and its PostgreSQL processes for the embedded database. The shared PostgreSQL server that the relay and
+ * the service on --db postgres both use is counted for neither. Peak over all samples; steady = the median of the
+ * second half of the load phases; atRate = the median during the open loop (its fixed rate).
+ */
+export interface MemoryResult {
+  peakMiB: number;
+  steadyMiB: number;
+  atRateMiB: number;
+  /** Of the steady figure, the part of the root process's children (the embedded PostgreSQL's processes). */
+  steadyChildrenMiB: number;
+  /** Most processes in the tree at once. */
+  processes: number;
+}
+
+export function memoryOf(
+  samples: ProcessSample[],
+  load: { start: number; end: number },
+  open: { start: number; end: number },
+): MemoryResult {
+  const within = (window: { start: number; end: number }) =>
+    samples.filter((sample) => sample.at >= window.start && sample.at <= window.end);
+  const secondHalf = within({ start: (load.start + load.end) / 2, end: load.end });
+  const median = (list: ProcessSample[], value: (sample: ProcessSample) => number) =>
+    percentile(list.map(value), 0.5) / MIB;
   return {
-    peakMiB: Math.max(0, ...samples.map((sample) => sample.rssBytes)) / MIB,
-    steadyMiB:
-      percentile(
-        secondHalf.map((sample) => sample.rssBytes),
-        0.5,
-      ) / MIB,
+    peakMiB: Math.max(0, ...samples.map((sample) => sample.pssBytes)) / MIB,
+    steadyMiB: median(secondHalf, (sample) => sample.pssBytes),
+    atRateMiB: median(within(open), (sample) => sample.pssBytes),
+    steadyChildrenMiB: median(secondHalf, (sample) => sample.pssBytes - sample.rootPssBytes),
+    processes: Math.max(0, ...samples.map((sample) => sample.processes)),
   };
 }
 
@@ -116,8 +140,18 @@ const ROWS: Row[] = [
     label: 'sends over limit (max in 60 s)',
     cell: (r) => (r.robot ? `${r.robot.overLimitSends} (${r.robot.maxPerMinute})` : '–'),
   },
-  { label: 'peak RSS MiB', cell: (r) => num(r.memory?.peakMiB), values: (r) => [r.memory?.peakMiB] },
-  { label: 'steady RSS MiB', cell: (r) => num(r.memory?.steadyMiB), values: (r) => [r.memory?.steadyMiB] },
+  { label: 'peak PSS MiB', cell: (r) => num(r.memory?.peakMiB), values: (r) => [r.memory?.peakMiB] },
+  {
+    label: 'steady PSS MiB (of which child processes)',
+    cell: (r) => (r.memory ? `${num(r.memory.steadyMiB)} (${num(r.memory.steadyChildrenMiB)})` : '–'),
+    values: (r) => [r.memory?.steadyMiB],
+  },
+  {
+    label: 'PSS MiB during the open loop',
+    cell: (r) => num(r.memory?.atRateMiB),
+    values: (r) => [r.memory?.atRateMiB],
+  },
+  { label: 'processes', cell: (r) => `${r.memory?.processes ?? '–'}` },
   { label: 'CPU s (load phases)', cell: (r) => num(r.cpuS), values: (r) => [r.cpuS] },
   {
     label: 'DB transactions / rows read per report',
@@ -125,7 +159,10 @@ const ROWS: Row[] = [
       r.database ? `${num(r.database.transactionsPerReport)} / ${num(r.database.rowsReadPerReport)}` : '–',
     values: (r) => [r.database?.transactionsPerReport, r.database?.rowsReadPerReport],
   },
-  { label: 'start s / bot creation s', cell: (r) => `${num(r.startS)} / ${num(r.botsS)}` },
+  {
+    label: 'start s fresh / warm; bot creation s',
+    cell: (r) => `${num(r.startS)} / ${num(r.warmStartS)}; ${num(r.botsS)}`,
+  },
 ];
 
 export function renderTable(
@@ -189,6 +226,8 @@ export function renderTable(
       (params.warmup > 0 ? `${params.warmup} s warm-up, then ` : '') +
       `open loop ${params.rate} reports/s for ${params.duration} s; closed loop ${params.reports} reports by ${params.clients} clients`,
     `the service's DingTalk call budget is raised to ${BENCH_CALL_BUDGET_PER_SECOND}/s (default 400/s): the fake robot is not DingTalk`,
+    "memory: PSS summed over each system's processes (service-embedded: the service and its PostgreSQL server); " +
+      'the PostgreSQL server the relay and service-postgres share is counted for neither, nor is its CPU',
     line(header),
     ...rows.map(line),
     `load average before ${load.before.map((v) => v.toFixed(2)).join(' ')}, after ${load.after.map((v) => v.toFixed(2)).join(' ')}`,

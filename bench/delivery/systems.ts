@@ -28,6 +28,8 @@ export interface SystemUnderTest {
   databaseName?: string;
   /** Bearer token for its API. */
   token: string;
+  /** Seconds from its spawn until it served (the relay: printed LISTENING; the service: /health answered 200). */
+  startS: number;
   createBots(bots: BenchBot[], webhookBase: string, limit: number): Promise<void>;
   /** Stops the process and drops its database (or deletes its data directory). */
   close(): Promise<void>;
@@ -167,6 +169,7 @@ export async function startRelay(script: string, rootDir: string, pgUrl: string)
   const database = await freshDatabase(pgUrl, 'relay');
   const secret = jwtSecret();
   try {
+    const started = performance.now();
     const { child, url } = await startListeningScript(
       'relay',
       script,
@@ -181,6 +184,7 @@ export async function startRelay(script: string, rootDir: string, pgUrl: string)
       databaseName: database.name,
       child,
       token,
+      startS: (performance.now() - started) / 1000,
       async createBots(bots, webhookBase, limit) {
         const pool = new Pool(url, { connections: 4 });
         try {
@@ -212,7 +216,43 @@ export async function startRelay(script: string, rootDir: string, pgUrl: string)
   }
 }
 
-/** The built service as its own process, on a fresh database on the server or a fresh embedded data directory. */
+/** How often a start asks /health: the granularity of the start times measured. */
+const HEALTH_POLL_MS = 20;
+
+/**
+ * Starts the service and waits until GET /health answers 200 (the database answers a query: migrations done, the
+ * application listening). Returns the process and the seconds from its spawn to that answer.
+ */
+async function launchService(
+  name: string,
+  main: string,
+  env: Record<string, string>,
+  rootDir: string,
+  url: string,
+): Promise<{ child: Child; healthyS: number }> {
+  const started = performance.now();
+  const { child } = startChild(name, [...profileArgs(name), main], env, rootDir);
+  try {
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
+      if (response?.status === 200) return { child, healthyS: (performance.now() - started) / 1000 };
+      if (!child.running()) throw new Error(`the service exited:\n${child.output()}`);
+      if (Date.now() > deadline)
+        throw new Error(`the service did not answer /health in 180 s:\n${child.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_MS));
+    }
+  } catch (error) {
+    await child.stop(0);
+    throw error;
+  }
+}
+
+/**
+ * The built service as its own process, on a fresh database on the server or a fresh embedded data directory
+ * (DATA_DIR/db: initdb runs in this first start). `restart()` stops it and starts it again on the same database and
+ * DATA_DIR: a warm start, with nothing left to create or migrate.
+ */
 export async function startService(
   main: string,
   rootDir: string,
@@ -220,7 +260,7 @@ export async function startService(
   pgUrl: string,
   tmpRoot: string,
   robotOrigin: string,
-): Promise<SystemUnderTest> {
+): Promise<SystemUnderTest & { restart(): Promise<number> }> {
   mkdirSync(tmpRoot, { recursive: true });
   const dataDir = mkdtempSync(join(tmpRoot, `data-${process.pid}-`));
   const database = kind === 'postgres' ? await freshDatabase(pgUrl, 'notify') : null;
@@ -233,39 +273,26 @@ export async function startService(
       rmSync(dataDir, { recursive: true, force: true });
     }
   };
-  const { child } = startChild(
-    `service-${kind}`,
-    [...profileArgs(`service-${kind}`), main],
-    {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      ...(database ? { DATABASE_URL: database.url } : {}),
-      AUTH_JWT_SECRET: secret,
-      DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      DINGTALK_WEBHOOK_ORIGINS: robotOrigin,
-      DINGTALK_OAPI_URL: robotOrigin,
-      DINGTALK_API_URL: robotOrigin,
-      LOG_LEVEL: 'warn',
-      // The fake robot is not DingTalk: its source-IP ceiling does not apply, and the service's default budget
-      // (400 calls/s, kept below DingTalk's 500/s) would cap the run below what the relay, which has none, reaches.
-      DINGTALK_CALL_BUDGET_PER_SECOND: String(BENCH_CALL_BUDGET_PER_SECOND),
-    },
-    rootDir,
-  );
+  const env = {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    AUTH_JWT_SECRET: secret,
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DINGTALK_WEBHOOK_ORIGINS: robotOrigin,
+    DINGTALK_OAPI_URL: robotOrigin,
+    DINGTALK_API_URL: robotOrigin,
+    LOG_LEVEL: 'warn',
+    // The fake robot is not DingTalk: its source-IP ceiling does not apply, and the service's default budget
+    // (400 calls/s, kept below DingTalk's 500/s) would cap the run below what the relay, which has none, reaches.
+    DINGTALK_CALL_BUDGET_PER_SECOND: String(BENCH_CALL_BUDGET_PER_SECOND),
+  };
   const url = `http://127.0.0.1:${port}`;
+  let launched: { child: Child; healthyS: number };
   try {
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
-      if (response?.status === 200) break;
-      if (!child.running()) throw new Error(`the service exited:\n${child.output()}`);
-      if (Date.now() > deadline)
-        throw new Error(`the service did not answer /health in 180 s:\n${child.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    launched = await launchService(`service-${kind}`, main, env, rootDir, url);
   } catch (error) {
-    await child.stop(0);
     await cleanUp();
     throw error;
   }
@@ -274,8 +301,16 @@ export async function startService(
     name: `service-${kind}`,
     url,
     databaseName: database?.name,
-    child,
+    get child() {
+      return launched.child;
+    },
+    startS: launched.healthyS,
     token,
+    async restart() {
+      await launched.child.stop(30_000);
+      launched = await launchService(`service-${kind}`, main, env, rootDir, url);
+      return launched.healthyS;
+    },
     async createBots(bots, webhookBase, limit) {
       const pool = new Pool(url, { connections: 50 });
       try {
@@ -296,7 +331,7 @@ export async function startService(
     },
     async close() {
       try {
-        await child.stop(30_000);
+        await launched.child.stop(30_000);
       } finally {
         await cleanUp();
       }

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { transformFileSync } from '@swc/core';
 
@@ -133,31 +133,103 @@ export async function startListeningScript(
 
 export interface ProcessSample {
   at: number;
+  /** Proportional set size summed over the process and all its descendants (shared pages split among sharers). */
+  pssBytes: number;
+  /** The root process's own PSS; the rest of pssBytes is its descendants' (e.g. the embedded PostgreSQL). */
+  rootPssBytes: number;
+  /** RSS summed over the tree: counts shared pages once per process, so more than the memory used. */
   rssBytes: number;
+  /** User + system CPU of the tree: live processes' own, and their waited-for children's (exited backends). */
   cpuSeconds: number;
+  /** Processes in the tree at this sample. */
+  processes: number;
 }
 
 const CLOCK_TICKS = 100;
 
-/** VmRSS and user+system CPU time of a process, from /proc (Linux). */
-export function sampleProcess(pid: number): ProcessSample | null {
+interface StatLine {
+  ppid: number;
+  /** utime + stime + cutime + cstime, in clock ticks. */
+  cpuTicks: number;
+}
+
+/** /proc/<pid>/stat, past the command name (which may hold spaces and parentheses). */
+function readStat(pid: number): StatLine | null {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rss = /VmRSS:\s+(\d+) kB/.exec(status);
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpuTicks = Number(fields[11]) + Number(fields[12]);
-    return { at: Date.now(), rssBytes: rss ? Number(rss[1]) * 1024 : 0, cpuSeconds: cpuTicks / CLOCK_TICKS };
+    // fields[0] is field 3 of proc(5) (state): ppid is field 4, utime..cstime fields 14-17.
+    const ticks = fields.slice(11, 15).reduce((sum, value) => sum + Number(value), 0);
+    return { ppid: Number(fields[1]), cpuTicks: ticks };
+  } catch {
+    return null; // exited meanwhile
+  }
+}
+
+/**
+ * `root` and every process below it, found by the parent pid of every process on the machine (/proc/<pid>/stat):
+ * children started as another OS user (the embedded PostgreSQL runs as `postgres` when the service is root) and
+ * in sessions of their own (its watchdog is detached) are found the same way. Orphans re-parented to init are not.
+ */
+export function processTree(root: number): Map<number, StatLine> {
+  const stats = new Map<number, StatLine>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat) stats.set(Number(entry), stat);
+  }
+  const children = new Map<number, number[]>();
+  for (const [pid, { ppid }] of stats) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const tree = new Map<number, StatLine>();
+  const queue = stats.has(root) ? [root] : [];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    tree.set(pid, stats.get(pid)!);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** Pss and Rss of one process in bytes, from /proc/<pid>/smaps_rollup (Linux 4.14+); null once it has exited. */
+export function memoryOfProcess(pid: number): { pssBytes: number; rssBytes: number } | null {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+    return { pssBytes: kib('Pss') * 1024, rssBytes: kib('Rss') * 1024 };
   } catch {
     return null;
   }
 }
 
-/** Samples a process every `intervalMs` until stopped. */
+/** Memory and CPU of a process tree (see processTree): null when the root has exited. */
+export function sampleTree(root: number): ProcessSample | null {
+  const tree = processTree(root);
+  if (!tree.has(root)) return null;
+  const sample: ProcessSample = {
+    at: Date.now(),
+    pssBytes: 0,
+    rootPssBytes: 0,
+    rssBytes: 0,
+    cpuSeconds: 0,
+    processes: 0,
+  };
+  for (const [pid, stat] of tree) {
+    const memory = memoryOfProcess(pid);
+    if (!memory) continue;
+    sample.pssBytes += memory.pssBytes;
+    sample.rssBytes += memory.rssBytes;
+    if (pid === root) sample.rootPssBytes = memory.pssBytes;
+    sample.cpuSeconds += stat.cpuTicks / CLOCK_TICKS;
+    sample.processes++;
+  }
+  return sample;
+}
+
+/** Samples a process tree every `intervalMs` until stopped. */
 export function startSampler(pid: number, intervalMs = 500): { samples: ProcessSample[]; stop(): void } {
   const samples: ProcessSample[] = [];
   const take = () => {
-    const sample = sampleProcess(pid);
+    const sample = sampleTree(pid);
     if (sample) samples.push(sample);
   };
   take();
