@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /*
- * Which way imports point (STYLE.md "Dependencies point one way", README "Layout"), as lint rules.
+ * Which way imports point (STYLE.md "Dependencies point one way", docs/development.md "Layout"), as lint rules.
  *
  * - Infrastructure: the shared folders. Any folder may import them; they import no feature.
  * - Features: each may import infrastructure and the public files of the features listed for it. A feature's
