@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { BotCreatedEvent, BotDeletedEvent, BotUpdatedEvent } from './dingtalk-bot.events';
-import type { MenuReportCreatedEvent } from './menu-report.events';
 import type { NotificationsQueuedEvent } from './notification.events';
 
 /**
@@ -12,7 +11,6 @@ export const AppEvent = {
   BotCreated: 'dingtalk_bot.created',
   BotUpdated: 'dingtalk_bot.updated',
   BotDeleted: 'dingtalk_bot.deleted',
-  MenuReportCreated: 'menu_report.created',
   /** Notifications other than a report's were committed (batch send, resend): the dispatcher may wake. */
   NotificationsQueued: 'notifications.queued',
 } as const;
@@ -22,7 +20,6 @@ export interface AppEventPayloads {
   [AppEvent.BotCreated]: BotCreatedEvent;
   [AppEvent.BotUpdated]: BotUpdatedEvent;
   [AppEvent.BotDeleted]: BotDeletedEvent;
-  [AppEvent.MenuReportCreated]: MenuReportCreatedEvent;
   [AppEvent.NotificationsQueued]: NotificationsQueuedEvent;
 }
 

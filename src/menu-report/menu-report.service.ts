@@ -7,8 +7,6 @@ import { assertCanSee, storeForCreate, storesToList } from '../auth/store-scope'
 import { Page, pageWindow } from '../common/http/pagination.dto';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { AppConfig } from '../config/app-config';
-import { prepared } from '../database/prepared-statements';
-import { AppEvent, AppEvents } from '../events/app-events';
 import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { IdempotentTransactions } from '../idempotency/idempotent-transactions';
 import { ReportNotificationRef } from '../events/menu-report.events';
@@ -16,7 +14,7 @@ import { CreateMenuReportDto } from './dto/create-menu-report.dto';
 import { ListMenuReportsQuery } from './dto/list-menu-reports.query';
 import { MenuReportResponse } from './dto/menu-report.response';
 import { MenuReport, ReportSource } from './entities/menu-report.entity';
-import { ReportNotificationsPort } from './report-notifications.port';
+import { ReportNotificationsPort, ReportRowWrite } from './report-notifications.port';
 
 /** Where a report comes from: the HTTP API (reported by the token's sub) or a staff member in DingTalk. */
 export interface ReportOrigin {
@@ -31,8 +29,10 @@ export interface ReportOrigin {
 }
 
 /**
- * Menu reports: written in one transaction with whatever they cause — `menu_report.created` is emitted inside it, and
- * the notify module's listener writes the report's notifications there — so a 201 means they are all committed.
+ * Menu reports: written in one statement with their notifications (the notify module writes them, through
+ * ReportNotificationsPort), so a 201 means they are all committed. Two round trips a report: the read of what its
+ * notifications need, then that statement; a transaction around them only when something else must commit with the
+ * report (an Idempotency-Key, or the caller's own follow-up).
  */
 @Injectable()
 export class MenuReportService {
@@ -42,7 +42,6 @@ export class MenuReportService {
     @InjectRepository(MenuReport) private readonly reports: Repository<MenuReport>,
     private readonly transactions: IdempotentTransactions,
     private readonly notifications: ReportNotificationsPort,
-    private readonly events: AppEvents,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -64,9 +63,10 @@ export class MenuReportService {
       ]);
     }
     const storeId = storeForCreate(user, request.store_id);
-    return this.transactions.run(idempotency, async (manager) => {
-      const afterCommit: Array<() => void> = [];
-      const report = await insertReport(manager, {
+    const write = async (manager: EntityManager) => {
+      const planned = await this.notifications.prepare(manager, storeId);
+      const report = Object.assign(new MenuReport(), {
+        id: planned.reportId,
         storeId,
         dishId: request.dish_id ?? null,
         dishName: request.dish_name ?? null,
@@ -79,21 +79,19 @@ export class MenuReportService {
         // read by it, so a report is on the day that clock says, not on the database server's.
         createdAt: new Date(this.clock.now()),
       });
+      const written = await planned.write(manager, report, reportRow(report));
       await origin.inTransaction?.(manager, report);
-      const notifications: ReportNotificationRef[] = [];
-      await this.events.emit(AppEvent.MenuReportCreated, {
-        report,
-        manager,
-        notifications,
-        afterCommit: (task) => afterCommit.push(task),
-      });
       return {
-        response: toResponse(report, notifications),
-        afterCommit: () => {
-          for (const task of afterCommit) this.runAfterCommit(task);
-        },
+        response: toResponse(report, written.notifications),
+        afterCommit: () => this.runAfterCommit(written.afterCommit),
       };
-    });
+    };
+    if (idempotency || origin.inTransaction) return this.transactions.run(idempotency, write);
+    // The report and its notifications are one statement, which commits alone: no transaction of its own needed
+    // (two round trips a report instead of five).
+    const done = await write(this.reports.manager);
+    done.afterCommit();
+    return done.response;
   }
 
   /** The report is committed: a failing follow-up (waking the dispatcher) is logged, and the queue's poll catches up. */
@@ -156,30 +154,34 @@ export class MenuReportService {
   }
 }
 
-const INSERT_REPORT = prepared(
-  'report.insert',
-  `INSERT INTO menu_reports (store_id, dish_id, dish_name, quantity, unit, remark, reported_by, source, created_at)
-   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-   RETURNING id, created_at`,
-);
-
 /**
- * One INSERT … RETURNING, without TypeORM's save machinery (it reads entity metadata and diffs the row, a
- * measurable cost on the path of every report).
+ * The report's INSERT, as the first write of the statement that also writes its notifications
+ * (ReportNotificationsPort): one round trip, without TypeORM's save machinery (it reads entity metadata and diffs
+ * the row, a measurable cost on the path of every report).
  */
-async function insertReport(manager: EntityManager, values: Omit<MenuReport, 'id'>): Promise<MenuReport> {
-  const [row]: Array<{ id: number; created_at: Date }> = await manager.query(INSERT_REPORT, [
-    values.storeId,
-    values.dishId,
-    values.dishName,
-    values.quantity,
-    values.unit,
-    values.remark,
-    values.reportedBy,
-    values.source,
-    values.createdAt,
-  ]);
-  return Object.assign(new MenuReport(), values, { id: row.id, createdAt: row.created_at });
+function reportRow(report: MenuReport): ReportRowWrite {
+  return {
+    name: 'report.insert',
+    cte: (first) => {
+      const p = (i: number) => `$${first + i}`;
+      return `report AS (
+        INSERT INTO menu_reports (id, store_id, dish_id, dish_name, quantity, unit, remark, reported_by, source,
+                                  created_at)
+        VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}))`;
+    },
+    params: [
+      report.id,
+      report.storeId,
+      report.dishId,
+      report.dishName,
+      report.quantity,
+      report.unit,
+      report.remark,
+      report.reportedBy,
+      report.source,
+      report.createdAt,
+    ],
+  };
 }
 
 function toResponse(report: MenuReport, notifications: readonly ReportNotificationRef[]): MenuReportResponse {

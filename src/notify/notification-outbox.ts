@@ -31,10 +31,24 @@ export interface QueuedNotification {
   status: NotificationStatus;
 }
 
-/** The rows, and their bots marked due: a CTE, so both or neither, in one round trip. */
-const ENQUEUE = prepared(
-  'outbox.enqueue',
-  `WITH marked AS (${markDueStatement(
+/** How many parameters the enqueue statement takes: a write that goes first in it numbers its own from the next. */
+const ENQUEUE_PARAMETERS = 14;
+
+/**
+ * A write of the caller's that goes into the enqueue statement ahead of the notifications (a CTE: the report that
+ * causes them), so that both commit together in one round trip, with or without a transaction around them.
+ */
+export interface LeadingWrite {
+  /** Names the combined statement (prepared once per connection: database/prepared-statements.ts). */
+  name: string;
+  /** The CTE (`name AS (INSERT …)`), its parameters numbered from `first` on. */
+  cte(first: number): string;
+  params: readonly unknown[];
+}
+
+/** The rows, and their bots marked due: a CTE, so both or neither, in one round trip; after the caller's write. */
+function enqueueStatement(leading: string | null): string {
+  return `WITH ${leading === null ? '' : `${leading},`} marked AS (${markDueStatement(
     "SELECT DISTINCT b.id FROM unnest($1::integer[], $5::text[]) AS b(id, status) WHERE b.status = 'pending'",
     '$13',
   )})
@@ -47,14 +61,28 @@ const ENQUEUE = prepared(
         AS m(bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content, at_mobiles,
              at_user_ids, at_all, part_of, position)
    ORDER BY m.position
-   RETURNING id, bot_id, status`,
-);
+   RETURNING id, bot_id, status`;
+}
+
+const ENQUEUE = prepared('outbox.enqueue', enqueueStatement(null));
+/** The enqueue statement after each leading write, by the write's name. */
+const AFTER = new Map<string, string>();
+
+function enqueueAfter(leading: LeadingWrite): string {
+  let text = AFTER.get(leading.name);
+  if (text === undefined) {
+    text = prepared(`outbox.enqueue+${leading.name}`, enqueueStatement(leading.cte(ENQUEUE_PARAMETERS + 1)));
+    AFTER.set(leading.name, text);
+  }
+  return text;
+}
 
 /**
  * The one way into the delivery queue: writes notifications inside the caller's transaction and marks their bots
  * due in the same commit, so that once the caller's transaction commits, the messages will be delivered whatever
  * happens next. Rows get ascending ids in the order given: the parts of a message (one `partOf`) leave in id order.
- * One statement for any number of rows: this is on the path of every report.
+ * One statement for any number of rows, and for the write that causes them if the caller hands it over
+ * (LeadingWrite): this is on the path of every report.
  */
 @Injectable()
 export class NotificationOutbox {
@@ -63,12 +91,13 @@ export class NotificationOutbox {
   async enqueue(
     manager: EntityManager,
     messages: readonly OutgoingNotification[],
+    leading?: LeadingWrite,
   ): Promise<QueuedNotification[]> {
-    if (messages.length === 0) return [];
+    if (messages.length === 0 && !leading) return [];
     // Due now by the dispatcher's clock (the database's now() is not the clock tests control).
     const now = new Date(this.clock.now());
     const rows: Array<{ id: string; bot_id: number; status: NotificationStatus }> = await manager.query(
-      ENQUEUE,
+      leading ? enqueueAfter(leading) : ENQUEUE,
       [
         messages.map((m) => m.botId),
         messages.map((m) => m.storeId),
@@ -84,6 +113,7 @@ export class NotificationOutbox {
         messages.map((m) => m.atAll),
         now,
         messages.map((m) => m.partOf),
+        ...(leading?.params ?? []),
       ],
     );
     return rows

@@ -13,7 +13,6 @@ import { NotificationExpiryJob } from './delivery/notification-expiry.job';
 import { TestSendService } from './delivery/test-send.service';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
-import { PlanReportNotificationsListener } from './listeners/plan-report-notifications.listener';
 import { WakeDispatcherListener } from './listeners/wake-dispatcher.listener';
 import { NotificationOutbox } from './notification-outbox';
 import { NotificationPlanner } from './notification-planner';
@@ -24,8 +23,8 @@ import { BotSendersModule } from './senders/bot-senders.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 
 /**
- * Notifications: written in the transaction of what causes them (a report's through its `menu_report.created`
- * event, a batch send, a summary through NotificationOutbox), then delivered to DingTalk.
+ * Notifications: written in the transaction of what causes them (a report's in the report's own statement, through
+ * ReportNotificationsPort; a batch send, a summary through NotificationOutbox), then delivered to DingTalk.
  */
 @Module({
   imports: [
@@ -50,7 +49,6 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     BotCredentialsCache,
     TestSendService,
     WakeDispatcherListener,
-    PlanReportNotificationsListener,
   ],
   exports: [NotificationOutbox, NotificationDispatcher],
 })

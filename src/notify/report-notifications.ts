@@ -1,20 +1,51 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import type { ReportNotificationRef } from '../events/menu-report.events';
-import { ReportNotificationsPort, ReportNotificationsReader } from '../menu-report/report-notifications.port';
+import {
+  PreparedReportNotifications,
+  ReportNotificationsPort,
+  ReportNotificationsReader,
+  ReportNotificationsWriter,
+} from '../menu-report/report-notifications.port';
+import { NotificationDispatcher } from './delivery/notification-dispatcher';
 import { Notification } from './entities/notification.entity';
+import { NotificationPlanner } from './notification-planner';
 
-/** The notifications of menu reports, for the reports API (registered with its port at start-up). */
+/**
+ * The notifications of menu reports, for the reports API (registered with its port at start-up): written with the
+ * report, in its statement, and read for its answers.
+ */
 @Injectable()
-export class ReportNotifications implements ReportNotificationsReader, OnModuleInit {
+export class ReportNotifications
+  implements ReportNotificationsReader, ReportNotificationsWriter, OnModuleInit
+{
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     private readonly port: ReportNotificationsPort,
+    private readonly planner: NotificationPlanner,
+    private readonly dispatcher: NotificationDispatcher,
   ) {}
 
   onModuleInit(): void {
     this.port.register(this);
+  }
+
+  async prepare(manager: EntityManager, storeId: number): Promise<PreparedReportNotifications> {
+    const { reportId, bots } = await this.planner.readForReport(manager, storeId);
+    return {
+      reportId,
+      write: async (writer, report, row) => {
+        const queued = await this.planner.writeForReport(writer, bots, report, row);
+        return {
+          notifications: queued,
+          // Once committed, the dispatcher finds them: woken when there is something to send.
+          afterCommit: () => {
+            if (queued.some((notification) => notification.status === 'pending')) this.dispatcher.wake();
+          },
+        };
+      },
+    };
   }
 
   async forReports(reportIds: readonly number[]): Promise<Map<number, ReportNotificationRef[]>> {

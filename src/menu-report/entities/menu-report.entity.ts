@@ -3,6 +3,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 export const REPORT_SOURCES = ['api', 'dingtalk'] as const;
 export type ReportSource = (typeof REPORT_SOURCES)[number];
 
+/** Where a report's id comes from (its SERIAL column's sequence): taken before the write, which its messages carry. */
+export const MENU_REPORT_ID_SEQUENCE = 'menu_reports_id_seq';
+
 /** A dish prepared in a store (报菜). */
 @Entity({ name: 'menu_reports' })
 @Index('idx_menu_reports_store_created', ['storeId', 'createdAt'])

@@ -8,8 +8,8 @@ import { NotificationDispatcher } from '../delivery/notification-dispatcher';
 
 /**
  * A batch send's or a resend's notifications leave at once: the event comes after the transaction that wrote them
- * committed (batch-send.service.ts), so the dispatcher finds them (a report's wake is registered for after its
- * commit by plan-report-notifications.listener.ts). A bot that was disabled, deleted or moved to another store has
+ * committed (batch-send.service.ts), so the dispatcher finds them (a report's wakes it once its statement has
+ * committed: report-notifications.ts). A bot that was disabled, deleted or moved to another store has
  * what waits for it skipped at once (for a moved bot: what belongs to its old store).
  */
 @Injectable()
