@@ -87,6 +87,35 @@ describe('LOG_LEVEL', () => {
     for (const secret of secrets) expect(lines.filter((line) => line.includes(secret))).toEqual([]);
   });
 
+  it("keeps Nest's start-up inventory (modules, controllers, routes) at debug, with each route's real path", async () => {
+    const inventory = ['InstanceLoader', 'RoutesResolver', 'RouterExplorer'];
+    const startupLines = async (level: string) => {
+      const t = await startTestApp({ env: { LOG_LEVEL: level } });
+      await t.close();
+      return t.logs.lines
+        .map((line) => JSON.parse(line) as { level: string; context?: string; msg?: string })
+        .filter((line) => inventory.includes(line.context ?? ''));
+    };
+    // info is the default LOG_LEVEL (src/config/load-config.ts)
+    expect(await startupLines('info')).toEqual([]);
+
+    const debug = await startupLines('debug');
+    expect(new Set(debug.map((line) => line.level))).toEqual(new Set(['debug']));
+    expect(debug.map((line) => line.context)).toEqual(expect.arrayContaining(inventory));
+    const messages = debug.map((line) => line.msg);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'HealthController:',
+        'Mapped {/health, GET} route',
+        'Mapped {/api/v1/auth/me, GET} route',
+      ]),
+    );
+    // the global prefix appears only where a route has it (/health and /metrics are excluded from /api/v1)
+    expect(
+      messages.filter((msg) => msg?.includes('/api/v1/health') || msg?.includes('/api/v1/metrics')),
+    ).toEqual([]);
+  });
+
   it('silent writes nothing', async () => {
     const { lines } = await exercise('silent');
     expect(lines).toEqual([]);
