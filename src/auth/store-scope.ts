@@ -1,4 +1,5 @@
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
+import { FieldError } from '../common/http/api-envelope';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { AuthUser } from './auth-user';
 
@@ -35,11 +36,20 @@ export function storeForCreate(user: AuthUser, storeId: number | undefined): num
     assertCanWriteStore(user, storeId);
     return storeId;
   }
-  if (user.role === 'store_admin' && user.storeIds.length === 1) return user.storeIds[0];
-  throw new ValidationFailedException([
-    { field: 'store_id', message: 'store_id is required unless the token manages exactly one store' },
-  ]);
+  const implied = impliedStore(user);
+  if (implied !== undefined) return implied;
+  throw new ValidationFailedException([STORE_ID_REQUIRED]);
 }
+
+/** The store a create without `store_id` goes to: a store_admin's one store; nobody else has one. */
+export function impliedStore(user: AuthUser): number | undefined {
+  return user.role === 'store_admin' && user.storeIds.length === 1 ? user.storeIds[0] : undefined;
+}
+
+export const STORE_ID_REQUIRED: FieldError = {
+  field: 'store_id',
+  message: 'store_id is required unless the token manages exactly one store',
+};
 
 /**
  * The stores a list may show: the requested one if the caller can see it, else the caller's stores; undefined

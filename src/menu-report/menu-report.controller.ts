@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
+import { CreatesInStore } from '../auth/creates-in-store';
 import { CurrentUser } from '../auth/current-user.decorator';
 import {
   ApiEnvelope,
@@ -29,6 +30,7 @@ export class MenuReportController {
   constructor(private readonly reports: MenuReportService) {}
 
   @Post()
+  @CreatesInStore()
   @ApiOperation({
     summary: 'Report a dish (报菜)',
     description:

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
+import { CreatesInStore } from '../auth/creates-in-store';
 import { CurrentUser } from '../auth/current-user.decorator';
 import {
   ApiEnvelope,
@@ -35,6 +36,7 @@ export class MessageTemplateController {
   constructor(private readonly templates: MessageTemplateService) {}
 
   @Post()
+  @CreatesInStore()
   @ApiOperation({
     summary: 'Create a template',
     description:

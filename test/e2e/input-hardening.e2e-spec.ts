@@ -155,6 +155,32 @@ describe('input hardening: strict ids, no 500 for any input, the envelope for ev
     });
   });
 
+  describe('every wrong field at once, a missing store_id among them', () => {
+    const fields = (response: TestResponse) =>
+      (response.body.errors as Array<{ field: string }>).map((error) => error.field).sort();
+    const TOO_LONG = 'x'.repeat(101);
+
+    it.each([
+      ['/api/v1/menu-reports', 'quantity', { dish_name: 'x', quantity: 0, unit: '份' }],
+      ['/api/v1/dingtalk-bots', 'name', { name: TOO_LONG, webhook: WEBHOOK }],
+      ['/api/v1/message-templates', 'name', { name: TOO_LONG, title: 't', body: 'b' }],
+    ])('POST %s without store_id and with a wrong %s names both', async (path, wrong, body) => {
+      const response = await t.request('POST', path, { body });
+      expectEnvelope(response, 400);
+      expect(fields(response)).toEqual([wrong, 'store_id'].sort());
+      expect(response.body.errors).toContainEqual({
+        field: 'store_id',
+        message: 'store_id is required unless the token manages exactly one store',
+      });
+
+      // A store_admin with one store may leave store_id out: only the wrong field.
+      const oneStore = t.token({ sub: 'one-store', role: 'store_admin', store_ids: [5] });
+      const implied = await t.request('POST', path, { token: oneStore, body });
+      expectEnvelope(implied, 400);
+      expect(fields(implied)).toEqual([wrong]);
+    });
+  });
+
   describe('text with NUL and deep JSON', () => {
     it('answers NUL in any text field with a 400 naming the field, and stores nothing', async () => {
       const reports = await countRows('menu_reports');
