@@ -181,6 +181,25 @@ describe('input hardening: strict ids, no 500 for any input, the envelope for ev
     });
   });
 
+  it('says an empty text is empty, in plain words', async () => {
+    const report = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: 1, dish_name: '', quantity: 1, unit: '' },
+    });
+    expectEnvelope(report, 400);
+    expect(report.body.errors).toEqual([
+      { field: 'dish_name', message: 'dish_name must not be empty' },
+      { field: 'unit', message: 'unit must not be empty' },
+    ]);
+    const bot = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: { store_id: 1, name: '', webhook: WEBHOOK, at_user_ids: [''] },
+    });
+    expectEnvelope(bot, 400);
+    expect(bot.body.errors).toEqual([
+      { field: 'name', message: 'name must not be empty' },
+      { field: 'at_user_ids', message: 'each value in at_user_ids must be 1 to 64 characters long' },
+    ]);
+  });
+
   describe('text with NUL and deep JSON', () => {
     it('answers NUL in any text field with a 400 naming the field, and stores nothing', async () => {
       const reports = await countRows('menu_reports');

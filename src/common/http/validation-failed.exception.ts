@@ -47,7 +47,25 @@ function flatten(errors: ValidationError[], prefix: string): FieldError[] {
     const names = Object.keys(constraints);
     const chosen = KIND_CHECKS.find((name) => name in constraints) ?? names[0];
     const own =
-      chosen === undefined ? [] : [{ field, message: PLAIN[chosen]?.(field) ?? constraints[chosen] }];
+      chosen === undefined
+        ? []
+        : [{ field, message: PLAIN[chosen]?.(field) ?? withPlainMinimum(constraints[chosen]) }];
     return [...own, ...flatten(error.children ?? [], field)];
   });
+}
+
+/**
+ * class-validator's minimums read "dish_name must be longer than or equal to 1 characters" and "… must contain at
+ * least 1 elements": a minimum of one is "must not be empty", another minimum is said plainly, and so are both
+ * bounds at once (what `each: true` says of an array's strings). A maximum alone stays as it is.
+ */
+function withPlainMinimum(message: string): string {
+  return message
+    .replace(/ must be longer than or equal to 1 characters$/, ' must not be empty')
+    .replace(/ must be longer than or equal to (\d+) characters$/, ' must be at least $1 characters long')
+    .replace(/ must contain at least 1 elements$/, ' must not be empty')
+    .replace(
+      / must be longer than or equal to (\d+) and shorter than or equal to (\d+) characters$/,
+      ' must be $1 to $2 characters long',
+    );
 }
