@@ -227,10 +227,10 @@ describe('daily summary: sent once per bot and day, at its time, through the que
 });
 
 /**
- * Several instances on one PostgreSQL (the embedded database serves one process): every instance runs the job,
- * at the same instant, and each bot still gets one summary.
+ * Several instances on one PostgreSQL (the suite's embedded one too: a server the apps share): every instance runs
+ * the job, at the same instant, and each bot still gets one summary.
  */
-describe.skipIf(!process.env.TEST_DATABASE_URL)('daily summary with two instances', () => {
+describe('daily summary with two instances', () => {
   const clock = new ManualClock(local('24', '21:29:00'));
   let sim: Simulator;
   let database: TestDatabase;

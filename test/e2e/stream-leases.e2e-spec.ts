@@ -8,9 +8,9 @@ import { waitFor } from '../support/wait-for';
 
 /**
  * Several instances on one PostgreSQL, each stream bot connected by exactly one of them, and a stopped
- * instance's bots taken over. Needs a server database (the embedded one serves a single process).
+ * instance's bots taken over. On both databases: the suite's embedded PostgreSQL is a server the apps share.
  */
-describe.skipIf(!process.env.TEST_DATABASE_URL)('stream connections: one instance per bot', () => {
+describe('stream connections: one instance per bot', () => {
   const clock = new ManualClock();
   let sim: Simulator;
   let database: TestDatabase;
