@@ -1,7 +1,11 @@
+import { LoggerService } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../test/support/clocks';
+import { LogCapture } from '../../../test/support/log-capture';
+import { createLogger } from '../../logging/create-logger';
+import { PinoNestLogger } from '../../logging/nest-logger';
 import { ClockModule } from '../clock.module';
 import { ClockScheduler } from './clock-scheduler';
 import { SchedulingModule } from './scheduling.module';
@@ -10,10 +14,13 @@ describe('ClockScheduler', () => {
   let module: TestingModule;
   const clock = new ManualClock();
 
-  async function start(): Promise<ClockScheduler> {
-    module = await Test.createTestingModule({
+  /** `logger` takes what the scheduler logs (by default Nest's testing logger prints errors to the console). */
+  async function start(logger?: LoggerService): Promise<ClockScheduler> {
+    const builder = Test.createTestingModule({
       imports: [ClockModule.forRoot(clock), SchedulingModule],
-    }).compile();
+    });
+    if (logger) builder.setLogger(logger);
+    module = await builder.compile();
     await module.init();
     return module.get(ClockScheduler);
   }
@@ -55,8 +62,9 @@ describe('ClockScheduler', () => {
     release();
   });
 
-  it('keeps running after a failed run', async () => {
-    const scheduler = await start();
+  it('keeps running after a failed run, and logs the failure', async () => {
+    const logs = new LogCapture();
+    const scheduler = await start(new PinoNestLogger(createLogger({ level: 'debug', destination: logs })));
     let runs = 0;
     scheduler.every('flaky', 1_000, () => {
       runs += 1;
@@ -65,6 +73,13 @@ describe('ClockScheduler', () => {
 
     await clock.advance(3_000);
     expect(runs).toBe(3);
+    expect(logs.find('failed')).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        context: 'ClockScheduler',
+        msg: 'Job flaky failed: database away',
+      }),
+    ]);
   });
 
   it('stops a job deleted from SchedulerRegistry', async () => {
