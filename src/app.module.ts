@@ -11,6 +11,7 @@ import { EnvelopeInterceptor } from './common/http/envelope.interceptor';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CompositionModule } from './composition.module';
 import { DatabaseConnection } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { DailySummaryModule } from './daily-summary/daily-summary.module';
@@ -57,6 +58,7 @@ export class AppModule {
         ReceivingModule,
         RetentionModule,
         DailySummaryModule,
+        CompositionModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },

@@ -1,21 +1,33 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
-import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
+import { MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { AppEvent, AppEvents } from '../events/app-events';
-import { MessageTemplate } from '../message-template/entities/message-template.entity';
 import { notificationsForBot } from '../notify/bot-notifications';
 import { NotificationOutbox, QueuedNotification } from '../notify/notification-outbox';
-import { DailySummaryRepository, DueQuery } from './daily-summary.repository';
+import { DailySummaryRepository } from './daily-summary.repository';
 import { DailySummaryPreviewResponse } from './dto/daily-summary-preview.response';
 import { dayIn } from './report-day';
-import { renderSummaryMessage, renderSummaryWithTemplate, SummaryMessage } from './summary-message';
+import {
+  DaySummary,
+  renderSummaryMessage,
+  renderSummaryWithTemplate,
+  SummaryMessage,
+} from './summary-message';
+import {
+  DueQuery,
+  SUMMARY_BOTS,
+  SUMMARY_REPORTS,
+  SUMMARY_TEMPLATES,
+  SummaryBots,
+  SummaryReports,
+  SummaryTemplates,
+} from './summary-sources';
 
-/** The bot settings a summary is rendered and addressed with. */
 /**
  * Daily summaries: each bot with a `daily_summary_at` gets the day's totals of its store once a day, as a
  * notification of kind `daily_summary` through the delivery queue. `sendDue` is run every minute by
@@ -28,6 +40,9 @@ export class DailySummaryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: DailySummaryRepository,
+    @Inject(SUMMARY_BOTS) private readonly summaryBots: SummaryBots,
+    @Inject(SUMMARY_REPORTS) private readonly reports: SummaryReports,
+    @Inject(SUMMARY_TEMPLATES) private readonly templates: SummaryTemplates,
     private readonly outbox: NotificationOutbox,
     private readonly bots: DingTalkBotService,
     private readonly events: AppEvents,
@@ -47,7 +62,7 @@ export class DailySummaryService {
       now: new Date(now),
     };
     let sent = 0;
-    for (const { botId } of await this.repository.due(query)) {
+    for (const botId of await this.due(query)) {
       try {
         if (await this.sendOne(botId, query)) sent += 1;
       } catch (error) {
@@ -99,10 +114,21 @@ export class DailySummaryService {
     };
   }
 
+  /** Bots that may be due now: their moment has come and they have no summary of the day yet. */
+  private async due(query: DueQuery): Promise<number[]> {
+    const came = await this.summaryBots.summaryMomentCame(query);
+    const summarised = await this.repository.summarised(query.day, came);
+    return came.filter((botId) => !summarised.has(botId));
+  }
+
+  /**
+   * Queues the bot's summary of the day if it is due, its settings checked again in the transaction (a change
+   * since `due` read them counts), and if this caller takes the day (DailySummaryRepository.claim).
+   */
   private async sendOne(botId: number, query: DueQuery): Promise<boolean> {
     const queued = await this.dataSource.transaction(async (manager): Promise<QueuedNotification[]> => {
-      if (!(await this.repository.claim(manager, botId, query))) return [];
-      const bot = await manager.findOneByOrFail(DingTalkBot, { id: botId });
+      const bot = await this.summaryBots.lockIfSummaryMomentCame(manager, botId, query);
+      if (!bot || !(await this.repository.claim(manager, botId, query.day))) return [];
       const message = await this.compose(manager, bot, query.day);
       return this.outbox.enqueue(
         manager,
@@ -129,11 +155,13 @@ export class DailySummaryService {
     day: string,
   ): Promise<SummaryMessage> {
     const zone = this.config.reportTimeZone;
-    const summary = await this.repository.daySummary(manager, bot.storeId, day, zone);
+    const summary: DaySummary = {
+      storeId: bot.storeId,
+      date: day,
+      ...(await this.reports.storeDay(manager, bot.storeId, day, zone)),
+    };
     const template =
-      bot.templateId === null
-        ? null
-        : await manager.findOneBy(MessageTemplate, { id: bot.templateId, purpose: 'daily_summary' });
+      bot.templateId === null ? null : await this.templates.summaryTemplate(manager, bot.templateId);
     return template
       ? renderSummaryWithTemplate(summary, template, zone)
       : renderSummaryMessage(summary, bot.msgType, zone);

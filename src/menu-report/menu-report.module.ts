@@ -3,13 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { MenuReport } from './entities/menu-report.entity';
 import { MenuReportController } from './menu-report.controller';
+import { MenuReportRepository } from './menu-report.repository';
 import { MenuReportService } from './menu-report.service';
 import { ReportNotificationsPort } from './report-notifications.port';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MenuReport]), IdempotencyModule],
   controllers: [MenuReportController],
-  providers: [MenuReportService, ReportNotificationsPort],
-  exports: [MenuReportService, ReportNotificationsPort],
+  providers: [MenuReportService, MenuReportRepository, ReportNotificationsPort],
+  exports: [MenuReportService, MenuReportRepository, ReportNotificationsPort],
 })
 export class MenuReportModule {}

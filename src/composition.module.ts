@@ -1,0 +1,28 @@
+import { Global, Module } from '@nestjs/common';
+import { bindPort } from './common/port';
+import { SUMMARY_BOTS, SUMMARY_REPORTS, SUMMARY_TEMPLATES } from './daily-summary/summary-sources';
+import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
+import { DingTalkBotRepository } from './dingtalk-bot/dingtalk-bot.repository';
+import { MenuReportModule } from './menu-report/menu-report.module';
+import { MenuReportRepository } from './menu-report/menu-report.repository';
+import { MessageTemplateModule } from './message-template/message-template.module';
+import { MessageTemplateRepository } from './message-template/message-template.repository';
+
+const bindings = [
+  bindPort(SUMMARY_BOTS, DingTalkBotRepository),
+  bindPort(SUMMARY_REPORTS, MenuReportRepository),
+  bindPort(SUMMARY_TEMPLATES, MessageTemplateRepository),
+];
+
+/**
+ * Where the ports that modules declare (what they need from a table another module owns) meet the owners'
+ * repositories that implement them: each port bound once, here. A module using a port nobody binds fails the
+ * application's start (Nest cannot resolve its provider), never its first call.
+ */
+@Global()
+@Module({
+  imports: [DingTalkBotModule, MenuReportModule, MessageTemplateModule],
+  providers: bindings,
+  exports: bindings.map((binding) => binding.provide),
+})
+export class CompositionModule {}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DingTalkBot } from './entities/dingtalk-bot.entity';
+
+/** A day in the stores' time zone at an instant: when a bot's daily summary moment is looked at. */
+export interface SummaryMoment {
+  /** The stores' date (YYYY-MM-DD in REPORT_TIMEZONE). */
+  day: string;
+  timeZone: string;
+  now: Date;
+}
+
+/**
+ * A bot `b`'s summary moment has come on day $1 (in zone $2) at instant $3 when it is enabled with a
+ * `daily_summary_at`, its moment that day has come, and it was set up (or enabled) before that moment.
+ */
+const SUMMARY_MOMENT_CAME = `b.daily_summary_at IS NOT NULL AND b.is_enabled
+  AND (($1::date + b.daily_summary_at::time) AT TIME ZONE $2) <= $3::timestamptz
+  AND (b.daily_summary_since IS NULL
+       OR b.daily_summary_since <= (($1::date + b.daily_summary_at::time) AT TIME ZONE $2))`;
+
+/**
+ * The queries other modules make of the bots (table ding_talk_bots), each behind a typed method; they reach it
+ * through the ports they declare (bound in src/composition.module.ts). A bot's moment on a day is its
+ * `daily_summary_at` on that date in REPORT_TIMEZONE, turned into an instant by PostgreSQL
+ * (`(date + time) AT TIME ZONE zone`).
+ */
+@Injectable()
+export class DingTalkBotRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Bots whose summary moment of `day` has come (see SUMMARY_MOMENT_CAME), by id. */
+  async summaryMomentCame({ day, timeZone, now }: SummaryMoment): Promise<number[]> {
+    const rows = await this.dataSource.query<Array<{ id: number }>>(
+      `SELECT b.id FROM ding_talk_bots b WHERE ${SUMMARY_MOMENT_CAME} ORDER BY b.id`,
+      [day, timeZone, now],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * In the caller's transaction: the bot if its summary moment of `day` has come, its settings read now (a change
+   * since summaryMomentCame counts); null otherwise. The bot's row is key-share locked until the transaction ends,
+   * so that it cannot be deleted under a summary being written for it.
+   */
+  async lockIfSummaryMomentCame(
+    manager: EntityManager,
+    botId: number,
+    { day, timeZone, now }: SummaryMoment,
+  ): Promise<DingTalkBot | null> {
+    const rows = await manager.query<Array<{ id: number }>>(
+      `SELECT b.id FROM ding_talk_bots b WHERE b.id = $4 AND ${SUMMARY_MOMENT_CAME} FOR KEY SHARE`,
+      [day, timeZone, now, botId],
+    );
+    return rows.length === 0 ? null : manager.findOneByOrFail(DingTalkBot, { id: botId });
+  }
+
+  /** The enabled stream bots, by id: the connections an instance starts with. */
+  async enabledStreamBotIds(): Promise<number[]> {
+    const rows = await this.dataSource.getRepository(DingTalkBot).find({
+      where: { botType: 'stream', isEnabled: true },
+      select: { id: true },
+      order: { id: 'ASC' },
+    });
+    return rows.map((row) => row.id);
+  }
+}
