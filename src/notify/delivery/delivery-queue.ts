@@ -182,9 +182,16 @@ const BUDGET_LEFT = (rate: string, override: string) =>
                                           * GREATEST(0, ${databaseNowMs(override)} - refilled_at_ms) / 1000))
            END
     FROM dingtalk_call_budget WHERE id = 1)`;
+/**
+ * The finished sends' notifications (where their claim still holds them) and every attempt, after the bots' state
+ * rows are locked: the lock order (a bot's state row before its notifications), in the same round trip. The lock
+ * is an uncorrelated subquery in the WHERE, which PostgreSQL runs once, before the scan (a one-time filter).
+ */
 const RECORD_RESULTS = prepared(
   'delivery.record-results',
-  `WITH attempts AS (
+  `WITH locked AS MATERIALIZED (
+     SELECT bot_id FROM bot_delivery_states WHERE bot_id = ANY($19::integer[]) ORDER BY bot_id FOR UPDATE),
+   attempts AS (
      INSERT INTO notification_attempts (notification_id, at, outcome, http_status, errcode, errmsg, latency_ms)
      SELECT * FROM unnest($2::bigint[], $10::timestamptz[], $11::text[], $12::integer[], $13::text[],
                           $14::text[], $15::integer[]))
@@ -201,6 +208,7 @@ const RECORD_RESULTS = prepared(
    -- The claim alone is not enough: a row folded into a digest or skipped meanwhile is no longer waiting, and a
    -- late result must not bring it back (it would go alone and inside its digest).
    WHERE n.id = r.id AND n.claim = r.claim AND n.status IN ${WAITING}
+     AND (SELECT count(*) FROM locked) >= 0
    RETURNING n.id`,
 );
 // Also for a result whose claim no longer holds its notification (a resend cleared it) while the bot is still
@@ -266,14 +274,6 @@ const DUE_BOTS = prepared(
    WHERE s.bot_id = ANY($1::integer[])
    ORDER BY s.bot_id`,
 );
-const LEASE = prepared(
-  'delivery.lease',
-  `UPDATE notifications n
-   SET lease_owner = $2, lease_expires_at = ${LEASE_END('$3')}, claim = nextval('notification_claims')
-   WHERE n.id = ANY($1::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n')}
-   RETURNING n.id, n.bot_id, n.store_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
-             n.at_all, n.attempts, n.remaining_targets, n.recipients, n.claim`,
-);
 /**
  * The robots of the due bots, locked for this claim: the ones another instance is claiming for are skipped (its
  * bots are looked at again shortly), never waited for. A robot seen for the first time gets its row here (an
@@ -291,10 +291,21 @@ const LOCK_ROBOTS = prepared(
      WHERE robot_key = ANY($1::text[]) ORDER BY robot_key FOR UPDATE SKIP LOCKED)
    SELECT * FROM locked UNION ALL SELECT * FROM created`,
 );
-/** The due bots' next moments and leases, and (a CTE: one round trip) the sends their robots' windows took. */
-const APPLY_BOT_STATES = prepared(
-  'delivery.apply-bot-states',
-  `WITH robots AS (
+/**
+ * The end of a claim, in one round trip: the chosen notifications leased (each a new claim number), the due bots'
+ * next moments and leases (a bot whose notification could not be leased after all is looked at again at `$12`),
+ * the sends their robots' windows took, the calls spent from the cluster's budget, and when the dispatcher is next
+ * needed (NEXT_DUE, with this statement's own changes to the bots, which its snapshot does not see).
+ */
+const LEASE_AND_APPLY = prepared(
+  'delivery.lease-and-apply',
+  `WITH leased AS (
+     UPDATE notifications n
+     SET lease_owner = $4, lease_expires_at = ${LEASE_END('$7')}, claim = nextval('notification_claims')
+     WHERE n.id = ANY($11::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n')}
+     RETURNING n.id, n.bot_id, n.store_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
+               n.at_all, n.attempts, n.remaining_targets, n.recipients, n.claim),
+   robots AS (
      UPDATE robot_rate_windows w SET recent_sends = c.recent_sends::jsonb
      FROM unnest($5::text[], $6::text[]) AS c(robot_key, recent_sends)
      WHERE w.robot_key = ANY($5::text[]) AND w.robot_key = c.robot_key),
@@ -304,13 +315,27 @@ const APPLY_BOT_STATES = prepared(
                         tokens + $9::double precision
                                  * GREATEST(0, ${databaseNowMs('$10')} - refilled_at_ms) / 1000) - $8,
          refilled_at_ms = GREATEST(refilled_at_ms, ${databaseNowMs('$10')})
-     WHERE id = 1 AND $8::integer > 0)
-   UPDATE bot_delivery_states s
-   SET next_due_at = c.next_due_at, busy_owner = c.busy_owner, busy_claim = c.busy_claim,
-       busy_until = CASE WHEN c.busy_claim IS NULL THEN NULL ELSE ${LEASE_END('$7')} END
-   FROM unnest($1::integer[], $2::timestamptz[], $3::bigint[], $4::text[])
-        AS c(bot_id, next_due_at, busy_claim, busy_owner)
-   WHERE s.bot_id = ANY($1::integer[]) AND s.bot_id = c.bot_id`,
+     WHERE id = 1 AND $8::integer > 0),
+   changes AS (
+     SELECT c.bot_id, l.claim,
+            CASE WHEN c.lease_id IS NULL OR l.claim IS NOT NULL THEN c.next_due_at ELSE $12::timestamptz END
+              AS next_due_at
+     FROM unnest($1::integer[], $2::timestamptz[], $3::bigint[]) AS c(bot_id, next_due_at, lease_id)
+     LEFT JOIN leased l ON l.id = c.lease_id),
+   states AS (
+     UPDATE bot_delivery_states s
+     SET next_due_at = c.next_due_at, busy_claim = c.claim,
+         busy_owner = CASE WHEN c.claim IS NULL THEN NULL ELSE $4 END,
+         busy_until = CASE WHEN c.claim IS NULL THEN NULL ELSE ${LEASE_END('$7')} END
+     FROM changes c
+     WHERE s.bot_id = ANY($1::integer[]) AND s.bot_id = c.bot_id)
+   SELECT GREATEST(LEAST((SELECT min(next_due_at) FROM bot_delivery_states
+                          WHERE next_due_at IS NOT NULL AND (busy_until IS NULL OR busy_until <= now())
+                            AND bot_id <> ALL($1::integer[])),
+                         (SELECT min(c.next_due_at) FROM changes c WHERE c.claim IS NULL)),
+                   (SELECT blocked_until FROM dingtalk_call_budget WHERE id = 1)) AS next_due,
+          l.*
+   FROM (SELECT 1) one LEFT JOIN leased l ON true`,
 );
 /** How many notifications one statement of the expiry job gives up at most. */
 const EXPIRE_BATCH = 1_000;
@@ -387,9 +412,11 @@ interface PickedBotRow {
 interface BotStateChange {
   botId: number;
   nextDueAt: Date | null;
-  /** The claim of the send now in flight to the bot (leased for the round's `leaseMs`); null: none. */
-  busyClaim: string | null;
-  busyOwner: string | null;
+  /**
+   * The notification to lease for the bot now; null: none. Leased, the bot is busy with its claim (for the round's
+   * `leaseMs`).
+   */
+  leaseId: string | null;
 }
 
 interface RobotWindowRow {
@@ -446,9 +473,10 @@ export class DeliveryQueue {
   async cycle(request: CycleRequest): Promise<CycleAnswer> {
     return this.dataSource.transaction(async (manager) => {
       const held = await this.record(manager, request.results);
-      const claimed = await this.claim(manager, request);
+      const claim = await this.claim(manager, request);
+      if (claim) return { held, claimed: claim.claimed, nextDueAt: claim.nextDueAt?.getTime() ?? null };
       const [{ due }]: Array<{ due: Date | null }> = await manager.query(NEXT_DUE);
-      return { held, claimed, nextDueAt: due?.getTime() ?? null };
+      return { held, claimed: [], nextDueAt: due?.getTime() ?? null };
     });
   }
 
@@ -703,16 +731,16 @@ export class DeliveryQueue {
   }
 
   /**
-   * Records finished sends in three statements whatever their number: the bots' state rows locked, the
-   * notifications (only where the send's claim still holds the row) with every attempt, and the bots' states (freed,
-   * with their next due moment, where the claim still holds the bot).
+   * Records finished sends in two statements whatever their number: the bots' state rows locked with the
+   * notifications (only where the send's claim still holds the row) and every attempt, then the bots' states (freed,
+   * with their next due moment, where the claim still holds the bot: a statement of its own, whose snapshot sees
+   * the notifications just recorded and whatever was committed before the lock was granted).
    */
   private async record(manager: EntityManager, results: readonly SendResult[]): Promise<Set<string>> {
     if (results.length === 0) return new Set();
     const botIds = [...new Set(results.map((result) => result.claimed.botId))].sort((a, b) => a - b);
-    await manager.query(LOCK_STATES, [botIds]);
-    // Every attempt is logged, also one whose lease was lost meanwhile (it did reach DingTalk); a CTE, so the log
-    // and the statuses are one round trip.
+    // Every attempt is logged, also one whose lease was lost meanwhile (it did reach DingTalk); CTEs, so the lock,
+    // the log and the statuses are one round trip.
     const heldRows: Array<{ id: string }> = rowsOf(
       await manager.query(RECORD_RESULTS, [
         results.map((r) => r.claimed.claim),
@@ -736,6 +764,7 @@ export class DeliveryQueue {
         // Null keeps what the row has: a send that did not get as far as the users leaves their outcomes as they were.
         results.map((r) => (r.outcome.recipients ? JSON.stringify(r.outcome.recipients) : null)),
         results.map((r) => (r.outcome.targets ? JSON.stringify(r.outcome.targets) : null)),
+        botIds,
       ]),
     );
     const held = new Set(heldRows.map((row) => String(row.id)));
@@ -805,9 +834,16 @@ export class DeliveryQueue {
     if (block) await manager.query(BLOCK_CLUSTER, [block.ms, this.clock.databaseNowOverride(), block.hint]);
   }
 
-  private async claim(manager: EntityManager, request: CycleRequest): Promise<ClaimedNotification[]> {
+  /**
+   * Leases due notifications; null when no bot was due (nothing written). Else the claims, and when the
+   * dispatcher is next needed (the claim's last statement reads it, with the claim's own changes).
+   */
+  private async claim(
+    manager: EntityManager,
+    request: CycleRequest,
+  ): Promise<{ claimed: ClaimedNotification[]; nextDueAt: Date | null } | null> {
     const { owner, maxClaims, now, leaseMs, busyBotIds } = request;
-    if (maxClaims <= 0) return [];
+    if (maxClaims <= 0) return null;
     const at = new Date(now);
     const margin = this.config.delivery.rateWindowMarginMs;
     // The due bots, locked. Their messages are read by the next statement, which sees every commit made before
@@ -820,7 +856,7 @@ export class DeliveryQueue {
       rate,
       this.clock.databaseNowOverride(),
     ]);
-    if (picked.length === 0) return [];
+    if (picked.length === 0) return null;
     // The cluster's DingTalk calls left: as many bots were picked at most; a stream bot's send may take two.
     let budget = Number(picked[0].budget);
     let spent = 0;
@@ -832,7 +868,7 @@ export class DeliveryQueue {
 
     const changes = new Map<number, BotStateChange>();
     const later = (botId: number, nextDueAt: Date | null) =>
-      changes.set(botId, { botId, nextDueAt, busyClaim: null, busyOwner: null });
+      changes.set(botId, { botId, nextDueAt, leaseId: null });
     const undeliverable: number[] = [];
     const candidates: PickedBotRow[] = [];
     for (const bot of bots) {
@@ -907,57 +943,42 @@ export class DeliveryQueue {
     }
     // When the lease ends on this instance's clock: the bot's next due moment should its send never be recorded.
     const leaseUntil = new Date(now + leaseMs);
-    const leased: Array<Record<string, unknown>> =
-      toLease.size === 0 ? [] : rowsOf(await manager.query(LEASE, [[...toLease.keys()], owner, leaseMs]));
+    for (const [notificationId, bot] of toLease) {
+      changes.set(bot.bot_id, { botId: bot.bot_id, nextDueAt: leaseUntil, leaseId: notificationId });
+    }
+    const taken = new Map([...sentThrough].map((key) => [key, windows.get(key)!]));
+    const rows: Array<
+      Record<string, unknown> & { id: string | null; claim: string | null; next_due: Date | null }
+    > = await manager.query(LEASE_AND_APPLY, [
+      [...changes.values()].map((c) => c.botId),
+      [...changes.values()].map((c) => c.nextDueAt),
+      [...changes.values()].map((c) => c.leaseId),
+      owner,
+      [...taken.keys()],
+      [...taken.values()].map((recent) => JSON.stringify(recent)),
+      leaseMs,
+      spent,
+      rate,
+      this.clock.databaseNowOverride(),
+      [...toLease.keys()],
+      // Not leased after all (should not happen under the bot's lock): looked at again shortly rather than never.
+      new Date(now + RECHECK_MS),
+    ]);
     const claimed: ClaimedNotification[] = [];
-    for (const row of leased) {
+    for (const row of rows) {
+      if (row.id === null) continue; // None leased: the one row says when the next is due.
       const bot = toLease.get(String(row.id))!;
-      const claim = String(row.claim);
-      changes.set(bot.bot_id, {
-        botId: bot.bot_id,
-        nextDueAt: leaseUntil,
-        busyClaim: claim,
-        busyOwner: owner,
-      });
       claimed.push({
         ...toClaimed(row),
         botVersion: bot.version!,
         claimedAt: now,
-        claim,
+        claim: String(row.claim),
         robotKey: bot.robot_key,
         appKey: bot.app_key,
       });
     }
-    for (const bot of toLease.values()) {
-      // Not leased after all (should not happen under the bot's lock): look again shortly rather than never.
-      if (!changes.has(bot.bot_id)) changes.set(bot.bot_id, recheck(bot.bot_id, now));
-    }
-    const taken = new Map([...sentThrough].map((key) => [key, windows.get(key)!]));
-    await this.applyStateChanges(manager, [...changes.values()], taken, leaseMs, spent);
     claimed.sort((a, b) => Number(a.id) - Number(b.id));
-    return claimed;
-  }
-
-  private async applyStateChanges(
-    manager: EntityManager,
-    changes: readonly BotStateChange[],
-    windows: ReadonlyMap<string, number[]>,
-    leaseMs: number,
-    calls: number,
-  ): Promise<void> {
-    if (changes.length === 0) return;
-    await manager.query(APPLY_BOT_STATES, [
-      changes.map((c) => c.botId),
-      changes.map((c) => c.nextDueAt),
-      changes.map((c) => c.busyClaim),
-      changes.map((c) => c.busyOwner),
-      [...windows.keys()],
-      [...windows.values()].map((recent) => JSON.stringify(recent)),
-      leaseMs,
-      calls,
-      this.config.dingtalk.callBudgetPerSecond,
-      this.clock.databaseNowOverride(),
-    ]);
+    return { claimed, nextDueAt: rows[0].next_due };
   }
 
   /**
@@ -1100,7 +1121,7 @@ export class DeliveryQueue {
 }
 
 function recheck(botId: number, now: number, afterMs = RECHECK_MS): BotStateChange {
-  return { botId, nextDueAt: new Date(now + afterMs), busyClaim: null, busyOwner: null };
+  return { botId, nextDueAt: new Date(now + afterMs), leaseId: null };
 }
 
 /** Whose row a pause goes to: the app's (a quota), else the robot's. */
