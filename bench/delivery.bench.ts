@@ -6,7 +6,14 @@ import { ROOT_DIR } from '../test/support/paths';
 import { Child, compileScripts, startListeningScript, startSampler } from './support/processes';
 import { analyse, closedLoop, drain, now, openLoop } from './delivery/load';
 import { readParams } from './delivery/params';
-import { memoryOf, renderTable, RobotSummary, SystemResult, writeResults } from './delivery/report';
+import {
+  compareWithBaseline,
+  memoryOf,
+  renderTable,
+  RobotSummary,
+  SystemResult,
+  writeResults,
+} from './delivery/report';
 import {
   BenchBot,
   buildService,
@@ -171,7 +178,7 @@ describe(`delivery: ${params.bots} bots, ${systems.join(' / ')}`, () => {
     await robot?.child.stop();
     if (results.length === 0) return;
     load.after = loadavg();
-    const table = renderTable(params, results, load);
+    const table = renderTable(params, results, load, compareWithBaseline(ROOT_DIR, params, results));
     const file = writeResults(ROOT_DIR, params, results, load, startedAt, table);
     process.stdout.write(`${table}results: ${file}\n\n`);
   });

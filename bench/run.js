@@ -16,6 +16,7 @@ const FLAGS = [
   'drain',
   'pg-url',
   'profile',
+  'rounds',
 ];
 const USAGE = `usage: npm run bench -- <name …> [${FLAGS.map((flag) => `--${flag} <value>`).join('] [')}]`;
 

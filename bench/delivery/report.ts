@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ProcessSample } from '../support/processes';
@@ -169,6 +169,7 @@ export function renderTable(
   params: DeliveryParams,
   results: SystemResult[],
   load: { before: number[]; after: number[] },
+  comparison: string[] = [],
 ) {
   const relay = results.find((result) => result.name === 'relay');
   const header = [''];
@@ -202,6 +203,7 @@ export function renderTable(
           `the machine was busy (load average ${load.before[0].toFixed(2)} on ${cpus().length} CPUs): not a figure to quote`,
         ]
       : []),
+    ...comparison,
     ...params.caps.map((cap) => `capped: ${cap}`),
     ...results.flatMap((result) => [
       ...(result.error ? [`${result.name} failed: ${result.error}`] : []),
@@ -287,4 +289,62 @@ export function writeResults(
     typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
   writeFileSync(file, `${JSON.stringify(document, rounded, 2)}\n`);
   return file;
+}
+
+/** The bot count other runs are compared with (the default run). */
+export const BASELINE_BOTS = 1000;
+
+interface SavedRun {
+  started_at: string;
+  load_average: { before: number[] };
+  results: SystemResult[];
+}
+
+/**
+ * A run with another number of bots than BASELINE_BOTS, against the newest saved run of BASELINE_BOTS bots that
+ * measured the same systems: the service's closed-loop delivery rate here / there, and its ratio to the relay here /
+ * there. The second cancels most of a difference in the machine's load between the two runs (the relay runs beside
+ * the service in each). Empty when there is no such run.
+ */
+export function compareWithBaseline(
+  rootDir: string,
+  params: DeliveryParams,
+  results: SystemResult[],
+): string[] {
+  if (params.bots === BASELINE_BOTS) return [];
+  const directory = join(rootDir, 'bench', 'results');
+  const relay = results.find((result) => result.name === 'relay');
+  const lines: string[] = [];
+  for (const result of results) {
+    if (result === relay || !result.closed) continue;
+    const saved = existsSync(directory)
+      ? readdirSync(directory)
+          .filter((file) =>
+            new RegExp(`-delivery-(both|${result.name.replace('service-', '')})-${BASELINE_BOTS}[-.]`).test(
+              file,
+            ),
+          )
+          .map((file) => ({ file, run: JSON.parse(readFileSync(join(directory, file), 'utf8')) as SavedRun }))
+          .filter(({ run }) => run.results.some((r) => r.name === result.name && r.closed))
+          .sort((a, b) => a.run.started_at.localeCompare(b.run.started_at))
+          .at(-1)
+      : undefined;
+    if (!saved) {
+      lines.push(`${result.name}: no saved run of ${BASELINE_BOTS} bots in bench/results to compare with`);
+      continue;
+    }
+    const before = saved.run.results.find((r) => r.name === result.name)!;
+    const beforeRelay = saved.run.results.find((r) => r.name === 'relay');
+    const rate = result.closed.deliveredPerS / before.closed!.deliveredPerS;
+    const toRelay = relay?.closed ? result.closed.deliveredPerS / relay.closed.deliveredPerS : NaN;
+    const beforeToRelay = beforeRelay?.closed
+      ? before.closed!.deliveredPerS / beforeRelay.closed.deliveredPerS
+      : NaN;
+    lines.push(
+      `${result.name} at ${params.bots} bots vs ${BASELINE_BOTS} bots (${saved.file}, load ${saved.run.load_average.before[0]?.toFixed(2)}): ` +
+        `delivery rate ${num(result.closed.deliveredPerS)}/s vs ${num(before.closed!.deliveredPerS)}/s = ${rate.toFixed(2)}x; ` +
+        `as a share of the relay's in the same run ${toRelay.toFixed(2)} vs ${beforeToRelay.toFixed(2)} = ${(toRelay / beforeToRelay).toFixed(2)}x`,
+    );
+  }
+  return lines;
 }
