@@ -7,6 +7,8 @@ RUN npm ci
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+# npm run build bundles dist/src/main.js into dist/service.js with it
+COPY scripts/bundle.js ./scripts/bundle.js
 RUN npm run build && npm prune --omit=dev
 
 # The DingTalk simulator for demos (`docker compose --profile demo up`): its TypeScript sources run through SWC's
@@ -37,4 +39,4 @@ VOLUME ["/data"]
 EXPOSE 10024
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||10024)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "dist/service.js"]

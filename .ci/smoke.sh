@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts dist/src/main.js the way a user would (embedded database, fresh DATA_DIR) and probes it:
+# Starts dist/service.js (the bundled build) the way a user would (embedded database, fresh DATA_DIR) and probes it:
 # /health, /docs-json, a token printed on first start that opens /api/v1, `npm run token`, the refusals a user can meet
 # (second process on the same DATA_DIR, bad configuration), and a clean SIGTERM.
 set -euo pipefail
@@ -11,7 +11,7 @@ port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{
 base="http://127.0.0.1:$port"
 fail() { echo "SMOKE FAILED: $*" >&2; cat "$work/out.log" >&2 || true; exit 1; }
 
-DATA_DIR="$work/data" PORT=$port HOST=127.0.0.1 node dist/src/main.js >"$work/out.log" 2>&1 &
+DATA_DIR="$work/data" PORT=$port HOST=127.0.0.1 node dist/service.js >"$work/out.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 60); do curl -fsS "$base/health" >/dev/null 2>&1 && break; sleep 1; done
@@ -32,10 +32,10 @@ mkdir "$work/image" && cp -r dist scripts package.json "$work/image/" && ln -s "
 token=$(cd "$work/image" && DATA_DIR="$work/data" npm run -s token -- --role admin)
 curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/auth/me" | grep -q '"role":"admin"' || fail "npm run token (built) refused"
 
-if DATA_DIR="$work/data" PORT=0 node dist/src/main.js >"$work/second.log" 2>&1; then fail "a second process on the same DATA_DIR started"; fi
+if DATA_DIR="$work/data" PORT=0 node dist/service.js >"$work/second.log" 2>&1; then fail "a second process on the same DATA_DIR started"; fi
 grep -q 'is in use by another process' "$work/second.log" || fail "second process did not say why: $(cat "$work/second.log")"
 
-if PORT=abc DATA_DIR="$work/other" node dist/src/main.js >"$work/bad.log" 2>&1; then fail "bad PORT accepted"; fi
+if PORT=abc DATA_DIR="$work/other" node dist/service.js >"$work/bad.log" 2>&1; then fail "bad PORT accepted"; fi
 [ "$(wc -l <"$work/bad.log")" -eq 1 ] && grep -q '^Invalid configuration: PORT' "$work/bad.log" || fail "bad configuration: $(cat "$work/bad.log")"
 
 kill -TERM $pid
@@ -49,7 +49,7 @@ psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db" postgres
 pg_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" AUTH_JWT_SECRET="smoke-secret-smoke-secret-smoke-secret-0123" \
   DATA_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)" PORT=$pg_port HOST=127.0.0.1 DATA_DIR="$work/pg" \
-  node dist/src/main.js >"$work/pg.log" 2>&1 &
+  node dist/service.js >"$work/pg.log" 2>&1 &
 pg_pid=$!
 for _ in $(seq 1 30); do curl -fsS "http://127.0.0.1:$pg_port/health" >/dev/null 2>&1 && break; sleep 1; done
 curl -fsS "http://127.0.0.1:$pg_port/health" | grep -q '"db":"up"' || { cat "$work/pg.log" >&2; fail "not healthy on PostgreSQL"; }
