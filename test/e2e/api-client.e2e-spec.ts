@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Simulator, startSimulator } from '../../simulator/simulator';
+import { describe, expect, it } from 'vitest';
 import { readmeWalkthrough } from '../client/walkthrough';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * A client generated from /docs-json (test/client/api-schema.d.ts, kept current and compiled by the contract
  * test) runs the README's walkthrough against the service and the DingTalk simulator.
  */
 describe('a typed client generated from the OpenAPI document', () => {
-  let sim: Simulator;
-  let t: TestApp;
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: sim.env });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  const { sim, t } = useTestApp({ simulator: true });
 
   it('runs the README walkthrough: bots, a report, the delivery log until DingTalk has each message', async () => {
     const result = await readmeWalkthrough({ baseUrl: t.url, token: t.token(), simulatorUrl: sim.url });

@@ -1,8 +1,8 @@
 import { JwtService } from '@nestjs/jwt';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Simulator, startSimulator } from '../../simulator/simulator';
-import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TEST_JWT_SECRET } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 /** Requests per run: enough to reach every route many times, few enough for well under a minute. FUZZ_RUNS=… for more. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
@@ -39,14 +39,11 @@ interface FuzzRequest {
  * TEST_DATABASE_URL).
  */
 describe('fuzzing every route', () => {
-  let sim: Simulator;
-  let t: TestApp;
+  const { sim, t } = useTestApp({ simulator: true, env: { DINGTALK_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn' } });
   let routes: Route[];
   const ids: number[] = [];
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: { ...sim.env, DINGTALK_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn' } });
     const doc = (await t.request('GET', '/docs-json', { token: null })).body;
     routes = routesOf(doc);
     // Something to find: a bot, a template, a report and its notification, so valid ids reach real rows too.
@@ -67,10 +64,6 @@ describe('fuzzing every route', () => {
       report.body.data.id,
       report.body.data.notifications[0].id,
     );
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
   });
 
   it('answers every request below 500, in the envelope, with a request id', async () => {

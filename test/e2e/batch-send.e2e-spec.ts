@@ -1,37 +1,26 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
-import { Simulator, startSimulator } from '../../simulator/simulator';
-import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { BotFields, givenBot, robotWebhook } from '../support/given';
+import { useTestApp } from '../support/use-test-app';
 
 describe('batch send', () => {
-  let sim: Simulator;
-  let t: TestApp;
+  const { sim, t } = useTestApp({ simulator: true });
   /** A fresh robot at the simulator for each bot: what each bot received is then easy to read. */
   let WEBHOOK: string;
   let app: SimApp;
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: sim.env });
+  beforeAll(() => {
     app = sim.state.registerApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
   });
   const newRobot = () => {
     const robot = sim.state.registerRobot();
-    WEBHOOK = `${sim.url}/robot/send?access_token=${robot.token}`;
+    WEBHOOK = robotWebhook(sim, robot);
     return robot.token;
   };
   const delivered = (target: string) => sim.state.received({ target, accepted: true });
 
-  const createBot = async (body: Record<string, unknown>) => {
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body.data.id as number;
-  };
+  const createBot = async (body: BotFields) => (await givenBot(t, { name: 'bot', ...body })).id;
   const batch = (body: Record<string, unknown>, token?: string) =>
     t.request('POST', '/api/v1/dingtalk-bots/batch-send', { body, token });
   const rows = (ids: string[]) =>

@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { StaffMessageInput } from '../../simulator/stream/bot-message';
-import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor, waitForValue } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { givenStreamBot } from '../support/given';
 
 interface Row {
   msg_type: string;
@@ -22,31 +22,14 @@ interface Row {
  */
 describe('bot messages that are not plain text from staff, against the simulator', () => {
   const clock = new ManualClock(Date.now());
-  let sim: Simulator;
-  let t: TestApp;
+  const { sim, t } = useTestApp({ simulator: { stream: { redeliveryDelayMs: null } }, clock });
   let app: SimApp;
   const STORE = 71;
 
   beforeAll(async () => {
-    sim = await startSimulator({ clock, stream: { redeliveryDelayMs: null } });
-    t = await startTestApp({ env: sim.env, clock });
     app = sim.state.registerApp();
-    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: '七十一号店机器人',
-        store_id: STORE,
-        bot_type: 'stream',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: app.agentId,
-      },
-    });
-    expect(created.status, created.text).toBe(201);
+    await givenStreamBot(t, app, { name: '七十一号店机器人', store_id: STORE });
     await waitFor(() => sim.stream.connections(app.clientId).length === 1, 'the bot connected');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
   });
 
   /** Writes at the simulator and waits until the service has handled (and answered) the message. */

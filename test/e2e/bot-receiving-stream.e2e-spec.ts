@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
-import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
-import { restartTestApp, startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { waitFor, waitForValue } from '../support/wait-for';
+import { givenStreamBot } from '../support/given';
+import { useTestApp } from '../support/use-test-app';
 
 interface Written {
   msg_id: string;
@@ -19,9 +18,7 @@ interface Written {
  */
 describe('staff write to a stream bot at the simulator (end to end)', () => {
   const clock = new ManualClock(Date.now());
-  let sim: Simulator;
-  let database: TestDatabase;
-  let t: TestApp;
+  const { sim, t, restart } = useTestApp({ simulator: { stream: { redeliveryDelayMs: null } }, clock });
   let app: SimApp;
   let botId: number;
   const STORE = 3;
@@ -30,28 +27,9 @@ describe('staff write to a stream bot at the simulator (end to end)', () => {
     waitFor(() => sim.stream.connections(app.clientId).length === 1, 'the bot connected to the gateway');
 
   beforeAll(async () => {
-    sim = await startSimulator({ clock, stream: { redeliveryDelayMs: null } });
-    database = await createTestDatabase();
-    t = await startTestApp({ env: sim.env, clock, database });
     app = sim.state.registerApp();
-    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: '三号店机器人',
-        store_id: STORE,
-        bot_type: 'stream',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: app.agentId,
-      },
-    });
-    expect(created.status, created.text).toBe(201);
-    botId = created.body.data.id;
+    botId = (await givenStreamBot(t, app, { name: '三号店机器人', store_id: STORE })).id;
     await connected();
-  });
-  afterAll(async () => {
-    await t?.close();
-    await database?.drop();
-    await sim?.close();
   });
 
   /** What a staff member types into the simulator's chat box (its control API). */
@@ -174,8 +152,7 @@ describe('staff write to a stream bot at the simulator (end to end)', () => {
     await redeliver();
     await waitFor(() => t.logs.find('Duplicate bot message ignored').length === 1, 'the duplicate noticed');
 
-    await t.app.close();
-    t = await restartTestApp({ env: sim.env, clock, database });
+    await restart();
     await connected();
     await redeliver();
     await waitFor(

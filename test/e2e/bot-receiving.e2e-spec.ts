@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_TTL_MS, SimApp } from '../../simulator/core/simulator-state';
-import { startSimulator, Simulator } from '../../simulator/simulator';
 import { BotUpdatedEvent } from '../../src/events/dingtalk-bot.events';
 import { AppEvent } from '../../src/events/app-events';
 import { TOPIC_BOT_MESSAGE } from '../../src/stream/receiving/bot-message.handler';
 import { StreamCallbackRouter } from '../../src/stream/stream-callback';
 import { ManualClock } from '../support/clocks';
-import { restartTestApp, startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
+import { givenStreamBot } from '../support/given';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * Receiving stream bot messages through the seam the Stream connection uses (StreamCallbackRouter.dispatch, after its
@@ -20,36 +19,15 @@ import { waitFor } from '../support/wait-for';
  */
 describe('receiving stream bot messages', () => {
   const clock = new ManualClock(Date.now());
-  let sim: Simulator;
-  let t: TestApp;
-  /** Outlives the application: the restart test starts a new one on it. */
-  let database: TestDatabase;
+  /** The database outlives the application: the restart test starts a new one on it. */
+  const { sim, t, restart } = useTestApp({ simulator: true, clock });
   let app: SimApp;
   let botId: number;
   const STORE = 7;
 
   beforeAll(async () => {
-    sim = await startSimulator({ clock });
-    database = await createTestDatabase();
-    t = await startTestApp({ env: sim.env, clock, database });
     app = sim.state.registerApp();
-    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: '门店七号',
-        store_id: STORE,
-        bot_type: 'stream',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: app.agentId,
-      },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    botId = created.body.data.id;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await database?.drop();
-    await sim?.close();
+    botId = (await givenStreamBot(t, app, { name: '门店七号', store_id: STORE })).id;
   });
 
   interface Written {
@@ -183,8 +161,7 @@ describe('receiving stream bot messages', () => {
     expect(t.logs.find('Duplicate bot message ignored')).toHaveLength(3);
 
     // A restart: the same database, a new process that remembers nothing; DingTalk redelivers with a new frame id.
-    await t.app.close();
-    t = await restartTestApp({ env: sim.env, clock, database });
+    await restart();
     await dispatch({ ...written, messageId: 'redelivered_after_restart' });
     expect(t.logs.find('Duplicate bot message ignored')).toHaveLength(1);
 

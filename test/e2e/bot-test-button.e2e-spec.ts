@@ -1,31 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, Simulator } from '../../simulator/simulator';
-import { startTestApp, TestApp } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app';
+import { BotFields, givenStreamBot, givenWebhookBot } from '../support/given';
+import { SimApp } from '../../simulator/core/simulator-state';
 
 /**
  * The test button (`POST /dingtalk-bots/:id/test`) against the simulator: a real signed POST, and for each
  * failure DingTalk reports, a hint in plain words.
  */
 describe('bot test button against the simulator', () => {
-  let sim: Simulator;
-  let t: TestApp;
+  const { sim, t } = useTestApp({ simulator: true, env: { DINGTALK_TIMEOUT_MS: '1000' } });
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: { ...sim.env, DINGTALK_TIMEOUT_MS: '1000' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
-
-  const createWebhookBot = async (webhook: string, secret?: string, extra: Record<string, unknown> = {}) => {
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: { name: '一号店厨房群', store_id: 1, webhook, ...(secret ? { secret } : {}), ...extra },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body.data.id as number;
-  };
+  const createWebhookBot = async (webhook: string, secret?: string, extra: BotFields = {}) =>
+    (await givenWebhookBot(t, { name: '一号店厨房群', webhook, ...(secret ? { secret } : {}), ...extra })).id;
   const pressTest = async (id: number) => {
     const response = await t.request('POST', `/api/v1/dingtalk-bots/${id}/test`);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -139,41 +125,20 @@ describe('bot test button against the simulator', () => {
 
   it('a stream bot without a target: a hint to set user_ids or open_conversation_id, and nothing is sent', async () => {
     const app = sim.state.registerApp();
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: '应用机器人',
-        store_id: 1,
-        bot_type: 'stream',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: app.agentId,
-      },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    const result = await pressTest(response.body.data.id);
+    const bot = await givenStreamBot(t, app, { name: '应用机器人' });
+    const result = await pressTest(bot.id);
     expect(result.ok).toBe(false);
     expect(result.hint).toMatch(/user_ids/);
   });
 
   describe('stream bots (app token, then the target)', () => {
-    const createStreamBot = async (body: Record<string, unknown>) => {
-      const response = await t.request('POST', '/api/v1/dingtalk-bots', {
-        body: { name: '应用机器人', store_id: 1, bot_type: 'stream', ...body },
-      });
-      expect(response.status, JSON.stringify(response.body)).toBe(201);
-      return response.body.data.id as number;
-    };
+    const createStreamBot = async (app: SimApp, fields: BotFields) =>
+      (await givenStreamBot(t, app, { name: '应用机器人', ...fields })).id;
 
     it('sends a work notification to user_ids and a group message to open_conversation_id', async () => {
       const app = sim.state.registerApp();
       const group = sim.state.ensureConversation({ title: '一号店厨房', clientId: app.clientId });
-      const id = await createStreamBot({
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: app.agentId,
-        user_ids: ['manager1'],
-        open_conversation_id: group.id,
-      });
+      const id = await createStreamBot(app, { user_ids: ['manager1'], open_conversation_id: group.id });
       expect(await pressTest(id)).toMatchObject({ ok: true, errcode: 0, hint: null });
       expect(
         sim.state.received({ channel: 'work_notification', target: 'manager1', accepted: true }),
@@ -184,12 +149,7 @@ describe('bot test button against the simulator', () => {
 
     it('a wrong AppSecret: a hint to copy the credentials again', async () => {
       const app = sim.state.registerApp();
-      const id = await createStreamBot({
-        client_id: app.clientId,
-        client_secret: 'not-the-secret',
-        agent_id: app.agentId,
-        user_ids: ['manager1'],
-      });
+      const id = await createStreamBot(app, { client_secret: 'not-the-secret', user_ids: ['manager1'] });
       const result = await pressTest(id);
       expect(result.ok).toBe(false);
       expect(result.hint).toMatch(/client_secret|AppSecret/);
@@ -197,12 +157,7 @@ describe('bot test button against the simulator', () => {
 
     it('a wrong agent_id: a hint about the AgentId', async () => {
       const app = sim.state.registerApp();
-      const id = await createStreamBot({
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: '1',
-        user_ids: ['manager1'],
-      });
+      const id = await createStreamBot(app, { agent_id: '1', user_ids: ['manager1'] });
       const result = await pressTest(id);
       expect(result.ok).toBe(false);
       expect(result.hint).toMatch(/agent_id/);
@@ -210,12 +165,7 @@ describe('bot test button against the simulator', () => {
 
     it('a group the robot is not in: a hint to add it and write 绑定', async () => {
       const app = sim.state.registerApp();
-      const id = await createStreamBot({
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: app.agentId,
-        open_conversation_id: 'cidUnknownGroup==',
-      });
+      const id = await createStreamBot(app, { open_conversation_id: 'cidUnknownGroup==' });
       const result = await pressTest(id);
       expect(result.ok).toBe(false);
       expect(result.hint).toMatch(/绑定/);

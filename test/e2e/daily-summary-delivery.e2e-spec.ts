@@ -1,13 +1,13 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DailySummaryService } from '../../src/daily-summary/daily-summary.service';
 import { SimRobot } from '../../simulator/core/simulator-state';
-import { Simulator, startSimulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
 import { insertReports } from '../support/daily-summary';
-import { restartTestApp, startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { givenWebhookBot, robotWebhook } from '../support/given';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * Records what each run of the summary job queued (the job calls the service's sendDue once a minute), so a test can
@@ -35,27 +35,16 @@ const local = (day: '24' | '25', time: string) => Date.parse(`2026-11-${day}T${t
  */
 describe('daily summary: sent once per bot and day, at its time, through the queue', () => {
   const clock = new ManualClock(local('24', '21:28:30'));
-  let sim: Simulator;
-  let database: TestDatabase;
-  let t: TestApp;
+  const { sim, t, restart } = useTestApp({ simulator: true, clock });
   const bots: Record<string, { id: number; robot: SimRobot }> = {};
   let runs: number[] = [];
-  const start = async (restart: boolean) => {
-    t = restart
-      ? await restartTestApp({ clock, database, env: sim.env })
-      : await startTestApp({ clock, database, env: sim.env });
+  const start = async (again: boolean) => {
+    if (again) await restart();
     runs = observeRuns(t);
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ clock });
-    database = await createTestDatabase();
     await start(false);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await database?.drop();
-    await sim?.close();
   });
 
   /**
@@ -76,11 +65,8 @@ describe('daily summary: sent once per bot and day, at its time, through the que
   };
   const createBot = async (key: string, body: Record<string, unknown>) => {
     const robot = sim.state.registerRobot({ keywords: ['报菜'] });
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: { name: key, webhook: `${sim.url}/robot/send?access_token=${robot.token}`, ...body },
-    });
-    expect(response.status, response.text).toBe(201);
-    bots[key] = { id: response.body.data.id, robot };
+    const bot = await givenWebhookBot(t, { name: key, webhook: robotWebhook(sim, robot), ...body });
+    bots[key] = { id: bot.id, robot };
   };
   const received = (key: string) => sim.state.received({ target: bots[key].robot.token, accepted: true });
   const summariesOf = async (key: string) =>
@@ -232,38 +218,22 @@ describe('daily summary: sent once per bot and day, at its time, through the que
  */
 describe('daily summary with two instances', () => {
   const clock = new ManualClock(local('24', '21:29:00'));
-  let sim: Simulator;
-  let database: TestDatabase;
-  let first: TestApp;
-  let second: TestApp;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ clock });
-    database = await createTestDatabase();
-    first = await startTestApp({ env: { ...sim.env, INSTANCE_ID: 'instance-a' }, clock, database });
-    second = await startTestApp({ env: { ...sim.env, INSTANCE_ID: 'instance-b' }, clock, database });
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
-    await database?.drop();
-    await sim?.close();
-  });
+  const {
+    sim,
+    apps: [first, second],
+  } = useTestApp({ simulator: true, clock, instances: ['instance-a', 'instance-b'] });
 
   it('sends each bot exactly one summary when both instances find it due at once', async () => {
     const robots: SimRobot[] = [];
     for (let index = 0; index < 8; index++) {
       const robot = sim.state.registerRobot();
       robots.push(robot);
-      const response = await first.request('POST', '/api/v1/dingtalk-bots', {
-        body: {
-          name: `bot ${index}`,
-          store_id: 70 + index,
-          webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-          daily_summary_at: '21:30',
-        },
+      await givenWebhookBot(first, {
+        name: `bot ${index}`,
+        store_id: 70 + index,
+        webhook: robotWebhook(sim, robot),
+        daily_summary_at: '21:30',
       });
-      expect(response.status).toBe(201);
     }
     const runs = [observeRuns(first), observeRuns(second)];
     clock.set(local('24', '21:30:00'));

@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clocks';
 import { insertReports } from '../support/daily-summary';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
+import { BotFields, givenWebhookBot } from '../support/given';
 
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=1a2b3c4d5e6f7a8b9c0d';
 
@@ -13,22 +14,9 @@ const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=1a2b3c4d5e6f7
 describe('daily summary: the bot setting, the preview and summary templates', () => {
   // 21:00 on 2026-11-24 in Shanghai.
   const clock = new ManualClock(Date.parse('2026-11-24T13:00:00Z'));
-  let t: TestApp;
+  const { t } = useTestApp({ clock });
 
-  beforeAll(async () => {
-    t = await startTestApp({ clock });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  const createBot = async (body: Record<string, unknown>) => {
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: { name: '厨房群', webhook: WEBHOOK, ...body },
-    });
-    expect(response.status, response.text).toBe(201);
-    return response.body.data as { id: number; daily_summary_at: string | null };
-  };
+  const createBot = (body: BotFields) => givenWebhookBot(t, { webhook: WEBHOOK, ...body });
   const preview = async (botId: number, query = '', token?: string) =>
     t.request('GET', `/api/v1/dingtalk-bots/${botId}/daily-summary${query}`, { token });
 

@@ -1,9 +1,8 @@
 import { DataSource, QueryRunner } from 'typeorm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Simulator, startSimulator } from '../../simulator/simulator';
-import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor, waitForValue } from '../support/wait-for';
+import { givenWebhookBot, robotWebhook } from '../support/given';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * The ceiling on requests waiting for a database connection (src/database/waiting-queries-limit.ts) holds for HTTP
@@ -13,40 +12,17 @@ import { waitFor, waitForValue } from '../support/wait-for';
  * to a send in flight arrives meanwhile: the round that records it waits its turn instead of failing.
  */
 describe('a saturated database and the dispatcher', () => {
-  let database: TestDatabase;
-  let sim: Simulator;
-  let t: TestApp;
+  const { sim, t } = useTestApp({ simulator: true, connection: { poolSize: 2, waitingLimit: 2 } });
   let held: QueryRunner[] = [];
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    sim = await startSimulator();
-    t = await startTestApp({
-      database: { ...database, connection: { ...database.connection, poolSize: 2, waitingLimit: 2 } },
-      env: sim.env,
-    });
-  });
   afterEach(async () => {
     await Promise.all(held.map((runner) => runner.release()));
     held = [];
   });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-    await database?.drop();
-  });
 
   it('records a send while requests keep the queue at its ceiling: no round fails, the report is sent once', async () => {
     const robot = sim.state.registerRobot();
-    const bot = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: '厨房群',
-        msg_type: 'text',
-        store_id: 81,
-        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-      },
-    });
-    expect(bot.status, JSON.stringify(bot.body)).toBe(201);
+    await givenWebhookBot(t, { msg_type: 'text', store_id: 81, webhook: robotWebhook(sim, robot) });
     // DingTalk takes the message and answers 1.5 s later.
     sim.state.addFault({ path: '/robot/send', mode: 'slow', delayMs: 1_500, remaining: 1 });
     const created = await t.request('POST', '/api/v1/menu-reports', {

@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * Memory under load is bounded: requests that need the database wait for a connection in a queue with a ceiling
@@ -11,19 +10,7 @@ import { waitFor } from '../support/wait-for';
  * the connection is held by a slow statement while twenty requests arrive.
  */
 describe('a saturated database', () => {
-  let database: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    t = await startTestApp({
-      database: { ...database, connection: { ...database.connection, poolSize: 1, waitingLimit: 8 } },
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await database?.drop();
-  });
+  const { t } = useTestApp({ connection: { poolSize: 1, waitingLimit: 8 } });
 
   it('answers 503 with Retry-After beyond the queue ceiling, and serves the requests within it', async () => {
     const dataSource = t.app.get(DataSource);

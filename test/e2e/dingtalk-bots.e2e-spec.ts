@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app';
 
 const TOKEN = '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f9z8y';
 const WEBHOOK = `https://oapi.dingtalk.com/robot/send?access_token=${TOKEN}`;
@@ -25,13 +25,7 @@ const streamBot = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('bot management API', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = useTestApp();
 
   const create = async (body: unknown, token?: string) => {
     const response = await t.request('POST', '/api/v1/dingtalk-bots', { body, token });

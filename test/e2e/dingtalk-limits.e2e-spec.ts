@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
-import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
 import { busiestMinute } from '../support/delivery-checks';
-import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor, waitForValue } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { givenMenuReport, givenStreamBot, givenWebhookBot, robotWebhook } from '../support/given';
 
 const BAN_MS = 10 * 60_000;
 
@@ -16,37 +16,12 @@ const BAN_MS = 10 * 60_000;
  */
 describe('DingTalk limits, against the simulator', () => {
   const clock = new ManualClock(Date.now());
-  let sim: Simulator;
-  let t: TestApp;
+  const { sim, t } = useTestApp({ simulator: { stream: { redeliveryDelayMs: null } }, clock });
 
-  beforeAll(async () => {
-    sim = await startSimulator({ clock, stream: { redeliveryDelayMs: null } });
-    t = await startTestApp({ clock, env: sim.env });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
-
-  const createBot = async (body: Record<string, unknown>) => {
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });
-    expect(response.status, response.text).toBe(201);
-    return response.body.data as { id: number };
-  };
-  const report = async (storeId: number) => {
-    const response = await t.request('POST', '/api/v1/menu-reports', {
-      body: { store_id: storeId, dish_name: '酸辣土豆丝', quantity: 4, unit: '份' },
-    });
-    expect(response.status, response.text).toBe(201);
-    return response.body.data as { id: number; notifications: Array<{ id: number }> };
-  };
+  const report = (storeId: number) =>
+    givenMenuReport(t, { store_id: storeId, dish_name: '酸辣土豆丝', quantity: 4 });
   const detail = async (id: number) => (await t.request('GET', `/api/v1/notifications/${id}`)).body.data;
-  /** Lets the service act on everything due at the current instant, until `ready` holds. */
-  const settle = (ready: () => Promise<boolean> | boolean, what: string) =>
-    waitFor(async () => {
-      await clock.advance(0);
-      return ready();
-    }, what);
+  const settle = clock.settle.bind(clock);
 
   describe.each([
     [410100, 51],
@@ -56,10 +31,7 @@ describe('DingTalk limits, against the simulator', () => {
     it('keeps the refused notification pending without spending an attempt, and sends it after the ban', async () => {
       // DingTalk's real limit for this robot is one message a minute; the service's is the default 20.
       const robot = sim.state.registerRobot({ ratePerMinute: 1, throttleErrcode: code });
-      const bot = await createBot({
-        store_id: store,
-        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-      });
+      const bot = await givenWebhookBot(t, { store_id: store, webhook: robotWebhook(sim, robot) });
       const first = await report(store);
       await settle(
         async () => (await detail(first.notifications[0].id)).status === 'sent',
@@ -93,8 +65,8 @@ describe('DingTalk limits, against the simulator', () => {
   it('two bots on one robot (the same webhook access_token) share its 20 a minute, the test button included', async () => {
     const robot = sim.state.registerRobot({});
     const webhook = `${sim.url}/robot/send?access_token=${robot.token}`;
-    const first = await createBot({ store_id: 61, webhook });
-    const second = await createBot({ store_id: 62, webhook });
+    const first = await givenWebhookBot(t, { store_id: 61, webhook });
+    const second = await givenWebhookBot(t, { store_id: 62, webhook });
     const reports = [];
     for (let i = 0; i < 30; i++) reports.push(await report(i % 2 === 0 ? 61 : 62));
     const accepted = () => sim.state.received({ target: robot.token, accepted: true }).length;
@@ -135,8 +107,8 @@ describe('DingTalk limits, against the simulator', () => {
   it("refuses the test button of a bot whose robot another bot's 20 messages filled, saying when to try again", async () => {
     const robot = sim.state.registerRobot({});
     const webhook = `${sim.url}/robot/send?access_token=${robot.token}`;
-    await createBot({ store_id: 63, webhook });
-    const idle = await createBot({ store_id: 64, webhook });
+    await givenWebhookBot(t, { store_id: 63, webhook });
+    const idle = await givenWebhookBot(t, { store_id: 64, webhook });
     for (let i = 0; i < 20; i++) await report(63);
     await settle(
       () => sim.state.received({ target: robot.token, accepted: true }).length === 20,
@@ -154,10 +126,7 @@ describe('DingTalk limits, against the simulator', () => {
 
   it('HTTP 429 pauses the robot for as long as Retry-After says, spends no attempt, then sends', async () => {
     const robot = sim.state.registerRobot({});
-    const bot = await createBot({
-      store_id: 55,
-      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-    });
+    const bot = await givenWebhookBot(t, { store_id: 55, webhook: robotWebhook(sim, robot) });
     sim.state.addFault({ path: '/robot/send', mode: 'http_429', retryAfter: '90', remaining: 1 });
     const created = await report(55);
     const id = created.notifications[0].id;
@@ -185,13 +154,7 @@ describe('DingTalk limits, against the simulator', () => {
 
     beforeAll(async () => {
       app = sim.state.registerApp({ recipients: { flowControlled: ['busy01'], invalid: ['ghost01'] } });
-      await createBot({
-        store_id: 54,
-        bot_type: 'stream',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: app.agentId,
-      });
+      await givenStreamBot(t, app, { store_id: 54 });
       await waitFor(() => sim.stream.connections(app.clientId).length === 1, 'the bot connected');
     });
 

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, Simulator } from '../../simulator/simulator';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
-import { waitFor } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { givenMenuReport, givenStreamBot } from '../support/given';
 
 /**
  * The organisation's monthly API quota (docs/dingtalk/README.md, "Call limits"), as the simulator plays it: past it
@@ -13,48 +12,20 @@ describe("DingTalk's monthly API quota, against the simulator", () => {
   // Late on the 29th in China time: the quota resets about a day later, well within DELIVERY_MAX_AGE_MS (after
   // which a waiting notification would fail as expired, paused or not).
   const clock = new ManualClock(Date.UTC(2026, 10, 29, 12, 0, 0));
-  let sim: Simulator;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ clock, stream: { redeliveryDelayMs: null } });
-    t = await startTestApp({ clock, env: { ...sim.env, DELIVERY_MAX_AGE_MS: String(7 * 86_400_000) } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
+  const { sim, t } = useTestApp({
+    simulator: { stream: { redeliveryDelayMs: null } },
+    clock,
+    env: { DELIVERY_MAX_AGE_MS: String(7 * 86_400_000) },
   });
 
-  const createBot = async (body: Record<string, unknown>) => {
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });
-    expect(response.status, response.text).toBe(201);
-    return response.body.data as { id: number };
-  };
-  const report = async (storeId: number) => {
-    const response = await t.request('POST', '/api/v1/menu-reports', {
-      body: { store_id: storeId, dish_name: '酸辣土豆丝', quantity: 4, unit: '份' },
-    });
-    expect(response.status, response.text).toBe(201);
-    return response.body.data as { id: number; notifications: Array<{ id: number }> };
-  };
+  const report = (storeId: number) =>
+    givenMenuReport(t, { store_id: storeId, dish_name: '酸辣土豆丝', quantity: 4 });
   const detail = async (id: number) => (await t.request('GET', `/api/v1/notifications/${id}`)).body.data;
-  /** Lets the service act on everything due at the current instant, until `ready` holds. */
-  const settle = (ready: () => Promise<boolean> | boolean, what: string) =>
-    waitFor(async () => {
-      await clock.advance(0);
-      return ready();
-    }, what);
+  const settle = clock.settle.bind(clock);
 
   it('pauses an app whose organisation used up its monthly API quota until the next month, spending no attempt', async () => {
     const app = sim.state.registerApp({ monthlyQuota: 2 });
-    const bot = await createBot({
-      store_id: 56,
-      bot_type: 'stream',
-      client_id: app.clientId,
-      client_secret: app.clientSecret,
-      agent_id: app.agentId,
-      user_ids: ['chef01'],
-    });
+    const bot = await givenStreamBot(t, app, { store_id: 56, user_ids: ['chef01'] });
     const delivered = () =>
       sim.state.received({ channel: 'work_notification', clientId: app.clientId }).length;
     await report(56);

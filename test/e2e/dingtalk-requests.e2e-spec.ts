@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, Simulator } from '../../simulator/simulator';
-import { startTestApp, TestApp } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { givenStreamBot, givenWebhookBot, robotWebhook } from '../support/given';
 
 /**
  * The requests themselves, as a simulator that answers like DingTalk sees them: `connections/open` must say
@@ -9,32 +9,11 @@ import { waitFor } from '../support/wait-for';
  * `Content-Type` (else `43004`, docs/dingtalk/custom-robot.md), and the app APIs get what they need where they look.
  */
 describe('what the service sends to DingTalk, as the simulator sees it', () => {
-  let sim: Simulator;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: sim.env });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  const { sim, t } = useTestApp({ simulator: true });
 
   it('opens Stream connections asking for JSON, with a JSON body, and gets JSON', async () => {
     const app = sim.state.registerApp();
-    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: 'stream',
-        store_id: 61,
-        bot_type: 'stream',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: app.agentId,
-        user_ids: ['manager61'],
-      },
-    });
-    expect(created.status, created.text).toBe(201);
+    await givenStreamBot(t, app, { name: 'stream', store_id: 61, user_ids: ['manager61'] });
     await waitFor(() => sim.stream.connections(app.clientId).length === 1, 'the bot connected');
     const opens = sim.stream.opens.filter((open) => open.clientId === app.clientId);
     expect(opens.length).toBeGreaterThan(0);
@@ -47,15 +26,12 @@ describe('what the service sends to DingTalk, as the simulator sees it', () => {
 
   it('posts webhook messages with a JSON Content-Type, which DingTalk accepts', async () => {
     const robot = sim.state.registerRobot({ secret: 'SECrequests0123456789' });
-    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: 'webhook',
-        store_id: 62,
-        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-        secret: robot.secret,
-      },
+    await givenWebhookBot(t, {
+      name: 'webhook',
+      store_id: 62,
+      webhook: robotWebhook(sim, robot),
+      secret: robot.secret,
     });
-    expect(created.status, created.text).toBe(201);
     const reported = await t.request('POST', '/api/v1/menu-reports', {
       body: { store_id: 62, dish_name: '回锅肉', quantity: 2, unit: '份' },
     });

@@ -1,15 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
+import { TEST_JWT_SECRET } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 describe('foundation: HTTP conventions, auth, health, docs', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = useTestApp();
 
   it('answers /health with the database up', async () => {
     const response = await t.request('GET', '/health', { token: null });

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app';
+import { givenWebhookBot } from '../support/given';
 
 /**
  * The application's connection to the database is gone for good (its DataSource destroyed): on the embedded
@@ -8,23 +9,16 @@ import { startTestApp, TestApp } from '../support/test-app';
  * database-outage.e2e-spec.ts stops and restarts a real server under traffic.
  */
 describe('every route when the database is gone', () => {
-  let t: TestApp;
+  const { t } = useTestApp();
   let botId: number;
   beforeAll(async () => {
-    t = await startTestApp();
-    const bot = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
+    botId = (
+      await givenWebhookBot(t, {
         name: 'b',
-        store_id: 1,
         webhook: 'https://oapi.dingtalk.com/robot/send?access_token=abc',
-      },
-    });
-    expect(bot.status, bot.text).toBe(201);
-    botId = bot.body.data.id as number;
+      })
+    ).id;
     await t.app.get(DataSource).destroy();
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('/health answers 503 with db down and Retry-After', async () => {

@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Simulator, startSimulator } from '../../simulator/simulator';
 import { IdempotencyExpiryJob } from '../../src/idempotency/idempotency-expiry.job';
 import { ManualClock } from '../support/clocks';
 import { startTestApp, TestApp, TestResponse } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { givenWebhookBot, robotWebhook } from '../support/given';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -15,33 +16,23 @@ const DAY_MS = 24 * 60 * 60_000;
  * concurrent requests with one key make one report.
  */
 describe('Idempotency-Key', () => {
-  let sim: Simulator;
-  let t: TestApp;
+  const { sim, t } = useTestApp({ simulator: true });
   let db: DataSource;
   const robots: string[] = [];
   const STORE = 7;
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: sim.env });
     db = t.app.get(DataSource);
     for (const name of ['kitchen', 'front']) {
       const robot = sim.state.registerRobot();
       robots.push(robot.token);
-      const bot = await t.request('POST', '/api/v1/dingtalk-bots', {
-        body: {
-          name,
-          store_id: STORE,
-          msg_type: 'text',
-          webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-        },
+      await givenWebhookBot(t, {
+        name,
+        store_id: STORE,
+        msg_type: 'text',
+        webhook: robotWebhook(sim, robot),
       });
-      expect(bot.status, bot.text).toBe(201);
     }
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
   });
 
   const report = (dish: string) => ({ store_id: STORE, dish_name: dish, quantity: 3, unit: '份' });

@@ -1,17 +1,11 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app';
 
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef';
 
 describe('menu reports API', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = useTestApp();
 
   const createBot = async (body: Record<string, unknown>) => {
     const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });

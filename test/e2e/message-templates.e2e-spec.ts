@@ -1,20 +1,16 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app';
 
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef';
 const BODY =
   '#### {{dish_name}} × {{quantity}}{{unit}}\n- 备注：{{remark}}\n- 报菜人：{{reported_by}}（#{{report_id}}）';
 
 describe('message templates API', () => {
-  let t: TestApp;
+  const { t } = useTestApp();
   let storeAdmin: string;
-  beforeAll(async () => {
-    t = await startTestApp();
+  beforeAll(() => {
     storeAdmin = t.token({ sub: 'manager-20', role: 'store_admin', store_ids: [20] });
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const createTemplate = async (body: Record<string, unknown>, token?: string) => {

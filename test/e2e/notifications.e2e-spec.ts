@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jitterBounds, THROTTLE_PAUSE_MS } from '../../src/notify/delivery/retry-policy';
-import { Simulator, startSimulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
-import { waitFor, waitForValue } from '../support/wait-for';
+import { waitForValue } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { givenMenuReport, givenWebhookBot, robotWebhook } from '../support/given';
 
 const SCHEDULE_MS = [10_000, 60_000, 300_000];
 
@@ -13,44 +13,25 @@ const SCHEDULE_MS = [10_000, 60_000, 300_000];
  */
 describe('notifications API and retry timing', () => {
   const clock = new ManualClock(Date.now());
-  let sim: Simulator;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ clock });
-    t = await startTestApp({ clock, env: { ...sim.env, DELIVERY_RETRY_SCHEDULE: '10s,1m,5m' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  const { sim, t } = useTestApp({ simulator: true, clock, env: { DELIVERY_RETRY_SCHEDULE: '10s,1m,5m' } });
 
   const webhookBot = async (storeId: number, keywords: string[] = []) => {
     const robot = sim.state.registerRobot({ keywords });
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: { name: 'bot', store_id: storeId, webhook: `${sim.url}/robot/send?access_token=${robot.token}` },
+    const bot = await givenWebhookBot(t, {
+      name: 'bot',
+      store_id: storeId,
+      webhook: robotWebhook(sim, robot),
     });
-    expect(response.status).toBe(201);
-    return { robot, bot: response.body.data as { id: number } };
+    return { robot, bot };
   };
-  const report = async (storeId: number) => {
-    const response = await t.request('POST', '/api/v1/menu-reports', {
-      body: { store_id: storeId, dish_name: '麻婆豆腐', quantity: 3, unit: '份' },
-    });
-    expect(response.status).toBe(201);
-    return response.body.data as { id: number; notifications: Array<{ id: number }> };
-  };
+  const report = (storeId: number) =>
+    givenMenuReport(t, { store_id: storeId, dish_name: '麻婆豆腐', quantity: 3 });
   const detail = async (id: number) => {
     const response = await t.request('GET', `/api/v1/notifications/${id}`);
     expect(response.status).toBe(200);
     return response.body.data;
   };
-  /** Lets the service act on everything due at the current instant, until `ready` holds. */
-  const settle = (ready: () => Promise<boolean> | boolean, what: string) =>
-    waitFor(async () => {
-      await clock.advance(0);
-      return ready();
-    }, what);
+  const settle = clock.settle.bind(clock);
 
   it('retries on the configured schedule with jitter, each attempt at the moment it fell due', async () => {
     const { robot } = await webhookBot(41);

@@ -6,10 +6,9 @@ import { promisify } from 'node:util';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Simulator, startSimulator } from '../../simulator/simulator';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR, TEST_TMP_ROOT } from '../support/paths';
-import { startTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
 
 const run = promisify(execFile);
 const require = createRequire(__filename);
@@ -38,23 +37,20 @@ export async function clientTypesFor(document: Json): Promise<string> {
 }
 
 describe('the OpenAPI document (/docs-json) as a contract', () => {
-  let sim: Simulator;
-  let t: TestApp;
+  const { t } = useTestApp({
+    simulator: true,
+    env: (sim) => ({
+      // The documented examples name DingTalk's real webhook origin; offline, the test button and delivery to
+      // it fail fast and are answered as failures, which is all this test needs from them.
+      DINGTALK_WEBHOOK_ORIGINS: `${sim.url},https://oapi.dingtalk.com`,
+      DINGTALK_TIMEOUT_MS: '2000',
+    }),
+  });
   let doc: Json;
   let operations: Operation[];
   let ajv: Ajv;
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    t = await startTestApp({
-      env: {
-        ...sim.env,
-        // The documented examples name DingTalk's real webhook origin; offline, the test button and delivery to
-        // it fail fast and are answered as failures, which is all this test needs from them.
-        DINGTALK_WEBHOOK_ORIGINS: `${sim.url},https://oapi.dingtalk.com`,
-        DINGTALK_TIMEOUT_MS: '2000',
-      },
-    });
     const response = await t.request('GET', '/docs-json', { token: null });
     expect(response.status).toBe(200);
     doc = response.body;
@@ -65,10 +61,6 @@ describe('the OpenAPI document (/docs-json) as a contract', () => {
     addFormats(ajv);
     ajv.addFormat('int32', true).addFormat('int64', true);
     ajv.addSchema(toJsonSchema({ components: doc.components }), 'openapi');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
   });
 
   it('passes the Redocly CLI linter with its recommended rules: no error, no warning', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest } from '../support/raw-http';
-import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * Every answer leaves exactly one access-log line ("request completed") with its request id, status, method and
@@ -11,14 +11,10 @@ import { waitFor } from '../support/wait-for';
  * in the log.
  */
 describe('one log line for every answer', () => {
-  let t: TestApp;
+  const { t } = useTestApp();
   let port: number;
-  beforeAll(async () => {
-    t = await startTestApp();
+  beforeAll(() => {
     port = Number(new URL(t.url).port);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const accessLines = (requestId: string) =>

@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
-import { restartTestApp, startTestApp, TestApp } from '../support/test-app';
+import { restartTestApp, startTestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
+import { BotFields, givenStreamBot } from '../support/given';
+import { useTestApp } from '../support/use-test-app';
 
 /**
  * The Stream connection layer against the simulator's gateway over real sockets. Time is a ManualClock shared by
@@ -12,32 +14,10 @@ import { waitFor } from '../support/wait-for';
  */
 describe('stream connections: lifecycle and supervision', () => {
   const clock = new ManualClock();
-  let sim: Simulator;
-  let app: TestApp;
+  const { sim, t: app } = useTestApp({ simulator: { stream: { redeliveryDelayMs: null } }, clock });
 
-  beforeAll(async () => {
-    sim = await startSimulator({ clock, stream: { redeliveryDelayMs: null } });
-    app = await startTestApp({ env: sim.env, clock });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await sim?.close();
-  });
-
-  async function createBot(dingApp: SimApp, overrides: Record<string, unknown> = {}): Promise<number> {
-    const response = await app.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: '一号店机器人',
-        store_id: 1,
-        bot_type: 'stream',
-        client_id: dingApp.clientId,
-        client_secret: dingApp.clientSecret,
-        agent_id: dingApp.agentId,
-        ...overrides,
-      },
-    });
-    expect(response.status, response.text).toBe(201);
-    return response.body.data.id as number;
+  async function createBot(dingApp: SimApp, overrides: BotFields = {}): Promise<number> {
+    return (await givenStreamBot(app, dingApp, { name: '一号店机器人', ...overrides })).id;
   }
 
   async function status(id: number) {
@@ -251,17 +231,7 @@ describe('stream connections: start-up and shutdown', () => {
     const apps = [sim.state.registerApp(), sim.state.registerApp(), sim.state.registerApp()];
     const ids: number[] = [];
     for (const dingApp of apps) {
-      const response = await first.request('POST', '/api/v1/dingtalk-bots', {
-        body: {
-          name: 'bot',
-          store_id: 1,
-          bot_type: 'stream',
-          client_id: dingApp.clientId,
-          client_secret: dingApp.clientSecret,
-          agent_id: dingApp.agentId,
-        },
-      });
-      ids.push(response.body.data.id as number);
+      ids.push((await givenStreamBot(first, dingApp, { name: 'bot' })).id);
     }
     await first.request('PUT', `/api/v1/dingtalk-bots/${ids[2]}`, { body: { is_enabled: false } });
     await waitFor(() => sim.stream.connections().length === 2, 'two connections');

@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
-import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor, waitForValue } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { givenStreamBot } from '../support/given';
 
 const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
 /** Short enough that two redelivery periods pass before the service's keepalive ping falls due (60 s idle). */
@@ -17,34 +17,17 @@ const EVENT_REDELIVERY_MS = 20_000;
  */
 describe('stream subscriptions and EVENT frames, against the simulator', () => {
   const clock = new ManualClock(Date.now());
-  let sim: Simulator;
-  let t: TestApp;
+  const { sim, t } = useTestApp({
+    simulator: { stream: { redeliveryDelayMs: null, eventRedeliveryDelayMs: EVENT_REDELIVERY_MS } },
+    clock,
+  });
   let app: SimApp;
   const STORE = 41;
 
   beforeAll(async () => {
-    sim = await startSimulator({
-      clock,
-      stream: { redeliveryDelayMs: null, eventRedeliveryDelayMs: EVENT_REDELIVERY_MS },
-    });
-    t = await startTestApp({ env: sim.env, clock });
     app = sim.state.registerApp();
-    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: '四十一号店机器人',
-        store_id: STORE,
-        bot_type: 'stream',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: app.agentId,
-      },
-    });
-    expect(created.status, created.text).toBe(201);
+    await givenStreamBot(t, app, { name: '四十一号店机器人', store_id: STORE });
     await waitFor(() => sim.stream.connections(app.clientId).length === 1, 'the bot connected');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
   });
 
   it('subscribes to bot messages (CALLBACK) and to events, so bot messages reach it', async () => {

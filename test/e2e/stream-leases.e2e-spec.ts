@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
-import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { givenStreamBot } from '../support/given';
 
 /**
  * Several instances on one PostgreSQL, each stream bot connected by exactly one of them, and a stopped
@@ -12,23 +11,10 @@ import { waitFor } from '../support/wait-for';
  */
 describe('stream connections: one instance per bot', () => {
   const clock = new ManualClock();
-  let sim: Simulator;
-  let database: TestDatabase;
-  let first: TestApp;
-  let second: TestApp;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ clock });
-    database = await createTestDatabase();
-    first = await startTestApp({ env: { ...sim.env, INSTANCE_ID: 'instance-a' }, clock, database });
-    second = await startTestApp({ env: { ...sim.env, INSTANCE_ID: 'instance-b' }, clock, database });
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
-    await database?.drop();
-    await sim?.close();
-  });
+  const {
+    sim,
+    apps: [first, second],
+  } = useTestApp({ simulator: true, clock, instances: ['instance-a', 'instance-b'] });
 
   async function advance(ms: number) {
     for (let moved = 0; moved < ms; moved += 5_000) {
@@ -41,17 +27,7 @@ describe('stream connections: one instance per bot', () => {
     const apps: SimApp[] = [sim.state.registerApp(), sim.state.registerApp(), sim.state.registerApp()];
     for (const [index, dingApp] of apps.entries()) {
       const via = index % 2 === 0 ? first : second;
-      const created = await via.request('POST', '/api/v1/dingtalk-bots', {
-        body: {
-          name: `bot ${index}`,
-          store_id: index === 1 ? 2 : 1,
-          bot_type: 'stream',
-          client_id: dingApp.clientId,
-          client_secret: dingApp.clientSecret,
-          agent_id: dingApp.agentId,
-        },
-      });
-      expect(created.status).toBe(201);
+      await givenStreamBot(via, dingApp, { name: `bot ${index}`, store_id: index === 1 ? 2 : 1 });
     }
     // The instance that did not see the create finds the bots at its next lease round, and must leave them alone.
     await advance(30_000);

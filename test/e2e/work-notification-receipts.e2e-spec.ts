@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
-import { Simulator, startSimulator } from '../../simulator/simulator';
-import { startTestApp, TestApp } from '../support/test-app';
 import { waitForValue } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { givenMenuReport, givenStreamBot } from '../support/given';
 
 interface NotificationView {
   id: number;
@@ -19,47 +19,19 @@ interface NotificationView {
  * it. Through the simulator's silent daily limits, with the system clock and short waits.
  */
 describe('work notifications: what became of them for each user', () => {
-  let sim: Simulator;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await startTestApp({
-      env: {
-        ...sim.env,
-        DELIVERY_RETRY_SCHEDULE: '100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms',
-        DINGTALK_TIMEOUT_MS: '2000',
-        DINGTALK_SEND_RESULT_WAITS: '100ms,100ms,100ms',
-      },
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
+  const { sim, t } = useTestApp({
+    simulator: true,
+    env: {
+      DELIVERY_RETRY_SCHEDULE: '100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms',
+      DINGTALK_TIMEOUT_MS: '2000',
+      DINGTALK_SEND_RESULT_WAITS: '100ms,100ms,100ms',
+    },
   });
 
-  const streamBot = async (app: SimApp, storeId: number, userIds: string[]) => {
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: 'kitchen',
-        store_id: storeId,
-        bot_type: 'stream',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        agent_id: app.agentId,
-        user_ids: userIds,
-      },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body.data as { id: number };
-  };
-  const report = async (storeId: number, dish: string) => {
-    const response = await t.request('POST', '/api/v1/menu-reports', {
-      body: { store_id: storeId, dish_name: dish, quantity: 50, unit: '份' },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return (response.body.data as { notifications: Array<{ id: number }> }).notifications[0].id;
-  };
+  const streamBot = (app: SimApp, storeId: number, userIds: string[]) =>
+    givenStreamBot(t, app, { name: 'kitchen', store_id: storeId, user_ids: userIds });
+  const report = async (storeId: number, dish: string) =>
+    (await givenMenuReport(t, { store_id: storeId, dish_name: dish, quantity: 50 })).notifications[0].id;
   const batch = async (botId: number, content: string) => {
     const response = await t.request('POST', '/api/v1/dingtalk-bots/batch-send', {
       body: { bot_ids: [botId], title: '盘点提醒', content },

@@ -1,4 +1,5 @@
 import { Clock, ClockTimer } from '../../src/common/clock';
+import { waitFor } from './wait-for';
 
 /**
  * Time runs `scale` times faster than real time, from `start`. Give the same instance to the application
@@ -75,5 +76,16 @@ export class ManualClock extends Clock {
     }
     this.current = target;
     await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /**
+   * Lets the service act on everything due at the current instant (time does not move), until `ready` holds:
+   * waits in real time, as waitFor does, for what happens over sockets.
+   */
+  settle(ready: () => Promise<boolean> | boolean, what: string): Promise<void> {
+    return waitFor(async () => {
+      await this.advance(0);
+      return ready();
+    }, what);
   }
 }

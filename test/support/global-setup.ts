@@ -27,6 +27,29 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   project.provide('embeddedServerUrl', undefined);
   if (process.env.TEST_DATABASE_URL) return undefined;
+  // Both projects of `npm test` (unit, e2e) run this setup in the one vitest process: they share one server.
+  const holder = globalThis as { [RUN_SERVER]?: Promise<RunServer> };
+  const server = await (holder[RUN_SERVER] ??= startRunServer());
+  server.users += 1;
+  project.provide('embeddedServerUrl', server.url);
+  return async () => {
+    server.users -= 1;
+    if (server.users > 0) return;
+    delete holder[RUN_SERVER];
+    await server.stop();
+  };
+}
+
+const RUN_SERVER = Symbol.for('store-dingtalk-notify.test-run-server');
+
+interface RunServer {
+  url: string;
+  /** Projects whose teardown has not run yet. */
+  users: number;
+  stop(): Promise<void>;
+}
+
+async function startRunServer(): Promise<RunServer> {
   removeServersOfEndedRuns();
   const dataDir = mkdtempSync(join(TEST_TMP_ROOT, 'server-'));
   const server = await startEmbeddedDatabase(join(dataDir, 'db'), dataDir, {
@@ -52,10 +75,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     await server.stop();
     throw error;
   }
-  project.provide('embeddedServerUrl', server.url);
-  return async () => {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+  return {
+    url: server.url,
+    users: 0,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
