@@ -4,18 +4,15 @@ import { AppConfig } from '../config/app-config';
 import { AppCredentials } from './app-credentials';
 import { AppTokenError, AppTokenService, TokenFamily } from './app-token.service';
 import { DingTalkHttp, DingTalkNetworkError } from './dingtalk-http';
-import {
-  classifyOldApiAnswer,
-  classifyRobotSendAnswer,
-  DingTalkOutcome,
-  networkOutcome,
-} from './dingtalk-outcome';
+import { DingTalkOutcome, networkOutcome } from './dingtalk-outcome';
 import {
   groupMessageBody,
   oneToOneMessageBody,
   sendResultBody,
   workNotificationBody,
 } from './message-bodies';
+import { classifyRobotSendAnswer } from './new-api-answers';
+import { classifyOldApiAnswer } from './old-api-answers';
 import { OutgoingMessage } from './outgoing-message';
 import { readSendResult, RecipientOutcome } from './recipient-outcomes';
 

@@ -4,12 +4,9 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { AppCredentials } from './app-credentials';
 import { DingTalkHttp, DingTalkNetworkError } from './dingtalk-http';
-import {
-  classifyNewApiAnswer,
-  classifyOldApiAnswer,
-  DingTalkOutcome,
-  networkOutcome,
-} from './dingtalk-outcome';
+import { DingTalkOutcome, networkOutcome } from './dingtalk-outcome';
+import { classifyNewApiAnswer } from './new-api-answers';
+import { classifyOldApiAnswer } from './old-api-answers';
 
 /**
  * Which API family the token is for: the old API wants `?access_token=`, the new one a header

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifyNewApiAnswer,
-  classifyOldApiAnswer,
-  classifyRobotSendAnswer,
-  classifyWebhookAnswer,
-  retryAfterMs,
-} from './dingtalk-outcome';
+import { retryAfterMs } from './dingtalk-outcome';
+import { classifyNewApiAnswer, classifyRobotSendAnswer } from './new-api-answers';
+import { classifyOldApiAnswer, classifyWebhookAnswer } from './old-api-answers';
 
 const answer = (status: number, json: unknown) => ({ status, json, latencyMs: 5 });
 

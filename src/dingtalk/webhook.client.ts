@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { DingTalkHttp, DingTalkNetworkError } from './dingtalk-http';
-import { classifyWebhookAnswer, DingTalkOutcome, networkOutcome } from './dingtalk-outcome';
+import { DingTalkOutcome, networkOutcome } from './dingtalk-outcome';
 import { webhookBody } from './message-bodies';
+import { classifyWebhookAnswer } from './old-api-answers';
 import { OutgoingMessage } from './outgoing-message';
 import { signedWebhookUrl } from './webhook-signing';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classifyNewApiAnswer, classifyOldApiAnswer } from '../../src/dingtalk/dingtalk-outcome';
+import { classifyNewApiAnswer } from '../../src/dingtalk/new-api-answers';
+import { classifyOldApiAnswer } from '../../src/dingtalk/old-api-answers';
 import { groupMessageBody, workNotificationBody } from '../../src/dingtalk/message-bodies';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { startSimulator, Simulator } from '../../simulator/simulator';

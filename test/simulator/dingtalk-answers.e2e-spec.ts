@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyOldApiAnswer, classifyWebhookAnswer } from '../../src/dingtalk/dingtalk-outcome';
+import { classifyOldApiAnswer, classifyWebhookAnswer } from '../../src/dingtalk/old-api-answers';
 import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
 
