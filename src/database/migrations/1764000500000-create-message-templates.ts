@@ -2,6 +2,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Message templates, and bots pointing at them: deleting a template returns its bots to the built-in one. */
 export class CreateMessageTemplates1764000500000 implements MigrationInterface {
+  // The name recorded in schema_migrations, the class's own: said here so that no build that renames classes (a
+  // minifier) could make it look pending.
+  name = 'CreateMessageTemplates1764000500000';
+
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`
       CREATE TABLE message_templates (
