@@ -61,9 +61,14 @@ describe('LOG_LEVEL', () => {
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const sql = parsed.filter((line) => line.level === 'trace' && line.context === 'sql');
     expect(sql.map((line) => line.msg)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^INSERT INTO "?menu_reports"?/), 'SELECT 1 AS ok']),
+      expect.arrayContaining([
+        expect.stringMatching(/^(WITH [^(]*\( )?INSERT INTO "?menu_reports"?/),
+        'SELECT 1 AS ok',
+      ]),
     );
-    const insert = sql.find((line) => /^INSERT INTO "?menu_reports"?/.test(String(line.msg)))!;
+    const insert = sql.find((line) =>
+      /^(WITH [^(]*\( )?INSERT INTO "?menu_reports"?/.test(String(line.msg)),
+    )!;
     expect(insert.params).toEqual(expect.arrayContaining(['<text, 4 chars>', 3, 2]));
     expect(parsed).toContainEqual(
       expect.objectContaining({
