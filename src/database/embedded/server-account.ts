@@ -23,11 +23,13 @@ export function serverAccount(name = SERVER_ACCOUNT_NAME): ServerAccount | undef
   return lookUp(name) ?? create(name);
 }
 
+/** One `id NAME` ("uid=104(postgres) gid=108(postgres) groups=..."): each program run holds up a start. */
 function lookUp(name: string): ServerAccount | undefined {
   try {
-    const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: 'pipe' }).trim());
-    const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8', stdio: 'pipe' }).trim());
-    return Number.isInteger(uid) && Number.isInteger(gid) ? { name, uid, gid } : undefined;
+    const ids = /uid=(\d+)\S* gid=(\d+)/.exec(
+      execFileSync('id', [name], { encoding: 'utf8', stdio: 'pipe' }),
+    );
+    return ids ? { name, uid: Number(ids[1]), gid: Number(ids[2]) } : undefined;
   } catch {
     return undefined;
   }
