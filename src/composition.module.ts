@@ -7,11 +7,14 @@ import { MenuReportModule } from './menu-report/menu-report.module';
 import { MenuReportRepository } from './menu-report/menu-report.repository';
 import { MessageTemplateModule } from './message-template/message-template.module';
 import { MessageTemplateRepository } from './message-template/message-template.repository';
+import { STREAM_BOTS } from './stream/stream-bots';
 
-const bindings = [
+/** Each port, bound to the repository that implements it. */
+export const PORT_BINDINGS = [
   bindPort(SUMMARY_BOTS, DingTalkBotRepository),
   bindPort(SUMMARY_REPORTS, MenuReportRepository),
   bindPort(SUMMARY_TEMPLATES, MessageTemplateRepository),
+  bindPort(STREAM_BOTS, DingTalkBotRepository),
 ];
 
 /**
@@ -19,10 +22,13 @@ const bindings = [
  * repositories that implement them: each port bound once, here. A module using a port nobody binds fails the
  * application's start (Nest cannot resolve its provider), never its first call.
  */
+/** The modules whose repositories implement the ports. */
+export const PORT_OWNERS = [DingTalkBotModule, MenuReportModule, MessageTemplateModule];
+
 @Global()
 @Module({
-  imports: [DingTalkBotModule, MenuReportModule, MessageTemplateModule],
-  providers: bindings,
-  exports: bindings.map((binding) => binding.provide),
+  imports: PORT_OWNERS,
+  providers: PORT_BINDINGS,
+  exports: PORT_BINDINGS.map((binding) => binding.provide),
 })
 export class CompositionModule {}

@@ -3,6 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DingTalkBot } from './entities/dingtalk-bot.entity';
 
+/** A stream bot, as its connection's status shows it. */
+export interface StreamBotRow {
+  id: number;
+  storeId: number;
+  name: string;
+  isEnabled: boolean;
+}
+
 /** A day in the stores' time zone at an instant: when a bot's daily summary moment is looked at. */
 export interface SummaryMoment {
   /** The stores' date (YYYY-MM-DD in REPORT_TIMEZONE). */
@@ -56,7 +64,7 @@ export class DingTalkBotRepository {
     return rows.length === 0 ? null : manager.findOneByOrFail(DingTalkBot, { id: botId });
   }
 
-  /** The enabled stream bots, by id: the connections an instance starts with. */
+  /** The enabled stream bots, by id. */
   async enabledStreamBotIds(): Promise<number[]> {
     const rows = await this.dataSource.getRepository(DingTalkBot).find({
       where: { botType: 'stream', isEnabled: true },
@@ -64,5 +72,24 @@ export class DingTalkBotRepository {
       order: { id: 'ASC' },
     });
     return rows.map((row) => row.id);
+  }
+
+  /** Every stream bot of the given stores (undefined: of every store), or the one bot `botId`, by id. */
+  async streamBots(filter: { storeIds?: readonly number[]; botId?: number }): Promise<StreamBotRow[]> {
+    const rows = await this.dataSource.query<
+      Array<{ id: number; store_id: number; name: string; is_enabled: boolean }>
+    >(
+      `SELECT id, store_id, name, is_enabled FROM ding_talk_bots
+       WHERE bot_type = 'stream' AND ($1::int[] IS NULL OR store_id = ANY($1::int[]))
+         AND ($2::int IS NULL OR id = $2::int)
+       ORDER BY id`,
+      [filter.storeIds ? [...filter.storeIds] : null, filter.botId ?? null],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      storeId: row.store_id,
+      name: row.name,
+      isEnabled: row.is_enabled,
+    }));
   }
 }

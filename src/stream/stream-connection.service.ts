@@ -1,31 +1,26 @@
-import { createHash } from 'node:crypto';
 import {
+  Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Gauge, Registry } from 'prom-client';
-import { Repository } from 'typeorm';
+import { Registry } from 'prom-client';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { ClockScheduler } from '../common/scheduling/clock-scheduler';
-import { BotWithSecrets } from '../dingtalk-bot/bot-fields';
 import { BotStatusRegistry } from '../dingtalk-bot/bot-status.registry';
 import { BotStatusResponse } from '../dingtalk-bot/dto/bot-status.response';
 import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
-import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DownstreamFrame } from '../dingtalk/stream/stream-frames';
 import { StreamTransport } from '../dingtalk/stream/stream-transport';
-import {
-  StreamBotState,
-  StreamBotSupervisor,
-  StreamConnectionStatus,
-  SupervisedBot,
-} from './stream-bot.supervisor';
+import { ClusterConnectionState, connectionStatusFields, stateOnLease } from './cluster-connection-state';
+import { connectable, fingerprint } from './connectable-bot';
+import { StreamBotState, StreamBotSupervisor, SupervisedBot } from './stream-bot.supervisor';
+import { STREAM_BOTS, StreamBots } from './stream-bots';
 import { StreamCallbackRouter } from './stream-callback';
+import { countByStatus, registerConnectionGauge } from './stream-connection-gauge';
 import {
   LEASE_RENEW_MS,
   STREAM_LEASE_RENEWAL,
@@ -38,26 +33,8 @@ export interface StreamSummary {
   total: number;
 }
 
-/**
- * A stream bot's connection as the whole cluster sees it: the instance holding it (null: none does), since when,
- * and the connection's state (null: no connection anywhere, so `disconnected`).
- */
-export interface ClusterConnectionState {
-  instanceId: string | null;
-  heldSince: number | null;
-  state: StreamBotState | null;
-}
-
 /** At most this many bots connect at once at start-up, so that 200 bots do not open 200 sockets at once. */
 export const STARTUP_CONCURRENCY = 10;
-
-const STATUSES: StreamConnectionStatus[] = [
-  'connected',
-  'connecting',
-  'reconnecting',
-  'disconnected',
-  'auth_failed',
-];
 
 interface Supervised {
   supervisor: StreamBotSupervisor;
@@ -91,7 +68,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
 
   constructor(
     private readonly bots: DingTalkBotService,
-    @InjectRepository(DingTalkBot) private readonly botRows: Repository<DingTalkBot>,
+    @Inject(STREAM_BOTS) private readonly streamBots: StreamBots,
     private readonly transport: StreamTransport,
     private readonly clock: Clock,
     private readonly router: StreamCallbackRouter,
@@ -101,16 +78,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     private readonly config: AppConfig,
     registry: Registry,
   ) {
-    const gauge: Gauge<'status'> = new Gauge({
-      name: 'dingtalk_stream_connections_total',
-      help: 'Stream connections kept by this instance, by connection status',
-      labelNames: ['status'],
-      registers: [registry],
-      collect: () => {
-        const counts = this.countByStatus();
-        for (const status of STATUSES) gauge.set({ status }, counts[status]);
-      },
-    });
+    registerConnectionGauge(registry, () => this.countByStatus());
   }
 
   onModuleInit(): void {
@@ -192,21 +160,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     if (own && !own.leaseLost) {
       return { instanceId: this.config.instanceId, heldSince: own.heldSince, state: own.supervisor.state };
     }
-    if (!row.instance_id || !row.expires_at || row.expires_at.getTime() < this.clock.now()) {
-      return { instanceId: null, heldSince: null, state: null };
-    }
-    return {
-      instanceId: row.instance_id,
-      heldSince: row.acquired_at?.getTime() ?? null,
-      state: {
-        status: row.connection_status ?? 'connecting',
-        statusSince: (row.status_since ?? row.acquired_at ?? row.expires_at).getTime(),
-        connectedSince: row.connected_since?.getTime() ?? null,
-        lastMessageTime: row.last_message_time?.getTime() ?? null,
-        lastError: row.last_error,
-        reconnectCount: row.reconnect_count ?? 0,
-      },
-    };
+    return stateOnLease(row, this.clock.now());
   }
 
   private async stopAll(): Promise<void> {
@@ -215,12 +169,8 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
   }
 
   private async connectAll(): Promise<void> {
-    const rows = await this.botRows.find({
-      where: { botType: 'stream', isEnabled: true },
-      select: { id: true },
-      order: { id: 'ASC' },
-    });
-    const queue = rows.map((row) => row.id);
+    const ids = await this.streamBots.enabledStreamBotIds();
+    const queue = [...ids];
     let total = 0;
     let success = 0;
     const worker = async () => {
@@ -232,8 +182,8 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
         if (await supervised.supervisor.firstAttempt) success += 1;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(STARTUP_CONCURRENCY, rows.length) }, worker));
-    const elsewhere = rows.length - total;
+    await Promise.all(Array.from({ length: Math.min(STARTUP_CONCURRENCY, ids.length) }, worker));
+    const elsewhere = ids.length - total;
     this.logger.log(
       `Stream clients initialized: total=${total}, success=${success}${elsewhere > 0 ? `, held_by_other_instances=${elsewhere}` : ''}`,
     );
@@ -361,43 +311,10 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
   private async statusFields(botId: number): Promise<Partial<BotStatusResponse>> {
     const [row] = await this.leases.streamBots({ botId });
     if (!row) return { connection_status: 'disconnected' };
-    const { instanceId, state } = this.clusterState(row);
-    if (!state) return { connection_status: 'disconnected' };
-    return {
-      connection_status: state.status,
-      instance_id: instanceId,
-      status_since: iso(state.statusSince),
-      connected_since: iso(state.connectedSince),
-      last_message_time: iso(state.lastMessageTime),
-      last_error: state.lastError,
-      reconnect_count: state.reconnectCount,
-    };
+    return connectionStatusFields(this.clusterState(row));
   }
 
-  private countByStatus(): Record<StreamConnectionStatus, number> {
-    const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<
-      StreamConnectionStatus,
-      number
-    >;
-    for (const { supervisor } of this.supervised.values()) counts[supervisor.state.status] += 1;
-    return counts;
+  private countByStatus(): ReturnType<typeof countByStatus> {
+    return countByStatus([...this.supervised.values()].map(({ supervisor }) => supervisor.state.status));
   }
-}
-
-/** The bot as a connection needs it, or null when it should have none. */
-function connectable(bot: BotWithSecrets): SupervisedBot | null {
-  if (bot.botType !== 'stream' || !bot.isEnabled || !bot.clientId || !bot.clientSecret) return null;
-  return {
-    id: bot.id,
-    storeId: bot.storeId,
-    app: { clientId: bot.clientId, clientSecret: bot.clientSecret, agentId: bot.agentId },
-  };
-}
-
-function fingerprint(bot: SupervisedBot): string {
-  return createHash('sha256').update(`${bot.app.clientId}\n${bot.app.clientSecret}`).digest('hex');
-}
-
-function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
 }

@@ -1,15 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { StreamBotState, StreamConnectionStatus } from './stream-bot.supervisor';
+import { STREAM_BOTS, StreamBots } from './stream-bots';
 
 /** A lease lasts this long unless renewed; a dead instance's bots are taken over after at most this. */
 export const LEASE_TTL_MS = 30_000;
 /** Held leases are renewed (and orphaned bots looked for) this often, by the job of this name. */
 export const LEASE_RENEW_MS = 10_000;
 export const STREAM_LEASE_RENEWAL = 'stream-lease-renewal';
+
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /** One held connection as its instance last wrote it onto the lease. */
 export interface HeldConnection {
@@ -34,10 +37,25 @@ export interface StreamBotLeaseRow {
   reconnect_count: number | null;
 }
 
+/** A lease as stored (table stream_connection_leases). */
+interface LeaseRow {
+  bot_id: number;
+  instance_id: string;
+  expires_at: Date;
+  acquired_at: Date | null;
+  connection_status: StreamConnectionStatus | null;
+  status_since: Date | null;
+  connected_since: Date | null;
+  last_message_time: Date | null;
+  last_error: string | null;
+  reconnect_count: number | null;
+}
+
 /**
  * Who connects which stream bot when several instances share the database, and in what state the connection is:
  * the holder writes its connection's state onto the lease, so that any instance can answer for the whole cluster.
  * Single statements, no transaction held open; times come from the injected Clock so tests can expire a lease.
+ * The bots themselves are dingtalk-bot's table: they are read through the StreamBots port.
  */
 @Injectable()
 export class StreamLeaseStore {
@@ -45,6 +63,7 @@ export class StreamLeaseStore {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(STREAM_BOTS) private readonly bots: StreamBots,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -53,25 +72,31 @@ export class StreamLeaseStore {
 
   /**
    * Takes the bot's lease if it is free, expired or already ours; true when this instance holds it now. A new
-   * connection starts from scratch, so the state written by the previous holder is cleared.
+   * connection starts from scratch, so the state written by the previous holder is cleared. A bot deleted
+   * meanwhile cannot be leased (the lease's foreign key refuses it): false.
    */
   async acquire(botId: number): Promise<boolean> {
     const now = new Date(this.clock.now());
-    const rows = await this.dataSource.query<unknown[]>(
-      `INSERT INTO stream_connection_leases
-         (bot_id, instance_id, expires_at, acquired_at, connection_status, status_since,
-          connected_since, last_message_time, last_error, reconnect_count)
-       SELECT $1, $2, $3, $4, 'connecting', $4, NULL, NULL, NULL, 0
-       WHERE EXISTS (SELECT 1 FROM ding_talk_bots WHERE id = $1)
-       ON CONFLICT (bot_id) DO UPDATE SET
-         instance_id = EXCLUDED.instance_id, expires_at = EXCLUDED.expires_at, acquired_at = EXCLUDED.acquired_at,
-         connection_status = EXCLUDED.connection_status, status_since = EXCLUDED.status_since,
-         connected_since = NULL, last_message_time = NULL, last_error = NULL, reconnect_count = 0
-       WHERE stream_connection_leases.instance_id = EXCLUDED.instance_id OR stream_connection_leases.expires_at < $4
-       RETURNING bot_id`,
-      [botId, this.instanceId, new Date(now.getTime() + LEASE_TTL_MS), now],
-    );
-    return rows.length > 0;
+    try {
+      const rows = await this.dataSource.query<Array<{ bot_id: number }>>(
+        `INSERT INTO stream_connection_leases
+           (bot_id, instance_id, expires_at, acquired_at, connection_status, status_since,
+            connected_since, last_message_time, last_error, reconnect_count)
+         VALUES ($1, $2, $3, $4, 'connecting', $4, NULL, NULL, NULL, 0)
+         ON CONFLICT (bot_id) DO UPDATE SET
+           instance_id = EXCLUDED.instance_id, expires_at = EXCLUDED.expires_at, acquired_at = EXCLUDED.acquired_at,
+           connection_status = EXCLUDED.connection_status, status_since = EXCLUDED.status_since,
+           connected_since = NULL, last_message_time = NULL, last_error = NULL, reconnect_count = 0
+         WHERE stream_connection_leases.instance_id = EXCLUDED.instance_id OR stream_connection_leases.expires_at < $4
+         RETURNING bot_id`,
+        [botId, this.instanceId, new Date(now.getTime() + LEASE_TTL_MS), now],
+      );
+      return rows.length > 0;
+    } catch (error) {
+      const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : null;
+      if (code === FOREIGN_KEY_VIOLATION) return false;
+      throw error;
+    }
   }
 
   /**
@@ -109,28 +134,45 @@ export class StreamLeaseStore {
 
   /** Enabled stream bots whose lease is free or expired: an instance may take them. */
   async orphans(): Promise<number[]> {
-    const rows = await this.dataSource.query<Array<{ id: number }>>(
-      `SELECT b.id FROM ding_talk_bots b
-       LEFT JOIN stream_connection_leases l ON l.bot_id = b.id
-       WHERE b.bot_type = 'stream' AND b.is_enabled AND (l.bot_id IS NULL OR l.expires_at < $1)
-       ORDER BY b.id`,
-      [new Date(this.clock.now())],
+    const enabled = await this.bots.enabledStreamBotIds();
+    if (enabled.length === 0) return [];
+    const held = await this.dataSource.query<Array<{ bot_id: number }>>(
+      `SELECT bot_id FROM stream_connection_leases WHERE bot_id = ANY($1::int[]) AND expires_at >= $2`,
+      [enabled, new Date(this.clock.now())],
     );
-    return rows.map((row) => row.id);
+    const taken = new Set(held.map((row) => row.bot_id));
+    return enabled.filter((id) => !taken.has(id));
   }
 
   /** Every stream bot of the given stores (undefined: of every store) with its lease, by id. */
   async streamBots(filter: { storeIds?: readonly number[]; botId?: number }): Promise<StreamBotLeaseRow[]> {
-    return this.dataSource.query<StreamBotLeaseRow[]>(
-      `SELECT b.id AS bot_id, b.store_id, b.name, b.is_enabled, l.instance_id, l.expires_at, l.acquired_at,
-              l.connection_status, l.status_since, l.connected_since, l.last_message_time, l.last_error,
-              l.reconnect_count
-       FROM ding_talk_bots b LEFT JOIN stream_connection_leases l ON l.bot_id = b.id
-       WHERE b.bot_type = 'stream' AND ($1::int[] IS NULL OR b.store_id = ANY($1::int[]))
-         AND ($2::int IS NULL OR b.id = $2::int)
-       ORDER BY b.id`,
-      [filter.storeIds ? [...filter.storeIds] : null, filter.botId ?? null],
+    const bots = await this.bots.streamBots(filter);
+    if (bots.length === 0) return [];
+    const leases = await this.dataSource.query<LeaseRow[]>(
+      `SELECT bot_id, instance_id, expires_at, acquired_at, connection_status, status_since, connected_since,
+              last_message_time, last_error, reconnect_count
+       FROM stream_connection_leases WHERE bot_id = ANY($1::int[])`,
+      [bots.map((bot) => bot.id)],
     );
+    const leaseOf = new Map(leases.map((lease) => [lease.bot_id, lease]));
+    return bots.map((bot) => {
+      const lease = leaseOf.get(bot.id);
+      return {
+        bot_id: bot.id,
+        store_id: bot.storeId,
+        name: bot.name,
+        is_enabled: bot.isEnabled,
+        instance_id: lease?.instance_id ?? null,
+        expires_at: lease?.expires_at ?? null,
+        acquired_at: lease?.acquired_at ?? null,
+        connection_status: lease?.connection_status ?? null,
+        status_since: lease?.status_since ?? null,
+        connected_since: lease?.connected_since ?? null,
+        last_message_time: lease?.last_message_time ?? null,
+        last_error: lease?.last_error ?? null,
+        reconnect_count: lease?.reconnect_count ?? null,
+      };
+    });
   }
 }
 
