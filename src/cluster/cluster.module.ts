@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { InstanceHeartbeat } from './instance-heartbeat.service';
-import { ServiceInstanceStore } from './service-instance.store';
+import { ServiceInstanceRepository } from './service-instance.repository';
 
 /** The instances sharing one database: who is alive, with its last heartbeat. */
 @Module({
-  providers: [ServiceInstanceStore, InstanceHeartbeat],
-  exports: [ServiceInstanceStore],
+  providers: [ServiceInstanceRepository, InstanceHeartbeat],
+  exports: [ServiceInstanceRepository],
 })
 export class ClusterModule {}

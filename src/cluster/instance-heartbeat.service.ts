@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { ClockScheduler } from '../common/scheduling/clock-scheduler';
-import { HEARTBEAT_MS, INSTANCE_HEARTBEAT, ServiceInstanceStore } from './service-instance.store';
+import { HEARTBEAT_MS, INSTANCE_HEARTBEAT, ServiceInstanceRepository } from './service-instance.repository';
 
 /** Keeps this instance in the cluster's list: a heartbeat at start, every HEARTBEAT_MS, and a goodbye at stop. */
 @Injectable()
@@ -10,7 +10,7 @@ export class InstanceHeartbeat implements OnApplicationBootstrap, OnApplicationS
   private readonly startedAt: number;
 
   constructor(
-    private readonly instances: ServiceInstanceStore,
+    private readonly instances: ServiceInstanceRepository,
     private readonly scheduler: ClockScheduler,
     clock: Clock,
   ) {

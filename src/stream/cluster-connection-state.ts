@@ -1,6 +1,6 @@
 import { BotStatusResponse } from '../dingtalk-bot/dto/bot-status.response';
 import { StreamBotState } from './stream-bot.supervisor';
-import { StreamBotLeaseRow } from './stream-lease.store';
+import { StreamBotLeaseRow } from './stream-lease.repository';
 
 /**
  * A stream bot's connection as the whole cluster sees it: the instance holding it (null: none does), since when,

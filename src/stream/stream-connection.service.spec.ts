@@ -17,9 +17,9 @@ import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
 import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { AppEvent } from '../events/app-events';
 import { BotSnapshot, BotUpdatedEvent } from '../events/dingtalk-bot.events';
-import { INSTANCE_TTL_MS } from '../cluster/service-instance.store';
+import { INSTANCE_TTL_MS } from '../cluster/service-instance.repository';
 import { StreamConnectionService } from './stream-connection.service';
-import { LEASE_TTL_MS, STREAM_LEASE_RENEWAL } from './stream-lease.store';
+import { LEASE_TTL_MS, STREAM_LEASE_RENEWAL } from './stream-lease.repository';
 import { StreamStatusService } from './stream-status.service';
 
 const ADMIN: AuthUser = { sub: 'spec', role: 'admin', storeIds: [] };

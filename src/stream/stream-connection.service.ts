@@ -25,8 +25,8 @@ import {
   LEASE_RENEW_MS,
   STREAM_LEASE_RENEWAL,
   StreamBotLeaseRow,
-  StreamLeaseStore,
-} from './stream-lease.store';
+  StreamLeaseRepository,
+} from './stream-lease.repository';
 
 export interface StreamSummary {
   connected: number;
@@ -73,7 +73,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     private readonly clock: Clock,
     private readonly router: StreamCallbackRouter,
     private readonly statuses: BotStatusRegistry,
-    private readonly leases: StreamLeaseStore,
+    private readonly leases: StreamLeaseRepository,
     private readonly scheduler: ClockScheduler,
     private readonly config: AppConfig,
     registry: Registry,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../auth/auth-user';
 import { visibleStoreIds } from '../auth/store-scope';
-import { ServiceInstanceStore } from '../cluster/service-instance.store';
+import { ServiceInstanceRepository } from '../cluster/service-instance.repository';
 import { StreamBotStatusResponse, StreamStatusResponse } from './dto/stream-status.response';
 import { StreamConnectionService } from './stream-connection.service';
-import { StreamLeaseStore } from './stream-lease.store';
+import { StreamLeaseRepository } from './stream-lease.repository';
 
 /**
  * The stream bots a caller may see with their connections across the whole cluster: every instance answers the
@@ -13,8 +13,8 @@ import { StreamLeaseStore } from './stream-lease.store';
 @Injectable()
 export class StreamStatusService {
   constructor(
-    private readonly leases: StreamLeaseStore,
-    private readonly instances: ServiceInstanceStore,
+    private readonly leases: StreamLeaseRepository,
+    private readonly instances: ServiceInstanceRepository,
     private readonly connections: StreamConnectionService,
   ) {}
 

@@ -5,7 +5,7 @@ import { DingTalkModule } from '../dingtalk/dingtalk.module';
 import { StreamBotListener } from './listeners/stream-bot.listener';
 import { StreamCallbackRouter } from './stream-callback';
 import { StreamConnectionService } from './stream-connection.service';
-import { StreamLeaseStore } from './stream-lease.store';
+import { StreamLeaseRepository } from './stream-lease.repository';
 import { StreamStatusController } from './stream-status.controller';
 import { StreamStatusService } from './stream-status.service';
 
@@ -18,7 +18,7 @@ import { StreamStatusService } from './stream-status.service';
     StreamCallbackRouter,
     StreamBotListener,
     StreamStatusService,
-    StreamLeaseStore,
+    StreamLeaseRepository,
   ],
   exports: [StreamConnectionService, StreamCallbackRouter],
 })

@@ -8,7 +8,7 @@ import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { MenuReportService } from '../../menu-report/menu-report.service';
 import { BotCommand } from './bot-command';
 import { BotMessage } from './bot-message';
-import { ClaimedMessage, ReceivedMessages } from './received-messages';
+import { ClaimedMessage, ReceivedMessageRepository } from './received-message.repository';
 import {
   alreadyBoundReply,
   bindNeedsGroupReply,
@@ -32,7 +32,7 @@ export interface CommandResult {
 export class BotCommands {
   constructor(
     private readonly reports: MenuReportService,
-    private readonly received: ReceivedMessages,
+    private readonly received: ReceivedMessageRepository,
     private readonly bots: DingTalkBotService,
     private readonly clock: Clock,
     private readonly config: AppConfig,

@@ -6,7 +6,7 @@ import { BotCommands, CommandResult } from './bot-commands';
 import { parseBotMessage } from './bot-message';
 import { BotReplier } from './bot-replier';
 import { failedReply } from './bot-replies';
-import { ReceivedMessages } from './received-messages';
+import { ReceivedMessageRepository } from './received-message.repository';
 
 /** Topic of the CALLBACK frames that carry bot messages (docs/dingtalk/stream-mode.md). */
 export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
@@ -25,7 +25,7 @@ export class BotMessageHandler implements StreamCallbackHandler, OnModuleInit, B
   constructor(
     private readonly router: StreamCallbackRouter,
     private readonly bots: DingTalkBotService,
-    private readonly received: ReceivedMessages,
+    private readonly received: ReceivedMessageRepository,
     private readonly commands: BotCommands,
     private readonly replier: BotReplier,
   ) {}

@@ -8,7 +8,7 @@ import { BotCommands } from './bot-commands';
 import { BotMessageHandler } from './bot-message.handler';
 import { BotReplier } from './bot-replier';
 import { ReceivedBotMessage } from './entities/received-bot-message.entity';
-import { ReceivedMessages } from './received-messages';
+import { ReceivedMessageRepository } from './received-message.repository';
 
 /** The receiving side of stream bots: registers itself as the handler of the connections' callbacks. */
 @Module({
@@ -19,6 +19,6 @@ import { ReceivedMessages } from './received-messages';
     MenuReportModule,
     DingTalkModule,
   ],
-  providers: [BotMessageHandler, BotCommands, BotReplier, ReceivedMessages],
+  providers: [BotMessageHandler, BotCommands, BotReplier, ReceivedMessageRepository],
 })
 export class ReceivingModule {}

@@ -58,7 +58,7 @@ interface LeaseRow {
  * The bots themselves are dingtalk-bot's table: they are read through the StreamBots port.
  */
 @Injectable()
-export class StreamLeaseStore {
+export class StreamLeaseRepository {
   private readonly instanceId: string;
 
   constructor(

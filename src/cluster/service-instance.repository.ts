@@ -20,7 +20,7 @@ export interface ServiceInstanceRow {
 
 /** The instances that share the database, each with its last heartbeat (table `service_instances`). */
 @Injectable()
-export class ServiceInstanceStore {
+export class ServiceInstanceRepository {
   readonly instanceId: string;
 
   constructor(

@@ -28,7 +28,7 @@ export interface HandledMessage {
 
 /** The log of received bot messages, and the one place that decides whether a message is new. */
 @Injectable()
-export class ReceivedMessages {
+export class ReceivedMessageRepository {
   constructor(
     @InjectRepository(ReceivedBotMessage) private readonly rows: Repository<ReceivedBotMessage>,
     private readonly clock: Clock,
