@@ -1,15 +1,17 @@
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Simulator, startSimulator } from '../../simulator/simulator';
+import { describe, expect, it, vi } from 'vitest';
+import { Simulator } from '../../simulator/simulator';
 import { BotCredentialsCache } from '../../src/notify/delivery/bot-credentials.cache';
 import { ClaimedNotification, DeliveryQueue, SendResult } from '../../src/notify/delivery/delivery-queue';
 import { NotificationDispatcher } from '../../src/notify/delivery/notification-dispatcher';
 import { SendOutcome } from '../../src/notify/senders/bot-sender';
 import { ScaledClock } from '../support/clocks';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestDatabase } from '../support/test-database';
+import { TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { useTestAppPerTest } from '../support/use-test-app';
+import { givenMenuReport, givenWebhookBot, robotWebhook } from '../support/given';
 
 /**
  * Who may change a notification: the claim that holds it. Claims are numbered (the fencing token), leases end by
@@ -17,38 +19,16 @@ import { waitFor } from '../support/wait-for';
  * end and records it, and a resend takes the row away from an earlier send whose result comes late.
  */
 describe('delivery claims and leases', () => {
+  /** Each test starts its own simulator and application (another configuration, another clock), closed after it. */
+  const start = useTestAppPerTest();
   let sim: Simulator | undefined;
   let t: TestApp | undefined;
   let database: TestDatabase | undefined;
 
-  afterEach(async () => {
-    await t?.close();
-    await sim?.close();
-    await database?.drop();
-    t = undefined;
-    sim = undefined;
-    database = undefined;
-  });
-
-  const createBot = async (app: TestApp, storeId: number, token: string) => {
-    const response = await app.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: '厨房群',
-        msg_type: 'text',
-        store_id: storeId,
-        webhook: `${sim!.url}/robot/send?access_token=${token}`,
-      },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body.data as { id: number };
-  };
-  const report = async (app: TestApp, storeId: number, dish: string) => {
-    const response = await app.request('POST', '/api/v1/menu-reports', {
-      body: { store_id: storeId, dish_name: dish, quantity: 1, unit: '份' },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return (response.body.data as { notifications: Array<{ id: number }> }).notifications[0].id;
-  };
+  const createBot = (app: TestApp, storeId: number, token: string) =>
+    givenWebhookBot(app, { msg_type: 'text', store_id: storeId, webhook: robotWebhook(sim!, { token }) });
+  const report = async (app: TestApp, storeId: number, dish: string) =>
+    (await givenMenuReport(app, { store_id: storeId, dish_name: dish })).notifications[0].id;
   const detail = async (app: TestApp, id: number) =>
     (await app.request('GET', `/api/v1/notifications/${id}`)).body.data as {
       status: string;
@@ -56,8 +36,7 @@ describe('delivery claims and leases', () => {
     };
 
   it('counts a result only while its claim holds the row: a late result after a re-claim changes nothing', async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: sim.env });
+    ({ sim, t } = await start({ simulator: true }));
     // The test claims and records through the queue itself, as two instances would; the app's own dispatcher stops.
     await t.app.get(NotificationDispatcher).beforeApplicationShutdown();
     const robot = sim.state.registerRobot();
@@ -164,8 +143,7 @@ describe('delivery claims and leases', () => {
   });
 
   it('leaves a row folded into a digest alone when the claim that held it before answers late', async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: sim.env });
+    ({ sim, t } = await start({ simulator: true }));
     await t.app.get(NotificationDispatcher).beforeApplicationShutdown();
     const robot = sim.state.registerRobot();
     const created = await t.request('POST', '/api/v1/dingtalk-bots', {
@@ -239,8 +217,7 @@ describe('delivery claims and leases', () => {
   });
 
   it('sends nothing to a bot disabled between the claim and the send, and skips the row with the reason', async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: sim.env });
+    ({ sim, t } = await start({ simulator: true }));
     const robot = sim.state.registerRobot();
     const bot = await createBot(t, 56, robot.token);
     // The disable commits after the claim read the bot as enabled, just before the send opens its credentials.
@@ -266,8 +243,7 @@ describe('delivery claims and leases', () => {
   });
 
   it('never turns a report skipped while a digest folds it into a merged one', async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: sim.env });
+    ({ sim, t } = await start({ simulator: true }));
     await t.app.get(NotificationDispatcher).beforeApplicationShutdown();
     const robot = sim.state.registerRobot();
     const created = await t.request('POST', '/api/v1/dingtalk-bots', {
@@ -350,15 +326,10 @@ describe('delivery claims and leases', () => {
     // A lease of 2 s, renewed every 0.5 s; the send's deadline falls a quarter before its end. The robot never
     // answers: without the deadline the send would go on for the full 8 s timeout, past its lease, while the
     // renewal waits for the lock the test holds.
-    sim = await startSimulator();
-    t = await startTestApp({
-      env: {
-        ...sim.env,
-        DINGTALK_TIMEOUT_MS: '8000',
-        DELIVERY_LEASE_MS: '2000',
-        DELIVERY_RETRY_SCHEDULE: '1s',
-      },
-    });
+    ({ sim, t } = await start({
+      simulator: true,
+      env: { DINGTALK_TIMEOUT_MS: '8000', DELIVERY_LEASE_MS: '2000', DELIVERY_RETRY_SCHEDULE: '1s' },
+    }));
     const robot = sim.state.registerRobot();
     const bot = await createBot(t, 52, robot.token);
     sim.state.addFault({ path: '/robot/send', mode: 'timeout', remaining: 1 });
@@ -396,9 +367,7 @@ describe('delivery claims and leases', () => {
     // 10 times faster: the robot answers after 25 s of clock time (2.5 s real), longer than the 10 s a stop used to
     // wait before giving the send's lease back (and another instance sent it again).
     const clock = new ScaledClock(10);
-    sim = await startSimulator({ clock });
-    database = await createTestDatabase();
-    t = await startTestApp({ clock, database, env: { ...sim.env, DINGTALK_TIMEOUT_MS: '5000' } });
+    ({ sim, t, database } = await start({ simulator: true, clock, env: { DINGTALK_TIMEOUT_MS: '5000' } }));
     const robot = sim.state.registerRobot();
     await createBot(t, 53, robot.token);
     sim.state.addFault({ path: '/robot/send', mode: 'slow', delayMs: 25_000, remaining: 1 });
@@ -421,8 +390,7 @@ describe('delivery claims and leases', () => {
   });
 
   it('leaves a resend in charge when the earlier send, whose lease ran out, answers late', async () => {
-    sim = await startSimulator();
-    t = await startTestApp({ env: sim.env });
+    ({ sim, t } = await start({ simulator: true }));
     const robot = sim.state.registerRobot();
     const bot = await createBot(t, 54, robot.token);
     sim.state.addFault({ path: '/robot/send', mode: 'slow', delayMs: 3_000, remaining: 1 });

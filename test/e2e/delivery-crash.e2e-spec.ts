@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/token-issuer';
-import { Simulator, startSimulator } from '../../simulator/simulator';
 import { TEST_TMP_ROOT } from '../support/paths';
 import { freePort, ServiceProcess, startServiceProcess } from '../support/service-process';
 import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { useSimulator } from '../support/use-test-app';
 
 const BOTS = 3;
 const REPORTS = 15; // per bot that is 15 messages: under the 20 a minute, so the test waits for no rate window
@@ -21,18 +21,16 @@ const REPORTS = 15; // per bot that is 15 messages: under the 20 a minute, so th
  * per bot, and the test holds the service to that bound.
  */
 describe('notification delivery survives SIGKILL', () => {
-  let sim: Simulator;
+  const sim = useSimulator();
   let service: ServiceProcess | undefined;
   let dataDir: string;
 
-  beforeAll(async () => {
-    sim = await startSimulator();
+  beforeAll(() => {
     mkdirSync(TEST_TMP_ROOT, { recursive: true });
     dataDir = mkdtempSync(join(TEST_TMP_ROOT, 'crash-'));
   });
   afterAll(async () => {
     await service?.kill();
-    await sim?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -1,9 +1,11 @@
 import { DataSource } from 'typeorm';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Simulator, startSimulator } from '../../simulator/simulator';
+import { describe, expect, it } from 'vitest';
+import { Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { useTestAppPerTest } from '../support/use-test-app';
+import { robotWebhook, givenWebhookBot, givenRobotAnswers } from '../support/given';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -13,41 +15,20 @@ const DAY_MS = 24 * 3_600_000;
  * whose send is in flight.
  */
 describe('notification expiry', () => {
+  /** Each test starts its own simulator and application (another configuration, another clock), closed after it. */
+  const start = useTestAppPerTest();
   let sim: Simulator | undefined;
   let t: TestApp | undefined;
 
-  afterEach(async () => {
-    await t?.close();
-    await sim?.close();
-    t = undefined;
-    sim = undefined;
-  });
-
   it('fails a notification still waiting 24 h after it was queued as expired, never one being sent', async () => {
     const clock = new ManualClock();
-    sim = await startSimulator({ clock });
     // The longest throttle pause: the bots are tried again every hour, and throttled each time.
-    t = await startTestApp({ clock, env: { ...sim.env, DELIVERY_THROTTLE_PAUSE_MS: '3600000' } });
+    ({ sim, t } = await start({ simulator: true, clock, env: { DELIVERY_THROTTLE_PAUSE_MS: '3600000' } }));
     const app = t;
-    sim.state.addFault({
-      path: '/robot/send',
-      mode: 'errcode',
-      errcode: 410100,
-      errmsg: 'send too fast',
-      remaining: 1,
-      probability: 1,
-    });
+    givenRobotAnswers(sim, 410100, 'send too fast', { probability: 1 });
     for (const name of ['甲', '乙']) {
       const robot = sim.state.registerRobot({ name });
-      const created = await app.request('POST', '/api/v1/dingtalk-bots', {
-        body: {
-          name,
-          store_id: 61,
-          msg_type: 'text',
-          webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-        },
-      });
-      expect(created.status).toBe(201);
+      await givenWebhookBot(app, { name, store_id: 61, msg_type: 'text', webhook: robotWebhook(sim, robot) });
     }
     const posted = await app.request('POST', '/api/v1/menu-reports', {
       body: { store_id: 61, dish_name: '鱼', quantity: 1, unit: '份' },
@@ -121,25 +102,16 @@ describe('notification expiry', () => {
 
   it('counts a resent notification from its resend, not from when it was first written', async () => {
     const clock = new ManualClock();
-    sim = await startSimulator({ clock });
-    t = await startTestApp({ clock, env: sim.env });
+    ({ sim, t } = await start({ simulator: true, clock }));
     const app = t;
     const robot = sim.state.registerRobot();
-    await app.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: 'r',
-        store_id: 62,
-        msg_type: 'text',
-        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-      },
+    await givenWebhookBot(app, {
+      name: 'r',
+      store_id: 62,
+      msg_type: 'text',
+      webhook: robotWebhook(sim, robot),
     });
-    sim.state.addFault({
-      path: '/robot/send',
-      mode: 'errcode',
-      errcode: 300005,
-      errmsg: 'token is not exist',
-      remaining: 1,
-    });
+    givenRobotAnswers(sim, 300005, 'token is not exist');
     const posted = await app.request('POST', '/api/v1/menu-reports', {
       body: { store_id: 62, dish_name: '汤', quantity: 1, unit: '份' },
     });
@@ -151,13 +123,7 @@ describe('notification expiry', () => {
     // while the expiry job runs every minute, and then goes out. Its age counts from the resend.
     await clock.advance(2 * DAY_MS);
     sim.state.faults = [];
-    sim.state.addFault({
-      path: '/robot/send',
-      mode: 'errcode',
-      errcode: 410100,
-      errmsg: 'send too fast',
-      remaining: 1,
-    });
+    givenRobotAnswers(sim, 410100, 'send too fast');
     const resent = await app.request('POST', `/api/v1/notifications/${id}/resend`);
     expect(resent.status).toBe(200);
     await waitFor(

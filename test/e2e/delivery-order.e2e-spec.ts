@@ -1,10 +1,17 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, Simulator } from '../../simulator/simulator';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SimMessage } from '../../simulator/core/simulator-state';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import {
+  BotFields,
+  givenBot,
+  givenMenuReport,
+  givenStreamBot,
+  robotWebhook,
+  givenRobotAnswers,
+} from '../support/given';
 
 const PAUSE_MS = 60_000;
 const RETRY_MS = 30_000;
@@ -16,56 +23,37 @@ const RETRY_MS = 30_000;
  */
 describe('delivery: order, targets, stores and sizes', () => {
   const clock = new ManualClock(Date.now());
-  let sim: Simulator;
-  let t: TestApp;
+  const { sim, t } = useTestApp({
+    simulator: { stream: { redeliveryDelayMs: null } },
+    clock,
+    env: {
+      DELIVERY_RETRY_SCHEDULE: `${RETRY_MS / 1000}s,${RETRY_MS / 1000}s`,
+      DELIVERY_THROTTLE_PAUSE_MS: String(PAUSE_MS),
+      // The safety-net sweep out of the way: what is checked here is what the claim itself does.
+      DELIVERY_POLL_INTERVAL_MS: String(10 * 60_000),
+    },
+  });
   let db: DataSource;
 
-  beforeAll(async () => {
-    sim = await startSimulator({ clock, stream: { redeliveryDelayMs: null } });
-    t = await startTestApp({
-      clock,
-      env: {
-        ...sim.env,
-        DELIVERY_RETRY_SCHEDULE: `${RETRY_MS / 1000}s,${RETRY_MS / 1000}s`,
-        DELIVERY_THROTTLE_PAUSE_MS: String(PAUSE_MS),
-        // The safety-net sweep out of the way: what is checked here is what the claim itself does.
-        DELIVERY_POLL_INTERVAL_MS: String(10 * 60_000),
-      },
-    });
+  beforeAll(() => {
     db = t.app.get(DataSource);
   });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
 
-  const createBot = async (body: Record<string, unknown>) => {
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });
-    expect(response.status, response.text).toBe(201);
-    return response.body.data as { id: number };
-  };
-  const streamBot = async (storeId: number, userIds: string[], extra: Record<string, unknown> = {}) => {
+  const createBot = (body: BotFields) => givenBot(t, { name: 'bot', ...body });
+  const streamBot = async (storeId: number, userIds: string[], extra: BotFields = {}) => {
     const app = sim.state.registerApp();
     const group = sim.state.ensureConversation({ title: `${storeId} 号店后厨群`, clientId: app.clientId });
-    const bot = await createBot({
+    const bot = await givenStreamBot(t, app, {
+      name: 'bot',
       store_id: storeId,
-      bot_type: 'stream',
-      client_id: app.clientId,
-      client_secret: app.clientSecret,
-      agent_id: app.agentId,
       user_ids: userIds,
       open_conversation_id: group.id,
       ...extra,
     });
     return { bot, app, group };
   };
-  const report = async (storeId: number, dish = '宫保鸡丁') => {
-    const response = await t.request('POST', '/api/v1/menu-reports', {
-      body: { store_id: storeId, dish_name: dish, quantity: 5, unit: '份' },
-    });
-    expect(response.status, response.text).toBe(201);
-    return response.body.data as { id: number; notifications: Array<{ id: number; bot_id: number }> };
-  };
+  const report = (storeId: number, dish = '宫保鸡丁') =>
+    givenMenuReport(t, { store_id: storeId, dish_name: dish, quantity: 5 });
   const row = async (id: number) =>
     (
       await db.query(
@@ -80,12 +68,7 @@ describe('delivery: order, targets, stores and sizes', () => {
       merged_into: string | null;
       store_id: number;
     };
-  /** Lets the service act on everything due at the current instant, until `ready` holds. */
-  const settle = (ready: () => Promise<boolean> | boolean, what: string) =>
-    waitFor(async () => {
-      await clock.advance(0);
-      return ready();
-    }, what);
+  const settle = clock.settle.bind(clock);
   /** Moves time on in steps of `stepMs` until `ready` holds (for what waits on a bot's rate window). */
   const drive = (ready: () => Promise<boolean> | boolean, what: string, stepMs = 5_000) =>
     waitFor(async () => {
@@ -235,7 +218,7 @@ describe('delivery: order, targets, stores and sizes', () => {
     const robot = sim.state.registerRobot();
     const bot = await createBot({
       store_id: 63,
-      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      webhook: robotWebhook(sim, robot),
       msg_type: 'text',
     });
     // About 30,000 bytes: two parts.
@@ -315,7 +298,7 @@ describe('delivery: order, targets, stores and sizes', () => {
     const robot = sim.state.registerRobot();
     await createBot({
       store_id: 66,
-      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      webhook: robotWebhook(sim, robot),
       rate_limit_per_minute: 1,
     });
     const first = (await report(66, '第一道')).notifications[0].id;
@@ -323,13 +306,7 @@ describe('delivery: order, targets, stores and sizes', () => {
     const backlog: number[] = [];
     for (let i = 0; i < 3; i++) backlog.push((await report(66, `积压${i}`)).notifications[0].id);
     // The digest meets a permanent refusal (an unknown access_token, as DingTalk answers once a robot is removed).
-    sim.state.addFault({
-      path: '/robot/send',
-      mode: 'errcode',
-      errcode: 300005,
-      errmsg: 'token is not exist',
-      remaining: 1,
-    });
+    givenRobotAnswers(sim, 300005, 'token is not exist');
     await drive(async () => (await row(backlog[0])).merged_into !== null, 'the backlog merged');
     const digest = Number((await row(backlog[0])).merged_into);
     await drive(statusIs(digest, 'failed'), 'the digest failing');
@@ -350,7 +327,7 @@ describe('delivery: order, targets, stores and sizes', () => {
     const robot = sim.state.registerRobot();
     const bot = await createBot({
       store_id: 67,
-      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      webhook: robotWebhook(sim, robot),
       rate_limit_per_minute: 1,
     });
     const first = (await report(67, '第一道')).notifications[0].id;
@@ -396,7 +373,7 @@ describe('delivery: order, targets, stores and sizes', () => {
       const robot = sim.state.registerRobot();
       const bot = await createBot({
         store_id: storeId,
-        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+        webhook: robotWebhook(sim, robot),
         rate_limit_per_minute: 1,
       });
       return { bot, robot };
@@ -415,7 +392,7 @@ describe('delivery: order, targets, stores and sizes', () => {
       const waiting = await oneSentOneWaiting(71);
       const newGroup = sim.state.registerRobot();
       const moved = await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, {
-        body: { store_id: 72, webhook: `${sim.url}/robot/send?access_token=${newGroup.token}` },
+        body: { store_id: 72, webhook: robotWebhook(sim, newGroup) },
       });
       expect(moved.status, moved.text).toBe(200);
       await settle(statusIs(waiting, 'skipped'), 'the old store’s notification skipped');

@@ -1,43 +1,35 @@
 import { DataSource } from 'typeorm';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Simulator, startSimulator } from '../../simulator/simulator';
+import { describe, expect, it } from 'vitest';
+import { Simulator } from '../../simulator/simulator';
 import { DeliveryQueue } from '../../src/notify/delivery/delivery-queue';
 import { ManualClock, ScaledClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { DELIVERY_LEASE_RENEWAL, DELIVERY_SWEEP } from '../../src/notify/delivery/notification-dispatcher';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { busiestMinute, deliveredReportNotifications } from '../support/delivery-checks';
 import { waitFor } from '../support/wait-for';
+import { useTestAppPerTest } from '../support/use-test-app';
+import {
+  BotFields,
+  givenMenuReport,
+  givenWebhookBot,
+  robotWebhook,
+  givenRobotAnswers,
+} from '../support/given';
 
 /**
  * The delivery pipeline's promises that speed must not break: no busy loop while a send is in flight, a slow send
  * keeps its lease, the test button counts in the bot's rate window, and batching keeps every bot within its limit.
  */
 describe('delivery pipeline', () => {
+  /** Each test starts its own simulator and application (another configuration, another clock), closed after it. */
+  const start = useTestAppPerTest();
   let sim: Simulator | undefined;
   let t: TestApp | undefined;
 
-  afterEach(async () => {
-    await t?.close();
-    await sim?.close();
-    t = undefined;
-    sim = undefined;
-  });
-
-  const createBot = async (app: TestApp, body: Record<string, unknown>) => {
-    const response = await app.request('POST', '/api/v1/dingtalk-bots', {
-      body: { name: '厨房群', msg_type: 'text', ...body },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body.data as { id: number };
-  };
-  const report = async (app: TestApp, storeId: number, dish: string) => {
-    const response = await app.request('POST', '/api/v1/menu-reports', {
-      body: { store_id: storeId, dish_name: dish, quantity: 1, unit: '份' },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body.data as { id: number; notifications: Array<{ id: number; bot_id: number }> };
-  };
+  const createBot = (app: TestApp, body: BotFields) => givenWebhookBot(app, { msg_type: 'text', ...body });
+  const report = (app: TestApp, storeId: number, dish: string) =>
+    givenMenuReport(app, { store_id: storeId, dish_name: dish });
   const statusOf = async (app: TestApp, id: number) =>
     (await app.request('GET', `/api/v1/notifications/${id}`)).body.data as {
       status: string;
@@ -45,12 +37,12 @@ describe('delivery pipeline', () => {
     };
 
   it('does not spin while a bot has a send in flight and more waiting: a few rounds, not hundreds', async () => {
-    sim = await startSimulator();
-    t = await startTestApp({
-      env: { ...sim.env, DINGTALK_TIMEOUT_MS: '1500', DELIVERY_RETRY_SCHEDULE: '100ms' },
-    });
+    ({ sim, t } = await start({
+      simulator: true,
+      env: { DINGTALK_TIMEOUT_MS: '1500', DELIVERY_RETRY_SCHEDULE: '100ms' },
+    }));
     const robot = sim.state.registerRobot();
-    await createBot(t, { store_id: 41, webhook: `${sim.url}/robot/send?access_token=${robot.token}` });
+    await createBot(t, { store_id: 41, webhook: robotWebhook(sim, robot) });
     // The first send hangs until the service gives up (1.5 s); two more reports wait behind it.
     sim.state.addFault({ path: '/robot/send', mode: 'timeout', remaining: 1 });
     const queue = t.app.get(DeliveryQueue);
@@ -83,17 +75,12 @@ describe('delivery pipeline', () => {
     // A lease of 1.2 s: the send's local deadline falls a quarter before its end, 0.9 s after the last renewal,
     // while the robot holds the send for the full 3 s timeout. Only the renewals (every 0.3 s) carry the send to
     // its end; without them it would be stopped.
-    sim = await startSimulator();
-    t = await startTestApp({
-      env: {
-        ...sim.env,
-        DINGTALK_TIMEOUT_MS: '3000',
-        DELIVERY_LEASE_MS: '1200',
-        DELIVERY_RETRY_SCHEDULE: '1s',
-      },
-    });
+    ({ sim, t } = await start({
+      simulator: true,
+      env: { DINGTALK_TIMEOUT_MS: '3000', DELIVERY_LEASE_MS: '1200', DELIVERY_RETRY_SCHEDULE: '1s' },
+    }));
     const robot = sim.state.registerRobot();
-    await createBot(t, { store_id: 42, webhook: `${sim.url}/robot/send?access_token=${robot.token}` });
+    await createBot(t, { store_id: 42, webhook: robotWebhook(sim, robot) });
     sim.state.addFault({ path: '/robot/send', mode: 'timeout', remaining: 1 });
     const created = await report(t, 42, '慢');
     const id = created.notifications[0].id;
@@ -126,12 +113,11 @@ describe('delivery pipeline', () => {
 
   it('counts the test button in the bot rate window: at the limit it answers 429 with Retry-After, and so does a throttled bot', async () => {
     const clock = new ManualClock();
-    sim = await startSimulator({ clock });
-    t = await startTestApp({ clock, env: sim.env });
+    ({ sim, t } = await start({ simulator: true, clock }));
     const robot = sim.state.registerRobot();
     const bot = await createBot(t, {
       store_id: 43,
-      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      webhook: robotWebhook(sim, robot),
       rate_limit_per_minute: 2,
     });
     const press = () => t!.request('POST', `/api/v1/dingtalk-bots/${bot.id}/test`);
@@ -161,13 +147,7 @@ describe('delivery pipeline', () => {
 
     // DingTalk throttles the next test: the bot is paused, the test button says so and when it may try again.
     await clock.advance(61_000);
-    sim.state.addFault({
-      path: '/robot/send',
-      mode: 'errcode',
-      errcode: 410100,
-      errmsg: 'send too fast',
-      remaining: 1,
-    });
+    givenRobotAnswers(sim, 410100, 'send too fast');
     const throttled = await press();
     expect(throttled.status).toBe(200);
     expect(throttled.body.data).toMatchObject({ ok: false, errcode: 410100 });
@@ -181,15 +161,14 @@ describe('delivery pipeline', () => {
 
   it('keeps every bot within its limit when many bots are claimed and recorded in batches', async () => {
     const clock = new ScaledClock(30);
-    sim = await startSimulator({ clock });
-    t = await startTestApp({ clock, env: { ...sim.env, DELIVERY_RATE_MARGIN_MS: '5000' } });
+    ({ sim, t } = await start({ simulator: true, clock, env: { DELIVERY_RATE_MARGIN_MS: '5000' } }));
     const robots = Array.from({ length: 6 }, (_, i) =>
       sim!.state.registerRobot({ secret: `SECbatch${i}0123456789` }),
     );
     for (const robot of robots) {
       await createBot(t, {
         store_id: 44,
-        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+        webhook: robotWebhook(sim, robot),
         secret: robot.secret,
       });
     }

@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Simulator, startSimulator } from '../../simulator/simulator';
+import { describe, expect, it } from 'vitest';
 import { ScaledClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
 import { busiestMinute, deliveredReportNotifications } from '../support/delivery-checks';
 import { waitFor } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { givenWebhookBot, robotWebhook } from '../support/given';
 
 const REPORTS = Number(process.env.BURST_REPORTS ?? 200);
 const LIMIT = 20;
@@ -16,30 +16,17 @@ const LIMIT = 20;
  */
 describe('notification delivery: per-bot rate limit under a burst', () => {
   const clock = new ScaledClock(30);
-  let sim: Simulator;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ clock });
-    t = await startTestApp({ clock, env: { ...sim.env, DELIVERY_RATE_MARGIN_MS: '5000' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  const { sim, t } = useTestApp({ simulator: true, clock, env: { DELIVERY_RATE_MARGIN_MS: '5000' } });
 
   it(`delivers ${REPORTS} reports to one webhook bot without ever exceeding ${LIMIT} a minute, merging the backlog into digests`, async () => {
     const robot = sim.state.registerRobot({ secret: 'SECburst0123456789' });
-    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: 'burst',
-        store_id: 31,
-        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-        secret: robot.secret,
-        msg_type: 'text',
-      },
+    await givenWebhookBot(t, {
+      name: 'burst',
+      store_id: 31,
+      webhook: robotWebhook(sim, robot),
+      secret: robot.secret,
+      msg_type: 'text',
     });
-    expect(created.status).toBe(201);
 
     const burst = Array.from({ length: REPORTS }, (_, i) => i);
     for (let start = 0; start < burst.length; start += 10) {

@@ -1,39 +1,24 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Simulator, startSimulator } from '../../simulator/simulator';
-import { startTestApp, TestApp } from '../support/test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, waitForValue } from '../support/wait-for';
+import { useTestApp } from '../support/use-test-app';
+import { BotFields, givenBot, givenMenuReport, robotWebhook } from '../support/given';
 
 /** Delivery through the simulator's custom robot webhook, with the system clock and short retries. */
 describe('notification delivery to webhook and stream bots', () => {
-  let sim: Simulator;
-  let t: TestApp;
+  const { sim, t } = useTestApp({
+    simulator: true,
+    env: { DELIVERY_RETRY_SCHEDULE: '50ms,50ms', DINGTALK_TIMEOUT_MS: '2000' },
+  });
   let db: DataSource;
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await startTestApp({
-      env: { ...sim.env, DELIVERY_RETRY_SCHEDULE: '50ms,50ms', DINGTALK_TIMEOUT_MS: '2000' },
-    });
+  beforeAll(() => {
     db = t.app.get(DataSource);
   });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
 
-  const createBot = async (body: Record<string, unknown>) => {
-    const response = await t.request('POST', '/api/v1/dingtalk-bots', { body: { name: 'bot', ...body } });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body.data as { id: number };
-  };
-  const report = async (storeId: number, dish = '宫保鸡丁') => {
-    const response = await t.request('POST', '/api/v1/menu-reports', {
-      body: { store_id: storeId, dish_name: dish, quantity: 50, unit: '份' },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body.data as { id: number; notifications: Array<{ id: number; bot_id: number }> };
-  };
+  const createBot = (body: BotFields) => givenBot(t, { name: 'bot', ...body });
+  const report = (storeId: number, dish = '宫保鸡丁') =>
+    givenMenuReport(t, { store_id: storeId, dish_name: dish, quantity: 50 });
   const notification = async (id: number) =>
     (
       await db.query(
@@ -96,7 +81,7 @@ describe('notification delivery to webhook and stream bots', () => {
     const robot = sim.state.registerRobot();
     await createBot({
       store_id: 23,
-      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      webhook: robotWebhook(sim, robot),
       msg_type: 'text',
     });
     sim.state.addFault({ path: '/robot/send', mode: 'http_500', remaining: 1 });
@@ -121,7 +106,7 @@ describe('notification delivery to webhook and stream bots', () => {
 
   it('fails when the retries run out, with a hint', async () => {
     const robot = sim.state.registerRobot();
-    await createBot({ store_id: 24, webhook: `${sim.url}/robot/send?access_token=${robot.token}` });
+    await createBot({ store_id: 24, webhook: robotWebhook(sim, robot) });
     sim.state.addFault({ path: '/robot/send', mode: 'http_500', remaining: 3 });
     const created = await report(24);
     const row = await settled(created.notifications[0].id, 'failed');
@@ -133,10 +118,10 @@ describe('notification delivery to webhook and stream bots', () => {
   it('fails a permanent error at once with a hint (keyword missing), and a wrong secret likewise', async () => {
     const keywordRobot = sim.state.registerRobot({ keywords: ['紧急'] });
     const signedRobot = sim.state.registerRobot({ secret: 'SECright0123456789abcdef' });
-    await createBot({ store_id: 25, webhook: `${sim.url}/robot/send?access_token=${keywordRobot.token}` });
+    await createBot({ store_id: 25, webhook: robotWebhook(sim, keywordRobot) });
     await createBot({
       store_id: 25,
-      webhook: `${sim.url}/robot/send?access_token=${signedRobot.token}`,
+      webhook: robotWebhook(sim, signedRobot),
       secret: 'SECwrong0123456789abcdef',
     });
     const created = await report(25);
@@ -151,11 +136,11 @@ describe('notification delivery to webhook and stream bots', () => {
     const other = sim.state.registerRobot();
     const bot = await createBot({
       store_id: 26,
-      webhook: `${sim.url}/robot/send?access_token=${throttled.token}`,
+      webhook: robotWebhook(sim, throttled),
     });
     const otherBot = await createBot({
       store_id: 26,
-      webhook: `${sim.url}/robot/send?access_token=${other.token}`,
+      webhook: robotWebhook(sim, other),
     });
     sim.state.addFault({
       path: `/robot/send?access_token=${throttled.token}`.split('?')[0],
@@ -198,7 +183,7 @@ describe('notification delivery to webhook and stream bots', () => {
     const group = sim.state.ensureConversation({ title: '二号店后厨群', clientId: app.clientId });
     await createBot({
       store_id: 27,
-      webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
+      webhook: robotWebhook(sim, robot),
       secret: robot.secret,
     });
     const stream = await createBot({

@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { givenMenuReport, givenWebhookBot, robotWebhook } from '../support/given';
+import { useSimulator, useTestApp } from '../support/use-test-app';
 
 /**
  * DingTalk's ceiling per source IP (docs/dingtalk/README.md, "Call limits": 10,000 calls in 20 s, then a 5-minute
@@ -12,14 +13,7 @@ import { waitFor } from '../support/wait-for';
  */
 describe('DingTalk per-IP limit', () => {
   const clock = new ManualClock(Date.now());
-  let sim: Simulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ clock });
-  });
-  afterAll(async () => {
-    await sim?.close();
-  });
+  const sim = useSimulator({ clock });
 
   /** `count` webhook bots of one store, each on a robot of its own: one report is `count` DingTalk calls. */
   const botsOfStore = async (t: TestApp, storeId: number, count: number) => {
@@ -27,24 +21,12 @@ describe('DingTalk per-IP limit', () => {
     for (let i = 0; i < count; i++) {
       const robot = sim.state.registerRobot({});
       tokens.push(robot.token);
-      const created = await t.request('POST', '/api/v1/dingtalk-bots', {
-        body: {
-          name: `bot ${i}`,
-          store_id: storeId,
-          webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-        },
-      });
-      expect(created.status, created.text).toBe(201);
+      await givenWebhookBot(t, { name: `bot ${i}`, store_id: storeId, webhook: robotWebhook(sim, robot) });
     }
     return tokens;
   };
-  const report = async (t: TestApp, storeId: number) => {
-    const response = await t.request('POST', '/api/v1/menu-reports', {
-      body: { store_id: storeId, dish_name: '麻婆豆腐', quantity: 2, unit: '份' },
-    });
-    expect(response.status, response.text).toBe(201);
-    return response.body.data as { id: number; notifications: Array<{ id: number; bot_id: number }> };
-  };
+  const report = (t: TestApp, storeId: number) =>
+    givenMenuReport(t, { store_id: storeId, dish_name: '麻婆豆腐', quantity: 2 });
   const sentCount = async (t: TestApp, reportId: number) => {
     const [row]: Array<{ sent: number }> = await t.app
       .get(DataSource)
@@ -66,14 +48,8 @@ describe('DingTalk per-IP limit', () => {
   };
 
   describe('with a budget below the ceiling', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp({ clock, env: { ...sim.env, DINGTALK_CALL_BUDGET_PER_SECOND: '1' } });
-    });
-    afterAll(async () => {
-      await t?.close();
-      sim.state.ipLimit.reset();
-    });
+    afterAll(() => sim.state.ipLimit.reset());
+    const { t } = useTestApp({ clock, env: () => ({ ...sim.env, DINGTALK_CALL_BUDGET_PER_SECOND: '1' }) });
 
     it('never exceeds the budget over a burst, so DingTalk never blocks the IP, and delivers everything', async () => {
       sim.state.ipLimit.set({ windowMs: 20_000, maxCalls: 25, blockMs: 300_000, answer: 'json' });
@@ -98,14 +74,11 @@ describe('DingTalk per-IP limit', () => {
 
   describe.each(['json', 'html'] as const)('after a block answer (%s)', (answer) => {
     const BLOCK_MS = 120_000;
-    let t: TestApp;
-    beforeAll(async () => {
-      sim.state.ipLimit.reset();
-      t = await startTestApp({ clock, env: { ...sim.env, DINGTALK_IP_BLOCK_PAUSE_MS: String(BLOCK_MS) } });
-    });
-    afterAll(async () => {
-      await t?.close();
-      sim.state.ipLimit.reset();
+    beforeAll(() => sim.state.ipLimit.reset());
+    afterAll(() => sim.state.ipLimit.reset());
+    const { t } = useTestApp({
+      clock,
+      env: () => ({ ...sim.env, DINGTALK_IP_BLOCK_PAUSE_MS: String(BLOCK_MS) }),
     });
 
     it('sends nothing from any bot until the block is over, spends no attempt, then delivers everything', async () => {

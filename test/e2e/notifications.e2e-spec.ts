@@ -3,7 +3,7 @@ import { jitterBounds, THROTTLE_PAUSE_MS } from '../../src/notify/delivery/retry
 import { ManualClock } from '../support/clocks';
 import { waitForValue } from '../support/wait-for';
 import { useTestApp } from '../support/use-test-app';
-import { givenMenuReport, givenWebhookBot, robotWebhook } from '../support/given';
+import { givenMenuReport, givenWebhookBot, robotWebhook, givenRobotAnswers } from '../support/given';
 
 const SCHEDULE_MS = [10_000, 60_000, 300_000];
 
@@ -65,13 +65,7 @@ describe('notifications API and retry timing', () => {
 
   it('holds a throttled bot for 10 minutes, then sends without having spent an attempt', async () => {
     const { robot, bot } = await webhookBot(42);
-    sim.state.addFault({
-      path: '/robot/send',
-      mode: 'errcode',
-      errcode: 410100,
-      errmsg: 'send too fast',
-      remaining: 1,
-    });
+    givenRobotAnswers(sim, 410100, 'send too fast');
     const first = await report(42);
     const id = first.notifications[0].id;
     await settle(async () => (await detail(id)).attempts.length === 1, 'the throttled attempt');

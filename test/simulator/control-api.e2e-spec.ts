@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, Simulator } from '../../simulator/simulator';
+import { describe, expect, it } from 'vitest';
+import { Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
+import { useSimulator } from '../support/use-test-app';
 
 async function call(sim: Simulator, method: string, path: string, body?: unknown) {
   const response = await fetch(`${sim.url}${path}`, {
@@ -16,12 +17,7 @@ async function call(sim: Simulator, method: string, path: string, body?: unknown
 
 describe('simulator: control API', () => {
   const clock = new ManualClock();
-  let sim: Simulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ clock });
-  });
-  afterAll(() => sim.close());
+  const sim = useSimulator({ clock });
 
   it('registers apps and lists them with their credentials', async () => {
     const created = await call(sim, 'POST', '/_sim/apps', {

@@ -1,8 +1,8 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifyOldApiAnswer, classifyWebhookAnswer } from '../../src/dingtalk/old-api-answers';
-import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
+import { useSimulator } from '../support/use-test-app';
 
 interface Raw {
   status: number;
@@ -16,12 +16,7 @@ interface Raw {
  */
 describe('simulator: DingTalk answers instead of framework errors, XML without Accept', () => {
   const clock = new ManualClock();
-  let sim: Simulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ clock });
-  });
-  afterAll(() => sim.close());
+  const sim = useSimulator({ clock });
 
   /** Exactly these headers (fetch would add a Content-Type of its own to a string body). */
   function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string) {

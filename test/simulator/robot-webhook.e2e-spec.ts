@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signedWebhookUrl } from '../../src/dingtalk/webhook-signing';
-import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
+import { useSimulator } from '../support/use-test-app';
+import { postToDingTalk } from '../support/raw-http';
 
-async function post(url: string, body: unknown, contentType = 'application/json') {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': contentType },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { errcode: number; errmsg: string };
-}
+const post = postToDingTalk;
 
 const text = (content: string) => ({ msgtype: 'text', text: { content } });
 
 describe('simulator: custom group robot webhook', () => {
   const clock = new ManualClock();
-  let sim: Simulator;
+  const sim = useSimulator({ clock });
   const webhook = (token: string) => `${sim.url}/robot/send?access_token=${token}`;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ clock });
-  });
-  afterAll(() => sim.close());
 
   it('accepts a message signed as DingTalk documents and refuses a wrong signature with 310000', async () => {
     const robot = sim.state.registerRobot({ secret: 'SEC1234567890abcdef' });

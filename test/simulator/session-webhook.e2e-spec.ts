@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SESSION_TTL_MS } from '../../simulator/core/simulator-state';
-import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
+import { useSimulator } from '../support/use-test-app';
+import { postToDingTalk } from '../support/raw-http';
 
-async function post(url: string, body: unknown, contentType = 'application/json') {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': contentType },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { errcode: number; errmsg: string };
-}
+const post = postToDingTalk;
 
 describe('simulator: replies through a sessionWebhook (docs/dingtalk/robot-messages.md)', () => {
   const clock = new ManualClock();
-  let sim: Simulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ clock });
-  });
-  afterAll(() => sim.close());
+  const sim = useSimulator({ clock });
 
   const open = (conversationId: string, conversationType: '1' | '2' = '2') => {
     const app = sim.state.registerApp();

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { SimFault } from '../../simulator/core/simulator-state';
 import { Simulator } from '../../simulator/simulator';
 import { TestApp } from './test-app';
 
@@ -73,4 +74,14 @@ export async function givenMenuReport(
   });
   expect(response.status, response.text).toBe(201);
   return response.body.data as CreatedReport;
+}
+
+/** The simulator's custom robots answer the next send (or as many as `fault` says) with DingTalk's `errcode`. */
+export function givenRobotAnswers(
+  sim: Simulator,
+  errcode: number,
+  errmsg: string,
+  fault: Partial<Omit<SimFault, 'path' | 'mode'>> = {},
+): void {
+  sim.state.addFault({ path: '/robot/send', mode: 'errcode', errcode, errmsg, remaining: 1, ...fault });
 }

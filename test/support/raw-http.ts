@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
+import { expect } from 'vitest';
 
 export interface RawAnswer {
   status: number;
@@ -80,4 +81,18 @@ export function bytesRequest(
     request.on('error', reject);
     request.end(options.body);
   });
+}
+
+/**
+ * POSTs to a DingTalk endpoint (of the simulator) as a client would: `body` as JSON unless it is a string already.
+ * DingTalk answers HTTP 200 and says in the JSON what became of the request.
+ */
+export async function postToDingTalk(url: string, body: unknown, contentType = 'application/json') {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { errcode: number; errmsg: string };
 }
