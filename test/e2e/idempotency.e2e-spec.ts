@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { IdempotencyExpiryJob } from '../../src/idempotency/idempotency-expiry.job';
 import { ManualClock } from '../support/clocks';
-import { startTestApp, TestApp, TestResponse } from '../support/test-app';
+import { TestResponse } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 import { useTestApp } from '../support/use-test-app';
 import { givenWebhookBot, robotWebhook } from '../support/given';
@@ -176,15 +176,8 @@ describe('Idempotency-Key', () => {
 });
 
 describe('Idempotency-Key after 24 hours', () => {
-  let clock: ManualClock;
-  let t: TestApp;
-  beforeAll(async () => {
-    clock = new ManualClock();
-    t = await startTestApp({ clock });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const clock = new ManualClock();
+  const { t } = useTestApp({ clock });
   const post = (dish: string) =>
     t.request('POST', '/api/v1/menu-reports', {
       body: { store_id: 1, dish_name: dish, quantity: 1, unit: '份' },
