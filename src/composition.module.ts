@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { bindPort } from './common/port';
 import { SUMMARY_BOTS, SUMMARY_REPORTS, SUMMARY_TEMPLATES } from './daily-summary/summary-sources';
+import { BOT_TEMPLATES } from './dingtalk-bot/bot-templates';
 import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
 import { DingTalkBotRepository } from './dingtalk-bot/dingtalk-bot.repository';
 import { MenuReportModule } from './menu-report/menu-report.module';
@@ -15,6 +16,7 @@ export const PORT_BINDINGS = [
   bindPort(SUMMARY_REPORTS, MenuReportRepository),
   bindPort(SUMMARY_TEMPLATES, MessageTemplateRepository),
   bindPort(STREAM_BOTS, DingTalkBotRepository),
+  bindPort(BOT_TEMPLATES, MessageTemplateRepository),
 ];
 
 /**

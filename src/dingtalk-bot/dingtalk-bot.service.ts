@@ -1,5 +1,6 @@
 import {
   ConflictException,
+  Inject,
   Injectable,
   Logger,
   NotFoundException,
@@ -17,8 +18,8 @@ import { AppConfig } from '../config/app-config';
 import { splitErrcode } from '../dingtalk/errcode';
 import { robotIdentity } from '../dingtalk/robot-identity';
 import { AppEvent, AppEvents } from '../events/app-events';
-import { assertUsableTemplate } from '../message-template/usable-template';
 import { BotFields, BotWithSecrets } from './bot-fields';
+import { assertUsableTemplate, BOT_TEMPLATES, BotTemplates } from './bot-templates';
 import { BotTestSenderPort } from './bot-test-sender';
 import { applyBotChanges, changedFields } from './bot-rules';
 import { BotStatusRegistry } from './bot-status.registry';
@@ -54,6 +55,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(DingTalkBot) private readonly bots: Repository<DingTalkBot>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(BOT_TEMPLATES) private readonly templates: BotTemplates,
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
     private readonly events: AppEvents,
@@ -81,7 +83,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
   async create(user: AuthUser, request: CreateDingTalkBotDto): Promise<DingTalkBotResponse> {
     const storeId = storeForCreate(user, request.store_id);
     const fields = applyBotChanges(null, request, storeId, this.config.dingtalk.webhookOrigins);
-    await assertUsableTemplate(this.dataSource.manager, fields.templateId, fields.storeId);
+    await assertUsableTemplate(this.templates, this.dataSource.manager, fields.templateId, fields.storeId);
     const bot = this.seal(fields, new DingTalkBot());
     bot.dailySummarySince = summarySince(null, fields, this.clock.now());
     const saved = await this.saveUnique(() => this.bots.save(this.bots.create(bot)));
@@ -132,7 +134,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
           request.store_id ?? bot.storeId,
           this.config.dingtalk.webhookOrigins,
         );
-        await assertUsableTemplate(manager, next.templateId, next.storeId);
+        await assertUsableTemplate(this.templates, manager, next.templateId, next.storeId);
         const beforeSnapshot = snapshot(bot);
         const since = summarySince(current, next, this.clock.now()) ?? bot.dailySummarySince;
         const sealed = this.seal(next, bot);

@@ -8,6 +8,12 @@ import { MessageTemplate } from './entities/message-template.entity';
  */
 @Injectable()
 export class MessageTemplateRepository {
+  /** Whether template `id` exists and is store `storeId`'s or a shared one, in the caller's transaction. */
+  async usableBy(manager: EntityManager, id: number, storeId: number): Promise<boolean> {
+    const template = await manager.findOneBy(MessageTemplate, { id });
+    return template !== null && (template.storeId === null || template.storeId === storeId);
+  }
+
   /** Template `id` if it is a daily summary template, in the caller's transaction. */
   async summaryTemplate(manager: EntityManager, id: number): Promise<MessageTemplate | null> {
     return manager.findOneBy(MessageTemplate, { id, purpose: 'daily_summary' });
