@@ -19,14 +19,14 @@ export const PORT_BINDINGS = [
   bindPort(BOT_TEMPLATES, MessageTemplateRepository),
 ];
 
+/** The modules whose repositories implement the ports. */
+export const PORT_OWNERS = [DingTalkBotModule, MenuReportModule, MessageTemplateModule];
+
 /**
  * Where the ports that modules declare (what they need from a table another module owns) meet the owners'
  * repositories that implement them: each port bound once, here. A module using a port nobody binds fails the
  * application's start (Nest cannot resolve its provider), never its first call.
  */
-/** The modules whose repositories implement the ports. */
-export const PORT_OWNERS = [DingTalkBotModule, MenuReportModule, MessageTemplateModule];
-
 @Global()
 @Module({
   imports: PORT_OWNERS,
