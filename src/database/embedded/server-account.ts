@@ -20,17 +20,25 @@ export const SERVER_ACCOUNT_NAME = 'postgres';
 
 export function serverAccount(name = SERVER_ACCOUNT_NAME): ServerAccount | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  return lookUp(name) ?? create(name);
+  return lookUpAccount(name) ?? create(name);
 }
 
-/** One `id NAME` ("uid=104(postgres) gid=108(postgres) groups=..."): each program run holds up a start. */
-function lookUp(name: string): ServerAccount | undefined {
+/**
+ * One `getent passwd NAME` ("postgres:x:104:108:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash"): a fixed,
+ * colon-separated format in every locale, where `id NAME` translates its labels ("UID=0(root) GID=0(root)" under
+ * LANGUAGE=nl). One program run, since each one holds up a start. Exported for its spec.
+ */
+export function lookUpAccount(name: string): ServerAccount | undefined {
   try {
-    const ids = /uid=(\d+)\S* gid=(\d+)/.exec(
-      execFileSync('id', [name], { encoding: 'utf8', stdio: 'pipe' }),
-    );
-    return ids ? { name, uid: Number(ids[1]), gid: Number(ids[2]) } : undefined;
+    const [account, , uid, gid] = execFileSync('getent', ['passwd', name], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+    }).split(':');
+    return account === name && /^\d+$/.test(uid ?? '') && /^\d+$/.test(gid ?? '')
+      ? { name, uid: Number(uid), gid: Number(gid) }
+      : undefined;
   } catch {
+    // exit status 2: no such account
     return undefined;
   }
 }
@@ -48,7 +56,7 @@ function create(name: string): ServerAccount {
     } catch {
       continue;
     }
-    const account = lookUp(name);
+    const account = lookUpAccount(name);
     if (account) return account;
   }
   throw new EmbeddedDatabaseError(
