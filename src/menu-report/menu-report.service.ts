@@ -1,6 +1,6 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, QueryFailedError, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { assertCanSee, storeForCreate, storesToList } from '../auth/store-scope';
@@ -15,6 +15,15 @@ import { ListMenuReportsQuery } from './dto/list-menu-reports.query';
 import { MenuReportResponse } from './dto/menu-report.response';
 import { MenuReport, ReportSource } from './entities/menu-report.entity';
 import { ReportNotificationsPort, ReportRowWrite } from './report-notifications.port';
+
+const FOREIGN_KEY_VIOLATION = '23503';
+
+function isForeignKeyViolation(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string } | undefined)?.code === FOREIGN_KEY_VIOLATION
+  );
+}
 
 /** Where a report comes from: the HTTP API (reported by the token's sub) or a staff member in DingTalk. */
 export interface ReportOrigin {
@@ -86,10 +95,20 @@ export class MenuReportService {
         afterCommit: () => this.runAfterCommit(written.afterCommit),
       };
     };
+    // Inside a transaction a failed statement aborts it, so the write is not tried again there: a refused foreign key
+    // fails the request as it did (nothing committed, the Idempotency-Key neither: its retry writes the report). A
+    // savepoint would cost two more round trips on every such report, for what the write's own lock on the bots
+    // already rules out (notification-outbox.ts).
     if (idempotency || origin.inTransaction) return this.transactions.run(idempotency, write);
     // The report and its notifications are one statement, which commits alone: no transaction of its own needed
-    // (two round trips a report instead of five).
-    const done = await write(this.reports.manager);
+    // (two round trips a report instead of five). A bot deleted between the read and the write is left out of the
+    // write; should a foreign key still refuse it (23503: a row it points to went meanwhile), nothing was written,
+    // and the two statements run once more on a fresh read (a new report id: the sequence's gap is harmless).
+    const done = await write(this.reports.manager).catch((error: unknown) => {
+      if (!isForeignKeyViolation(error)) throw error;
+      this.logger.warn(`Menu report refused by a foreign key (${(error as Error).message}): written again`);
+      return write(this.reports.manager);
+    });
     done.afterCommit();
     return done.response;
   }

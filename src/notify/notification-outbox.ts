@@ -46,13 +46,40 @@ export interface LeadingWrite {
   params: readonly unknown[];
 }
 
-/** The rows, and their bots marked due: a CTE, so both or neither, in one round trip; after the caller's write. */
+/**
+ * The rows, and their bots marked due: a CTE, so both or neither, in one round trip; after the caller's write.
+ *
+ * With a leading write (a report, whose bots were read by a statement of their own before this one), only the rows
+ * of bots that are still there, enabled and in the row's store are written, and only those bots marked due: a bot
+ * deleted between the two statements would otherwise break the due mark's foreign key (23503: a 500, nothing kept),
+ * and one disabled or moved meanwhile would get a notification that is only ever skipped. The bots are locked FOR
+ * KEY SHARE (what the foreign key's own check takes, so no new wait), before their state rows: a deletion waiting
+ * for this statement's commit cannot delete a bot this statement marks, and the lock order is the deletion's (the
+ * bot, then its state row by its cascade).
+ */
 function enqueueStatement(leading: string | null): string {
-  return `WITH ${leading === null ? '' : `${leading},`} marked AS (${markDueStatement(
-    "SELECT DISTINCT b.id FROM unnest($1::integer[], $5::text[]) AS b(id, status) WHERE b.status = 'pending'",
-    '$13',
-  )})
-   INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content,
+  if (leading === null) {
+    return `WITH marked AS (${markDueStatement(
+      "SELECT DISTINCT b.id FROM unnest($1::integer[], $5::text[]) AS b(id, status) WHERE b.status = 'pending'",
+      '$13',
+    )})
+   ${insertRows('')}`;
+  }
+  return `WITH ${leading},
+   bots AS MATERIALIZED (
+     SELECT b.id, b.store_id FROM ding_talk_bots b
+     WHERE b.id = ANY($1::integer[]) AND b.is_enabled ORDER BY b.id FOR KEY SHARE),
+   marked AS (${markDueStatement(
+     `SELECT DISTINCT m.id FROM unnest($1::integer[], $2::integer[], $5::text[]) AS m(id, store_id, status)
+      JOIN bots ON bots.id = m.id AND bots.store_id = m.store_id WHERE m.status = 'pending'`,
+     '$13',
+   )})
+   ${insertRows('JOIN bots ON bots.id = m.bot_id AND bots.store_id = m.store_id')}`;
+}
+
+/** The INSERT of the rows (`join`: which of them are written), in the order given. */
+function insertRows(join: string): string {
+  return `INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content,
                               at_mobiles, at_user_ids, at_all, part_of, next_attempt_at, queued_at)
    SELECT m.bot_id, m.store_id, m.menu_report_id, m.kind, m.status, m.hint, m.msg_type, m.title, m.content,
           m.at_mobiles::jsonb, m.at_user_ids::jsonb, m.at_all, m.part_of, $13::timestamptz, $13::timestamptz
@@ -60,6 +87,7 @@ function enqueueStatement(leading: string | null): string {
                $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $14::uuid[]) WITH ORDINALITY
         AS m(bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content, at_mobiles,
              at_user_ids, at_all, part_of, position)
+   ${join}
    ORDER BY m.position
    RETURNING id, bot_id, status`;
 }

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
+import { NotificationPlanner } from '../../src/notify/notification-planner';
 import { useTestApp } from '../support/use-test-app';
 
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef';
@@ -103,6 +104,70 @@ describe('menu reports API', () => {
     expect(retried.status).toBe(201);
     expect(retried.body.data.notifications).toHaveLength(1);
   });
+
+  it.each([
+    ['without an Idempotency-Key', 50, undefined],
+    ['with an Idempotency-Key', 52, 'bots-change-between-1'],
+  ])(
+    'writes the report %s when a bot is deleted, disabled or moved between reading the bots and writing',
+    async (_, storeId, key) => {
+      const kept = await createBot({ store_id: storeId, webhook: WEBHOOK });
+      const deleted = await createBot({ store_id: storeId, webhook: WEBHOOK });
+      const disabled = await createBot({ store_id: storeId, webhook: WEBHOOK });
+      const moved = await createBot({ store_id: storeId, webhook: WEBHOOK });
+      const db = t.app.get(DataSource);
+      // Between the report's two statements, for certain: the planner's read returns, then the bots change (other
+      // connections, committed), then the write runs with the bots as read.
+      const planner = t.app.get(NotificationPlanner);
+      const read = planner.readForReport;
+      planner.readForReport = async (...args) => {
+        const planned = await read.apply(planner, args);
+        expect(planned.bots.map((bot) => bot.id)).toEqual([kept.id, deleted.id, disabled.id, moved.id]);
+        await db.query('DELETE FROM ding_talk_bots WHERE id = $1', [deleted.id]);
+        await db.query('UPDATE ding_talk_bots SET is_enabled = false WHERE id = $1', [disabled.id]);
+        await db.query('UPDATE ding_talk_bots SET store_id = $2 WHERE id = $1', [moved.id, storeId + 1]);
+        return planned;
+      };
+      let response;
+      try {
+        response = await t.request('POST', '/api/v1/menu-reports', {
+          body: { store_id: storeId, dish_name: '鱼香肉丝', quantity: 4, unit: '份' },
+          headers: key === undefined ? {} : { 'idempotency-key': key },
+        });
+      } finally {
+        planner.readForReport = read;
+      }
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      const report = response.body.data;
+      // The answer says what was written: the remaining bot's notification, none for the others.
+      expect(report.notifications).toEqual([
+        {
+          id: expect.any(Number),
+          bot_id: kept.id,
+          status: expect.stringMatching(/pending|sent|retrying|failed/),
+        },
+      ]);
+      expect(
+        await db.query('SELECT id, bot_id FROM notifications WHERE menu_report_id = $1 ORDER BY id', [
+          report.id,
+        ]),
+      ).toEqual([{ id: String(report.notifications[0].id), bot_id: kept.id }]);
+      expect(await db.query('SELECT store_id FROM menu_reports WHERE id = $1', [report.id])).toEqual([
+        { store_id: storeId },
+      ]);
+      const fetched = await t.request('GET', `/api/v1/menu-reports/${report.id}`);
+      expect(fetched.body.data.notifications.map((n: { bot_id: number }) => n.bot_id)).toEqual([kept.id]);
+      // Only the remaining bot was marked due (the disabled and the moved bot had no state row before).
+      expect(
+        (
+          await db.query(
+            'SELECT bot_id FROM bot_delivery_states WHERE bot_id = ANY($1::integer[]) ORDER BY bot_id',
+            [[kept.id, deleted.id, disabled.id, moved.id]],
+          )
+        ).map((row: { bot_id: number }) => row.bot_id),
+      ).toEqual([kept.id]);
+    },
+  );
 
   it('accepts decimals and a dish id alone', async () => {
     const response = await t.request('POST', '/api/v1/menu-reports', {
