@@ -27,6 +27,9 @@ const FIELD_OF: Record<keyof CreateDingTalkBotDto, BotField> = {
   daily_summary_at: 'dailySummaryAt',
 };
 
+/** The request fields the rules read. */
+export const REQUEST_FIELDS: ReadonlySet<string> = new Set(Object.keys(FIELD_OF));
+
 /** The fields that only mean something for one kind of bot. */
 const TYPE_FIELDS: Record<BotType, ReadonlyArray<keyof CreateDingTalkBotDto>> = {
   webhook: ['webhook', 'secret', 'at_mobiles', 'at_all'],

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Put,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CreatesInStore } from '../auth/creates-in-store';
@@ -15,6 +26,7 @@ import {
 import { DeletedResponse } from '../common/http/deleted.response';
 import { Page } from '../common/http/pagination.dto';
 import { IntIdParam } from '../common/http/strict-integer';
+import { BotRulesOnRefusedBodyInterceptor } from './bot-rules.interceptor';
 import { APP_IN_USE_MESSAGE, DingTalkBotService } from './dingtalk-bot.service';
 import { BotStatusResponse } from './dto/bot-status.response';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
@@ -44,6 +56,7 @@ export class DingTalkBotController {
 
   @Post()
   @CreatesInStore()
+  @UseInterceptors(BotRulesOnRefusedBodyInterceptor)
   @ApiOperation({
     summary: 'Register a bot',
     description:

@@ -179,6 +179,32 @@ describe('input hardening: strict ids, no 500 for any input, the envelope for ev
       expectEnvelope(implied, 400);
       expect(fields(implied)).toEqual([wrong]);
     });
+
+    it('POST /api/v1/dingtalk-bots names a bad webhook with the fields the pipe refuses, and the bot rules too', async () => {
+      const response = await t.request('POST', '/api/v1/dingtalk-bots', {
+        body: { name: '', webhook: 'nope', bogus: 1 },
+      });
+      expectEnvelope(response, 400);
+      expect(fields(response)).toEqual(['bogus', 'name', 'store_id', 'webhook']);
+      expect(response.body.errors).toContainEqual({
+        field: 'webhook',
+        message: 'webhook must be a URL such as https://oapi.dingtalk.com/robot/send?access_token=…',
+      });
+
+      // The rules on the whole bot: a missing webhook, another type's field, beside a field the pipe refuses.
+      const rules = await t.request('POST', '/api/v1/dingtalk-bots', {
+        body: { store_id: 1, name: 'x', secret: 'nope', client_id: 'app' },
+      });
+      expectEnvelope(rules, 400);
+      expect(fields(rules)).toEqual(['client_id', 'secret', 'webhook']);
+
+      // A refused bot_type leaves the type unknown: no guesses about which type's fields are missing.
+      const badType = await t.request('POST', '/api/v1/dingtalk-bots', {
+        body: { store_id: 1, name: 'x', bot_type: 'strem', client_id: 'app' },
+      });
+      expectEnvelope(badType, 400);
+      expect(fields(badType)).toEqual(['bot_type']);
+    });
   });
 
   it('says an empty text is empty, in plain words', async () => {
