@@ -73,9 +73,13 @@ export class StreamLeaseRepository {
   /**
    * Takes the bot's lease if it is free, expired or already ours; true when this instance holds it now. A new
    * connection starts from scratch, so the state written by the previous holder is cleared. A bot deleted
-   * meanwhile cannot be leased (the lease's foreign key refuses it): false.
+   * meanwhile is not leased: false. The bots' table is dingtalk-bot's, so this asks the StreamBots port first
+   * rather than naming ding_talk_bots in the INSERT (an INSERT the lease's foreign key refuses is an ERROR line in
+   * PostgreSQL's log each time). A bot deleted between the two statements is still refused by the foreign key
+   * (23503), and still means false: the same race the former INSERT … WHERE EXISTS had under READ COMMITTED.
    */
   async acquire(botId: number): Promise<boolean> {
+    if ((await this.bots.streamBots({ botId })).length === 0) return false;
     const now = new Date(this.clock.now());
     try {
       const rows = await this.dataSource.query<Array<{ bot_id: number }>>(
