@@ -419,6 +419,12 @@ interface BotStateChange {
   leaseId: string | null;
 }
 
+/** DingTalk's IP block, as a result asked for it: every instance's sends pause for `ms`. */
+interface ClusterBlock {
+  ms: number;
+  hint: string | null;
+}
+
 interface RobotWindowRow {
   robot_key: string;
   recent_sends: number[];
@@ -442,7 +448,10 @@ interface RobotWindowRow {
  * the work due, never the number of bots, and one bot has one send in flight, oldest first.
  *
  * Lock order, to rule out deadlocks: a bot's state row before its notifications and before robot rows, bots in id
- * order and robots in key order where a statement waits for several (claims never wait: SKIP LOCKED).
+ * order and robots in key order where a statement waits for several (claims never wait: SKIP LOCKED); the cluster's
+ * budget row (dingtalk_call_budget) last of all, in every transaction that takes it with others: the claim pays in
+ * its last statement (LEASE_AND_APPLY), the test button after its robot row (reserveSend), and a round that records
+ * an IP block writes it at its end and claims nothing (cycle).
  */
 @Injectable()
 export class DeliveryQueue {
@@ -472,8 +481,14 @@ export class DeliveryQueue {
    */
   async cycle(request: CycleRequest): Promise<CycleAnswer> {
     return this.dataSource.transaction(async (manager) => {
-      const held = await this.record(manager, request.results);
-      const claim = await this.claim(manager, request);
+      const { held, block } = await this.record(manager, request.results);
+      // The cluster's budget row is taken last (the lock order, see the class): a round that records DingTalk's IP
+      // block writes it after everything else it locks, and claims nothing (nothing may be sent into the block;
+      // NEXT_DUE below sleeps until it ends). Written before the claim, it was held while the claim's LOCK_ROBOTS
+      // waited for a robot key another instance had inserted uncommitted, while that instance waited for the
+      // budget row in LEASE_AND_APPLY: a deadlock.
+      const claim = block ? null : await this.claim(manager, request);
+      if (block) await manager.query(BLOCK_CLUSTER, [block.ms, this.clock.databaseNowOverride(), block.hint]);
       if (claim) return { held, claimed: claim.claimed, nextDueAt: claim.nextDueAt?.getTime() ?? null };
       const [{ due }]: Array<{ due: Date | null }> = await manager.query(NEXT_DUE);
       return { held, claimed: [], nextDueAt: due?.getTime() ?? null };
@@ -736,8 +751,11 @@ export class DeliveryQueue {
    * with their next due moment, where the claim still holds the bot: a statement of its own, whose snapshot sees
    * the notifications just recorded and whatever was committed before the lock was granted).
    */
-  private async record(manager: EntityManager, results: readonly SendResult[]): Promise<Set<string>> {
-    if (results.length === 0) return new Set();
+  private async record(
+    manager: EntityManager,
+    results: readonly SendResult[],
+  ): Promise<{ held: Set<string>; block: ClusterBlock | null }> {
+    if (results.length === 0) return { held: new Set(), block: null };
     const botIds = [...new Set(results.map((result) => result.claimed.botId))].sort((a, b) => a - b);
     // Every attempt is logged, also one whose lease was lost meanwhile (it did reach DingTalk); CTEs, so the lock,
     // the log and the statuses are one round trip.
@@ -778,7 +796,7 @@ export class DeliveryQueue {
       results.map((r) => held.has(r.claimed.id)),
     ]);
     // A throttle answer holds whatever became of the lease: DingTalk said so about the robot.
-    await this.pauseRobots(manager, results);
+    const block = await this.pauseRobots(manager, results);
     const endedDigests = results.filter(
       (r) =>
         held.has(r.claimed.id) &&
@@ -786,7 +804,7 @@ export class DeliveryQueue {
         (r.verdict.status === 'failed' || r.verdict.status === 'sent'),
     );
     if (endedDigests.length > 0) await this.noteDigestOutcomes(manager, endedDigests);
-    return held;
+    return { held, block };
   }
 
   /**
@@ -807,10 +825,16 @@ export class DeliveryQueue {
     );
   }
 
-  /** Throttle answers pause their robots or apps, one row each (the longest pause asked for wins). */
-  private async pauseRobots(manager: EntityManager, results: readonly SendResult[]): Promise<void> {
+  /**
+   * Throttle answers pause their robots or apps, one row each (the longest pause asked for wins). Returns DingTalk's
+   * IP block if one was answered (the longest), for the caller to write last: the budget row after every other.
+   */
+  private async pauseRobots(
+    manager: EntityManager,
+    results: readonly SendResult[],
+  ): Promise<ClusterBlock | null> {
     const pauses = new Map<string, { ms: number; hint: string | null }>();
-    let block: { ms: number; hint: string | null } | null = null;
+    let block: ClusterBlock | null = null;
     for (const { verdict, claimed } of results) {
       if (verdict.pause === null) continue;
       if (verdict.pause.scope === 'cluster') {
@@ -830,8 +854,7 @@ export class DeliveryQueue {
         this.clock.databaseNowOverride(),
       ]);
     }
-    // The budget's row last: robots before it, in every transaction that locks both.
-    if (block) await manager.query(BLOCK_CLUSTER, [block.ms, this.clock.databaseNowOverride(), block.hint]);
+    return block;
   }
 
   /**
