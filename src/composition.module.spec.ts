@@ -48,6 +48,23 @@ describe('CompositionModule', () => {
     expect(await refusalToCompile(PORT_BINDINGS)).toBeNull();
   });
 
+  it('binds each port to the instance of its implementation, not a second one', async () => {
+    const module = await Test.createTestingModule({ imports: [app] })
+      .overrideProvider(DataSource)
+      .useValue(standInDataSource)
+      .compile();
+    try {
+      for (const binding of PORT_BINDINGS) {
+        // A second StreamConnectionService, say, would connect every stream bot twice.
+        expect(module.get(binding.provide, { strict: false })).toBe(
+          module.get(binding.useExisting, { strict: false }),
+        );
+      }
+    } finally {
+      await module.close();
+    }
+  });
+
   it.each(PORT_BINDINGS.map((binding) => [String(binding.provide), binding] as const))(
     'without the binding of %s, the application does not start',
     async (name, binding) => {

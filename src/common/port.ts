@@ -12,8 +12,8 @@ export function port<T>(name: string): Port<T> {
 }
 
 /**
- * Binds a port to the provider that implements it (an existing one: the owner's repository, not a second
- * instance). Bound once, in src/composition.module.ts: a port nobody binds fails the application's start.
+ * Binds a port to the provider that implements it (an existing one, such as the owner's repository, not a
+ * second instance). Bound once, in src/composition.module.ts: a port nobody binds fails the application's start.
  */
 export function bindPort<T>(token: Port<T>, implementation: Type<NoInfer<T>>): ExistingProvider {
   return { provide: token, useExisting: implementation };

@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
+import { BOT_CONNECTIONS, BotConnections } from './bot-connections';
 import { BotStatusRegistry } from './bot-status.registry';
 import { BotTestSenderPort } from './bot-test-sender';
 import { DingTalkBotController } from './dingtalk-bot.controller';
@@ -14,4 +15,20 @@ import { DingTalkBot } from './entities/dingtalk-bot.entity';
   providers: [DingTalkBotService, DingTalkBotRepository, BotStatusRegistry, BotTestSenderPort, SecretBox],
   exports: [DingTalkBotService, DingTalkBotRepository, BotStatusRegistry, BotTestSenderPort, TypeOrmModule],
 })
-export class DingTalkBotModule {}
+export class DingTalkBotModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(BOT_CONNECTIONS) private readonly connections: BotConnections) {}
+
+  /** After this module's providers' own start (bots saved before robots had keys are keyed first). */
+  onApplicationBootstrap(): void {
+    this.connections.start();
+  }
+
+  /**
+   * In onApplicationShutdown, not before it: by now the dispatcher's clean stop has let every send in flight end,
+   * the messages being handled are answered and the scheduler's jobs (the lease renewal) have stopped. The
+   * database closes after (its module is global, and global modules shut down last), so leases are released.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.connections.stop();
+  }
+}

@@ -1,15 +1,9 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { ClockScheduler } from '../common/scheduling/clock-scheduler';
+import { BotConnections } from '../dingtalk-bot/bot-connections';
 import { BotStatusRegistry } from '../dingtalk-bot/bot-status.registry';
 import { BotStatusResponse } from '../dingtalk-bot/dto/bot-status.response';
 import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
@@ -56,9 +50,10 @@ interface Report {
  * created, updated or deleted, shutdown — goes through `sync(botId)`, which compares the bot as stored with the
  * connection that exists and starts, stops or restarts it. Syncs of one bot run one after the other (a promise
  * chain per bot), so concurrent updates end in the state of the last one, with at most one connection.
+ * Started and stopped by DingTalkBotModule's lifecycle hooks, through the BotConnections port it implements.
  */
 @Injectable()
-export class StreamConnectionService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class StreamConnectionService implements OnModuleInit, BotConnections {
   private readonly logger = new Logger(StreamConnectionService.name);
   private readonly supervised = new Map<number, Supervised>();
   private readonly chains = new Map<number, Promise<unknown>>();
@@ -91,7 +86,7 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
    * Connects every enabled stream bot, a few at a time, in the background: a DingTalk outage must not hold the
    * HTTP API back (each attempt is bounded by the DingTalk timeout, and the supervisors keep retrying).
    */
-  onApplicationBootstrap(): void {
+  start(): void {
     this.running = true;
     this.startup = this.connectAll().catch((error: unknown) => {
       this.logger.error(`Stream start-up failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -106,8 +101,8 @@ export class StreamConnectionService implements OnModuleInit, OnApplicationBoots
     );
   }
 
-  /** The lease job has stopped by now (ClockScheduler stops jobs before any module shuts down). */
-  async onApplicationShutdown(): Promise<void> {
+  /** At shutdown the lease job has stopped by now (ClockScheduler stops jobs before any module shuts down). */
+  async stop(): Promise<void> {
     this.running = false;
     // Stop what runs (which also settles start-up's wait on first attempts), then whatever start-up added meanwhile.
     await this.stopAll();
