@@ -149,6 +149,30 @@ describe('DingTalk limits, against the simulator', () => {
     expect(sim.state.received({ target: robot.token }).map((message) => message.errcode)).toEqual([0]);
   });
 
+  it("counts a send in its robot's window from its recording, not its claim: never earlier than DingTalk had it", async () => {
+    const robot = sim.state.registerRobot();
+    const bot = await givenWebhookBot(t, { store_id: 58, webhook: robotWebhook(sim, robot) });
+    const db = t.app.get(DataSource);
+    const windowOf = async (): Promise<number[]> =>
+      (
+        await db.query(
+          `SELECT w.recent_sends FROM robot_rate_windows w
+           JOIN ding_talk_bots b ON w.robot_key = COALESCE(b.robot_key, 'bot:' || b.id) WHERE b.id = $1`,
+          [bot.id],
+        )
+      )[0].recent_sends;
+    // The send leaves at the claim and DingTalk's answer comes 7 s later (the shared clock): recorded then. Under
+    // load, the time between a claim and its send's arrival is what this stands for.
+    sim.state.addFault({ path: '/robot/send', mode: 'slow', delayMs: 7_000, remaining: 1 });
+    const claimedAt = clock.now();
+    const { notifications } = await report(58);
+    await settle(() => sim.state.received({ target: robot.token }).length === 1, 'the send to arrive');
+    expect(await windowOf()).toEqual([claimedAt]);
+    await clock.advance(7_000);
+    await settle(async () => (await detail(notifications[0].id)).status === 'sent', 'the send recorded');
+    expect(await windowOf()).toEqual([claimedAt + 7_000]);
+  });
+
   describe('robot one-to-one replies that DingTalk answers with HTTP 200 but did not deliver', () => {
     let app: SimApp;
 

@@ -38,6 +38,11 @@ export interface ClaimedNotification {
   /** The claim's time (the application's clock). */
   claimedAt: number;
   /**
+   * The entry the claim put in its robot's window (robot_rate_windows.recent_sends: the database's clock at the
+   * claim, ms). Recording the result moves it to the database's clock then (at or after the send reached DingTalk).
+   */
+  windowStamp: number;
+  /**
    * The claim's number (a fencing token, from the `notification_claims` sequence): the result, a renewal and the
    * freeing of the bot count only while the row still holds this number.
    */
@@ -211,11 +216,49 @@ const RECORD_RESULTS = prepared(
      AND (SELECT count(*) FROM locked) >= 0
    RETURNING n.id`,
 );
+/**
+ * What the recorded sends did to their robots, one row each, in key order (the lock order of robot rows, after the
+ * bots' state rows that RECORD_RESULTS locked): a throttle answer pauses the robot or its app until the database's
+ * now plus the pause (`$8` ms, null: none; never shortening a longer one: PAUSE_ROBOTS' rule), and each send's entry
+ * in its robot's window moves from its claim's stamp to the database's clock now. The claim stamped it before the
+ * send left (credentials, signing, a new connection can take seconds under load), so two sends could reach DingTalk
+ * less than a minute apart while their claims were a minute apart, and DingTalk throttles the robot for 10 minutes
+ * (410100); the recording comes after the send reached DingTalk, so from then on the window counts the send no
+ * earlier than it arrived. An entry is found by its value (`moves`: each send's robot and claim stamp, numbered
+ * among equal ones; a robot shared by two bots may hold one value twice, and whichever of equal values moves, the
+ * window is the same); one gone from the window (past its minute) is added back at now. `$9`:
+ * Clock.databaseNowOverride.
+ */
+const ROBOTS_AFTER_SENDS = `robots AS (
+     INSERT INTO robot_rate_windows AS w (robot_key, paused_until, pause_hint, recent_sends)
+     SELECT p.robot_key, ${databaseNow('$9')} + p.ms * interval '1 millisecond', p.hint,
+            (SELECT COALESCE(jsonb_agg(${databaseNowMs('$9')}), '[]'::jsonb) FROM moves m
+             WHERE m.robot_key = p.robot_key)
+     FROM unnest($7::text[], $8::double precision[], $10::text[]) AS p(robot_key, ms, hint)
+     ORDER BY p.robot_key
+     ON CONFLICT (robot_key) DO UPDATE
+     SET paused_until = GREATEST(w.paused_until, EXCLUDED.paused_until),
+         pause_hint = CASE WHEN EXCLUDED.paused_until IS NULL OR w.paused_until > EXCLUDED.paused_until
+                           THEN w.pause_hint ELSE EXCLUDED.pause_hint END,
+         recent_sends = (
+           SELECT COALESCE(jsonb_agg(kept.at ORDER BY kept.at), '[]'::jsonb) FROM (
+             SELECT e.at FROM (
+               SELECT sent.at, row_number() OVER (PARTITION BY sent.at) AS nth
+               FROM (SELECT value::double precision AS at FROM jsonb_array_elements_text(w.recent_sends)) sent) e
+             WHERE NOT EXISTS (SELECT 1 FROM moves m
+                               WHERE m.robot_key = w.robot_key AND m.stamp = e.at AND m.nth = e.nth)
+             UNION ALL
+             SELECT ${databaseNowMs('$9')} FROM moves m WHERE m.robot_key = w.robot_key) kept))`;
 // Also for a result whose claim no longer holds its notification (a resend cleared it) while the bot is still
-// busy with that claim: the send is over, so the bot is free; its last delivery is then not this result's.
+// busy with that claim: the send is over, so the bot is free; its last delivery is then not this result's. And the
+// robots' rows (ROBOTS_AFTER_SENDS) in the same round trip: whatever became of the claim, the send was made.
 const FREE_BOTS = prepared(
   'delivery.free-bots',
-  `UPDATE bot_delivery_states s
+  `WITH moves AS (
+     SELECT m.robot_key, m.stamp, row_number() OVER (PARTITION BY m.robot_key, m.stamp) AS nth
+     FROM unnest($11::text[], $12::double precision[]) AS m(robot_key, stamp)),
+   ${ROBOTS_AFTER_SENDS}
+   UPDATE bot_delivery_states s
    SET last_delivery_at = CASE WHEN r.held THEN r.finished_at ELSE s.last_delivery_at END,
        last_delivery_status = CASE WHEN r.held THEN r.status ELSE s.last_delivery_status END,
        rate_limited_until = COALESCE(r.pause_until, s.rate_limited_until),
@@ -749,7 +792,8 @@ export class DeliveryQueue {
    * Records finished sends in two statements whatever their number: the bots' state rows locked with the
    * notifications (only where the send's claim still holds the row) and every attempt, then the bots' states (freed,
    * with their next due moment, where the claim still holds the bot: a statement of its own, whose snapshot sees
-   * the notifications just recorded and whatever was committed before the lock was granted).
+   * the notifications just recorded and whatever was committed before the lock was granted) with their robots'
+   * rows (window entries moved to the recording, throttle pauses).
    */
   private async record(
     manager: EntityManager,
@@ -786,7 +830,9 @@ export class DeliveryQueue {
       ]),
     );
     const held = new Set(heldRows.map((row) => String(row.id)));
-    // A bot another claim holds now is left to that claim (FREE_BOTS matches the claim).
+    // A bot another claim holds now is left to that claim (FREE_BOTS matches the claim). Its robots' rows after the
+    // state rows: the lock order. A throttle answer holds whatever became of the lease: DingTalk said so.
+    const { robots, block } = robotsAfter(results);
     await manager.query(FREE_BOTS, [
       results.map((r) => r.claimed.claim),
       results.map((r) => r.claimed.botId),
@@ -794,9 +840,13 @@ export class DeliveryQueue {
       results.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
       results.map((r) => (r.verdict.pause === null ? null : new Date(r.finishedAt + r.verdict.pause.ms))),
       results.map((r) => held.has(r.claimed.id)),
+      robots.map((robot) => robot.key),
+      robots.map((robot) => robot.pauseMs),
+      this.clock.databaseNowOverride(),
+      robots.map((robot) => robot.hint),
+      results.map((r) => r.claimed.robotKey),
+      results.map((r) => r.claimed.windowStamp),
     ]);
-    // A throttle answer holds whatever became of the lease: DingTalk said so about the robot.
-    const block = await this.pauseRobots(manager, results);
     const endedDigests = results.filter(
       (r) =>
         held.has(r.claimed.id) &&
@@ -823,38 +873,6 @@ export class DeliveryQueue {
        WHERE n.merged_into = d.id AND n.status = 'merged'`,
       [digests.map((r) => r.claimed.id), digests.map((r) => r.verdict.status)],
     );
-  }
-
-  /**
-   * Throttle answers pause their robots or apps, one row each (the longest pause asked for wins). Returns DingTalk's
-   * IP block if one was answered (the longest), for the caller to write last: the budget row after every other.
-   */
-  private async pauseRobots(
-    manager: EntityManager,
-    results: readonly SendResult[],
-  ): Promise<ClusterBlock | null> {
-    const pauses = new Map<string, { ms: number; hint: string | null }>();
-    let block: ClusterBlock | null = null;
-    for (const { verdict, claimed } of results) {
-      if (verdict.pause === null) continue;
-      if (verdict.pause.scope === 'cluster') {
-        if (!block || block.ms < verdict.pause.ms) block = { ms: verdict.pause.ms, hint: verdict.hint };
-        continue;
-      }
-      const key = pauseKey(verdict.pause, claimed.robotKey, claimed.appKey);
-      const known = pauses.get(key);
-      if (!known || known.ms < verdict.pause.ms)
-        pauses.set(key, { ms: verdict.pause.ms, hint: verdict.hint });
-    }
-    if (pauses.size > 0) {
-      await manager.query(PAUSE_ROBOTS, [
-        [...pauses.keys()],
-        [...pauses.values()].map((pause) => pause.ms),
-        [...pauses.values()].map((pause) => pause.hint),
-        this.clock.databaseNowOverride(),
-      ]);
-    }
-    return block;
   }
 
   /**
@@ -926,6 +944,8 @@ export class DeliveryQueue {
       for (const row of rows) robots.set(row.robot_key, row);
     }
     const windows = new Map<string, number[]>();
+    /** Each leased bot's entry in its robot's window (ClaimedNotification.windowStamp). */
+    const stamps = new Map<number, number>();
     const sentThrough = new Set<string>();
     const toLease = new Map<string, PickedBotRow>();
     for (const bot of candidates) {
@@ -953,9 +973,11 @@ export class DeliveryQueue {
       }
       budget -= bot.calls;
       spent += bot.calls;
-      // Counted from the claim, on the database's clock: a send starts as soon as its claim commits; the margin
-      // covers the way to DingTalk.
+      // Counted from the claim, on the database's clock, until the send's result is recorded: then from the
+      // recording, which comes after the send reached DingTalk (ROBOTS_AFTER_SENDS). The margin covers the way to
+      // DingTalk of a send still in flight, as seen by another bot of the same robot.
       recent.push(dbNow);
+      stamps.set(bot.bot_id, dbNow);
       sentThrough.add(bot.robot_key);
       // A backlog longer than a minute's worth of the bot's rate goes out as one digest.
       const digestId =
@@ -995,6 +1017,7 @@ export class DeliveryQueue {
         ...toClaimed(row),
         botVersion: bot.version!,
         claimedAt: now,
+        windowStamp: stamps.get(bot.bot_id)!,
         claim: String(row.claim),
         robotKey: bot.robot_key,
         appKey: bot.app_key,
@@ -1147,6 +1170,33 @@ function recheck(botId: number, now: number, afterMs = RECHECK_MS): BotStateChan
   return { botId, nextDueAt: new Date(now + afterMs), leaseId: null };
 }
 
+/**
+ * The robot rows recorded sends change (ROBOTS_AFTER_SENDS), in key order: every send's robot (its window entry
+ * moves), and a throttle answer's robot or app (its pause: the longest asked for wins). And DingTalk's IP block if
+ * one was answered (the longest), which the round writes last (the budget row after every other).
+ */
+function robotsAfter(results: readonly SendResult[]): {
+  robots: Array<{ key: string; pauseMs: number | null; hint: string | null }>;
+  block: ClusterBlock | null;
+} {
+  const robots = new Map<string, { key: string; pauseMs: number | null; hint: string | null }>();
+  let block: ClusterBlock | null = null;
+  for (const { verdict, claimed } of results) {
+    if (!robots.has(claimed.robotKey))
+      robots.set(claimed.robotKey, { key: claimed.robotKey, pauseMs: null, hint: null });
+    if (verdict.pause === null) continue;
+    if (verdict.pause.scope === 'cluster') {
+      if (!block || block.ms < verdict.pause.ms) block = { ms: verdict.pause.ms, hint: verdict.hint };
+      continue;
+    }
+    const key = pauseKey(verdict.pause, claimed.robotKey, claimed.appKey);
+    const known = robots.get(key);
+    if (!known || known.pauseMs === null || known.pauseMs < verdict.pause.ms)
+      robots.set(key, { key, pauseMs: verdict.pause.ms, hint: verdict.hint });
+  }
+  return { robots: [...robots.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), block };
+}
+
 /** Whose row a pause goes to: the app's (a quota), else the robot's. */
 function pauseKey(pause: PauseVerdict, robotKey: string, appKey: string | null): string {
   return pause.scope === 'app' && appKey !== null ? appKey : robotKey;
@@ -1171,7 +1221,7 @@ function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
 
 function toClaimed(
   row: Record<string, unknown>,
-): Omit<ClaimedNotification, 'claimedAt' | 'botVersion' | 'claim' | 'robotKey' | 'appKey'> {
+): Omit<ClaimedNotification, 'claimedAt' | 'windowStamp' | 'botVersion' | 'claim' | 'robotKey' | 'appKey'> {
   return {
     id: String(row.id),
     botId: Number(row.bot_id),
