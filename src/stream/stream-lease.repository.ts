@@ -20,14 +20,8 @@ export interface HeldConnection {
   state: StreamBotState;
 }
 
-/** A stream bot as every instance sees it: the bot, and the lease (with the holder's last report) if there is one. */
-export interface StreamBotLeaseRow {
-  bot_id: number;
-  store_id: number;
-  name: string;
-  is_enabled: boolean;
-  instance_id: string | null;
-  expires_at: Date | null;
+/** What the holder of a lease last reported of its connection (columns of stream_connection_leases). */
+interface ReportedConnection {
   acquired_at: Date | null;
   connection_status: StreamConnectionStatus | null;
   status_since: Date | null;
@@ -37,18 +31,21 @@ export interface StreamBotLeaseRow {
   reconnect_count: number | null;
 }
 
+/** A stream bot as every instance sees it: the bot, and the lease (with the holder's last report) if there is one. */
+export interface StreamBotLeaseRow extends ReportedConnection {
+  bot_id: number;
+  store_id: number;
+  name: string;
+  is_enabled: boolean;
+  instance_id: string | null;
+  expires_at: Date | null;
+}
+
 /** A lease as stored (table stream_connection_leases). */
-interface LeaseRow {
+interface LeaseRow extends ReportedConnection {
   bot_id: number;
   instance_id: string;
   expires_at: Date;
-  acquired_at: Date | null;
-  connection_status: StreamConnectionStatus | null;
-  status_since: Date | null;
-  connected_since: Date | null;
-  last_message_time: Date | null;
-  last_error: string | null;
-  reconnect_count: number | null;
 }
 
 /**
