@@ -86,8 +86,9 @@ async function startRunServer(): Promise<RunServer> {
 }
 
 /**
- * The DATA_DIRs of runs that ended without their teardown (a killed run; its server stopped with it, see
- * embedded-database.ts). One whose lock can be taken has no live owner; another run's is left alone.
+ * The DATA_DIRs of runs that ended without their teardown (a killed run; its server stopped with it, see the
+ * watchdog in src/database/embedded/server-process.ts). One whose lock can be taken has no live owner; another
+ * run's is left alone.
  */
 function removeServersOfEndedRuns(): void {
   mkdirSync(TEST_TMP_ROOT, { recursive: true });
