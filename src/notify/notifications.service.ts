@@ -6,7 +6,7 @@ import { assertCanSee, storesToList } from '../auth/store-scope';
 import { Clock } from '../common/clock';
 import { Page, pageWindow } from '../common/http/pagination.dto';
 import { splitErrcode } from '../dingtalk/errcode';
-import { DeliveryQueue } from './delivery/delivery-queue';
+import { DeliveryQueue } from './delivery/queue/delivery-queue';
 import { NotificationDispatcher } from './delivery/notification-dispatcher';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import { NotificationStatus } from '../events/notification.events';

@@ -6,7 +6,8 @@ import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
 import { MenuReportModule } from '../menu-report/menu-report.module';
 import { BotCredentialsCache } from './delivery/bot-credentials.cache';
 import { DeliveryMetrics } from './delivery/delivery-metrics';
-import { DeliveryQueue } from './delivery/delivery-queue';
+import { DeliveryQueue } from './delivery/queue/delivery-queue';
+import { RecordingRepository } from './delivery/queue/recording.repository';
 import { DeliveryStatusContributor } from './delivery/delivery-status.contributor';
 import { NotificationDispatcher } from './delivery/notification-dispatcher';
 import { NotificationExpiryJob } from './delivery/notification-expiry.job';
@@ -42,6 +43,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     NotificationPlanner,
     ReportNotifications,
     DeliveryQueue,
+    RecordingRepository,
     DeliveryMetrics,
     DeliveryStatusContributor,
     NotificationDispatcher,

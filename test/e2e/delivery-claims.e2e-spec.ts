@@ -3,7 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { describe, expect, it, vi } from 'vitest';
 import { Simulator } from '../../simulator/simulator';
 import { BotCredentialsCache } from '../../src/notify/delivery/bot-credentials.cache';
-import { ClaimedNotification, DeliveryQueue, SendResult } from '../../src/notify/delivery/delivery-queue';
+import { ClaimedNotification, SendResult } from '../../src/notify/delivery/queue/claimed-notification';
+import { DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
 import { NotificationDispatcher } from '../../src/notify/delivery/notification-dispatcher';
 import { SendOutcome } from '../../src/notify/senders/bot-sender';
 import { ScaledClock } from '../support/clocks';
@@ -12,6 +13,7 @@ import { TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 import { useTestAppPerTest } from '../support/use-test-app';
 import { givenMenuReport, givenWebhookBot, robotWebhook } from '../support/given';
+import { expireLease, OK } from '../support/delivery-queue';
 
 /**
  * Who may change a notification: the claim that holds it. Claims are numbered (the fencing token), leases end by
@@ -74,30 +76,12 @@ describe('delivery claims and leases', () => {
       return answer.held;
     };
     // The lease runs out (its instance stalled), by the database's clock; the bot is due again.
-    const expire = async () => {
-      await db.query(
-        `UPDATE notifications SET lease_expires_at = now() - interval '1 second' WHERE id = $1`,
-        [id],
-      );
-      await db.query(
-        `UPDATE bot_delivery_states SET busy_until = now() - interval '1 second', next_due_at = now() - interval '1 second'
-         WHERE bot_id = $1`,
-        [bot.id],
-      );
-    };
+    const expire = () => expireLease(db, id, bot.id);
     const row = async () =>
       (
         await db.query(`SELECT status, attempts, lease_owner, claim FROM notifications WHERE id = $1`, [id])
       )[0] as { status: string; attempts: number; lease_owner: string | null; claim: string | null };
-    const ok: SendOutcome = {
-      kind: 'ok',
-      httpStatus: 200,
-      errcode: 0,
-      errmsg: 'ok',
-      hint: null,
-      latencyMs: 5,
-      remainingTargets: null,
-    };
+    const ok = OK;
     const refused: SendOutcome = {
       ...ok,
       kind: 'permanent',
@@ -167,14 +151,7 @@ describe('delivery claims and leases', () => {
     await report(t, 55, '二');
     await report(t, 55, '三');
     // A stalls (its renewals fail) and its lease runs out by the database's clock; B folds the backlog.
-    await db.query(`UPDATE notifications SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [
-      first,
-    ]);
-    await db.query(
-      `UPDATE bot_delivery_states SET busy_until = now() - interval '1 second', next_due_at = now() - interval '1 second'
-       WHERE bot_id = $1`,
-      [botId],
-    );
+    await expireLease(db, first, botId);
     // A minute on (A's claim counts in the bot's rate window of one a minute). The robot's window is on the
     // database's clock, which this test cannot move: it forgets A's send instead.
     await db.query(`UPDATE robot_rate_windows SET recent_sends = '[]'`);

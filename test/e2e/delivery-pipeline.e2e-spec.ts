@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../../simulator/simulator';
-import { DeliveryQueue } from '../../src/notify/delivery/delivery-queue';
+import { DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
 import { ManualClock, ScaledClock } from '../support/clocks';
 import { TestApp } from '../support/test-app';
 import { DELIVERY_LEASE_RENEWAL, DELIVERY_SWEEP } from '../../src/notify/delivery/notification-dispatcher';

@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { BotType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { NotificationKind } from '../entities/notification.entity';
-import { DeliveryQueue } from './delivery-queue';
+import { DeliveryQueue } from './queue/delivery-queue';
 
 /**
  * The delivery metrics (README: "Operations"). `type` is the bot type under its documented metric label; `bot_type` repeats it under the

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { BotStatusContributor, BotStatusRegistry } from '../../dingtalk-bot/bot-status.registry';
 import { BotStatusResponse } from '../../dingtalk-bot/dto/bot-status.response';
 import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
-import { DeliveryQueue } from './delivery-queue';
+import { DeliveryQueue } from './queue/delivery-queue';
 
 /** The delivery fields of a bot's status: last delivery, backlog, throttle pause. */
 @Injectable()

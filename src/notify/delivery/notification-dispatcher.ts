@@ -10,7 +10,8 @@ import { SendOutcome } from '../senders/bot-sender';
 import { BotSenderRegistry } from '../senders/bot-sender.registry';
 import { BotCredentialsCache } from './bot-credentials.cache';
 import { DeliveryMetrics } from './delivery-metrics';
-import { ClaimedNotification, DeliveryQueue, SendResult } from './delivery-queue';
+import { ClaimedNotification, SendResult } from './queue/claimed-notification';
+import { DeliveryQueue } from './queue/delivery-queue';
 import { judgeAttempt, RetryPolicy } from './retry-policy';
 
 /** Names of the dispatcher's periodic jobs in SchedulerRegistry. */

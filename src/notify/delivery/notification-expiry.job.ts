@@ -3,7 +3,7 @@ import { Clock } from '../../common/clock';
 import { ClockScheduler } from '../../common/scheduling/clock-scheduler';
 import { AppConfig } from '../../config/app-config';
 import { DeliveryMetrics } from './delivery-metrics';
-import { DeliveryQueue } from './delivery-queue';
+import { DeliveryQueue } from './queue/delivery-queue';
 
 /** Name of the expiry job in SchedulerRegistry. */
 export const DELIVERY_EXPIRY = 'delivery.expiry';

@@ -6,7 +6,7 @@ import { BotTestSender, BotTestSenderPort, TestSendResult } from '../../dingtalk
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { BotSenderRegistry } from '../senders/bot-sender.registry';
 import { DeliveryMetrics } from './delivery-metrics';
-import { DeliveryQueue } from './delivery-queue';
+import { DeliveryQueue } from './queue/delivery-queue';
 import { pauseFor } from './retry-policy';
 
 /**

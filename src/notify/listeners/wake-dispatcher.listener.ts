@@ -3,7 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { Clock } from '../../common/clock';
 import type { BotDeletedEvent, BotUpdatedEvent } from '../../events/dingtalk-bot.events';
 import { AppEvent } from '../../events/app-events';
-import { DeliveryQueue } from '../delivery/delivery-queue';
+import { DeliveryQueue } from '../delivery/queue/delivery-queue';
 import { NotificationDispatcher } from '../delivery/notification-dispatcher';
 
 /**

@@ -1,66 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '../../config/app-config';
-import { Clock } from '../../common/clock';
-import { databaseNow, databaseNowMs } from '../../database/database-time';
-import { prepared } from '../../database/prepared-statements';
-import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
-import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
-import { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
-import { NotificationKind } from '../entities/notification.entity';
-import { DeliveryTarget, SendOutcome } from '../senders/bot-sender';
-import { SizedBot, textBudget } from '../message-parts';
-import { buildDigest, WIDEST_DIGEST_TITLE } from './digest';
-import { RATE_WINDOW_MS, windowFreeAt, windowSends } from './rate-window';
-import { AttemptVerdict, PauseVerdict } from './retry-policy';
-
-/** A notification this instance has leased and is about to send. */
-export interface ClaimedNotification {
-  id: string;
-  botId: number;
-  /** The store the notification belongs to: it is never sent once its bot is in another store. */
-  storeId: number;
-  kind: NotificationKind;
-  /** The bot row's `updated_at` at the claim: its credentials as cached are good while this matches. */
-  botVersion: string;
-  msgType: MsgType;
-  title: string;
-  content: string;
-  atMobiles: string[];
-  atUserIds: string[];
-  atAll: boolean;
-  attempts: number;
-  /** A stream bot's targets an earlier attempt did not reach; null: all of them. */
-  remainingTargets: DeliveryTarget[] | null;
-  /** What earlier attempts came to for each of a stream bot's users; null: none yet. */
-  recipients: RecipientOutcome[] | null;
-  /** The claim's time (the application's clock). */
-  claimedAt: number;
-  /**
-   * The entry the claim put in its robot's window (robot_rate_windows.recent_sends: the database's clock at the
-   * claim, ms). Recording the result moves it to the database's clock then (at or after the send reached DingTalk).
-   */
-  windowStamp: number;
-  /**
-   * The claim's number (a fencing token, from the `notification_claims` sequence): the result, a renewal and the
-   * freeing of the bot count only while the row still holds this number.
-   */
-  claim: string;
-  /** The DingTalk robot the bot sends through: its rate window and throttle pause (robot_rate_windows). */
-  robotKey: string;
-  /** A stream bot's DingTalk app: a pause of all the app's bots (its organisation's quota). */
-  appKey: string | null;
-}
-
-/** One finished send, waiting to be recorded. */
-export interface SendResult {
-  claimed: ClaimedNotification;
-  startedAt: number;
-  finishedAt: number;
-  outcome: SendOutcome;
-  verdict: AttemptVerdict;
-}
+import { AppConfig } from '../../../config/app-config';
+import { Clock } from '../../../common/clock';
+import { databaseNow, databaseNowMs } from '../../../database/database-time';
+import { prepared } from '../../../database/prepared-statements';
+import { rowsOf } from '../../../database/query-rows';
+import { MsgType } from '../../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
+import { NotificationKind } from '../../entities/notification.entity';
+import { DeliveryTarget } from '../../senders/bot-sender';
+import { SizedBot, textBudget } from '../../message-parts';
+import { buildDigest, WIDEST_DIGEST_TITLE } from '../digest';
+import { RATE_WINDOW_MS, windowFreeAt, windowSends } from '../rate-window';
+import { PauseVerdict } from '../retry-policy';
+import { ClaimedNotification, SendResult } from './claimed-notification';
+import { FOLDABLE, IN_TURN, LEASE_END, LEASE_FREE, WAITING } from './queue-conditions';
+import { pauseKey, RecordingRepository } from './recording.repository';
 
 export interface CycleRequest {
   owner: string;
@@ -99,38 +55,6 @@ export interface BotDeliveryState {
 /** A send outside the queue (the test button) asks for a place in its robot's rate window first. */
 export type SendReservation =
   { granted: true } | { granted: false; reason: 'rate_window' | 'throttled' | 'ip_blocked'; retryAt: number };
-
-const WAITING = `('pending', 'retrying')`;
-/**
- * A notification nobody is sending: never leased, or its lease ran out. Lease ends are written and compared by the
- * database's clock, never an instance's own: two instances whose clocks disagree still agree on when a lease ran
- * out. (now() is the transaction's start, a little earlier than the statement: a lease ends a little sooner when
- * written, and is seen to end a little later when compared; both on the safe side.)
- */
-const LEASE_FREE = (alias: string) =>
-  `(${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at <= now())`;
-/** The end of a lease of `param` milliseconds from now, by the database's clock. */
-const LEASE_END = (param: string) => `now() + ${param}::double precision * interval '1 millisecond'`;
-
-/**
- * A waiting notification a digest may fold: a menu report that has not gone anywhere yet. A throttled attempt
- * spends no attempt, so `attempts = 0` alone does not say that: a stream notification that reached some of its
- * targets (remaining_targets set), or some of its users while every target missed (a work notification to part of
- * the users and a throttled group: recipients set, remaining_targets null), goes on alone to the rest, or the ones
- * that have it would get it again inside the digest.
- */
-const FOLDABLE = (alias: string) =>
-  `(${alias}.status = 'pending' AND ${alias}.kind = 'menu_report' AND ${alias}.attempts = 0
-    AND ${alias}.remaining_targets IS NULL AND ${alias}.recipients IS NULL AND ${alias}.target_outcomes IS NULL
-    AND ${alias}.part_of IS NULL)`;
-/**
- * A waiting notification whose turn it is: a message in one piece, or a part none of whose earlier parts still
- * waits (a retry included). Parts of one message leave in order; separate messages do not wait for each other.
- */
-const IN_TURN = (alias: string) =>
-  `(${alias}.part_of IS NULL OR NOT EXISTS (
-     SELECT 1 FROM notifications earlier
-     WHERE earlier.part_of = ${alias}.part_of AND earlier.id < ${alias}.id AND earlier.status IN ${WAITING}))`;
 
 const SKIPPED_HINT =
   'The bot was disabled or deleted before this notification was sent; resend it once the bot is enabled again.';
@@ -187,91 +111,6 @@ const BUDGET_LEFT = (rate: string, override: string) =>
                                           * GREATEST(0, ${databaseNowMs(override)} - refilled_at_ms) / 1000))
            END
     FROM dingtalk_call_budget WHERE id = 1)`;
-/**
- * The finished sends' notifications (where their claim still holds them) and every attempt, after the bots' state
- * rows are locked: the lock order (a bot's state row before its notifications), in the same round trip. The lock
- * is an uncorrelated subquery in the WHERE, which PostgreSQL runs once, before the scan (a one-time filter).
- */
-const RECORD_RESULTS = prepared(
-  'delivery.record-results',
-  `WITH locked AS MATERIALIZED (
-     SELECT bot_id FROM bot_delivery_states WHERE bot_id = ANY($19::integer[]) ORDER BY bot_id FOR UPDATE),
-   attempts AS (
-     INSERT INTO notification_attempts (notification_id, at, outcome, http_status, errcode, errmsg, latency_ms)
-     SELECT * FROM unnest($2::bigint[], $10::timestamptz[], $11::text[], $12::integer[], $13::text[],
-                          $14::text[], $15::integer[]))
-   UPDATE notifications n
-   SET status = r.status, attempts = r.attempts, next_attempt_at = COALESCE(r.next_attempt_at, n.next_attempt_at),
-       lease_owner = NULL, lease_expires_at = NULL, claim = NULL, last_error = r.last_error, hint = r.hint,
-       sent_at = r.sent_at, updated_at = r.finished_at, remaining_targets = r.remaining_targets::jsonb,
-       recipients = COALESCE(r.recipients::jsonb, n.recipients),
-       target_outcomes = COALESCE(r.target_outcomes::jsonb, n.target_outcomes)
-   FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::integer[], $5::timestamptz[], $6::text[], $7::text[],
-               $8::timestamptz[], $9::timestamptz[], $16::text[], $17::text[], $18::text[])
-        AS r(claim, id, status, attempts, next_attempt_at, last_error, hint, sent_at, finished_at, remaining_targets,
-             recipients, target_outcomes)
-   -- The claim alone is not enough: a row folded into a digest or skipped meanwhile is no longer waiting, and a
-   -- late result must not bring it back (it would go alone and inside its digest).
-   WHERE n.id = r.id AND n.claim = r.claim AND n.status IN ${WAITING}
-     AND (SELECT count(*) FROM locked) >= 0
-   RETURNING n.id`,
-);
-/**
- * What the recorded sends did to their robots, one row each, in key order (the lock order of robot rows, after the
- * bots' state rows that RECORD_RESULTS locked): a throttle answer pauses the robot or its app until the database's
- * now plus the pause (`$8` ms, null: none; never shortening a longer one: PAUSE_ROBOTS' rule), and each send's entry
- * in its robot's window moves from its claim's stamp to the database's clock now. The claim stamped it before the
- * send left (credentials, signing, a new connection can take seconds under load), so two sends could reach DingTalk
- * less than a minute apart while their claims were a minute apart, and DingTalk throttles the robot for 10 minutes
- * (410100); the recording comes after the send reached DingTalk, so from then on the window counts the send no
- * earlier than it arrived. An entry is found by its value (`moves`: each send's robot and claim stamp, numbered
- * among equal ones; a robot shared by two bots may hold one value twice, and whichever of equal values moves, the
- * window is the same); one gone from the window (past its minute) is added back at now. `$9`:
- * Clock.databaseNowOverride.
- */
-const ROBOTS_AFTER_SENDS = `robots AS (
-     INSERT INTO robot_rate_windows AS w (robot_key, paused_until, pause_hint, recent_sends)
-     SELECT p.robot_key, ${databaseNow('$9')} + p.ms * interval '1 millisecond', p.hint,
-            (SELECT COALESCE(jsonb_agg(${databaseNowMs('$9')}), '[]'::jsonb) FROM moves m
-             WHERE m.robot_key = p.robot_key)
-     FROM unnest($7::text[], $8::double precision[], $10::text[]) AS p(robot_key, ms, hint)
-     ORDER BY p.robot_key
-     ON CONFLICT (robot_key) DO UPDATE
-     SET paused_until = GREATEST(w.paused_until, EXCLUDED.paused_until),
-         pause_hint = CASE WHEN EXCLUDED.paused_until IS NULL OR w.paused_until > EXCLUDED.paused_until
-                           THEN w.pause_hint ELSE EXCLUDED.pause_hint END,
-         recent_sends = (
-           SELECT COALESCE(jsonb_agg(kept.at ORDER BY kept.at), '[]'::jsonb) FROM (
-             SELECT e.at FROM (
-               SELECT sent.at, row_number() OVER (PARTITION BY sent.at) AS nth
-               FROM (SELECT value::double precision AS at FROM jsonb_array_elements_text(w.recent_sends)) sent) e
-             WHERE NOT EXISTS (SELECT 1 FROM moves m
-                               WHERE m.robot_key = w.robot_key AND m.stamp = e.at AND m.nth = e.nth)
-             UNION ALL
-             SELECT ${databaseNowMs('$9')} FROM moves m WHERE m.robot_key = w.robot_key) kept))`;
-// Also for a result whose claim no longer holds its notification (a resend cleared it) while the bot is still
-// busy with that claim: the send is over, so the bot is free; its last delivery is then not this result's. And the
-// robots' rows (ROBOTS_AFTER_SENDS) in the same round trip: whatever became of the claim, the send was made.
-const FREE_BOTS = prepared(
-  'delivery.free-bots',
-  `WITH moves AS (
-     SELECT m.robot_key, m.stamp, row_number() OVER (PARTITION BY m.robot_key, m.stamp) AS nth
-     FROM unnest($11::text[], $12::double precision[]) AS m(robot_key, stamp)),
-   ${ROBOTS_AFTER_SENDS}
-   UPDATE bot_delivery_states s
-   SET last_delivery_at = CASE WHEN r.held THEN r.finished_at ELSE s.last_delivery_at END,
-       last_delivery_status = CASE WHEN r.held THEN r.status ELSE s.last_delivery_status END,
-       rate_limited_until = COALESCE(r.pause_until, s.rate_limited_until),
-       busy_until = NULL, busy_owner = NULL, busy_claim = NULL,
-       next_due_at = (SELECT CASE WHEN min(n.next_attempt_at) IS NULL THEN NULL
-                                  ELSE GREATEST(min(n.next_attempt_at), r.pause_until, s.rate_limited_until) END
-                      FROM notifications n
-                      WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n')})
-   FROM unnest($1::bigint[], $2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::boolean[])
-        AS r(claim, bot_id, finished_at, status, pause_until, held)
-   -- bot_id = ANY: the planner reaches the rows by their key; through the join alone it scans every bot's state.
-   WHERE s.bot_id = ANY($2::integer[]) AND s.bot_id = r.bot_id AND s.busy_claim = r.claim`,
-);
 const PICK_DUE_BOTS = prepared(
   'delivery.pick-due-bots',
   `SELECT bot_id, ${BUDGET_LEFT('$4', '$5')}::integer AS budget FROM bot_delivery_states
@@ -462,12 +301,6 @@ interface BotStateChange {
   leaseId: string | null;
 }
 
-/** DingTalk's IP block, as a result asked for it: every instance's sends pause for `ms`. */
-interface ClusterBlock {
-  ms: number;
-  hint: string | null;
-}
-
 interface RobotWindowRow {
   robot_key: string;
   recent_sends: number[];
@@ -502,6 +335,7 @@ export class DeliveryQueue {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly recording: RecordingRepository,
   ) {}
 
   /**
@@ -524,7 +358,7 @@ export class DeliveryQueue {
    */
   async cycle(request: CycleRequest): Promise<CycleAnswer> {
     return this.dataSource.transaction(async (manager) => {
-      const { held, block } = await this.record(manager, request.results);
+      const { held, block } = await this.recording.record(manager, request.results);
       // The cluster's budget row is taken last (the lock order, see the class): a round that records DingTalk's IP
       // block writes it after everything else it locks, and claims nothing (nothing may be sent into the block;
       // NEXT_DUE below sleeps until it ends). Written before the claim, it was held while the claim's LOCK_ROBOTS
@@ -786,93 +620,6 @@ export class DeliveryQueue {
       expired += rows.length;
       if (rows.length < EXPIRE_BATCH) return expired;
     }
-  }
-
-  /**
-   * Records finished sends in two statements whatever their number: the bots' state rows locked with the
-   * notifications (only where the send's claim still holds the row) and every attempt, then the bots' states (freed,
-   * with their next due moment, where the claim still holds the bot: a statement of its own, whose snapshot sees
-   * the notifications just recorded and whatever was committed before the lock was granted) with their robots'
-   * rows (window entries moved to the recording, throttle pauses).
-   */
-  private async record(
-    manager: EntityManager,
-    results: readonly SendResult[],
-  ): Promise<{ held: Set<string>; block: ClusterBlock | null }> {
-    if (results.length === 0) return { held: new Set(), block: null };
-    const botIds = [...new Set(results.map((result) => result.claimed.botId))].sort((a, b) => a - b);
-    // Every attempt is logged, also one whose lease was lost meanwhile (it did reach DingTalk); CTEs, so the lock,
-    // the log and the statuses are one round trip.
-    const heldRows: Array<{ id: string }> = rowsOf(
-      await manager.query(RECORD_RESULTS, [
-        results.map((r) => r.claimed.claim),
-        results.map((r) => r.claimed.id),
-        results.map((r) => r.verdict.status),
-        results.map((r) => r.verdict.attempts),
-        results.map((r) => optionalDate(r.verdict.nextAttemptAt)),
-        results.map((r) => (r.outcome.kind === 'ok' ? null : describeFailure(r.outcome))),
-        results.map((r) => r.verdict.hint),
-        results.map((r) => (r.verdict.status === 'sent' ? new Date(r.finishedAt) : null)),
-        results.map((r) => new Date(r.finishedAt)),
-        results.map((r) => new Date(r.startedAt)),
-        results.map((r) => r.outcome.kind),
-        results.map((r) => r.outcome.httpStatus),
-        results.map((r) => (r.outcome.errcode === null ? null : String(r.outcome.errcode).slice(0, 100))),
-        results.map((r) => r.outcome.errmsg),
-        results.map((r) => Math.round(r.outcome.latencyMs)),
-        results.map((r) =>
-          r.outcome.remainingTargets === null ? null : JSON.stringify(r.outcome.remainingTargets),
-        ),
-        // Null keeps what the row has: a send that did not get as far as the users leaves their outcomes as they were.
-        results.map((r) => (r.outcome.recipients ? JSON.stringify(r.outcome.recipients) : null)),
-        results.map((r) => (r.outcome.targets ? JSON.stringify(r.outcome.targets) : null)),
-        botIds,
-      ]),
-    );
-    const held = new Set(heldRows.map((row) => String(row.id)));
-    // A bot another claim holds now is left to that claim (FREE_BOTS matches the claim). Its robots' rows after the
-    // state rows: the lock order. A throttle answer holds whatever became of the lease: DingTalk said so.
-    const { robots, block } = robotsAfter(results);
-    await manager.query(FREE_BOTS, [
-      results.map((r) => r.claimed.claim),
-      results.map((r) => r.claimed.botId),
-      results.map((r) => new Date(r.finishedAt)),
-      results.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
-      results.map((r) => (r.verdict.pause === null ? null : new Date(r.finishedAt + r.verdict.pause.ms))),
-      results.map((r) => held.has(r.claimed.id)),
-      robots.map((robot) => robot.key),
-      robots.map((robot) => robot.pauseMs),
-      this.clock.databaseNowOverride(),
-      robots.map((robot) => robot.hint),
-      results.map((r) => r.claimed.robotKey),
-      results.map((r) => r.claimed.windowStamp),
-    ]);
-    const endedDigests = results.filter(
-      (r) =>
-        held.has(r.claimed.id) &&
-        r.claimed.kind === 'digest' &&
-        (r.verdict.status === 'failed' || r.verdict.status === 'sent'),
-    );
-    if (endedDigests.length > 0) await this.noteDigestOutcomes(manager, endedDigests);
-    return { held, block };
-  }
-
-  /**
-   * A digest that failed for good says so on the reports folded into it, which would otherwise sit as `merged`
-   * with nothing on them to tell that they never arrived; resending the digest sends them all, and once it is
-   * sent the note goes. (Only digests: the statement runs only for rounds that ended one.)
-   */
-  private async noteDigestOutcomes(manager: EntityManager, digests: readonly SendResult[]): Promise<void> {
-    await manager.query(
-      `UPDATE notifications n
-       SET hint = CASE WHEN d.status = 'failed'
-                       THEN 'Folded into digest ' || d.id || ', which failed (see its hint): this report did not '
-                            || 'arrive. Resend notification ' || d.id || ' to send it with the others.'
-                  END
-       FROM unnest($1::bigint[], $2::text[]) AS d(id, status)
-       WHERE n.merged_into = d.id AND n.status = 'merged'`,
-      [digests.map((r) => r.claimed.id), digests.map((r) => r.verdict.status)],
-    );
   }
 
   /**
@@ -1170,55 +917,6 @@ function recheck(botId: number, now: number, afterMs = RECHECK_MS): BotStateChan
   return { botId, nextDueAt: new Date(now + afterMs), leaseId: null };
 }
 
-/**
- * The robot rows recorded sends change (ROBOTS_AFTER_SENDS), in key order: every send's robot (its window entry
- * moves), and a throttle answer's robot or app (its pause: the longest asked for wins). And DingTalk's IP block if
- * one was answered (the longest), which the round writes last (the budget row after every other).
- */
-function robotsAfter(results: readonly SendResult[]): {
-  robots: Array<{ key: string; pauseMs: number | null; hint: string | null }>;
-  block: ClusterBlock | null;
-} {
-  const robots = new Map<string, { key: string; pauseMs: number | null; hint: string | null }>();
-  let block: ClusterBlock | null = null;
-  for (const { verdict, claimed } of results) {
-    if (!robots.has(claimed.robotKey))
-      robots.set(claimed.robotKey, { key: claimed.robotKey, pauseMs: null, hint: null });
-    if (verdict.pause === null) continue;
-    if (verdict.pause.scope === 'cluster') {
-      if (!block || block.ms < verdict.pause.ms) block = { ms: verdict.pause.ms, hint: verdict.hint };
-      continue;
-    }
-    const key = pauseKey(verdict.pause, claimed.robotKey, claimed.appKey);
-    const known = robots.get(key);
-    if (!known || known.pauseMs === null || known.pauseMs < verdict.pause.ms)
-      robots.set(key, { key, pauseMs: verdict.pause.ms, hint: verdict.hint });
-  }
-  return { robots: [...robots.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), block };
-}
-
-/** Whose row a pause goes to: the app's (a quota), else the robot's. */
-function pauseKey(pause: PauseVerdict, robotKey: string, appKey: string | null): string {
-  return pause.scope === 'app' && appKey !== null ? appKey : robotKey;
-}
-
-function optionalDate(ms: number | null): Date | null {
-  return ms === null ? null : new Date(ms);
-}
-
-/** TypeORM answers an UPDATE … RETURNING with `[rows, count]`, a SELECT with the rows. */
-function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  ) {
-    return result[0] as T[];
-  }
-  return result as T[];
-}
-
 function toClaimed(
   row: Record<string, unknown>,
 ): Omit<ClaimedNotification, 'claimedAt' | 'windowStamp' | 'botVersion' | 'claim' | 'robotKey' | 'appKey'> {
@@ -1237,9 +935,4 @@ function toClaimed(
     remainingTargets: (row.remaining_targets as DeliveryTarget[] | null) ?? null,
     recipients: (row.recipients as RecipientOutcome[] | null) ?? null,
   };
-}
-
-function describeFailure(outcome: DingTalkOutcome): string {
-  const code = outcome.errcode === null ? '' : `errcode ${outcome.errcode}: `;
-  return `${code}${outcome.errmsg}`.slice(0, 2000);
 }
