@@ -78,6 +78,13 @@ const NO_SIMULATOR = (levels) => ({
     'src/ imports nothing from simulator/: the simulator judges the service and shares no code with it.',
 });
 
+/** Listeners name their event through OnAppEvent, which checks the payload's type; src/events/ wraps OnEvent once. */
+const TYPED_LISTENERS = {
+  regex: '^@nestjs/event-emitter$',
+  importNames: ['OnEvent'],
+  message: 'Listen with OnAppEvent (src/events/app-events.ts): the event name types the payload.',
+};
+
 /** @returns {import('eslint').Linter.Config[]} */
 function boundaryConfigs() {
   /** @type {import('eslint').Linter.Config[]} */
@@ -107,6 +114,7 @@ function boundaryConfigs() {
                   message: `src/${folder}/ is infrastructure: it imports no feature (see INFRASTRUCTURE in eslint.config.mjs).`,
                 },
                 ...shared,
+                ...(folder === 'events' ? [] : [TYPED_LISTENERS]),
               ],
             },
           ],
@@ -115,7 +123,7 @@ function boundaryConfigs() {
     }
     for (const [feature, allowed] of Object.entries(FEATURES)) {
       const forbidden = features.filter((other) => other !== feature && !allowed.includes(other));
-      const patterns = [...shared];
+      const patterns = [...shared, TYPED_LISTENERS];
       if (forbidden.length > 0) {
         patterns.push({
           regex: `${up(toSrc)}${oneOf(forbidden)}(/|$)`,

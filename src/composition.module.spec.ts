@@ -1,10 +1,12 @@
-import { DynamicModule, ExistingProvider } from '@nestjs/common';
+import { DynamicModule, Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../test/support/test-app';
 import { AppModule } from './app.module';
+import { bindPorts, PortBinding } from './common/port';
 import { CompositionModule, PORT_BINDINGS, PORT_OWNERS } from './composition.module';
+import { BOT_STATUS_CONTRIBUTORS } from './dingtalk-bot/bot-status.service';
 
 /** A database nobody connects to: these tests are about wiring only, so the DataSource is a stand-in. */
 const nowhere = { connection: { url: 'postgres://nowhere.invalid/test', poolSize: 1 }, drop: async () => {} };
@@ -14,7 +16,7 @@ const app = AppModule.forRoot({ config: testConfig(nowhere), database: nowhere.c
 const standInDataSource = { entityMetadatas: [], options: { type: 'postgres' }, getRepository: () => ({}) };
 
 /** The composition module with some of its bindings only. */
-function compositionWith(bindings: ExistingProvider[]): DynamicModule {
+function compositionWith(bindings: PortBinding[]): DynamicModule {
   class PartialComposition {}
   return {
     module: PartialComposition,
@@ -26,7 +28,7 @@ function compositionWith(bindings: ExistingProvider[]): DynamicModule {
 }
 
 /** Compiles the application (without starting it) with these bindings: null, or the message of Nest's refusal. */
-async function refusalToCompile(bindings: ExistingProvider[]): Promise<string | null> {
+async function refusalToCompile(bindings: PortBinding[]): Promise<string | null> {
   return Test.createTestingModule({ imports: [app] })
     .overrideProvider(DataSource)
     .useValue(standInDataSource)
@@ -54,11 +56,15 @@ describe('CompositionModule', () => {
       .useValue(standInDataSource)
       .compile();
     try {
+      const instance = (token: unknown): unknown => module.get(token as symbol, { strict: false });
       for (const binding of PORT_BINDINGS) {
         // A second StreamConnectionService, say, would connect every stream bot twice.
-        expect(module.get(binding.provide, { strict: false })).toBe(
-          module.get(binding.useExisting, { strict: false }),
-        );
+        if ('useExisting' in binding) expect(instance(binding.provide)).toBe(instance(binding.useExisting));
+        else {
+          const parts = instance(binding.provide) as unknown[];
+          expect(parts).toHaveLength(binding.inject.length);
+          binding.inject.forEach((part, index) => expect(parts[index]).toBe(instance(part)));
+        }
       }
     } finally {
       await module.close();
@@ -73,4 +79,18 @@ describe('CompositionModule', () => {
       expect(refusal).toContain(`the argument ${name} at index`);
     },
   );
+
+  it('resolves every part of a port of several parts at the start: a part nobody provides stops it', async () => {
+    @Injectable()
+    class NobodyProvidesThis {
+      contribute = () => ({});
+    }
+    const multi = PORT_BINDINGS.find((binding) => binding.provide === BOT_STATUS_CONTRIBUTORS)!;
+    const withStrayPart = PORT_BINDINGS.map((binding) =>
+      binding === multi ? bindPorts(BOT_STATUS_CONTRIBUTORS, [NobodyProvidesThis]) : binding,
+    );
+    const refusal = await refusalToCompile(withStrayPart);
+    expect(refusal ?? 'it started').toContain(`Nest can't resolve dependencies of the`);
+    expect(refusal).toContain('NobodyProvidesThis');
+  });
 });

@@ -1,30 +1,53 @@
 import { Global, Module } from '@nestjs/common';
-import { bindPort } from './common/port';
+import { bindPort, bindPorts, PortBinding } from './common/port';
 import { SUMMARY_BOTS, SUMMARY_REPORTS, SUMMARY_TEMPLATES } from './daily-summary/summary-sources';
 import { BOT_CONNECTIONS } from './dingtalk-bot/bot-connections';
+import { BOT_STATUS_CONTRIBUTORS } from './dingtalk-bot/bot-status.service';
 import { BOT_TEMPLATES } from './dingtalk-bot/bot-templates';
+import { BOT_TEST_SENDER } from './dingtalk-bot/bot-test-sender';
 import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
 import { DingTalkBotRepository } from './dingtalk-bot/dingtalk-bot.repository';
 import { MenuReportModule } from './menu-report/menu-report.module';
 import { MenuReportRepository } from './menu-report/menu-report.repository';
+import { REPORT_NOTIFICATIONS } from './menu-report/report-notifications.port';
 import { MessageTemplateModule } from './message-template/message-template.module';
 import { MessageTemplateRepository } from './message-template/message-template.repository';
+import { DeliveryStatusContributor } from './notify/delivery/delivery-status.contributor';
+import { TestSendService } from './notify/delivery/test-send.service';
+import { NotifyModule } from './notify/notify.module';
+import { ReportNotifications } from './notify/report-notifications';
+import { BotMessageHandler } from './stream/receiving/bot-message.handler';
+import { ReceivingModule } from './stream/receiving/receiving.module';
 import { STREAM_BOTS } from './stream/stream-bots';
+import { STREAM_CALLBACKS } from './stream/stream-callback';
 import { StreamConnectionService } from './stream/stream-connection.service';
+import { StreamStatusContributor } from './stream/stream-status.contributor';
 import { StreamModule } from './stream/stream.module';
 
-/** Each port, bound to the provider that implements it (a repository, or the stream bots' connections). */
-export const PORT_BINDINGS = [
+/** Each port, bound to the provider that implements it (a repository, a service of the module that knows how). */
+export const PORT_BINDINGS: PortBinding[] = [
   bindPort(SUMMARY_BOTS, DingTalkBotRepository),
   bindPort(SUMMARY_REPORTS, MenuReportRepository),
   bindPort(SUMMARY_TEMPLATES, MessageTemplateRepository),
   bindPort(STREAM_BOTS, DingTalkBotRepository),
+  bindPort(STREAM_CALLBACKS, BotMessageHandler),
   bindPort(BOT_TEMPLATES, MessageTemplateRepository),
   bindPort(BOT_CONNECTIONS, StreamConnectionService),
+  bindPort(BOT_TEST_SENDER, TestSendService),
+  bindPort(REPORT_NOTIFICATIONS, ReportNotifications),
+  // A bot's status: its own fields, then the Stream connection's, then delivery's.
+  bindPorts(BOT_STATUS_CONTRIBUTORS, [StreamStatusContributor, DeliveryStatusContributor]),
 ];
 
 /** The modules whose providers implement the ports. */
-export const PORT_OWNERS = [DingTalkBotModule, MenuReportModule, MessageTemplateModule, StreamModule];
+export const PORT_OWNERS = [
+  DingTalkBotModule,
+  MenuReportModule,
+  MessageTemplateModule,
+  NotifyModule,
+  ReceivingModule,
+  StreamModule,
+];
 
 /**
  * Where the ports that modules declare (what they need from a table or a capability another module owns) meet

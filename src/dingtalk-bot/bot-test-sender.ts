@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Port, port } from '../common/port';
 import { DingTalkOutcome } from '../dingtalk/dingtalk-outcome';
 import { OutgoingMessage } from '../dingtalk/outgoing-message';
 import { BotWithSecrets } from './bot-fields';
@@ -14,19 +14,7 @@ export interface BotTestSender {
 }
 
 /**
- * Where the module that delivers messages registers its BotTestSender at start-up, so that the bots module can
- * offer the test button without depending on delivery (delivery depends on it).
+ * A port this module declares, so that it can offer the test button without depending on delivery (delivery depends
+ * on it): implemented by notify's TestSendService and bound in src/composition.module.ts.
  */
-@Injectable()
-export class BotTestSenderPort {
-  private sender: BotTestSender | undefined;
-
-  register(sender: BotTestSender): void {
-    this.sender = sender;
-  }
-
-  sendTest(bot: BotWithSecrets, message: OutgoingMessage): Promise<TestSendResult> {
-    if (!this.sender) throw new Error('No BotTestSender is registered (is the notify module loaded?)');
-    return this.sender.sendTest(bot, message);
-  }
-}
+export const BOT_TEST_SENDER: Port<BotTestSender> = port<BotTestSender>('BotTestSender');

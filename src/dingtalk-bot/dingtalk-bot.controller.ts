@@ -27,6 +27,7 @@ import { DeletedResponse } from '../common/http/deleted.response';
 import { Page } from '../common/http/pagination.dto';
 import { IntIdParam } from '../common/http/strict-integer';
 import { BotRulesOnRefusedBodyInterceptor } from './bot-rules.interceptor';
+import { BotStatusService } from './bot-status.service';
 import { APP_IN_USE_MESSAGE, DingTalkBotService } from './dingtalk-bot.service';
 import { BotStatusResponse } from './dto/bot-status.response';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
@@ -52,7 +53,10 @@ const badSecret = fieldError(
 @ApiErrors(STANDARD_ERRORS.unauthorized, STANDARD_ERRORS.invalidToken)
 @Controller('dingtalk-bots')
 export class DingTalkBotController {
-  constructor(private readonly bots: DingTalkBotService) {}
+  constructor(
+    private readonly bots: DingTalkBotService,
+    private readonly statuses: BotStatusService,
+  ) {}
 
   @Post()
   @CreatesInStore()
@@ -188,6 +192,6 @@ export class DingTalkBotController {
   @ApiEnvelope(BotStatusResponse)
   @ApiErrors(badId, notFound)
   status(@CurrentUser() user: AuthUser, @IntIdParam() id: number): Promise<BotStatusResponse> {
-    return this.bots.status(user, id);
+    return this.statuses.status(user, id);
   }
 }

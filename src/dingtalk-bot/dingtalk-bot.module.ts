@@ -2,8 +2,7 @@ import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
 import { BOT_CONNECTIONS, BotConnections } from './bot-connections';
-import { BotStatusRegistry } from './bot-status.registry';
-import { BotTestSenderPort } from './bot-test-sender';
+import { BotStatusService } from './bot-status.service';
 import { DingTalkBotController } from './dingtalk-bot.controller';
 import { DingTalkBotRepository } from './dingtalk-bot.repository';
 import { DingTalkBotService } from './dingtalk-bot.service';
@@ -12,8 +11,8 @@ import { DingTalkBot } from './entities/dingtalk-bot.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([DingTalkBot])],
   controllers: [DingTalkBotController],
-  providers: [DingTalkBotService, DingTalkBotRepository, BotStatusRegistry, BotTestSenderPort, SecretBox],
-  exports: [DingTalkBotService, DingTalkBotRepository, BotStatusRegistry, BotTestSenderPort, TypeOrmModule],
+  providers: [DingTalkBotService, DingTalkBotRepository, BotStatusService, SecretBox],
+  exports: [DingTalkBotService, DingTalkBotRepository, TypeOrmModule],
 })
 export class DingTalkBotModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(BOT_CONNECTIONS) private readonly connections: BotConnections) {}

@@ -20,10 +20,8 @@ import { robotIdentity } from '../dingtalk/robot-identity';
 import { AppEvent, AppEvents } from '../events/app-events';
 import { BotFields, BotWithSecrets } from './bot-fields';
 import { assertUsableTemplate, BOT_TEMPLATES, BotTemplates } from './bot-templates';
-import { BotTestSenderPort } from './bot-test-sender';
+import { BOT_TEST_SENDER, BotTestSender } from './bot-test-sender';
 import { applyBotChanges, changedFields } from './bot-rules';
-import { BotStatusRegistry } from './bot-status.registry';
-import { BotStatusResponse } from './dto/bot-status.response';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
 import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
 import { DingTalkBotResponse } from './dto/dingtalk-bot.response';
@@ -59,8 +57,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
     private readonly events: AppEvents,
-    private readonly testSender: BotTestSenderPort,
-    private readonly statuses: BotStatusRegistry,
+    @Inject(BOT_TEST_SENDER) private readonly testSender: BotTestSender,
     private readonly clock: Clock,
   ) {}
 
@@ -206,10 +203,6 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     };
   }
 
-  async status(user: AuthUser, id: number): Promise<BotStatusResponse> {
-    return this.statuses.statusOf(await this.findVisible(user, id));
-  }
-
   /** A bot with its secrets opened, for the modules that send or connect; no store scoping. */
   async findWithSecrets(id: number): Promise<BotWithSecrets | null> {
     const bot = await this.bots.findOneBy({ id });
@@ -221,7 +214,8 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     return { id: bot.id, ...this.open(bot) };
   }
 
-  private async findVisible(user: AuthUser, id: number): Promise<DingTalkBot> {
+  /** Bot `id` if the caller may see it; a 404 otherwise (also for another store's bot). */
+  async findVisible(user: AuthUser, id: number): Promise<DingTalkBot> {
     const bot = await this.bots.findOneBy({ id });
     if (!bot) throw botNotFound(id);
     assertCanSee(user, bot.storeId, () => botNotFound(id));

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import { EventEmitter2, OnEvent, OnEventOptions } from '@nestjs/event-emitter';
 import type { BotCreatedEvent, BotDeletedEvent, BotUpdatedEvent } from './dingtalk-bot.events';
 import type { NotificationsQueuedEvent } from './notification.events';
 
 /**
  * Every domain event, by name, with its payload type (defined in this folder: features import them, this folder
- * imports no feature). Listeners: `@OnEvent(AppEvent.BotUpdated)` with the payload type below.
+ * imports no feature). Listeners: `@OnAppEvent(AppEvent.BotUpdated)`, which checks the method's payload type.
  */
 export const AppEvent = {
   BotCreated: 'dingtalk_bot.created',
@@ -15,7 +15,7 @@ export const AppEvent = {
   NotificationsQueued: 'notifications.queued',
 } as const;
 
-/** Event name → payload type. */
+/** Event name → payload type. Payloads are plain data, read-only: a listener answers nothing through them. */
 export interface AppEventPayloads {
   [AppEvent.BotCreated]: BotCreatedEvent;
   [AppEvent.BotUpdated]: BotUpdatedEvent;
@@ -24,6 +24,24 @@ export interface AppEventPayloads {
 }
 
 export type AppEventName = keyof AppEventPayloads;
+
+/** A method that handles event `K`: it takes that event's payload (or nothing). */
+type Listener<K extends AppEventName> = (payload: AppEventPayloads[K]) => unknown;
+
+/**
+ * `@OnEvent` for one of AppEvent's names, typed by it: a method that takes another event's payload does not compile
+ * (immich's `@OnEvent({ name })` on its EventMap does the same).
+ */
+export function OnAppEvent<K extends AppEventName>(name: K, options?: OnEventOptions) {
+  const listen = OnEvent(name, options);
+  return <M extends Listener<K>>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<M>,
+  ): void => {
+    listen(target, key, descriptor);
+  };
+}
 
 /** Typed front of EventEmitter2: the payload must match the event's name. */
 @Injectable()

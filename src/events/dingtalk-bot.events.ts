@@ -1,25 +1,25 @@
 /** What listeners need to know of a bot without touching its secrets. */
 export interface BotSnapshot {
-  id: number;
-  storeId: number;
-  botType: 'webhook' | 'stream';
-  isEnabled: boolean;
+  readonly id: number;
+  readonly storeId: number;
+  readonly botType: 'webhook' | 'stream';
+  readonly isEnabled: boolean;
 }
 
 export interface BotCreatedEvent {
-  bot: BotSnapshot;
+  readonly bot: BotSnapshot;
 }
 
 export interface BotUpdatedEvent {
-  before: BotSnapshot;
-  after: BotSnapshot;
+  readonly before: BotSnapshot;
+  readonly after: BotSnapshot;
   /**
    * Every setting whose value changed, by its name in the bot's fields (camelCase), e.g. ['isEnabled'] or
    * ['clientSecret']; secret values are not included.
    */
-  changed: string[];
+  readonly changed: readonly string[];
 }
 
 export interface BotDeletedEvent {
-  bot: BotSnapshot;
+  readonly bot: BotSnapshot;
 }

@@ -4,6 +4,6 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /** `notifications.queued`: rows committed outside a menu report (batch send, resend), ready for the dispatcher. */
 export interface NotificationsQueuedEvent {
-  notificationIds: string[];
-  botIds: number[];
+  readonly notificationIds: readonly string[];
+  readonly botIds: readonly number[];
 }

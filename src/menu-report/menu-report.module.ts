@@ -5,12 +5,11 @@ import { MenuReport } from './entities/menu-report.entity';
 import { MenuReportController } from './menu-report.controller';
 import { MenuReportRepository } from './menu-report.repository';
 import { MenuReportService } from './menu-report.service';
-import { ReportNotificationsPort } from './report-notifications.port';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MenuReport]), IdempotencyModule],
   controllers: [MenuReportController],
-  providers: [MenuReportService, MenuReportRepository, ReportNotificationsPort],
-  exports: [MenuReportService, MenuReportRepository, ReportNotificationsPort],
+  providers: [MenuReportService, MenuReportRepository],
+  exports: [MenuReportService, MenuReportRepository],
 })
 export class MenuReportModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
@@ -14,7 +14,7 @@ import { CreateMenuReportDto } from './dto/create-menu-report.dto';
 import { ListMenuReportsQuery } from './dto/list-menu-reports.query';
 import { MenuReportResponse } from './dto/menu-report.response';
 import { MenuReport, ReportSource } from './entities/menu-report.entity';
-import { ReportNotificationsPort, ReportRowWrite } from './report-notifications.port';
+import { REPORT_NOTIFICATIONS, ReportNotificationsPort, ReportRowWrite } from './report-notifications.port';
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
@@ -50,7 +50,7 @@ export class MenuReportService {
   constructor(
     @InjectRepository(MenuReport) private readonly reports: Repository<MenuReport>,
     private readonly transactions: IdempotentTransactions,
-    private readonly notifications: ReportNotificationsPort,
+    @Inject(REPORT_NOTIFICATIONS) private readonly notifications: ReportNotificationsPort,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Port, port } from '../common/port';
 import type { ReportedDish, ReportNotificationRef } from '../events/menu-report.events';
 
 /** Reads the notifications written for reports (they belong to the module that delivers them). */
@@ -42,31 +42,13 @@ export interface ReportNotificationsWriter {
 }
 
 /**
- * Where the module that delivers notifications registers its reader and writer at start-up, so that the reports API
- * can show and write a report's notifications without depending on delivery (delivery depends on reports).
+ * The notifications of menu reports: a port this module declares, implemented by the module that delivers them
+ * (notify/report-notifications.ts) and bound in src/composition.module.ts, so that the reports API can show and
+ * write a report's notifications without depending on delivery (delivery depends on reports).
  *
  * Why a port and not an event emitted after the report's INSERT: the report and its notifications are one statement
  * (two round trips a report: the read of its store's bots, then that write), which an event after the write cannot join.
  */
-@Injectable()
-export class ReportNotificationsPort implements ReportNotificationsReader, ReportNotificationsWriter {
-  private reader: ReportNotificationsReader | undefined;
-  private writer: ReportNotificationsWriter | undefined;
-
-  register(handler: ReportNotificationsReader & ReportNotificationsWriter): void {
-    this.reader = handler;
-    this.writer = handler;
-  }
-
-  forReports(reportIds: readonly number[]): Promise<Map<number, ReportNotificationRef[]>> {
-    if (!this.reader)
-      throw new Error('No ReportNotificationsReader is registered (is the notify module loaded?)');
-    return this.reader.forReports(reportIds);
-  }
-
-  prepare(manager: EntityManager, storeId: number): Promise<PreparedReportNotifications> {
-    if (!this.writer)
-      throw new Error('No ReportNotificationsWriter is registered (is the notify module loaded?)');
-    return this.writer.prepare(manager, storeId);
-  }
-}
+export type ReportNotificationsPort = ReportNotificationsReader & ReportNotificationsWriter;
+export const REPORT_NOTIFICATIONS: Port<ReportNotificationsPort> =
+  port<ReportNotificationsPort>('ReportNotifications');

@@ -25,7 +25,9 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
 
 /**
  * Notifications: written in the transaction of what causes them (a report's in the report's own statement, through
- * ReportNotificationsPort; a batch send, a summary through NotificationOutbox), then delivered to DingTalk.
+ * ReportNotificationsPort; a batch send, a summary through NotificationOutbox), then delivered to DingTalk. It
+ * implements ports other modules declare (the reports' notifications, the bots' test button and status), exported
+ * for src/composition.module.ts to bind.
  */
 @Module({
   imports: [
@@ -52,6 +54,12 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     TestSendService,
     WakeDispatcherListener,
   ],
-  exports: [NotificationOutbox, NotificationDispatcher],
+  exports: [
+    NotificationOutbox,
+    NotificationDispatcher,
+    ReportNotifications,
+    TestSendService,
+    DeliveryStatusContributor,
+  ],
 })
 export class NotifyModule {}

@@ -1,35 +1,26 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import type { ReportNotificationRef } from '../events/menu-report.events';
 import {
   PreparedReportNotifications,
   ReportNotificationsPort,
-  ReportNotificationsReader,
-  ReportNotificationsWriter,
 } from '../menu-report/report-notifications.port';
 import { NotificationDispatcher } from './delivery/notification-dispatcher';
 import { Notification } from './entities/notification.entity';
 import { NotificationPlanner } from './notification-planner';
 
 /**
- * The notifications of menu reports, for the reports API (registered with its port at start-up): written with the
- * report, in its statement, and read for its answers.
+ * The notifications of menu reports, for the reports API (its ReportNotificationsPort, bound in
+ * src/composition.module.ts): written with the report, in its statement, and read for its answers.
  */
 @Injectable()
-export class ReportNotifications
-  implements ReportNotificationsReader, ReportNotificationsWriter, OnModuleInit
-{
+export class ReportNotifications implements ReportNotificationsPort {
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
-    private readonly port: ReportNotificationsPort,
     private readonly planner: NotificationPlanner,
     private readonly dispatcher: NotificationDispatcher,
   ) {}
-
-  onModuleInit(): void {
-    this.port.register(this);
-  }
 
   async prepare(manager: EntityManager, storeId: number): Promise<PreparedReportNotifications> {
     const { reportId, bots } = await this.planner.readForReport(manager, storeId);

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Port, port } from '../common/port';
 
 /** A CALLBACK frame that a bot's Stream connection received and already ACKed (docs/dingtalk/stream-mode.md). */
 export interface StreamCallback {
@@ -17,25 +17,8 @@ export interface StreamCallbackHandler {
 }
 
 /**
- * Hands the callbacks a connection receives to whoever understands them (the receiving side registers itself at
- * start-up), so that the connection layer does not depend on what the messages mean.
+ * Whoever understands the callbacks a connection receives (the receiving side, stream/receiving/): a port this
+ * module declares, so that the connection layer does not depend on what the messages mean. Bound in
+ * src/composition.module.ts.
  */
-@Injectable()
-export class StreamCallbackRouter {
-  private readonly logger = new Logger(StreamCallbackRouter.name);
-  private handler: StreamCallbackHandler | null = null;
-
-  setHandler(handler: StreamCallbackHandler): void {
-    this.handler = handler;
-  }
-
-  async dispatch(callback: StreamCallback): Promise<void> {
-    if (!this.handler) {
-      this.logger.warn(
-        `No handler for stream callbacks; dropped ${callback.topic} for bot ${callback.botId}`,
-      );
-      return;
-    }
-    await this.handler.handle(callback);
-  }
-}
+export const STREAM_CALLBACKS: Port<StreamCallbackHandler> = port<StreamCallbackHandler>('StreamCallbacks');

@@ -13,6 +13,7 @@ import { waitFor } from '../../test/support/wait-for';
 import { AppModule } from '../app.module';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
+import { BotStatusService } from '../dingtalk-bot/bot-status.service';
 import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
 import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { AppEvent } from '../events/app-events';
@@ -165,14 +166,14 @@ describe('StreamConnectionService (testing module)', () => {
     });
     const listed = (await status.statusFor(ADMIN)).instances.map((instance) => instance.instance_id);
     expect(listed).toEqual(expect.arrayContaining(['other-instance', 'this-instance']));
-    expect((await bots.status(ADMIN, id)).instance_id).toBe('other-instance');
+    expect((await module.get(BotStatusService).status(ADMIN, id)).instance_id).toBe('other-instance');
 
     // The other instance died: its lease lapses, nobody holds the bot, and it drops off the instance list.
     await clock.advance(Math.max(LEASE_TTL_MS, INSTANCE_TTL_MS) + 1_000);
     expect(await botIn()).toMatchObject({ instance_id: null, connection_status: 'disconnected' });
     const after = (await status.statusFor(ADMIN)).instances.map((instance) => instance.instance_id);
     expect(after).not.toContain('other-instance');
-    expect(await bots.status(ADMIN, id)).toMatchObject({
+    expect(await module.get(BotStatusService).status(ADMIN, id)).toMatchObject({
       instance_id: null,
       connection_status: 'disconnected',
     });

@@ -1,19 +1,17 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { ClockScheduler } from '../common/scheduling/clock-scheduler';
 import { BotConnections } from '../dingtalk-bot/bot-connections';
-import { BotStatusRegistry } from '../dingtalk-bot/bot-status.registry';
-import { BotStatusResponse } from '../dingtalk-bot/dto/bot-status.response';
 import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
 import { DownstreamFrame } from '../dingtalk/stream/stream-frames';
 import { StreamTransport } from '../dingtalk/stream/stream-transport';
-import { ClusterConnectionState, connectionStatusFields, stateOnLease } from './cluster-connection-state';
+import { ClusterConnectionState, stateOnLease } from './cluster-connection-state';
 import { connectable, fingerprint } from './connectable-bot';
 import { StreamBotState, StreamBotSupervisor, SupervisedBot } from './stream-bot.supervisor';
 import { STREAM_BOTS, StreamBots } from './stream-bots';
-import { StreamCallbackRouter } from './stream-callback';
+import { STREAM_CALLBACKS, StreamCallbackHandler } from './stream-callback';
 import { countByStatus, registerConnectionGauge } from './stream-connection-gauge';
 import {
   LEASE_RENEW_MS,
@@ -53,7 +51,7 @@ interface Report {
  * Started and stopped by DingTalkBotModule's lifecycle hooks, through the BotConnections port it implements.
  */
 @Injectable()
-export class StreamConnectionService implements OnModuleInit, BotConnections {
+export class StreamConnectionService implements BotConnections {
   private readonly logger = new Logger(StreamConnectionService.name);
   private readonly supervised = new Map<number, Supervised>();
   private readonly chains = new Map<number, Promise<unknown>>();
@@ -66,20 +64,13 @@ export class StreamConnectionService implements OnModuleInit, BotConnections {
     @Inject(STREAM_BOTS) private readonly streamBots: StreamBots,
     private readonly transport: StreamTransport,
     private readonly clock: Clock,
-    private readonly router: StreamCallbackRouter,
-    private readonly statuses: BotStatusRegistry,
+    @Inject(STREAM_CALLBACKS) private readonly callbacks: StreamCallbackHandler,
     private readonly leases: StreamLeaseRepository,
     private readonly scheduler: ClockScheduler,
     private readonly config: AppConfig,
     registry: Registry,
   ) {
     registerConnectionGauge(registry, () => this.countByStatus());
-  }
-
-  onModuleInit(): void {
-    this.statuses.register({
-      contribute: (bot) => (bot.botType === 'stream' ? this.statusFields(bot.id) : {}),
-    });
   }
 
   /**
@@ -287,8 +278,8 @@ export class StreamConnectionService implements OnModuleInit, BotConnections {
 
   /** The callback is already ACKed; what it means is the receiving side's business. */
   private dispatch(bot: SupervisedBot, frame: DownstreamFrame): void {
-    this.router
-      .dispatch({
+    this.callbacks
+      .handle({
         botId: bot.id,
         storeId: bot.storeId,
         topic: frame.headers.topic,
@@ -300,13 +291,6 @@ export class StreamConnectionService implements OnModuleInit, BotConnections {
           `Stream bot_id=${bot.id} callback ${frame.headers.messageId} failed: ${error instanceof Error ? error.message : String(error)}`,
         );
       });
-  }
-
-  /** A stream bot's part of `GET /dingtalk-bots/:id/status`, for the whole cluster. */
-  private async statusFields(botId: number): Promise<Partial<BotStatusResponse>> {
-    const [row] = await this.leases.streamBots({ botId });
-    if (!row) return { connection_status: 'disconnected' };
-    return connectionStatusFields(this.clusterState(row));
   }
 
   private countByStatus(): ReturnType<typeof countByStatus> {

@@ -3,10 +3,10 @@ import { ClusterModule } from '../cluster/cluster.module';
 import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
 import { DingTalkModule } from '../dingtalk/dingtalk.module';
 import { StreamBotListener } from './listeners/stream-bot.listener';
-import { StreamCallbackRouter } from './stream-callback';
 import { StreamConnectionService } from './stream-connection.service';
 import { StreamLeaseRepository } from './stream-lease.repository';
 import { StreamStatusController } from './stream-status.controller';
+import { StreamStatusContributor } from './stream-status.contributor';
 import { StreamStatusService } from './stream-status.service';
 
 /** The Stream connections of stream bots: lifecycle, supervision, status (docs/stream-connections.md). */
@@ -15,11 +15,11 @@ import { StreamStatusService } from './stream-status.service';
   controllers: [StreamStatusController],
   providers: [
     StreamConnectionService,
-    StreamCallbackRouter,
     StreamBotListener,
     StreamStatusService,
+    StreamStatusContributor,
     StreamLeaseRepository,
   ],
-  exports: [StreamConnectionService, StreamCallbackRouter],
+  exports: [StreamConnectionService, StreamStatusContributor],
 })
 export class StreamModule {}

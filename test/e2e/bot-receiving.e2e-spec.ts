@@ -6,14 +6,14 @@ import { SESSION_TTL_MS, SimApp } from '../../simulator/core/simulator-state';
 import { BotUpdatedEvent } from '../../src/events/dingtalk-bot.events';
 import { AppEvent } from '../../src/events/app-events';
 import { TOPIC_BOT_MESSAGE } from '../../src/stream/receiving/bot-message.handler';
-import { StreamCallbackRouter } from '../../src/stream/stream-callback';
+import { STREAM_CALLBACKS, StreamCallbackHandler } from '../../src/stream/stream-callback';
 import { ManualClock } from '../support/clocks';
 import { waitFor } from '../support/wait-for';
 import { givenStreamBot } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
 
 /**
- * Receiving stream bot messages through the seam the Stream connection uses (StreamCallbackRouter.dispatch, after its
+ * Receiving stream bot messages through the seam the Stream connection uses (the StreamCallbacks port's handle, after its
  * ACK): real database, replies over real sockets to the simulator's sendBySession, reports through the same service
  * as the HTTP API.
  */
@@ -82,7 +82,9 @@ describe('receiving stream bot messages', () => {
     };
   };
 
-  const dispatch = (written: ReturnType<typeof frame>) => t.app.get(StreamCallbackRouter).dispatch(written);
+  /** What a connection hands its callbacks to (bound in src/composition.module.ts). */
+  const callbacks = () => t.app.get<StreamCallbackHandler>(STREAM_CALLBACKS, { strict: false });
+  const dispatch = (written: ReturnType<typeof frame>) => callbacks().handle(written);
 
   const repliesIn = (conversationId: string) =>
     sim.state.received({ channel: 'session', target: conversationId, accepted: true });
@@ -402,15 +404,15 @@ describe('receiving stream bot messages', () => {
   });
 
   it('a malformed frame is logged and dropped, without a reply and without harm', async () => {
-    const router = t.app.get(StreamCallbackRouter);
+    const router = callbacks();
     const base = { botId, storeId: STORE, topic: TOPIC_BOT_MESSAGE, messageId: 'bad_1' };
-    await router.dispatch({ ...base, data: '{not json' });
-    await router.dispatch({ ...base, data: '[1,2]' });
-    await router.dispatch({
+    await router.handle({ ...base, data: '{not json' });
+    await router.handle({ ...base, data: '[1,2]' });
+    await router.handle({
       ...base,
       data: JSON.stringify({ msgtype: 'text', text: { content: '报菜 a 1 份' } }),
     });
-    await router.dispatch({ ...frame('报菜 幽灵 1 份'), botId: 999_999 });
+    await router.handle({ ...frame('报菜 幽灵 1 份'), botId: 999_999 });
     expect(t.logs.find('Ignored a malformed bot message')).toHaveLength(3);
     expect(t.logs.find('Ignored a bot message for a bot that is gone')).toHaveLength(1);
     expect((await reportsOfStore()).some((report) => report.dish_name === '幽灵')).toBe(false);

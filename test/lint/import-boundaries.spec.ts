@@ -110,6 +110,22 @@ describe('import directions (eslint.config.mjs)', () => {
     ).toEqual([]);
   });
 
+  it('has listeners name their event through OnAppEvent, which types the payload', async () => {
+    const raw = "import { OnEvent } from '@nestjs/event-emitter';\nexport { OnEvent };";
+    for (const file of ['src/notify/listeners/probe.ts', 'src/stream/probe.ts', 'src/cluster/probe.ts']) {
+      expect(await boundaryErrors(file, raw), file).toEqual([
+        expect.stringMatching(/^no-restricted-imports: .*OnAppEvent/),
+      ]);
+    }
+    expect(await boundaryErrors('src/events/probe.ts', raw)).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'src/stream/probe.ts',
+        "import { EventEmitter2 } from '@nestjs/event-emitter';\nexport { EventEmitter2 };",
+      ),
+    ).toEqual([]);
+  });
+
   it('knows every folder of src/ and reaches the deepest file', () => {
     const folders = readdirSync(join(ROOT_DIR, 'src'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { DingTalkBotService } from '../../dingtalk-bot/dingtalk-bot.service';
-import { AppEvent } from '../../events/app-events';
+import { AppEvent, OnAppEvent } from '../../events/app-events';
 import type { BotDeletedEvent, BotUpdatedEvent } from '../../events/dingtalk-bot.events';
 
 interface Entry {
@@ -34,12 +33,12 @@ export class BotCredentialsCache {
     return bot;
   }
 
-  @OnEvent(AppEvent.BotUpdated)
+  @OnAppEvent(AppEvent.BotUpdated)
   onBotUpdated(event: BotUpdatedEvent): void {
     this.entries.delete(event.after.id);
   }
 
-  @OnEvent(AppEvent.BotDeleted)
+  @OnAppEvent(AppEvent.BotDeleted)
   onBotDeleted(event: BotDeletedEvent): void {
     this.entries.delete(event.bot.id);
   }

@@ -1,20 +1,13 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { BotStatusContributor, BotStatusRegistry } from '../../dingtalk-bot/bot-status.registry';
+import { Injectable } from '@nestjs/common';
+import { BotStatusContributor } from '../../dingtalk-bot/bot-status.service';
 import { BotStatusResponse } from '../../dingtalk-bot/dto/bot-status.response';
 import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DeliveryQueue } from './queue/delivery-queue';
 
-/** The delivery fields of a bot's status: last delivery, backlog, throttle pause. */
+/** The delivery fields of a bot's status: last delivery, backlog, throttle pause (bound in src/composition.module.ts). */
 @Injectable()
-export class DeliveryStatusContributor implements BotStatusContributor, OnModuleInit {
-  constructor(
-    private readonly registry: BotStatusRegistry,
-    private readonly queue: DeliveryQueue,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
+export class DeliveryStatusContributor implements BotStatusContributor {
+  constructor(private readonly queue: DeliveryQueue) {}
 
   async contribute(bot: DingTalkBot): Promise<Partial<BotStatusResponse>> {
     const state = await this.queue.botState(bot.id);

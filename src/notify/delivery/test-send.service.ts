@@ -1,8 +1,8 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
-import { BotTestSender, BotTestSenderPort, TestSendResult } from '../../dingtalk-bot/bot-test-sender';
+import { BotTestSender, TestSendResult } from '../../dingtalk-bot/bot-test-sender';
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { BotSenderRegistry } from '../senders/bot-sender.registry';
 import { DeliveryMetrics } from './delivery-metrics';
@@ -12,22 +12,18 @@ import { pauseFor } from './retry-policy';
 /**
  * The bots' test button, through the same robot rate window and throttle pauses as the queue: a few clicks on a busy
  * robot (also one that another bot shares) must not push it over DingTalk's limit (and into a 10-minute ban). A
- * throttled answer pauses the robot (or app) for the queue too.
+ * throttled answer pauses the robot (or app) for the queue too. The bots module's BotTestSender port, bound in
+ * src/composition.module.ts.
  */
 @Injectable()
-export class TestSendService implements BotTestSender, OnModuleInit {
+export class TestSendService implements BotTestSender {
   constructor(
-    private readonly port: BotTestSenderPort,
     private readonly queue: DeliveryQueue,
     private readonly senders: BotSenderRegistry,
     private readonly metrics: DeliveryMetrics,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.port.register(this);
-  }
 
   async sendTest(bot: BotWithSecrets, message: OutgoingMessage): Promise<TestSendResult> {
     const reservation = await this.queue.reserveSend(bot.id);

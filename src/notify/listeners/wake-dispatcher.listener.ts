@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
 import { Clock } from '../../common/clock';
 import type { BotDeletedEvent, BotUpdatedEvent } from '../../events/dingtalk-bot.events';
-import { AppEvent } from '../../events/app-events';
+import { AppEvent, OnAppEvent } from '../../events/app-events';
 import { DeliveryQueue } from '../delivery/queue/delivery-queue';
 import { NotificationDispatcher } from '../delivery/notification-dispatcher';
 
@@ -22,12 +21,12 @@ export class WakeDispatcherListener {
     private readonly clock: Clock,
   ) {}
 
-  @OnEvent(AppEvent.NotificationsQueued)
+  @OnAppEvent(AppEvent.NotificationsQueued)
   onNotificationsQueued(): void {
     this.dispatcher.wake();
   }
 
-  @OnEvent(AppEvent.BotUpdated)
+  @OnAppEvent(AppEvent.BotUpdated)
   async onBotUpdated(event: BotUpdatedEvent): Promise<void> {
     const disabled = event.before.isEnabled && !event.after.isEnabled;
     // A bot moved to another store sends to the new store's group: the old store's messages must not go there.
@@ -35,7 +34,7 @@ export class WakeDispatcherListener {
     if (disabled || moved) await this.skipWaitingOf(event.after.id);
   }
 
-  @OnEvent(AppEvent.BotDeleted)
+  @OnAppEvent(AppEvent.BotDeleted)
   async onBotDeleted(event: BotDeletedEvent): Promise<void> {
     await this.skipWaitingOf(event.bot.id);
   }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
-import { AppEvent } from '../../events/app-events';
+import { AppEvent, OnAppEvent } from '../../events/app-events';
 import { BotCreatedEvent, BotDeletedEvent, BotUpdatedEvent } from '../../events/dingtalk-bot.events';
 import { StreamConnectionService } from '../stream-connection.service';
 
@@ -13,17 +12,17 @@ import { StreamConnectionService } from '../stream-connection.service';
 export class StreamBotListener {
   constructor(private readonly connections: StreamConnectionService) {}
 
-  @OnEvent(AppEvent.BotCreated)
+  @OnAppEvent(AppEvent.BotCreated)
   async onCreated({ bot }: BotCreatedEvent): Promise<void> {
     if (bot.botType === 'stream') await this.connections.sync(bot.id);
   }
 
-  @OnEvent(AppEvent.BotUpdated)
+  @OnAppEvent(AppEvent.BotUpdated)
   async onUpdated({ before, after }: BotUpdatedEvent): Promise<void> {
     if (before.botType === 'stream' || after.botType === 'stream') await this.connections.sync(after.id);
   }
 
-  @OnEvent(AppEvent.BotDeleted)
+  @OnAppEvent(AppEvent.BotDeleted)
   async onDeleted({ bot }: BotDeletedEvent): Promise<void> {
     if (bot.botType === 'stream') await this.connections.sync(bot.id);
   }

@@ -1,6 +1,6 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DingTalkBotService } from '../../dingtalk-bot/dingtalk-bot.service';
-import { StreamCallback, StreamCallbackHandler, StreamCallbackRouter } from '../stream-callback';
+import { StreamCallback, StreamCallbackHandler } from '../stream-callback';
 import { parseBotCommand } from './bot-command';
 import { BotCommands, CommandResult } from './bot-commands';
 import { parseBotMessage } from './bot-message';
@@ -17,22 +17,17 @@ export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
  * here reaches the connection: a bad message is logged and dropped.
  */
 @Injectable()
-export class BotMessageHandler implements StreamCallbackHandler, OnModuleInit, BeforeApplicationShutdown {
+export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicationShutdown {
   private readonly logger = new Logger(BotMessageHandler.name);
   /** Messages being handled: shutdown lets them finish (their reply is on its way) before the database closes. */
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly router: StreamCallbackRouter,
     private readonly bots: DingTalkBotService,
     private readonly received: ReceivedMessageRepository,
     private readonly commands: BotCommands,
     private readonly replier: BotReplier,
   ) {}
-
-  onModuleInit(): void {
-    this.router.setHandler(this);
-  }
 
   async handle(callback: StreamCallback): Promise<void> {
     const work = this.process(callback).catch((error: unknown) => {

@@ -10,7 +10,10 @@ import { BotReplier } from './bot-replier';
 import { ReceivedBotMessage } from './entities/received-bot-message.entity';
 import { ReceivedMessageRepository } from './received-message.repository';
 
-/** The receiving side of stream bots: registers itself as the handler of the connections' callbacks. */
+/**
+ * The receiving side of stream bots: BotMessageHandler handles the connections' callbacks (the stream module's
+ * StreamCallbacks port, bound in src/composition.module.ts).
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([ReceivedBotMessage]),
@@ -20,5 +23,6 @@ import { ReceivedMessageRepository } from './received-message.repository';
     DingTalkModule,
   ],
   providers: [BotMessageHandler, BotCommands, BotReplier, ReceivedMessageRepository],
+  exports: [BotMessageHandler],
 })
 export class ReceivingModule {}

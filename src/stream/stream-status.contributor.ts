@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { BotStatusContributor } from '../dingtalk-bot/bot-status.service';
+import { BotStatusResponse } from '../dingtalk-bot/dto/bot-status.response';
+import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
+import { connectionStatusFields } from './cluster-connection-state';
+import { StreamConnectionService } from './stream-connection.service';
+import { StreamLeaseRepository } from './stream-lease.repository';
+
+/**
+ * A stream bot's part of `GET /dingtalk-bots/:id/status`: its connection, for the whole cluster (bound in
+ * src/composition.module.ts).
+ */
+@Injectable()
+export class StreamStatusContributor implements BotStatusContributor {
+  constructor(
+    private readonly connections: StreamConnectionService,
+    private readonly leases: StreamLeaseRepository,
+  ) {}
+
+  async contribute(bot: DingTalkBot): Promise<Partial<BotStatusResponse>> {
+    if (bot.botType !== 'stream') return {};
+    const [row] = await this.leases.streamBots({ botId: bot.id });
+    if (!row) return { connection_status: 'disconnected' };
+    return connectionStatusFields(this.connections.clusterState(row));
+  }
+}
