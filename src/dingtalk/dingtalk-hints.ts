@@ -2,6 +2,8 @@
 export const DINGTALK_HINTS = {
   signature:
     "The signature does not match: check the bot's secret (加签, starts with SEC) and that this server's clock is right.",
+  unsigned:
+    "The robot requires signing (加签) and this bot has no secret: copy the secret (starts with SEC) from the robot's security settings into the bot's secret.",
   timestamp:
     "DingTalk refused the signature's timestamp: this server's clock is more than an hour off. Fix the clock (NTP).",
   keyword:
@@ -36,6 +38,13 @@ export const DINGTALK_HINTS = {
   permission:
     'The app lacks a permission for this API: grant it in the DingTalk developer console (权限管理).',
   busy: 'DingTalk is busy or had a server error; the service retries with backoff.',
+  // The error itself (last_error) names the host and the cause; these say what to look at.
+  network:
+    "Check that this server can reach DingTalk's host over HTTPS: its DNS, outbound firewall or proxy. The service retries with backoff.",
+  timeout:
+    "If this keeps happening, check this server's outbound connection to DingTalk (a slow proxy or link); DINGTALK_TIMEOUT_MS sets how long a call may take. The service retries with backoff.",
+  stopped:
+    'The service stopped this send itself (it was shutting down, or another instance took the send over); it is tried again.',
   tokenExpired: 'The app access token expired; the service fetches a new one.',
   noTarget:
     'The stream bot has no target: set user_ids (work notifications) or open_conversation_id (a group; or write 绑定 to the bot in that group).',

@@ -13,10 +13,13 @@ export interface HttpAnswer {
   html?: boolean;
 }
 
-/** DingTalk could not be reached or did not answer in time: always worth retrying. */
+/**
+ * DingTalk could not be reached (`network`), did not answer in time (`timeout`), or the caller stopped the call
+ * before it answered (`stopped`: shutdown, a lost lease): always worth retrying.
+ */
 export class DingTalkNetworkError extends Error {
   constructor(
-    readonly kind: 'timeout' | 'network',
+    readonly kind: 'timeout' | 'network' | 'stopped',
     message: string,
     readonly latencyMs: number,
   ) {
@@ -103,7 +106,7 @@ export class DingTalkHttp implements OnApplicationShutdown {
       if (signal?.aborted) {
         // The caller stopped the call: say why, not that DingTalk could not be reached.
         const reason = signal.reason instanceof Error ? signal.reason.message : 'the caller gave up';
-        throw new DingTalkNetworkError('timeout', `Stopped before ${origin} answered: ${reason}`, elapsed());
+        throw new DingTalkNetworkError('stopped', `Stopped before ${origin} answered: ${reason}`, elapsed());
       }
       throw toNetworkError(error, origin, this.timeoutMs, elapsed());
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { retryAfterMs } from './dingtalk-outcome';
+import { DingTalkNetworkError } from './dingtalk-http';
+import { networkOutcome, retryAfterMs } from './dingtalk-outcome';
 import { classifyNewApiAnswer, classifyRobotSendAnswer } from './new-api-answers';
 import { classifyOldApiAnswer, classifyWebhookAnswer } from './old-api-answers';
 
@@ -18,6 +19,21 @@ describe('classifying DingTalk answers (docs/dingtalk/)', () => {
   ])('webhook %j → %s', (json, kind) => {
     expect(classifyWebhookAnswer(answer(200, json)).kind).toBe(kind);
   });
+
+  it.each([
+    ['network', 'Could not reach https://oapi.dingtalk.com (ECONNREFUSED)', /firewall or proxy/],
+    ['timeout', 'https://oapi.dingtalk.com did not answer within 10 s', /DINGTALK_TIMEOUT_MS/],
+    ['stopped', 'Stopped before https://oapi.dingtalk.com answered: the service is stopping', /tried again/],
+  ] as const)(
+    'a %s error: transient, its message in errmsg, the hint says what to check',
+    (kind, message, hint) => {
+      const outcome = networkOutcome(new DingTalkNetworkError(kind, message, 7));
+      expect(outcome).toMatchObject({ kind: 'transient', errmsg: message, latencyMs: 7 });
+      expect(outcome.hint).toMatch(hint);
+      expect(outcome.hint).not.toContain(message);
+      expect(outcome.hint).not.toContain('oapi.dingtalk.com');
+    },
+  );
 
   it('treats a webhook 5xx or a non-JSON answer that is no HTML page as transient', () => {
     expect(classifyWebhookAnswer(answer(502, undefined)).kind).toBe('transient');

@@ -78,15 +78,9 @@ export function outcome(
   return { kind, httpStatus: answer?.status ?? null, errcode, errmsg, hint, latencyMs };
 }
 
+/** A call that got no answer: `errmsg` says what happened (host, cause), the hint what to check. */
 export function networkOutcome(error: DingTalkNetworkError): DingTalkOutcome {
-  return outcome(
-    'transient',
-    null,
-    null,
-    error.message,
-    `${error.message}; the service retries with backoff.`,
-    error.latencyMs,
-  );
+  return outcome('transient', null, null, error.message, DINGTALK_HINTS[error.kind], error.latencyMs);
 }
 
 export function throttled(

@@ -68,6 +68,19 @@ describe('bot test button against the simulator', () => {
     expect(sim.state.received({ target: robot.token })[0].signature).toBe('invalid');
   });
 
+  it('no secret on a robot that requires signing: a hint to add the secret, not to check it', async () => {
+    const robot = sim.state.registerRobot({ secret: 'SECrequired0123' });
+    const result = await pressTest(await createWebhookBot(webhookOf(robot.token)));
+    expect(result).toMatchObject({
+      ok: false,
+      errcode: 310000,
+      errmsg: expect.stringMatching(/^sign not match/),
+    });
+    expect(result.hint).toMatch(/has no secret/);
+    expect(result.hint).not.toMatch(/check the bot's secret/);
+    expect(sim.state.received({ target: robot.token })[0].signature).toBe('invalid');
+  });
+
   it('a missing keyword: 310000 and a hint to add a keyword', async () => {
     const robot = sim.state.registerRobot({ keywords: ['打卡'] });
     const result = await pressTest(await createWebhookBot(webhookOf(robot.token)));
@@ -119,6 +132,9 @@ describe('bot test button against the simulator', () => {
     expect(timeout.ok).toBe(false);
     expect(timeout.errmsg).toMatch(/did not answer within 1 s/);
     expect(timeout.hint).toMatch(/retries/);
+    // The hint says what to check; it does not repeat the error.
+    expect(timeout.hint).not.toContain(timeout.errmsg);
+    expect(timeout.hint).toMatch(/DINGTALK_TIMEOUT_MS/);
 
     expect((await pressTest(id)).ok).toBe(true);
   });
