@@ -12,6 +12,9 @@ import {
 
 const FAULT_MODES: FaultMode[] = ['http_500', 'timeout', 'errcode', 'http_429', 'html_page', 'slow'];
 
+/** Groups one `POST /_sim/apps/:client_id/groups` adds at most: a chain's worth, in one request. */
+const MAX_GROUPS_PER_REQUEST = 5000;
+
 /** A robot as the control API shows it: with its webhook URL, without the bookkeeping. */
 export function describeRobot(robot: SimRobot, baseUrl: string) {
   return {
@@ -161,6 +164,37 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
   });
 
   app.get('/_sim/conversations', () => [...state.conversations.values()].map(describeConversation));
+
+  // One app for many groups (a chain's app, its robot in every store's group): where its Stream bot hears from.
+  app.get<{ Params: { clientId: string } }>('/_sim/apps/:clientId/groups', (request, reply) => {
+    if (!state.apps.has(request.params.clientId)) {
+      return reply.code(404).send({ error: `no app with client_id ${request.params.clientId}` });
+    }
+    return state.groupsOf(request.params.clientId).map(describeConversation);
+  });
+
+  app.post<{ Params: { clientId: string } }>('/_sim/apps/:clientId/groups', (request, reply) => {
+    const clientId = request.params.clientId;
+    if (!state.apps.has(clientId))
+      return reply.code(404).send({ error: `no app with client_id ${clientId}` });
+    const groups = (request.body as { groups?: unknown } | null)?.groups;
+    if (!Array.isArray(groups) || groups.length === 0 || groups.length > MAX_GROUPS_PER_REQUEST) {
+      return reply.code(400).send({
+        error: `groups is a list of 1 to ${MAX_GROUPS_PER_REQUEST} {open_conversation_id?, title?, members?}`,
+      });
+    }
+    const added = groups.map((item: unknown) => {
+      const group = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+      return state.ensureConversation({
+        id: text(group.open_conversation_id),
+        title: text(group.title),
+        type: 'group',
+        clientId,
+        members: strings(group.members),
+      });
+    });
+    return reply.code(201).send(added.map(describeConversation));
+  });
 
   app.get<{ Querystring: { channel?: SimChannel; target?: string; client_id?: string } }>(
     '/_sim/messages',

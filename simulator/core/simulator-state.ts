@@ -90,6 +90,11 @@ export interface SimMessage {
   errcode: number | string;
   errmsg: string;
   arrivedAt: number;
+  /**
+   * Replies through a `sessionWebhook` (channel `session`): the session they came through. Each bot message opens
+   * its own session, so this names the message a reply answers (`GET /_sim/stream/bot-messages`).
+   */
+  sessionId?: string;
   /** Work notifications: the `task_id` DingTalk answered (docs/dingtalk/work-notifications.md), for `getsendresult`. */
   taskId?: number;
   /**
@@ -306,6 +311,13 @@ export class SimulatorState {
     for (const member of members)
       if (!conversation.members.includes(member)) conversation.members.push(member);
     return conversation;
+  }
+
+  /** The groups the app's robot is in, oldest first: where its Stream bot hears from and may send to. */
+  groupsOf(clientId: string): SimConversation[] {
+    return [...this.conversations.values()].filter(
+      (conversation) => conversation.type === 'group' && conversation.clientIds.includes(clientId),
+    );
   }
 
   /**

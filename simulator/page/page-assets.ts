@@ -20,6 +20,11 @@ export const PAGE_HTML = `<!doctype html>
   .conversation .last { color: #8f959e; font-size: 12px; display: block; white-space: nowrap; overflow: hidden;
                         text-overflow: ellipsis; }
   .empty { color: #8f959e; padding: 8px 16px; font-size: 13px; }
+  .app { padding: 6px 16px; border-bottom: 1px solid #f2f3f5; }
+  .app .name { font-weight: 600; display: block; }
+  .app .group { border: 1px solid #d0d3d6; border-radius: 10px; background: #fff; font: inherit; font-size: 12px;
+                padding: 1px 8px; margin: 2px 4px 2px 0; cursor: pointer; }
+  .app .group.selected { background: #e6f3ff; border-color: #0089ff; }
   main { flex: 1; display: flex; flex-direction: column; min-width: 0; }
   header { background: #fff; padding: 12px 20px; border-bottom: 1px solid #e5e6eb; }
   header .title { font-size: 16px; font-weight: 600; }
@@ -65,6 +70,8 @@ export const PAGE_HTML = `<!doctype html>
   <div id="groups" class="list"></div>
   <h2>People</h2>
   <div id="people" class="list"></div>
+  <h2>Apps and their groups</h2>
+  <div id="apps" class="list"></div>
   <h2>Events (Stream)</h2>
   <form id="event-form">
     <select name="client_id" aria-label="app"></select>
@@ -91,6 +98,9 @@ export const PAGE_HTML = `<!doctype html>
   </header>
   <div id="messages"></div>
   <form id="write" hidden>
+    <select name="client_id" aria-label="to the robot of" hidden></select>
+    <input name="sender_staff_id" list="members" placeholder="staff userid (manager01)" aria-label="staff userid">
+    <datalist id="members"></datalist>
     <input name="sender_nick" placeholder="your name (店长)" aria-label="name">
     <textarea name="text" placeholder="write to the bot as a staff member" aria-label="message"></textarea>
     <button class="send" type="submit">Send</button>
@@ -104,7 +114,7 @@ export const PAGE_HTML = `<!doctype html>
 
 export const PAGE_SCRIPT = `'use strict';
 (() => {
-  let data = { apps: [], conversations: [], events: [] };
+  let data = { apps: [], app_groups: [], conversations: [], events: [] };
   let selected = null;
   let shown = '';
 
@@ -121,7 +131,7 @@ export const PAGE_SCRIPT = `'use strict';
 
   function renderList() {
     // Redrawn only when something changed, so a click never lands on a button that the next poll replaces.
-    const signature = JSON.stringify([selected, data.apps, data.conversations.map((c) => [c.key, c.title, c.messages.length])]);
+    const signature = JSON.stringify([selected, data.apps, data.app_groups, data.conversations.map((c) => [c.key, c.title, c.messages.length])]);
     if (signature === listed) return;
     listed = signature;
     for (const [id, kind] of [['groups', 'group'], ['people', 'user']]) {
@@ -139,6 +149,23 @@ export const PAGE_SCRIPT = `'use strict';
         button.addEventListener('click', () => select(c.key));
         list.append(button);
       }
+    }
+    // Each app with the groups its robot is in (one app can serve a whole chain); a group opens its conversation.
+    const appList = $('apps');
+    appList.replaceChildren();
+    if (data.app_groups.length === 0) appList.append(el('div', 'empty', 'no apps yet'));
+    for (const app of data.app_groups) {
+      const item = el('div', 'app');
+      item.dataset.clientId = app.client_id;
+      item.append(el('span', 'name', app.client_id + ' · ' + app.groups.length + (app.groups.length === 1 ? ' group' : ' groups')));
+      for (const group of app.groups) {
+        const button = el('button', 'group' + (group.key === selected ? ' selected' : ''), group.title);
+        button.type = 'button';
+        button.dataset.key = group.key;
+        button.addEventListener('click', () => select(group.key));
+        item.append(button);
+      }
+      appList.append(item);
     }
     for (const apps of document.querySelectorAll('#new-chat select, #event-form select')) {
       const current = apps.value;
@@ -199,6 +226,23 @@ export const PAGE_SCRIPT = `'use strict';
     messages.scrollTop = messages.scrollHeight;
     const write = $('write');
     write.hidden = !(c && c.write);
+    if (c && c.write) {
+      // A group with several apps' robots: the staff member @mentions one of them.
+      const robots = write.elements.client_id;
+      const chosen = robots.value;
+      robots.replaceChildren(...c.write.client_ids.map((clientId) => {
+        const option = el('option', '', clientId);
+        option.value = clientId;
+        return option;
+      }));
+      if (c.write.client_ids.includes(chosen)) robots.value = chosen;
+      robots.hidden = c.write.client_ids.length < 2;
+      $('members').replaceChildren(...c.write.members.map((member) => {
+        const option = el('option', '');
+        option.value = member;
+        return option;
+      }));
+    }
   }
 
   function select(key) {
@@ -256,7 +300,10 @@ export const PAGE_SCRIPT = `'use strict';
     if (!c || !c.write) return;
     const form = event.target;
     void post(form, {
-      ...c.write,
+      client_id: form.elements.client_id.value || c.write.client_id,
+      conversation_id: c.write.conversation_id,
+      conversation_type: c.write.conversation_type,
+      sender_staff_id: form.elements.sender_staff_id.value || undefined,
       sender_nick: form.elements.sender_nick.value || undefined,
       text: form.elements.text.value,
     });

@@ -25,8 +25,17 @@ export interface PageConversation {
   kind: 'group' | 'user';
   title: string;
   subtitle: string;
-  /** For the box that writes to a Stream bot: the app, the conversation and its type (docs/dingtalk/stream-mode.md). */
-  write: { client_id: string; conversation_id: string; conversation_type: '1' | '2' } | null;
+  /**
+   * For the box that writes to a Stream bot: the app, the conversation and its type (docs/dingtalk/stream-mode.md);
+   * in a group, every app whose robot is in it (the box picks one) and the members it knows, who can be the sender.
+   */
+  write: {
+    client_id: string;
+    conversation_id: string;
+    conversation_type: '1' | '2';
+    client_ids: string[];
+    members: string[];
+  } | null;
   messages: PageMessage[];
 }
 
@@ -42,8 +51,15 @@ export interface PageEvent {
   consumed: boolean;
 }
 
+/** An app and the groups its robot is in: one app can serve a whole chain's groups. */
+export interface PageAppGroups {
+  client_id: string;
+  groups: Array<{ key: string; title: string }>;
+}
+
 export interface PageData {
   apps: string[];
+  app_groups: PageAppGroups[];
   conversations: PageConversation[];
   /** The latest EVENT pushes, newest first. */
   events: PageEvent[];
@@ -135,6 +151,8 @@ function appChat(state: SimulatorState, conversation: SimConversation): PageConv
           client_id: clientId,
           conversation_id: conversation.id,
           conversation_type: conversation.type === 'group' ? '2' : '1',
+          client_ids: conversation.clientIds,
+          members: conversation.type === 'group' ? conversation.members : [],
         }
       : null,
     messages: messages.map((message) =>
@@ -181,6 +199,10 @@ export function buildPageData(state: SimulatorState, events: SimEventPush[] = []
   }
   return {
     apps: [...state.apps.keys()],
+    app_groups: [...state.apps.keys()].map((clientId) => ({
+      client_id: clientId,
+      groups: state.groupsOf(clientId).map((group) => ({ key: `conv:${group.id}`, title: group.title })),
+    })),
     conversations,
     events: events
       .slice(-PAGE_EVENTS)

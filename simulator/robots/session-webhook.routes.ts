@@ -23,6 +23,7 @@ export function registerSessionWebhook(app: FastifyInstance, { state, clock }: S
         channel: 'session',
         target: session?.conversationId ?? sessionId,
         clientId: session?.clientId ?? null,
+        ...(session ? { sessionId: session.id } : {}),
         msgtype: decoded.ok ? decoded.message.msgtype : null,
         title: decoded.ok ? decoded.message.title : null,
         text: decoded.ok ? decoded.message.text : null,

@@ -81,6 +81,8 @@ export function botMessageData(input: {
   message: StaffMessageInput;
   staffId: string;
   conversationId: string;
+  /** The group's name (groups only): the registered group's, so that every message from it carries the same. */
+  conversationTitle: string;
   session: SimSession;
   sessionWebhook: string;
   now: number;
@@ -95,7 +97,7 @@ export function botMessageData(input: {
     ...messageBody(msgtype, message.text, group),
     conversationId,
     conversationType: message.conversationType,
-    ...(group ? { conversationTitle: message.conversationTitle ?? '门店群' } : {}),
+    ...(group ? { conversationTitle: input.conversationTitle } : {}),
     senderId: encryptedId('user', staffId),
     senderStaffId: message.external ? '' : staffId,
     senderNick: message.senderNick ?? (message.external ? '外部联系人' : `员工${staffId}`),

@@ -5,6 +5,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { SimTimer } from '../core/sim-clock';
 import { SimulatorContext } from '../core/simulator-context';
 import { botMessageData, conversationIdFor, SIM_CORP_ID, StaffMessageInput } from './bot-message';
+import { BotMessageLog, BotMessageOutcome } from './bot-message-log';
 import {
   downstreamFrame,
   EVENT_TOPIC,
@@ -168,6 +169,7 @@ export class StreamGateway {
   private readonly pending = new Map<string, PendingPush>();
   private readonly peaks = new Map<string, number>();
   private readonly refusals = new Map<string, { mode: RefusalMode; remaining: number }>();
+  private readonly botMessageLog = new BotMessageLog();
   private readonly wss: WebSocketServer;
   private sequence = 0;
 
@@ -255,20 +257,32 @@ export class StreamGateway {
     return [...this.live.values()].filter((connection) => !clientId || connection.clientId === clientId);
   }
 
-  /** A staff member writes to the app's bot: one CALLBACK frame to one of its live connections. */
+  /**
+   * A staff member writes to the app's bot: one CALLBACK frame to one of its live connections. In a group the frame
+   * carries that group's ids and title (docs/dingtalk/stream-mode.md); a group the app's robot is not in is refused,
+   * as DingTalk delivers nothing from it.
+   */
   sendBotMessage(message: StaffMessageInput): BotMessageResult {
     const { state, clock } = this.context;
     const app = state.apps.get(message.clientId);
     if (!app) throw new StreamControlError(404, `No app with client_id ${message.clientId}`);
-    const connection = this.pickConnection(message.clientId, 'CALLBACK', TOPIC_BOT_MESSAGE);
     // An external member has no userid; the simulator still tells members apart by a key of its own.
     const staffId = message.external
       ? `external:${message.senderNick ?? 'guest'}`
       : (message.senderStaffId ?? 'manager01');
-    // The chat joins the simulator's conversation registry, so robot group sends to it are accepted later.
     const group = message.conversationType === '2';
+    const groupId = group ? conversationIdFor(message, staffId) : undefined;
+    const known = groupId === undefined ? undefined : state.conversations.get(groupId);
+    if (known && !known.clientIds.includes(app.clientId)) {
+      throw new StreamControlError(
+        409,
+        `The robot of app ${app.clientId} is not in group ${known.id}: add it first (POST /_sim/apps/${app.clientId}/groups)`,
+      );
+    }
+    const connection = this.pickConnection(message.clientId, 'CALLBACK', TOPIC_BOT_MESSAGE);
+    // The chat joins the simulator's conversation registry, so robot group sends to it are accepted later.
     const conversation = state.ensureConversation({
-      id: message.conversationId ?? (group ? conversationIdFor(message, staffId) : undefined),
+      id: message.conversationId ?? groupId,
       type: group ? 'group' : 'single',
       title: message.conversationTitle ?? (group ? '门店群' : undefined),
       clientId: app.clientId,
@@ -287,11 +301,22 @@ export class StreamGateway {
       message,
       staffId,
       conversationId,
+      conversationTitle: conversation.title,
       session,
       sessionWebhook,
       now: clock.now(),
     });
     const frame = this.push(connection, 'CALLBACK', TOPIC_BOT_MESSAGE, data);
+    this.botMessageLog.add({
+      msgId: data.msgId,
+      messageId: frame.headers.messageId,
+      clientId: app.clientId,
+      conversationId,
+      conversationType: message.conversationType,
+      senderStaffId: data.senderStaffId,
+      sessionId: session.id,
+      pushedAt: Number(frame.headers.time),
+    });
     // What the staff member wrote, so the web page shows both sides of the chat (channel `staff`).
     state.record({
       channel: 'staff',
@@ -313,6 +338,18 @@ export class StreamGateway {
       conversationId,
       sessionWebhook,
     };
+  }
+
+  /**
+   * Every bot message pushed so far (optionally of one app or conversation), with its deliveries, the ACKs it got
+   * and the replies through its `sessionWebhook`.
+   */
+  botMessages(filter: { clientId?: string; conversationId?: string } = {}): BotMessageOutcome[] {
+    return this.botMessageLog.outcomes(filter, {
+      acks: this.acks,
+      replies: this.context.state.messages,
+      deliveriesOf: (messageId) => this.deliveriesOf(messageId),
+    });
   }
 
   /** Pushes an earlier frame again now, ACKed or not (DingTalk does; docs/dingtalk/stream-mode.md). */

@@ -1,6 +1,7 @@
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
 import { STAFF_MESSAGE_TYPES } from './bot-message';
+import { BotMessageOutcome } from './bot-message-log';
 import {
   RefusalMode,
   SimEventPush,
@@ -18,6 +19,27 @@ export function describeConnection(connection: SimStreamConnection) {
     draining: connection.draining,
     silent: connection.silent,
     subscriptions: connection.subscriptions,
+  };
+}
+
+/** A bot message as the control API shows it: when it went out, its ACKs and the replies through its session. */
+export function describeBotMessage(message: BotMessageOutcome) {
+  return {
+    msg_id: message.msgId,
+    message_id: message.messageId,
+    client_id: message.clientId,
+    conversation_id: message.conversationId,
+    conversation_type: message.conversationType,
+    sender_staff_id: message.senderStaffId,
+    pushed_at: message.pushedAt,
+    deliveries: message.deliveries,
+    acks: message.acks.map((ack) => ({ at: ack.at, code: ack.code, connection_id: ack.connectionId })),
+    replies: message.replies.map((reply) => ({
+      at: reply.arrivedAt,
+      errcode: reply.errcode,
+      msgtype: reply.msgtype,
+      text: reply.text,
+    })),
   };
 }
 
@@ -136,6 +158,14 @@ export function registerStreamGateway(
       });
     });
   });
+
+  app.get<{ Querystring: { client_id?: string; conversation_id?: string } }>(
+    '/_sim/stream/bot-messages',
+    (request) =>
+      gateway
+        .botMessages({ clientId: request.query.client_id, conversationId: request.query.conversation_id })
+        .map(describeBotMessage),
+  );
 
   app.post('/_sim/stream/events', (request, reply) => {
     const body = (request.body ?? {}) as Body;

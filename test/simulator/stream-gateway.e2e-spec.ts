@@ -4,39 +4,8 @@ import WebSocket from 'ws';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { startSimulator, Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
+import { SimulatedDWClient } from '../support/simulated-dw-client';
 import { waitFor } from '../support/wait-for';
-
-/**
- * DingTalk's own Node SDK (dingtalk-stream 2.1.5) has no setting for the gateway URL, so the
- * test overrides `getEndpoint()` to ask the simulator; everything after that (WebSocket, frames, ACKs) is the
- * SDK's unmodified code.
- */
-class SimulatedDWClient extends DWClient {
-  constructor(
-    private readonly gatewayUrl: string,
-    credentials: { clientId: string; clientSecret: string },
-  ) {
-    // A fresh subscription list per client: the SDK's default array is shared by every instance.
-    super({ ...credentials, autoReconnect: false, subscriptions: [{ type: 'EVENT', topic: '*' }] } as never);
-  }
-
-  override async getEndpoint(): Promise<this> {
-    const response = await fetch(`${this.gatewayUrl}/v1.0/gateway/connections/open`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({
-        clientId: this.config.clientId,
-        clientSecret: this.config.clientSecret,
-        ua: '',
-        subscriptions: this.config.subscriptions,
-      }),
-    });
-    if (response.status !== 200) throw new Error(`connections/open answered ${response.status}`);
-    const { endpoint, ticket } = (await response.json()) as { endpoint: string; ticket: string };
-    (this as unknown as { dw_url: string }).dw_url = `${endpoint}?ticket=${ticket}`;
-    return this;
-  }
-}
 
 async function post(url: string, body: unknown) {
   const response = await fetch(url, {

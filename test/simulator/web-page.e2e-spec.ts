@@ -209,6 +209,47 @@ describe.skipIf(!browserAvailable)('simulator web page (headless Chromium)', () 
     }
   });
 
+  it('lists an app with its groups, and writes to its bot as a chosen member of a chosen group', async () => {
+    const app = sim.state.registerApp({ clientId: 'dingchain' });
+    const kitchens = ['一号店后厨', '二号店后厨', '三号店后厨'].map((title, i) =>
+      sim.state.ensureConversation({ title, clientId: app.clientId, members: [`cook${i + 1}`, 'manager01'] }),
+    );
+    const bot = await connectStreamBot(sim.url, app.clientId, app.clientSecret);
+    try {
+      await page.goto(sim.url);
+      const listed = page.locator('#apps .app', { hasText: 'dingchain · 3 groups' });
+      // The list appears with the page's first poll of the simulator.
+      await listed.waitFor();
+      await expect(listed.locator('.group').allTextContents()).resolves.toEqual([
+        '一号店后厨',
+        '二号店后厨',
+        '三号店后厨',
+      ]);
+      await listed.locator('.group', { hasText: '二号店后厨' }).click();
+      await expect(page.locator('#title').textContent()).resolves.toBe('二号店后厨');
+      // One robot in the group: nothing to choose; its members are offered as senders.
+      await expect(page.locator('#write select[name=client_id]').isHidden()).resolves.toBe(true);
+      await expect(
+        page
+          .locator('#members option')
+          .evaluateAll((options) => options.map((option) => option.getAttribute('value'))),
+      ).resolves.toEqual(['cook2', 'manager01']);
+      await page.locator('#write input[name=sender_staff_id]').fill('cook2');
+      await page.locator('#write textarea').fill('报菜 鱼香肉丝 8 份');
+      await page.locator('#write button').click();
+      await expect.poll(() => page.locator('#write .result').textContent(), SETTLES).toBe('sent');
+
+      await waitFor(() => bot.messages.length === 1, 'the bot message frame');
+      expect(bot.messages[0]).toMatchObject({
+        conversationId: kitchens[1].id,
+        conversationTitle: '二号店后厨',
+        senderStaffId: 'cook2',
+      });
+    } finally {
+      bot.close();
+    }
+  });
+
   it('pushes an event from the form and shows how the client ACKed it', async () => {
     const app = sim.state.registerApp({ clientId: 'dingevents' });
     const bot = await connectStreamBot(sim.url, app.clientId, app.clientSecret, 'LATER');
