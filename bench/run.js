@@ -17,6 +17,7 @@ const FLAGS = [
   'pg-url',
   'profile',
   'rounds',
+  'groups',
 ];
 const USAGE = `usage: npm run bench -- <name …> [${FLAGS.map((flag) => `--${flag} <value>`).join('] [')}]`;
 
