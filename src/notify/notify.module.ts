@@ -7,6 +7,7 @@ import { MenuReportModule } from '../menu-report/menu-report.module';
 import { BotCredentialsCache } from './delivery/bot-credentials.cache';
 import { DeliveryMetrics } from './delivery/delivery-metrics';
 import { DeliveryQueue } from './delivery/queue/delivery-queue';
+import { RateWindowRepository } from './delivery/queue/rate-window.repository';
 import { RecordingRepository } from './delivery/queue/recording.repository';
 import { DeliveryStatusContributor } from './delivery/delivery-status.contributor';
 import { NotificationDispatcher } from './delivery/notification-dispatcher';
@@ -46,6 +47,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     ReportNotifications,
     DeliveryQueue,
     RecordingRepository,
+    RateWindowRepository,
     DeliveryMetrics,
     DeliveryStatusContributor,
     NotificationDispatcher,

@@ -6,7 +6,7 @@ import { BotTestSender, TestSendResult } from '../../dingtalk-bot/bot-test-sende
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { BotSenderRegistry } from '../senders/bot-sender.registry';
 import { DeliveryMetrics } from './delivery-metrics';
-import { DeliveryQueue } from './queue/delivery-queue';
+import { RateWindowRepository } from './queue/rate-window.repository';
 import { pauseFor } from './retry-policy';
 
 /**
@@ -18,7 +18,7 @@ import { pauseFor } from './retry-policy';
 @Injectable()
 export class TestSendService implements BotTestSender {
   constructor(
-    private readonly queue: DeliveryQueue,
+    private readonly windows: RateWindowRepository,
     private readonly senders: BotSenderRegistry,
     private readonly metrics: DeliveryMetrics,
     private readonly clock: Clock,
@@ -26,14 +26,14 @@ export class TestSendService implements BotTestSender {
   ) {}
 
   async sendTest(bot: BotWithSecrets, message: OutgoingMessage): Promise<TestSendResult> {
-    const reservation = await this.queue.reserveSend(bot.id);
+    const reservation = await this.windows.reserveSend(bot.id);
     if (!reservation.granted)
       return { sent: false, reason: reservation.reason, retryAt: reservation.retryAt };
     const outcome = await this.senders.senderFor(bot.botType).send(bot, message);
     this.metrics.recordAttempt(bot.botType, 'test', outcome);
     if (outcome.kind === 'throttled') {
       const pause = pauseFor(outcome, { ...this.config.delivery, ...this.config.dingtalk }, this.clock.now());
-      await this.queue.pauseFor(bot.id, pause, outcome.hint);
+      await this.windows.pauseFor(bot.id, pause, outcome.hint);
     }
     return { sent: true, outcome };
   }

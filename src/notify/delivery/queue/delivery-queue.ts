@@ -13,10 +13,17 @@ import { DeliveryTarget } from '../../senders/bot-sender';
 import { SizedBot, textBudget } from '../../message-parts';
 import { buildDigest, WIDEST_DIGEST_TITLE } from '../digest';
 import { RATE_WINDOW_MS, windowFreeAt, windowSends } from '../rate-window';
-import { PauseVerdict } from '../retry-policy';
 import { ClaimedNotification, SendResult } from './claimed-notification';
 import { FOLDABLE, IN_TURN, LEASE_END, LEASE_FREE, WAITING } from './queue-conditions';
-import { pauseKey, RecordingRepository } from './recording.repository';
+import {
+  BUDGET_LEFT,
+  CLUSTER_BLOCKED_UNTIL,
+  RobotWindow,
+  RateWindowRepository,
+  SPEND_BUDGET,
+  TAKE_WINDOWS,
+} from './rate-window.repository';
+import { RecordingRepository } from './recording.repository';
 
 export interface CycleRequest {
   owner: string;
@@ -51,10 +58,6 @@ export interface BotDeliveryState {
   /** Why, in plain words (DingTalk's answer and what to do), while a pause lasts. */
   pauseHint: string | null;
 }
-
-/** A send outside the queue (the test button) asks for a place in its robot's rate window first. */
-export type SendReservation =
-  { granted: true } | { granted: false; reason: 'rate_window' | 'throttled' | 'ip_blocked'; retryAt: number };
 
 const SKIPPED_HINT =
   'The bot was disabled or deleted before this notification was sent; resend it once the bot is enabled again.';
@@ -93,24 +96,10 @@ const LOCK_STATES = prepared(
 // DingTalk blocks the cluster's IP, nothing is due before the block ends.
 const NEXT_DUE = prepared(
   'delivery.next-due',
-  `SELECT GREATEST(min(next_due_at), (SELECT blocked_until FROM dingtalk_call_budget WHERE id = 1)) AS due
+  `SELECT GREATEST(min(next_due_at), ${CLUSTER_BLOCKED_UNTIL}) AS due
    FROM bot_delivery_states
    WHERE next_due_at IS NOT NULL AND (busy_until IS NULL OR busy_until <= now())`,
 );
-/**
- * The cluster's DingTalk calls left now (docs/dingtalk/README.md, "Call limits"): a token bucket of `$r` calls a
- * second, one second deep, refilled by the database's clock (`$o`: Clock.databaseNowOverride); none while DingTalk
- * blocks the IP. Read without a lock: two instances claiming at once may both spend it, and the debt is paid back
- * before anyone sends again, so the rate over any stretch of time stays within the budget plus one bucket per
- * instance claiming at that moment.
- */
-const BUDGET_LEFT = (rate: string, override: string) =>
-  `(SELECT CASE WHEN COALESCE(blocked_until > ${databaseNow(override)}, false) THEN 0
-                ELSE floor(LEAST(${rate}::double precision,
-                                 tokens + ${rate}::double precision
-                                          * GREATEST(0, ${databaseNowMs(override)} - refilled_at_ms) / 1000))
-           END
-    FROM dingtalk_call_budget WHERE id = 1)`;
 const PICK_DUE_BOTS = prepared(
   'delivery.pick-due-bots',
   `SELECT bot_id, ${BUDGET_LEFT('$4', '$5')}::integer AS budget FROM bot_delivery_states
@@ -157,23 +146,6 @@ const DUE_BOTS = prepared(
    ORDER BY s.bot_id`,
 );
 /**
- * The robots of the due bots, locked for this claim: the ones another instance is claiming for are skipped (its
- * bots are looked at again shortly), never waited for. A robot seen for the first time gets its row here (an
- * insert of the same key by another claim is waited for: keys in order, so two claims cannot wait for each other).
- */
-const LOCK_ROBOTS = prepared(
-  'delivery.lock-robots',
-  `WITH created AS (
-     INSERT INTO robot_rate_windows (robot_key)
-     SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k
-     ON CONFLICT (robot_key) DO NOTHING
-     RETURNING robot_key, recent_sends, paused_until),
-   locked AS (
-     SELECT robot_key, recent_sends, paused_until FROM robot_rate_windows
-     WHERE robot_key = ANY($1::text[]) ORDER BY robot_key FOR UPDATE SKIP LOCKED)
-   SELECT * FROM locked UNION ALL SELECT * FROM created`,
-);
-/**
  * The end of a claim, in one round trip: the chosen notifications leased (each a new claim number), the due bots'
  * next moments and leases (a bot whose notification could not be leased after all is looked at again at `$12`),
  * the sends their robots' windows took, the calls spent from the cluster's budget, and when the dispatcher is next
@@ -187,17 +159,8 @@ const LEASE_AND_APPLY = prepared(
      WHERE n.id = ANY($11::bigint[]) AND n.status IN ${WAITING} AND ${LEASE_FREE('n')}
      RETURNING n.id, n.bot_id, n.store_id, n.kind, n.msg_type, n.title, n.content, n.at_mobiles, n.at_user_ids,
                n.at_all, n.attempts, n.remaining_targets, n.recipients, n.claim),
-   robots AS (
-     UPDATE robot_rate_windows w SET recent_sends = c.recent_sends::jsonb
-     FROM unnest($5::text[], $6::text[]) AS c(robot_key, recent_sends)
-     WHERE w.robot_key = ANY($5::text[]) AND w.robot_key = c.robot_key),
-   budget AS (
-     UPDATE dingtalk_call_budget
-     SET tokens = LEAST($9::double precision,
-                        tokens + $9::double precision
-                                 * GREATEST(0, ${databaseNowMs('$10')} - refilled_at_ms) / 1000) - $8,
-         refilled_at_ms = GREATEST(refilled_at_ms, ${databaseNowMs('$10')})
-     WHERE id = 1 AND $8::integer > 0),
+   ${TAKE_WINDOWS('$5', '$6')},
+   ${SPEND_BUDGET('$8', '$9', '$10')},
    changes AS (
      SELECT c.bot_id, l.claim,
             CASE WHEN c.lease_id IS NULL OR l.claim IS NOT NULL THEN c.next_due_at ELSE $12::timestamptz END
@@ -215,7 +178,7 @@ const LEASE_AND_APPLY = prepared(
                           WHERE next_due_at IS NOT NULL AND (busy_until IS NULL OR busy_until <= now())
                             AND bot_id <> ALL($1::integer[])),
                          (SELECT min(c.next_due_at) FROM changes c WHERE c.claim IS NULL)),
-                   (SELECT blocked_until FROM dingtalk_call_budget WHERE id = 1)) AS next_due,
+                   ${CLUSTER_BLOCKED_UNTIL}) AS next_due,
           l.*
    FROM (SELECT 1) one LEFT JOIN leased l ON true`,
 );
@@ -245,29 +208,6 @@ const RENEW_NOTIFICATIONS = prepared(
    FROM unnest($1::bigint[], $2::bigint[]) AS c(id, claim)
    WHERE n.id = ANY($1::bigint[]) AND n.id = c.id AND n.claim = c.claim AND n.status IN ${WAITING}
    RETURNING n.id`,
-);
-/** DingTalk blocked the IP: no instance sends before the block ends (never shortening a longer one). */
-const BLOCK_CLUSTER = prepared(
-  'delivery.block-cluster',
-  `UPDATE dingtalk_call_budget
-   SET blocked_until = GREATEST(blocked_until, ${databaseNow('$2')} + $1::double precision * interval '1 millisecond'),
-       block_hint = $3
-   WHERE id = 1`,
-);
-/**
- * A throttle answer pauses its robot or its app until the database's now plus the pause (never shortening a longer
- * pause already there). Rare: only when a result says so.
- */
-const PAUSE_ROBOTS = prepared(
-  'delivery.pause-robots',
-  `INSERT INTO robot_rate_windows AS w (robot_key, paused_until, pause_hint)
-   SELECT p.robot_key, ${databaseNow('$4')} + p.ms * interval '1 millisecond', p.hint
-   FROM unnest($1::text[], $2::double precision[], $3::text[]) AS p(robot_key, ms, hint)
-   ORDER BY p.robot_key
-   ON CONFLICT (robot_key) DO UPDATE
-   SET paused_until = GREATEST(w.paused_until, EXCLUDED.paused_until),
-       pause_hint = CASE WHEN w.paused_until > EXCLUDED.paused_until THEN w.pause_hint ELSE EXCLUDED.pause_hint END
-   RETURNING robot_key`,
 );
 
 interface PickedBotRow {
@@ -301,12 +241,6 @@ interface BotStateChange {
   leaseId: string | null;
 }
 
-interface RobotWindowRow {
-  robot_key: string;
-  recent_sends: number[];
-  paused_until: Date | null;
-}
-
 /**
  * The notifications table as a queue, shared by every instance on the database. Nothing here waits for DingTalk.
  * Lease and due times are the injected clock's (passed in), so that tests can move them; except the ends of leases
@@ -336,6 +270,7 @@ export class DeliveryQueue {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly recording: RecordingRepository,
+    private readonly windows: RateWindowRepository,
   ) {}
 
   /**
@@ -365,7 +300,7 @@ export class DeliveryQueue {
       // waited for a robot key another instance had inserted uncommitted, while that instance waited for the
       // budget row in LEASE_AND_APPLY: a deadlock.
       const claim = block ? null : await this.claim(manager, request);
-      if (block) await manager.query(BLOCK_CLUSTER, [block.ms, this.clock.databaseNowOverride(), block.hint]);
+      if (block) await this.windows.blockCluster(manager, block);
       if (claim) return { held, claimed: claim.claimed, nextDueAt: claim.nextDueAt?.getTime() ?? null };
       const [{ due }]: Array<{ due: Date | null }> = await manager.query(NEXT_DUE);
       return { held, claimed: [], nextDueAt: due?.getTime() ?? null };
@@ -403,83 +338,6 @@ export class DeliveryQueue {
       );
       return new Set(rows.map((row) => String(row.id)));
     });
-  }
-
-  /**
-   * The test button: a send outside the queue still counts in its robot's rate window (shared with every bot of the
-   * robot) and waits out a throttle pause of the robot or its app, or DingTalk would ban the robot for 10 minutes.
-   * Granted: the send is counted from now (the database's clock). `retryAt` is on that clock too.
-   */
-  async reserveSend(botId: number): Promise<SendReservation> {
-    const margin = this.config.delivery.rateWindowMarginMs;
-    return this.dataSource.transaction(async (manager) => {
-      const [bot]: Array<{ robot_key: string; app_key: string | null; rate_limit: number }> =
-        await manager.query(
-          `SELECT COALESCE(robot_key, 'bot:' || id) AS robot_key, app_key, rate_limit_per_minute AS rate_limit
-         FROM ding_talk_bots WHERE id = $1`,
-          [botId],
-        );
-      if (!bot) return { granted: true }; // Deleted meanwhile: the send itself will say so.
-      await manager.query(
-        `INSERT INTO robot_rate_windows (robot_key) VALUES ($1) ON CONFLICT (robot_key) DO NOTHING`,
-        [bot.robot_key],
-      );
-      const [robot]: Array<{
-        recent_sends: number[];
-        paused_until: Date | null;
-        app_paused_until: Date | null;
-        db_now: number;
-      }> = await manager.query(
-        `SELECT w.recent_sends, w.paused_until, app.paused_until AS app_paused_until, ${databaseNowMs('$3')} AS db_now
-         FROM robot_rate_windows w LEFT JOIN robot_rate_windows app ON app.robot_key = $2
-         WHERE w.robot_key = $1 FOR UPDATE OF w`,
-        [bot.robot_key, bot.app_key, this.clock.databaseNowOverride()],
-      );
-      const dbNow = Number(robot.db_now);
-      const pausedUntil = Math.max(
-        robot.paused_until?.getTime() ?? 0,
-        robot.app_paused_until?.getTime() ?? 0,
-      );
-      if (pausedUntil > dbNow) return { granted: false, reason: 'throttled', retryAt: pausedUntil };
-      // The cluster's budget after the robot (the lock order): a test send is one DingTalk call like any other.
-      const [cluster]: Array<{ blocked_until: Date | null }> = await manager.query(
-        `UPDATE dingtalk_call_budget SET tokens = tokens - 1 WHERE id = 1 RETURNING blocked_until`,
-      );
-      const blockedUntil = cluster?.blocked_until?.getTime() ?? 0;
-      if (blockedUntil > dbNow) return { granted: false, reason: 'ip_blocked', retryAt: blockedUntil };
-      const recent = windowSends(robot.recent_sends, dbNow - RATE_WINDOW_MS - margin);
-      if (recent.length >= bot.rate_limit) {
-        return {
-          granted: false,
-          reason: 'rate_window',
-          retryAt: windowFreeAt(recent, bot.rate_limit, margin),
-        };
-      }
-      await manager.query(`UPDATE robot_rate_windows SET recent_sends = $2::jsonb WHERE robot_key = $1`, [
-        bot.robot_key,
-        JSON.stringify([...recent, dbNow]),
-      ]);
-      return { granted: true };
-    });
-  }
-
-  /** DingTalk throttled a send outside the queue (the test button): its robot or app pauses as the queue's would. */
-  async pauseFor(botId: number, pause: PauseVerdict, hint: string | null): Promise<void> {
-    const [bot]: Array<{ robot_key: string; app_key: string | null }> = await this.dataSource.query(
-      `SELECT COALESCE(robot_key, 'bot:' || id) AS robot_key, app_key FROM ding_talk_bots WHERE id = $1`,
-      [botId],
-    );
-    if (!bot) return;
-    if (pause.scope === 'cluster') {
-      await this.dataSource.query(BLOCK_CLUSTER, [pause.ms, this.clock.databaseNowOverride(), hint]);
-      return;
-    }
-    await this.dataSource.query(PAUSE_ROBOTS, [
-      [pauseKey(pause, bot.robot_key, bot.app_key)],
-      [pause.ms],
-      [hint],
-      this.clock.databaseNowOverride(),
-    ]);
   }
 
   /**
@@ -683,13 +541,10 @@ export class DeliveryQueue {
 
     // The candidates' robots, locked (or skipped when another claim holds them): two bots of one robot, claimed by
     // two instances at once, must not both find room for the 20th message of the minute.
-    const robots = new Map<string, RobotWindowRow>();
-    if (candidates.length > 0) {
-      const rows: RobotWindowRow[] = await manager.query(LOCK_ROBOTS, [
-        [...new Set(candidates.map((bot) => bot.robot_key))],
-      ]);
-      for (const row of rows) robots.set(row.robot_key, row);
-    }
+    const robots =
+      candidates.length > 0
+        ? await this.windows.lockRobots(manager, [...new Set(candidates.map((bot) => bot.robot_key))])
+        : new Map<string, RobotWindow>();
     const windows = new Map<string, number[]>();
     /** Each leased bot's entry in its robot's window (ClaimedNotification.windowStamp). */
     const stamps = new Map<number, number>();

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock';
-import { databaseNow, databaseNowMs } from '../../../database/database-time';
 import { prepared } from '../../../database/prepared-statements';
 import { rowsOf } from '../../../database/query-rows';
 import { DingTalkOutcome } from '../../../dingtalk/dingtalk-outcome';
-import { PauseVerdict } from '../retry-policy';
 import { ClusterBlock, SendResult } from './claimed-notification';
 import { LEASE_FREE, WAITING } from './queue-conditions';
+import { pauseKey, ROBOTS_AFTER_SENDS } from './rate-window.repository';
 
 /**
  * The finished sends' notifications (where their claim still holds them) and every attempt, after the bots' state
@@ -38,39 +37,6 @@ const RECORD_RESULTS = prepared(
      AND (SELECT count(*) FROM locked) >= 0
    RETURNING n.id`,
 );
-/**
- * What the recorded sends did to their robots, one row each, in key order (the lock order of robot rows, after the
- * bots' state rows that RECORD_RESULTS locked): a throttle answer pauses the robot or its app until the database's
- * now plus the pause (`$8` ms, null: none; never shortening a longer one: PAUSE_ROBOTS' rule), and each send's entry
- * in its robot's window moves from its claim's stamp to the database's clock now. The claim stamped it before the
- * send left (credentials, signing, a new connection can take seconds under load), so two sends could reach DingTalk
- * less than a minute apart while their claims were a minute apart, and DingTalk throttles the robot for 10 minutes
- * (410100); the recording comes after the send reached DingTalk, so from then on the window counts the send no
- * earlier than it arrived. An entry is found by its value (`moves`: each send's robot and claim stamp, numbered
- * among equal ones; a robot shared by two bots may hold one value twice, and whichever of equal values moves, the
- * window is the same); one gone from the window (past its minute) is added back at now. `$9`:
- * Clock.databaseNowOverride.
- */
-const ROBOTS_AFTER_SENDS = `robots AS (
-     INSERT INTO robot_rate_windows AS w (robot_key, paused_until, pause_hint, recent_sends)
-     SELECT p.robot_key, ${databaseNow('$9')} + p.ms * interval '1 millisecond', p.hint,
-            (SELECT COALESCE(jsonb_agg(${databaseNowMs('$9')}), '[]'::jsonb) FROM moves m
-             WHERE m.robot_key = p.robot_key)
-     FROM unnest($7::text[], $8::double precision[], $10::text[]) AS p(robot_key, ms, hint)
-     ORDER BY p.robot_key
-     ON CONFLICT (robot_key) DO UPDATE
-     SET paused_until = GREATEST(w.paused_until, EXCLUDED.paused_until),
-         pause_hint = CASE WHEN EXCLUDED.paused_until IS NULL OR w.paused_until > EXCLUDED.paused_until
-                           THEN w.pause_hint ELSE EXCLUDED.pause_hint END,
-         recent_sends = (
-           SELECT COALESCE(jsonb_agg(kept.at ORDER BY kept.at), '[]'::jsonb) FROM (
-             SELECT e.at FROM (
-               SELECT sent.at, row_number() OVER (PARTITION BY sent.at) AS nth
-               FROM (SELECT value::double precision AS at FROM jsonb_array_elements_text(w.recent_sends)) sent) e
-             WHERE NOT EXISTS (SELECT 1 FROM moves m
-                               WHERE m.robot_key = w.robot_key AND m.stamp = e.at AND m.nth = e.nth)
-             UNION ALL
-             SELECT ${databaseNowMs('$9')} FROM moves m WHERE m.robot_key = w.robot_key) kept))`;
 // Also for a result whose claim no longer holds its notification (a resend cleared it) while the bot is still
 // busy with that claim: the send is over, so the bot is free; its last delivery is then not this result's. And the
 // robots' rows (ROBOTS_AFTER_SENDS) in the same round trip: whatever became of the claim, the send was made.
@@ -228,11 +194,6 @@ function robotsAfter(results: readonly SendResult[]): {
       robots.set(key, { key, pauseMs: verdict.pause.ms, hint: verdict.hint });
   }
   return { robots: [...robots.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), block };
-}
-
-/** Whose row a pause goes to: the app's (a quota), else the robot's. */
-export function pauseKey(pause: PauseVerdict, robotKey: string, appKey: string | null): string {
-  return pause.scope === 'app' && appKey !== null ? appKey : robotKey;
 }
 
 function optionalDate(ms: number | null): Date | null {

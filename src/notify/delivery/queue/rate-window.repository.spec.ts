@@ -1,0 +1,130 @@
+import { DataSource } from 'typeorm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../../test/support/clocks';
+import { givenBotOnOwnRobot } from '../../../../test/support/delivery-queue';
+import { useTestApp } from '../../../../test/support/use-test-app';
+import { RATE_WINDOW_MS } from '../rate-window';
+import { RateWindowRepository } from './rate-window.repository';
+
+const MARGIN_MS = 2_000;
+
+/** RateWindowRepository on the real database: robots' windows and pauses, the cluster's budget and IP block. */
+describe('RateWindowRepository', () => {
+  const clock = new ManualClock(Date.now());
+  const { t } = useTestApp({ clock, env: { DELIVERY_RATE_MARGIN_MS: String(MARGIN_MS) } });
+  const db = () => t.app.get(DataSource);
+  const windows = () => t.app.get(RateWindowRepository);
+  const robotOf = async (botId: number) =>
+    (
+      await db().query(`SELECT COALESCE(robot_key, 'bot:' || id) AS key FROM ding_talk_bots WHERE id = $1`, [
+        botId,
+      ])
+    )[0].key as string;
+  const row = async (key: string) =>
+    (
+      await db().query(
+        `SELECT recent_sends, paused_until, pause_hint FROM robot_rate_windows WHERE robot_key = $1`,
+        [key],
+      )
+    )[0] as { recent_sends: number[]; paused_until: Date | null; pause_hint: string | null } | undefined;
+  const budget = async () =>
+    (await db().query(`SELECT blocked_until, block_hint FROM dingtalk_call_budget WHERE id = 1`))[0] as {
+      blocked_until: Date | null;
+      block_hint: string | null;
+    };
+
+  afterEach(async () => {
+    // The cluster's block reaches every bot of the file: each test starts without one.
+    await db().query(`UPDATE dingtalk_call_budget SET blocked_until = NULL, block_hint = NULL WHERE id = 1`);
+  });
+
+  it('locks the robots a claim sends through, making rows for new ones, and passes over one another claim holds', async () => {
+    const known = await robotOf((await givenBotOnOwnRobot(t, { store_id: 401 })).id);
+    const held = await robotOf((await givenBotOnOwnRobot(t, { store_id: 402 })).id);
+    await db().query(
+      `INSERT INTO robot_rate_windows (robot_key, recent_sends) VALUES ($1, '[1, 2]'), ($2, '[]')`,
+      [known, held],
+    );
+    const other = db().createQueryRunner();
+    await other.connect();
+    try {
+      await other.startTransaction();
+      await other.query(`SELECT 1 FROM robot_rate_windows WHERE robot_key = $1 FOR UPDATE`, [held]);
+
+      const locked = await db().transaction((manager) =>
+        windows().lockRobots(manager, [known, held, 'robot:new-401']),
+      );
+
+      expect([...locked.keys()].sort()).toEqual([known, 'robot:new-401'].sort());
+      expect(locked.get(known)).toMatchObject({ recent_sends: [1, 2], paused_until: null });
+      expect(locked.get('robot:new-401')).toMatchObject({ recent_sends: [], paused_until: null });
+      expect(await row('robot:new-401')).toBeDefined();
+    } finally {
+      await other.rollbackTransaction();
+      await other.release();
+    }
+  });
+
+  it("gives a send outside the queue a place in its robot's window, and refuses it when the window is full", async () => {
+    const bot = await givenBotOnOwnRobot(t, { store_id: 403, rate_limit_per_minute: 2 });
+    const robot = await robotOf(bot.id);
+    const first = clock.now();
+    expect(await windows().reserveSend(bot.id)).toEqual({ granted: true });
+    await clock.advance(10_000);
+    expect(await windows().reserveSend(bot.id)).toEqual({ granted: true });
+    expect((await row(robot))?.recent_sends).toEqual([first, first + 10_000]);
+
+    // Full: room again once the first send has left the minute (and the margin).
+    expect(await windows().reserveSend(bot.id)).toEqual({
+      granted: false,
+      reason: 'rate_window',
+      retryAt: first + RATE_WINDOW_MS + MARGIN_MS + 1,
+    });
+    await clock.advance(RATE_WINDOW_MS + MARGIN_MS - 10_000 + 1);
+    expect(await windows().reserveSend(bot.id)).toEqual({ granted: true });
+    expect((await row(robot))?.recent_sends).toEqual([first + 10_000, clock.now()]);
+  });
+
+  it("pauses a throttled robot, never shortening a longer pause, and an app's quota pauses all its bots", async () => {
+    const bot = await givenBotOnOwnRobot(t, { store_id: 404 });
+    const sibling = await givenBotOnOwnRobot(t, { store_id: 404 });
+    for (const id of [bot.id, sibling.id]) {
+      await db().query(`UPDATE ding_talk_bots SET app_key = 'app:quota-404' WHERE id = $1`, [id]);
+    }
+    const robot = await robotOf(bot.id);
+    const now = clock.now();
+
+    await windows().pauseFor(bot.id, { scope: 'robot', ms: 600_000 }, 'ten minutes');
+    await windows().pauseFor(bot.id, { scope: 'robot', ms: 60_000 }, 'one minute');
+    expect(await row(robot)).toMatchObject({
+      paused_until: new Date(now + 600_000),
+      pause_hint: 'ten minutes',
+    });
+    expect(await windows().reserveSend(bot.id)).toEqual({
+      granted: false,
+      reason: 'throttled',
+      retryAt: now + 600_000,
+    });
+
+    await windows().pauseFor(bot.id, { scope: 'app', ms: 3_600_000 }, 'quota');
+    expect(await row('app:quota-404')).toMatchObject({
+      paused_until: new Date(now + 3_600_000),
+      pause_hint: 'quota',
+    });
+    expect(await windows().reserveSend(sibling.id)).toEqual({
+      granted: false,
+      reason: 'throttled',
+      retryAt: now + 3_600_000,
+    });
+  });
+
+  it("records DingTalk's IP block for every instance, never shortening a longer block", async () => {
+    const bot = await givenBotOnOwnRobot(t, { store_id: 405 });
+    const now = clock.now();
+
+    await db().transaction((manager) => windows().blockCluster(manager, { ms: 300_000, hint: 'ip blocked' }));
+    await windows().pauseFor(bot.id, { scope: 'cluster', ms: 1_000 }, 'shorter');
+
+    expect(await budget()).toEqual({ blocked_until: new Date(now + 300_000), block_hint: 'shorter' });
+  });
+});
