@@ -118,7 +118,7 @@ describe('RateWindowRepository', () => {
     });
   });
 
-  it("records DingTalk's IP block for every instance, never shortening a longer block", async () => {
+  it('blocks every send of the cluster while DingTalk blocks the IP, the test button too, never shortening a longer block', async () => {
     const bot = await givenBotOnOwnRobot(t, { store_id: 405 });
     const now = clock.now();
 
@@ -126,5 +126,10 @@ describe('RateWindowRepository', () => {
     await windows().pauseFor(bot.id, { scope: 'cluster', ms: 1_000 }, 'shorter');
 
     expect(await budget()).toEqual({ blocked_until: new Date(now + 300_000), block_hint: 'shorter' });
+    expect(await windows().reserveSend(bot.id)).toEqual({
+      granted: false,
+      reason: 'ip_blocked',
+      retryAt: now + 300_000,
+    });
   });
 });

@@ -5,6 +5,7 @@ import { Clock } from '../../../common/clock';
 import { AppConfig } from '../../../config/app-config';
 import { databaseNow, databaseNowMs } from '../../../database/database-time';
 import { prepared } from '../../../database/prepared-statements';
+import { rowsOf } from '../../../database/query-rows';
 import { RATE_WINDOW_MS, windowFreeAt, windowSends } from '../rate-window';
 import { PauseVerdict } from '../retry-policy';
 import { ClusterBlock } from './claimed-notification';
@@ -215,7 +216,8 @@ export class RateWindowRepository {
       );
       if (pausedUntil > dbNow) return { granted: false, reason: 'throttled', retryAt: pausedUntil };
       // The cluster's budget after the robot (the lock order): a test send is one DingTalk call like any other.
-      const [cluster]: Array<{ blocked_until: Date | null }> = await manager.query(SPEND_ONE_CALL);
+      // An UPDATE … RETURNING comes back as [rows, count] (rowsOf): read as a row, the block was never seen.
+      const [cluster] = rowsOf<{ blocked_until: Date | null }>(await manager.query(SPEND_ONE_CALL));
       const blockedUntil = cluster?.blocked_until?.getTime() ?? 0;
       if (blockedUntil > dbNow) return { granted: false, reason: 'ip_blocked', retryAt: blockedUntil };
       const recent = windowSends(robot.recent_sends, dbNow - RATE_WINDOW_MS - margin);
