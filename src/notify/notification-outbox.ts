@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { prepared } from '../database/prepared-statements';
-import { markDueStatement } from './delivery/queue/delivery-queue';
+import { markDueStatement } from './delivery/queue/outbox.repository';
 import { NotificationStatus } from '../events/notification.events';
 import { Notification } from './entities/notification.entity';
 

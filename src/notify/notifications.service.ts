@@ -6,7 +6,7 @@ import { assertCanSee, storesToList } from '../auth/store-scope';
 import { Clock } from '../common/clock';
 import { Page, pageWindow } from '../common/http/pagination.dto';
 import { splitErrcode } from '../dingtalk/errcode';
-import { DeliveryQueue } from './delivery/queue/delivery-queue';
+import { OutboxRepository } from './delivery/queue/outbox.repository';
 import { NotificationDispatcher } from './delivery/notification-dispatcher';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import { NotificationStatus } from '../events/notification.events';
@@ -27,7 +27,7 @@ export class NotificationsService {
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     @InjectRepository(NotificationAttempt) private readonly attempts: Repository<NotificationAttempt>,
     private readonly dispatcher: NotificationDispatcher,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: OutboxRepository,
     private readonly clock: Clock,
   ) {}
 

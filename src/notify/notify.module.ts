@@ -6,7 +6,13 @@ import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
 import { MenuReportModule } from '../menu-report/menu-report.module';
 import { BotCredentialsCache } from './delivery/bot-credentials.cache';
 import { DeliveryMetrics } from './delivery/delivery-metrics';
+import { ClaimRepository } from './delivery/queue/claim.repository';
 import { DeliveryQueue } from './delivery/queue/delivery-queue';
+import { DeliveryStateRepository } from './delivery/queue/delivery-state.repository';
+import { DigestFoldRepository } from './delivery/queue/digest-fold.repository';
+import { LeaseRepository } from './delivery/queue/lease.repository';
+import { OutboxRepository } from './delivery/queue/outbox.repository';
+import { QueueUpkeepRepository } from './delivery/queue/queue-upkeep.repository';
 import { RateWindowRepository } from './delivery/queue/rate-window.repository';
 import { RecordingRepository } from './delivery/queue/recording.repository';
 import { DeliveryStatusContributor } from './delivery/delivery-status.contributor';
@@ -46,8 +52,14 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     NotificationPlanner,
     ReportNotifications,
     DeliveryQueue,
+    ClaimRepository,
+    DigestFoldRepository,
+    LeaseRepository,
     RecordingRepository,
     RateWindowRepository,
+    QueueUpkeepRepository,
+    DeliveryStateRepository,
+    OutboxRepository,
     DeliveryMetrics,
     DeliveryStatusContributor,
     NotificationDispatcher,

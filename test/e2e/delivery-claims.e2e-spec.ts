@@ -5,6 +5,7 @@ import { Simulator } from '../../simulator/simulator';
 import { BotCredentialsCache } from '../../src/notify/delivery/bot-credentials.cache';
 import { ClaimedNotification, SendResult } from '../../src/notify/delivery/queue/claimed-notification';
 import { DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
+import { DigestFoldRepository, FoldRequest } from '../../src/notify/delivery/queue/digest-fold.repository';
 import { NotificationDispatcher } from '../../src/notify/delivery/notification-dispatcher';
 import { SendOutcome } from '../../src/notify/senders/bot-sender';
 import { ScaledClock } from '../support/clocks';
@@ -246,11 +247,9 @@ describe('delivery claims and leases', () => {
     // fold's read of the reports and its write of the digest.
     let skipped: Promise<void> | undefined;
     let seenMeanwhile: string[] = [];
-    const fold = queue as unknown as {
-      mergeBacklog: (manager: EntityManager, ...rest: unknown[]) => unknown;
-    };
-    const original = fold.mergeBacklog.bind(queue);
-    vi.spyOn(fold, 'mergeBacklog').mockImplementationOnce((manager: EntityManager, ...rest: unknown[]) => {
+    const folds = t.app.get(DigestFoldRepository);
+    const original = folds.fold.bind(folds);
+    vi.spyOn(folds, 'fold').mockImplementationOnce((manager: EntityManager, request: FoldRequest) => {
       const paused = Object.create(manager) as EntityManager;
       paused.query = async (sql: string, parameters?: unknown[]) => {
         if (skipped === undefined && sql.includes('INSERT INTO notifications')) {
@@ -276,7 +275,7 @@ describe('delivery claims and leases', () => {
         }
         return manager.query(sql, parameters);
       };
-      return original(paused, ...rest);
+      return original(paused, request);
     });
     const { claimed } = await queue.cycle({
       owner: 'instance-a',

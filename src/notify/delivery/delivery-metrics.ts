@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { BotType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
 import { NotificationKind } from '../entities/notification.entity';
-import { DeliveryQueue } from './queue/delivery-queue';
+import { DeliveryStateRepository } from './queue/delivery-state.repository';
 
 /**
  * The delivery metrics (README: "Operations"). `type` is the bot type under its documented metric label; `bot_type` repeats it under the
@@ -18,7 +18,7 @@ export class DeliveryMetrics {
   private readonly duration: Histogram<'type' | 'bot_type'>;
   private readonly expired: Counter;
 
-  constructor(registry: Registry, queue: DeliveryQueue, clock: Clock) {
+  constructor(registry: Registry, queue: DeliveryStateRepository, clock: Clock) {
     this.sent = new Counter({
       name: 'dingtalk_message_sent_total',
       help: 'Attempts to send a notification to DingTalk, by bot type, kind of notification and result',

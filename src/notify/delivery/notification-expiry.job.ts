@@ -3,7 +3,7 @@ import { Clock } from '../../common/clock';
 import { ClockScheduler } from '../../common/scheduling/clock-scheduler';
 import { AppConfig } from '../../config/app-config';
 import { DeliveryMetrics } from './delivery-metrics';
-import { DeliveryQueue } from './queue/delivery-queue';
+import { QueueUpkeepRepository } from './queue/queue-upkeep.repository';
 
 /** Name of the expiry job in SchedulerRegistry. */
 export const DELIVERY_EXPIRY = 'delivery.expiry';
@@ -22,7 +22,7 @@ export class NotificationExpiryJob implements OnApplicationBootstrap {
   private readonly logger = new Logger(NotificationExpiryJob.name);
 
   constructor(
-    private readonly queue: DeliveryQueue,
+    private readonly queue: QueueUpkeepRepository,
     private readonly metrics: DeliveryMetrics,
     private readonly config: AppConfig,
     private readonly clock: Clock,

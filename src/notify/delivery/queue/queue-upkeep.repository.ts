@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { prepared } from '../../../database/prepared-statements';
+import { rowsOf } from '../../../database/query-rows';
+import { LEASE_FREE, WAITING } from './queue-conditions';
+
+const SKIPPED_HINT =
+  'The bot was disabled or deleted before this notification was sent; resend it once the bot is enabled again.';
+const MOVED_HINT =
+  "The bot was moved to another store before this notification was sent: it belongs to the bot's old store, so it " +
+  "does not go to the bot's new destination.";
+
+// The rows are locked in id order, as a digest's fold locks them: the two never wait for each other in a cycle.
+const SKIP_UNDELIVERABLE = `WITH doomed AS (
+         SELECT n.id FROM notifications n
+         WHERE n.status IN ${WAITING} AND ${LEASE_FREE('n')}
+           AND ($3::integer[] IS NULL OR n.bot_id = ANY($3::integer[]))
+           AND NOT EXISTS (SELECT 1 FROM ding_talk_bots b
+                           WHERE b.id = n.bot_id AND b.is_enabled AND b.store_id = n.store_id)
+         ORDER BY n.id
+         FOR UPDATE OF n)
+       , skipped AS (
+         UPDATE notifications n
+         SET status = 'skipped', lease_owner = NULL, lease_expires_at = NULL, claim = NULL, updated_at = $1,
+             hint = CASE WHEN EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id AND b.is_enabled)
+                         THEN $4 ELSE $2 END
+         FROM doomed WHERE n.id = doomed.id
+         RETURNING n.id, n.kind)
+       -- The reports folded into a skipped digest did not arrive either: said on them, as for a failed digest
+       -- (recording.repository.ts), or they would sit as merged, looking delivered.
+       UPDATE notifications m
+       SET hint = 'Folded into digest ' || d.id || ', which was skipped (see its hint): this report did not arrive. '
+                  || 'Resend notification ' || d.id || ' (or this one) once the bot can send again.'
+       FROM skipped d
+       WHERE d.kind = 'digest' AND m.merged_into = d.id AND m.status = 'merged'`;
+const MARK_UNMARKED_DUE = `INSERT INTO bot_delivery_states (bot_id, next_due_at)
+       SELECT n.bot_id, $1::timestamptz FROM notifications n
+       WHERE n.status IN ${WAITING} AND EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id)
+       GROUP BY n.bot_id ORDER BY n.bot_id
+       ON CONFLICT (bot_id) DO UPDATE SET next_due_at = EXCLUDED.next_due_at
+       WHERE bot_delivery_states.next_due_at IS NULL`;
+/** How many notifications one statement of the expiry job gives up at most. */
+const EXPIRE_BATCH = 1_000;
+// Only notifications: it takes no state row, so it cannot deadlock with a round (state rows, then notifications),
+// and SKIP LOCKED passes over a row a round holds. The waiting rows are found through idx_notifications_queue.
+const EXPIRE = prepared(
+  'delivery.expire',
+  `UPDATE notifications n
+   SET status = 'failed', last_error = 'expired', hint = $3, updated_at = $2,
+       lease_owner = NULL, lease_expires_at = NULL, claim = NULL
+   WHERE n.id IN (SELECT e.id FROM notifications e
+                  WHERE e.status IN ${WAITING} AND e.queued_at <= $1 AND ${LEASE_FREE('e')}
+                  ORDER BY e.id LIMIT $4 FOR UPDATE SKIP LOCKED)
+   RETURNING n.id`,
+);
+
+/**
+ * What keeps the queue honest besides the rounds: waiting rows that can no longer go (their bot disabled, deleted
+ * or moved) skipped with why, bots whose waiting rows nobody marked due made due, and rows too old given up.
+ */
+@Injectable()
+export class QueueUpkeepRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Nothing may reach a disabled or deleted bot, nor a bot moved to another store than the notification's (its new
+   * group is not the old store's): such waiting notifications of `botIds` (null: of every bot) are skipped, with
+   * why. In `manager`'s transaction (a claim's), or a statement of its own.
+   */
+  async skipUndeliverable(manager: EntityManager, at: Date, botIds: readonly number[] | null): Promise<void> {
+    await manager.query(SKIP_UNDELIVERABLE, [at, SKIPPED_HINT, botIds, MOVED_HINT]);
+  }
+
+  /**
+   * A bot was disabled, deleted or moved to another store: what waits for it (of its old store) is skipped now
+   * rather than at its next claim.
+   */
+  async skipWaitingOf(botId: number, now: number): Promise<void> {
+    await this.skipUndeliverable(this.dataSource.manager, new Date(now), [botId]);
+  }
+
+  /**
+   * The safety net, run now and then: skip what waits for a disabled, deleted or moved bot, and make due any bot whose
+   * waiting notifications have no due moment (rows queued by something that did not mark their bot due).
+   */
+  async sweep(now: number): Promise<void> {
+    const at = new Date(now);
+    await this.skipUndeliverable(this.dataSource.manager, at, null);
+    await this.dataSource.query(MARK_UNMARKED_DUE, [at]);
+  }
+
+  /**
+   * Gives up the waiting notifications queued at or before `queuedBefore` (the caller's clock): `failed`, reason
+   * `expired`, with a hint. Never one whose send is in flight (its lease holds). Batches of EXPIRE_BATCH, each its
+   * own short statement; rows another transaction holds are left for the next run. Returns how many expired.
+   */
+  async expire(queuedBefore: number, now: number, hint: string): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const rows = rowsOf(
+        await this.dataSource.query(EXPIRE, [new Date(queuedBefore), new Date(now), hint, EXPIRE_BATCH]),
+      );
+      expired += rows.length;
+      if (rows.length < EXPIRE_BATCH) return expired;
+    }
+  }
+}
