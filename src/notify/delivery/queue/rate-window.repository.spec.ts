@@ -132,4 +132,22 @@ describe('RateWindowRepository', () => {
       retryAt: now + 300_000,
     });
   });
+
+  it('charges the cluster one DingTalk call only for a send it grants: a refused one makes no call', async () => {
+    const bot = await givenBotOnOwnRobot(t, { store_id: 406, rate_limit_per_minute: 1 });
+    const tokens = async () =>
+      Number((await db().query(`SELECT tokens FROM dingtalk_call_budget WHERE id = 1`))[0].tokens);
+    const before = await tokens();
+    expect(await windows().reserveSend(bot.id)).toEqual({ granted: true });
+    expect(await tokens()).toBe(before - 1);
+
+    // The robot's window is full: no call is made, none is charged.
+    expect(await windows().reserveSend(bot.id)).toMatchObject({ granted: false, reason: 'rate_window' });
+    expect(await tokens()).toBe(before - 1);
+
+    // Nor while DingTalk blocks the IP.
+    await db().transaction((manager) => windows().blockCluster(manager, { ms: 60_000, hint: 'ip blocked' }));
+    expect(await windows().reserveSend(bot.id)).toMatchObject({ granted: false, reason: 'ip_blocked' });
+    expect(await tokens()).toBe(before - 1);
+  });
 });

@@ -5,7 +5,6 @@ import { Clock } from '../../../common/clock';
 import { AppConfig } from '../../../config/app-config';
 import { databaseNow, databaseNowMs } from '../../../database/database-time';
 import { prepared } from '../../../database/prepared-statements';
-import { rowsOf } from '../../../database/query-rows';
 import { RATE_WINDOW_MS, windowFreeAt, windowSends } from '../rate-window';
 import { PauseVerdict } from '../retry-policy';
 import { ClusterBlock } from './claimed-notification';
@@ -143,7 +142,9 @@ const LOCK_ROBOT_WITH_APP = (
 ) => `SELECT w.recent_sends, w.paused_until, app.paused_until AS app_paused_until, ${databaseNowMs(override)} AS db_now
          FROM robot_rate_windows w LEFT JOIN robot_rate_windows app ON app.robot_key = $2
          WHERE w.robot_key = $1 FOR UPDATE OF w`;
-const SPEND_ONE_CALL = `UPDATE dingtalk_call_budget SET tokens = tokens - 1 WHERE id = 1 RETURNING blocked_until`;
+const SPEND_ONE_CALL = `UPDATE dingtalk_call_budget SET tokens = tokens - 1 WHERE id = 1`;
+/** DingTalk's IP block, read without a lock: only a granted send takes the budget row (SPEND_ONE_CALL). */
+const CLUSTER_BLOCK = `SELECT blocked_until FROM dingtalk_call_budget WHERE id = 1`;
 const SET_WINDOW = `UPDATE robot_rate_windows SET recent_sends = $2::jsonb WHERE robot_key = $1`;
 const PAUSE_TARGET_OF_BOT = `SELECT COALESCE(robot_key, 'bot:' || id) AS robot_key, app_key FROM ding_talk_bots WHERE id = $1`;
 
@@ -215,9 +216,7 @@ export class RateWindowRepository {
         robot.app_paused_until?.getTime() ?? 0,
       );
       if (pausedUntil > dbNow) return { granted: false, reason: 'throttled', retryAt: pausedUntil };
-      // The cluster's budget after the robot (the lock order): a test send is one DingTalk call like any other.
-      // An UPDATE … RETURNING comes back as [rows, count] (rowsOf): read as a row, the block was never seen.
-      const [cluster] = rowsOf<{ blocked_until: Date | null }>(await manager.query(SPEND_ONE_CALL));
+      const [cluster]: Array<{ blocked_until: Date | null }> = await manager.query(CLUSTER_BLOCK);
       const blockedUntil = cluster?.blocked_until?.getTime() ?? 0;
       if (blockedUntil > dbNow) return { granted: false, reason: 'ip_blocked', retryAt: blockedUntil };
       const recent = windowSends(robot.recent_sends, dbNow - RATE_WINDOW_MS - margin);
@@ -229,6 +228,9 @@ export class RateWindowRepository {
         };
       }
       await manager.query(SET_WINDOW, [bot.robot_key, JSON.stringify([...recent, dbNow])]);
+      // Only a granted send is charged (a refused one makes no call): one DingTalk call like any other, from the
+      // cluster's budget, whose row is the last this transaction locks (the lock order, see DeliveryQueue).
+      await manager.query(SPEND_ONE_CALL);
       return { granted: true };
     });
   }
