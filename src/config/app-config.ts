@@ -11,7 +11,8 @@ export interface DeliveryConfig {
   readonly pollIntervalMs: number;
   /**
    * Added to the 60-second window of the per-bot rate limit: a send is counted from when it was claimed, and
-   * DingTalk counts it from when it arrives, a little later. Must exceed that delay (see notification-dispatcher.ts).
+   * DingTalk counts it from when it arrives, a little later. Must exceed that delay (see
+   * notify/delivery/dispatcher/notification-dispatcher.ts).
    */
   readonly rateWindowMarginMs: number;
   /** Bots served at the same time by one instance (each bot sends one message at a time). */

@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import { Page, pageWindow } from '../common/http/pagination.dto';
 import { splitErrcode } from '../dingtalk/errcode';
 import { OutboxRepository } from './delivery/queue/outbox.repository';
-import { NotificationDispatcher } from './delivery/notification-dispatcher';
+import { NotificationDispatcher } from './delivery/dispatcher/notification-dispatcher';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import { NotificationStatus } from '../events/notification.events';
 import {

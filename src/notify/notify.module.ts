@@ -16,7 +16,8 @@ import { QueueUpkeepRepository } from './delivery/queue/queue-upkeep.repository'
 import { RateWindowRepository } from './delivery/queue/rate-window.repository';
 import { RecordingRepository } from './delivery/queue/recording.repository';
 import { DeliveryStatusContributor } from './delivery/delivery-status.contributor';
-import { NotificationDispatcher } from './delivery/notification-dispatcher';
+import { NotificationDispatcher } from './delivery/dispatcher/notification-dispatcher';
+import { SendAttempts } from './delivery/dispatcher/send-attempt';
 import { NotificationExpiryJob } from './delivery/notification-expiry.job';
 import { TestSendService } from './delivery/test-send.service';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
@@ -63,6 +64,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     DeliveryMetrics,
     DeliveryStatusContributor,
     NotificationDispatcher,
+    SendAttempts,
     NotificationExpiryJob,
     BotCredentialsCache,
     TestSendService,

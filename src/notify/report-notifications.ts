@@ -6,7 +6,7 @@ import {
   PreparedReportNotifications,
   ReportNotificationsPort,
 } from '../menu-report/report-notifications.port';
-import { NotificationDispatcher } from './delivery/notification-dispatcher';
+import { NotificationDispatcher } from './delivery/dispatcher/notification-dispatcher';
 import { Notification } from './entities/notification.entity';
 import { NotificationPlanner } from './notification-planner';
 

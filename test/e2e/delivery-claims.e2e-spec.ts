@@ -6,7 +6,7 @@ import { BotCredentialsCache } from '../../src/notify/delivery/bot-credentials.c
 import { ClaimedNotification, SendResult } from '../../src/notify/delivery/queue/claimed-notification';
 import { DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
 import { DigestFoldRepository, FoldRequest } from '../../src/notify/delivery/queue/digest-fold.repository';
-import { NotificationDispatcher } from '../../src/notify/delivery/notification-dispatcher';
+import { NotificationDispatcher } from '../../src/notify/delivery/dispatcher/notification-dispatcher';
 import { SendOutcome } from '../../src/notify/senders/bot-sender';
 import { ScaledClock } from '../support/clocks';
 import { TestDatabase } from '../support/test-database';

@@ -4,7 +4,7 @@ import { Simulator } from '../../simulator/simulator';
 import { DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
 import { ManualClock, ScaledClock } from '../support/clocks';
 import { TestApp } from '../support/test-app';
-import { DELIVERY_LEASE_RENEWAL, DELIVERY_SWEEP } from '../../src/notify/delivery/notification-dispatcher';
+import { DELIVERY_LEASE_RENEWAL, DELIVERY_SWEEP } from '../../src/notify/delivery/dispatcher/notification-dispatcher';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { busiestMinute, deliveredReportNotifications } from '../support/delivery-checks';
 import { waitFor } from '../support/wait-for';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { NotificationDispatcher } from '../../src/notify/delivery/notification-dispatcher';
+import { NotificationDispatcher } from '../../src/notify/delivery/dispatcher/notification-dispatcher';
 import { ClaimedNotification, SendResult } from '../../src/notify/delivery/queue/claimed-notification';
 import { CycleRequest, DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
 import { AttemptVerdict } from '../../src/notify/delivery/retry-policy';
