@@ -1,12 +1,12 @@
 import { FieldError } from '../common/http/api-envelope';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { BotField, BotFields } from './bot-fields';
+import { KIND_SETTINGS, KindSetting } from './bot-kind';
+import { botKind, kindsUsing } from './bot-kinds';
 import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
-import { BotType } from './entities/dingtalk-bot.entity';
-import { webhookUrlProblem } from './webhook-url';
 
 /** Request field → BotFields key. */
-const FIELD_OF: Record<keyof CreateDingTalkBotDto, BotField> = {
+const FIELD_OF = {
   name: 'name',
   store_id: 'storeId',
   bot_type: 'botType',
@@ -25,30 +25,13 @@ const FIELD_OF: Record<keyof CreateDingTalkBotDto, BotField> = {
   rate_limit_per_minute: 'rateLimitPerMinute',
   template_id: 'templateId',
   daily_summary_at: 'dailySummaryAt',
-};
+} as const satisfies Record<keyof CreateDingTalkBotDto, BotField>;
 
 /** The request fields the rules read. */
 export const REQUEST_FIELDS: ReadonlySet<string> = new Set(Object.keys(FIELD_OF));
 
-/** The fields that only mean something for one kind of bot. */
-const TYPE_FIELDS: Record<BotType, ReadonlyArray<keyof CreateDingTalkBotDto>> = {
-  webhook: ['webhook', 'secret', 'at_mobiles', 'at_all'],
-  stream: ['client_id', 'client_secret', 'agent_id', 'user_ids', 'open_conversation_id', 'at_user_ids'],
-};
-
-const EMPTY: Pick<
-  BotFields,
-  | 'webhook'
-  | 'secret'
-  | 'atMobiles'
-  | 'atAll'
-  | 'clientId'
-  | 'clientSecret'
-  | 'agentId'
-  | 'userIds'
-  | 'openConversationId'
-  | 'atUserIds'
-> = {
+/** The kinds' settings when unset: a bot has none of another kind's. */
+const EMPTY: Pick<BotFields, (typeof FIELD_OF)[KindSetting]> = {
   webhook: null,
   secret: null,
   atMobiles: [],
@@ -63,8 +46,9 @@ const EMPTY: Pick<
 
 /**
  * Applies a create or update request to a bot and checks the result as a whole (PUT takes any subset,
- * the merged bot must be valid). Switching `bot_type` clears the other type's settings, so that a bot never
- * keeps credentials it no longer uses; setting another type's field explicitly is an error that says so.
+ * the merged bot must be valid), with its kind's rules. Switching `bot_type` clears the other kinds' settings, so
+ * that a bot never keeps credentials it no longer uses; setting another kind's field explicitly is an error that
+ * says so.
  */
 export function applyBotChanges(
   current: BotFields | null,
@@ -84,11 +68,13 @@ export function applyBotChanges(
     ...EMPTY,
   };
   const botType = request.bot_type ?? base.botType;
-  const otherType: BotType = botType === 'webhook' ? 'stream' : 'webhook';
+  // The pipe has refused an unknown bot_type (IsBotType), and a stored bot's is registered.
+  const kind = botKind(botType);
   const errors: FieldError[] = [];
 
-  for (const field of TYPE_FIELDS[otherType]) {
-    if (isSet(request[field])) errors.push({ field, message: `${field} applies to ${otherType} bots only` });
+  for (const field of KIND_SETTINGS) {
+    if (!kind.settings.includes(field) && isSet(request[field]))
+      errors.push({ field, message: `${field} applies to ${kindsUsing(field).join(' and ')} bots only` });
   }
 
   const next: BotFields = { ...base, storeId };
@@ -102,24 +88,7 @@ export function applyBotChanges(
 
   if (current === null && request.name === undefined)
     errors.push({ field: 'name', message: 'name is required' });
-  if (botType === 'webhook') {
-    if (!next.webhook) errors.push({ field: 'webhook', message: 'webhook is required for a webhook bot' });
-    else {
-      const problem = webhookUrlProblem(next.webhook, webhookOrigins);
-      if (problem) errors.push({ field: 'webhook', message: problem });
-    }
-  } else {
-    if (!next.clientId)
-      errors.push({ field: 'client_id', message: 'client_id (AppKey) is required for a stream bot' });
-    if (!next.clientSecret) {
-      errors.push({
-        field: 'client_secret',
-        message: 'client_secret (AppSecret) is required for a stream bot',
-      });
-    }
-    if (!next.agentId)
-      errors.push({ field: 'agent_id', message: 'agent_id (AgentId) is required for a stream bot' });
-  }
+  errors.push(...kind.problems(next, { webhookOrigins }));
   if (errors.length > 0) throw new ValidationFailedException(dedupe(errors));
   return next;
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuthUser } from '../auth/auth-user';
 import { Port, port } from '../common/port';
+import { botKind } from './bot-kinds';
 import { DingTalkBotService } from './dingtalk-bot.service';
 import { BotStatusResponse } from './dto/bot-status.response';
 import { DingTalkBot } from './entities/dingtalk-bot.entity';
@@ -37,7 +38,7 @@ export class BotStatusService {
       bot_id: bot.id,
       bot_type: bot.botType,
       is_enabled: bot.isEnabled,
-      connection_status: bot.botType === 'webhook' ? 'not_applicable' : 'disconnected',
+      connection_status: botKind(bot.botType).connection ? 'disconnected' : 'not_applicable',
       instance_id: null,
       status_since: null,
       connected_since: null,

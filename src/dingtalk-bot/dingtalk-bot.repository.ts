@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { connectedKinds } from './bot-kinds';
 import { DingTalkBot } from './entities/dingtalk-bot.entity';
 
 /** A stream bot, as its connection's status shows it. */
@@ -64,26 +65,29 @@ export class DingTalkBotRepository {
     return rows.length === 0 ? null : manager.findOneByOrFail(DingTalkBot, { id: botId });
   }
 
-  /** The enabled stream bots, by id. */
+  /** The enabled bots of the kinds that keep a Stream connection, by id. */
   async enabledStreamBotIds(): Promise<number[]> {
     const rows = await this.dataSource.getRepository(DingTalkBot).find({
-      where: { botType: 'stream', isEnabled: true },
+      where: { botType: In(connectedKinds()), isEnabled: true },
       select: { id: true },
       order: { id: 'ASC' },
     });
     return rows.map((row) => row.id);
   }
 
-  /** Every stream bot of the given stores (undefined: of every store), or the one bot `botId`, by id. */
+  /**
+   * Every bot of a kind that keeps a Stream connection, of the given stores (undefined: of every store), or the one
+   * bot `botId`, by id.
+   */
   async streamBots(filter: { storeIds?: readonly number[]; botId?: number }): Promise<StreamBotRow[]> {
     const rows = await this.dataSource.query<
       Array<{ id: number; store_id: number; name: string; is_enabled: boolean }>
     >(
       `SELECT id, store_id, name, is_enabled FROM ding_talk_bots
-       WHERE bot_type = 'stream' AND ($1::int[] IS NULL OR store_id = ANY($1::int[]))
+       WHERE bot_type = ANY($3::text[]) AND ($1::int[] IS NULL OR store_id = ANY($1::int[]))
          AND ($2::int IS NULL OR id = $2::int)
        ORDER BY id`,
-      [filter.storeIds ? [...filter.storeIds] : null, filter.botId ?? null],
+      [filter.storeIds ? [...filter.storeIds] : null, filter.botId ?? null, connectedKinds()],
     );
     return rows.map((row) => ({
       id: row.id,

@@ -16,9 +16,9 @@ import { Page, pageWindow } from '../common/http/pagination.dto';
 import { RetryLaterException } from '../common/http/retry-later.exception';
 import { AppConfig } from '../config/app-config';
 import { splitErrcode } from '../dingtalk/errcode';
-import { robotIdentity } from '../dingtalk/robot-identity';
 import { AppEvent, AppEvents } from '../events/app-events';
 import { BotFields, BotWithSecrets } from './bot-fields';
+import { botKind } from './bot-kinds';
 import { assertUsableTemplate, BOT_TEMPLATES, BotTemplates } from './bot-templates';
 import { BOT_TEST_SENDER, BotTestSender } from './bot-test-sender';
 import { applyBotChanges, changedFields } from './bot-rules';
@@ -69,7 +69,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     const unkeyed = await this.bots.find({ where: { robotKey: IsNull() }, take: 10_000 });
     let keyed = 0;
     for (const bot of unkeyed) {
-      const { robotKey, appKey } = robotIdentity(this.open(bot));
+      const { robotKey, appKey } = robotOf(this.open(bot));
       if (robotKey === null) continue;
       await this.bots.update({ id: bot.id, robotKey: IsNull() }, { robotKey, appKey });
       keyed += 1;
@@ -158,12 +158,13 @@ export class DingTalkBotService implements OnApplicationBootstrap {
   async bindConversation(id: number, openConversationId: string): Promise<BindResult> {
     const result = await this.dataSource.transaction(async (manager) => {
       const bot = await manager.findOne(DingTalkBot, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!bot || bot.botType !== 'stream') return { outcome: 'not_found' as const };
+      // A group is bound through a message to the bot, which only a bot with a Stream connection receives.
+      if (!bot || !botKind(bot.botType).connection) return { outcome: 'not_found' as const };
       if (bot.openConversationId === openConversationId) return { outcome: 'already_bound' as const };
       if (bot.openConversationId !== null) return { outcome: 'bound_elsewhere' as const };
       const before = snapshot(bot);
       bot.openConversationId = openConversationId;
-      Object.assign(bot, robotIdentity(this.open(bot)));
+      Object.assign(bot, robotOf(this.open(bot)));
       const saved = await manager.save(bot);
       return { outcome: 'bound' as const, before, after: snapshot(saved) };
     });
@@ -247,7 +248,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
 
   private seal(fields: BotFields, bot: DingTalkBot): DingTalkBot {
     const { webhook, secret, clientSecret, ...plain } = fields;
-    return Object.assign(bot, plain, robotIdentity(fields), {
+    return Object.assign(bot, plain, robotOf(fields), {
       sealedWebhook: this.secrets.sealOptional(webhook),
       sealedSecret: this.secrets.sealOptional(secret),
       sealedClientSecret: this.secrets.sealOptional(clientSecret),
@@ -327,6 +328,11 @@ function summarySince(before: BotFields | null, after: BotFields, now: number): 
   if (after.dailySummaryAt === null || !after.isEnabled) return null;
   const restarted = before === null || before.dailySummaryAt !== after.dailySummaryAt || !before.isEnabled;
   return restarted ? new Date(now) : null;
+}
+
+/** The robot (and app) whose limits the bot's sends count against, as its kind says. */
+function robotOf(fields: BotFields): Pick<DingTalkBot, 'robotKey' | 'appKey'> {
+  return botKind(fields.botType).robot(fields);
 }
 
 function snapshot(bot: DingTalkBot): BotSnapshot {

@@ -1,14 +1,5 @@
 import { createHash } from 'node:crypto';
 
-/** What identifies the DingTalk robot (and app) a bot sends through. */
-export interface RobotIdentitySource {
-  botType: 'webhook' | 'stream';
-  webhook: string | null;
-  clientId: string | null;
-  agentId: string | null;
-  openConversationId: string | null;
-}
-
 export interface RobotIdentity {
   /**
    * The robot whose per-minute rate DingTalk counts (docs/dingtalk/custom-robot.md, "Rate limit and size"): two bots
@@ -20,22 +11,28 @@ export interface RobotIdentity {
   appKey: string | null;
 }
 
-/**
- * A custom robot is its webhook's access_token (on its origin and path); an app robot is its app and where it sends:
- * the group (open_conversation_id), or else the work-notification agent.
- */
-export function robotIdentity(bot: RobotIdentitySource): RobotIdentity {
-  if (bot.botType === 'webhook') {
-    if (!bot.webhook) return { robotKey: null, appKey: null };
-    const url = new URL(bot.webhook);
-    const token = url.searchParams.get('access_token') ?? url.search;
-    return { robotKey: `w:${sha256(`${url.origin}${url.pathname}\n${token}`)}`, appKey: null };
-  }
-  if (!bot.clientId) return { robotKey: null, appKey: null };
-  const target = bot.openConversationId ? `group:${bot.openConversationId}` : `agent:${bot.agentId ?? ''}`;
+/** No robot known yet (a bot whose settings are incomplete): it counts its sends on its own. */
+export const NO_ROBOT: RobotIdentity = { robotKey: null, appKey: null };
+
+/** A custom robot is its webhook's access_token (on its origin and path). */
+export function webhookRobotIdentity(webhook: string | null): RobotIdentity {
+  if (!webhook) return NO_ROBOT;
+  const url = new URL(webhook);
+  const token = url.searchParams.get('access_token') ?? url.search;
+  return { robotKey: `w:${sha256(`${url.origin}${url.pathname}\n${token}`)}`, appKey: null };
+}
+
+/** An app robot is its app and where it sends: the group (open_conversation_id), or else the work-notification agent. */
+export function appRobotIdentity(app: {
+  clientId: string | null;
+  agentId: string | null;
+  openConversationId: string | null;
+}): RobotIdentity {
+  if (!app.clientId) return NO_ROBOT;
+  const target = app.openConversationId ? `group:${app.openConversationId}` : `agent:${app.agentId ?? ''}`;
   return {
-    robotKey: `s:${sha256(`${bot.clientId}\n${target}`)}`,
-    appKey: `a:${sha256(bot.clientId)}`,
+    robotKey: `s:${sha256(`${app.clientId}\n${target}`)}`,
+    appKey: `a:${sha256(app.clientId)}`,
   };
 }
 

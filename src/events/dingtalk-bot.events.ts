@@ -2,7 +2,8 @@
 export interface BotSnapshot {
   readonly id: number;
   readonly storeId: number;
-  readonly botType: 'webhook' | 'stream';
+  /** Its kind (dingtalk-bot's BotKind type). */
+  readonly botType: string;
   readonly isEnabled: boolean;
 }
 

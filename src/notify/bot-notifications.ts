@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { botKind, botMentions } from '../dingtalk-bot/bot-kinds';
 import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
 import { messageParts } from './message-parts';
@@ -10,9 +11,12 @@ export type NotifiedBot = Pick<
   'id' | 'botType' | 'atMobiles' | 'atAll' | 'userIds' | 'openConversationId' | 'atUserIds' | 'agentId'
 >;
 
-/** A stream bot with neither user_ids nor open_conversation_id has nowhere to send: its rows are skipped. */
+/**
+ * A bot with no channel by its kind (a stream bot with neither user_ids nor open_conversation_id) has nowhere to
+ * send: its rows are skipped.
+ */
 export function hasNoTarget(bot: Pick<DingTalkBot, 'botType' | 'userIds' | 'openConversationId'>): boolean {
-  return bot.botType === 'stream' && bot.userIds.length === 0 && !bot.openConversationId;
+  return botKind(bot.botType).channels(bot).length === 0;
 }
 
 /**
@@ -25,11 +29,7 @@ export function notificationsForBot(
   origin: Pick<OutgoingNotification, 'storeId' | 'kind' | 'menuReportId'>,
 ): OutgoingNotification[] {
   const noTarget = hasNoTarget(bot);
-  const mentions = {
-    atMobiles: bot.botType === 'webhook' ? bot.atMobiles : [],
-    atAll: bot.botType === 'webhook' && bot.atAll,
-    atUserIds: bot.botType === 'stream' ? bot.atUserIds : [],
-  };
+  const mentions = botMentions(bot);
   const parts = messageParts(bot, {
     msgType: message.msgType,
     title: message.title,

@@ -1,3 +1,4 @@
+import { botKind } from '../dingtalk-bot/bot-kinds';
 import type { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { MESSAGE_SIZE_LIMITS, MessageChannel, measuredBytes } from '../dingtalk/message-bodies';
 import type { OutgoingMessage } from '../dingtalk/outgoing-message';
@@ -19,13 +20,9 @@ export interface MessagePart {
 /** DingTalk cuts a markdown title at 200 characters here (the notifications table holds no more). */
 const TITLE_MAX = 200;
 
-/** The channels a bot's messages go through: a webhook, or a stream bot's users and/or group. */
+/** The channels a bot's messages go through, as its kind says: a webhook, or a stream bot's users and/or group. */
 export function channelsOf(bot: SizedBot): MessageChannel[] {
-  if (bot.botType === 'webhook') return ['webhook'];
-  return [
-    ...(bot.userIds.length > 0 ? (['work_notification'] as const) : []),
-    ...(bot.openConversationId ? (['group_message'] as const) : []),
-  ];
+  return botKind(bot.botType).channels(bot);
 }
 
 /** Whether the message fits every channel of the bot, measured on the bodies as they are sent. */

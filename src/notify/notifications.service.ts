@@ -18,7 +18,7 @@ import {
 } from './dto/notification.response';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
-import { UsersStanding } from './senders/work-notification-recipients';
+import { UsersStanding } from '../dingtalk-bot/bot-sender';
 
 /** The delivery log: the notifications of the stores a caller manages, their attempts, resend. */
 @Injectable()

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { botKind } from '../dingtalk-bot/bot-kinds';
 import { BotStatusContributor } from '../dingtalk-bot/bot-status.service';
 import { BotStatusResponse } from '../dingtalk-bot/dto/bot-status.response';
 import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
@@ -18,7 +19,7 @@ export class StreamStatusContributor implements BotStatusContributor {
   ) {}
 
   async contribute(bot: DingTalkBot): Promise<Partial<BotStatusResponse>> {
-    if (bot.botType !== 'stream') return {};
+    if (!botKind(bot.botType).connection) return {};
     const [row] = await this.leases.streamBots({ botId: bot.id });
     if (!row) return { connection_status: 'disconnected' };
     return connectionStatusFields(this.connections.clusterState(row));

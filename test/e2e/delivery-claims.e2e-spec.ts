@@ -7,7 +7,7 @@ import { ClaimedNotification, SendResult } from '../../src/notify/delivery/queue
 import { DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
 import { DigestFoldRepository, FoldRequest } from '../../src/notify/delivery/queue/digest-fold.repository';
 import { NotificationDispatcher } from '../../src/notify/delivery/dispatcher/notification-dispatcher';
-import { SendOutcome } from '../../src/notify/senders/bot-sender';
+import { SendOutcome } from '../../src/dingtalk-bot/bot-sender';
 import { ScaledClock } from '../support/clocks';
 import { TestDatabase } from '../support/test-database';
 import { TestApp } from '../support/test-app';

@@ -4,7 +4,7 @@ import { NotificationDispatcher } from '../../src/notify/delivery/dispatcher/not
 import { ClaimedNotification, SendResult } from '../../src/notify/delivery/queue/claimed-notification';
 import { CycleRequest, DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
 import { AttemptVerdict } from '../../src/notify/delivery/retry-policy';
-import { SendOutcome } from '../../src/notify/senders/bot-sender';
+import { SendOutcome } from '../../src/dingtalk-bot/bot-sender';
 import { givenWebhookBot, CreatedBot, BotFields } from './given';
 import { TestApp } from './test-app';
 

@@ -17,6 +17,7 @@ import { DingTalkCallBudget1764002201000 } from './1764002201000-dingtalk-call-b
 import { RecipientOutcomes1764002300000 } from './1764002300000-recipient-outcomes';
 import { IdempotencyKeys1764002400000 } from './1764002400000-idempotency-keys';
 import { NotificationQueuedAt1764003000000 } from './1764003000000-notification-queued-at';
+import { BotKindsInCode1764003100000 } from './1764003100000-bot-kinds-in-code';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -41,4 +42,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   RecipientOutcomes1764002300000,
   IdempotencyKeys1764002400000,
   NotificationQueuedAt1764003000000,
+  BotKindsInCode1764003100000,
 ];

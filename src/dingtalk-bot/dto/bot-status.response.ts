@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { BOT_TYPES, BotType } from '../entities/dingtalk-bot.entity';
+import { BOT_TYPES } from '../bot-kinds';
+import { BotType } from '../entities/dingtalk-bot.entity';
 
 export const CONNECTION_STATUSES = [
   'connected',

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { BOT_TYPES, BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot.entity';
+import { BOT_TYPES } from '../bot-kinds';
+import { BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot.entity';
 
 /**
  * A bot as the API returns it. Secrets are write-only: only `has_secret` / `has_client_secret` say

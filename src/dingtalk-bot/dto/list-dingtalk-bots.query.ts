@@ -1,8 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
-import { BOT_TYPES, BotType } from '../entities/dingtalk-bot.entity';
+import { BOT_TYPES } from '../bot-kinds';
+import { BotType } from '../entities/dingtalk-bot.entity';
+import { IsBotType } from './is-bot-type';
 
 const booleanFromQuery = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -10,7 +12,7 @@ const booleanFromQuery = ({ value }: { value: unknown }) =>
 export class ListDingTalkBotsQuery extends StoreFilterQuery {
   @ApiPropertyOptional({ enum: BOT_TYPES })
   @IsOptional()
-  @IsIn(BOT_TYPES)
+  @IsBotType()
   readonly bot_type?: BotType;
 
   @ApiPropertyOptional({ type: Boolean })

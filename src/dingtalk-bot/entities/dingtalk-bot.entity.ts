@@ -1,8 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MSG_TYPES, MsgType } from '../../dingtalk/outgoing-message';
 
-export const BOT_TYPES = ['webhook', 'stream'] as const;
-export type BotType = (typeof BOT_TYPES)[number];
+/** A bot's kind, `bot_type`: a registered BotKind's type (bot-kinds.ts). */
+export type BotType = string;
 /** A bot's msg_type column holds one of DingTalk's message types; re-exported for the callers that know bots. */
 export { MSG_TYPES };
 export type { MsgType };

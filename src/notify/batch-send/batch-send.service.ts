@@ -4,6 +4,7 @@ import { In, Repository } from 'typeorm';
 import { AuthUser } from '../../auth/auth-user';
 import { assertCanWriteStore, canAccessStore } from '../../auth/store-scope';
 import { ValidationFailedException } from '../../common/http/validation-failed.exception';
+import { botKind } from '../../dingtalk-bot/bot-kinds';
 import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-outcome';
 import { AppEvent, AppEvents } from '../../events/app-events';
@@ -42,11 +43,12 @@ export class BatchSendService {
       const perBot = bots.map((bot) => {
         const noTarget = hasNoTarget(bot);
         if (!bot.isEnabled) return { bot, rows: [] as OutgoingNotification[] };
-        const mentions = {
-          atMobiles: bot.botType === 'webhook' ? (request.at_mobiles ?? []) : [],
+        // The mentions asked for that the bot's kind can make (mobiles for a webhook, userids for an app robot).
+        const mentions = botKind(bot.botType).mentions({
+          atMobiles: request.at_mobiles ?? [],
           atAll: false,
-          atUserIds: bot.botType === 'stream' ? (request.at_user_ids ?? []) : [],
-        };
+          atUserIds: request.at_user_ids ?? [],
+        });
         // Cut for this bot's channels: a stream bot's group takes less than a webhook (message-parts.ts).
         const parts = messageParts(bot, { msgType, title, text: request.content, ...mentions });
         const partOf = parts.length > 1 ? randomUUID() : null;

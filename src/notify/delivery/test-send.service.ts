@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
+import { botMentions } from '../../dingtalk-bot/bot-kinds';
 import { BotTestSender, TestSendResult } from '../../dingtalk-bot/bot-test-sender';
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { BotSenderRegistry } from '../senders/bot-sender.registry';
@@ -29,7 +30,8 @@ export class TestSendService implements BotTestSender {
     const reservation = await this.windows.reserveSend(bot.id);
     if (!reservation.granted)
       return { sent: false, reason: reservation.reason, retryAt: reservation.retryAt };
-    const outcome = await this.senders.senderFor(bot.botType).send(bot, message);
+    // With the bot's own mentions, as its notifications carry them (bot-notifications.ts).
+    const outcome = await this.senders.senderFor(bot.botType).send(bot, { ...botMentions(bot), ...message });
     this.metrics.recordAttempt(bot.botType, 'test', outcome);
     if (outcome.kind === 'throttled') {
       const pause = pauseFor(outcome, { ...this.config.delivery, ...this.config.dingtalk }, this.clock.now());

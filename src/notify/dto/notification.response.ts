@@ -4,7 +4,7 @@ import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.ent
 import { NOTIFICATION_STATUSES, NotificationStatus } from '../../events/notification.events';
 import { RECIPIENT_OUTCOMES, RecipientOutcomeKind } from '../../dingtalk/recipient-outcomes';
 import { NOTIFICATION_KINDS, NotificationKind } from '../entities/notification.entity';
-import type { DeliveryTarget } from '../senders/bot-sender';
+import type { DeliveryTarget } from '../../dingtalk-bot/bot-sender';
 
 export const TARGET_STATUSES = [
   'sent',

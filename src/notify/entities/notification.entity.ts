@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import type { NotificationStatus } from '../../events/notification.events';
 import type { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
-import type { DeliveryTarget, TargetStanding } from '../senders/bot-sender';
+import type { DeliveryTarget, TargetStanding } from '../../dingtalk-bot/bot-sender';
 
 export const NOTIFICATION_KINDS = ['menu_report', 'batch', 'digest', 'daily_summary'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -1,14 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { botKinds } from '../../dingtalk-bot/bot-kinds';
+import { BotSender } from '../../dingtalk-bot/bot-sender';
 import { BotType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
-import { BOT_SENDERS, BotSender } from './bot-sender';
 
-/** Picks the sender for a bot's `bot_type` (STYLE: strategies chosen by name). */
+/**
+ * Picks the sender for a bot's `bot_type` (STYLE: strategies chosen by name): its kind's sender, made at the
+ * application's start with the providers it injects (the DingTalk clients), so a sender that cannot be made stops
+ * the start rather than a send.
+ */
 @Injectable()
-export class BotSenderRegistry {
-  private readonly byType: ReadonlyMap<BotType, BotSender>;
+export class BotSenderRegistry implements OnModuleInit {
+  private readonly byType = new Map<BotType, BotSender>();
 
-  constructor(@Inject(BOT_SENDERS) senders: BotSender[]) {
-    this.byType = new Map(senders.map((sender) => [sender.botType, sender]));
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const kind of botKinds()) this.byType.set(kind.type, await this.moduleRef.create(kind.sender));
   }
 
   senderFor(botType: BotType): BotSender {

@@ -1,23 +1,14 @@
 import { Module } from '@nestjs/common';
 import { DingTalkModule } from '../../dingtalk/dingtalk.module';
-import { BOT_SENDERS, BotSender } from './bot-sender';
 import { BotSenderRegistry } from './bot-sender.registry';
-import { StreamSender } from './stream.sender';
-import { WebhookSender } from './webhook.sender';
 
-/** The senders, one per bot type, behind BotSenderRegistry. Used by delivery and by the bots' test button. */
+/**
+ * The senders, one per bot kind (dingtalk-bot's kinds/), behind BotSenderRegistry; made in this module, whose imports
+ * give them the DingTalk clients. Used by delivery and by the bots' test button.
+ */
 @Module({
   imports: [DingTalkModule],
-  providers: [
-    WebhookSender,
-    StreamSender,
-    {
-      provide: BOT_SENDERS,
-      inject: [WebhookSender, StreamSender],
-      useFactory: (...senders: BotSender[]) => senders,
-    },
-    BotSenderRegistry,
-  ],
+  providers: [BotSenderRegistry],
   exports: [BotSenderRegistry],
 })
 export class BotSendersModule {}

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppEvent, OnAppEvent } from '../../events/app-events';
-import { BotCreatedEvent, BotDeletedEvent, BotUpdatedEvent } from '../../events/dingtalk-bot.events';
+import { botKind } from '../../dingtalk-bot/bot-kinds';
+import {
+  BotCreatedEvent,
+  BotDeletedEvent,
+  BotSnapshot,
+  BotUpdatedEvent,
+} from '../../events/dingtalk-bot.events';
 import { StreamConnectionService } from '../stream-connection.service';
 
 /**
@@ -14,16 +20,21 @@ export class StreamBotListener {
 
   @OnAppEvent(AppEvent.BotCreated)
   async onCreated({ bot }: BotCreatedEvent): Promise<void> {
-    if (bot.botType === 'stream') await this.connections.sync(bot.id);
+    if (connects(bot)) await this.connections.sync(bot.id);
   }
 
   @OnAppEvent(AppEvent.BotUpdated)
   async onUpdated({ before, after }: BotUpdatedEvent): Promise<void> {
-    if (before.botType === 'stream' || after.botType === 'stream') await this.connections.sync(after.id);
+    if (connects(before) || connects(after)) await this.connections.sync(after.id);
   }
 
   @OnAppEvent(AppEvent.BotDeleted)
   async onDeleted({ bot }: BotDeletedEvent): Promise<void> {
-    if (bot.botType === 'stream') await this.connections.sync(bot.id);
+    if (connects(bot)) await this.connections.sync(bot.id);
   }
+}
+
+/** A bot of a kind that keeps a Stream connection. */
+function connects(bot: BotSnapshot): boolean {
+  return botKind(bot.botType).connection !== undefined;
 }

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { botKind } from '../../dingtalk-bot/bot-kinds';
 import { DingTalkBotService } from '../../dingtalk-bot/dingtalk-bot.service';
 import { StreamCallback, StreamCallbackHandler } from '../stream-callback';
 import { parseBotCommand } from './bot-command';
@@ -62,7 +63,7 @@ export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicati
     }
     const message = parsed.message;
     const bot = await this.bots.findWithSecrets(callback.botId);
-    if (!bot || bot.botType !== 'stream') {
+    if (!bot || !botKind(bot.botType).connection) {
       this.logger.warn(
         `Ignored a bot message for a bot that is gone bot_id=${callback.botId} msg_id=${message.msgId}`,
       );

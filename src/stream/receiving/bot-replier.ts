@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
+import { botKind } from '../../dingtalk-bot/bot-kinds';
 import { AppMessagingClient } from '../../dingtalk/app-messaging.client';
 import { AppCredentials } from '../../dingtalk/app-credentials';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
@@ -81,10 +82,8 @@ export class BotReplier {
     message: BotMessage,
     reply: OutgoingMessage,
   ): Promise<ReplyResult> {
-    if (!bot.clientId || !bot.clientSecret) {
-      return { via: 'none', error: 'The bot has no app credentials', recipients: null };
-    }
-    const app = { clientId: bot.clientId, clientSecret: bot.clientSecret, agentId: bot.agentId };
+    const app = botKind(bot.botType).connection?.app(bot);
+    if (!app) return { via: 'none', error: 'The bot has no app credentials', recipients: null };
     if (message.conversationType === '2' && message.conversationId) {
       return settle('group', await this.apps.sendGroupMessage(app, message.conversationId, reply));
     }

@@ -3,7 +3,7 @@ import { Clock } from '../../../common/clock';
 import { AppConfig } from '../../../config/app-config';
 import { BotWithSecrets } from '../../../dingtalk-bot/bot-fields';
 import { OutgoingMessage } from '../../../dingtalk/outgoing-message';
-import { SendOutcome } from '../../senders/bot-sender';
+import { SendOutcome } from '../../../dingtalk-bot/bot-sender';
 import { BotSenderRegistry } from '../../senders/bot-sender.registry';
 import { BotCredentialsCache } from '../bot-credentials.cache';
 import { DeliveryMetrics } from '../delivery-metrics';

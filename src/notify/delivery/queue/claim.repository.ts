@@ -7,7 +7,7 @@ import { prepared } from '../../../database/prepared-statements';
 import { MsgType } from '../../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
 import { NotificationKind } from '../../entities/notification.entity';
-import { DeliveryTarget } from '../../senders/bot-sender';
+import { DeliveryTarget } from '../../../dingtalk-bot/bot-sender';
 import { allotSends, BotStateChange, DueBot, RECHECK_MS, SendingBot, triageDueBots } from './claim-plan';
 import { ClaimedNotification } from './claimed-notification';
 import { DigestFoldRepository } from './digest-fold.repository';

@@ -1,7 +1,7 @@
 import { MsgType } from '../../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
 import { NotificationKind } from '../../entities/notification.entity';
-import { DeliveryTarget, SendOutcome } from '../../senders/bot-sender';
+import { DeliveryTarget, SendOutcome } from '../../../dingtalk-bot/bot-sender';
 import { AttemptVerdict } from '../retry-policy';
 
 /** A notification this instance has leased and is about to send. */

@@ -11,7 +11,7 @@ import {
 } from '../../../../test/support/delivery-queue';
 import { givenMenuReport } from '../../../../test/support/given';
 import { useTestApp } from '../../../../test/support/use-test-app';
-import { SendOutcome } from '../../senders/bot-sender';
+import { SendOutcome } from '../../../dingtalk-bot/bot-sender';
 import { SendResult } from './claimed-notification';
 import { RecordingRepository } from './recording.repository';
 

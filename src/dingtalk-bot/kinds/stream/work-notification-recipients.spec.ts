@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
-import { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
+import { DingTalkOutcome } from '../../../dingtalk/dingtalk-outcome';
+import { RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
 import { judgeUsers, mergeRecipients, usersToReach } from './work-notification-recipients';
 
 const ok: DingTalkOutcome = {

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
-import { AppMessagingClient } from '../../dingtalk/app-messaging.client';
-import { DingTalkOutcome, noTargetOutcome, OutcomeKind } from '../../dingtalk/dingtalk-outcome';
-import { OutgoingMessage } from '../../dingtalk/outgoing-message';
-import { AppCredentials } from '../../dingtalk/app-credentials';
-import { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
-import { BotSender, DeliveryTarget, SendOutcome, TargetStanding } from './bot-sender';
+import { AppCredentials } from '../../../dingtalk/app-credentials';
+import { AppMessagingClient } from '../../../dingtalk/app-messaging.client';
+import { DingTalkOutcome, noTargetOutcome, OutcomeKind } from '../../../dingtalk/dingtalk-outcome';
+import { OutgoingMessage } from '../../../dingtalk/outgoing-message';
+import { RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
+import { BotWithSecrets } from '../../bot-fields';
+import { BotSender, DeliveryTarget, SendOutcome, TargetStanding } from '../../bot-sender';
+import { streamApp } from './stream-app';
 import { judgeUsers, mergeRecipients, usersToReach, UsersVerdict } from './work-notification-recipients';
 
 /**
@@ -16,8 +17,6 @@ import { judgeUsers, mergeRecipients, usersToReach, UsersVerdict } from './work-
  */
 @Injectable()
 export class StreamSender implements BotSender {
-  readonly botType = 'stream' as const;
-
   constructor(private readonly apps: AppMessagingClient) {}
 
   async send(
@@ -27,10 +26,8 @@ export class StreamSender implements BotSender {
     remaining?: readonly DeliveryTarget[] | null,
     recipients?: readonly RecipientOutcome[] | null,
   ): Promise<SendOutcome> {
-    if (!bot.clientId || !bot.clientSecret)
-      throw new Error(`Bot ${bot.id} is a stream bot without credentials`);
-    const app = { clientId: bot.clientId, clientSecret: bot.clientSecret, agentId: bot.agentId };
-    const withMentions = { ...message, atUserIds: message.atUserIds ?? bot.atUserIds };
+    const app = streamApp(bot);
+    if (!app) throw new Error(`Bot ${bot.id} is a stream bot without credentials`);
     const configured: DeliveryTarget[] = [
       ...(bot.userIds.length > 0 ? (['users'] as const) : []),
       ...(bot.openConversationId ? (['group'] as const) : []),
@@ -46,15 +43,12 @@ export class StreamSender implements BotSender {
     let merged = recipients ? mergeRecipients(bot.userIds, recipients, null) : null;
     for (const target of targets) {
       if (target === 'users') {
-        const sent = await this.sendToUsers(app, bot.userIds, withMentions, recipients ?? null, signal);
+        const sent = await this.sendToUsers(app, bot.userIds, message, recipients ?? null, signal);
         users = sent.verdict;
         merged = sent.recipients;
         outcomes.set(target, users.outcome);
       } else {
-        outcomes.set(
-          target,
-          await this.apps.sendGroupMessage(app, bot.openConversationId!, withMentions, signal),
-        );
+        outcomes.set(target, await this.apps.sendGroupMessage(app, bot.openConversationId!, message, signal));
       }
     }
     const worst = [...outcomes.values()].reduce((worse, next) =>

@@ -1,12 +1,13 @@
-import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
-import { BotType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
-import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
-import { OutgoingMessage } from '../../dingtalk/outgoing-message';
-import { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
-import type { UsersStanding } from './work-notification-recipients';
+import { DingTalkOutcome } from '../dingtalk/dingtalk-outcome';
+import { OutgoingMessage } from '../dingtalk/outgoing-message';
+import { RecipientOutcome } from '../dingtalk/recipient-outcomes';
+import { BotWithSecrets } from './bot-fields';
 
 /** The places a bot sends one message to: a stream bot's users (work notification) and its group. */
 export type DeliveryTarget = 'users' | 'group';
+
+/** How a target stands once its recipients are known: all reached, some held back for good, unconfirmed, or not. */
+export type UsersStanding = 'sent' | 'partial' | 'unconfirmed' | 'missed';
 
 /** How one target stands after a send: `missed` is still to reach (or failed, as the notification's status says). */
 export interface TargetStanding {
@@ -26,9 +27,11 @@ export interface SendOutcome extends DingTalkOutcome {
   targets?: TargetStanding[] | null;
 }
 
-/** Sends one message through one kind of bot. A third bot type is one new sender and one registration line. */
+/**
+ * Sends one message through one kind of bot (its BotKind's `sender`, bot-kind.ts). The message carries its
+ * mentions already (BotKind.mentions): a sender adds none of its own.
+ */
 export interface BotSender {
-  readonly botType: BotType;
   /**
    * `signal`: stop now (the lease of the send is lost); the call ends as a network outcome. `remaining`: the targets
    * an earlier attempt did not reach (null: every target of the bot). `recipients`: what earlier attempts came to
@@ -42,6 +45,3 @@ export interface BotSender {
     recipients?: readonly RecipientOutcome[] | null,
   ): Promise<SendOutcome>;
 }
-
-/** The injection token under which every BotSender is registered (see bot-senders.module.ts). */
-export const BOT_SENDERS = Symbol('BOT_SENDERS');

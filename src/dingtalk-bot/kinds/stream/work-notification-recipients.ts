@@ -1,5 +1,6 @@
-import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
-import { arrivedEarlier, canRetryRecipient, RecipientOutcome } from '../../dingtalk/recipient-outcomes';
+import { DingTalkOutcome } from '../../../dingtalk/dingtalk-outcome';
+import { arrivedEarlier, canRetryRecipient, RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
+import { UsersStanding } from '../../bot-sender';
 
 /**
  * The users a work notification still has to reach: the bot's users without an earlier outcome (never sent to, or
@@ -43,9 +44,6 @@ export function mergeRecipients(
   });
   return merged.length > 0 ? merged : null;
 }
-
-/** How the users target stands once its recipients are known: all delivered, some held back for good, or none. */
-export type UsersStanding = 'sent' | 'partial' | 'unconfirmed' | 'missed';
 
 export interface UsersVerdict {
   standing: UsersStanding;
