@@ -4,7 +4,8 @@ import { SimulatorContext } from '../core/simulator-context';
 import { SimApp, SimChannel, SimulatorState } from '../core/simulator-state';
 import { newApiError } from '../core/dingtalk-answers';
 import { headerTokenApp } from './app-answers';
-import { decodeRobotMsgParam, DecodedAppMessage } from './app-message';
+import { DecodedMessage } from '../core/message-fields';
+import { checkRobotMsgParam } from './robot-msg-param';
 
 /** `msgParam` may be at most 15,000 bytes (docs/dingtalk/robot-messages.md). */
 const MAX_MSG_PARAM_BYTES = 15_000;
@@ -15,8 +16,7 @@ const MAX_OTO_USERS = 20;
 
 type Body = Record<string, unknown>;
 
-type Checked =
-  { app: SimApp; message: DecodedAppMessage } | { status: number; code: string; message: string };
+type Checked = { app: SimApp; message: DecodedMessage } | { status: number; code: string; message: string };
 
 /**
  * What both robot send APIs check before anything else, in this order: the header token
@@ -46,7 +46,7 @@ function checkRobotSend(state: SimulatorState, header: string | string[] | undef
       message: `msgParam exceeds ${MAX_MSG_PARAM_BYTES} bytes`,
     };
   }
-  const decoded = decodeRobotMsgParam(body.msgKey, body.msgParam);
+  const decoded = checkRobotMsgParam(body.msgKey, body.msgParam);
   if (!decoded.ok) return { status: 400, code: decoded.code, message: decoded.message };
   const metered = state.meterCall(auth.app);
   if (!metered.ok) {

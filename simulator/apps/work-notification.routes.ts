@@ -2,7 +2,8 @@ import { FastifyInstance } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
 import { SimApp, SimMessage, SimulatorState } from '../core/simulator-state';
 import { oldApiTokenRefusal, requestId } from './app-answers';
-import { decodeWorkNotificationMsg, DecodedAppMessage, scalar } from './app-message';
+import { DecodedMessage, textOf } from '../core/message-fields';
+import { checkWorkNotificationMsg } from './work-notification-msg';
 
 /**
  * List caps from the current asyncsend_v2 field table (docs/dingtalk/work-notifications.md: an older page allowed
@@ -57,7 +58,7 @@ function silentDrop(
   state: SimulatorState,
   app: SimApp,
   userId: string,
-  message: DecodedAppMessage,
+  message: DecodedMessage,
 ): number | undefined {
   const today = chinaDay(state.clock.now());
   const delivered = state
@@ -109,7 +110,7 @@ export function registerWorkNotifications(app: FastifyInstance, { state }: Simul
       if (!auth.ok) return oldApiTokenRefusal(auth);
       const body = (request.body ?? {}) as Body;
       if (body.agent_id === undefined || body.agent_id === '') return bad('agent_id');
-      if (scalar(body.agent_id) !== auth.app.agentId) return bad('agent_id', false);
+      if (textOf(body.agent_id) !== auth.app.agentId) return bad('agent_id', false);
 
       const userIds = idList(body.userid_list);
       const deptIds = idList(body.dept_id_list);
@@ -120,8 +121,8 @@ export function registerWorkNotifications(app: FastifyInstance, { state }: Simul
       if (userIds && userIds.length > MAX_USER_IDS) return bad('userid_list', false);
       if (deptIds && deptIds.length > MAX_DEPT_IDS) return bad('dept_id_list', false);
 
-      const decoded = decodeWorkNotificationMsg(body.msg);
-      if (!decoded.ok) return bad(decoded.field);
+      const decoded = checkWorkNotificationMsg(body.msg);
+      if (!decoded.ok) return bad(decoded.field, decoded.missing);
 
       const metered = state.meterCall(auth.app);
       if (!metered.ok) {
@@ -165,7 +166,7 @@ export function registerWorkNotifications(app: FastifyInstance, { state }: Simul
       const auth = state.checkToken(request.query.access_token);
       if (!auth.ok) return oldApiTokenRefusal(auth);
       const body = (request.body ?? {}) as Body;
-      if (scalar(body.agent_id) !== auth.app.agentId) return bad('agent_id', body.agent_id === undefined);
+      if (textOf(body.agent_id) !== auth.app.agentId) return bad('agent_id', body.agent_id === undefined);
       const sent = state.messages.filter(
         (message) =>
           message.taskId !== undefined &&

@@ -71,6 +71,7 @@ const MARKDOWN_TYPES = new Set([
   'markdown',
   'actionCard',
   'action_card',
+  'feedCard',
   'link',
   'oa',
   'sampleMarkdown',

@@ -1,7 +1,7 @@
 import { FastifyInstance } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
 import { RobotThrottleCode, SimMessage } from '../core/simulator-state';
-import { decodeRobotMessage } from './robot-message';
+import { checkCustomRobotBody } from './custom-robot-body';
 import { verifySignature } from './robot-signature';
 
 const MORE = ', more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]';
@@ -30,7 +30,7 @@ export function registerRobotWebhook(app: FastifyInstance, { state, clock }: Sim
     const token = request.query.access_token ?? '';
     const robot = state.robots.get(token);
     const body: unknown = request.body;
-    const decoded = decodeRobotMessage(body);
+    const decoded = checkCustomRobotBody(body);
     const answer = (errcode: number, errmsg: string, signature: SimMessage['signature'] = null) => {
       state.record({
         channel: 'robot',

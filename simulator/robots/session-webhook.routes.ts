@@ -1,6 +1,6 @@
 import { FastifyInstance } from 'fastify';
 import { SimulatorContext } from '../core/simulator-context';
-import { decodeRobotMessage } from './robot-message';
+import { checkCustomRobotBody } from './custom-robot-body';
 
 const MAX_BODY_BYTES = 20_000;
 
@@ -17,7 +17,7 @@ export function registerSessionWebhook(app: FastifyInstance, { state, clock }: S
     const session = state.sessions.get(sessionId);
     const live = session !== undefined && clock.now() < session.expiresAt;
     const body: unknown = request.body;
-    const decoded = decodeRobotMessage(body);
+    const decoded = checkCustomRobotBody(body);
     const answer = (errcode: number, errmsg: string) => {
       state.record({
         channel: 'session',

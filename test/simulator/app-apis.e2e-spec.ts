@@ -193,6 +193,20 @@ describe('simulator: app tokens and sending as an app', () => {
           errmsg: '缺少参数 msg.markdown.title',
         },
       );
+      const noButton = { msgtype: 'action_card', action_card: { title: '报菜', markdown: '#### 午餐' } };
+      expect(
+        (await sendWork(token, { agent_id: 3001, userid_list: 'u1', msg: noButton })).json,
+      ).toMatchObject({
+        errcode: 40035,
+        errmsg: '缺少参数 msg.action_card.single_title',
+      });
+      const robotsCasing = { msgtype: 'actionCard', actionCard: { title: '报菜', text: '#### 午餐' } };
+      expect(
+        (await sendWork(token, { agent_id: 3001, userid_list: 'u1', msg: robotsCasing })).json,
+      ).toMatchObject({
+        errcode: 40035,
+        errmsg: '不合法的参数 msg.msgtype',
+      });
       expect((await sendWork(token, { agent_id: 3001, to_all_user: true, msg })).json.errcode).toBe(0);
       expect(sim.state.received({ channel: 'work_notification' }).map((message) => message.target)).toEqual([
         'all_users',
@@ -311,6 +325,19 @@ describe('simulator: app tokens and sending as an app', () => {
         'invalidParameter.msgParam.invalid',
       );
       await expectCode({ msgParam: '{"text":"no content key"}' }, 'invalidParameter.param.invalid');
+      // Keys in their exact casing, and as many buttons as the msgKey names.
+      await expectCode(
+        { msgKey: 'sampleImageMsg', msgParam: '{"photoUrl":"https://e.com/p.png"}' },
+        'invalidParameter.param.invalid',
+      );
+      const twoButtons = { title: 't', text: 'x', actionTitle1: 'A', actionURL1: 'https://e.com/a' };
+      await expectCode(
+        {
+          msgKey: 'sampleActionCard3',
+          msgParam: JSON.stringify({ ...twoButtons, actionTitle2: 'B', actionURL2: 'https://e.com/b' }),
+        },
+        'invalidParameter.param.invalid',
+      );
       const big = JSON.stringify({ content: '好'.repeat(5_000) });
       expect((await expectCode({ msgParam: big }, 'invalidParameter.msgParam.invalid')).kind).toBe(
         'permanent',

@@ -55,7 +55,36 @@ describe('simulator: custom group robot webhook', () => {
     expect((await post(webhook(robot.token), text('好'.repeat(6_700)))).errcode).toBe(460101);
     expect((await post(webhook(robot.token), text('好'.repeat(6_600)))).errcode).toBe(0);
     expect((await post(webhook(robot.token), JSON.stringify(text('x')), 'text/plain')).errcode).toBe(43004);
-    expect((await post(webhook(robot.token), { msgtype: 'text', text: {} })).errcode).toBe(40035);
+    expect((await post(webhook(robot.token), { msgtype: 'text', text: {} })).errcode).toBe(400202);
+  });
+
+  it('holds every msgtype to its required fields and their casing, as DingTalk does (simulator/README.md)', async () => {
+    const robot = sim.state.registerRobot();
+    const card = { title: '今日报菜', text: '#### 午餐' };
+    const cases: Array<[body: object, errcode: number]> = [
+      [{ msgtype: 'markdown', markdown: { text: '#### 午餐' } }, 400402],
+      [{ msgtype: 'link', link: { ...card, messageURL: 'https://e.com/r/1' } }, 40035],
+      [{ msgtype: 'actionCard', actionCard: card }, 40035],
+      [
+        { msgtype: 'feedCard', feedCard: { links: [{ title: '午餐', messageUrl: 'https://e.com/1' }] } },
+        40035,
+      ],
+      [{ msgtype: 'image', image: { picURL: 'https://e.com/p.png' } }, 400105],
+      [{ msgtype: 'link', link: { ...card, messageUrl: 'https://e.com/r/1' } }, 0],
+      [
+        {
+          msgtype: 'actionCard',
+          actionCard: { ...card, singleTitle: '收到', singleURL: 'https://e.com/ok' },
+        },
+        0,
+      ],
+    ];
+    for (const [body, errcode] of cases) {
+      expect(await post(webhook(robot.token), body), JSON.stringify(body)).toMatchObject({ errcode });
+    }
+    const refused = sim.state.received({ target: robot.token, accepted: false });
+    expect(refused.map((message) => message.errcode)).toEqual([400402, 40035, 40035, 40035, 400105]);
+    expect(refused[1].errmsg).toContain('参数 link --》 messageUrl 缺失');
   });
 
   it('throttles a robot for 10 minutes after 20 messages in a minute', async () => {

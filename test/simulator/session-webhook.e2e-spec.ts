@@ -52,9 +52,15 @@ describe('simulator: replies through a sessionWebhook (docs/dingtalk/robot-messa
     expect(sim.state.received({ channel: 'session', target: 'cidGroupB==', accepted: true })).toHaveLength(1);
   });
 
-  it('refuses a body without content (40035), a wrong content type (43004) and over 20,000 bytes (460101)', async () => {
+  it('refuses a body without content (400202), a wrong content type (43004) and over 20,000 bytes (460101)', async () => {
     const { url } = open('cidGroupC==');
-    expect((await post(url, { msgtype: 'text', text: {} })).errcode).toBe(40035);
+    expect((await post(url, { msgtype: 'text', text: {} })).errcode).toBe(400202);
+    // The custom robot's body rules, all of them: an actionCard needs a button here too.
+    const noButton = { msgtype: 'actionCard', actionCard: { title: '今日报菜', text: '#### 午餐' } };
+    expect(await post(url, noButton)).toMatchObject({
+      errcode: 40035,
+      errmsg: expect.stringContaining('参数 actionCard --》 singleTitle 缺失'),
+    });
     expect(
       (await post(url, JSON.stringify({ msgtype: 'text', text: { content: 'x' } }), 'text/plain')).errcode,
     ).toBe(43004);
