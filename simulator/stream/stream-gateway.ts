@@ -4,6 +4,7 @@ import { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { SimTimer } from '../core/sim-clock';
 import { SimulatorContext } from '../core/simulator-context';
+import { SimApp } from '../core/simulator-state';
 import { botMessageData, conversationIdFor, SIM_CORP_ID, StaffMessageInput } from './bot-message';
 import { BotMessageLog, BotMessageOutcome } from './bot-message-log';
 import {
@@ -167,6 +168,12 @@ export class StreamGateway {
   private readonly tickets = new Map<string, Ticket>();
   private readonly live = new Map<string, SimStreamConnection>();
   private readonly pending = new Map<string, PendingPush>();
+  /**
+   * Un-ACKed pushes whose redelivery came while the app had no connection to take them: they go out on the app's
+   * next connection that subscribes to them, as DingTalk keeps a callback for a client that reconnects. Kept with
+   * the app they belong to: a reset app of the same client id starts with none.
+   */
+  private readonly parked = new Map<PendingPush, SimApp | undefined>();
   private readonly peaks = new Map<string, number>();
   private readonly refusals = new Map<string, { mode: RefusalMode; remaining: number }>();
   private readonly botMessageLog = new BotMessageLog();
@@ -474,6 +481,7 @@ export class StreamGateway {
 
   close(): void {
     for (const push of this.pending.values()) this.context.clock.clearTimeout(push.timer);
+    this.parked.clear();
     for (const connection of this.live.values()) {
       this.context.clock.clearTimeout(connection.closeTimer);
       connection.socket.terminate();
@@ -519,6 +527,7 @@ export class StreamGateway {
       this.live.delete(connection.id);
       record.closedAt = this.context.clock.now();
     });
+    this.deliverParked(connection);
   }
 
   private receive(connection: SimStreamConnection, text: string): void {
@@ -563,6 +572,7 @@ export class StreamGateway {
   }
 
   private deliver(connection: SimStreamConnection, push: PendingPush): void {
+    this.parked.delete(push);
     push.deliveries += 1;
     const frame = { ...push.frame, headers: { ...push.frame.headers, connectionId: connection.id } };
     if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(JSON.stringify(frame));
@@ -574,7 +584,18 @@ export class StreamGateway {
       if (push.acked) return;
       const next = this.candidates(push.clientId, push.frame.type, push.frame.headers.topic);
       if (next.length > 0) this.deliver(randomOf(next), push);
+      else this.parked.set(push, this.context.state.apps.get(push.clientId));
     }, delay);
+  }
+
+  /** A new connection takes the app's parked pushes it subscribes to. */
+  private deliverParked(connection: SimStreamConnection): void {
+    const app = this.context.state.apps.get(connection.clientId);
+    for (const [push, parkedFor] of this.parked) {
+      if (push.clientId !== connection.clientId || parkedFor !== app || push.acked) continue;
+      if (!subscribesTo(connection.subscriptions, push.frame.type, push.frame.headers.topic)) continue;
+      this.deliver(connection, push);
+    }
   }
 
   /**

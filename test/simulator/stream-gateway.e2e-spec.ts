@@ -115,6 +115,36 @@ describe('simulator: Stream gateway, spoken to by the official SDK', () => {
     expect(sim.stream.deliveriesOf(messageId)).toBe(2);
   });
 
+  it('keeps a callback nobody ACKed for the next connection when none is live at redelivery time', async () => {
+    const received: string[] = [];
+    const { client } = await connectedClient((_client, message) => received.push(message.headers.messageId));
+    const { messageId } = sim.stream.sendBotMessage({
+      clientId: app.clientId,
+      conversationType: '1',
+      text: '今日',
+    });
+    await waitFor(() => received.length === 1);
+    client.disconnect();
+    await waitFor(() => sim.stream.connections(app.clientId).length === 0);
+    await clock.advance(60_000);
+    expect(sim.stream.deliveriesOf(messageId)).toBe(1);
+
+    const redelivered: string[] = [];
+    const again = new SimulatedDWClient(sim.url, app);
+    again.registerCallbackListener(TOPIC_ROBOT, (message) => {
+      redelivered.push(message.headers.messageId);
+      again.socketCallBackResponse(message.headers.messageId, { ok: true });
+    });
+    clients.push(again);
+    await again.connect();
+    await waitFor(() => redelivered.length === 1);
+    expect(redelivered).toEqual([messageId]);
+    await waitFor(() => sim.stream.acksOf(messageId).length === 1);
+    await clock.advance(5 * 60_000);
+    expect(sim.stream.deliveriesOf(messageId)).toBe(2);
+    expect(received).toEqual([messageId]);
+  });
+
   it('sends a SYSTEM ping and sees the SDK echo it', async () => {
     const { connection } = await connectedClient();
     const ping = sim.stream.ping(connection.id);
