@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiFamily, newApiError } from './dingtalk-answers';
 import { SimulatorContext } from './simulator-context';
 
 /**
@@ -60,16 +61,18 @@ export function registerFaults(app: FastifyInstance, context: SimulatorContext):
       case 'slow':
         slow.set(request, fault.delayMs ?? 0);
         return;
-      case 'errcode': {
-        const newApi = path.startsWith('/v1.0/');
-        return newApi
-          ? reply
-              .code(fault.httpStatus ?? 400)
-              .send({ code: fault.errcode ?? 'Forbidden', message: fault.errmsg ?? 'simulated fault' })
+      case 'errcode':
+        // Each family's error shape: the new API's carries a requestid as DingTalk's gateway answers do.
+        return apiFamily(path) === 'new'
+          ? newApiError(
+              reply,
+              fault.httpStatus ?? 400,
+              String(fault.errcode ?? 'Forbidden'),
+              fault.errmsg ?? 'simulated fault',
+            )
           : reply
               .code(fault.httpStatus ?? 200)
               .send({ errcode: fault.errcode ?? -1, errmsg: fault.errmsg ?? 'simulated fault' });
-      }
     }
   });
 }

@@ -436,7 +436,7 @@ describe('simulator: app tokens and sending as an app', () => {
       expect(await oldToken()).toEqual(expect.any(String));
     });
 
-    it('returns a chosen errcode on the old API (HTTP 200) and a chosen code on the new API (HTTP 400)', async () => {
+    it('returns a chosen errcode on the old API (HTTP 200) and a chosen code with a requestid on the new API (HTTP 400)', async () => {
       const token = await oldToken();
       await queue({
         path: '/topapi/message/corpconversation/asyncsend_v2',
@@ -456,9 +456,14 @@ describe('simulator: app tokens and sending as an app', () => {
       });
       sim.state.ensureConversation({ id: 'cidF==', clientId: app.clientId });
       const stopped = await sendGroup(token, groupMessageBody(app.robotCode, 'cidF==', markdown));
-      expect(stopped).toMatchObject({
+      // DingTalk's gateway gives every new-API error a requestid (an upper-case UUID), injected ones too.
+      expect(stopped).toEqual({
         status: 400,
-        json: { code: 'bot.stopped', message: '群机器人已经停用' },
+        json: {
+          code: 'bot.stopped',
+          message: '群机器人已经停用',
+          requestid: expect.stringMatching(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/),
+        },
       });
       expect(classifyNew(stopped).kind).toBe('permanent');
 
