@@ -81,6 +81,9 @@ describe('receiving stream bot messages', () => {
       session,
     };
   };
+  /** 帮助 written to the robot in a one-to-one chat by `senderStaffId`. */
+  const helpInChat = (conversationId: string, senderStaffId: string) =>
+    frame('帮助', { conversationId, conversationType: '1', senderStaffId });
 
   /** What a connection hands its callbacks to (bound in src/composition.module.ts). */
   const callbacks = () => t.app.get<StreamCallbackHandler>(STREAM_CALLBACKS, { strict: false });
@@ -314,11 +317,7 @@ describe('receiving stream bot messages', () => {
     });
 
     it('answers a one-to-one chat through a one-to-one robot message to the sender', async () => {
-      const written = frame('帮助', {
-        conversationId: 'cidChatLate==',
-        conversationType: '1',
-        senderStaffId: 'chef42',
-      });
+      const written = helpInChat('cidChatLate==', 'chef42');
       await clock.advance(SESSION_TTL_MS + 1);
       await dispatch(written);
       const [direct] = sim.state.received({ channel: 'oto', target: 'chef42', accepted: true });
@@ -346,11 +345,7 @@ describe('receiving stream bot messages', () => {
 
       it('sends again only to a throttled user, and records that it arrived', async () => {
         app.recipients.flowControlled = ['chef43'];
-        const written = frame('帮助', {
-          conversationId: 'cidChat43==',
-          conversationType: '1',
-          senderStaffId: 'chef43',
-        });
+        const written = helpInChat('cidChat43==', 'chef43');
         await handleLate(written, () => (app.recipients.flowControlled = []));
         expect(otoTo('chef43').map((message) => message.droppedCode ?? 'delivered')).toEqual([
           'flowControlled',
@@ -365,11 +360,7 @@ describe('receiving stream bot messages', () => {
 
       it('gives up on a user who stays throttled after three tries, and records it', async () => {
         app.recipients.flowControlled = ['chef44'];
-        const written = frame('帮助', {
-          conversationId: 'cidChat44==',
-          conversationType: '1',
-          senderStaffId: 'chef44',
-        });
+        const written = helpInChat('cidChat44==', 'chef44');
         await handleLate(written);
         app.recipients.flowControlled = [];
         expect(otoTo('chef44').map((message) => message.droppedCode)).toEqual([
@@ -386,11 +377,7 @@ describe('receiving stream bot messages', () => {
 
       it('records a user unknown to the organisation as invalid, without sending again', async () => {
         app.recipients.invalid = ['ghost45'];
-        const written = frame('帮助', {
-          conversationId: 'cidChat45==',
-          conversationType: '1',
-          senderStaffId: 'ghost45',
-        });
+        const written = helpInChat('cidChat45==', 'ghost45');
         await handleLate(written);
         app.recipients.invalid = [];
         expect(otoTo('ghost45').map((message) => message.droppedCode)).toEqual(['invalidStaffId']);

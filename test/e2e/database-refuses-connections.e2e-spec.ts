@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TestApp, TestResponse } from '../support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
+import { expectDatabaseAway } from '../support/database-away';
 import { ThrowawayPostgres } from '../support/throwaway-postgres';
 import { waitFor } from '../support/wait-for';
 
@@ -30,16 +31,6 @@ describe('a database that refuses connections', () => {
     await t?.close();
     await pg?.destroy();
   });
-
-  const expectDatabaseAway = (response: TestResponse) => {
-    expect(response.status, response.text).toBe(503);
-    expect(response.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
-    expect(response.body).toEqual({
-      code: 503,
-      msg: expect.stringMatching(/database/) as string,
-      request_id: response.headers.get('x-request-id'),
-    });
-  };
 
   it('answers 503 with Retry-After on reads and writes while refused, and works again once allowed', async () => {
     const report = { store_id: 1, dish_name: '宫保鸡丁', quantity: 1, unit: '份' };

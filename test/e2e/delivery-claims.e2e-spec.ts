@@ -30,6 +30,17 @@ describe('delivery claims and leases', () => {
 
   const createBot = (app: TestApp, storeId: number, token: string) =>
     givenWebhookBot(app, { msg_type: 'text', store_id: storeId, webhook: robotWebhook(sim!, { token }) });
+  /** A webhook bot allowed one message a minute: a second report waits, and a third makes a digest. */
+  const oncePerMinuteBot = async (app: TestApp, storeId: number, token: string) =>
+    (
+      await givenWebhookBot(app, {
+        name: '厨房群',
+        msg_type: 'text',
+        store_id: storeId,
+        rate_limit_per_minute: 1,
+        webhook: robotWebhook(sim!, { token }),
+      })
+    ).id;
   const report = async (app: TestApp, storeId: number, dish: string) =>
     (await givenMenuReport(app, { store_id: storeId, dish_name: dish })).notifications[0].id;
   const detail = async (app: TestApp, id: number) =>
@@ -131,17 +142,7 @@ describe('delivery claims and leases', () => {
     ({ sim, t } = await start({ simulator: true }));
     await t.app.get(NotificationDispatcher).beforeApplicationShutdown();
     const robot = sim.state.registerRobot();
-    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: '厨房群',
-        msg_type: 'text',
-        store_id: 55,
-        rate_limit_per_minute: 1,
-        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-      },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const botId = (created.body.data as { id: number }).id;
+    const botId = await oncePerMinuteBot(t, 55, robot.token);
     const queue = t.app.get(DeliveryQueue);
     const db = t.app.get(DataSource);
     const cycle = async (owner: string, results: SendResult[], maxClaims: number, now = Date.now()) =>
@@ -224,17 +225,7 @@ describe('delivery claims and leases', () => {
     ({ sim, t } = await start({ simulator: true }));
     await t.app.get(NotificationDispatcher).beforeApplicationShutdown();
     const robot = sim.state.registerRobot();
-    const created = await t.request('POST', '/api/v1/dingtalk-bots', {
-      body: {
-        name: '厨房群',
-        msg_type: 'text',
-        store_id: 57,
-        rate_limit_per_minute: 1,
-        webhook: `${sim.url}/robot/send?access_token=${robot.token}`,
-      },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const botId = (created.body.data as { id: number }).id;
+    const botId = await oncePerMinuteBot(t, 57, robot.token);
     const ids = [await report(t, 57, '一'), await report(t, 57, '二'), await report(t, 57, '三')].map(String);
     const queue = t.app.get(DeliveryQueue);
     const db = t.app.get(DataSource);

@@ -77,14 +77,8 @@ describe('delivery: order, targets, stores and sizes', () => {
       return false;
     }, what);
   const statusIs = (id: number, status: string) => async () => (await row(id)).status === status;
-  /** The report numbers a message carries: alone (报菜编号 #id) or as a digest line (（#id）). */
-  const reportIdsIn = (message: SimMessage) =>
-    [...(message.text ?? '').matchAll(/(?:报菜编号[：\s]*#|（#)(\d+)/g)].map((match) => Number(match[1]));
-
-  it('never folds a stream notification that reached some of its targets into a digest: each user gets it once', async () => {
-    const users = ['manager61', 'chef61'];
-    const { bot, group } = await streamBot(61, users, { rate_limit_per_minute: 2 });
-    // The group throttles the first message; the users take it.
+  /** DingTalk answers the group's next robot message with its throttle (send.too.fast). */
+  const throttleTheGroupOnce = () =>
     sim.state.addFault({
       path: '/v1.0/robot/groupMessages/send',
       mode: 'errcode',
@@ -93,6 +87,39 @@ describe('delivery: order, targets, stores and sizes', () => {
       errmsg: 'send too fast',
       remaining: 1,
     });
+  /**
+   * While the bot is paused, a backlog longer than a minute's worth of its rate builds up behind `first`: it is all
+   * delivered, some of it as digests. Answers the backlog's reports.
+   */
+  const backlogFoldedIntoDigests = async (
+    botId: number,
+    storeId: number,
+    first: { notifications: { id: number }[] },
+  ) => {
+    const backlog = [];
+    for (let i = 0; i < 5; i++) backlog.push(await report(storeId, `菜${i}`));
+    await clock.advance(PAUSE_MS);
+    const all = [first, ...backlog].map((created) => created.notifications[0].id);
+    await drive(async () => {
+      for (const id of all) if (!['sent', 'merged'].includes((await row(id)).status)) return false;
+      return true;
+    }, 'every report delivered');
+    const [{ digests }] = await db.query(
+      `SELECT count(*)::int AS digests FROM notifications WHERE bot_id = $1 AND kind = 'digest'`,
+      [botId],
+    );
+    expect(digests).toBeGreaterThan(0);
+    return backlog;
+  };
+  /** The report numbers a message carries: alone (报菜编号 #id) or as a digest line (（#id）). */
+  const reportIdsIn = (message: SimMessage) =>
+    [...(message.text ?? '').matchAll(/(?:报菜编号[：\s]*#|（#)(\d+)/g)].map((match) => Number(match[1]));
+
+  it('never folds a stream notification that reached some of its targets into a digest: each user gets it once', async () => {
+    const users = ['manager61', 'chef61'];
+    const { bot, group } = await streamBot(61, users, { rate_limit_per_minute: 2 });
+    // The group throttles the first message; the users take it.
+    throttleTheGroupOnce();
     const first = await report(61, '水煮鱼');
     const firstId = first.notifications[0].id;
     await settle(
@@ -105,20 +132,7 @@ describe('delivery: order, targets, stores and sizes', () => {
       remaining_targets: ['group'],
     });
 
-    // While the bot is paused, a backlog longer than a minute's worth of its rate builds up: a digest.
-    const backlog = [];
-    for (let i = 0; i < 5; i++) backlog.push(await report(61, `菜${i}`));
-    await clock.advance(PAUSE_MS);
-    const all = [first, ...backlog].map((created) => created.notifications[0].id);
-    await drive(async () => {
-      for (const id of all) if (!['sent', 'merged'].includes((await row(id)).status)) return false;
-      return true;
-    }, 'every report delivered');
-    const [{ digests }] = await db.query(
-      `SELECT count(*)::int AS digests FROM notifications WHERE bot_id = $1 AND kind = 'digest'`,
-      [bot.id],
-    );
-    expect(digests).toBeGreaterThan(0);
+    const backlog = await backlogFoldedIntoDigests(bot.id, 61, first);
 
     const reportIds = [first, ...backlog].map((created) => created.id).sort((a, b) => a - b);
     for (const user of users) {
@@ -145,14 +159,7 @@ describe('delivery: order, targets, stores and sizes', () => {
     // The work notification reaches manager64 only (chef64 failed, worth another try: the users missed), and the group
     // throttles: the attempt is a throttle, no target is done, yet manager64 has the report.
     app.recipients.workFailed = ['chef64'];
-    sim.state.addFault({
-      path: '/v1.0/robot/groupMessages/send',
-      mode: 'errcode',
-      httpStatus: 400,
-      errcode: 'send.too.fast',
-      errmsg: 'send too fast',
-      remaining: 1,
-    });
+    throttleTheGroupOnce();
     const first = await report(64, '酸菜鱼');
     const firstId = first.notifications[0].id;
     await settle(
@@ -167,20 +174,7 @@ describe('delivery: order, targets, stores and sizes', () => {
     expect(await row(firstId)).toMatchObject({ status: 'pending', attempts: 0, remaining_targets: null });
     app.recipients.workFailed = [];
 
-    // While the bot is paused, a backlog longer than a minute's worth of its rate builds up: a digest.
-    const backlog = [];
-    for (let i = 0; i < 5; i++) backlog.push(await report(64, `菜${i}`));
-    await clock.advance(PAUSE_MS);
-    const all = [first, ...backlog].map((created) => created.notifications[0].id);
-    await drive(async () => {
-      for (const id of all) if (!['sent', 'merged'].includes((await row(id)).status)) return false;
-      return true;
-    }, 'every report delivered');
-    const [{ digests }] = await db.query(
-      `SELECT count(*)::int AS digests FROM notifications WHERE bot_id = $1 AND kind = 'digest'`,
-      [bot.id],
-    );
-    expect(digests).toBeGreaterThan(0);
+    await backlogFoldedIntoDigests(bot.id, 64, first);
     expect((await row(firstId)).status).toBe('sent');
     const got = sim.state
       .received({ channel: 'work_notification', target: 'manager64', accepted: true })

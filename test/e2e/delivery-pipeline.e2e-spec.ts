@@ -4,7 +4,10 @@ import { Simulator } from '../../simulator/simulator';
 import { DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
 import { ManualClock, ScaledClock } from '../support/clocks';
 import { TestApp } from '../support/test-app';
-import { DELIVERY_LEASE_RENEWAL, DELIVERY_SWEEP } from '../../src/notify/delivery/dispatcher/notification-dispatcher';
+import {
+  DELIVERY_LEASE_RENEWAL,
+  DELIVERY_SWEEP,
+} from '../../src/notify/delivery/dispatcher/notification-dispatcher';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { busiestMinute, deliveredReportNotifications } from '../support/delivery-checks';
 import { waitFor } from '../support/wait-for';
@@ -15,6 +18,7 @@ import {
   givenWebhookBot,
   robotWebhook,
   givenRobotAnswers,
+  signedRobotFields,
 } from '../support/given';
 
 /**
@@ -168,8 +172,7 @@ describe('delivery pipeline', () => {
     for (const robot of robots) {
       await createBot(t, {
         store_id: 44,
-        webhook: robotWebhook(sim, robot),
-        secret: robot.secret,
+        ...signedRobotFields(sim, robot),
       });
     }
     const REPORTS = 45;

@@ -4,7 +4,7 @@ import { ScaledClock } from '../support/clocks';
 import { busiestMinute, deliveredReportNotifications } from '../support/delivery-checks';
 import { waitFor } from '../support/wait-for';
 import { useTestApp } from '../support/use-test-app';
-import { givenWebhookBot, robotWebhook } from '../support/given';
+import { givenWebhookBot, signedRobotFields } from '../support/given';
 
 const REPORTS = Number(process.env.BURST_REPORTS ?? 200);
 const LIMIT = 20;
@@ -23,8 +23,7 @@ describe('notification delivery: per-bot rate limit under a burst', () => {
     await givenWebhookBot(t, {
       name: 'burst',
       store_id: 31,
-      webhook: robotWebhook(sim, robot),
-      secret: robot.secret,
+      ...signedRobotFields(sim, robot),
       msg_type: 'text',
     });
 

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, waitForValue } from '../support/wait-for';
 import { useTestApp } from '../support/use-test-app';
-import { BotFields, givenBot, givenMenuReport, robotWebhook } from '../support/given';
+import { BotFields, givenBot, givenMenuReport, robotWebhook, signedRobotFields } from '../support/given';
 
 /** Delivery through the simulator's custom robot webhook, with the system clock and short retries. */
 describe('notification delivery to webhook and stream bots', () => {
@@ -183,8 +183,7 @@ describe('notification delivery to webhook and stream bots', () => {
     const group = sim.state.ensureConversation({ title: '二号店后厨群', clientId: app.clientId });
     await createBot({
       store_id: 27,
-      webhook: robotWebhook(sim, robot),
-      secret: robot.secret,
+      ...signedRobotFields(sim, robot),
     });
     const stream = await createBot({
       store_id: 27,

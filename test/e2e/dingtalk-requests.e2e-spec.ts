@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for';
 import { useTestApp } from '../support/use-test-app';
-import { givenStreamBot, givenWebhookBot, robotWebhook } from '../support/given';
+import { givenStreamBot, givenWebhookBot, signedRobotFields } from '../support/given';
 
 /**
  * The requests themselves, as a simulator that answers like DingTalk sees them: `connections/open` must say
@@ -29,8 +29,7 @@ describe('what the service sends to DingTalk, as the simulator sees it', () => {
     await givenWebhookBot(t, {
       name: 'webhook',
       store_id: 62,
-      webhook: robotWebhook(sim, robot),
-      secret: robot.secret,
+      ...signedRobotFields(sim, robot),
     });
     const reported = await t.request('POST', '/api/v1/menu-reports', {
       body: { store_id: 62, dish_name: '回锅肉', quantity: 2, unit: '份' },

@@ -27,6 +27,15 @@ export const PLACEHOLDER_WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_
 export const robotWebhook = (sim: Simulator, robot: { token: string }): string =>
   `${sim.url}/robot/send?access_token=${robot.token}`;
 
+/** The fields that point a webhook bot at a signing robot the simulator registered, with the robot's secret. */
+export const signedRobotFields = (
+  sim: Simulator,
+  robot: { token: string; secret?: string | null },
+): BotFields => ({
+  webhook: robotWebhook(sim, robot),
+  secret: robot.secret,
+});
+
 /** A webhook bot created through the API (201 or the test stops here): store 1 and a placeholder webhook by default. */
 export function givenWebhookBot(t: TestApp, fields: BotFields = {}): Promise<CreatedBot> {
   return createBot(t, { name: '厨房群', store_id: 1, webhook: PLACEHOLDER_WEBHOOK, ...fields });
