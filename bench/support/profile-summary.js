@@ -2,7 +2,8 @@
 // `node bench/support/profile-summary.js <file.cpuprofile> [--functions N]`: where a V8 CPU profile spent its time,
 // as self time per package (node_modules/<pkg>), per folder of ours (src/<dir>), Node's internals and V8's own
 // entries (GC, idle, program), then the N hottest functions. Made to read `npm run bench -- delivery --profile DIR`.
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
+const { fileURLToPath } = require('node:url');
 
 const [file, ...rest] = process.argv.slice(2);
 if (!file) {
@@ -16,8 +17,44 @@ const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const selfUs = new Map();
 profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 
-function area(url, name) {
-  if (!url) return name.startsWith('(') ? name : '(native)';
+/**
+ * The service runs as one esbuild bundle (dist/service.js), so a frame's URL names the bundle, not the package. esbuild
+ * starts each bundled file with a `// node_modules/<pkg>/…` or `// dist/src/<dir>/…` comment: a frame's line is
+ * credited to the file whose comment comes last before it.
+ */
+const bundles = new Map();
+function bundledFile(url, line) {
+  if (!bundles.has(url)) {
+    const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+    const starts = [];
+    if (path.endsWith('.js') && existsSync(path)) {
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .forEach((text, i) => {
+          const start = /^\/\/ ((?:node_modules|dist\/src)\/\S+\.[cm]?js)$/.exec(text);
+          if (start) starts.push([i, start[1]]);
+        });
+    }
+    bundles.set(url, starts);
+  }
+  const starts = bundles.get(url);
+  let low = 0;
+  let high = starts.length - 1;
+  let found;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (starts[mid][0] <= line) {
+      found = starts[mid][1];
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
+}
+
+function area(frameUrl, name, line) {
+  if (!frameUrl) return name.startsWith('(') ? name : '(native)';
+  const inBundle = bundledFile(frameUrl, line);
+  const url = inBundle ? `/${inBundle}` : frameUrl;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1];
   if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
@@ -31,7 +68,7 @@ const byFunction = new Map();
 let total = 0;
 for (const [id, us] of selfUs) {
   const { callFrame } = nodes.get(id);
-  const where = area(callFrame.url, callFrame.functionName);
+  const where = area(callFrame.url, callFrame.functionName, callFrame.lineNumber);
   byArea.set(where, (byArea.get(where) ?? 0) + us);
   const name = `${callFrame.functionName || '(anonymous)'} ${where}:${callFrame.lineNumber + 1}`;
   byFunction.set(name, (byFunction.get(name) ?? 0) + us);
