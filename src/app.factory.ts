@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AuthenticatedRequest } from './auth/current-user.decorator';
@@ -8,6 +8,7 @@ import { logAnswer } from './common/http/access-log';
 import { checkParsedInput, strictJsonParser } from './common/http/body-checks';
 import { clientErrorHandler, frameworkErrors } from './common/http/framework-errors';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
+import { EnvelopingFastifyAdapter } from './common/http/success-envelope';
 import { setupSwagger } from './common/http/swagger';
 import { asRequest } from './database/waiting-queries-limit';
 import { PinoNestLogger } from './logging/nest-logger';
@@ -21,7 +22,8 @@ export interface CreateAppOptions extends AppModuleOptions {
 
 /**
  * Builds the HTTP application (used by main.ts and by the e2e tests, so both run the same pipeline):
- * Fastify with a 1 MiB body limit and request ids, the /api/v1 prefix, Swagger at /docs.
+ * Fastify with a 1 MiB body limit and request ids, the /api/v1 prefix, Swagger at /docs; every handler's result in the
+ * success envelope (success-envelope.ts).
  *
  * The order a request meets: the request id; the bearer token (under /api/v1, before the body is read, so a
  * caller without a valid token learns nothing from the body checks); JSON only, in UTF-8 and uncompressed (anything
@@ -31,7 +33,7 @@ export interface CreateAppOptions extends AppModuleOptions {
  */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
   const requestLog = options.logger.child({ context: 'http' });
-  const adapter = new FastifyAdapter({
+  const adapter = new EnvelopingFastifyAdapter({
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: generateRequestId,

@@ -1,10 +1,9 @@
 import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { AuthController } from './auth.controller';
-import { MissingStoreIdInterceptor } from './creates-in-store';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { RequestAuthenticator } from './request-authenticator';
 
@@ -22,11 +21,7 @@ import { RequestAuthenticator } from './request-authenticator';
     }),
   ],
   controllers: [AuthController],
-  providers: [
-    RequestAuthenticator,
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_INTERCEPTOR, useClass: MissingStoreIdInterceptor },
-  ],
+  providers: [RequestAuthenticator, { provide: APP_GUARD, useClass: JwtAuthGuard }],
   exports: [RequestAuthenticator],
 })
 export class AuthModule {}

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
-import { RawResponse } from '../common/http/envelope.interceptor';
+import { RawResponse } from '../common/http/success-envelope';
 import { StreamConnectionService } from '../stream/stream-connection.service';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../database/database-unavailable';
 import { DatabaseProbe } from './database.probe';

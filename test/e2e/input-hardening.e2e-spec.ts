@@ -180,6 +180,12 @@ describe('input hardening: strict ids, no 500 for any input, the envelope for ev
       expect(fields(implied)).toEqual([wrong]);
     });
 
+    it('POST /api/v1/menu-reports names a missing store_id beside what the service refuses (no dish)', async () => {
+      const response = await t.request('POST', '/api/v1/menu-reports', { body: { quantity: 1, unit: '份' } });
+      expectEnvelope(response, 400);
+      expect(fields(response)).toEqual(['dish_id', 'dish_name', 'store_id']);
+    });
+
     it('POST /api/v1/dingtalk-bots names a bad webhook with the fields the pipe refuses, and the bot rules too', async () => {
       const response = await t.request('POST', '/api/v1/dingtalk-bots', {
         body: { name: '', webhook: 'nope', bogus: 1 },
