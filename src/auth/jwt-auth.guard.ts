@@ -15,11 +15,15 @@ export class JwtAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // Under /api/v1, already known: nothing to look up (the route's @Public() would not change the answer).
+    if (request.user) return true;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]))
       return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.user ??= await this.authenticator.authenticate(request.headers.authorization);
-    return true;
+    return this.authenticator.authenticate(request.headers.authorization).then((user) => {
+      request.user = user;
+      return true;
+    });
   }
 }

@@ -16,6 +16,8 @@ export interface AnsweredRequest {
  * Node's HTTP parser give by themselves (framework-errors.ts), which run no hook.
  */
 export function logAnswer(log: Logger, answer: AnsweredRequest): void {
+  // Not even built below info (LOG_LEVEL=warn): scrubbing the URL is four regular expressions on every request.
+  if (!log.isLevelEnabled('info')) return;
   log.info(
     {
       req_id: answer.requestId,
