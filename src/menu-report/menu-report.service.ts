@@ -104,13 +104,29 @@ export class MenuReportService {
     // (two round trips a report instead of five). A bot deleted between the read and the write is left out of the
     // write; should a foreign key still refuse it (23503: a row it points to went meanwhile), nothing was written,
     // and the two statements run once more on a fresh read (a new report id: the sequence's gap is harmless).
-    const done = await write(this.reports.manager).catch((error: unknown) => {
-      if (!isForeignKeyViolation(error)) throw error;
-      this.logger.warn(`Menu report refused by a foreign key (${(error as Error).message}): written again`);
-      return write(this.reports.manager);
-    });
+    const done = await this.onOneConnection((manager) =>
+      write(manager).catch((error: unknown) => {
+        if (!isForeignKeyViolation(error)) throw error;
+        this.logger.warn(`Menu report refused by a foreign key (${(error as Error).message}): written again`);
+        return write(manager);
+      }),
+    );
     done.afterCommit();
     return done.response;
+  }
+
+  /**
+   * The report's statements on one connection, taken from the pool once: outside a transaction, TypeORM's
+   * `manager.query` makes a query runner and takes a connection for each statement (docs/performance.md, round 3).
+   * No transaction: each statement still commits alone.
+   */
+  private async onOneConnection<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.reports.manager.connection.createQueryRunner();
+    try {
+      return await work(runner.manager);
+    } finally {
+      await runner.release();
+    }
   }
 
   /** The report is committed: a failing follow-up (waking the dispatcher) is logged, and the queue's poll catches up. */
