@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ROOT_DIR } from '../test/support/paths';
 import { Child, compileScripts, startListeningScript, startSampler } from './support/processes';
@@ -35,8 +35,9 @@ import {
  * Prints a table with the ratios service / relay and writes bench/results/<date>-delivery-<db>-<bots>.json.
  *
  * Reproduce: `npm run bench -- delivery [--db postgres|embedded|both] [--bots 1000] [--rate 200] [--duration 20]
- * [--warmup 5] [--reports 10000] [--clients 50] [--drain 120]` (or the same as env vars: DB, BOTS, RATE, …; PG_URL names the
- * PostgreSQL server, default postgres://postgres@127.0.0.1:5432/postgres). Needs that server on this machine.
+ * [--warmup 5] [--reports 10000] [--clients 50] [--drain 120] [--service FILE]` (or the same as env vars: DB, BOTS,
+ * RATE, …; PG_URL names the PostgreSQL server, default postgres://postgres@127.0.0.1:5432/postgres). Needs that server
+ * on this machine.
  */
 const params = readParams(process.env);
 const TMP = join(ROOT_DIR, '.tmp', 'bench');
@@ -164,7 +165,12 @@ describe(`delivery: ${params.bots} bots, ${systems.join(' / ')}`, () => {
       ['bench/bare-relay/relay.ts', 'bench/fake-robot/fake-robot.ts', 'simulator/robots/robot-signature.ts'],
       SCRIPTS,
     );
-    if (systems.some((kind) => kind !== 'relay')) serviceMain = await buildService(ROOT_DIR);
+    // --service FILE: a bundle built earlier (under this checkout, so that it finds node_modules), for an A/B of two
+    // builds run back to back; otherwise this checkout is built.
+    if (systems.some((kind) => kind !== 'relay'))
+      serviceMain = process.env.SERVICE
+        ? resolve(ROOT_DIR, process.env.SERVICE)
+        : await buildService(ROOT_DIR);
     robot = await startListeningScript(
       'fake-robot',
       join(SCRIPTS, 'bench', 'fake-robot', 'fake-robot.js'),

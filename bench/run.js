@@ -18,6 +18,7 @@ const FLAGS = [
   'profile',
   'rounds',
   'groups',
+  'service',
 ];
 const USAGE = `usage: npm run bench -- <name …> [${FLAGS.map((flag) => `--${flag} <value>`).join('] [')}]`;
 
