@@ -8,7 +8,8 @@ import tseslint from 'typescript-eslint';
  *
  * - Infrastructure: the shared folders. Any folder may import them; they import no feature.
  * - Features: each may import infrastructure and the public files of the features listed for it. A feature's
- *   public files are the ones at its top level and in its dto/ and entities/; its other folders (notify/delivery/,
+ *   public files are the ones at its top level and in its PUBLIC_FOLDERS (dto/, entities/, and messages/: the
+ *   messages a feature composes, for the features that send them); its other folders (notify/delivery/,
  *   stream/receiving/, …) are its own business. The list is checked to be acyclic below, so an arrow that runs
  *   back up is a lint error, not a review comment.
  * - src/*.ts is the composition root (app.module.ts, main.ts, app.factory.ts): it imports the folders, they never
@@ -43,6 +44,8 @@ export const FEATURES = {
   stream: ['dingtalk-bot', 'menu-report', 'notify'],
   health: ['stream'],
 };
+/** A feature's folders other features may import from, besides its top level. */
+export const PUBLIC_FOLDERS = ['dto', 'entities', 'messages'];
 /** How many folders deep below src/<folder>/ (or simulator/) the rules reach; test/lint/boundaries.spec.ts checks it. */
 export const MAX_SUBFOLDER_DEPTH = 5;
 
@@ -132,8 +135,8 @@ function boundaryConfigs() {
       }
       if (allowed.length > 0) {
         patterns.push({
-          regex: `${up(toSrc)}${oneOf(allowed)}/(?!(dto|entities)/)[^/]+/`,
-          message: "Import another feature's public files only: its top level, dto/ and entities/.",
+          regex: `${up(toSrc)}${oneOf(allowed)}/(?!${oneOf(PUBLIC_FOLDERS)}/)[^/]+/`,
+          message: `Import another feature's public files only: its top level, ${PUBLIC_FOLDERS.map((f) => `${f}/`).join(', ')}.`,
         });
       }
       configs.push({

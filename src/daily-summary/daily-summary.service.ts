@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
 import { MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { AppEvent, AppEvents } from '../events/app-events';
-import { notificationsForBot } from '../notify/bot-notifications';
+import { notificationsForBot } from '../notify/messages/bot-notifications';
 import { NotificationOutbox, QueuedNotification } from '../notify/notification-outbox';
 import { DailySummaryRepository } from './daily-summary.repository';
 import { DailySummaryPreviewResponse } from './dto/daily-summary-preview.response';
@@ -17,7 +17,7 @@ import {
   renderSummaryMessage,
   renderSummaryWithTemplate,
   SummaryMessage,
-} from './summary-message';
+} from '../notify/messages/summary-message';
 import {
   DueQuery,
   SUMMARY_BOTS,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayIn, timeOfDayIn } from './report-day';
+import { timeOfDayIn } from '../notify/messages/message-text';
+import { dayIn } from './report-day';
 
 describe('the stores’ day', () => {
   it('dates an instant in the stores’ time zone, not in UTC', () => {

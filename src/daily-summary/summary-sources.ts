@@ -2,8 +2,8 @@ import { EntityManager } from 'typeorm';
 import { Port, port } from '../common/port';
 import { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
 import { MessageTemplate } from '../message-template/entities/message-template.entity';
-import { NotifiedBot } from '../notify/bot-notifications';
-import { DaySummary } from './summary-message';
+import { NotifiedBot } from '../notify/messages/bot-notifications';
+import { DaySummary } from '../notify/messages/summary-message';
 
 // What a daily summary reads from tables other modules own: ports this module declares, implemented by the
 // owners' repositories and bound in src/composition.module.ts.

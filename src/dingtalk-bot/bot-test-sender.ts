@@ -1,6 +1,5 @@
 import { Port, port } from '../common/port';
 import { DingTalkOutcome } from '../dingtalk/dingtalk-outcome';
-import { OutgoingMessage } from '../dingtalk/outgoing-message';
 import { BotWithSecrets } from './bot-fields';
 
 /** What became of a test message: sent (with DingTalk's answer), or held back to keep the bot within its limit. */
@@ -8,9 +7,12 @@ export type TestSendResult =
   | { sent: true; outcome: DingTalkOutcome }
   | { sent: false; reason: 'rate_window' | 'throttled' | 'ip_blocked'; retryAt: number };
 
-/** Sends a bot's test message the way every other message of the bot goes: counted in its rate window. */
+/**
+ * Sends a bot's test message the way every other message of the bot goes: counted in its rate window. The message
+ * is written where every message the service sends is (notify/messages/test-message.ts).
+ */
 export interface BotTestSender {
-  sendTest(bot: BotWithSecrets, message: OutgoingMessage): Promise<TestSendResult>;
+  sendTest(bot: BotWithSecrets): Promise<TestSendResult>;
 }
 
 /**

@@ -29,7 +29,6 @@ import { ListDingTalkBotsQuery } from './dto/list-dingtalk-bots.query';
 import { UpdateDingTalkBotDto } from './dto/update-dingtalk-bot.dto';
 import { DingTalkBot } from './entities/dingtalk-bot.entity';
 import { BotSnapshot } from '../events/dingtalk-bot.events';
-import { testMessage } from './test-message';
 import { maskWebhook } from './webhook-url';
 
 const UNIQUE_VIOLATION = '23505';
@@ -192,7 +191,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
    */
   async test(user: AuthUser, id: number): Promise<BotTestResultResponse> {
     const bot = this.withSecrets(await this.findVisible(user, id));
-    const result = await this.testSender.sendTest(bot, testMessage(bot, new Date(this.clock.now())));
+    const result = await this.testSender.sendTest(bot);
     if (!result.sent) throw heldBack(id, result.reason, result.retryAt, this.clock.now());
     const { outcome } = result;
     return {

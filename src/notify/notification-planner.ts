@@ -6,8 +6,8 @@ import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.enti
 import type { ReportedDish } from '../events/menu-report.events';
 import { MENU_REPORT_ID_SEQUENCE } from '../menu-report/entities/menu-report.entity';
 import { LeadingWrite, NotificationOutbox, QueuedNotification } from './notification-outbox';
-import { notificationsForBot } from './bot-notifications';
-import { renderReportMessage, renderReportWithTemplate } from './report-message';
+import { notificationsForBot } from './messages/bot-notifications';
+import { renderReportMessage, renderReportWithTemplate } from './messages/report-message';
 
 /**
  * Writes the notifications of a new menu report: one per enabled bot of its store, in the statement that writes the

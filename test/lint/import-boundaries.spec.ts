@@ -56,7 +56,7 @@ describe('import directions (eslint.config.mjs)', () => {
     ).toEqual([expect.stringMatching(/^no-restricted-imports: .*src\/message-template\/ may import only/)]);
   });
 
-  it("lets a feature import another's public files (top level, dto/, entities/), not its internals", async () => {
+  it("lets a feature import another's public files (top level, dto/, entities/, messages/), not its internals", async () => {
     expect(
       await boundaryErrors(
         'src/stream/probe.ts',
@@ -64,6 +64,7 @@ describe('import directions (eslint.config.mjs)', () => {
           "export { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';",
           "export { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';",
           "export { MenuReportResponse } from '../menu-report/dto/menu-report.response';",
+          "export { helpReply } from '../notify/messages/bot-replies';",
         ].join('\n'),
       ),
     ).toEqual([]);

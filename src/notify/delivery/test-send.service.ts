@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/app-config';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { botMentions } from '../../dingtalk-bot/bot-kinds';
 import { BotTestSender, TestSendResult } from '../../dingtalk-bot/bot-test-sender';
-import { OutgoingMessage } from '../../dingtalk/outgoing-message';
+import { testMessage } from '../messages/test-message';
 import { BotSenderRegistry } from '../senders/bot-sender.registry';
 import { DeliveryMetrics } from './delivery-metrics';
 import { RateWindowRepository } from './queue/rate-window.repository';
@@ -26,7 +26,8 @@ export class TestSendService implements BotTestSender {
     private readonly config: AppConfig,
   ) {}
 
-  async sendTest(bot: BotWithSecrets, message: OutgoingMessage): Promise<TestSendResult> {
+  async sendTest(bot: BotWithSecrets): Promise<TestSendResult> {
+    const message = testMessage(bot, new Date(this.clock.now()));
     const reservation = await this.windows.reserveSend(bot.id);
     if (!reservation.granted)
       return { sent: false, reason: reservation.reason, retryAt: reservation.retryAt };

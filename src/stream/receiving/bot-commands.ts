@@ -19,7 +19,7 @@ import {
   invalidReportReply,
   reportCreatedReply,
   todayReply,
-} from './bot-replies';
+} from '../../notify/messages/bot-replies';
 
 export interface CommandResult {
   outcome: string;

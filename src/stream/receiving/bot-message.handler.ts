@@ -6,7 +6,7 @@ import { parseBotCommand } from './bot-command';
 import { BotCommands, CommandResult } from './bot-commands';
 import { parseBotMessage } from './bot-message';
 import { BotReplier } from './bot-replier';
-import { failedReply } from './bot-replies';
+import { failedReply } from '../../notify/messages/bot-replies';
 import { ReceivedMessageRepository } from './received-message.repository';
 
 /** Topic of the CALLBACK frames that carry bot messages (docs/dingtalk/stream-mode.md). */

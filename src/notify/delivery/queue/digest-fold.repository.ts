@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { rowsOf } from '../../../database/query-rows';
-import { SizedBot, textBudget } from '../../message-parts';
-import { buildDigest, WIDEST_DIGEST_TITLE } from '../digest';
+import { SizedBot, textBudget } from '../../messages/message-parts';
+import { buildDigest, WIDEST_DIGEST_TITLE } from '../../messages/digest-message';
 import { FOLDABLE, LEASE_FREE } from './queue-conditions';
 
 const FOLDABLE_OF_BOT = `SELECT n.id, n.title, n.menu_report_id, n.store_id, n.at_mobiles, n.at_user_ids, n.at_all
@@ -57,7 +57,7 @@ export interface FoldRequest {
 
 /**
  * When a bot's backlog would wait longer than a minute (more waiting menu-report notifications than it may send in
- * one), the claim folds them into one markdown digest (digest.ts), sent in their place. The folded rows stay in the
+ * one), the claim folds them into one markdown digest (messages/digest-message.ts), sent in their place. The folded rows stay in the
  * log as `merged`, naming the digest. Retries and half-sent rows are left alone (FOLDABLE): they already went out
  * once, to some target at least.
  */

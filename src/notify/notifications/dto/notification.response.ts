@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DingTalkAnswerCodes } from '../../dingtalk-bot/dto/bot-test-result.response';
-import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
-import { NOTIFICATION_STATUSES, NotificationStatus } from '../../events/notification.events';
-import { RECIPIENT_OUTCOMES, RecipientOutcomeKind } from '../../dingtalk/recipient-outcomes';
-import { NOTIFICATION_KINDS, NotificationKind } from '../entities/notification.entity';
-import type { DeliveryTarget } from '../../dingtalk-bot/bot-sender';
+import { DingTalkAnswerCodes } from '../../../dingtalk-bot/dto/bot-test-result.response';
+import { MSG_TYPES, MsgType } from '../../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { NOTIFICATION_STATUSES, NotificationStatus } from '../../../events/notification.events';
+import { RECIPIENT_OUTCOMES, RecipientOutcomeKind } from '../../../dingtalk/recipient-outcomes';
+import { NOTIFICATION_KINDS, NotificationKind } from '../../entities/notification.entity';
+import type { DeliveryTarget } from '../../../dingtalk-bot/bot-sender';
 
 export const TARGET_STATUSES = [
   'sent',

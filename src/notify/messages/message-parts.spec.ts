@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { groupMessageBody, webhookBody, workNotificationBody } from '../dingtalk/message-bodies';
-import { OutgoingMessage } from '../dingtalk/outgoing-message';
-import { buildDigest, WIDEST_DIGEST_TITLE } from './delivery/digest';
+import { groupMessageBody, webhookBody, workNotificationBody } from '../../dingtalk/message-bodies';
+import { OutgoingMessage } from '../../dingtalk/outgoing-message';
+import { buildDigest, WIDEST_DIGEST_TITLE } from './digest-message';
 import { channelsOf, jsonBytes, messageParts, SizedBot, splitText, textBudget } from './message-parts';
 
 const webhook: SizedBot = { botType: 'webhook', userIds: [], openConversationId: null, agentId: null };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { botKind, botMentions } from '../dingtalk-bot/bot-kinds';
-import { DingTalkBot, MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
-import { DINGTALK_HINTS } from '../dingtalk/dingtalk-outcome';
+import { botKind, botMentions } from '../../dingtalk-bot/bot-kinds';
+import { DingTalkBot, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-outcome';
 import { messageParts } from './message-parts';
-import { OutgoingNotification } from './notification-outbox';
+import { OutgoingNotification } from '../notification-outbox';
 
 /** What a bot's notification rows take from the bot: where it sends and whom it mentions. */
 export type NotifiedBot = Pick<

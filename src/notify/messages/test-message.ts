@@ -1,5 +1,5 @@
-import { OutgoingMessage } from '../dingtalk/outgoing-message';
-import { BotFields } from './bot-fields';
+import { OutgoingMessage } from '../../dingtalk/outgoing-message';
+import { BotFields } from '../../dingtalk-bot/bot-fields';
 
 /**
  * The message of the test button. It names the bot and contains 报菜 and 通知, so that a robot guarded by one

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
-import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
-import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
-import { MSG_TYPES, MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { BodyInteger, INT4_MAX } from '../../../common/http/strict-integer';
+import { IsOptionalNonNull } from '../../../common/validation/is-optional-non-null';
+import { MSG_TYPES, MsgType } from '../../../dingtalk-bot/entities/dingtalk-bot.entity';
 
 /** `POST /dingtalk-bots/batch-send` — one message to some bots, or to every enabled bot of a store. */
 export class BatchSendDto {

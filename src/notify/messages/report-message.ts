@@ -1,8 +1,9 @@
-import { MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
-import { dateTimeFormat } from '../common/date-time-format';
-import type { ReportedDish } from '../events/menu-report.events';
-import { MessageTemplate } from '../message-template/entities/message-template.entity';
-import { renderTemplateText, TemplateValues } from '../message-template/template-variables';
+import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { dateTimeFormat } from '../../common/date-time-format';
+import type { ReportedDish } from '../../events/menu-report.events';
+import { MessageTemplate } from '../../message-template/entities/message-template.entity';
+import { renderTemplateText, TemplateValues } from '../../message-template/template-variables';
+import { dishLabel, formatQuantity, oneLine } from './message-text';
 
 export interface RenderedMessage {
   title: string;
@@ -78,17 +79,6 @@ export function renderReportWithTemplate(
   };
 }
 
-export function dishLabel(report: Pick<ReportedDish, 'dishId' | 'dishName'>): string {
-  if (report.dishName && report.dishId !== null) return `${oneLine(report.dishName)}（#${report.dishId}）`;
-  if (report.dishName) return oneLine(report.dishName);
-  return `菜品 #${report.dishId}`;
-}
-
-/** 50.000 → "50", 2.500 → "2.5". */
-export function formatQuantity(quantity: number): string {
-  return String(Number(quantity.toFixed(3)));
-}
-
 export function formatTime(at: Date, timeZone: string): string {
   return timeFormat(timeZone).format(at);
 }
@@ -103,9 +93,4 @@ function timeFormat(timeZone: string): Intl.DateTimeFormat {
     hour: '2-digit',
     minute: '2-digit',
   });
-}
-
-/** Free text from a report must not break the message's layout: one line, no markdown heading or quote. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

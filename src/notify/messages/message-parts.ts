@@ -1,7 +1,7 @@
-import { botKind } from '../dingtalk-bot/bot-kinds';
-import type { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';
-import { MESSAGE_SIZE_LIMITS, MessageChannel, measuredBytes } from '../dingtalk/message-bodies';
-import type { OutgoingMessage } from '../dingtalk/outgoing-message';
+import { botKind } from '../../dingtalk-bot/bot-kinds';
+import type { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { MESSAGE_SIZE_LIMITS, MessageChannel, measuredBytes } from '../../dingtalk/message-bodies';
+import type { OutgoingMessage } from '../../dingtalk/outgoing-message';
 
 /**
  * Each DingTalk API a bot's message goes through has its own size limit (MESSAGE_SIZE_LIMITS): a custom robot's

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDigest } from './digest';
+import { buildDigest } from './digest-message';
 
 const item = (n: number) => ({ id: String(n), title: `报菜通知：宫保鸡丁 ${n} 份`, menuReportId: 100 + n });
 

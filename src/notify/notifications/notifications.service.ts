@@ -1,24 +1,24 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { AuthUser } from '../auth/auth-user';
-import { assertCanSee, storesToList } from '../auth/store-scope';
-import { Clock } from '../common/clock';
-import { Page, pageWindow } from '../common/http/pagination.dto';
-import { splitErrcode } from '../dingtalk/errcode';
-import { OutboxRepository } from './delivery/queue/outbox.repository';
-import { NotificationDispatcher } from './delivery/dispatcher/notification-dispatcher';
+import { AuthUser } from '../../auth/auth-user';
+import { assertCanSee, storesToList } from '../../auth/store-scope';
+import { Clock } from '../../common/clock';
+import { Page, pageWindow } from '../../common/http/pagination.dto';
+import { splitErrcode } from '../../dingtalk/errcode';
+import { OutboxRepository } from '../delivery/queue/outbox.repository';
+import { NotificationDispatcher } from '../delivery/dispatcher/notification-dispatcher';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
-import { NotificationStatus } from '../events/notification.events';
+import { NotificationStatus } from '../../events/notification.events';
 import {
   NotificationAttemptResponse,
   NotificationDetailResponse,
   NotificationResponse,
   TargetStatus,
 } from './dto/notification.response';
-import { NotificationAttempt } from './entities/notification-attempt.entity';
-import { Notification } from './entities/notification.entity';
-import { UsersStanding } from '../dingtalk-bot/bot-sender';
+import { NotificationAttempt } from '../entities/notification-attempt.entity';
+import { Notification } from '../entities/notification.entity';
+import { UsersStanding } from '../../dingtalk-bot/bot-sender';
 
 /** The delivery log: the notifications of the stores a caller manages, their attempts, resend. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { AuthUser } from '../../auth/auth-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
 import {
   ApiEnvelope,
   ApiErrors,
@@ -9,9 +9,9 @@ import {
   ApiPageEnvelope,
   fieldError,
   STANDARD_ERRORS,
-} from '../common/http/api-docs.decorators';
-import { Page } from '../common/http/pagination.dto';
-import { BigIntIdParam, INT8_MAX } from '../common/http/strict-integer';
+} from '../../common/http/api-docs.decorators';
+import { Page } from '../../common/http/pagination.dto';
+import { BigIntIdParam, INT8_MAX } from '../../common/http/strict-integer';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import { NotificationDetailResponse, NotificationResponse } from './dto/notification.response';
 import { NotificationsService } from './notifications.service';

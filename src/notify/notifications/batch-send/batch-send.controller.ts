@@ -1,17 +1,17 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser } from '../../auth/auth-user';
-import { CurrentUser } from '../../auth/current-user.decorator';
+import { AuthUser } from '../../../auth/auth-user';
+import { CurrentUser } from '../../../auth/current-user.decorator';
 import {
   ApiEnvelope,
   ApiErrors,
   ApiJsonBody,
   fieldError,
   STANDARD_ERRORS,
-} from '../../common/http/api-docs.decorators';
-import { IDEMPOTENCY_ERRORS } from '../../idempotency/idempotency-docs';
-import { ApiIdempotencyKey, IdempotencyKey } from '../../idempotency/idempotency-key.decorator';
-import type { IdempotentRequest } from '../../idempotency/idempotent-request';
+} from '../../../common/http/api-docs.decorators';
+import { IDEMPOTENCY_ERRORS } from '../../../idempotency/idempotency-docs';
+import { ApiIdempotencyKey, IdempotencyKey } from '../../../idempotency/idempotency-key.decorator';
+import type { IdempotentRequest } from '../../../idempotency/idempotent-request';
 import { BatchSendDto, BatchSendResponse } from './batch-send.dto';
 import { BatchSendService } from './batch-send.service';
 

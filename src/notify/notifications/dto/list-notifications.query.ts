@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { INT4_MAX, QueryInteger } from '../../common/http/strict-integer';
-import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
-import { NOTIFICATION_STATUSES, NotificationStatus } from '../../events/notification.events';
-import { NOTIFICATION_KINDS, NotificationKind } from '../entities/notification.entity';
+import { INT4_MAX, QueryInteger } from '../../../common/http/strict-integer';
+import { StoreFilterQuery } from '../../../common/http/store-scoped.dto';
+import { NOTIFICATION_STATUSES, NotificationStatus } from '../../../events/notification.events';
+import { NOTIFICATION_KINDS, NotificationKind } from '../../entities/notification.entity';
 
 /** `GET /notifications` filters. */
 export class ListNotificationsQuery extends StoreFilterQuery {

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '../../common/clock';
-import type { BotDeletedEvent, BotUpdatedEvent } from '../../events/dingtalk-bot.events';
-import { AppEvent, OnAppEvent } from '../../events/app-events';
-import { DeliveryQueue } from '../delivery/queue/delivery-queue';
-import { NotificationDispatcher } from '../delivery/dispatcher/notification-dispatcher';
+import { Clock } from '../../../common/clock';
+import type { BotDeletedEvent, BotUpdatedEvent } from '../../../events/dingtalk-bot.events';
+import { AppEvent, OnAppEvent } from '../../../events/app-events';
+import { DeliveryQueue } from '../queue/delivery-queue';
+import { NotificationDispatcher } from '../dispatcher/notification-dispatcher';
 
 /**
  * A batch send's or a resend's notifications leave at once: the event comes after the transaction that wrote them

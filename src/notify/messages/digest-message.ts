@@ -1,4 +1,4 @@
-import { jsonBytes } from '../message-parts';
+import { jsonBytes } from './message-parts';
 
 /** One waiting notification that a digest can absorb. */
 export interface DigestItem {

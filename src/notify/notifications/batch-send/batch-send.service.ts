@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { In, Repository } from 'typeorm';
-import { AuthUser } from '../../auth/auth-user';
-import { assertCanWriteStore, canAccessStore } from '../../auth/store-scope';
-import { ValidationFailedException } from '../../common/http/validation-failed.exception';
-import { botKind } from '../../dingtalk-bot/bot-kinds';
-import { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
-import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-outcome';
-import { AppEvent, AppEvents } from '../../events/app-events';
-import type { IdempotentRequest } from '../../idempotency/idempotent-request';
-import { IdempotentTransactions } from '../../idempotency/idempotent-transactions';
-import { NotificationOutbox, OutgoingNotification } from '../notification-outbox';
-import { hasNoTarget } from '../bot-notifications';
-import { messageParts } from '../message-parts';
+import { AuthUser } from '../../../auth/auth-user';
+import { assertCanWriteStore, canAccessStore } from '../../../auth/store-scope';
+import { ValidationFailedException } from '../../../common/http/validation-failed.exception';
+import { botKind } from '../../../dingtalk-bot/bot-kinds';
+import { DingTalkBot } from '../../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { DINGTALK_HINTS } from '../../../dingtalk/dingtalk-outcome';
+import { AppEvent, AppEvents } from '../../../events/app-events';
+import type { IdempotentRequest } from '../../../idempotency/idempotent-request';
+import { IdempotentTransactions } from '../../../idempotency/idempotent-transactions';
+import { NotificationOutbox, OutgoingNotification } from '../../notification-outbox';
+import { hasNoTarget } from '../../messages/bot-notifications';
+import { messageParts } from '../../messages/message-parts';
 import { BatchSendDto, BatchSendItem, BatchSendResponse } from './batch-send.dto';
 
 const DISABLED = 'The bot is disabled: enable it to send to it.';
@@ -49,7 +49,7 @@ export class BatchSendService {
           atAll: false,
           atUserIds: request.at_user_ids ?? [],
         });
-        // Cut for this bot's channels: a stream bot's group takes less than a webhook (message-parts.ts).
+        // Cut for this bot's channels: a stream bot's group takes less than a webhook (messages/message-parts.ts).
         const parts = messageParts(bot, { msgType, title, text: request.content, ...mentions });
         const partOf = parts.length > 1 ? randomUUID() : null;
         const rows = parts.map((part): OutgoingNotification => ({

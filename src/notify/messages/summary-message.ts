@@ -1,7 +1,7 @@
-import { MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
-import { MessageTemplate } from '../message-template/entities/message-template.entity';
-import { renderTemplateText, SummaryTemplateValues } from '../message-template/template-variables';
-import { timeOfDayIn } from './report-day';
+import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { MessageTemplate } from '../../message-template/entities/message-template.entity';
+import { renderTemplateText, SummaryTemplateValues } from '../../message-template/template-variables';
+import { dishLabel, formatQuantity, oneLine, timeOfDayIn } from './message-text';
 
 /** The total of one dish in one unit over a day. */
 export interface DishTotal {
@@ -92,20 +92,4 @@ function totalLines(summary: DaySummary, msgType: MsgType): string {
   return summary.totals
     .map((total) => `${bullet}${dishLabel(total)} ${formatQuantity(total.quantity)} ${oneLine(total.unit)}`)
     .join('\n');
-}
-
-function dishLabel(total: Pick<DishTotal, 'dishId' | 'dishName'>): string {
-  if (total.dishName && total.dishId !== null) return `${oneLine(total.dishName)}（#${total.dishId}）`;
-  if (total.dishName) return oneLine(total.dishName);
-  return `菜品 #${total.dishId}`;
-}
-
-/** 120.000 → "120", 12.500 → "12.5". */
-function formatQuantity(quantity: number): string {
-  return String(Number(quantity.toFixed(3)));
-}
-
-/** A dish name must not break the message's layout: one line. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

@@ -1,7 +1,7 @@
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { MenuReportResponse } from '../../menu-report/dto/menu-report.response';
 import { MenuReport } from '../../menu-report/entities/menu-report.entity';
-import { dishLabel, formatQuantity } from '../../notify/report-message';
+import { dishLabel, formatQuantity, oneLine } from './message-text';
 
 /**
  * What the bot answers staff, in Chinese for the stores' staff. Pure, so every wording is in one place
@@ -90,9 +90,4 @@ export function botGoneReply(): OutgoingMessage {
 
 export function failedReply(): OutgoingMessage {
   return text('抱歉，处理失败了，请稍后再试。');
-}
-
-/** Staff text inside a markdown list must stay on its line. */
-function oneLine(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
 }
