@@ -7,7 +7,7 @@ import { CreateMenuReportDto } from '../../menu-report/dto/create-menu-report.dt
 import { CreateMessageTemplateDto } from '../../message-template/dto/create-message-template.dto';
 import { PreviewMessageTemplateDto } from '../../message-template/dto/preview-message-template.dto';
 import { UpdateMessageTemplateDto } from '../../message-template/dto/update-message-template.dto';
-import { BatchSendDto } from '../../notify/batch-send/batch-send.dto';
+import { BatchSendDto } from '../../notify/notifications/batch-send/batch-send.dto';
 import { compilePlainBodyCheck } from './plain-body-check';
 import { createValidationPipe, VALIDATION_PIPE_OPTIONS } from './validation.pipe';
 import { ValidationFailedException } from './validation-failed.exception';
