@@ -188,6 +188,9 @@ describe('menu reports API', () => {
     [{ store_id: 1, dish_name: 'x', quantity: -1, unit: '份' }, 'quantity'],
     [{ store_id: 1, dish_name: 'x', quantity: '5', unit: '份' }, 'quantity'],
     [{ store_id: 1, dish_name: 'x', quantity: 1.23456, unit: '份' }, 'quantity'],
+    // Printed with an exponent and no point: class-validator's own decimal count threw on these (a 500).
+    [{ store_id: 1, dish_name: 'x', quantity: 1e-7, unit: '份' }, 'quantity'],
+    [{ store_id: 1, dish_name: 'x', quantity: 5e-324, unit: '份' }, 'quantity'],
     [{ store_id: 1, dish_name: 'x', quantity: 1 }, 'unit'],
     [{ store_id: 1, dish_name: 'x', quantity: 1, unit: '' }, 'unit'],
     [{ store_id: 1, dish_name: 'x', quantity: 1, unit: 'x'.repeat(21) }, 'unit'],

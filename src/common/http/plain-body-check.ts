@@ -108,8 +108,8 @@ export function compilePlainBodyCheck(dto: Type<object>): PlainBodyCheck | undef
 }
 
 /**
- * Only `true` passes: anything else (false, a promise, a constraint that throws, as class-validator's isNumber does for
- * 5e-324 with maxDecimalPlaces) is left to the pipe, which then answers as it always did.
+ * Only `true` passes: anything else (false, a promise, a constraint that throws, as class-validator's @IsNumber with
+ * maxDecimalPlaces does for 5e-324) is left to the pipe, which then answers as it always did.
  */
 function passes(rule: FieldRule, value: unknown, args: ValidationArguments): boolean {
   try {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNumber, IsOptional, IsPositive, IsString, Length, Max, MaxLength } from 'class-validator';
+import { IsOptional, IsPositive, IsString, Length, Max, MaxLength } from 'class-validator';
 import { StoreScopedCreateDto } from '../../common/http/store-scoped.dto';
+import { IsNumberWithDecimals } from '../../common/validation/is-number-with-decimals';
 import { BodyInteger, INT4_MAX } from '../../common/http/strict-integer';
 
 /** A menu report as the API takes it. At least one of dish_id / dish_name is required (checked by the service, which names both fields). */
@@ -30,7 +31,7 @@ export class CreateMenuReportDto extends StoreScopedCreateDto {
     example: 50,
     description: 'Greater than 0; up to three decimals (2.5 斤)',
   })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsNumberWithDecimals(3)
   @IsPositive()
   @Max(999_999_999)
   readonly quantity: number;
