@@ -26,6 +26,8 @@ export const DINGTALK_HINTS = {
   contentBlocked: "DingTalk's content check blocked the message (a link, word or image it considers unsafe).",
   tooLong: 'The message is over 20,000 bytes.',
   badRequest: 'DingTalk rejected the request as malformed; this is a bug in the service, please report it.',
+  missingField:
+    'DingTalk refused the message: a field it requires is empty or missing (the error names it). If the bot uses a message template, make sure its body cannot render empty, e.g. when it is made only of {{remark}}.',
   credentials:
     "DingTalk rejected the app's credentials: copy client_id (AppKey) and client_secret (AppSecret) again from the app's 凭证与基础信息 page.",
   appIpWhitelist:

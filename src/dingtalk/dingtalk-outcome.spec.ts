@@ -21,6 +21,23 @@ describe('classifying DingTalk answers (docs/dingtalk/)', () => {
   });
 
   it.each([
+    [400202, 'miss param : text->content'],
+    [400402, '错误描述:参数 markdown --》 title 缺失，或者参数格式不正确; 解决方案:请填充上对应参数;'],
+    [400403, 'miss param : markdown->text'],
+    [40035, '缺少参数 json'],
+  ])(
+    'webhook %d (a message without a field DingTalk requires) is permanent: sending it again cannot help',
+    (errcode, errmsg) => {
+      expect(classifyWebhookAnswer(answer(200, { errcode, errmsg }))).toMatchObject({
+        kind: 'permanent',
+        errcode,
+        errmsg,
+        hint: expect.stringMatching(/a field it requires is empty or missing/),
+      });
+    },
+  );
+
+  it.each([
     ['network', 'Could not reach https://oapi.dingtalk.com (ECONNREFUSED)', /firewall or proxy/],
     ['timeout', 'https://oapi.dingtalk.com did not answer within 10 s', /DINGTALK_TIMEOUT_MS/],
     ['stopped', 'Stopped before https://oapi.dingtalk.com answered: the service is stopping', /tried again/],

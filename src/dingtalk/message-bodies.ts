@@ -1,5 +1,25 @@
 import { OutgoingMessage, withVisibleMentions } from './outgoing-message';
 
+/** How much of the text's first line stands in for a missing markdown title. */
+const FALLBACK_TITLE_CHARS = 50;
+
+/**
+ * A markdown message's title, never empty: DingTalk refuses a markdown without one on every API (`400402` from a
+ * custom robot or sendBySession, `40035 缺少参数 msg.markdown.title` from work notifications,
+ * `invalidParameter.param.invalid` from the robot APIs: docs/dingtalk/custom-robot.md, work-notifications.md,
+ * robot-messages.md). A template can render an empty
+ * one (a title of `{{dish_name}}` for a report given by dish_id only), so the text's first line stands in for it, as
+ * DingTalk shows the title only in the chat list and the notification.
+ */
+function markdownTitle(title: string, text: string): string {
+  if (title.trim() !== '') return title;
+  const firstLine = text
+    .split('\n')
+    .map((line) => line.replace(/^[\s#>*+-]+/, '').trim())
+    .find((line) => line !== '');
+  return [...(firstLine ?? '')].slice(0, FALLBACK_TITLE_CHARS).join('');
+}
+
 /**
  * Custom-robot webhook and sendBySession body (camelCase, `at` beside the content: docs/dingtalk/custom-robot.md).
  */
@@ -11,7 +31,7 @@ export function webhookBody(message: OutgoingMessage): Record<string, unknown> {
     isAtAll: message.atAll ?? false,
   };
   return message.msgType === 'markdown'
-    ? { msgtype: 'markdown', markdown: { title: message.title, text }, at }
+    ? { msgtype: 'markdown', markdown: { title: markdownTitle(message.title, text), text }, at }
     : { msgtype: 'text', text: { content: text }, at };
 }
 
@@ -26,7 +46,10 @@ export function workNotificationBody(
 ): Record<string, unknown> {
   const msg =
     message.msgType === 'markdown'
-      ? { msgtype: 'markdown', markdown: { title: message.title, text: message.text } }
+      ? {
+          msgtype: 'markdown',
+          markdown: { title: markdownTitle(message.title, message.text), text: message.text },
+        }
       : { msgtype: 'text', text: { content: message.text } };
   return { agent_id: Number(agentId), userid_list: userIds.join(','), msg };
 }
@@ -61,7 +84,7 @@ function robotMessageKeyAndParam(message: OutgoingMessage): { msgKey: string; ms
   const text = withVisibleMentions(message);
   const [msgKey, msgParam] =
     message.msgType === 'markdown'
-      ? ['sampleMarkdown', { title: message.title, text }]
+      ? ['sampleMarkdown', { title: markdownTitle(message.title, text), text }]
       : ['sampleText', { content: text }];
   return { msgKey, msgParam: JSON.stringify(msgParam) };
 }

@@ -8,6 +8,9 @@ import { unexpectedAnswer } from './limit-answers';
 
 // The three throttle codes custom robots answer (docs/dingtalk/custom-robot.md); refused app tokens.
 const THROTTLE_CODES = new Set([130101, 410100, 660026]);
+// A message without a field DingTalk requires: text.content, markdown.title/.text, `缺少参数 json`
+// (docs/dingtalk/custom-robot.md). Sending it again cannot help.
+const MISSING_FIELD_CODES = new Set([40035, 400202, 400402, 400403]);
 const TOKEN_EXPIRED_CODES = new Set([40014, 42001, 88]);
 // The organisation's monthly API quota (docs/dingtalk/README.md, "Call limits").
 const QUOTA_ERRCODE = 90020;
@@ -25,6 +28,7 @@ export function classifyWebhookAnswer(answer: HttpAnswer): DingTalkOutcome {
   if (errcode === 0) return ok(answer, errmsg || 'ok');
   if (THROTTLE_CODES.has(errcode)) return throttled(answer, errcode, errmsg, HINTS.throttled, 'robot', null);
   const permanent = (hint: string) => outcome('permanent', answer, errcode, errmsg, hint);
+  if (MISSING_FIELD_CODES.has(errcode)) return permanent(HINTS.missingField);
   switch (errcode) {
     case 310000:
       if (/keyword/i.test(errmsg)) return permanent(HINTS.keyword);
