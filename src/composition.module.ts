@@ -15,6 +15,7 @@ import { MessageTemplateRepository } from './message-template/message-template.r
 import { DeliveryStatusContributor } from './notify/delivery/delivery-status.contributor';
 import { TestSendService } from './notify/delivery/test-send.service';
 import { NotifyModule } from './notify/notify.module';
+import { REPORT_BOTS } from './notify/report-bots';
 import { ReportNotifications } from './notify/report-notifications';
 import { BotMessageHandler } from './stream/receiving/bot-message.handler';
 import { ReceivingModule } from './stream/receiving/receiving.module';
@@ -35,6 +36,7 @@ export const PORT_BINDINGS: PortBinding[] = [
   bindPort(BOT_CONNECTIONS, StreamConnectionService),
   bindPort(BOT_TEST_SENDER, TestSendService),
   bindPort(REPORT_NOTIFICATIONS, ReportNotifications),
+  bindPort(REPORT_BOTS, DingTalkBotRepository),
   // A bot's status: its own fields, then the Stream connection's, then delivery's.
   bindPorts(BOT_STATUS_CONTRIBUTORS, [StreamStatusContributor, DeliveryStatusContributor]),
 ];

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { prepared } from '../database/prepared-statements';
 import { connectedKinds } from './bot-kinds';
-import { DingTalkBot } from './entities/dingtalk-bot.entity';
+import { DingTalkBot, MsgType } from './entities/dingtalk-bot.entity';
 
 /** A stream bot, as its connection's status shows it. */
 export interface StreamBotRow {
@@ -18,6 +19,50 @@ export interface SummaryMoment {
   day: string;
   timeZone: string;
   now: Date;
+}
+
+/** An enabled bot as a report's notification is addressed and rendered with: its settings and its report template. */
+export type BotForReport = Pick<
+  DingTalkBot,
+  | 'id'
+  | 'botType'
+  | 'msgType'
+  | 'atMobiles'
+  | 'atAll'
+  | 'userIds'
+  | 'openConversationId'
+  | 'atUserIds'
+  | 'agentId'
+> & { template: { msgType: MsgType; title: string; body: string } | null };
+
+// The id is taken in a subquery of one row, so nextval runs once whatever the number of bots (none: one row of
+// NULL bot columns). $2 names the sequence (the caller's: the report's id).
+const ENABLED_BOTS_OF_STORE = prepared(
+  'report.enabled-bots',
+  `SELECT r.next_id, b.id, b.bot_type, b.msg_type, b.at_mobiles, b.at_all, b.user_ids, b.open_conversation_id,
+          b.at_user_ids, b.agent_id,
+          t.msg_type AS template_msg_type, t.title AS template_title, t.body AS template_body
+   FROM (SELECT nextval($2::regclass)::integer AS next_id) r
+   LEFT JOIN ding_talk_bots b ON b.store_id = $1 AND b.is_enabled
+   -- A summary template renders the daily summary only: such a bot's reports use the built-in message.
+   LEFT JOIN message_templates t ON t.id = b.template_id AND t.purpose = 'report'
+   ORDER BY b.id`,
+);
+
+interface EnabledBotRow {
+  next_id: number;
+  id: number | null;
+  bot_type: DingTalkBot['botType'];
+  msg_type: MsgType;
+  at_mobiles: string[];
+  at_all: boolean;
+  user_ids: string[];
+  open_conversation_id: string | null;
+  at_user_ids: string[];
+  agent_id: string | null;
+  template_msg_type: MsgType | null;
+  template_title: string | null;
+  template_body: string | null;
 }
 
 /**
@@ -63,6 +108,37 @@ export class DingTalkBotRepository {
       [day, timeZone, now, botId],
     );
     return rows.length === 0 ? null : manager.findOneByOrFail(DingTalkBot, { id: botId });
+  }
+
+  /**
+   * In the caller's connection (or transaction): the enabled bots of `storeId` with their report templates, in id
+   * order, and the next value of `idSequence` (a report's id, which its messages carry), in one statement: it runs
+   * for every report, so the template (a bot's setting) is joined here rather than read in a round trip of its own.
+   */
+  async enabledOfStoreForReport(
+    manager: EntityManager,
+    storeId: number,
+    idSequence: string,
+  ): Promise<{ nextId: number; bots: BotForReport[] }> {
+    const rows = await manager.query<EnabledBotRow[]>(ENABLED_BOTS_OF_STORE, [storeId, idSequence]);
+    const bots = rows
+      .filter((row): row is EnabledBotRow & { id: number } => row.id !== null)
+      .map((row) => ({
+        id: row.id,
+        botType: row.bot_type,
+        msgType: row.msg_type,
+        atMobiles: row.at_mobiles,
+        atAll: row.at_all,
+        userIds: row.user_ids,
+        openConversationId: row.open_conversation_id,
+        atUserIds: row.at_user_ids,
+        agentId: row.agent_id,
+        template:
+          row.template_msg_type === null
+            ? null
+            : { msgType: row.template_msg_type, title: row.template_title!, body: row.template_body! },
+      }));
+    return { nextId: rows[0].next_id, bots };
   }
 
   /** The enabled bots of the kinds that keep a Stream connection, by id. */

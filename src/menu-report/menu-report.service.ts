@@ -98,7 +98,7 @@ export class MenuReportService {
     // Inside a transaction a failed statement aborts it, so the write is not tried again there: a refused foreign key
     // fails the request as it did (nothing committed, the Idempotency-Key neither: its retry writes the report). A
     // savepoint would cost two more round trips on every such report, for what the write's own lock on the bots
-    // already rules out (notification-outbox.ts).
+    // already rules out (notify/delivery/queue/outbox.repository.ts).
     if (idempotency || origin.inTransaction) return this.transactions.run(idempotency, write);
     // The report and its notifications are one statement, which commits alone: no transaction of its own needed
     // (two round trips a report instead of five). A bot deleted between the read and the write is left out of the

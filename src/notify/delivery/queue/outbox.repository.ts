@@ -1,12 +1,52 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { prepared } from '../../../database/prepared-statements';
+import { NotificationStatus } from '../../../events/notification.events';
+import { Notification } from '../../entities/notification.entity';
+
+/** One message for one bot, as whatever causes it (a report, a batch send, a summary) writes it. */
+export type OutgoingNotification = Pick<
+  Notification,
+  | 'botId'
+  | 'storeId'
+  | 'menuReportId'
+  | 'kind'
+  | 'status'
+  | 'hint'
+  | 'msgType'
+  | 'title'
+  | 'content'
+  | 'atMobiles'
+  | 'atUserIds'
+  | 'atAll'
+  | 'partOf'
+>;
+
+/** A written notification, as its writer answers for it. */
+export interface QueuedNotification {
+  id: string;
+  botId: number;
+  status: NotificationStatus;
+}
+
+/**
+ * A write of the caller's that goes into the enqueue statement ahead of the notifications (a CTE: the report that
+ * causes them), so that both commit together in one round trip, with or without a transaction around them.
+ */
+export interface LeadingWrite {
+  /** Names the combined statement (prepared once per connection: database/prepared-statements.ts). */
+  name: string;
+  /** The CTE (`name AS (INSERT …)`), its parameters numbered from `first` on. */
+  cte(first: number): string;
+  params: readonly unknown[];
+}
 
 /**
  * Marks the bots `botIdsQuery` selects (one column) due at `at`, unless a send in flight or a throttle pause keeps
  * them for later. A statement of its own, or a CTE of the statement that writes their notifications. Bots in id
  * order: the lock order of the state rows.
  */
-export function markDueStatement(botIdsQuery: string, at: string): string {
+function markDueStatement(botIdsQuery: string, at: string): string {
   return `INSERT INTO bot_delivery_states (bot_id, next_due_at)
     SELECT due.id, ${at}::timestamptz FROM (${botIdsQuery}) AS due(id) ORDER BY due.id
     ON CONFLICT (bot_id) DO UPDATE SET next_due_at = LEAST(
@@ -16,12 +56,113 @@ export function markDueStatement(botIdsQuery: string, at: string): string {
                EXCLUDED.next_due_at + (bot_delivery_states.busy_until - now())))`;
 }
 
+/** How many parameters the enqueue statement takes: a write that goes first in it numbers its own from the next. */
+const ENQUEUE_PARAMETERS = 14;
+
 /**
- * The door's SQL: what marks bots due when their notifications are written or written again (the outbox, a
- * resend), in the same transaction as the rows.
+ * The rows, and their bots marked due: a CTE, so both or neither, in one round trip; after the caller's write.
+ *
+ * With a leading write (a report, whose bots were read by a statement of their own before this one), only the rows
+ * of bots that are still there, enabled and in the row's store are written, and only those bots marked due: a bot
+ * deleted between the two statements would otherwise break the due mark's foreign key (23503: a 500, nothing kept),
+ * and one disabled or moved meanwhile would get a notification that is only ever skipped. The bots are locked FOR
+ * KEY SHARE (what the foreign key's own check takes, so no new wait), before their state rows: a deletion waiting
+ * for this statement's commit cannot delete a bot this statement marks, and the lock order is the deletion's (the
+ * bot, then its state row by its cascade).
+ */
+function enqueueStatement(leading: string | null): string {
+  if (leading === null) {
+    return `WITH marked AS (${markDueStatement(
+      "SELECT DISTINCT b.id FROM unnest($1::integer[], $5::text[]) AS b(id, status) WHERE b.status = 'pending'",
+      '$13',
+    )})
+   ${insertRows('')}`;
+  }
+  return `WITH ${leading},
+   bots AS MATERIALIZED (
+     SELECT b.id, b.store_id FROM ding_talk_bots b
+     WHERE b.id = ANY($1::integer[]) AND b.is_enabled ORDER BY b.id FOR KEY SHARE),
+   marked AS (${markDueStatement(
+     `SELECT DISTINCT m.id FROM unnest($1::integer[], $2::integer[], $5::text[]) AS m(id, store_id, status)
+      JOIN bots ON bots.id = m.id AND bots.store_id = m.store_id WHERE m.status = 'pending'`,
+     '$13',
+   )})
+   ${insertRows('JOIN bots ON bots.id = m.bot_id AND bots.store_id = m.store_id')}`;
+}
+
+/** The INSERT of the rows (`join`: which of them are written), in the order given. */
+function insertRows(join: string): string {
+  return `INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content,
+                              at_mobiles, at_user_ids, at_all, part_of, next_attempt_at, queued_at)
+   SELECT m.bot_id, m.store_id, m.menu_report_id, m.kind, m.status, m.hint, m.msg_type, m.title, m.content,
+          m.at_mobiles::jsonb, m.at_user_ids::jsonb, m.at_all, m.part_of, $13::timestamptz, $13::timestamptz
+   FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[],
+               $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $14::uuid[]) WITH ORDINALITY
+        AS m(bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title, content, at_mobiles,
+             at_user_ids, at_all, part_of, position)
+   ${join}
+   ORDER BY m.position
+   RETURNING id, bot_id, status`;
+}
+
+const ENQUEUE = prepared('outbox.enqueue', enqueueStatement(null));
+/** The enqueue statement after each leading write, by the write's name. */
+const AFTER = new Map<string, string>();
+
+function enqueueAfter(leading: LeadingWrite): string {
+  let text = AFTER.get(leading.name);
+  if (text === undefined) {
+    text = prepared(`outbox.enqueue+${leading.name}`, enqueueStatement(leading.cte(ENQUEUE_PARAMETERS + 1)));
+    AFTER.set(leading.name, text);
+  }
+  return text;
+}
+
+const MARK_DUE = `${markDueStatement('SELECT b.id FROM ding_talk_bots b WHERE b.id = ANY($1::integer[])', '$2')}
+  RETURNING bot_id`;
+
+/**
+ * The door's SQL: the rows written (with their bots marked due, in the same statement) and the rows written again
+ * (a resend), in the caller's transaction. NotificationOutbox (notification-outbox.ts) is the door that uses it.
  */
 @Injectable()
 export class OutboxRepository {
+  /**
+   * The rows, in one statement whatever their number, after the caller's write if it hands one over (LeadingWrite),
+   * due at `now`; their bots marked due in the same statement. Rows get ascending ids in the order given. Answers
+   * the rows written, in id order (with a leading write, only those of bots still enabled in the row's store).
+   */
+  async enqueue(
+    manager: EntityManager,
+    messages: readonly OutgoingNotification[],
+    now: Date,
+    leading?: LeadingWrite,
+  ): Promise<QueuedNotification[]> {
+    const rows: Array<{ id: string; bot_id: number; status: NotificationStatus }> = await manager.query(
+      leading ? enqueueAfter(leading) : ENQUEUE,
+      [
+        messages.map((m) => m.botId),
+        messages.map((m) => m.storeId),
+        messages.map((m) => m.menuReportId),
+        messages.map((m) => m.kind),
+        messages.map((m) => m.status),
+        messages.map((m) => m.hint),
+        messages.map((m) => m.msgType),
+        messages.map((m) => m.title),
+        messages.map((m) => m.content),
+        messages.map((m) => JSON.stringify(m.atMobiles)),
+        messages.map((m) => JSON.stringify(m.atUserIds)),
+        messages.map((m) => m.atAll),
+        now,
+        messages.map((m) => m.partOf),
+        ...(leading?.params ?? []),
+      ],
+    );
+    return rows
+      .map((row) => ({ id: String(row.id), botId: row.bot_id, status: row.status }))
+      .sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
   /**
    * Whatever queues notifications calls this in the same transaction, after writing them: their bots are due at
    * `at`, unless a send in flight or a throttle pause keeps them for later. Returns the bots it marked: a bot that
@@ -29,10 +170,7 @@ export class OutboxRepository {
    */
   async markDue(manager: EntityManager, botIds: readonly number[], at: Date): Promise<Set<number>> {
     if (botIds.length === 0) return new Set();
-    const rows: Array<{ bot_id: number }> = await manager.query(
-      `${markDueStatement('SELECT b.id FROM ding_talk_bots b WHERE b.id = ANY($1::integer[])', '$2')} RETURNING bot_id`,
-      [botIds, at],
-    );
+    const rows: Array<{ bot_id: number }> = await manager.query(MARK_DUE, [botIds, at]);
     return new Set(rows.map((row) => row.bot_id));
   }
 }
