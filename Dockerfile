@@ -17,6 +17,8 @@ FROM deps AS simulator
 ENV SIM_HOST=0.0.0.0 SIM_PORT=3900
 COPY scripts ./scripts
 COPY simulator ./simulator
+# The card templates the simulator knows from the start (simulator/cards/repo-card-templates.ts).
+COPY docs/dingtalk/cards ./docs/dingtalk/cards
 USER node
 EXPOSE 3900
 CMD ["node", "scripts/cli.js", "sim"]

@@ -1,5 +1,8 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { registerAppTokens } from './apps/app-token.routes';
+import { registerCards } from './cards/card.routes';
+import { CardStore } from './cards/card-store';
+import { repoCardTemplates } from './cards/repo-card-templates';
 import { registerRobotMessages } from './apps/robot-messages.routes';
 import { registerWorkNotifications } from './apps/work-notification.routes';
 import { registerControlApi } from './control/control.routes';
@@ -28,6 +31,11 @@ export interface SimulatorOptions {
   clock?: SimClock;
   /** Stream gateway behaviour: redelivery of un-ACKed callbacks, the close after `disconnect`, ticket lifetime. */
   stream?: StreamGatewayOptions;
+  /**
+   * The card templates known from the start (and again after `/_sim/reset`), as the card platform exports them;
+   * by default the repository's (simulator/cards/repo-card-templates.ts).
+   */
+  cardTemplates?: ReadonlyArray<{ id: string; template: unknown }>;
 }
 
 export interface Simulator {
@@ -40,6 +48,8 @@ export interface Simulator {
    * cause.
    */
   stream: StreamGateway;
+  /** Interactive cards (docs/dingtalk/cards.md): templates, card instances, clicks. */
+  cards: CardStore;
   /**
    * The service's configuration that points it at this simulator (at `publicUrl` if given): both of DingTalk's API
    * hosts and the webhook origin, on one port.
@@ -78,7 +88,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   registerControlApi(app, context);
   const stream = new StreamGateway(context, options.stream);
   registerStreamGateway(app, context, stream);
-  registerPage(app, context, stream);
+  const cards = new CardStore(context, stream, options.cardTemplates ?? repoCardTemplates());
+  registerCards(app, context, cards, stream);
+  registerPage(app, context, stream, cards);
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
@@ -91,6 +103,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     state,
     clock,
     stream,
+    cards,
     env: { DINGTALK_OAPI_URL: baseUrl, DINGTALK_API_URL: baseUrl, DINGTALK_WEBHOOK_ORIGINS: baseUrl },
     async close() {
       for (const hook of closeHooks.reverse()) await hook();

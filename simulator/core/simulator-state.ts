@@ -213,6 +213,7 @@ export class SimulatorState {
 
   /** DingTalk's standing per-IP ceiling, off until a test sets it (`PUT /_sim/ip-limit`). */
   readonly ipLimit = new IpLimiter();
+  private readonly resetHooks: Array<() => void> = [];
 
   constructor(readonly clock: SimClock) {}
 
@@ -409,7 +410,13 @@ export class SimulatorState {
     return { ...fault };
   }
 
+  /** An area that keeps state of its own (simulator/cards/) forgets it with the rest on `reset`. */
+  onReset(hook: () => void): void {
+    this.resetHooks.push(hook);
+  }
+
   reset(): void {
+    for (const hook of this.resetHooks) hook();
     this.robots.clear();
     this.apps.clear();
     this.sessions.clear();

@@ -61,6 +61,18 @@ export const PAGE_HTML = `<!doctype html>
   .event .status { font-weight: 600; }
   .event.consumed .status { color: #2ba471; }
   .event.pending .status { color: #e37318; }
+  .msg .card { border-left: 3px solid #0089ff; padding-left: 10px; }
+  .card .card-line.bold { font-weight: 600; }
+  .card .card-tag { display: inline-block; font-size: 12px; border: 1px solid #0089ff; color: #0089ff; border-radius: 4px;
+                    padding: 0 6px; margin: 2px 4px 2px 0; }
+  .card .card-buttons { margin-top: 8px; display: flex; gap: 8px; flex-wrap: wrap; }
+  .card .card-button { border: 1px solid #0089ff; color: #0089ff; background: #fff; border-radius: 6px; padding: 4px 14px;
+                       cursor: pointer; font: inherit; }
+  .card .card-result { font-size: 12px; color: #51565d; min-height: 1em; }
+  .card .card-result.error { color: #d54941; }
+  #card-clicker { font-size: 12px; color: #51565d; margin-top: 4px; }
+  #card-clicker[hidden] { display: none; }
+  #card-clicker input { font-size: 12px; padding: 2px 6px; }
 </style>
 </head>
 <body>
@@ -95,6 +107,8 @@ export const PAGE_HTML = `<!doctype html>
   <header>
     <div class="title" id="title">No conversation selected</div>
     <div class="subtitle" id="subtitle">Messages sent to the simulator appear on the left.</div>
+    <label id="card-clicker" hidden>Click card buttons as staff userid
+      <input name="user_id" list="members" placeholder="first member" aria-label="click cards as"></label>
   </header>
   <div id="messages"></div>
   <form id="write" hidden>
@@ -201,9 +215,65 @@ export const PAGE_SCRIPT = `'use strict';
     }
   }
 
+  async function clickCard(card, button, result) {
+    result.className = 'card-result';
+    result.textContent = 'sending…';
+    const userId = $('card-clicker').querySelector('input').value;
+    try {
+      const response = await fetch('/_sim/cards/' + encodeURIComponent(card.out_track_id) + '/click', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action_id: button.action_id, space_id: card.space_id, user_id: userId || undefined }),
+      });
+      const answer = await response.json();
+      if (!response.ok) {
+        result.className = 'card-result error';
+        result.textContent = 'HTTP ' + response.status + ': ' + (answer.error || '');
+        return;
+      }
+      result.textContent = 'callback sent as ' + answer.user_id + (answer.delivered ? '' : ' (the app is not connected)');
+    } catch (error) {
+      result.className = 'card-result error';
+      result.textContent = String(error);
+    }
+  }
+
+  // An interactive card: its lines and tags, and the buttons a member can click (the click goes to the app over Stream).
+  function renderCard(card) {
+    const node = el('div', 'card');
+    node.dataset.outTrackId = card.out_track_id;
+    for (const part of card.parts) {
+      if (part.kind === 'markdown') {
+        const markdown = el('div', 'card-markdown');
+        markdown.innerHTML = part.html; // rendered and sanitised by the simulator (simulator/page/markdown.ts)
+        node.append(markdown);
+      } else if (part.kind === 'tag') {
+        node.append(el('span', 'card-tag', part.text));
+      } else {
+        node.append(el('div', 'card-line' + (part.bold ? ' bold' : ''), part.text));
+      }
+    }
+    const result = el('div', 'card-result');
+    result.setAttribute('role', 'status');
+    if (card.buttons.length) {
+      const buttons = el('div', 'card-buttons');
+      for (const button of card.buttons) {
+        const press = el('button', 'card-button', button.text);
+        press.type = 'button';
+        press.dataset.actionId = button.action_id;
+        press.addEventListener('click', () => void clickCard(card, button, result));
+        buttons.append(press);
+      }
+      node.append(buttons);
+    }
+    node.append(result);
+    return node;
+  }
+
   function renderConversation() {
     const c = data.conversations.find((item) => item.key === selected);
-    const signature = c ? c.key + ':' + c.messages.map((m) => m.id).join(',') : '';
+    // A card's version is in the signature: an update redraws it.
+    const signature = c ? c.key + ':' + c.messages.map((m) => m.id + (m.card ? '.' + m.card.version : '')).join(',') : '';
     if (signature === shown) return;
     shown = signature;
     $('title').textContent = c ? c.title : 'No conversation selected';
@@ -216,14 +286,19 @@ export const PAGE_SCRIPT = `'use strict';
       item.append(el('div', 'meta', m.from + ' · ' + time(m.at) + (m.msgtype ? ' · ' + m.msgtype : '')));
       const bubble = el('div', 'bubble');
       if (m.title) bubble.append(el('div', 'card-title', m.title));
-      const body = el('div', 'body');
-      body.innerHTML = m.html; // rendered and sanitised by the simulator (simulator/page/markdown.ts)
-      bubble.append(body);
+      if (m.card) {
+        bubble.append(renderCard(m.card));
+      } else {
+        const body = el('div', 'body');
+        body.innerHTML = m.html; // rendered and sanitised by the simulator (simulator/page/markdown.ts)
+        bubble.append(body);
+      }
       item.append(bubble);
       if (m.note) item.append(el('div', 'note', m.note));
       messages.append(item);
     }
     messages.scrollTop = messages.scrollHeight;
+    $('card-clicker').hidden = !(c && c.messages.some((m) => m.card));
     const write = $('write');
     write.hidden = !(c && c.write);
     if (c && c.write) {

@@ -1,3 +1,4 @@
+import { RenderedCard } from '../cards/card-render';
 import { SimConversation, SimMessage, SimulatorState } from '../core/simulator-state';
 import { SimEventPush } from '../stream/stream-gateway';
 import { renderMarkdown, renderPlainText } from './markdown';
@@ -18,6 +19,51 @@ export interface PageMessage {
    */
   status: 'delivered' | 'refused' | 'dropped';
   note: string | null;
+  /** An interactive card (docs/dingtalk/cards.md), shown with its buttons; its `id` is negative. */
+  card?: PageCard;
+}
+
+/** A card as everyone in the conversation sees it now, with the buttons a member can click. */
+export interface PageCard {
+  out_track_id: string;
+  /** The openConversationId or userid it was delivered to: a click names it. */
+  space_id: string;
+  /** Changes with every update, so the page redraws the card. */
+  version: number;
+  parts: Array<
+    | { kind: 'text'; text: string; bold: boolean }
+    | { kind: 'tag'; text: string }
+    | { kind: 'markdown'; html: string }
+  >;
+  buttons: Array<{ text: string; action_id: string }>;
+}
+
+/** A card delivered to a conversation, placed among its messages at the time it was delivered. */
+export interface PageCardEntry {
+  id: number;
+  conversationId: string;
+  at: number;
+  from: string;
+  card: PageCard;
+}
+
+/** The page's view of a rendered card: markdown parts sanitised to HTML, request buttons only. */
+export function pageCard(
+  card: { outTrackId: string; version: number },
+  spaceId: string,
+  rendered: RenderedCard,
+): PageCard {
+  return {
+    out_track_id: card.outTrackId,
+    space_id: spaceId,
+    version: card.version,
+    parts: rendered.parts.map((part) =>
+      part.kind === 'markdown' ? { kind: 'markdown', html: renderMarkdown(part.markdown) } : part,
+    ),
+    buttons: rendered.buttons
+      .filter((button) => button.callsBack)
+      .map((button) => ({ text: button.text, action_id: button.actionId })),
+  };
 }
 
 export interface PageConversation {
@@ -118,7 +164,26 @@ function conversationOf(state: SimulatorState, message: SimMessage): string {
     : message.target;
 }
 
-function appChat(state: SimulatorState, conversation: SimConversation): PageConversation {
+function cardMessage(entry: PageCardEntry): PageMessage {
+  return {
+    id: entry.id,
+    from: entry.from,
+    mine: false,
+    at: entry.at,
+    msgtype: 'interactiveCard',
+    title: null,
+    html: '',
+    status: 'delivered',
+    note: null,
+    card: entry.card,
+  };
+}
+
+function appChat(
+  state: SimulatorState,
+  conversation: SimConversation,
+  cards: PageCardEntry[],
+): PageConversation {
   const clientId = conversation.clientIds[0] ?? null;
   const member = conversation.members[0] ?? null;
   const messages = state.messages.filter((message) => {
@@ -156,17 +221,24 @@ function appChat(state: SimulatorState, conversation: SimConversation): PageConv
           members: conversation.type === 'group' ? conversation.members : [],
         }
       : null,
-    messages: messages.map((message) =>
-      toPageMessage(
-        message,
-        message.channel === 'staff' ? senderNick(message) : (message.clientId ?? 'robot'),
+    messages: [
+      ...messages.map((message) =>
+        toPageMessage(
+          message,
+          message.channel === 'staff' ? senderNick(message) : (message.clientId ?? 'robot'),
+        ),
       ),
-    ),
+      ...cards.filter((entry) => entry.conversationId === conversation.id).map(cardMessage),
+    ].sort((a, b) => a.at - b.at),
   };
 }
 
 /** Every simulated conversation with what arrived in it, groups first, as the web page at `/` shows them. */
-export function buildPageData(state: SimulatorState, events: SimEventPush[] = []): PageData {
+export function buildPageData(
+  state: SimulatorState,
+  events: SimEventPush[] = [],
+  cards: PageCardEntry[] = [],
+): PageData {
   const conversations: PageConversation[] = [];
   for (const robot of state.robots.values()) {
     conversations.push({
@@ -180,7 +252,7 @@ export function buildPageData(state: SimulatorState, events: SimEventPush[] = []
         .map((message) => toPageMessage(message, robot.name)),
     });
   }
-  const chats = [...state.conversations.values()].map((conversation) => appChat(state, conversation));
+  const chats = [...state.conversations.values()].map((conversation) => appChat(state, conversation, cards));
   conversations.push(...chats.filter((chat) => chat.kind === 'group'));
   conversations.push(...chats.filter((chat) => chat.kind === 'user'));
   const workTargets = [

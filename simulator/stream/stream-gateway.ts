@@ -68,6 +68,8 @@ interface PendingPush {
   /** Settled: a callback ACKed, an event ACKed with `SUCCESS`, or a SYSTEM frame (never redelivered). */
   acked: boolean;
   timer?: SimTimer;
+  /** Told of the ACK that settles a callback: a card callback's ACK may answer with an update of the card. */
+  onAck?: (ack: SimAck) => void;
 }
 
 /** An EVENT push as the control API and the page show it. */
@@ -122,6 +124,13 @@ export interface BotMessageResult {
   delivered: boolean;
   conversationId: string;
   sessionWebhook: string;
+}
+
+/** What `pushCallback` tells the caller. */
+export interface CallbackPushResult {
+  messageId: string;
+  connectionId: string;
+  delivered: boolean;
 }
 
 /** A control request the gateway cannot do, with the HTTP status the control API answers. */
@@ -359,6 +368,26 @@ export class StreamGateway {
     });
   }
 
+  /**
+   * A CALLBACK of another topic than bot messages (a card click: simulator/cards/) to one of the app's connections
+   * subscribed to it; redelivered and kept for the next connection like a bot message. `onAck` hears the ACK that
+   * settles it. Throws StreamControlError (409) when no live connection of the app subscribes to the topic.
+   */
+  pushCallback(
+    clientId: string,
+    topic: string,
+    data: unknown,
+    onAck?: (ack: SimAck) => void,
+  ): CallbackPushResult {
+    const connection = this.pickConnection(clientId, 'CALLBACK', topic);
+    const frame = this.push(connection, 'CALLBACK', topic, data, true, undefined, onAck);
+    return {
+      messageId: frame.headers.messageId,
+      connectionId: connection.id,
+      delivered: connection.socket.readyState === WebSocket.OPEN,
+    };
+  }
+
   /** Pushes an earlier frame again now, ACKed or not (DingTalk does; docs/dingtalk/stream-mode.md). */
   redeliver(messageId: string): { connectionId: string } {
     const push = this.pending.get(messageId);
@@ -543,6 +572,7 @@ export class StreamGateway {
     if (push && !push.acked) {
       push.acked = true;
       this.context.clock.clearTimeout(push.timer);
+      push.onAck?.(ack);
     }
   }
 
@@ -553,6 +583,7 @@ export class StreamGateway {
     data: unknown,
     redeliverable = true,
     event?: EventHeaders,
+    onAck?: (ack: SimAck) => void,
   ): SimDownstreamFrame {
     const now = this.context.clock.now();
     const frame = downstreamFrame({
@@ -565,7 +596,13 @@ export class StreamGateway {
       data,
       event,
     });
-    const push: PendingPush = { frame, clientId: connection.clientId, deliveries: 0, acked: !redeliverable };
+    const push: PendingPush = {
+      frame,
+      clientId: connection.clientId,
+      deliveries: 0,
+      acked: !redeliverable,
+      onAck,
+    };
     this.pending.set(frame.headers.messageId, push);
     this.deliver(connection, push);
     return frame;

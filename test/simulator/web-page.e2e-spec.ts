@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupMessageBody } from '../../src/dingtalk/message-bodies';
+import { KITCHEN_CONFIRMATION_TEMPLATE_ID } from '../../simulator/cards/repo-card-templates';
 import { startSimulator, Simulator } from '../../simulator/simulator';
 import WebSocket from 'ws';
 import { BROWSER_REQUIRED, browserAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser';
@@ -37,11 +38,13 @@ async function connectStreamBot(
     clientSecret,
     subscriptions: [
       { type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' },
+      { type: 'CALLBACK', topic: '/v1.0/card/instances/callback' },
       ...(eventStatus ? [{ type: 'EVENT', topic: '*' }] : []),
     ],
   });
   const socket = new WebSocket(`${String(opened.json.endpoint)}?ticket=${String(opened.json.ticket)}`);
   const messages: Array<Record<string, unknown>> = [];
+  const cardClicks: Array<Record<string, unknown>> = [];
   socket.on('message', (raw: Buffer) => {
     const frame = JSON.parse(raw.toString()) as {
       type: string;
@@ -61,12 +64,14 @@ async function connectStreamBot(
     );
     if (frame.headers.topic === '/v1.0/im/bot/messages/get')
       messages.push(JSON.parse(frame.data) as Record<string, unknown>);
+    if (frame.headers.topic === '/v1.0/card/instances/callback')
+      cardClicks.push(JSON.parse(frame.data) as Record<string, unknown>);
   });
   await new Promise((resolve, reject) => {
     socket.once('open', resolve);
     socket.once('error', reject);
   });
-  return { messages, close: () => socket.close() };
+  return { messages, cardClicks, close: () => socket.close() };
 }
 
 describe('simulator web page: browser available', () => {
@@ -270,6 +275,89 @@ describe.skipIf(!browserAvailable)('simulator web page (headless Chromium)', () 
       await expect(listed.textContent()).resolves.toContain('will be redelivered');
       const [event] = sim.stream.events(app.clientId);
       expect(JSON.parse(event.data)).toEqual({ userId: ['manager01'] });
+    } finally {
+      bot.close();
+    }
+  });
+
+  it('shows a card with its buttons, pushes a click as the chosen member, and shows the update', async () => {
+    const app = sim.state.registerApp({ clientId: 'dingcards' });
+    const kitchen = sim.state.ensureConversation({
+      title: '二号店后厨',
+      clientId: app.clientId,
+      members: ['cook01', 'cook02'],
+    });
+    const { accessToken } = (
+      await postJson(`${sim.url}/v1.0/oauth2/accessToken`, {
+        appKey: app.clientId,
+        appSecret: app.clientSecret,
+      })
+    ).json as { accessToken: string };
+    const auth = { 'x-acs-dingtalk-access-token': accessToken };
+    const created = await postJson(
+      `${sim.url}/v1.0/card/instances/createAndDeliver`,
+      {
+        cardTemplateId: KITCHEN_CONFIRMATION_TEMPLATE_ID,
+        outTrackId: 'report-7',
+        callbackType: 'STREAM',
+        cardData: {
+          cardParamMap: {
+            title: '报菜 · 二号店',
+            dish_name: '鱼香肉丝',
+            quantity: '8 份',
+            store_name: '二号店',
+            report_time: '10:40',
+            status: '',
+            confirmed_text: '',
+          },
+        },
+        imGroupOpenSpaceModel: {},
+        openSpaceId: `dtv1.card//IM_GROUP.${kitchen.id}`,
+        imGroupOpenDeliverModel: { robotCode: app.robotCode },
+      },
+      auth,
+    );
+    expect(created.status).toBe(200);
+    const bot = await connectStreamBot(sim.url, app.clientId, app.clientSecret);
+    try {
+      await page.goto(sim.url);
+      await page.locator(`#groups .conversation[data-key="conv:${kitchen.id}"]`).click();
+      const card = page.locator('#messages .card[data-out-track-id="report-7"]');
+      await expect(card.locator('.card-line').allTextContents()).resolves.toEqual([
+        '报菜 · 二号店',
+        '菜品：鱼香肉丝',
+        '数量：8 份',
+        '门店：二号店',
+        '时间：10:40',
+      ]);
+      await expect(card.locator('.card-button').allTextContents()).resolves.toEqual(['收到', '已备好']);
+
+      await page.locator('#card-clicker input').fill('cook02');
+      await card.locator('.card-button', { hasText: '收到' }).click();
+      await expect
+        .poll(() => card.locator('.card-result').textContent(), SETTLES)
+        .toBe('callback sent as cook02');
+      await waitFor(() => bot.cardClicks.length === 1, 'the card callback');
+      expect(bot.cardClicks[0]).toMatchObject({
+        outTrackId: 'report-7',
+        userId: 'cook02',
+        spaceId: kitchen.id,
+      });
+
+      const request = await fetch(`${sim.url}/v1.0/card/instances`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({
+          outTrackId: 'report-7',
+          cardData: { cardParamMap: { status: 'received', confirmed_text: '已确认 · 张师傅 · 10:42' } },
+          cardUpdateOptions: { updateCardDataByKey: true },
+        }),
+      });
+      expect(request.status).toBe(200);
+      await card.locator('.card-line', { hasText: '已确认 · 张师傅 · 10:42' }).waitFor();
+      await expect(card.locator('.card-button').allTextContents()).resolves.toEqual(['已备好']);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'simulator-card.png'), fullPage: true });
     } finally {
       bot.close();
     }
