@@ -6,7 +6,6 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
 import { MsgType } from '../dingtalk-bot/entities/dingtalk-bot.entity';
-import { AppEvent, AppEvents } from '../events/app-events';
 import { notificationsForBot } from '../notify/messages/bot-notifications';
 import { NotificationOutbox, QueuedNotification } from '../notify/notification-outbox';
 import { DailySummaryRepository } from './daily-summary.repository';
@@ -45,7 +44,6 @@ export class DailySummaryService {
     @Inject(SUMMARY_TEMPLATES) private readonly templates: SummaryTemplates,
     private readonly outbox: NotificationOutbox,
     private readonly bots: DingTalkBotService,
-    private readonly events: AppEvents,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -140,11 +138,8 @@ export class DailySummaryService {
       );
     });
     if (queued.length === 0) return false;
+    // Committed: the outbox has woken the dispatcher.
     this.logger.log(`Daily summary of ${query.day} queued for bot ${botId} (${queued.length} message(s))`);
-    await this.events.emit(AppEvent.NotificationsQueued, {
-      notificationIds: queued.map((row) => row.id),
-      botIds: [botId],
-    });
     return true;
   }
 

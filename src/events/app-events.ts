@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2, OnEvent, OnEventOptions } from '@nestjs/event-emitter';
 import type { BotCreatedEvent, BotDeletedEvent, BotUpdatedEvent } from './dingtalk-bot.events';
-import type { NotificationsQueuedEvent } from './notification.events';
 
 /**
  * Every domain event, by name, with its payload type (defined in this folder: features import them, this folder
@@ -11,8 +10,6 @@ export const AppEvent = {
   BotCreated: 'dingtalk_bot.created',
   BotUpdated: 'dingtalk_bot.updated',
   BotDeleted: 'dingtalk_bot.deleted',
-  /** Notifications other than a report's were committed (batch send, resend): the dispatcher may wake. */
-  NotificationsQueued: 'notifications.queued',
 } as const;
 
 /** Event name → payload type. Payloads are plain data, read-only: a listener answers nothing through them. */
@@ -20,7 +17,6 @@ export interface AppEventPayloads {
   [AppEvent.BotCreated]: BotCreatedEvent;
   [AppEvent.BotUpdated]: BotUpdatedEvent;
   [AppEvent.BotDeleted]: BotDeletedEvent;
-  [AppEvent.NotificationsQueued]: NotificationsQueuedEvent;
 }
 
 export type AppEventName = keyof AppEventPayloads;

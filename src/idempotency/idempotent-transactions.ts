@@ -6,11 +6,13 @@ import { RetryLaterException } from '../common/http/retry-later.exception';
 import { IdempotencyRepository } from './idempotency.repository';
 import { IDEMPOTENCY_WINDOW_MS, IdempotentRequest } from './idempotent-request';
 
-/** What a write inside the transaction answers, and what it wants done once it is committed (not on a replay). */
+/**
+ * What a write inside the transaction answers. (Nothing runs after the commit on its behalf: what it queued for
+ * delivery, the outbox signals once committed, notify/notification-outbox.ts.)
+ */
 export interface IdempotentWork<R> {
   /** The route's answer (its `data`): stored with the key, so it must come back the same from JSON. */
   response: R;
-  afterCommit?: () => Promise<void> | void;
 }
 
 export const KEY_IN_PROGRESS_MESSAGE =
@@ -41,31 +43,26 @@ export class IdempotentTransactions {
     request: IdempotentRequest | undefined,
     work: (manager: EntityManager) => Promise<IdempotentWork<R>>,
   ): Promise<R> {
-    const outcome = await this.dataSource.transaction(
-      async (
-        manager,
-      ): Promise<{ replayed: true; response: R } | ({ replayed: false } & IdempotentWork<R>)> => {
-        if (!request) return { replayed: false, ...(await work(manager)) };
-        if (!(await this.keys.tryLock(manager, request))) {
-          throw new RetryLaterException(
-            KEY_IN_PROGRESS_MESSAGE,
-            IN_PROGRESS_RETRY_AFTER_SECONDS,
-            HttpStatus.CONFLICT,
-          );
-        }
-        const now = this.clock.now();
-        const stored = await this.keys.find(manager, request, new Date(now - IDEMPOTENCY_WINDOW_MS));
-        if (stored) {
-          if (stored.fingerprint !== request.fingerprint)
-            throw new UnprocessableEntityException(KEY_REUSED_MESSAGE);
-          return { replayed: true, response: stored.response as R };
-        }
-        const done = await work(manager);
-        await this.keys.insert(manager, request, done.response, new Date(now));
-        return { replayed: false, ...done };
-      },
-    );
-    if (!outcome.replayed) await outcome.afterCommit?.();
+    const outcome = await this.dataSource.transaction(async (manager): Promise<IdempotentWork<R>> => {
+      if (!request) return work(manager);
+      if (!(await this.keys.tryLock(manager, request))) {
+        throw new RetryLaterException(
+          KEY_IN_PROGRESS_MESSAGE,
+          IN_PROGRESS_RETRY_AFTER_SECONDS,
+          HttpStatus.CONFLICT,
+        );
+      }
+      const now = this.clock.now();
+      const stored = await this.keys.find(manager, request, new Date(now - IDEMPOTENCY_WINDOW_MS));
+      if (stored) {
+        if (stored.fingerprint !== request.fingerprint)
+          throw new UnprocessableEntityException(KEY_REUSED_MESSAGE);
+        return { response: stored.response as R };
+      }
+      const done = await work(manager);
+      await this.keys.insert(manager, request, done.response, new Date(now));
+      return done;
+    });
     return outcome.response;
   }
 }

@@ -88,12 +88,9 @@ export class MenuReportService {
         // read by it, so a report is on the day that clock says, not on the database server's.
         createdAt: new Date(this.clock.now()),
       });
-      const written = await planned.write(manager, report, reportRow(report));
+      const notifications = await planned.write(manager, report, reportRow(report));
       await origin.inTransaction?.(manager, report);
-      return {
-        response: toResponse(report, written.notifications),
-        afterCommit: () => this.runAfterCommit(written.afterCommit),
-      };
+      return { response: toResponse(report, notifications) };
     };
     // Inside a transaction a failed statement aborts it, so the write is not tried again there: a refused foreign key
     // fails the request as it did (nothing committed, the Idempotency-Key neither: its retry writes the report). A
@@ -111,7 +108,6 @@ export class MenuReportService {
         return write(manager);
       }),
     );
-    done.afterCommit();
     return done.response;
   }
 
@@ -126,15 +122,6 @@ export class MenuReportService {
       return await work(runner.manager);
     } finally {
       await runner.release();
-    }
-  }
-
-  /** The report is committed: a failing follow-up (waking the dispatcher) is logged, and the queue's poll catches up. */
-  private runAfterCommit(task: () => void): void {
-    try {
-      task();
-    } catch (error) {
-      this.logger.error(`A task after menu report commit failed: ${(error as Error).message}`);
     }
   }
 

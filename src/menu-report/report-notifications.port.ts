@@ -23,13 +23,10 @@ export interface PreparedReportNotifications {
   reportId: number;
   /**
    * Writes the report (`row`) and its notifications in ONE statement: both commit, or neither, whether or not a
-   * transaction is open around it. `afterCommit` is for once that statement's transaction has committed.
+   * transaction is open around it. Answers the notifications written; once they are committed, delivery takes
+   * them without anything more from the caller.
    */
-  write(
-    manager: EntityManager,
-    report: ReportedDish,
-    row: ReportRowWrite,
-  ): Promise<{ notifications: ReportNotificationRef[]; afterCommit: () => void }>;
+  write(manager: EntityManager, report: ReportedDish, row: ReportRowWrite): Promise<ReportNotificationRef[]>;
 }
 
 /** Writes the notifications of a new report, with the report itself (the module that delivers them knows how). */

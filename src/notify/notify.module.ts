@@ -22,7 +22,7 @@ import { NotificationExpiryJob } from './delivery/notification-expiry.job';
 import { TestSendService } from './delivery/test-send.service';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
 import { Notification } from './entities/notification.entity';
-import { WakeDispatcherListener } from './delivery/listeners/wake-dispatcher.listener';
+import { BotChangesListener } from './delivery/listeners/bot-changes.listener';
 import { NotificationOutbox } from './notification-outbox';
 import { NotificationPlanner } from './notification-planner';
 import { NotificationsController } from './notifications/notifications.controller';
@@ -68,7 +68,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     NotificationExpiryJob,
     BotCredentialsCache,
     TestSendService,
-    WakeDispatcherListener,
+    BotChangesListener,
   ],
   exports: [
     NotificationOutbox,

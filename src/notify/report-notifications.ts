@@ -6,7 +6,6 @@ import {
   PreparedReportNotifications,
   ReportNotificationsPort,
 } from '../menu-report/report-notifications.port';
-import { NotificationDispatcher } from './delivery/dispatcher/notification-dispatcher';
 import { Notification } from './entities/notification.entity';
 import { NotificationPlanner } from './notification-planner';
 
@@ -19,23 +18,14 @@ export class ReportNotifications implements ReportNotificationsPort {
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     private readonly planner: NotificationPlanner,
-    private readonly dispatcher: NotificationDispatcher,
   ) {}
 
   async prepare(manager: EntityManager, storeId: number): Promise<PreparedReportNotifications> {
     const { reportId, bots } = await this.planner.readForReport(manager, storeId);
     return {
       reportId,
-      write: async (writer, report, row) => {
-        const queued = await this.planner.writeForReport(writer, bots, report, row);
-        return {
-          notifications: queued,
-          // Once committed, the dispatcher finds them: woken when there is something to send.
-          afterCommit: () => {
-            if (queued.some((notification) => notification.status === 'pending')) this.dispatcher.wake();
-          },
-        };
-      },
+      // Once committed, the outbox wakes the dispatcher (NotificationOutbox: the one wake signal).
+      write: (writer, report, row) => this.planner.writeForReport(writer, bots, report, row),
     };
   }
 

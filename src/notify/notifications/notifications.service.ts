@@ -3,11 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuthUser } from '../../auth/auth-user';
 import { assertCanSee, storesToList } from '../../auth/store-scope';
-import { Clock } from '../../common/clock';
 import { Page, pageWindow } from '../../common/http/pagination.dto';
 import { splitErrcode } from '../../dingtalk/errcode';
-import { OutboxRepository } from '../delivery/queue/outbox.repository';
-import { NotificationDispatcher } from '../delivery/dispatcher/notification-dispatcher';
+import { NotificationOutbox } from '../notification-outbox';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import { NotificationStatus } from '../../events/notification.events';
 import {
@@ -26,9 +24,7 @@ export class NotificationsService {
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     @InjectRepository(NotificationAttempt) private readonly attempts: Repository<NotificationAttempt>,
-    private readonly dispatcher: NotificationDispatcher,
-    private readonly queue: OutboxRepository,
-    private readonly clock: Clock,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   async list(user: AuthUser, query: ListNotificationsQuery): Promise<Page<NotificationResponse>> {
@@ -59,61 +55,25 @@ export class NotificationsService {
   }
 
   /**
-   * Queues the notification again, due now, with a fresh retry schedule; its attempts so far stay in the log.
-   * A notification being sent at this moment cannot be resent until that send is over (409). Its claim is cleared:
-   * a late result of an earlier send (one whose lease ran out or was taken over) no longer matches it and leaves
-   * the resend in charge (the attempt is still logged).
+   * Queues the notification again through the outbox (NotificationOutbox.requeue), due now, with a fresh retry
+   * schedule; its attempts so far stay in the log. A notification being sent at this moment cannot be resent until
+   * that send is over (409). A late result of an earlier send no longer matches it (the attempt is still logged).
    */
   async resend(user: AuthUser, id: string): Promise<NotificationDetailResponse> {
     const { botId, status, mergedInto } = await this.findVisible(user, id);
     if (status === 'merged') await this.assertDigestDidNotCarry(id, mergedInto);
-    const now = new Date(this.clock.now());
     await this.notifications.manager.transaction(async (manager) => {
-      // The bot's queue state first (the lock order of the delivery queue), then the row.
-      const marked = await this.queue.markDue(manager, [botId], now);
-      if (!marked.has(botId)) {
-        throw new ConflictException(`Notification ${id} cannot be sent again: its bot ${botId} was deleted`);
-      }
-      const result = await manager
-        .createQueryBuilder()
-        .update(Notification)
-        .set({
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: now,
-          lastError: null,
-          hint: null,
-          mergedInto: null,
-          sentAt: null,
-          // A work notification goes again to the users who did not get it, not to those who did (DingTalk would
-          // drop the same content to them the same day anyway: docs/dingtalk/work-notifications.md). A user DingTalk
-          // never confirmed goes again as `unanswered`: should DingTalk drop the repeat as the same content (143106),
-          // the earlier send arrived and the user counts as delivered (arrivedEarlier in recipient-outcomes.ts).
-          recipients: () =>
-            `(SELECT jsonb_agg(CASE WHEN r->>'outcome' = 'delivered' THEN r
-                                    ELSE jsonb_set(r, '{outcome}', '"unanswered"') END)
-              FROM jsonb_array_elements(recipients) r
-              WHERE r->>'outcome' IN ('delivered', 'unconfirmed', 'unanswered'))`,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          claim: null,
-          // Its age (DELIVERY_MAX_AGE_MS) starts again: an old notification resent is not expired at once.
-          queuedAt: now,
-        })
-        .where('id = :id', { id })
-        // A merged report goes again only while its digest did not carry it (the digest may be resent meanwhile).
-        .andWhere(
-          `(status <> 'merged' OR EXISTS (SELECT 1 FROM notifications d
-                                          WHERE d.id = notifications.merged_into AND d.status IN ('failed', 'skipped')))`,
-        )
-        // Leases end by the database's clock (see DeliveryQueue).
-        .andWhere('(lease_expires_at IS NULL OR lease_expires_at <= now())')
-        .execute();
-      if (result.affected === 0) {
-        throw new ConflictException(`Notification ${id} is being sent right now; try again in a moment`);
+      switch (await this.outbox.requeue(manager, id, botId)) {
+        case 'requeued':
+          return;
+        case 'bot_deleted':
+          throw new ConflictException(
+            `Notification ${id} cannot be sent again: its bot ${botId} was deleted`,
+          );
+        case 'being_sent':
+          throw new ConflictException(`Notification ${id} is being sent right now; try again in a moment`);
       }
     });
-    this.dispatcher.wake();
     return this.get(user, id);
   }
 

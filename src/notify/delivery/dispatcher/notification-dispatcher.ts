@@ -4,6 +4,7 @@ import { Clock, ClockTimer } from '../../../common/clock';
 import { ClockScheduler } from '../../../common/scheduling/clock-scheduler';
 import { AppConfig } from '../../../config/app-config';
 import { outsideRequests } from '../../../database/waiting-queries-limit';
+import { NotificationOutbox } from '../../notification-outbox';
 import { ClaimedNotification, SendResult } from '../queue/claimed-notification';
 import { DeliveryQueue } from '../queue/delivery-queue';
 import { InFlightSends } from './in-flight-sends';
@@ -32,8 +33,9 @@ const MAX_CALLS_PER_SEND = 10;
  * transaction (DeliveryQueue.cycle): record the sends that finished since the last round, lease due notifications
  * for the free send slots, learn when the next one falls due. Sends run outside any transaction (SendAttempts), up
  * to DELIVERY_CONCURRENCY at once (they wait on DingTalk, not on this process), their leases kept by InFlightSends.
- * A round runs when there is something to do: notifications were committed (wake, the outbox's signal), a send
- * finished, or the next due moment came; the periodic sweep (a ClockScheduler job) is only the safety net.
+ * A round runs when there is something to do: notifications were committed (the outbox's signal, the one wake from
+ * outside: NotificationOutbox.whenCommitted), a send finished, or the next due moment came; the periodic sweep (a
+ * ClockScheduler job) is only the safety net.
  *
  * Each claim has a number (the fencing token), and a result counts only while its claim still holds the row, so a
  * send that lost its lease can never overwrite the new owner's work or a resend.
@@ -75,7 +77,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly scheduler: ClockScheduler,
+    outbox: NotificationOutbox,
   ) {
+    outbox.whenCommitted(() => this.wake());
     this.owner = `${config.instanceId.slice(0, 48)}:${randomBytes(6).toString('hex')}`;
     // A stream send may take a token fetch and two calls, each within the DingTalk deadline; renewed meanwhile.
     this.leaseMs = config.delivery.leaseMs;
@@ -96,8 +100,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.wake();
   }
 
-  /** Look for work now. Cheap and idempotent: call it whenever something may have become due. */
-  wake(): void {
+  /** Look for work now. Cheap and idempotent: whenever something may have become due. */
+  private wake(): void {
     this.wanted = true;
     this.startRound();
   }

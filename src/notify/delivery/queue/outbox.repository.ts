@@ -173,4 +173,50 @@ export class OutboxRepository {
     const rows: Array<{ bot_id: number }> = await manager.query(MARK_DUE, [botIds, at]);
     return new Set(rows.map((row) => row.bot_id));
   }
+
+  /**
+   * A resend: the notification queued again, due at `now`, with a fresh retry schedule; its attempts so far stay in
+   * the log. Its claim is cleared: a late result of an earlier send (one whose lease ran out or was taken over) no
+   * longer matches it and leaves the resend in charge. False when the row cannot be queued again now: a send of it
+   * is in flight (its lease holds), or it is a report whose digest carried it meanwhile. Call markDue for its bot
+   * first, in the same transaction (the lock order of the delivery queue: the bot's state row, then the row).
+   */
+  async requeue(manager: EntityManager, id: string, now: Date): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Notification)
+      .set({
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        lastError: null,
+        hint: null,
+        mergedInto: null,
+        sentAt: null,
+        // A work notification goes again to the users who did not get it, not to those who did (DingTalk would
+        // drop the same content to them the same day anyway: docs/dingtalk/work-notifications.md). A user DingTalk
+        // never confirmed goes again as `unanswered`: should DingTalk drop the repeat as the same content (143106),
+        // the earlier send arrived and the user counts as delivered (arrivedEarlier in recipient-outcomes.ts).
+        recipients: () =>
+          `(SELECT jsonb_agg(CASE WHEN r->>'outcome' = 'delivered' THEN r
+                                  ELSE jsonb_set(r, '{outcome}', '"unanswered"') END)
+            FROM jsonb_array_elements(recipients) r
+            WHERE r->>'outcome' IN ('delivered', 'unconfirmed', 'unanswered'))`,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        claim: null,
+        // Its age (DELIVERY_MAX_AGE_MS) starts again: an old notification resent is not expired at once.
+        queuedAt: now,
+      })
+      .where('id = :id', { id })
+      // A merged report goes again only while its digest did not carry it (the digest may be resent meanwhile).
+      .andWhere(
+        `(status <> 'merged' OR EXISTS (SELECT 1 FROM notifications d
+                                        WHERE d.id = notifications.merged_into AND d.status IN ('failed', 'skipped')))`,
+      )
+      // Leases end by the database's clock (queue-conditions.ts).
+      .andWhere('(lease_expires_at IS NULL OR lease_expires_at <= now())')
+      .execute();
+    return result.affected !== 0;
+  }
 }

@@ -7,7 +7,6 @@ import { ValidationFailedException } from '../../../common/http/validation-faile
 import { botKind } from '../../../dingtalk-bot/bot-kinds';
 import { DingTalkBot } from '../../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { DINGTALK_HINTS } from '../../../dingtalk/dingtalk-outcome';
-import { AppEvent, AppEvents } from '../../../events/app-events';
 import type { IdempotentRequest } from '../../../idempotency/idempotent-request';
 import { IdempotentTransactions } from '../../../idempotency/idempotent-transactions';
 import { NotificationOutbox, OutgoingNotification } from '../../notification-outbox';
@@ -25,7 +24,6 @@ const DISABLED = 'The bot is disabled: enable it to send to it.';
 export class BatchSendService {
   constructor(
     private readonly transactions: IdempotentTransactions,
-    private readonly events: AppEvents,
     private readonly outbox: NotificationOutbox,
   ) {}
 
@@ -67,7 +65,8 @@ export class BatchSendService {
         }));
         return { bot, rows };
       });
-      // One write: the parts of a message get ascending ids, and the dispatcher sends a bot's rows in id order.
+      // One write: the parts of a message get ascending ids, and the dispatcher sends a bot's rows in id order. Once
+      // the transaction commits, the outbox wakes the dispatcher.
       const saved = await this.outbox.enqueue(
         manager,
         perBot.flatMap(({ rows }) => rows),
@@ -80,16 +79,7 @@ export class BatchSendService {
         status: rows.length > 0 && rows[0].status === 'pending' ? 'pending' : 'skipped',
         reason: rows.length > 0 ? rows[0].hint : DISABLED,
       }));
-      return {
-        response: { queued: queued.length, items },
-        afterCommit: async () => {
-          if (queued.length === 0) return;
-          await this.events.emit(AppEvent.NotificationsQueued, {
-            notificationIds: queued.map((row) => row.id),
-            botIds: [...new Set(queued.map((row) => row.botId))],
-          });
-        },
-      };
+      return { response: { queued: queued.length, items } };
     });
   }
 

@@ -3,28 +3,20 @@ import { Clock } from '../../../common/clock';
 import type { BotDeletedEvent, BotUpdatedEvent } from '../../../events/dingtalk-bot.events';
 import { AppEvent, OnAppEvent } from '../../../events/app-events';
 import { DeliveryQueue } from '../queue/delivery-queue';
-import { NotificationDispatcher } from '../dispatcher/notification-dispatcher';
 
 /**
- * A batch send's or a resend's notifications leave at once: the event comes after the transaction that wrote them
- * committed (batch-send.service.ts), so the dispatcher finds them (a report's wakes it once its statement has
- * committed: report-notifications.ts). A bot that was disabled, deleted or moved to another store has
- * what waits for it skipped at once (for a moved bot: what belongs to its old store).
+ * A bot that was disabled, deleted or moved to another store has what waits for it skipped at once (for a moved
+ * bot: what belongs to its old store), rather than at its next claim. (What is queued needs no listener: the outbox
+ * wakes the dispatcher once it is committed, notification-outbox.ts.)
  */
 @Injectable()
-export class WakeDispatcherListener {
-  private readonly logger = new Logger(WakeDispatcherListener.name);
+export class BotChangesListener {
+  private readonly logger = new Logger(BotChangesListener.name);
 
   constructor(
-    private readonly dispatcher: NotificationDispatcher,
     private readonly queue: DeliveryQueue,
     private readonly clock: Clock,
   ) {}
-
-  @OnAppEvent(AppEvent.NotificationsQueued)
-  onNotificationsQueued(): void {
-    this.dispatcher.wake();
-  }
 
   @OnAppEvent(AppEvent.BotUpdated)
   async onBotUpdated(event: BotUpdatedEvent): Promise<void> {

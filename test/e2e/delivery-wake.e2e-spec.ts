@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { givenMenuReport, givenRobotAnswers, givenWebhookBot, robotWebhook } from '../support/given';
+import { useTestApp } from '../support/use-test-app';
+import { waitFor } from '../support/wait-for';
+
+/**
+ * Whatever enters the outbox leaves at once: its commit is the dispatcher's one wake signal
+ * (src/notify/notification-outbox.ts). The sweep, the safety net that would otherwise find the rows, is ten minutes
+ * away, so a path that wrote without the signal would wait that long.
+ */
+describe('the outbox wakes the dispatcher', () => {
+  const { sim, t } = useTestApp({ simulator: true, env: { DELIVERY_POLL_INTERVAL_MS: String(10 * 60_000) } });
+  const SOON_MS = 5_000;
+  const accepted = (token: string) => sim.state.received({ target: token, accepted: true });
+  const statusOf = async (id: number) =>
+    (await t.request('GET', `/api/v1/notifications/${id}`)).body.data.status as string;
+
+  it('for a report, with and without an Idempotency-Key', async () => {
+    const robot = sim.state.registerRobot();
+    await givenWebhookBot(t, { store_id: 901, webhook: robotWebhook(sim, robot) });
+    await givenMenuReport(t, { store_id: 901, dish_name: '宫保鸡丁' });
+    await waitFor(() => accepted(robot.token).length === 1, 'the report', SOON_MS);
+    const keyed = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: 901, dish_name: '回锅肉', quantity: 1, unit: '份' },
+      headers: { 'idempotency-key': 'wake-report-1' },
+    });
+    expect(keyed.status, keyed.text).toBe(201);
+    await waitFor(() => accepted(robot.token).length === 2, 'the report with a key', SOON_MS);
+  });
+
+  it('for a batch send', async () => {
+    const robot = sim.state.registerRobot();
+    const bot = await givenWebhookBot(t, { store_id: 902, webhook: robotWebhook(sim, robot) });
+    const sent = await t.request('POST', '/api/v1/dingtalk-bots/batch-send', {
+      body: { bot_ids: [bot.id], msg_type: 'text', content: '盘点提醒' },
+    });
+    expect(sent.status, sent.text).toBe(202);
+    await waitFor(() => accepted(robot.token).length === 1, 'the batch send', SOON_MS);
+  });
+
+  it('for a resend', async () => {
+    const robot = sim.state.registerRobot();
+    await givenWebhookBot(t, { store_id: 903, webhook: robotWebhook(sim, robot) });
+    givenRobotAnswers(sim, 310000, 'keywords not in content');
+    const report = await givenMenuReport(t, { store_id: 903 });
+    const id = report.notifications[0].id;
+    await waitFor(async () => (await statusOf(id)) === 'failed', 'the refused report', SOON_MS);
+    const resent = await t.request('POST', `/api/v1/notifications/${id}/resend`);
+    expect(resent.status, resent.text).toBe(200);
+    await waitFor(() => accepted(robot.token).length === 1, 'the resent report', SOON_MS);
+  });
+});
