@@ -68,4 +68,41 @@ describe('simulator: replies through a sessionWebhook (docs/dingtalk/robot-messa
       460101,
     );
   });
+
+  it('holds every msgtype to its fields in their exact casing, as /robot/send does (simulator/README.md, Message bodies)', async () => {
+    const { url } = open('cidGroupD==');
+    const answers = async (body: unknown) => {
+      const { errcode, errmsg } = await post(url, body);
+      return [errcode, String(errmsg).match(/参数 (.+?) 缺失/)?.[1] ?? errmsg];
+    };
+    const link = { title: '今日报菜', text: '午餐', picUrl: '' };
+    await expect(
+      answers({ msgtype: 'link', link: { ...link, messageURL: 'https://e.com/r' } }),
+    ).resolves.toEqual([40035, 'link --》 messageUrl']);
+    await expect(
+      answers({ msgtype: 'link', link: { ...link, messageUrl: 'https://e.com/r' } }),
+    ).resolves.toEqual([0, 'ok']);
+    const feed = { title: '午餐', messageUrl: 'https://e.com/r' };
+    await expect(answers({ msgtype: 'feedCard', feedCard: { links: [feed] } })).resolves.toEqual([
+      40035,
+      'feedCard --》 links[0] --》 messageURL',
+    ]);
+    const buttons = {
+      title: '今日报菜',
+      text: '午餐',
+      btns: [{ title: '收到', actionUrl: 'https://e.com/ok' }],
+    };
+    await expect(answers({ msgtype: 'actionCard', actionCard: buttons })).resolves.toEqual([
+      40035,
+      'actionCard --》 btns[0] --》 actionURL',
+    ]);
+    await expect(answers({ msgtype: 'markdown', markdown: { text: '午餐' } })).resolves.toEqual([
+      400402,
+      'markdown --》 title',
+    ]);
+    await expect(answers({ msgtype: 'image', image: { picURL: 'https://e.com/p.png' } })).resolves.toEqual([
+      400105,
+      '不支持的消息类型: image',
+    ]);
+  });
 });
