@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { AuthController } from './auth.controller';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { RequestAuthenticator } from './request-authenticator';
+import { StoreAdminTokens } from './store-admin-tokens';
 
 @Module({
   imports: [
@@ -21,7 +22,7 @@ import { RequestAuthenticator } from './request-authenticator';
     }),
   ],
   controllers: [AuthController],
-  providers: [RequestAuthenticator, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  providers: [RequestAuthenticator, StoreAdminTokens, { provide: APP_GUARD, useClass: JwtAuthGuard }],
   exports: [RequestAuthenticator],
 })
 export class AuthModule {}

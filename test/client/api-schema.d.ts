@@ -18,6 +18,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a store admin's token (admin)
+         * @description A bearer token with role store_admin for the chosen stores, valid for `expires_in_seconds`. It is not stored and cannot be revoked before it expires (the signing key is shared by every token): choose the shortest expiry that serves. Admin tokens are made with `npm run token` only.
+         */
+        post: operations["AuthController_mintToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -386,6 +406,52 @@ export interface components {
              *     ]
              */
             store_ids: number[];
+        };
+        MintedTokenResponse: {
+            /**
+             * @description The bearer token: give it to the store admin over a private channel. It is not stored here
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdG9yZS0zLW1hbmFnZXIiLCJyb2xlIjoic3RvcmVfYWRtaW4ifQ.c2ln
+             */
+            token: string;
+            /** @example store-3-manager */
+            sub: string;
+            /**
+             * @example store_admin
+             * @enum {string}
+             */
+            role: "store_admin";
+            /**
+             * @example [
+             *       3,
+             *       4
+             *     ]
+             */
+            store_ids: number[];
+            /**
+             * @description When the token stops working
+             * @example 2026-12-14T08:00:00.000Z
+             */
+            expires_at: string;
+        };
+        MintStoreAdminTokenDto: {
+            /**
+             * @description Who the token is for: the token's `sub`, and the `reported_by` of the reports made with it
+             * @example store-3-manager
+             */
+            sub: string;
+            /**
+             * @description The stores the token may see and change
+             * @example [
+             *       3,
+             *       4
+             *     ]
+             */
+            store_ids: number[];
+            /**
+             * @description How long the token is valid, in seconds (60 s to 365 days). It cannot be revoked before then: choose the shortest that serves
+             * @example 604800
+             */
+            expires_in_seconds: number;
         };
         StreamHealth: {
             /** @example 2 */
@@ -1316,6 +1382,87 @@ export interface operations {
             };
             /** @description Missing, malformed, expired or badly signed bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    AuthController_mintToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MintStoreAdminTokenDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["MintedTokenResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
