@@ -43,6 +43,7 @@ export const FEATURES = {
   'daily-summary': ['dingtalk-bot', 'message-template', 'notify'],
   stream: ['dingtalk-bot', 'menu-report', 'notify'],
   health: ['stream'],
+  'bot-health': ['dingtalk-bot'],
 };
 /** A feature's folders other features may import from, besides its top level. */
 export const PUBLIC_FOLDERS = ['dto', 'entities', 'messages'];

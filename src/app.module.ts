@@ -3,6 +3,7 @@ import { Logger } from 'pino';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
+import { BotHealthModule } from './bot-health/bot-health.module';
 import { Clock } from './common/clock';
 import { ClockModule } from './common/clock.module';
 import { SchedulingModule } from './common/scheduling/scheduling.module';
@@ -57,6 +58,7 @@ export class AppModule {
         ReceivingModule,
         RetentionModule,
         DailySummaryModule,
+        BotHealthModule,
         CompositionModule,
       ],
       providers: [

@@ -1,7 +1,11 @@
 import { Global, Module } from '@nestjs/common';
+import { BotHealthModule } from './bot-health/bot-health.module';
+import { BotHealthRepository } from './bot-health/bot-health.repository';
+import { BotHealthStatusContributor } from './bot-health/bot-health-status.contributor';
 import { bindPort, bindPorts, PortBinding } from './common/port';
 import { SUMMARY_BOTS, SUMMARY_REPORTS, SUMMARY_TEMPLATES } from './daily-summary/summary-sources';
 import { BOT_CONNECTIONS } from './dingtalk-bot/bot-connections';
+import { BOT_HEALTH_READER } from './dingtalk-bot/bot-health-reader';
 import { BOT_STATUS_CONTRIBUTORS } from './dingtalk-bot/bot-status.service';
 import { BOT_TEMPLATES } from './dingtalk-bot/bot-templates';
 import { BOT_TEST_SENDER } from './dingtalk-bot/bot-test-sender';
@@ -37,12 +41,18 @@ export const PORT_BINDINGS: PortBinding[] = [
   bindPort(BOT_TEST_SENDER, TestSendService),
   bindPort(REPORT_NOTIFICATIONS, ReportNotifications),
   bindPort(REPORT_BOTS, DingTalkBotRepository),
-  // A bot's status: its own fields, then the Stream connection's, then delivery's.
-  bindPorts(BOT_STATUS_CONTRIBUTORS, [StreamStatusContributor, DeliveryStatusContributor]),
+  bindPort(BOT_HEALTH_READER, BotHealthRepository),
+  // A bot's status: its own fields, then the Stream connection's, then delivery's, then its health.
+  bindPorts(BOT_STATUS_CONTRIBUTORS, [
+    StreamStatusContributor,
+    DeliveryStatusContributor,
+    BotHealthStatusContributor,
+  ]),
 ];
 
 /** The modules whose providers implement the ports. */
 export const PORT_OWNERS = [
+  BotHealthModule,
   DingTalkBotModule,
   MenuReportModule,
   MessageTemplateModule,

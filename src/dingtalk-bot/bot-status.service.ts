@@ -3,6 +3,7 @@ import { AuthUser } from '../auth/auth-user';
 import { Port, port } from '../common/port';
 import { botKind } from './bot-kinds';
 import { DingTalkBotService } from './dingtalk-bot.service';
+import { healthFields } from './dto/bot-health.fields';
 import { BotStatusResponse } from './dto/bot-status.response';
 import { DingTalkBot } from './entities/dingtalk-bot.entity';
 
@@ -50,6 +51,7 @@ export class BotStatusService {
       pending_notifications: 0,
       rate_limited_until: null,
       pause_hint: null,
+      ...healthFields(undefined),
     };
     for (const contributor of this.contributors) Object.assign(status, await contributor.contribute(bot));
     return status;

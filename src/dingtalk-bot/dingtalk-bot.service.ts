@@ -7,7 +7,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, In, IsNull, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, FindOptionsWhere, In, IsNull, Not, QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { assertCanSee, assertCanWriteStore, storeForCreate, storesToList } from '../auth/store-scope';
 import { Clock } from '../common/clock';
@@ -18,16 +18,19 @@ import { AppConfig } from '../config/app-config';
 import { splitErrcode } from '../dingtalk/errcode';
 import { AppEvent, AppEvents } from '../events/app-events';
 import { BotFields, BotWithSecrets } from './bot-fields';
+import { BOT_HEALTH_READER, BotHealthReader, BotHealthView } from './bot-health-reader';
 import { botKind } from './bot-kinds';
 import { assertUsableTemplate, BOT_TEMPLATES, BotTemplates } from './bot-templates';
 import { BOT_TEST_SENDER, BotTestSender } from './bot-test-sender';
 import { applyBotChanges, changedFields } from './bot-rules';
+import { healthFields } from './dto/bot-health.fields';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
 import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
 import { DingTalkBotResponse } from './dto/dingtalk-bot.response';
 import { ListDingTalkBotsQuery } from './dto/list-dingtalk-bots.query';
 import { UpdateDingTalkBotDto } from './dto/update-dingtalk-bot.dto';
 import { DingTalkBot } from './entities/dingtalk-bot.entity';
+import { BotHealth } from '../events/bot-health.events';
 import { BotSnapshot } from '../events/dingtalk-bot.events';
 import { maskWebhook } from './webhook-url';
 
@@ -58,6 +61,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     private readonly events: AppEvents,
     @Inject(BOT_TEST_SENDER) private readonly testSender: BotTestSender,
     private readonly clock: Clock,
+    @Inject(BOT_HEALTH_READER) private readonly health: BotHealthReader,
   ) {}
 
   /**
@@ -84,7 +88,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     bot.dailySummarySince = summarySince(null, fields, this.clock.now());
     const saved = await this.saveUnique(() => this.bots.save(this.bots.create(bot)));
     await this.events.emit(AppEvent.BotCreated, { bot: snapshot(saved) });
-    return this.toResponse(saved);
+    return this.respond(saved);
   }
 
   async list(user: AuthUser, query: ListDingTalkBotsQuery): Promise<Page<DingTalkBotResponse>> {
@@ -93,20 +97,26 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     const where: FindOptionsWhere<DingTalkBot> = stores ? { storeId: In([...stores]) } : {};
     if (query.bot_type !== undefined) where.botType = query.bot_type;
     if (query.is_enabled !== undefined) where.isEnabled = query.is_enabled;
+    if (query.health !== undefined) {
+      const ids = await this.withHealth(query.health);
+      if (ids === 'none') return new Page([], 0, query);
+      if (ids !== undefined) where.id = ids;
+    }
     const [rows, total] = await this.bots.findAndCount({
       where,
       order: { id: 'DESC' },
       ...pageWindow(query),
     });
+    const health = await this.health.healthOf(rows.map((row) => row.id));
     return new Page(
-      rows.map((row) => this.toResponse(row)),
+      rows.map((row) => this.toResponse(row, health.get(row.id))),
       total,
       query,
     );
   }
 
   async get(user: AuthUser, id: number): Promise<DingTalkBotResponse> {
-    return this.toResponse(await this.findVisible(user, id));
+    return this.respond(await this.findVisible(user, id));
   }
 
   /**
@@ -147,7 +157,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
         changed,
       });
     }
-    return this.toResponse(saved);
+    return this.respond(saved);
   }
 
   /**
@@ -254,7 +264,28 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     });
   }
 
-  private toResponse(bot: DingTalkBot): DingTalkBotResponse {
+  /**
+   * The bots' ids condition for a health filter: the unhealthy are few (the health module keeps them indexed), so
+   * `healthy` is every bot but those.
+   */
+  private async withHealth(health: BotHealth): Promise<FindOptionsWhere<DingTalkBot>['id'] | 'none'> {
+    if (health !== 'healthy') {
+      const ids = await this.health.botIdsWith(health);
+      return ids.length === 0 ? 'none' : In(ids);
+    }
+    const unhealthy = [
+      ...(await this.health.botIdsWith('degraded')),
+      ...(await this.health.botIdsWith('broken')),
+    ];
+    return unhealthy.length === 0 ? undefined : Not(In(unhealthy));
+  }
+
+  private async respond(bot: DingTalkBot): Promise<DingTalkBotResponse> {
+    const health = await this.health.healthOf([bot.id]);
+    return this.toResponse(bot, health.get(bot.id));
+  }
+
+  private toResponse(bot: DingTalkBot, health: BotHealthView | undefined): DingTalkBotResponse {
     const webhook = this.secrets.openOptional(bot.sealedWebhook);
     return {
       id: bot.id,
@@ -276,6 +307,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
       rate_limit_per_minute: bot.rateLimitPerMinute,
       template_id: bot.templateId,
       daily_summary_at: bot.dailySummaryAt,
+      ...healthFields(health),
       created_at: bot.createdAt.toISOString(),
       updated_at: bot.updatedAt.toISOString(),
     };

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2, OnEvent, OnEventOptions } from '@nestjs/event-emitter';
+import type {
+  BotHealthChangedEvent,
+  DeliveryOutcomesEvent,
+  StreamConnectionChangedEvent,
+} from './bot-health.events';
 import type { BotCreatedEvent, BotDeletedEvent, BotUpdatedEvent } from './dingtalk-bot.events';
 
 /**
@@ -10,6 +15,12 @@ export const AppEvent = {
   BotCreated: 'dingtalk_bot.created',
   BotUpdated: 'dingtalk_bot.updated',
   BotDeleted: 'dingtalk_bot.deleted',
+  /** Sends' results were recorded: a bot's health follows what DingTalk answered. */
+  DeliveryOutcomes: 'delivery.outcomes',
+  /** A stream bot's connection took a status: a bot's health follows it. */
+  StreamConnectionChanged: 'stream.connection_changed',
+  /** A bot's health changed (committed): alerts, live views. */
+  BotHealthChanged: 'bot_health.changed',
 } as const;
 
 /** Event name → payload type. Payloads are plain data, read-only: a listener answers nothing through them. */
@@ -17,6 +28,9 @@ export interface AppEventPayloads {
   [AppEvent.BotCreated]: BotCreatedEvent;
   [AppEvent.BotUpdated]: BotUpdatedEvent;
   [AppEvent.BotDeleted]: BotDeletedEvent;
+  [AppEvent.DeliveryOutcomes]: DeliveryOutcomesEvent;
+  [AppEvent.StreamConnectionChanged]: StreamConnectionChangedEvent;
+  [AppEvent.BotHealthChanged]: BotHealthChangedEvent;
 }
 
 export type AppEventName = keyof AppEventPayloads;

@@ -6,6 +6,7 @@ import { ClockScheduler } from '../common/scheduling/clock-scheduler';
 import { BotConnections } from '../dingtalk-bot/bot-connections';
 import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
 import { DownstreamFrame } from '../dingtalk/stream/stream-frames';
+import { AppEvent, AppEvents } from '../events/app-events';
 import { StreamTransport } from '../dingtalk/stream/stream-transport';
 import { ClusterConnectionState, stateOnLease } from './cluster-connection-state';
 import { connectable, fingerprint } from './connectable-bot';
@@ -68,6 +69,7 @@ export class StreamConnectionService implements BotConnections {
     private readonly leases: StreamLeaseRepository,
     private readonly scheduler: ClockScheduler,
     private readonly config: AppConfig,
+    private readonly events: AppEvents,
     registry: Registry,
   ) {
     registerConnectionGauge(registry, () => this.countByStatus());
@@ -199,7 +201,10 @@ export class StreamConnectionService implements BotConnections {
       this.transport,
       this.clock,
       (target, frame) => this.dispatch(target, frame),
-      (target) => this.report(target.id),
+      (target, state) => {
+        this.report(target.id);
+        this.announce(target.id, state);
+      },
     );
     this.supervised.set(botId, {
       supervisor,
@@ -241,6 +246,23 @@ export class StreamConnectionService implements BotConnections {
         this.reports.delete(botId);
       }
     })();
+  }
+
+  /** Tells the bot's health (bot-health module) what became of its connection; it is kept whatever they make of it. */
+  private announce(botId: number, state: StreamBotState): void {
+    this.events
+      .emit(AppEvent.StreamConnectionChanged, {
+        botId,
+        status: state.status,
+        since: state.statusSince,
+        lastError: state.lastError,
+        at: this.clock.now(),
+      })
+      .catch((error: unknown) => {
+        this.logger.warn(
+          `Stream bot_id=${botId}: connection state not passed on (${error instanceof Error ? error.message : String(error)})`,
+        );
+      });
   }
 
   /** At shutdown the database may already be closing: an unreleased lease simply expires. */

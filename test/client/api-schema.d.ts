@@ -367,6 +367,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bot-health/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How bot health is judged (docs/bot-health.md) */
+        get: operations["BotHealthSettingsController_get"];
+        /**
+         * Change how bot health is judged (admin)
+         * @description Any subset of the settings; they apply to every bot of every store, on every instance.
+         */
+        put: operations["BotHealthSettingsController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -716,6 +737,33 @@ export interface components {
              * @example 21:30
              */
             daily_summary_at: string | null;
+            /**
+             * @description healthy; degraded while messages still get through or will by themselves (retrying, throttled, reconnecting); broken when nothing gets through until someone acts (DingTalk refuses the sends or the credentials, retries ran out, the Stream connection cannot be made, the organisation's monthly quota is used up)
+             * @example healthy
+             * @enum {string}
+             */
+            health: "healthy" | "degraded" | "broken";
+            /**
+             * @description Why it is not healthy; null when healthy
+             * @example null
+             * @enum {string|null}
+             */
+            health_reason: "retrying" | "throttled" | "ip_blocked" | "reconnecting" | "send_refused" | "retries_exhausted" | "quota_used_up" | "credentials_refused" | "cannot_connect" | null;
+            /**
+             * @description DingTalk's answer or the connection's error, e.g. `errcode 310000: sign not match`
+             * @example null
+             */
+            health_detail: string | null;
+            /**
+             * @description What to do about it, in plain words (the hint of the delivery log)
+             * @example null
+             */
+            health_hint: string | null;
+            /**
+             * @description Since when the bot has had this health
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            health_since: string | null;
             /** @example 2026-11-24T08:00:00.000Z */
             created_at: string;
             /** @example 2026-11-24T08:00:00.000Z */
@@ -987,6 +1035,33 @@ export interface components {
              * @example null
              */
             pause_hint: string | null;
+            /**
+             * @description healthy; degraded while messages still get through or will by themselves (retrying, throttled, reconnecting); broken when nothing gets through until someone acts (DingTalk refuses the sends or the credentials, retries ran out, the Stream connection cannot be made, the organisation's monthly quota is used up)
+             * @example healthy
+             * @enum {string}
+             */
+            health: "healthy" | "degraded" | "broken";
+            /**
+             * @description Why it is not healthy; null when healthy
+             * @example null
+             * @enum {string|null}
+             */
+            health_reason: "retrying" | "throttled" | "ip_blocked" | "reconnecting" | "send_refused" | "retries_exhausted" | "quota_used_up" | "credentials_refused" | "cannot_connect" | null;
+            /**
+             * @description DingTalk's answer or the connection's error, e.g. `errcode 310000: sign not match`
+             * @example null
+             */
+            health_detail: string | null;
+            /**
+             * @description What to do about it, in plain words (the hint of the delivery log)
+             * @example null
+             */
+            health_hint: string | null;
+            /**
+             * @description Since when the bot has had this health
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            health_since: string | null;
         };
         BatchSendItem: {
             /** @example 1 */
@@ -1340,6 +1415,27 @@ export interface components {
              * @example 1
              */
             parts: number;
+        };
+        BotHealthSettingsResponse: {
+            /**
+             * @description A stream bot whose Stream connection has been reconnecting this many seconds is broken (`cannot_connect`)
+             * @example 300
+             */
+            unreachable_after_seconds: number;
+            /** @example 2026-11-24T08:00:00.000Z */
+            updated_at: string;
+            /**
+             * @description Who changed the settings last (the token’s sub); null: never changed
+             * @example ops-lead
+             */
+            updated_by: string | null;
+        };
+        UpdateBotHealthSettingsDto: {
+            /**
+             * @description A stream bot whose Stream connection has been reconnecting this many seconds is broken (`cannot_connect`)
+             * @example 300
+             */
+            unreachable_after_seconds?: number;
         };
     };
     responses: never;
@@ -2030,6 +2126,8 @@ export interface operations {
                 store_id?: number;
                 bot_type?: "webhook" | "stream";
                 is_enabled?: boolean;
+                /** @description Only the bots with this health (docs/bot-health.md) */
+                health?: "healthy" | "degraded" | "broken";
             };
             header?: never;
             path?: never;
@@ -3124,6 +3222,128 @@ export interface operations {
             };
             /** @description No such resource among the stores the token can see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    BotHealthSettingsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["BotHealthSettingsResponse"];
+                    };
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    BotHealthSettingsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBotHealthSettingsDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["BotHealthSettingsResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -58,6 +58,11 @@ describe('bot management API', () => {
         rate_limit_per_minute: 20,
         template_id: null,
         daily_summary_at: null,
+        health: 'healthy',
+        health_reason: null,
+        health_detail: null,
+        health_hint: null,
+        health_since: expect.any(String),
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });
@@ -344,6 +349,11 @@ describe('bot management API', () => {
           'pending_notifications',
           'rate_limited_until',
           'pause_hint',
+          'health',
+          'health_reason',
+          'health_detail',
+          'health_hint',
+          'health_since',
         ].sort(),
       );
     });

@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { BotHealth, BotHealthReason } from '../../events/bot-health.events';
 import { BOT_TYPES } from '../bot-kinds';
+import { HEALTH_PROPERTIES } from './bot-health.fields';
 import { BotType } from '../entities/dingtalk-bot.entity';
 
 export const CONNECTION_STATUSES = [
@@ -71,4 +73,14 @@ export class BotStatusResponse {
     description: 'While such a pause lasts: why, in plain words, and what can be done about it',
   })
   pause_hint: string | null;
+  @ApiProperty(HEALTH_PROPERTIES.health)
+  health: BotHealth;
+  @ApiProperty(HEALTH_PROPERTIES.health_reason)
+  health_reason: BotHealthReason | null;
+  @ApiProperty(HEALTH_PROPERTIES.health_detail)
+  health_detail: string | null;
+  @ApiProperty(HEALTH_PROPERTIES.health_hint)
+  health_hint: string | null;
+  @ApiProperty(HEALTH_PROPERTIES.health_since)
+  health_since: string | null;
 }

@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { BotHealth, BotHealthReason } from '../../events/bot-health.events';
 import { BOT_TYPES } from '../bot-kinds';
+import { HEALTH_PROPERTIES } from './bot-health.fields';
 import { BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot.entity';
 
 /**
@@ -54,6 +56,16 @@ export class DingTalkBotResponse {
     description: "HH:MM in REPORT_TIMEZONE when the bot gets the day's summary; null: none",
   })
   daily_summary_at: string | null;
+  @ApiProperty(HEALTH_PROPERTIES.health)
+  health: BotHealth;
+  @ApiProperty(HEALTH_PROPERTIES.health_reason)
+  health_reason: BotHealthReason | null;
+  @ApiProperty(HEALTH_PROPERTIES.health_detail)
+  health_detail: string | null;
+  @ApiProperty(HEALTH_PROPERTIES.health_hint)
+  health_hint: string | null;
+  @ApiProperty(HEALTH_PROPERTIES.health_since)
+  health_since: string | null;
   @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })
   created_at: string;
   @ApiProperty({ type: String, example: '2026-11-24T08:00:00.000Z' })

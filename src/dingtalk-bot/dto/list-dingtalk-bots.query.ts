@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { BOT_HEALTHS, BotHealth } from '../../events/bot-health.events';
 import { StoreFilterQuery } from '../../common/http/store-scoped.dto';
 import { BOT_TYPES } from '../bot-kinds';
 import { BotType } from '../entities/dingtalk-bot.entity';
@@ -20,4 +21,12 @@ export class ListDingTalkBotsQuery extends StoreFilterQuery {
   @Transform(booleanFromQuery)
   @IsBoolean({ message: 'is_enabled must be true or false' })
   readonly is_enabled?: boolean;
+
+  @ApiPropertyOptional({
+    enum: BOT_HEALTHS,
+    description: 'Only the bots with this health (docs/bot-health.md)',
+  })
+  @IsOptional()
+  @IsIn(BOT_HEALTHS)
+  readonly health?: BotHealth;
 }
