@@ -44,6 +44,7 @@ export const FEATURES = {
   stream: ['dingtalk-bot', 'menu-report', 'notify'],
   health: ['stream'],
   'bot-health': ['dingtalk-bot'],
+  'store-overview': [],
 };
 /** A feature's folders other features may import from, besides its top level. */
 export const PUBLIC_FOLDERS = ['dto', 'entities', 'messages'];

@@ -6,6 +6,7 @@ import { AuthenticatedRequest } from './auth/current-user.decorator';
 import { RequestAuthenticator } from './auth/request-authenticator';
 import { logAnswer } from './common/http/access-log';
 import { checkParsedInput, strictJsonParser } from './common/http/body-checks';
+import { answerConditionalGets } from './common/http/conditional-get';
 import { clientErrorHandler, frameworkErrors } from './common/http/framework-errors';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
 import { EnvelopingFastifyAdapter } from './common/http/success-envelope';
@@ -91,6 +92,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
       done(error as Error);
     }
   });
+  answerConditionalGets(fastify, apiPath);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   setupSwagger(app);
   return app;

@@ -25,6 +25,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { RetentionModule } from './retention/retention.module';
 import { ReceivingModule } from './stream/receiving/receiving.module';
 import { StreamModule } from './stream/stream.module';
+import { StoreOverviewModule } from './store-overview/store-overview.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -59,6 +60,7 @@ export class AppModule {
         RetentionModule,
         DailySummaryModule,
         BotHealthModule,
+        StoreOverviewModule,
         CompositionModule,
       ],
       providers: [

@@ -18,6 +18,7 @@ import { MessageTemplateModule } from './message-template/message-template.modul
 import { MessageTemplateRepository } from './message-template/message-template.repository';
 import { DeliveryStatusContributor } from './notify/delivery/delivery-status.contributor';
 import { TestSendService } from './notify/delivery/test-send.service';
+import { StoreDeliveryCountsRepository } from './notify/notifications/store-delivery-counts.repository';
 import { NotifyModule } from './notify/notify.module';
 import { REPORT_BOTS } from './notify/report-bots';
 import { ReportNotifications } from './notify/report-notifications';
@@ -28,6 +29,7 @@ import { STREAM_CALLBACKS } from './stream/stream-callback';
 import { StreamConnectionService } from './stream/stream-connection.service';
 import { StreamStatusContributor } from './stream/stream-status.contributor';
 import { StreamModule } from './stream/stream.module';
+import { STORE_BOTS, STORE_DELIVERIES } from './store-overview/store-sources';
 
 /** Each port, bound to the provider that implements it (a repository, a service of the module that knows how). */
 export const PORT_BINDINGS: PortBinding[] = [
@@ -48,6 +50,8 @@ export const PORT_BINDINGS: PortBinding[] = [
     DeliveryStatusContributor,
     BotHealthStatusContributor,
   ]),
+  bindPort(STORE_BOTS, DingTalkBotRepository),
+  bindPort(STORE_DELIVERIES, StoreDeliveryCountsRepository),
 ];
 
 /** The modules whose providers implement the ports. */

@@ -172,4 +172,17 @@ export class DingTalkBotRepository {
       isEnabled: row.is_enabled,
     }));
   }
+
+  /** Every store with a bot, with its bots counted (the store overview's STORE_BOTS); `stores` narrows it. */
+  async botCountsByStore(
+    stores: readonly number[] | undefined,
+  ): Promise<Array<{ storeId: number; bots: number; enabledBots: number }>> {
+    const rows = await this.dataSource.query<Array<{ store_id: number; bots: number; enabled_bots: number }>>(
+      `SELECT store_id, count(*)::integer AS bots, (count(*) FILTER (WHERE is_enabled))::integer AS enabled_bots
+       FROM ding_talk_bots WHERE $1::integer[] IS NULL OR store_id = ANY($1::integer[])
+       GROUP BY store_id`,
+      [stores ? [...stores] : null],
+    );
+    return rows.map((row) => ({ storeId: row.store_id, bots: row.bots, enabledBots: row.enabled_bots }));
+  }
 }

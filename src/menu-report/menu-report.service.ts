@@ -4,6 +4,7 @@ import { EntityManager, QueryFailedError, Repository, SelectQueryBuilder } from 
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { assertCanSee, storeForCreate, storesToList } from '../auth/store-scope';
+import { whereCreatedOnDays } from '../common/http/day-range.query';
 import { Page, pageWindow } from '../common/http/pagination.dto';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { AppConfig } from '../config/app-config';
@@ -158,21 +159,9 @@ export class MenuReportService {
     return builder.orderBy('report.id', 'ASC').getMany();
   }
 
-  /** Whole days in the stores' time zone: PostgreSQL turns local midnight into an instant. */
+  /** Whole days in the stores' time zone. */
   private whereDates(builder: SelectQueryBuilder<MenuReport>, from?: string, to?: string): void {
-    const zone = this.config.reportTimeZone;
-    if (from) {
-      builder.andWhere(`report.createdAt >= (CAST(:from AS date)::timestamp AT TIME ZONE :zone)`, {
-        from,
-        zone,
-      });
-    }
-    if (to) {
-      builder.andWhere(`report.createdAt < ((CAST(:to AS date) + 1)::timestamp AT TIME ZONE :zone)`, {
-        to,
-        zone,
-      });
-    }
+    whereCreatedOnDays(builder, 'report.createdAt', { from, to, zone: this.config.reportTimeZone });
   }
 }
 

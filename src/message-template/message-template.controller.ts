@@ -17,7 +17,11 @@ import { Page } from '../common/http/pagination.dto';
 import { IntIdParam } from '../common/http/strict-integer';
 import { CreateMessageTemplateDto } from './dto/create-message-template.dto';
 import { ListMessageTemplatesQuery, MessageTemplateResponse } from './dto/message-template.response';
-import { PreviewMessageTemplateDto, TemplatePreviewResponse } from './dto/preview-message-template.dto';
+import {
+  PreviewDraftTemplateDto,
+  PreviewMessageTemplateDto,
+  TemplatePreviewResponse,
+} from './dto/preview-message-template.dto';
 import { UpdateMessageTemplateDto } from './dto/update-message-template.dto';
 import { MessageTemplateService } from './message-template.service';
 
@@ -64,6 +68,29 @@ export class MessageTemplateController {
     @Body() request: CreateMessageTemplateDto,
   ): Promise<MessageTemplateResponse> {
     return this.templates.create(user, request);
+  }
+
+  @Post('preview')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Render a template that is not saved yet, and its size in bytes',
+    description:
+      'For a live preview while writing one: the variables are checked as when saving, then it is rendered as ' +
+      '`POST /message-templates/{id}/preview` renders a saved one. Nothing is stored.',
+  })
+  @ApiJsonBody(
+    PreviewDraftTemplateDto,
+    {
+      draft: {
+        summary: 'A markdown report template with the sample values',
+        value: { title: '报菜：{{dish_name}}', body: '#### {{dish_name}} × {{quantity}}{{unit}}' },
+      },
+    },
+    unknownVariable,
+  )
+  @ApiEnvelope(TemplatePreviewResponse)
+  previewDraft(@Body() request: PreviewDraftTemplateDto): TemplatePreviewResponse {
+    return this.templates.previewDraft(request);
   }
 
   @Get()

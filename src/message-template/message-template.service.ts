@@ -8,13 +8,18 @@ import { Page, pageWindow } from '../common/http/pagination.dto';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { CreateMessageTemplateDto } from './dto/create-message-template.dto';
 import { ListMessageTemplatesQuery, MessageTemplateResponse } from './dto/message-template.response';
-import { PreviewMessageTemplateDto, TemplatePreviewResponse } from './dto/preview-message-template.dto';
+import {
+  PreviewDraftTemplateDto,
+  PreviewMessageTemplateDto,
+  TemplatePreviewResponse,
+} from './dto/preview-message-template.dto';
 import { UpdateMessageTemplateDto } from './dto/update-message-template.dto';
 import { MessageTemplate } from './entities/message-template.entity';
 import {
   isTemplateVariable,
   renderTemplateText,
   SummaryTemplateValues,
+  TemplatePurpose,
   TemplateValues,
   unknownVariables,
   VARIABLES_BY_PURPOSE,
@@ -114,17 +119,22 @@ export class MessageTemplateService {
     request: PreviewMessageTemplateDto,
   ): Promise<TemplatePreviewResponse> {
     const template = await this.findVisible(user, id);
-    const values: Record<string, string> = { ...VARIABLES_BY_PURPOSE[template.purpose] };
-    const errors: FieldError[] = [];
-    for (const [name, value] of Object.entries(request.values ?? {})) {
-      if (!isTemplateVariable(name, template.purpose))
-        errors.push({ field: `values.${name}`, message: `${name} is not a template variable` });
-      else if (typeof value !== 'string' && typeof value !== 'number') {
-        errors.push({ field: `values.${name}`, message: `${name} must be a string or a number` });
-      } else values[name] = String(value);
-    }
-    if (errors.length > 0) throw new ValidationFailedException(errors);
-    return previewOf(template, values);
+    return previewOf(template, previewValues(template.purpose, request.values));
+  }
+
+  /**
+   * A template not saved yet, rendered as a saved one would be (the console's live preview while editing): the
+   * same checks of its variables as saving, then the same rendering.
+   */
+  previewDraft(request: PreviewDraftTemplateDto): TemplatePreviewResponse {
+    const draft = {
+      msgType: request.msg_type ?? 'markdown',
+      title: request.title,
+      body: request.body,
+      purpose: request.purpose ?? 'report',
+    };
+    checkVariables(draft);
+    return previewOf(draft, previewValues(draft.purpose, request.values));
   }
 
   private async findVisible(user: AuthUser, id: number): Promise<MessageTemplate> {
@@ -165,8 +175,26 @@ function checkVariables(template: Pick<MessageTemplate, 'title' | 'body' | 'purp
   if (errors.length > 0) throw new ValidationFailedException(errors);
 }
 
+/** The sample values of `purpose`, with the given ones on top; a value for an unknown variable is a 400. */
+function previewValues(
+  purpose: TemplatePurpose,
+  given: Record<string, unknown> | undefined,
+): Record<string, string> {
+  const values: Record<string, string> = { ...VARIABLES_BY_PURPOSE[purpose] };
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(given ?? {})) {
+    if (!isTemplateVariable(name, purpose))
+      errors.push({ field: `values.${name}`, message: `${name} is not a template variable` });
+    else if (typeof value !== 'string' && typeof value !== 'number') {
+      errors.push({ field: `values.${name}`, message: `${name} must be a string or a number` });
+    } else values[name] = String(value);
+  }
+  if (errors.length > 0) throw new ValidationFailedException(errors);
+  return values;
+}
+
 export function previewOf(
-  template: MessageTemplate,
+  template: Pick<MessageTemplate, 'msgType' | 'title' | 'body' | 'purpose'>,
   values: TemplateValues | SummaryTemplateValues,
 ): TemplatePreviewResponse {
   const text = renderTemplateText(template.body, values, template.purpose);

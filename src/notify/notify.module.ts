@@ -27,6 +27,7 @@ import { NotificationOutbox } from './notification-outbox';
 import { NotificationPlanner } from './notification-planner';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationsService } from './notifications/notifications.service';
+import { StoreDeliveryCountsRepository } from './notifications/store-delivery-counts.repository';
 import { ReportNotifications } from './report-notifications';
 import { BotSendersModule } from './senders/bot-senders.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
@@ -69,6 +70,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     BotCredentialsCache,
     TestSendService,
     BotChangesListener,
+    StoreDeliveryCountsRepository,
   ],
   exports: [
     NotificationOutbox,
@@ -76,6 +78,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     ReportNotifications,
     TestSendService,
     DeliveryStatusContributor,
+    StoreDeliveryCountsRepository,
   ],
 })
 export class NotifyModule {}

@@ -119,6 +119,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/message-templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a template that is not saved yet, and its size in bytes
+         * @description For a live preview while writing one: the variables are checked as when saving, then it is rendered as `POST /message-templates/{id}/preview` renders a saved one. Nothing is stored.
+         */
+        post: operations["MessageTemplateController_previewDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/message-templates/{id}": {
         parameters: {
             query?: never;
@@ -388,6 +408,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every store you manage at a glance: bots, backlog, today’s sent and failed
+         * @description The stores that have a bot or a notification (an admin: every such store; a store admin: its own). Those needing a look first: most failed today, then the largest backlog, then by store_id. "Today" is the stores’ day in REPORT_TIMEZONE, counted by when a notification was made.
+         */
+        get: operations["StoreOverviewController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -620,6 +660,61 @@ export interface components {
              */
             purpose?: "report" | "daily_summary";
         };
+        TemplatePreviewResponse: {
+            /**
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type: "text" | "markdown";
+            /** @example 报菜：宫保鸡丁 50份 */
+            title: string;
+            /** @example #### 宫保鸡丁 × 50份 */
+            text: string;
+            /**
+             * @description UTF-8 size of the text; DingTalk refuses messages over 20,000 bytes
+             * @example 1234
+             */
+            byte_size: number;
+            /**
+             * @description True when the text is over 20,000 bytes and would be split
+             * @example false
+             */
+            over_limit: boolean;
+        };
+        PreviewDraftTemplateDto: {
+            /**
+             * @default markdown
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type?: "text" | "markdown";
+            /**
+             * @description report: renders a bot's menu-report notifications; daily_summary: renders its daily summary (the bot's reports then use the built-in message)
+             * @default report
+             * @example report
+             * @enum {string}
+             */
+            purpose?: "report" | "daily_summary";
+            /**
+             * @description Values by variable name; the others take the samples {"store_id":"1","report_id":"1024","dish_id":"88","dish_name":"宫保鸡丁","quantity":"50","unit":"份","remark":"少辣","reported_by":"张师傅","created_at":"2026/12/01 11:30"} (a daily_summary template: {"store_id":"1","date":"2026-12-01","totals":"- 宫保鸡丁 120 份\n- 米饭 12.5 斤","report_count":"8","reporter_count":"3","first_report_at":"10:02","last_report_at":"20:41"})
+             * @example {
+             *       "dish_name": "米饭",
+             *       "quantity": "2.5",
+             *       "unit": "斤"
+             *     }
+             */
+            values?: {
+                [key: string]: string | number;
+            };
+            /** @example 报菜：{{dish_name}} */
+            title: string;
+            /**
+             * @description The variables of its purpose, as when saving (an unknown one is a 400)
+             * @example #### {{dish_name}} × {{quantity}}{{unit}}
+             *     - 报菜人：{{reported_by}}
+             */
+            body: string;
+        };
         UpdateMessageTemplateDto: {
             /** @example 厨房群简报 */
             name?: string;
@@ -654,27 +749,6 @@ export interface components {
         DeletedResponse: {
             /** @example 1 */
             id: number;
-        };
-        TemplatePreviewResponse: {
-            /**
-             * @example markdown
-             * @enum {string}
-             */
-            msg_type: "text" | "markdown";
-            /** @example 报菜：宫保鸡丁 50份 */
-            title: string;
-            /** @example #### 宫保鸡丁 × 50份 */
-            text: string;
-            /**
-             * @description UTF-8 size of the text; DingTalk refuses messages over 20,000 bytes
-             * @example 1234
-             */
-            byte_size: number;
-            /**
-             * @description True when the text is over 20,000 bytes and would be split
-             * @example false
-             */
-            over_limit: boolean;
         };
         PreviewMessageTemplateDto: {
             /**
@@ -1437,6 +1511,32 @@ export interface components {
              */
             unreachable_after_seconds?: number;
         };
+        StoreOverviewResponse: {
+            /** @example 3 */
+            store_id: number;
+            /**
+             * @description Bots of the store, enabled or not
+             * @example 2
+             */
+            bots: number;
+            /** @example 2 */
+            enabled_bots: number;
+            /**
+             * @description Notifications waiting to go out now (pending or retrying), whenever they were made
+             * @example 0
+             */
+            pending: number;
+            /**
+             * @description Of the notifications made today (REPORT_TIMEZONE), those that failed
+             * @example 1
+             */
+            failed_today: number;
+            /**
+             * @description Of the notifications made today (REPORT_TIMEZONE), those that were sent
+             * @example 14
+             */
+            sent_today: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -1781,6 +1881,78 @@ export interface operations {
             };
             /** @description The token may not act on that store */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    MessageTemplateController_previewDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewDraftTemplateDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["TemplatePreviewResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2743,6 +2915,10 @@ export interface operations {
                 page?: number;
                 page_size?: number;
                 store_id?: number;
+                /** @description First day, inclusive, in REPORT_TIMEZONE */
+                date_from?: string;
+                /** @description Last day, inclusive, in REPORT_TIMEZONE */
+                date_to?: string;
                 bot_id?: number;
                 status?: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
                 menu_report_id?: number;
@@ -3344,6 +3520,68 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    StoreOverviewController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                store_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: {
+                            items: components["schemas"]["StoreOverviewResponse"][];
+                            /** @example 42 */
+                            total: number;
+                            /** @example 1 */
+                            page: number;
+                            /** @example 20 */
+                            page_size: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

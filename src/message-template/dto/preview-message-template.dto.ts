@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { CreateMessageTemplateDto } from './create-message-template.dto';
 import { MSG_TYPES } from '../entities/message-template.entity';
 import { SUMMARY_TEMPLATE_VARIABLES, TEMPLATE_VARIABLES } from '../template-variables';
 
@@ -37,4 +38,26 @@ export class TemplatePreviewResponse {
     description: 'True when the text is over 20,000 bytes and would be split',
   })
   over_limit: boolean;
+}
+
+/** `POST /message-templates/preview`: a template as it is being written, not saved, and values to render it with. */
+export class PreviewDraftTemplateDto extends IntersectionType(
+  PickType(CreateMessageTemplateDto, ['msg_type', 'purpose'] as const),
+  PreviewMessageTemplateDto,
+) {
+  @ApiProperty({ type: String, example: '报菜：{{dish_name}}', minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  readonly title: string;
+
+  @ApiProperty({
+    type: String,
+    example: '#### {{dish_name}} × {{quantity}}{{unit}}\n- 报菜人：{{reported_by}}',
+    minLength: 1,
+    maxLength: 20000,
+    description: 'The variables of its purpose, as when saving (an unknown one is a 400)',
+  })
+  @IsString()
+  @Length(1, 20_000)
+  readonly body: string;
 }

@@ -3,7 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuthUser } from '../../auth/auth-user';
 import { assertCanSee, storesToList } from '../../auth/store-scope';
+import { whereCreatedOnDays } from '../../common/http/day-range.query';
 import { Page, pageWindow } from '../../common/http/pagination.dto';
+import { AppConfig } from '../../config/app-config';
 import { splitErrcode } from '../../dingtalk/errcode';
 import { NotificationOutbox } from '../notification-outbox';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
@@ -25,6 +27,7 @@ export class NotificationsService {
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     @InjectRepository(NotificationAttempt) private readonly attempts: Repository<NotificationAttempt>,
     private readonly outbox: NotificationOutbox,
+    private readonly config: AppConfig,
   ) {}
 
   async list(user: AuthUser, query: ListNotificationsQuery): Promise<Page<NotificationResponse>> {
@@ -38,6 +41,11 @@ export class NotificationsService {
     if (query.menu_report_id !== undefined) {
       builder.andWhere('n.menuReportId = :reportId', { reportId: query.menu_report_id });
     }
+    whereCreatedOnDays(builder, 'n.createdAt', {
+      from: query.date_from,
+      to: query.date_to,
+      zone: this.config.reportTimeZone,
+    });
     const { skip, take } = pageWindow(query);
     const [rows, total] = await builder.orderBy('n.id', 'DESC').skip(skip).take(take).getManyAndCount();
     return new Page(rows.map(toResponse), total, query);

@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { INT4_MAX, QueryInteger } from '../../../common/http/strict-integer';
-import { StoreFilterQuery } from '../../../common/http/store-scoped.dto';
+import { StoreDaysQuery } from '../../../common/http/day-range.query';
 import { NOTIFICATION_STATUSES, NotificationStatus } from '../../../events/notification.events';
 import { NOTIFICATION_KINDS, NotificationKind } from '../../entities/notification.entity';
 
-/** `GET /notifications` filters. */
-export class ListNotificationsQuery extends StoreFilterQuery {
+/** `GET /notifications` filters; the days are those the notifications were made on. */
+export class ListNotificationsQuery extends StoreDaysQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: INT4_MAX, example: 1 })
   @IsOptional()
   @QueryInteger()
