@@ -23,7 +23,7 @@ export type RequeueResult = 'requeued' | 'bot_deleted' | 'being_sent';
 
 /**
  * The one door into delivery: every message the service writes to be sent (a report's, a batch send's, a summary's,
- * a resend) enters the queue here, inside the caller's transaction, with its bot marked due in the
+ * a resend, a test message) enters the queue here, inside the caller's transaction, with its bot marked due in the
  * same commit, so that once the caller's transaction commits the message will be delivered whatever happens next.
  * Rows get ascending ids in the order given: the parts of a message (one `partOf`) leave in id order. One statement
  * for any number of rows, and for the write that causes them if the caller hands it over (LeadingWrite): this is on
@@ -67,6 +67,20 @@ export class NotificationOutbox implements EntitySubscriberInterface, OnModuleIn
     const queued = await this.rows.enqueue(manager, messages, new Date(this.clock.now()), leading);
     if (queued.some((row) => row.status === 'pending')) this.signalOnCommit(manager);
     return queued;
+  }
+
+  /**
+   * A message its writer sends itself, at once (the test button): written leased to `lease.owner` under a new claim
+   * number, so that it is in the delivery log and recorded like any other, but never claimed by the dispatcher (a
+   * test message is never its turn: IN_TURN in delivery/queue/queue-conditions.ts). No wake: nothing waits for the
+   * dispatcher.
+   */
+  async enqueueClaimed(
+    manager: EntityManager,
+    message: OutgoingNotification,
+    lease: { owner: string; ms: number },
+  ): Promise<{ id: string; claim: string }> {
+    return this.rows.enqueueClaimed(manager, message, new Date(this.clock.now()), lease);
   }
 
   /**

@@ -18,6 +18,7 @@ import { RecordingRepository } from './delivery/queue/recording.repository';
 import { DeliveryStatusContributor } from './delivery/delivery-status.contributor';
 import { NotificationDispatcher } from './delivery/dispatcher/notification-dispatcher';
 import { SendAttempts } from './delivery/dispatcher/send-attempt';
+import { ClaimSender } from './delivery/claim-sender';
 import { NotificationExpiryJob } from './delivery/notification-expiry.job';
 import { TestSendService } from './delivery/test-send.service';
 import { NotificationAttempt } from './entities/notification-attempt.entity';
@@ -66,6 +67,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     DeliveryStatusContributor,
     NotificationDispatcher,
     SendAttempts,
+    ClaimSender,
     NotificationExpiryJob,
     BotCredentialsCache,
     TestSendService,

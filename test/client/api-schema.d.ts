@@ -320,7 +320,7 @@ export interface paths {
         put?: never;
         /**
          * Queue a notification again
-         * @description Due at once, with a fresh retry schedule; the attempts so far stay in its log.
+         * @description Due at once, with a fresh retry schedule; the attempts so far stay in its log. A test message (kind `test`) is not resent: press the test button again.
          */
         post: operations["NotificationsController_resend"];
         delete?: never;
@@ -1255,7 +1255,7 @@ export interface components {
              * @example menu_report
              * @enum {string}
              */
-            kind: "menu_report" | "batch" | "digest" | "daily_summary";
+            kind: "menu_report" | "batch" | "digest" | "daily_summary" | "test";
             /**
              * @description pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped
              * @example sent
@@ -1342,7 +1342,7 @@ export interface components {
              * @example menu_report
              * @enum {string}
              */
-            kind: "menu_report" | "batch" | "digest" | "daily_summary";
+            kind: "menu_report" | "batch" | "digest" | "daily_summary" | "test";
             /**
              * @description pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped
              * @example sent
@@ -2922,7 +2922,7 @@ export interface operations {
                 bot_id?: number;
                 status?: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
                 menu_report_id?: number;
-                kind?: "menu_report" | "batch" | "digest" | "daily_summary";
+                kind?: "menu_report" | "batch" | "digest" | "daily_summary" | "test";
             };
             header?: never;
             path?: never;

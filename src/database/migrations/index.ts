@@ -19,6 +19,7 @@ import { IdempotencyKeys1764002400000 } from './1764002400000-idempotency-keys';
 import { NotificationQueuedAt1764003000000 } from './1764003000000-notification-queued-at';
 import { BotKindsInCode1764003100000 } from './1764003100000-bot-kinds-in-code';
 import { BotHealth1764003200000 } from './1764003200000-bot-health';
+import { TestNotifications1764003300000 } from './1764003300000-test-notifications';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -45,4 +46,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   NotificationQueuedAt1764003000000,
   BotKindsInCode1764003100000,
   BotHealth1764003200000,
+  TestNotifications1764003300000,
 ];

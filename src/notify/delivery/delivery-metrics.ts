@@ -9,7 +9,7 @@ import { DeliveryStateRepository } from './queue/delivery-state.repository';
 /**
  * The delivery metrics (README: "Operations"). `type` is the bot type under its documented metric label; `bot_type` repeats it under the
  * name the rest of the API uses. `status` is success or failure per attempt (a throttled answer is a failure).
- * `kind` is the notification's kind (menu_report, batch, digest, daily_summary), or `test` for the test button.
+ * `kind` is the notification's kind (menu_report, batch, digest, daily_summary, test: the test button's).
  * The backlog gauges are read from the database at scrape time, so every instance reports the shared queue.
  */
 @Injectable()
@@ -70,7 +70,7 @@ export class DeliveryMetrics {
     this.expired.inc(count);
   }
 
-  recordAttempt(botType: BotType, kind: NotificationKind | 'test', outcome: DingTalkOutcome): void {
+  recordAttempt(botType: BotType, kind: NotificationKind, outcome: DingTalkOutcome): void {
     const labels = { type: botType, bot_type: botType };
     this.sent.inc({ ...labels, kind, status: outcome.kind === 'ok' ? 'success' : 'failure' });
     this.duration.observe(labels, outcome.latencyMs / 1000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DingTalkOutcome, OutcomeKind } from '../../dingtalk/dingtalk-outcome';
-import { judgeAttempt, nextQuotaMonth, THROTTLE_PAUSE_MS } from './retry-policy';
+import { judgeAttempt, judgeOnlyAttempt, nextQuotaMonth, THROTTLE_PAUSE_MS } from './retry-policy';
 
 const SCHEDULE = { retryScheduleMs: [5_000, 30_000, 120_000], throttlePauseMs: THROTTLE_PAUSE_MS };
 const NOW = 1_000_000;
@@ -95,5 +95,30 @@ describe('pauses a throttle answer asks for', () => {
     const verdict = judgeAttempt(limited('app', null), 2, POLICY, lateNovemberUtc);
     expect(verdict).toMatchObject({ status: 'pending', attempts: 2, pause: { scope: 'app' } });
     expect(verdict.nextAttemptAt).toBe(Date.UTC(2026, 11, 31, 16, 0, 0));
+  });
+});
+
+describe('judgeOnlyAttempt (a test message: tried once)', () => {
+  it('marks an accepted message sent, and fails anything else at once with its hint', () => {
+    expect(judgeOnlyAttempt(outcome('ok'), SCHEDULE, NOW)).toMatchObject({ status: 'sent', attempts: 1 });
+    for (const kind of ['transient', 'token_expired', 'permanent'] as const) {
+      expect(judgeOnlyAttempt(outcome(kind), SCHEDULE, NOW)).toEqual({
+        status: 'failed',
+        attempts: 1,
+        nextAttemptAt: null,
+        pause: null,
+        hint: `hint for ${kind}`,
+      });
+    }
+  });
+
+  it('still pauses the robot on a throttle, as any send does', () => {
+    expect(judgeOnlyAttempt(outcome('throttled'), SCHEDULE, NOW)).toEqual({
+      status: 'failed',
+      attempts: 1,
+      nextAttemptAt: null,
+      pause: { scope: 'robot', ms: THROTTLE_PAUSE_MS },
+      hint: 'hint for throttled',
+    });
   });
 });

@@ -90,6 +90,17 @@ export function judgeAttempt(
 }
 
 /**
+ * The verdict on a message that is tried once (a test message: the test button answers with what DingTalk said, and
+ * a second try is a second click): sent, or failed with the hint. A throttle answer still pauses whom it names,
+ * as judgeAttempt says.
+ */
+export function judgeOnlyAttempt(outcome: DingTalkOutcome, policy: RetryPolicy, now: number): AttemptVerdict {
+  const verdict = judgeAttempt(outcome, 0, policy, now);
+  if (verdict.status === 'sent') return verdict;
+  return { ...verdict, status: 'failed', attempts: 1, nextAttemptAt: null };
+}
+
+/**
  * How long a throttle answer holds back whom: the wait the answer named (Retry-After, the IP block's `wait`), cut to
  * `maxRetryAfterMs`; else the scope's default: DingTalk's 10 minutes for a robot (`throttlePauseMs`), the configured
  * IP block for the cluster, and for an app whose organisation used up its monthly quota, until the next month

@@ -56,7 +56,9 @@ export class NotificationsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Queue a notification again',
-    description: 'Due at once, with a fresh retry schedule; the attempts so far stay in its log.',
+    description:
+      'Due at once, with a fresh retry schedule; the attempts so far stay in its log. A test message (kind `test`) ' +
+      'is not resent: press the test button again.',
   })
   @ApiIdParam('The notification', INT8_MAX)
   @ApiEnvelope(NotificationDetailResponse)

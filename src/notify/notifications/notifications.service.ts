@@ -65,10 +65,18 @@ export class NotificationsService {
   /**
    * Queues the notification again through the outbox (NotificationOutbox.requeue), due now, with a fresh retry
    * schedule; its attempts so far stay in the log. A notification being sent at this moment cannot be resent until
-   * that send is over (409). A late result of an earlier send no longer matches it (the attempt is still logged).
+   * that send is over (409), nor a test message (409). A late result of an earlier send no longer matches it (the
+   * attempt is still logged).
    */
   async resend(user: AuthUser, id: string): Promise<NotificationDetailResponse> {
-    const { botId, status, mergedInto } = await this.findVisible(user, id);
+    const { botId, status, mergedInto, kind } = await this.findVisible(user, id);
+    if (kind === 'test') {
+      // Sent once, by the click that wrote it: the queue never sends a test message (test-send.service.ts).
+      throw new ConflictException(
+        `Notification ${id} is a test message: it is sent once, by the test button; press it again ` +
+          `(POST /api/v1/dingtalk-bots/${botId}/test)`,
+      );
+    }
     if (status === 'merged') await this.assertDigestDidNotCarry(id, mergedInto);
     await this.notifications.manager.transaction(async (manager) => {
       switch (await this.outbox.requeue(manager, id, botId)) {

@@ -8,6 +8,7 @@ import { NotificationOutbox } from '../../notification-outbox';
 import { ClaimedNotification, SendResult } from '../queue/claimed-notification';
 import { DeliveryQueue } from '../queue/delivery-queue';
 import { InFlightSends } from './in-flight-sends';
+import { longestSendMs } from '../claim-sender';
 import { SendAttempts } from './send-attempt';
 
 /** Names of the dispatcher's periodic jobs in SchedulerRegistry. */
@@ -21,12 +22,6 @@ const RETRY_AFTER_ERROR_MS = 1_000;
  * committed) holds its row for a moment, and will send or wake us itself.
  */
 const MIN_REARM_MS = 50;
-/**
- * The most DingTalk deadlines one send can take (app-messaging.client.ts): a stream bot's users and group, each a
- * token fetch and a call, both once more after a refused token (8), and the work notification's getsendresult
- * polls, which take one deadline together, with a token fetch of their own (2).
- */
-const MAX_CALLS_PER_SEND = 10;
 
 /**
  * Sends the queued notifications: claim → send → record. One loop does the database work in rounds, each one short
@@ -83,7 +78,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.owner = `${config.instanceId.slice(0, 48)}:${randomBytes(6).toString('hex')}`;
     // A stream send may take a token fetch and two calls, each within the DingTalk deadline; renewed meanwhile.
     this.leaseMs = config.delivery.leaseMs;
-    this.maxSendMs = MAX_CALLS_PER_SEND * config.dingtalk.timeoutMs + 5_000;
+    this.maxSendMs = longestSendMs(config);
     this.inFlight = new InFlightSends(queue, clock, this.leaseMs, this.logger, () =>
       this.finished.map((result) => result.claimed),
     );

@@ -56,7 +56,7 @@ export interface CycleAnswer {
  * order and robots in key order where a statement waits for several (claims never wait: SKIP LOCKED); the cluster's
  * budget row (dingtalk_call_budget) last of all, in every transaction that takes it with others: the claim pays in
  * its last statement (LEASE_AND_APPLY), the test button after its robot row (reserveSend), and a round that records
- * an IP block writes it at its end and claims nothing (cycle).
+ * an IP block (or the test button's `record`) writes it at its end and claims nothing (cycle).
  */
 @Injectable()
 export class DeliveryQueue {
@@ -86,6 +86,18 @@ export class DeliveryQueue {
       if (claim) return { held, claimed: claim.claimed, nextDueAt: claim.nextDueAt?.getTime() ?? null };
       const due = await this.claims.nextDue(manager);
       return { held, claimed: [], nextDueAt: due?.getTime() ?? null };
+    });
+  }
+
+  /**
+   * Records sends outside a round (the test button's), in a short transaction of their own, as a round records them
+   * (DingTalk's IP block written last): ids of the results whose claim still held the row.
+   */
+  async record(results: readonly SendResult[]): Promise<Set<string>> {
+    return this.dataSource.transaction(async (manager) => {
+      const { held, block } = await this.recording.record(manager, results);
+      if (block) await this.windows.blockCluster(manager, block);
+      return held;
     });
   }
 

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { prepared } from '../../../database/prepared-statements';
 import { NotificationStatus } from '../../../events/notification.events';
 import { Notification } from '../../entities/notification.entity';
+import { LEASE_END } from './queue-conditions';
 
 /** One message for one bot, as whatever causes it (a report, a batch send, a summary) writes it. */
 export type OutgoingNotification = Pick<
@@ -118,6 +119,14 @@ function enqueueAfter(leading: LeadingWrite): string {
   return text;
 }
 
+/** One row written already leased by its writer (a new claim number), its bot not marked due: nobody else sends it. */
+const ENQUEUE_CLAIMED = `INSERT INTO notifications (bot_id, store_id, menu_report_id, kind, status, hint, msg_type, title,
+                              content, at_mobiles, at_user_ids, at_all, part_of, next_attempt_at, queued_at,
+                              lease_owner, lease_expires_at, claim)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $14, $15, ${LEASE_END('$16')},
+          nextval('notification_claims'))
+  RETURNING id, claim`;
+
 const MARK_DUE = `${markDueStatement('SELECT b.id FROM ding_talk_bots b WHERE b.id = ANY($1::integer[])', '$2')}
   RETURNING bot_id`;
 
@@ -161,6 +170,38 @@ export class OutboxRepository {
     return rows
       .map((row) => ({ id: String(row.id), botId: row.bot_id, status: row.status }))
       .sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /**
+   * One row, due at `now`, written leased to `lease.owner` for `lease.ms` of the database's clock under a new claim
+   * number, and its bot not marked due: the writer sends it itself (the test button). Answers its id and claim.
+   */
+  async enqueueClaimed(
+    manager: EntityManager,
+    message: OutgoingNotification,
+    now: Date,
+    lease: { owner: string; ms: number },
+  ): Promise<{ id: string; claim: string }> {
+    const m = message;
+    const [row]: Array<{ id: string; claim: string }> = await manager.query(ENQUEUE_CLAIMED, [
+      m.botId,
+      m.storeId,
+      m.menuReportId,
+      m.kind,
+      m.status,
+      m.hint,
+      m.msgType,
+      m.title,
+      m.content,
+      JSON.stringify(m.atMobiles),
+      JSON.stringify(m.atUserIds),
+      m.atAll,
+      m.partOf,
+      now,
+      lease.owner,
+      lease.ms,
+    ]);
+    return { id: String(row.id), claim: String(row.claim) };
   }
 
   /**

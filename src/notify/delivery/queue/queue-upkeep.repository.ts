@@ -10,20 +10,26 @@ const SKIPPED_HINT =
 const MOVED_HINT =
   "The bot was moved to another store before this notification was sent: it belongs to the bot's old store, so it " +
   "does not go to the bot's new destination.";
+const UNFINISHED_TEST_HINT =
+  'The service stopped while sending this test message, before it could record what DingTalk answered: whether ' +
+  'it arrived is unknown. A test message is never sent again on its own: press the test button again.';
 
-// The rows are locked in id order, as a digest's fold locks them: the two never wait for each other in a cycle.
+// The rows are locked in id order, as a digest's fold locks them: the two never wait for each other in a cycle. A
+// test message waits only while the click that wrote it holds its lease: one whose lease ran out is that click's,
+// unfinished (the service stopped), and goes too.
 const SKIP_UNDELIVERABLE = `WITH doomed AS (
          SELECT n.id FROM notifications n
          WHERE n.status IN ${WAITING} AND ${LEASE_FREE('n')}
            AND ($3::integer[] IS NULL OR n.bot_id = ANY($3::integer[]))
-           AND NOT EXISTS (SELECT 1 FROM ding_talk_bots b
-                           WHERE b.id = n.bot_id AND b.is_enabled AND b.store_id = n.store_id)
+           AND (n.kind = 'test' OR NOT EXISTS (SELECT 1 FROM ding_talk_bots b
+                                               WHERE b.id = n.bot_id AND b.is_enabled AND b.store_id = n.store_id))
          ORDER BY n.id
          FOR UPDATE OF n)
        , skipped AS (
          UPDATE notifications n
          SET status = 'skipped', lease_owner = NULL, lease_expires_at = NULL, claim = NULL, updated_at = $1,
-             hint = CASE WHEN EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id AND b.is_enabled)
+             hint = CASE WHEN n.kind = 'test' THEN $5
+                         WHEN EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id AND b.is_enabled)
                          THEN $4 ELSE $2 END
          FROM doomed WHERE n.id = doomed.id
          RETURNING n.id, n.kind)
@@ -66,10 +72,11 @@ export class QueueUpkeepRepository {
   /**
    * Nothing may reach a disabled or deleted bot, nor a bot moved to another store than the notification's (its new
    * group is not the old store's): such waiting notifications of `botIds` (null: of every bot) are skipped, with
-   * why. In `manager`'s transaction (a claim's), or a statement of its own.
+   * why; so is a test message whose click never recorded its send. In `manager`'s transaction (a claim's), or a
+   * statement of its own.
    */
   async skipUndeliverable(manager: EntityManager, at: Date, botIds: readonly number[] | null): Promise<void> {
-    await manager.query(SKIP_UNDELIVERABLE, [at, SKIPPED_HINT, botIds, MOVED_HINT]);
+    await manager.query(SKIP_UNDELIVERABLE, [at, SKIPPED_HINT, botIds, MOVED_HINT, UNFINISHED_TEST_HINT]);
   }
 
   /**

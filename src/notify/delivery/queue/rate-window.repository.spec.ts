@@ -27,6 +27,8 @@ describe('RateWindowRepository', () => {
         [key],
       )
     )[0] as { recent_sends: number[]; paused_until: Date | null; pause_hint: string | null } | undefined;
+  /** A send's reservation, in a transaction of its own (the test button writes its notification in it). */
+  const reserve = (botId: number) => db().transaction((manager) => windows().reserveSend(manager, botId));
   const budget = async () =>
     (await db().query(`SELECT blocked_until, block_hint FROM dingtalk_call_budget WHERE id = 1`))[0] as {
       blocked_until: Date | null;
@@ -69,23 +71,25 @@ describe('RateWindowRepository', () => {
     const bot = await givenBotOnOwnRobot(t, { store_id: 403, rate_limit_per_minute: 2 });
     const robot = await robotOf(bot.id);
     const first = clock.now();
-    expect(await windows().reserveSend(bot.id)).toEqual({ granted: true });
+    const granted = (stamp: number) => ({ granted: true, robotKey: robot, appKey: null, stamp });
+    expect(await reserve(bot.id)).toEqual(granted(first));
     await clock.advance(10_000);
-    expect(await windows().reserveSend(bot.id)).toEqual({ granted: true });
+    expect(await reserve(bot.id)).toEqual(granted(first + 10_000));
     expect((await row(robot))?.recent_sends).toEqual([first, first + 10_000]);
 
     // Full: room again once the first send has left the minute (and the margin).
-    expect(await windows().reserveSend(bot.id)).toEqual({
+    expect(await reserve(bot.id)).toEqual({
       granted: false,
       reason: 'rate_window',
       retryAt: first + RATE_WINDOW_MS + MARGIN_MS + 1,
     });
     await clock.advance(RATE_WINDOW_MS + MARGIN_MS - 10_000 + 1);
-    expect(await windows().reserveSend(bot.id)).toEqual({ granted: true });
+    expect(await reserve(bot.id)).toEqual(granted(clock.now()));
     expect((await row(robot))?.recent_sends).toEqual([first + 10_000, clock.now()]);
   });
 
-  it("pauses a throttled robot, never shortening a longer pause, and an app's quota pauses all its bots", async () => {
+  // The pauses are written by the recording of a throttled answer (recording.repository.spec.ts).
+  it("refuses a send while its robot is paused, and while its app's quota pauses all the app's bots", async () => {
     const bot = await givenBotOnOwnRobot(t, { store_id: 404 });
     const sibling = await givenBotOnOwnRobot(t, { store_id: 404 });
     for (const id of [bot.id, sibling.id]) {
@@ -93,25 +97,22 @@ describe('RateWindowRepository', () => {
     }
     const robot = await robotOf(bot.id);
     const now = clock.now();
+    const pause = (key: string, ms: number) =>
+      db().query(
+        `INSERT INTO robot_rate_windows (robot_key, paused_until) VALUES ($1, $2)
+         ON CONFLICT (robot_key) DO UPDATE SET paused_until = EXCLUDED.paused_until`,
+        [key, new Date(now + ms)],
+      );
 
-    await windows().pauseFor(bot.id, { scope: 'robot', ms: 600_000 }, 'ten minutes');
-    await windows().pauseFor(bot.id, { scope: 'robot', ms: 60_000 }, 'one minute');
-    expect(await row(robot)).toMatchObject({
-      paused_until: new Date(now + 600_000),
-      pause_hint: 'ten minutes',
-    });
-    expect(await windows().reserveSend(bot.id)).toEqual({
+    await pause(robot, 600_000);
+    expect(await reserve(bot.id)).toEqual({
       granted: false,
       reason: 'throttled',
       retryAt: now + 600_000,
     });
 
-    await windows().pauseFor(bot.id, { scope: 'app', ms: 3_600_000 }, 'quota');
-    expect(await row('app:quota-404')).toMatchObject({
-      paused_until: new Date(now + 3_600_000),
-      pause_hint: 'quota',
-    });
-    expect(await windows().reserveSend(sibling.id)).toEqual({
+    await pause('app:quota-404', 3_600_000);
+    expect(await reserve(sibling.id)).toEqual({
       granted: false,
       reason: 'throttled',
       retryAt: now + 3_600_000,
@@ -123,10 +124,10 @@ describe('RateWindowRepository', () => {
     const now = clock.now();
 
     await db().transaction((manager) => windows().blockCluster(manager, { ms: 300_000, hint: 'ip blocked' }));
-    await windows().pauseFor(bot.id, { scope: 'cluster', ms: 1_000 }, 'shorter');
+    await db().transaction((manager) => windows().blockCluster(manager, { ms: 1_000, hint: 'shorter' }));
 
     expect(await budget()).toEqual({ blocked_until: new Date(now + 300_000), block_hint: 'shorter' });
-    expect(await windows().reserveSend(bot.id)).toEqual({
+    expect(await reserve(bot.id)).toEqual({
       granted: false,
       reason: 'ip_blocked',
       retryAt: now + 300_000,
@@ -138,16 +139,16 @@ describe('RateWindowRepository', () => {
     const tokens = async () =>
       Number((await db().query(`SELECT tokens FROM dingtalk_call_budget WHERE id = 1`))[0].tokens);
     const before = await tokens();
-    expect(await windows().reserveSend(bot.id)).toEqual({ granted: true });
+    expect(await reserve(bot.id)).toMatchObject({ granted: true });
     expect(await tokens()).toBe(before - 1);
 
     // The robot's window is full: no call is made, none is charged.
-    expect(await windows().reserveSend(bot.id)).toMatchObject({ granted: false, reason: 'rate_window' });
+    expect(await reserve(bot.id)).toMatchObject({ granted: false, reason: 'rate_window' });
     expect(await tokens()).toBe(before - 1);
 
     // Nor while DingTalk blocks the IP.
     await db().transaction((manager) => windows().blockCluster(manager, { ms: 60_000, hint: 'ip blocked' }));
-    expect(await windows().reserveSend(bot.id)).toMatchObject({ granted: false, reason: 'ip_blocked' });
+    expect(await reserve(bot.id)).toMatchObject({ granted: false, reason: 'ip_blocked' });
     expect(await tokens()).toBe(before - 1);
   });
 });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock';
 import { AppConfig } from '../../../config/app-config';
 import { databaseNow, databaseNowMs } from '../../../database/database-time';
@@ -118,21 +117,6 @@ const BLOCK_CLUSTER = prepared(
        block_hint = $3
    WHERE id = 1`,
 );
-/**
- * A throttle answer pauses its robot or its app until the database's now plus the pause (never shortening a longer
- * pause already there). Rare: only when a result says so.
- */
-const PAUSE_ROBOTS = prepared(
-  'delivery.pause-robots',
-  `INSERT INTO robot_rate_windows AS w (robot_key, paused_until, pause_hint)
-   SELECT p.robot_key, ${databaseNow('$4')} + p.ms * interval '1 millisecond', p.hint
-   FROM unnest($1::text[], $2::double precision[], $3::text[]) AS p(robot_key, ms, hint)
-   ORDER BY p.robot_key
-   ON CONFLICT (robot_key) DO UPDATE
-   SET paused_until = GREATEST(w.paused_until, EXCLUDED.paused_until),
-       pause_hint = CASE WHEN w.paused_until > EXCLUDED.paused_until THEN w.pause_hint ELSE EXCLUDED.pause_hint END
-   RETURNING robot_key`,
-);
 /** The robot and app a bot sends through, and its limit. */
 const ROBOT_OF_BOT = `SELECT COALESCE(robot_key, 'bot:' || id) AS robot_key, app_key, rate_limit_per_minute AS rate_limit
          FROM ding_talk_bots WHERE id = $1`;
@@ -146,7 +130,6 @@ const SPEND_ONE_CALL = `UPDATE dingtalk_call_budget SET tokens = tokens - 1 WHER
 /** DingTalk's IP block, read without a lock: only a granted send takes the budget row (SPEND_ONE_CALL). */
 const CLUSTER_BLOCK = `SELECT blocked_until FROM dingtalk_call_budget WHERE id = 1`;
 const SET_WINDOW = `UPDATE robot_rate_windows SET recent_sends = $2::jsonb WHERE robot_key = $1`;
-const PAUSE_TARGET_OF_BOT = `SELECT COALESCE(robot_key, 'bot:' || id) AS robot_key, app_key FROM ding_talk_bots WHERE id = $1`;
 
 /** A robot's row as a claim locked it. */
 export interface RobotWindow {
@@ -156,9 +139,14 @@ export interface RobotWindow {
   paused_until: Date | null;
 }
 
-/** A send outside the queue (the test button) asks for a place in its robot's rate window first. */
+/**
+ * A send that does not wait in the queue (the test button) asks for a place in its robot's rate window first.
+ * Granted: the robot and app it sends through, and its entry in the robot's window (ClaimedNotification.windowStamp).
+ */
 export type SendReservation =
-  { granted: true } | { granted: false; reason: 'rate_window' | 'throttled' | 'ip_blocked'; retryAt: number };
+  | { granted: true; robotKey: string; appKey: string | null; stamp: number }
+  | { granted: false; reason: 'rate_window' | 'throttled' | 'ip_blocked'; retryAt: number }
+  | { granted: false; reason: 'no_bot' };
 
 /** Whose row a pause goes to: the app's (a quota), else the robot's. */
 export function pauseKey(pause: PauseVerdict, robotKey: string, appKey: string | null): string {
@@ -169,7 +157,6 @@ export function pauseKey(pause: PauseVerdict, robotKey: string, appKey: string |
 @Injectable()
 export class RateWindowRepository {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -189,68 +176,43 @@ export class RateWindowRepository {
   }
 
   /**
-   * The test button: a send outside the queue still counts in its robot's rate window (shared with every bot of the
-   * robot) and waits out a throttle pause of the robot or its app, or DingTalk would ban the robot for 10 minutes.
-   * Granted: the send is counted from now (the database's clock). `retryAt` is on that clock too.
+   * In `manager`'s transaction, which then writes the send's notification (the test button): a send that does not
+   * wait in the queue still counts in its robot's rate window (shared with every bot of the robot) and waits out a
+   * throttle pause of the robot or its app, or DingTalk would ban the robot for 10 minutes. Granted: the send is
+   * counted from now (the database's clock) and its DingTalk call spent from the cluster's budget. `retryAt` is on
+   * that clock too. The robot's row stays locked until the transaction ends, the budget row after it (the lock order,
+   * see DeliveryQueue).
    */
-  async reserveSend(botId: number): Promise<SendReservation> {
+  async reserveSend(manager: EntityManager, botId: number): Promise<SendReservation> {
     const margin = this.config.delivery.rateWindowMarginMs;
-    return this.dataSource.transaction(async (manager) => {
-      const [bot]: Array<{ robot_key: string; app_key: string | null; rate_limit: number }> =
-        await manager.query(ROBOT_OF_BOT, [botId]);
-      if (!bot) return { granted: true }; // Deleted meanwhile: the send itself will say so.
-      await manager.query(ENSURE_ROBOT, [bot.robot_key]);
-      const [robot]: Array<{
-        recent_sends: number[];
-        paused_until: Date | null;
-        app_paused_until: Date | null;
-        db_now: number;
-      }> = await manager.query(LOCK_ROBOT_WITH_APP('$3'), [
-        bot.robot_key,
-        bot.app_key,
-        this.clock.databaseNowOverride(),
-      ]);
-      const dbNow = Number(robot.db_now);
-      const pausedUntil = Math.max(
-        robot.paused_until?.getTime() ?? 0,
-        robot.app_paused_until?.getTime() ?? 0,
-      );
-      if (pausedUntil > dbNow) return { granted: false, reason: 'throttled', retryAt: pausedUntil };
-      const [cluster]: Array<{ blocked_until: Date | null }> = await manager.query(CLUSTER_BLOCK);
-      const blockedUntil = cluster?.blocked_until?.getTime() ?? 0;
-      if (blockedUntil > dbNow) return { granted: false, reason: 'ip_blocked', retryAt: blockedUntil };
-      const recent = windowSends(robot.recent_sends, dbNow - RATE_WINDOW_MS - margin);
-      if (recent.length >= bot.rate_limit) {
-        return {
-          granted: false,
-          reason: 'rate_window',
-          retryAt: windowFreeAt(recent, bot.rate_limit, margin),
-        };
-      }
-      await manager.query(SET_WINDOW, [bot.robot_key, JSON.stringify([...recent, dbNow])]);
-      // Only a granted send is charged (a refused one makes no call): one DingTalk call like any other, from the
-      // cluster's budget, whose row is the last this transaction locks (the lock order, see DeliveryQueue).
-      await manager.query(SPEND_ONE_CALL);
-      return { granted: true };
-    });
-  }
-
-  /** DingTalk throttled a send outside the queue (the test button): its robot or app pauses as the queue's would. */
-  async pauseFor(botId: number, pause: PauseVerdict, hint: string | null): Promise<void> {
-    const [bot]: Array<{ robot_key: string; app_key: string | null }> = await this.dataSource.query(
-      PAUSE_TARGET_OF_BOT,
-      [botId],
-    );
-    if (!bot) return;
-    if (pause.scope === 'cluster') {
-      await this.dataSource.query(BLOCK_CLUSTER, [pause.ms, this.clock.databaseNowOverride(), hint]);
-      return;
-    }
-    await this.dataSource.query(PAUSE_ROBOTS, [
-      [pauseKey(pause, bot.robot_key, bot.app_key)],
-      [pause.ms],
-      [hint],
+    const [bot]: Array<{ robot_key: string; app_key: string | null; rate_limit: number }> =
+      await manager.query(ROBOT_OF_BOT, [botId]);
+    if (!bot) return { granted: false, reason: 'no_bot' };
+    await manager.query(ENSURE_ROBOT, [bot.robot_key]);
+    const [robot]: Array<{
+      recent_sends: number[];
+      paused_until: Date | null;
+      app_paused_until: Date | null;
+      db_now: number;
+    }> = await manager.query(LOCK_ROBOT_WITH_APP('$3'), [
+      bot.robot_key,
+      bot.app_key,
       this.clock.databaseNowOverride(),
     ]);
+    const dbNow = Number(robot.db_now);
+    const pausedUntil = Math.max(robot.paused_until?.getTime() ?? 0, robot.app_paused_until?.getTime() ?? 0);
+    if (pausedUntil > dbNow) return { granted: false, reason: 'throttled', retryAt: pausedUntil };
+    const [cluster]: Array<{ blocked_until: Date | null }> = await manager.query(CLUSTER_BLOCK);
+    const blockedUntil = cluster?.blocked_until?.getTime() ?? 0;
+    if (blockedUntil > dbNow) return { granted: false, reason: 'ip_blocked', retryAt: blockedUntil };
+    const recent = windowSends(robot.recent_sends, dbNow - RATE_WINDOW_MS - margin);
+    if (recent.length >= bot.rate_limit) {
+      return { granted: false, reason: 'rate_window', retryAt: windowFreeAt(recent, bot.rate_limit, margin) };
+    }
+    await manager.query(SET_WINDOW, [bot.robot_key, JSON.stringify([...recent, dbNow])]);
+    // Only a granted send is charged (a refused one makes no call): one DingTalk call like any other, from the
+    // cluster's budget, whose row is the last this transaction locks (the lock order, see DeliveryQueue).
+    await manager.query(SPEND_ONE_CALL);
+    return { granted: true, robotKey: bot.robot_key, appKey: bot.app_key, stamp: dbNow };
   }
 }
