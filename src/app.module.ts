@@ -15,6 +15,7 @@ import { CompositionModule } from './composition.module';
 import { DatabaseConnection } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { DailySummaryModule } from './daily-summary/daily-summary.module';
+import { DingTalkAppModule } from './dingtalk-app/dingtalk-app.module';
 import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
 import { EventsModule } from './events/events.module';
 import { MenuReportModule } from './menu-report/menu-report.module';
@@ -53,6 +54,7 @@ export class AppModule {
         HealthModule,
         StreamModule,
         MessageTemplateModule,
+        DingTalkAppModule,
         DingTalkBotModule,
         NotifyModule,
         MenuReportModule,

@@ -9,6 +9,8 @@ import { BOT_HEALTH_READER } from './dingtalk-bot/bot-health-reader';
 import { BOT_STATUS_CONTRIBUTORS } from './dingtalk-bot/bot-status.service';
 import { BOT_TEMPLATES } from './dingtalk-bot/bot-templates';
 import { BOT_TEST_SENDER } from './dingtalk-bot/bot-test-sender';
+import { BotsOfApp } from './dingtalk-bot/bots-of-app';
+import { APP_BOTS } from './dingtalk-app/app-bots';
 import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
 import { DingTalkBotRepository } from './dingtalk-bot/dingtalk-bot.repository';
 import { MenuReportModule } from './menu-report/menu-report.module';
@@ -39,6 +41,7 @@ export const PORT_BINDINGS: PortBinding[] = [
   bindPort(STREAM_BOTS, DingTalkBotRepository),
   bindPort(STREAM_CALLBACKS, BotMessageHandler),
   bindPort(BOT_TEMPLATES, MessageTemplateRepository),
+  bindPort(APP_BOTS, BotsOfApp),
   bindPort(BOT_CONNECTIONS, StreamConnectionService),
   bindPort(BOT_TEST_SENDER, TestSendService),
   bindPort(REPORT_NOTIFICATIONS, ReportNotifications),

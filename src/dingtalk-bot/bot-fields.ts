@@ -1,3 +1,4 @@
+import { AppCredentials } from '../dingtalk/app-credentials';
 import { BotType, MsgType } from './entities/dingtalk-bot.entity';
 
 /** A bot's settings in plain form (secrets opened): what rules check, senders use and events describe. */
@@ -11,9 +12,8 @@ export interface BotFields {
   secret: string | null;
   atMobiles: string[];
   atAll: boolean;
-  clientId: string | null;
-  clientSecret: string | null;
-  agentId: string | null;
+  /** A stream bot's DingTalk app (dingtalk-app): the credentials it connects and sends with. */
+  appId: number | null;
   userIds: string[];
   openConversationId: string | null;
   atUserIds: string[];
@@ -24,9 +24,18 @@ export interface BotFields {
   dailySummaryAt: string | null;
 }
 
-/** A stored bot with its secrets opened: what the senders and the Stream connection need. */
+/** A bot's app as its kind reads it: DingTalk's ids of the app (its robot identity), and the secret when opened. */
+export type BotApp = Pick<AppCredentials, 'clientId' | 'agentId'>;
+
+/** A bot's fields with its app's ids: what its kind's robot identity is made of. */
+export interface BotWithApp extends BotFields {
+  app: BotApp | null;
+}
+
+/** A stored bot with its secrets opened, its app's too: what the senders and the Stream connection need. */
 export interface BotWithSecrets extends BotFields {
   id: number;
+  app: AppCredentials | null;
 }
 
 export type BotField = keyof BotFields;

@@ -3,12 +3,13 @@ import { FieldError } from '../common/http/api-envelope';
 import { AppCredentials } from '../dingtalk/app-credentials';
 import { MessageChannel } from '../dingtalk/message-bodies';
 import { RobotIdentity } from '../dingtalk/robot-identity';
-import { BotFields, BotWithSecrets } from './bot-fields';
+import { BotFields, BotWithApp, BotWithSecrets } from './bot-fields';
 import { BotSender } from './bot-sender';
 
 /**
  * The settings of a bot that only some kinds use, by their request names. A kind lists its own (BotKind.settings);
- * the others' are refused on its bots and cleared when a bot changes kind. They are columns of ding_talk_bots: a
+ * the others' are refused on its bots and cleared when a bot changes kind. They are columns of ding_talk_bots (but
+ * client_id, client_secret and agent_id: a stream bot's inline way of naming its app, see INLINE_APP_SETTINGS): a
  * kind that needs a setting none of these is adds a column, a field to its settings DTO and a name here.
  */
 export const KIND_SETTINGS = [
@@ -16,6 +17,7 @@ export const KIND_SETTINGS = [
   'secret',
   'at_mobiles',
   'at_all',
+  'app_id',
   'client_id',
   'client_secret',
   'agent_id',
@@ -35,10 +37,26 @@ export interface Mentions {
 /** Where a bot's messages go, as far as their sizes and their skipping are concerned. */
 export type BotTargets = Pick<BotFields, 'userIds' | 'openConversationId'>;
 
-/** What a kind's rules may read besides the bot: the configuration. */
+/**
+ * The settings that name a stream bot's app by its credentials instead of its `app_id` (as before apps were a
+ * resource): not the bot's columns, the service finds or adds the app they name (dingtalk-app's findOrAdd).
+ */
+export const INLINE_APP_SETTINGS = [
+  'client_id',
+  'client_secret',
+  'agent_id',
+] as const satisfies readonly KindSetting[];
+export type InlineAppSetting = (typeof INLINE_APP_SETTINGS)[number];
+
+/** What a kind's rules may read besides the bot: the configuration, and what the request itself set. */
 export interface KindRuleContext {
   /** DINGTALK_WEBHOOK_ORIGINS. */
   webhookOrigins: readonly string[];
+  /**
+   * The kind settings the request sets (to something else than null), with their values: the inline ones
+   * (INLINE_APP_SETTINGS) are the request's only, the bot's columns hold none of them.
+   */
+  requested: Partial<Record<KindSetting, unknown>>;
 }
 
 /**
@@ -58,10 +76,10 @@ export interface BotKind {
   /** Of the mentions asked for (the bot's own, or a batch send's), those this kind's robots can make. */
   mentions(asked: Mentions): Mentions;
   /** The robot (and app) whose limits the bot's sends count against. */
-  robot(bot: BotFields): RobotIdentity;
+  robot(bot: BotWithApp): RobotIdentity;
   /**
-   * Present when the kind keeps a DingTalk Stream connection (and so receives messages: 绑定 binds its group):
-   * the app it connects as, null while the bot's settings lack it.
+   * Present when the kind keeps a DingTalk Stream connection (its app's: one per app, shared by the app's bots) and
+   * so receives messages: the app it connects as, null while the bot's settings lack it.
    */
   readonly connection?: { app(bot: BotWithSecrets): AppCredentials | null };
   /** Sends its messages: made by the application at its start, with the providers it injects. */

@@ -1,7 +1,7 @@
 import { FieldError } from '../common/http/api-envelope';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { BotField, BotFields } from './bot-fields';
-import { KIND_SETTINGS, KindSetting } from './bot-kind';
+import { INLINE_APP_SETTINGS, InlineAppSetting, KIND_SETTINGS, KindSetting } from './bot-kind';
 import { botKind, kindsUsing } from './bot-kinds';
 import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
 
@@ -16,29 +16,28 @@ const FIELD_OF = {
   secret: 'secret',
   at_mobiles: 'atMobiles',
   at_all: 'atAll',
-  client_id: 'clientId',
-  client_secret: 'clientSecret',
-  agent_id: 'agentId',
+  app_id: 'appId',
   user_ids: 'userIds',
   open_conversation_id: 'openConversationId',
   at_user_ids: 'atUserIds',
   rate_limit_per_minute: 'rateLimitPerMinute',
   template_id: 'templateId',
   daily_summary_at: 'dailySummaryAt',
-} as const satisfies Record<keyof CreateDingTalkBotDto, BotField>;
+} as const satisfies Record<Exclude<keyof CreateDingTalkBotDto, InlineAppSetting>, BotField>;
 
 /** The request fields the rules read. */
-export const REQUEST_FIELDS: ReadonlySet<string> = new Set(Object.keys(FIELD_OF));
+export const REQUEST_FIELDS: ReadonlySet<string> = new Set([
+  ...Object.keys(FIELD_OF),
+  ...INLINE_APP_SETTINGS,
+]);
 
 /** The kinds' settings when unset: a bot has none of another kind's. */
-const EMPTY: Pick<BotFields, (typeof FIELD_OF)[KindSetting]> = {
+const EMPTY: Pick<BotFields, (typeof FIELD_OF)[Exclude<KindSetting, InlineAppSetting>]> = {
   webhook: null,
   secret: null,
   atMobiles: [],
   atAll: false,
-  clientId: null,
-  clientSecret: null,
-  agentId: null,
+  appId: null,
   userIds: [],
   openConversationId: null,
   atUserIds: [],
@@ -72,14 +71,16 @@ export function applyBotChanges(
   const kind = botKind(botType);
   const errors: FieldError[] = [];
 
+  const requested: Partial<Record<KindSetting, unknown>> = {};
   for (const field of KIND_SETTINGS) {
     if (!kind.settings.includes(field) && isSet(request[field]))
       errors.push({ field, message: `${field} applies to ${kindsUsing(field).join(' and ')} bots only` });
+    if (request[field] !== undefined && request[field] !== null) requested[field] = request[field];
   }
 
   const next: BotFields = { ...base, storeId };
   if (botType !== base.botType) Object.assign(next, EMPTY);
-  for (const [field, key] of Object.entries(FIELD_OF) as Array<[keyof CreateDingTalkBotDto, BotField]>) {
+  for (const [field, key] of Object.entries(FIELD_OF) as Array<[keyof typeof FIELD_OF, BotField]>) {
     const value = request[field];
     if (value !== undefined && field !== 'store_id')
       (next as unknown as Record<string, unknown>)[key] = value;
@@ -88,7 +89,7 @@ export function applyBotChanges(
 
   if (current === null && request.name === undefined)
     errors.push({ field: 'name', message: 'name is required' });
-  errors.push(...kind.problems(next, { webhookOrigins }));
+  errors.push(...kind.problems(next, { webhookOrigins, requested }));
   if (errors.length > 0) throw new ValidationFailedException(dedupe(errors));
   return next;
 }

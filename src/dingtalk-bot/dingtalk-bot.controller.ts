@@ -28,7 +28,7 @@ import { Page } from '../common/http/pagination.dto';
 import { IntIdParam } from '../common/http/strict-integer';
 import { BotRulesOnRefusedBodyInterceptor } from './bot-rules.interceptor';
 import { BotStatusService } from './bot-status.service';
-import { APP_IN_USE_MESSAGE, DingTalkBotService } from './dingtalk-bot.service';
+import { DingTalkBotService } from './dingtalk-bot.service';
 import { BotStatusResponse } from './dto/bot-status.response';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
 import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
@@ -39,10 +39,10 @@ import { UpdateDingTalkBotDto } from './dto/update-dingtalk-bot.dto';
 const badId = fieldError('id', 'id must be a whole number from 1 to 2147483647 (digits only)');
 const notFound = { status: HttpStatus.NOT_FOUND, msg: 'DingTalk bot 42 not found' };
 const forbidden = { status: HttpStatus.FORBIDDEN, msg: 'You do not manage store 2' };
-const appTaken = {
-  status: HttpStatus.CONFLICT,
-  msg: APP_IN_USE_MESSAGE,
-};
+const appSecretMismatch = fieldError(
+  'client_secret',
+  'client_secret is not the secret of the app with this client_id: choose the app by app_id (GET /api/v1/dingtalk-apps), or ask an admin to update its secret',
+);
 const badSecret = fieldError(
   'secret',
   'secret must be the signing secret shown by DingTalk, starting with SEC',
@@ -64,8 +64,10 @@ export class DingTalkBotController {
   @ApiOperation({
     summary: 'Register a bot',
     description:
-      'webhook bots need `webhook` (and optionally `secret`); stream bots need `client_id`, `client_secret` and `agent_id`. ' +
-      'An enabled stream bot connects to DingTalk at once.',
+      'webhook bots need `webhook` (and optionally `secret`). A stream bot belongs to a DingTalk app, one for the ' +
+      'whole chain (docs/dingtalk-apps.md): give its `app_id`, or its `client_id` and `client_secret` (and `agent_id` ' +
+      "for an app not added yet), which find the app (the secret must be its own) or add it. Each store's bot keeps " +
+      "its own targets: `open_conversation_id` is the store's group. An enabled stream bot's app connects at once.",
   })
   @ApiJsonBody(
     CreateDingTalkBotDto,
@@ -81,7 +83,18 @@ export class DingTalkBotController {
         },
       },
       stream: {
-        summary: "An enterprise app's robot (Stream mode): work notifications and a group",
+        summary: "A store's bot on the chain's DingTalk app: its kitchen group and its manager",
+        value: {
+          name: '一号店报菜机器人',
+          store_id: 1,
+          bot_type: 'stream',
+          app_id: 1,
+          user_ids: ['manager01'],
+          open_conversation_id: 'cidDemoKitchen==',
+        },
+      },
+      streamInline: {
+        summary: 'The same, naming the app by its credentials (finds it, or adds it)',
         value: {
           name: '门店应用机器人',
           store_id: 1,
@@ -96,8 +109,8 @@ export class DingTalkBotController {
     },
     badSecret,
     fieldError('webhook', 'webhook is required for a webhook bot'),
+    appSecretMismatch,
     forbidden,
-    appTaken,
   )
   @ApiEnvelope(DingTalkBotResponse, HttpStatus.CREATED)
   create(@CurrentUser() user: AuthUser, @Body() request: CreateDingTalkBotDto): Promise<DingTalkBotResponse> {
@@ -132,7 +145,8 @@ export class DingTalkBotController {
     summary: 'Change any subset of a bot’s fields',
     description:
       'The merged bot is validated as a whole. Switching `bot_type` clears the settings of the other type. ' +
-      'Disabling, deleting, switching type or changing credentials stops or restarts a stream connection.',
+      "Disabling, deleting, switching type or another `app_id` starts or stops the app's stream connection as needed. " +
+      "An app's secret is the app's: an admin changes it with PUT /api/v1/dingtalk-apps/:id.",
   })
   @ApiIdParam('The bot')
   @ApiJsonBody(
@@ -145,9 +159,9 @@ export class DingTalkBotController {
     badId,
     badSecret,
     fieldError('client_id', 'client_id applies to stream bots only'),
+    appSecretMismatch,
     forbidden,
     notFound,
-    appTaken,
   )
   @ApiEnvelope(DingTalkBotResponse)
   update(

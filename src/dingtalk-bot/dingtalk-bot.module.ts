@@ -1,18 +1,21 @@
 import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
+import { DingTalkAppModule } from '../dingtalk-app/dingtalk-app.module';
+import { BotApps } from './bot-app';
 import { BOT_CONNECTIONS, BotConnections } from './bot-connections';
 import { BotStatusService } from './bot-status.service';
+import { BotsOfApp } from './bots-of-app';
 import { DingTalkBotController } from './dingtalk-bot.controller';
 import { DingTalkBotRepository } from './dingtalk-bot.repository';
 import { DingTalkBotService } from './dingtalk-bot.service';
 import { DingTalkBot } from './entities/dingtalk-bot.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([DingTalkBot])],
+  imports: [TypeOrmModule.forFeature([DingTalkBot]), DingTalkAppModule],
   controllers: [DingTalkBotController],
-  providers: [DingTalkBotService, DingTalkBotRepository, BotStatusService, SecretBox],
-  exports: [DingTalkBotService, DingTalkBotRepository, TypeOrmModule],
+  providers: [DingTalkBotService, DingTalkBotRepository, BotStatusService, BotApps, BotsOfApp, SecretBox],
+  exports: [DingTalkBotService, DingTalkBotRepository, BotsOfApp, TypeOrmModule],
 })
 export class DingTalkBotModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(BOT_CONNECTIONS) private readonly connections: BotConnections) {}

@@ -1,11 +1,4 @@
-import {
-  ConflictException,
-  Inject,
-  Injectable,
-  Logger,
-  NotFoundException,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, FindOptionsWhere, In, IsNull, Not, QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
@@ -16,7 +9,9 @@ import { Page, pageWindow } from '../common/http/pagination.dto';
 import { RetryLaterException } from '../common/http/retry-later.exception';
 import { AppConfig } from '../config/app-config';
 import { splitErrcode } from '../dingtalk/errcode';
+import { DingTalkApp } from '../dingtalk-app/entities/dingtalk-app.entity';
 import { AppEvent, AppEvents } from '../events/app-events';
+import { BotApps, unknownApp } from './bot-app';
 import { BotFields, BotWithSecrets } from './bot-fields';
 import { BOT_HEALTH_READER, BotHealthReader, BotHealthView } from './bot-health-reader';
 import { botKind } from './bot-kinds';
@@ -34,15 +29,7 @@ import { BotHealth } from '../events/bot-health.events';
 import { BotSnapshot } from '../events/dingtalk-bot.events';
 import { maskWebhook } from './webhook-url';
 
-const UNIQUE_VIOLATION = '23505';
-
-/**
- * The answer when a stream bot's client_id is taken. The same words whoever holds the app, the caller's store or
- * any other, and nothing about where: a store admin who tries another store's AppKey learns only what the unique
- * rule itself has to say (one app, one bot), not which store, bot or name has it.
- */
-export const APP_IN_USE_MESSAGE =
-  'This client_id (AppKey) is already used by a stream bot. DingTalk hands each message of an app to one of its connections, so one app can serve only one bot: use another app, or change or delete the bot that uses this one.';
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /** What 绑定 did: bound this group, found it bound already, found another group bound, or found no stream bot. */
 export type BindResult = 'bound' | 'already_bound' | 'bound_elsewhere' | 'not_found';
@@ -62,6 +49,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     @Inject(BOT_TEST_SENDER) private readonly testSender: BotTestSender,
     private readonly clock: Clock,
     @Inject(BOT_HEALTH_READER) private readonly health: BotHealthReader,
+    private readonly apps: BotApps,
   ) {}
 
   /**
@@ -72,7 +60,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     const unkeyed = await this.bots.find({ where: { robotKey: IsNull() }, take: 10_000 });
     let keyed = 0;
     for (const bot of unkeyed) {
-      const { robotKey, appKey } = robotOf(this.open(bot));
+      const { robotKey, appKey } = robotOf(this.open(bot), await this.apps.of(bot));
       if (robotKey === null) continue;
       await this.bots.update({ id: bot.id, robotKey: IsNull() }, { robotKey, appKey });
       keyed += 1;
@@ -84,11 +72,16 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     const storeId = storeForCreate(user, request.store_id);
     const fields = applyBotChanges(null, request, storeId, this.config.dingtalk.webhookOrigins);
     await assertUsableTemplate(this.templates, this.dataSource.manager, fields.templateId, fields.storeId);
-    const bot = this.seal(fields, new DingTalkBot());
-    bot.dailySummarySince = summarySince(null, fields, this.clock.now());
-    const saved = await this.saveUnique(() => this.bots.save(this.bots.create(bot)));
+    const { saved, app } = await this.writing(fields.appId, () =>
+      this.dataSource.transaction(async (manager) => {
+        const app = await this.apps.resolve(manager, request, fields);
+        const bot = this.seal(fields, app, new DingTalkBot());
+        bot.dailySummarySince = summarySince(null, fields, this.clock.now());
+        return { saved: await manager.save(bot), app };
+      }),
+    );
     await this.events.emit(AppEvent.BotCreated, { bot: snapshot(saved) });
-    return this.respond(saved);
+    return this.respond(saved, app);
   }
 
   async list(user: AuthUser, query: ListDingTalkBotsQuery): Promise<Page<DingTalkBotResponse>> {
@@ -107,16 +100,22 @@ export class DingTalkBotService implements OnApplicationBootstrap {
       order: { id: 'DESC' },
       ...pageWindow(query),
     });
-    const health = await this.health.healthOf(rows.map((row) => row.id));
+    const [apps, health] = await Promise.all([
+      this.apps.ofAll(rows),
+      this.health.healthOf(rows.map((row) => row.id)),
+    ]);
     return new Page(
-      rows.map((row) => this.toResponse(row, health.get(row.id))),
+      rows.map((row) =>
+        this.toResponse(row, row.appId === null ? null : (apps.get(row.appId) ?? null), health.get(row.id)),
+      ),
       total,
       query,
     );
   }
 
   async get(user: AuthUser, id: number): Promise<DingTalkBotResponse> {
-    return this.respond(await this.findVisible(user, id));
+    const bot = await this.findVisible(user, id);
+    return this.respond(bot, await this.apps.of(bot));
   }
 
   /**
@@ -124,7 +123,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
    * other, each to the result of the previous one.
    */
   async update(user: AuthUser, id: number, request: UpdateDingTalkBotDto): Promise<DingTalkBotResponse> {
-    const { before, after, saved } = await this.saveUnique(() =>
+    const { before, after, saved, app } = await this.writing(request.app_id ?? null, () =>
       this.dataSource.transaction(async (manager) => {
         const bot = await manager.findOne(DingTalkBot, {
           where: { id },
@@ -134,19 +133,21 @@ export class DingTalkBotService implements OnApplicationBootstrap {
         assertCanSee(user, bot.storeId, () => botNotFound(id));
         if (request.store_id !== undefined) assertCanWriteStore(user, request.store_id);
         const current = this.open(bot);
+        const changes = this.apps.completeRequest(request, await this.apps.of(bot, manager));
         const next = applyBotChanges(
           current,
-          request,
+          changes,
           request.store_id ?? bot.storeId,
           this.config.dingtalk.webhookOrigins,
         );
         await assertUsableTemplate(this.templates, manager, next.templateId, next.storeId);
+        const app = await this.apps.resolve(manager, changes, next);
         const beforeSnapshot = snapshot(bot);
         const since = summarySince(current, next, this.clock.now()) ?? bot.dailySummarySince;
-        const sealed = this.seal(next, bot);
+        const sealed = this.seal(next, app, bot);
         sealed.dailySummarySince = next.dailySummaryAt === null ? null : since;
         const written = await manager.save(sealed);
-        return { before: { fields: current, snapshot: beforeSnapshot }, after: next, saved: written };
+        return { before: { fields: current, snapshot: beforeSnapshot }, after: next, saved: written, app };
       }),
     );
     const changed = changedFields(before.fields, after);
@@ -157,7 +158,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
         changed,
       });
     }
-    return this.respond(saved);
+    return this.respond(saved, app);
   }
 
   /**
@@ -173,7 +174,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
       if (bot.openConversationId !== null) return { outcome: 'bound_elsewhere' as const };
       const before = snapshot(bot);
       bot.openConversationId = openConversationId;
-      Object.assign(bot, robotOf(this.open(bot)));
+      Object.assign(bot, robotOf(this.open(bot), await this.apps.of(bot, manager)));
       const saved = await manager.save(bot);
       return { outcome: 'bound' as const, before, after: snapshot(saved) };
     });
@@ -200,7 +201,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
    * try again, rather than risking DingTalk's 10-minute ban.
    */
   async test(user: AuthUser, id: number): Promise<BotTestResultResponse> {
-    const bot = this.withSecrets(await this.findVisible(user, id));
+    const bot = await this.withSecrets(await this.findVisible(user, id));
     const result = await this.testSender.sendTest(bot);
     if (!result.sent) throw heldBack(id, result.reason, result.retryAt, this.clock.now());
     const { outcome } = result;
@@ -213,15 +214,16 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     };
   }
 
-  /** A bot with its secrets opened, for the modules that send or connect; no store scoping. */
+  /** A bot with its secrets (and its app's) opened, for the modules that send or connect; no store scoping. */
   async findWithSecrets(id: number): Promise<BotWithSecrets | null> {
     const bot = await this.bots.findOneBy({ id });
     return bot ? this.withSecrets(bot) : null;
   }
 
-  /** Opens a stored bot's secrets. */
-  withSecrets(bot: DingTalkBot): BotWithSecrets {
-    return { id: bot.id, ...this.open(bot) };
+  /** Opens a stored bot's secrets, and its app's. */
+  async withSecrets(bot: DingTalkBot): Promise<BotWithSecrets> {
+    const app = await this.apps.of(bot);
+    return { id: bot.id, ...this.open(bot), app: app && this.apps.credentials(app) };
   }
 
   /** Bot `id` if the caller may see it; a 404 otherwise (also for another store's bot). */
@@ -243,9 +245,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
       secret: this.secrets.openOptional(bot.sealedSecret),
       atMobiles: bot.atMobiles,
       atAll: bot.atAll,
-      clientId: bot.clientId,
-      clientSecret: this.secrets.openOptional(bot.sealedClientSecret),
-      agentId: bot.agentId,
+      appId: bot.appId,
       userIds: bot.userIds,
       openConversationId: bot.openConversationId,
       atUserIds: bot.atUserIds,
@@ -255,12 +255,12 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     };
   }
 
-  private seal(fields: BotFields, bot: DingTalkBot): DingTalkBot {
-    const { webhook, secret, clientSecret, ...plain } = fields;
-    return Object.assign(bot, plain, robotOf(fields), {
+  private seal(fields: BotFields, app: DingTalkApp | null, bot: DingTalkBot): DingTalkBot {
+    const { webhook, secret, ...plain } = fields;
+    return Object.assign(bot, plain, robotOf(fields, app), {
+      agentId: app?.agentId ?? null,
       sealedWebhook: this.secrets.sealOptional(webhook),
       sealedSecret: this.secrets.sealOptional(secret),
-      sealedClientSecret: this.secrets.sealOptional(clientSecret),
     });
   }
 
@@ -280,12 +280,16 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     return unhealthy.length === 0 ? undefined : Not(In(unhealthy));
   }
 
-  private async respond(bot: DingTalkBot): Promise<DingTalkBotResponse> {
+  private async respond(bot: DingTalkBot, app: DingTalkApp | null): Promise<DingTalkBotResponse> {
     const health = await this.health.healthOf([bot.id]);
-    return this.toResponse(bot, health.get(bot.id));
+    return this.toResponse(bot, app, health.get(bot.id));
   }
 
-  private toResponse(bot: DingTalkBot, health: BotHealthView | undefined): DingTalkBotResponse {
+  private toResponse(
+    bot: DingTalkBot,
+    app: DingTalkApp | null,
+    health: BotHealthView | undefined,
+  ): DingTalkBotResponse {
     const webhook = this.secrets.openOptional(bot.sealedWebhook);
     return {
       id: bot.id,
@@ -298,9 +302,10 @@ export class DingTalkBotService implements OnApplicationBootstrap {
       has_secret: bot.sealedSecret !== null,
       at_mobiles: bot.atMobiles,
       at_all: bot.atAll,
-      client_id: bot.clientId,
-      agent_id: bot.agentId,
-      has_client_secret: bot.sealedClientSecret !== null,
+      app_id: bot.appId,
+      client_id: app?.clientId ?? null,
+      agent_id: app?.agentId ?? null,
+      has_client_secret: app !== null,
       user_ids: bot.userIds,
       open_conversation_id: bot.openConversationId,
       at_user_ids: bot.atUserIds,
@@ -313,17 +318,16 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     };
   }
 
-  /** The one unique rule on bots: one stream bot per DingTalk app (see the migration). */
-  private async saveUnique<T>(write: () => Promise<T>): Promise<T> {
+  /**
+   * A bot's write whose app was deleted between the check and the write: the foreign key refuses it, a 400 on
+   * app_id as for an app that was never there.
+   */
+  private async writing<T>(appId: number | null, write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {
-      if (
-        error instanceof QueryFailedError &&
-        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
-      ) {
-        throw new ConflictException(APP_IN_USE_MESSAGE);
-      }
+      const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : null;
+      if (code === FOREIGN_KEY_VIOLATION) throw unknownApp(appId);
       throw error;
     }
   }
@@ -362,10 +366,19 @@ function summarySince(before: BotFields | null, after: BotFields, now: number): 
 }
 
 /** The robot (and app) whose limits the bot's sends count against, as its kind says. */
-function robotOf(fields: BotFields): Pick<DingTalkBot, 'robotKey' | 'appKey'> {
-  return botKind(fields.botType).robot(fields);
+export function robotOf(
+  fields: BotFields,
+  app: DingTalkApp | null,
+): Pick<DingTalkBot, 'robotKey' | 'appKey'> {
+  return botKind(fields.botType).robot({ ...fields, app });
 }
 
-function snapshot(bot: DingTalkBot): BotSnapshot {
-  return { id: bot.id, storeId: bot.storeId, botType: bot.botType, isEnabled: bot.isEnabled };
+export function snapshot(bot: DingTalkBot): BotSnapshot {
+  return {
+    id: bot.id,
+    storeId: bot.storeId,
+    botType: bot.botType,
+    isEnabled: bot.isEnabled,
+    appId: bot.appId,
+  };
 }

@@ -5,6 +5,7 @@ import type {
   DeliveryOutcomesEvent,
   StreamConnectionChangedEvent,
 } from './bot-health.events';
+import type { AppUpdatedEvent } from './dingtalk-app.events';
 import type { BotCreatedEvent, BotDeletedEvent, BotUpdatedEvent } from './dingtalk-bot.events';
 
 /**
@@ -21,6 +22,8 @@ export const AppEvent = {
   StreamConnectionChanged: 'stream.connection_changed',
   /** A bot's health changed (committed): alerts, live views. */
   BotHealthChanged: 'bot_health.changed',
+  /** A DingTalk app's secret, AgentId or name changed (committed): its connection and its bots follow. */
+  AppUpdated: 'dingtalk_app.updated',
 } as const;
 
 /** Event name → payload type. Payloads are plain data, read-only: a listener answers nothing through them. */
@@ -31,6 +34,7 @@ export interface AppEventPayloads {
   [AppEvent.DeliveryOutcomes]: DeliveryOutcomesEvent;
   [AppEvent.StreamConnectionChanged]: StreamConnectionChangedEvent;
   [AppEvent.BotHealthChanged]: BotHealthChangedEvent;
+  [AppEvent.AppUpdated]: AppUpdatedEvent;
 }
 
 export type AppEventName = keyof AppEventPayloads;

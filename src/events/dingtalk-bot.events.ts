@@ -5,6 +5,8 @@ export interface BotSnapshot {
   /** Its kind (dingtalk-bot's BotKind type). */
   readonly botType: string;
   readonly isEnabled: boolean;
+  /** A stream bot's DingTalk app (its connection is the app's); null for a bot without one. */
+  readonly appId: number | null;
 }
 
 export interface BotCreatedEvent {
@@ -16,7 +18,7 @@ export interface BotUpdatedEvent {
   readonly after: BotSnapshot;
   /**
    * Every setting whose value changed, by its name in the bot's fields (camelCase), e.g. ['isEnabled'] or
-   * ['clientSecret']; secret values are not included.
+   * ['appId']; secret values are not included.
    */
   readonly changed: readonly string[];
 }

@@ -79,6 +79,7 @@ describe('StreamConnectionService (testing module)', () => {
     storeId: 1,
     botType: 'stream',
     isEnabled,
+    appId: null,
   });
 
   it('brings a bot in line with a dingtalk_bot.updated event before emitAsync resolves', async () => {

@@ -175,6 +175,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dingtalk-apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the DingTalk apps, oldest first
+         * @description Every app, for anyone who sets up a stream bot (to choose its `app_id`); never a secret.
+         */
+        get: operations["DingTalkAppController_list"];
+        put?: never;
+        /**
+         * Add a DingTalk app (admin)
+         * @description A chain's enterprise internal app, set up once in DingTalk's developer console with its robot in every store's group; any number of stream bots use it (`app_id`). The secret is write-only.
+         */
+        post: operations["DingTalkAppController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dingtalk-apps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One DingTalk app */
+        get: operations["DingTalkAppController_get"];
+        /**
+         * Rename an app, or give it its new secret or AgentId (admin)
+         * @description One update for every bot of the app: its Stream connection reconnects with the new secret, and every instance sends with it from its next message on. `client_id` cannot change: another AppKey is another app.
+         */
+        put: operations["DingTalkAppController_update"];
+        post?: never;
+        /** Delete an app no bot uses (admin) */
+        delete: operations["DingTalkAppController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dingtalk-bots": {
         parameters: {
             query?: never;
@@ -187,7 +233,7 @@ export interface paths {
         put?: never;
         /**
          * Register a bot
-         * @description webhook bots need `webhook` (and optionally `secret`); stream bots need `client_id`, `client_secret` and `agent_id`. An enabled stream bot connects to DingTalk at once.
+         * @description webhook bots need `webhook` (and optionally `secret`). A stream bot belongs to a DingTalk app, one for the whole chain (docs/dingtalk-apps.md): give its `app_id`, or its `client_id` and `client_secret` (and `agent_id` for an app not added yet), which find the app (the secret must be its own) or add it. Each store's bot keeps its own targets: `open_conversation_id` is the store's group. An enabled stream bot's app connects at once.
          */
         post: operations["DingTalkBotController_create"];
         delete?: never;
@@ -207,7 +253,7 @@ export interface paths {
         get: operations["DingTalkBotController_get"];
         /**
          * Change any subset of a bot’s fields
-         * @description The merged bot is validated as a whole. Switching `bot_type` clears the settings of the other type. Disabling, deleting, switching type or changing credentials stops or restarts a stream connection.
+         * @description The merged bot is validated as a whole. Switching `bot_type` clears the settings of the other type. Disabling, deleting, switching type or another `app_id` starts or stops the app's stream connection as needed. An app's secret is the app's: an admin changes it with PUT /api/v1/dingtalk-apps/:id.
          */
         put: operations["DingTalkBotController_update"];
         post?: never;
@@ -763,6 +809,55 @@ export interface components {
                 [key: string]: string | number;
             };
         };
+        DingTalkAppResponse: {
+            /** @example 1 */
+            id: number;
+            /** @example 连锁门店报菜应用 */
+            name: string;
+            /** @example dingxxxxxxxxxxxx */
+            client_id: string;
+            /** @example 836390886 */
+            agent_id: string | null;
+            /** @example true */
+            has_client_secret: boolean;
+            /** @example 2026-12-01T08:00:00.000Z */
+            created_at: string;
+            /** @example 2026-12-01T08:00:00.000Z */
+            updated_at: string;
+        };
+        CreateDingTalkAppDto: {
+            /** @example 连锁门店报菜应用 */
+            name: string;
+            /**
+             * @description The app's AppKey (ClientID); one app per client_id
+             * @example dingxxxxxxxxxxxx
+             */
+            client_id: string;
+            /**
+             * @description The app's AppSecret (ClientSecret). Write-only: sealed at rest, never shown.
+             * @example sEcReT-0123456789abcdefghijklmnopqrstuvwxyz
+             */
+            client_secret: string;
+            /**
+             * @description The app's AgentId (digits; a JSON number is accepted too): work notifications need it
+             * @example 836390886
+             */
+            agent_id: string;
+        };
+        UpdateDingTalkAppDto: {
+            /** @example 连锁门店报菜应用 */
+            name?: string;
+            /**
+             * @description The app's AppSecret (ClientSecret). Write-only: sealed at rest, never shown.
+             * @example sEcReT-0123456789abcdefghijklmnopqrstuvwxyz
+             */
+            client_secret?: string;
+            /**
+             * @description The app's AgentId (digits; a JSON number is accepted too): work notifications need it
+             * @example 836390886
+             */
+            agent_id?: string;
+        };
         DingTalkBotResponse: {
             /** @example 1 */
             id: number;
@@ -790,11 +885,25 @@ export interface components {
             at_mobiles: string[];
             /** @example false */
             at_all: boolean;
-            /** @example null */
+            /**
+             * @description A stream bot's DingTalk app (GET /api/v1/dingtalk-apps/:id)
+             * @example null
+             */
+            app_id: number | null;
+            /**
+             * @description The app's AppKey
+             * @example null
+             */
             client_id: string | null;
-            /** @example null */
+            /**
+             * @description The app's AgentId
+             * @example null
+             */
             agent_id: string | null;
-            /** @example false */
+            /**
+             * @description Whether the bot's app has a secret (always, for a stream bot with an app); never shown
+             * @example false
+             */
             has_client_secret: boolean;
             /** @example [] */
             user_ids: string[];
@@ -892,17 +1001,22 @@ export interface components {
              */
             at_all?: boolean;
             /**
-             * @description stream bots: the app's AppKey (ClientID)
+             * @description stream bots: the DingTalk app it belongs to (GET /api/v1/dingtalk-apps); or name the app by client_id and client_secret
+             * @example 1
+             */
+            app_id?: number | null;
+            /**
+             * @description stream bots, instead of app_id: the app's AppKey (ClientID). With client_secret it finds the app (the secret must be its own) or adds it.
              * @example dingxxxxxxxxxxxx
              */
             client_id?: string | null;
             /**
-             * @description stream bots: the app's AppSecret (ClientSecret). Write-only.
+             * @description stream bots, with client_id: the app's AppSecret (ClientSecret). Write-only; it must be the app's own (an admin changes an app's secret on the app).
              * @example sEcReT-0123456789abcdefghijklmnopqrstuvwxyz
              */
             client_secret?: string | null;
             /**
-             * @description stream bots: the app's AgentId (digits; a JSON number is accepted too)
+             * @description stream bots, with client_id: the app's AgentId (digits; a JSON number is accepted too), required when the app is new
              * @example 836390886
              */
             agent_id?: string | null;
@@ -914,7 +1028,7 @@ export interface components {
              */
             user_ids?: string[];
             /**
-             * @description stream bots: the group the app robot posts to
+             * @description stream bots: the store's group the app robot posts to; messages written in that group are this bot's store's
              * @example cidAbC123==
              */
             open_conversation_id?: string | null;
@@ -991,17 +1105,22 @@ export interface components {
              */
             at_all?: boolean;
             /**
-             * @description stream bots: the app's AppKey (ClientID)
+             * @description stream bots: the DingTalk app it belongs to (GET /api/v1/dingtalk-apps); or name the app by client_id and client_secret
+             * @example 1
+             */
+            app_id?: number | null;
+            /**
+             * @description stream bots, instead of app_id: the app's AppKey (ClientID). With client_secret it finds the app (the secret must be its own) or adds it.
              * @example dingxxxxxxxxxxxx
              */
             client_id?: string | null;
             /**
-             * @description stream bots: the app's AppSecret (ClientSecret). Write-only.
+             * @description stream bots, with client_id: the app's AppSecret (ClientSecret). Write-only; it must be the app's own (an admin changes an app's secret on the app).
              * @example sEcReT-0123456789abcdefghijklmnopqrstuvwxyz
              */
             client_secret?: string | null;
             /**
-             * @description stream bots: the app's AgentId (digits; a JSON number is accepted too)
+             * @description stream bots, with client_id: the app's AgentId (digits; a JSON number is accepted too), required when the app is new
              * @example 836390886
              */
             agent_id?: string | null;
@@ -1013,7 +1132,7 @@ export interface components {
              */
             user_ids?: string[];
             /**
-             * @description stream bots: the group the app robot posts to
+             * @description stream bots: the store's group the app robot posts to; messages written in that group are this bot's store's
              * @example cidAbC123==
              */
             open_conversation_id?: string | null;
@@ -2290,6 +2409,383 @@ export interface operations {
             };
         };
     };
+    DingTalkAppController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: {
+                            items: components["schemas"]["DingTalkAppResponse"][];
+                            /** @example 42 */
+                            total: number;
+                            /** @example 1 */
+                            page: number;
+                            /** @example 20 */
+                            page_size: number;
+                        };
+                    };
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkAppController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDingTalkAppDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DingTalkAppResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkAppController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DingTalkAppResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkAppController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDingTalkAppDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DingTalkAppResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    DingTalkAppController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DeletedResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
     DingTalkBotController_list: {
         parameters: {
             query?: {
@@ -2410,15 +2906,6 @@ export interface operations {
             };
             /** @description The token may not act on that store */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2574,15 +3061,6 @@ export interface operations {
             };
             /** @description No such resource among the stores the token can see */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -49,6 +49,7 @@ describe('bot management API', () => {
         has_secret: true,
         at_mobiles: [],
         at_all: false,
+        app_id: null,
         client_id: null,
         agent_id: null,
         has_client_secret: false,
@@ -95,6 +96,7 @@ describe('bot management API', () => {
       expect(switched.body.data).toMatchObject({
         bot_type: 'webhook',
         has_secret: true,
+        app_id: null,
         client_id: null,
         agent_id: null,
         has_client_secret: false,
@@ -174,7 +176,7 @@ describe('bot management API', () => {
       const bot = await create(webhookBot());
       const path = `/api/v1/dingtalk-bots/${bot.id}`;
       await rejects({ webhook: null }, 'webhook', /required/, 'PUT', path);
-      await rejects({ bot_type: 'stream' }, 'client_id', /required/, 'PUT', path);
+      await rejects({ bot_type: 'stream' }, 'app_id', /required/, 'PUT', path);
       await rejects({ name: null }, 'name', undefined, 'PUT', path);
       const unchanged = await t.request('GET', path);
       expect(unchanged.body.data).toMatchObject({ bot_type: 'webhook', has_secret: true });
@@ -195,52 +197,110 @@ describe('bot management API', () => {
       expect(badId.status).toBe(400);
     });
 
-    it('refuses a second stream bot on the same DingTalk app with 409', async () => {
+    it('lets stores share one DingTalk app: a second stream bot with the same client_id and secret joins it', async () => {
       const first = await create(streamBot());
-      const second = await t.request('POST', '/api/v1/dingtalk-bots', {
-        body: streamBot({ client_id: first.client_id, store_id: 2 }),
+      const second = await create(
+        streamBot({ client_id: first.client_id, store_id: 2, agent_id: undefined }),
+      );
+      expect(second).toMatchObject({
+        app_id: first.app_id,
+        client_id: first.client_id,
+        has_client_secret: true,
       });
-      expect(second.status).toBe(409);
-      expect(second.body.msg).toMatch(/client_id/);
+      const third = await create(
+        streamBot({
+          client_id: undefined,
+          client_secret: undefined,
+          agent_id: undefined,
+          app_id: first.app_id,
+          store_id: 3,
+        }),
+      );
+      expect(third).toMatchObject({
+        app_id: first.app_id,
+        client_id: first.client_id,
+        agent_id: '836390886',
+      });
+      const apps = await t.request('GET', '/api/v1/dingtalk-apps?page_size=100');
+      expect(
+        apps.body.data.items.filter((app: { client_id: string }) => app.client_id === first.client_id),
+      ).toHaveLength(1);
     });
 
-    it("answers a taken client_id the same whichever store holds the app: nothing tells a store admin it is another store's", async () => {
+    it("answers a wrong secret for a known app with a 400 on client_secret, the same whichever store's bots use it", async () => {
       const admin1 = t.token({ sub: 'admin-of-store-31', role: 'store_admin', store_ids: [31] });
       const admin2 = t.token({ sub: 'admin-of-store-32', role: 'store_admin', store_ids: [32] });
       const appOfStore1 = await create(streamBot({ store_id: 31 }), admin1);
       const appOfStore2 = await create(streamBot({ store_id: 32 }), admin2);
-      // Store 2's admin, with the AppKey of a bot in another store, then with that of a bot in its own store;
-      // the same for a change of an existing bot's client_id.
+      // Store 2's admin, with the AppKey of another store's app and a wrong secret, then with that of its own store;
+      // the same for a change of an existing bot's app.
       const ownBot = await create(streamBot({ store_id: 32 }), admin2);
+      const wrong = 'not-the-app-secret';
       const answers = [
         await t.request('POST', '/api/v1/dingtalk-bots', {
-          body: streamBot({ store_id: 32, client_id: appOfStore1.client_id }),
+          body: streamBot({ store_id: 32, client_id: appOfStore1.client_id, client_secret: wrong }),
           token: admin2,
         }),
         await t.request('POST', '/api/v1/dingtalk-bots', {
-          body: streamBot({ store_id: 32, client_id: appOfStore2.client_id }),
+          body: streamBot({ store_id: 32, client_id: appOfStore2.client_id, client_secret: wrong }),
           token: admin2,
         }),
         await t.request('PUT', `/api/v1/dingtalk-bots/${ownBot.id}`, {
-          body: { client_id: appOfStore1.client_id },
+          body: { client_id: appOfStore1.client_id, client_secret: wrong },
           token: admin2,
         }),
         await t.request('PUT', `/api/v1/dingtalk-bots/${ownBot.id}`, {
-          body: { client_id: appOfStore2.client_id },
+          body: { client_id: appOfStore2.client_id, client_secret: wrong },
+          token: admin2,
+        }),
+        // A secret restated without client_id means the bot's own app: a store admin cannot change it here.
+        await t.request('PUT', `/api/v1/dingtalk-bots/${ownBot.id}`, {
+          body: { client_secret: wrong },
           token: admin2,
         }),
       ];
       const seen = answers.map((answer) => {
         const headers = Object.fromEntries(
-          [...answer.headers].filter(([name]) => !['x-request-id', 'date'].includes(name)),
+          [...answer.headers].filter(([name]) => !['x-request-id', 'date', 'content-length'].includes(name)),
         );
         return { status: answer.status, headers, body: { ...answer.body, request_id: undefined } };
       });
-      expect(seen[0].status).toBe(409);
-      expect(seen[0].body.msg).toMatch(/^This client_id \(AppKey\) is already used by a stream bot\./);
-      // Neither "another" (which reads as "not yours") nor anything naming a store, a bot id or a bot name.
-      expect(seen[0].body.msg).not.toMatch(/another stream bot|store|3[12]|门店/i);
+      expect(seen[0].status).toBe(400);
+      expect(seen[0].body.errors).toEqual([
+        {
+          field: 'client_secret',
+          message: expect.stringMatching(/^client_secret is not the secret of the app/),
+        },
+      ]);
+      // Nothing naming a store, a bot, the app's id or its secret.
+      expect(JSON.stringify(seen[0].body)).not.toMatch(/store|3[12]|门店|AppSecret|app_id [0-9]/i);
       for (const other of seen.slice(1)) expect(other).toEqual(seen[0]);
+      // The app kept its secret: the bots still name it with the right one.
+      const again = await create(
+        streamBot({ store_id: 32, client_id: appOfStore1.client_id, agent_id: undefined }),
+        admin2,
+      );
+      expect(again.app_id).toBe(appOfStore1.app_id);
+    });
+
+    it('names the app once: app_id or client_id and client_secret, and an app_id that exists', async () => {
+      const first = await create(streamBot());
+      await rejects(streamBot({ app_id: first.app_id }), 'app_id', /give one of them/);
+      await rejects(
+        {
+          ...streamBot({ client_id: undefined, client_secret: undefined, agent_id: undefined }),
+          app_id: 999999,
+        },
+        'app_id',
+        /is not a DingTalk app/,
+      );
+      await rejects(
+        streamBot({ client_id: undefined, client_secret: undefined, agent_id: undefined }),
+        'app_id',
+        /required/,
+      );
+      await rejects({ agent_id: '1' }, 'agent_id', /app's/, 'PUT', `/api/v1/dingtalk-bots/${first.id}`);
+      await rejects(streamBot({ client_id: first.client_id, agent_id: '42' }), 'agent_id', /not the AgentId/);
     });
   });
 
@@ -379,9 +439,11 @@ describe('bot management API', () => {
       }
       for (const secret of [SECRET, CLIENT_SECRET, TOKEN]) expect(t.logs.text()).not.toContain(secret);
 
-      const rows = await t.app
-        .get(DataSourceToken)
-        .query('SELECT webhook, secret, client_secret FROM ding_talk_bots');
+      const database = t.app.get(DataSourceToken);
+      const rows = [
+        ...(await database.query('SELECT webhook, secret FROM ding_talk_bots')),
+        ...(await database.query('SELECT client_secret FROM dingtalk_apps')),
+      ];
       const stored = JSON.stringify(rows);
       for (const secret of [SECRET, CLIENT_SECRET, TOKEN]) expect(stored).not.toContain(secret);
       expect(stored).toMatch(/v1:[0-9a-f]{8}:/);

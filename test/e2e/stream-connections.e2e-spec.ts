@@ -75,7 +75,7 @@ describe('stream connections: lifecycle and supervision', () => {
     expect(metrics.text).toMatch(/dingtalk_stream_connections_total\{status="connected"\} [1-9]/);
   });
 
-  it('stops on disable, starts on enable, restarts on new credentials, stops on delete', async () => {
+  it("stops on disable, starts on enable, restarts on the app's new secret, stops on delete", async () => {
     const dingApp = sim.state.registerApp();
     const id = await createBot(dingApp);
     await connectedOnce(dingApp);
@@ -88,10 +88,13 @@ describe('stream connections: lifecycle and supervision', () => {
     await connectedOnce(dingApp);
     const before = live(dingApp)[0].id;
 
+    // The app's secret is reset in DingTalk's console, and an admin gives the app its new one.
     dingApp.clientSecret = 'rotated-secret-value';
-    await app.request('PUT', `/api/v1/dingtalk-bots/${id}`, {
+    const appId = (await app.request('GET', `/api/v1/dingtalk-bots/${id}`)).body.data.app_id;
+    const rotated = await app.request('PUT', `/api/v1/dingtalk-apps/${appId}`, {
       body: { client_secret: dingApp.clientSecret },
     });
+    expect(rotated.status).toBe(200);
     await waitFor(() => live(dingApp).length === 1 && live(dingApp)[0].id !== before, 'a new connection');
     await statusIs(id, 'connected');
 

@@ -20,6 +20,7 @@ import { NotificationQueuedAt1764003000000 } from './1764003000000-notification-
 import { BotKindsInCode1764003100000 } from './1764003100000-bot-kinds-in-code';
 import { BotHealth1764003200000 } from './1764003200000-bot-health';
 import { TestNotifications1764003300000 } from './1764003300000-test-notifications';
+import { DingTalkApps1764003450000 } from './1764003450000-dingtalk-apps';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -47,4 +48,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   BotKindsInCode1764003100000,
   BotHealth1764003200000,
   TestNotifications1764003300000,
+  DingTalkApps1764003450000,
 ];

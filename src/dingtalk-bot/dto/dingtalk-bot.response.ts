@@ -5,7 +5,7 @@ import { HEALTH_PROPERTIES } from './bot-health.fields';
 import { BotType, MSG_TYPES, MsgType } from '../entities/dingtalk-bot.entity';
 
 /**
- * A bot as the API returns it. Secrets are write-only: only `has_secret` / `has_client_secret` say
+ * A bot as the API returns it. Secrets are write-only: only `has_secret` / `has_client_secret` (its app's) say
  * whether one is set, and the webhook's access_token is masked.
  */
 export class DingTalkBotResponse {
@@ -33,11 +33,22 @@ export class DingTalkBotResponse {
   at_mobiles: string[];
   @ApiProperty({ type: Boolean, example: false })
   at_all: boolean;
-  @ApiProperty({ nullable: true, type: String, example: null })
+  @ApiProperty({
+    nullable: true,
+    type: 'integer',
+    example: null,
+    description: "A stream bot's DingTalk app (GET /api/v1/dingtalk-apps/:id)",
+  })
+  app_id: number | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: "The app's AppKey" })
   client_id: string | null;
-  @ApiProperty({ nullable: true, type: String, example: null })
+  @ApiProperty({ nullable: true, type: String, example: null, description: "The app's AgentId" })
   agent_id: string | null;
-  @ApiProperty({ type: Boolean, example: false })
+  @ApiProperty({
+    type: Boolean,
+    example: false,
+    description: "Whether the bot's app has a secret (always, for a stream bot with an app); never shown",
+  })
   has_client_secret: boolean;
   @ApiProperty({ type: [String], example: [] })
   user_ids: string[];

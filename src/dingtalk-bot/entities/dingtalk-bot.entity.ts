@@ -8,8 +8,8 @@ export { MSG_TYPES };
 export type { MsgType };
 
 /**
- * A store's DingTalk bot. `webhook`, `secret` and `clientSecret` hold sealed values (SecretBox):
- * the webhook URL carries its robot's access_token, which is as much a credential as the secrets.
+ * A store's DingTalk bot. `webhook` and `secret` hold sealed values (SecretBox): the webhook URL carries its robot's
+ * access_token, which is as much a credential as the secret. A stream bot's credentials are its app's (`appId`).
  */
 @Entity({ name: 'ding_talk_bots' })
 @Index('idx_ding_talk_bots_store_enabled', ['storeId', 'isEnabled'])
@@ -38,12 +38,15 @@ export class DingTalkBot {
   @Column({ name: 'secret', type: 'text', nullable: true })
   sealedSecret: string | null;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 128, nullable: true })
-  clientId: string | null;
+  /** A stream bot's DingTalk app (dingtalk_apps): its credentials are the app's, shared by all its bots. */
+  @Column({ name: 'app_id', type: 'integer', nullable: true })
+  appId: number | null;
 
-  @Column({ name: 'client_secret', type: 'text', nullable: true })
-  sealedClientSecret: string | null;
-
+  /**
+   * The AgentId of the bot's app, copied here and kept so by this module (on every save of the bot, and in the
+   * transaction that changes the app): the size of a work notification depends on it, and the delivery sizes every
+   * report's messages from the bots' rows alone, in one statement per report.
+   */
   @Column({ name: 'agent_id', type: 'varchar', length: 20, nullable: true })
   agentId: string | null;
 

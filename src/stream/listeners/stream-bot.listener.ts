@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppEvent, OnAppEvent } from '../../events/app-events';
 import { botKind } from '../../dingtalk-bot/bot-kinds';
+import type { AppUpdatedEvent } from '../../events/dingtalk-app.events';
 import {
   BotCreatedEvent,
   BotDeletedEvent,
@@ -31,6 +32,13 @@ export class StreamBotListener {
   @OnAppEvent(AppEvent.BotDeleted)
   async onDeleted({ bot }: BotDeletedEvent): Promise<void> {
     if (connects(bot)) await this.connections.sync(bot.id);
+  }
+
+  /** An app's new secret: its connection is made again with it. */
+  @OnAppEvent(AppEvent.AppUpdated)
+  async onAppUpdated({ bots, changed }: AppUpdatedEvent): Promise<void> {
+    if (!changed.includes('clientSecret')) return;
+    await Promise.all(bots.filter(connects).map((bot) => this.connections.sync(bot.id)));
   }
 }
 

@@ -57,7 +57,7 @@ export class ReceivedMessageRepository {
          WHERE received_bot_messages.handled_at IS NULL AND received_bot_messages.received_at < $13
        RETURNING id, menu_report_id`,
       [
-        bot.clientId ?? message.robotCode ?? `bot:${bot.id}`,
+        bot.app?.clientId ?? message.robotCode ?? `bot:${bot.id}`,
         message.msgId,
         bot.id,
         bot.storeId,

@@ -1,25 +1,34 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Length } from 'class-validator';
+import { BodyInteger, INT4_MAX } from '../../../common/http/strict-integer';
 import { IsOptionalNonNull } from '../../../common/validation/is-optional-non-null';
-
-/** DingTalk AgentIds are numbers in the console; accept `836390886` as well as `"836390886"`. */
-const digitsToString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
+import { IsAgentId, IsClientId, IsClientSecret } from '../../../dingtalk-app/dto/app-credential-fields';
 
 /** A stream bot's settings in a bot's request (the kind's rules on the whole bot: stream.kind.ts). */
 export class StreamSettingsDto {
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: INT4_MAX,
+    example: 1,
+    nullable: true,
+    description:
+      'stream bots: the DingTalk app it belongs to (GET /api/v1/dingtalk-apps); or name the app by client_id and client_secret',
+  })
+  @IsOptional()
+  @BodyInteger()
+  readonly app_id?: number | null;
+
+  @ApiPropertyOptional({
     type: String,
     pattern: '^[A-Za-z0-9_.-]{1,128}$',
     example: 'dingxxxxxxxxxxxx',
-    description: "stream bots: the app's AppKey (ClientID)",
+    description:
+      "stream bots, instead of app_id: the app's AppKey (ClientID). With client_secret it finds the app (the secret must be its own) or adds it.",
     nullable: true,
   })
   @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_.-]{1,128}$/, {
-    message: "client_id must be the app's AppKey (letters, digits, _ . -)",
-  })
+  @IsClientId()
   readonly client_id?: string | null;
 
   @ApiPropertyOptional({
@@ -27,25 +36,24 @@ export class StreamSettingsDto {
     minLength: 1,
     maxLength: 256,
     example: 'sEcReT-0123456789abcdefghijklmnopqrstuvwxyz',
-    description: "stream bots: the app's AppSecret (ClientSecret). Write-only.",
+    description:
+      "stream bots, with client_id: the app's AppSecret (ClientSecret). Write-only; it must be the app's own (an admin changes an app's secret on the app).",
     nullable: true,
   })
   @IsOptional()
-  @IsString()
-  @Length(1, 256)
+  @IsClientSecret()
   readonly client_secret?: string | null;
 
   @ApiPropertyOptional({
     type: String,
     pattern: '^\\d{1,20}$',
     example: '836390886',
-    description: "stream bots: the app's AgentId (digits; a JSON number is accepted too)",
+    description:
+      "stream bots, with client_id: the app's AgentId (digits; a JSON number is accepted too), required when the app is new",
     nullable: true,
   })
   @IsOptional()
-  @Transform(digitsToString)
-  @IsString()
-  @Matches(/^\d{1,20}$/, { message: 'agent_id must be digits' })
+  @IsAgentId()
   readonly agent_id?: string | null;
 
   @ApiPropertyOptional({
@@ -66,7 +74,8 @@ export class StreamSettingsDto {
     minLength: 1,
     maxLength: 255,
     example: 'cidAbC123==',
-    description: 'stream bots: the group the app robot posts to',
+    description:
+      "stream bots: the store's group the app robot posts to; messages written in that group are this bot's store's",
     nullable: true,
   })
   @IsOptional()

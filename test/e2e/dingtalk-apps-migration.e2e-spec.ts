@@ -1,0 +1,166 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, Simulator } from '../../simulator/simulator';
+import { SecretBox } from '../../src/common/crypto/secret-box';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { MIGRATIONS } from '../../src/database/migrations';
+import { DingTalkApps1764003450000 } from '../../src/database/migrations/1764003450000-dingtalk-apps';
+import { runMigrations } from '../../src/database/run-migrations';
+import { startTestApp, testConfig } from '../support/test-app';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { waitFor } from '../support/wait-for';
+
+const APPS = MIGRATIONS.findIndex((migration) => migration === DingTalkApps1764003450000);
+
+/**
+ * Upgrading a database whose stream bots hold their own credentials (the schema before DingTalk apps were a resource):
+ * the credentials become apps, identical ones one app, the bots refer to them, and the service starts on the result
+ * and connects as those apps.
+ */
+describe('migration: per-bot stream credentials become DingTalk apps', () => {
+  let database: TestDatabase;
+  let source: DataSource;
+  let sim: Simulator;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    database = await createTestDatabase();
+    source = await new DataSource({
+      ...dataSourceOptions({ ...database.connection, poolSize: 1 }),
+      migrations: MIGRATIONS,
+    }).initialize();
+    // The embedded test database comes migrated, one on TEST_DATABASE_URL empty: bring it to the schema of the
+    // version before apps either way.
+    await runMigrations(source);
+    while ((await applied(source)).includes(DingTalkApps1764003450000.name)) await source.undoLastMigration();
+  });
+  afterAll(async () => {
+    await source?.destroy();
+    await database?.drop();
+    await sim?.close();
+  });
+
+  async function applied(dataSource: DataSource): Promise<string[]> {
+    const rows = await dataSource.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations`);
+    return rows.map((row) => row.name);
+  }
+
+  it('turns each distinct client_id into one app, points the bots at it, and the service connects as it', async () => {
+    expect(APPS).toBeGreaterThan(0);
+    const secrets = new SecretBox(testConfig(database));
+    const chain = sim.state.registerApp({
+      clientId: 'dingoldchain',
+      clientSecret: 'chain-secret',
+      agentId: '1001',
+    });
+    const single = sim.state.registerApp({
+      clientId: 'dingoldsingle',
+      clientSecret: 'single-secret',
+      agentId: '1002',
+    });
+    // Under the old schema a client_id had one stream bot; a database whose unique index was dropped by hand may hold
+    // the same credentials twice (each sealed with its own IV, so the rows differ).
+    await source.query(`DROP INDEX uq_ding_talk_bots_stream_client_id`);
+    const insert = (
+      name: string,
+      storeId: number,
+      botType: string,
+      app: typeof chain | null,
+      group: string | null,
+    ) =>
+      source.query<Array<{ id: number }>>(
+        `INSERT INTO ding_talk_bots (name, store_id, bot_type, client_id, client_secret, agent_id, open_conversation_id,
+                                     webhook)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [
+          name,
+          storeId,
+          botType,
+          app?.clientId ?? null,
+          app ? secrets.seal(app.clientSecret) : null,
+          app?.agentId ?? null,
+          group,
+          botType === 'webhook'
+            ? secrets.seal('https://oapi.dingtalk.com/robot/send?access_token=abc')
+            : null,
+        ],
+      );
+    const [[first], [second], [other], [webhook]] = [
+      await insert('一号店', 1, 'stream', chain, 'cidStore1=='),
+      await insert('二号店', 2, 'stream', chain, 'cidStore2=='),
+      await insert('单店', 3, 'stream', single, null),
+      await insert('群机器人', 4, 'webhook', null, null),
+    ];
+
+    expect(await runMigrations(source)).toEqual(
+      MIGRATIONS.slice(APPS).map((migration) => new migration().name),
+    );
+
+    const apps = await source.query<Array<Record<string, unknown>>>(
+      `SELECT id, name, client_id, client_secret, agent_id FROM dingtalk_apps ORDER BY client_id`,
+    );
+    expect(apps.map(({ name, client_id, agent_id }) => ({ name, client_id, agent_id }))).toEqual([
+      { name: 'dingoldchain', client_id: 'dingoldchain', agent_id: '1001' },
+      { name: 'dingoldsingle', client_id: 'dingoldsingle', agent_id: '1002' },
+    ]);
+    expect(apps.map((app) => secrets.open(String(app.client_secret)))).toEqual([
+      'chain-secret',
+      'single-secret',
+    ]);
+    const bots = await source.query<Array<{ id: number; app_id: number | null; agent_id: string | null }>>(
+      `SELECT id, app_id, agent_id FROM ding_talk_bots ORDER BY id`,
+    );
+    expect(bots).toEqual([
+      { id: first.id, app_id: apps[0].id, agent_id: '1001' },
+      { id: second.id, app_id: apps[0].id, agent_id: '1001' },
+      { id: other.id, app_id: apps[1].id, agent_id: '1002' },
+      { id: webhook.id, app_id: null, agent_id: null },
+    ]);
+    const columns = await source.query<Array<{ column_name: string }>>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'ding_talk_bots'`,
+    );
+    expect(columns.map((column) => column.column_name)).not.toContain('client_secret');
+    expect(columns.map((column) => column.column_name)).not.toContain('client_id');
+
+    // The service on the upgraded database: the bots show their app, and the apps connect with their credentials.
+    const t = await startTestApp({ database, env: sim.env });
+    try {
+      const listed = await t.request('GET', '/api/v1/dingtalk-bots?page_size=100');
+      expect(
+        listed.body.data.items.map((bot: Record<string, unknown>) => [bot.id, bot.app_id, bot.client_id]),
+      ).toEqual([
+        [webhook.id, null, null],
+        [other.id, apps[1].id, 'dingoldsingle'],
+        [second.id, apps[0].id, 'dingoldchain'],
+        [first.id, apps[0].id, 'dingoldchain'],
+      ]);
+      const listedApps = await t.request('GET', '/api/v1/dingtalk-apps');
+      expect(listedApps.body.data.total).toBe(2);
+      expect(listedApps.text).not.toContain('chain-secret');
+      await waitFor(
+        () => [chain, single].every((app) => sim.stream.connections(app.clientId).length > 0),
+        'both apps connected',
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('goes back to credentials on each bot while every app serves one bot, and refuses while one serves more', async () => {
+    // The first test left two bots on one app: the way back would make two stream bots of one client_id.
+    await expect(source.undoLastMigration()).rejects.toThrow(/uq_ding_talk_bots_stream_client_id|unique/);
+    const [shared] = await source.query<Array<{ id: number }>>(
+      `SELECT id FROM ding_talk_bots WHERE name = '二号店'`,
+    );
+    await source.query(`DELETE FROM ding_talk_bots WHERE id = $1`, [shared.id]);
+    while ((await applied(source)).includes(DingTalkApps1764003450000.name)) await source.undoLastMigration();
+    const bots = await source.query<
+      Array<{ name: string; client_id: string | null; agent_id: string | null }>
+    >(`SELECT name, client_id, agent_id FROM ding_talk_bots ORDER BY id`);
+    expect(bots).toEqual([
+      { name: '一号店', client_id: 'dingoldchain', agent_id: '1001' },
+      { name: '单店', client_id: 'dingoldsingle', agent_id: '1002' },
+      { name: '群机器人', client_id: null, agent_id: null },
+    ]);
+  });
+});
