@@ -19,7 +19,7 @@ import { ApiIdempotencyKey, IdempotencyKey } from '../idempotency/idempotency-ke
 import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { CreateMenuReportDto } from './dto/create-menu-report.dto';
 import { ListMenuReportsQuery } from './dto/list-menu-reports.query';
-import { MenuReportResponse } from './dto/menu-report.response';
+import { CreatedMenuReportResponse, MenuReportResponse } from './dto/menu-report.response';
 import { MenuReportService } from './menu-report.service';
 
 @ApiTags('menu-reports')
@@ -36,7 +36,8 @@ export class MenuReportController {
     description:
       'Stores the report and one notification per enabled bot of its store in one transaction: once this answers 201, ' +
       'every notification will be delivered, whatever happens next. With an `Idempotency-Key`, a retry of the ' +
-      'same request answers the first report again instead of creating another.',
+      'same request answers the first report again instead of creating another. A store without an enabled bot ' +
+      'gets its report stored all the same, with no notifications and a sentence in `warnings`.',
   })
   @ApiIdempotencyKey()
   @ApiJsonBody(
@@ -57,12 +58,12 @@ export class MenuReportController {
     { status: HttpStatus.FORBIDDEN, msg: 'You do not manage store 2' },
     ...IDEMPOTENCY_ERRORS,
   )
-  @ApiEnvelope(MenuReportResponse, HttpStatus.CREATED)
+  @ApiEnvelope(CreatedMenuReportResponse, HttpStatus.CREATED)
   create(
     @CurrentUser() user: AuthUser,
     @Body() request: CreateMenuReportDto,
     @IdempotencyKey() idempotency: IdempotentRequest | undefined,
-  ): Promise<MenuReportResponse> {
+  ): Promise<CreatedMenuReportResponse> {
     return this.reports.create(user, request, { source: 'api' }, idempotency);
   }
 

@@ -13,7 +13,7 @@ import { IdempotentTransactions } from '../idempotency/idempotent-transactions';
 import { ReportNotificationRef } from '../events/menu-report.events';
 import { CreateMenuReportDto } from './dto/create-menu-report.dto';
 import { ListMenuReportsQuery } from './dto/list-menu-reports.query';
-import { MenuReportResponse } from './dto/menu-report.response';
+import { CreatedMenuReportResponse, MenuReportResponse } from './dto/menu-report.response';
 import { MenuReport, ReportSource } from './entities/menu-report.entity';
 import { REPORT_NOTIFICATIONS, ReportNotificationsPort, ReportRowWrite } from './report-notifications.port';
 
@@ -65,7 +65,7 @@ export class MenuReportService {
     request: CreateMenuReportDto,
     origin: ReportOrigin = { source: 'api' },
     idempotency?: IdempotentRequest,
-  ): Promise<MenuReportResponse> {
+  ): Promise<CreatedMenuReportResponse> {
     if (request.dish_id == null && request.dish_name == null) {
       throw new ValidationFailedException([
         { field: 'dish_id', message: 'dish_id or dish_name is required' },
@@ -91,7 +91,9 @@ export class MenuReportService {
       });
       const notifications = await planned.write(manager, report, reportRow(report));
       await origin.inTransaction?.(manager, report);
-      return { response: toResponse(report, notifications) };
+      // Stored and answered 201 all the same: a store may report before its bots are set up.
+      const warnings = notifications.length === 0 ? [noEnabledBot(storeId)] : [];
+      return { response: { ...toResponse(report, notifications), warnings } };
     };
     // Inside a transaction a failed statement aborts it, so the write is not tried again there: a refused foreign key
     // fails the request as it did (nothing committed, the Idempotency-Key neither: its retry writes the report). A
@@ -193,6 +195,14 @@ function reportRow(report: MenuReport): ReportRowWrite {
       report.createdAt,
     ],
   };
+}
+
+/** Why a new report notified nobody: its store has no enabled bot (a bot without a target gets a skipped row). */
+export function noEnabledBot(storeId: number): string {
+  return (
+    `Store ${storeId} has no enabled DingTalk bot: the report is stored, but nobody was notified. Add a bot for ` +
+    'the store (POST /api/v1/dingtalk-bots) or enable one (PUT /api/v1/dingtalk-bots/{id} with is_enabled: true).'
+  );
 }
 
 function toResponse(report: MenuReport, notifications: readonly ReportNotificationRef[]): MenuReportResponse {

@@ -387,7 +387,7 @@ export interface paths {
         put?: never;
         /**
          * Report a dish (报菜)
-         * @description Stores the report and one notification per enabled bot of its store in one transaction: once this answers 201, every notification will be delivered, whatever happens next. With an `Idempotency-Key`, a retry of the same request answers the first report again instead of creating another.
+         * @description Stores the report and one notification per enabled bot of its store in one transaction: once this answers 201, every notification will be delivered, whatever happens next. With an `Idempotency-Key`, a retry of the same request answers the first report again instead of creating another. A store without an enabled bot gets its report stored all the same, with no notifications and a sentence in `warnings`.
          */
         post: operations["MenuReportController_create"];
         delete?: never;
@@ -1523,6 +1523,66 @@ export interface components {
              */
             status: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
         };
+        CreatedMenuReportResponse: {
+            /** @example 5 */
+            id: number;
+            /** @example 1 */
+            store_id: number;
+            /** @example 12 */
+            dish_id: number | null;
+            /** @example 宫保鸡丁 */
+            dish_name: string | null;
+            /** @example 50 */
+            quantity: number;
+            /** @example 份 */
+            unit: string;
+            /** @example 少辣 */
+            remark: string | null;
+            /**
+             * @description The token's sub, or the DingTalk staff member
+             * @example store-manager-1
+             */
+            reported_by: string;
+            /**
+             * @example api
+             * @enum {string}
+             */
+            source: "api" | "dingtalk";
+            /** @example 2026-11-24T08:00:00.000Z */
+            created_at: string;
+            /** @description One per enabled bot of the store when the report was made */
+            notifications: components["schemas"]["ReportNotificationSummary"][];
+            /**
+             * @description Sentences about the report that are not errors: empty when all is well. A report for a store without an enabled bot is stored (201) with no notifications, and says so here.
+             * @example [
+             *       "Store 1 has no enabled DingTalk bot: the report is stored, but nobody was notified. Add a bot for the store (POST /api/v1/dingtalk-bots) or enable one (PUT /api/v1/dingtalk-bots/{id} with is_enabled: true)."
+             *     ]
+             */
+            warnings: string[];
+        };
+        CreateMenuReportDto: {
+            /**
+             * @description Optional for a store_admin token with exactly one store.
+             * @example 1
+             */
+            store_id?: number;
+            /**
+             * @description The dish's id in the chain's menu
+             * @example 12
+             */
+            dish_id?: number | null;
+            /** @example 宫保鸡丁 */
+            dish_name?: string | null;
+            /**
+             * @description Greater than 0; up to three decimals (2.5 斤)
+             * @example 50
+             */
+            quantity: number;
+            /** @example 份 */
+            unit: string;
+            /** @example 少辣 */
+            remark?: string | null;
+        };
         MenuReportResponse: {
             /** @example 5 */
             id: number;
@@ -1552,29 +1612,6 @@ export interface components {
             created_at: string;
             /** @description One per enabled bot of the store when the report was made */
             notifications: components["schemas"]["ReportNotificationSummary"][];
-        };
-        CreateMenuReportDto: {
-            /**
-             * @description Optional for a store_admin token with exactly one store.
-             * @example 1
-             */
-            store_id?: number;
-            /**
-             * @description The dish's id in the chain's menu
-             * @example 12
-             */
-            dish_id?: number | null;
-            /** @example 宫保鸡丁 */
-            dish_name?: string | null;
-            /**
-             * @description Greater than 0; up to three decimals (2.5 斤)
-             * @example 50
-             */
-            quantity: number;
-            /** @example 份 */
-            unit: string;
-            /** @example 少辣 */
-            remark?: string | null;
         };
         DailySummaryPreviewResponse: {
             /** @example 1 */
@@ -3689,7 +3726,7 @@ export interface operations {
                          * @enum {string}
                          */
                         msg: "success";
-                        data: components["schemas"]["MenuReportResponse"];
+                        data: components["schemas"]["CreatedMenuReportResponse"];
                     };
                 };
             };

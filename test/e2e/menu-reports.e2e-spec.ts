@@ -74,6 +74,25 @@ describe('menu reports API', () => {
     ]);
   });
 
+  it('stores a report for a store without an enabled bot, and warns that nobody was notified', async () => {
+    await createBot({ store_id: 14, webhook: WEBHOOK, is_enabled: false });
+    const body = { store_id: 14, dish_name: '宫保鸡丁', quantity: 5, unit: '份' };
+    const alone = await t.request('POST', '/api/v1/menu-reports', { body });
+    expect(alone.status, alone.text).toBe(201);
+    expect(alone.body.data.notifications).toEqual([]);
+    expect(alone.body.data.warnings).toEqual([
+      expect.stringMatching(
+        /^Store 14 has no enabled DingTalk bot: the report is stored, but nobody was notified/,
+      ),
+    ]);
+    // Stored all the same, and without a word once a bot is there.
+    expect((await t.request('GET', `/api/v1/menu-reports/${alone.body.data.id}`)).status).toBe(200);
+    await createBot({ store_id: 14, webhook: WEBHOOK });
+    const notified = await t.request('POST', '/api/v1/menu-reports', { body });
+    expect(notified.body.data.notifications).toHaveLength(1);
+    expect(notified.body.data.warnings).toEqual([]);
+  });
+
   it("keeps nothing when its notifications cannot be written: the listener's failure rolls the report back", async () => {
     await createBot({ store_id: 13, webhook: WEBHOOK });
     const db = t.app.get(DataSource);

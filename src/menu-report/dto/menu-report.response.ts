@@ -42,3 +42,18 @@ export class MenuReportResponse {
   })
   notifications: ReportNotificationSummary[];
 }
+
+/** The answer to a new report: the report, and what the caller should know about it. */
+export class CreatedMenuReportResponse extends MenuReportResponse {
+  @ApiProperty({
+    type: [String],
+    example: [
+      'Store 1 has no enabled DingTalk bot: the report is stored, but nobody was notified. Add a bot for the store ' +
+        '(POST /api/v1/dingtalk-bots) or enable one (PUT /api/v1/dingtalk-bots/{id} with is_enabled: true).',
+    ],
+    description:
+      'Sentences about the report that are not errors: empty when all is well. A report for a store without an ' +
+      'enabled bot is stored (201) with no notifications, and says so here.',
+  })
+  warnings: string[];
+}
