@@ -46,6 +46,7 @@ export const FEATURES = {
   health: ['stream'],
   'bot-health': ['dingtalk-bot'],
   'store-overview': [],
+  console: [],
 };
 /** A feature's folders other features may import from, besides its top level. */
 export const PUBLIC_FOLDERS = ['dto', 'entities', 'messages'];
@@ -241,4 +242,25 @@ export default tseslint.config(
     },
   },
   ...boundaryConfigs(),
+  {
+    // The console's browser code (docs/console.md): it runs in a browser, and it reaches the service through the
+    // generated API client only. It imports preact, openapi-fetch, its own files and the generated types; nothing
+    // else of the repository, so that it can never do what the API would not let any client do.
+    files: ['src/console/web/*.ts', 'src/console/web/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\./\\.\\./test/client/api-schema$)',
+              message:
+                'The console talks to the service through the public API only: it imports its own files and the generated types (test/client/api-schema), nothing else from the repository.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -93,7 +93,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     }
   });
   answerConditionalGets(fastify, apiPath);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'console', 'console/:file'] });
   setupSwagger(app);
   return app;
 }

@@ -11,6 +11,7 @@ import { GlobalExceptionFilter } from './common/http/global-exception.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { CompositionModule } from './composition.module';
 import { DatabaseConnection } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
@@ -63,6 +64,7 @@ export class AppModule {
         DailySummaryModule,
         BotHealthModule,
         StoreOverviewModule,
+        ConsoleModule,
         CompositionModule,
       ],
       providers: [
