@@ -100,6 +100,17 @@ export function BotForm({ storeId, botId }: { storeId?: number; botId?: number }
 
   const save = useAction(async () => {
     const body = changes(fields, fieldsOf(bot), creating);
+    // A stream bot's AppSecret belongs to its app, which other stores' bots may share (docs/api.md): a new secret is
+    // the app's (PUT /dingtalk-apps/:id, admins), and the bot keeps pointing at the app.
+    if (bot?.app_id != null && body.client_secret !== undefined) {
+      await unwrap(
+        api.PUT('/api/v1/dingtalk-apps/{id}', {
+          params: { path: { id: bot.app_id } },
+          body: { client_secret: body.client_secret ?? undefined },
+        }),
+      );
+      delete body.client_secret;
+    }
     const saved = creating
       ? await unwrap(
           api.POST('/api/v1/dingtalk-bots', { body: { ...body, store_id: storeId } as CreateBotBody }),
