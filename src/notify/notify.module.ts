@@ -16,6 +16,7 @@ import { QueueUpkeepRepository } from './delivery/queue/queue-upkeep.repository'
 import { RateWindowRepository } from './delivery/queue/rate-window.repository';
 import { RecordingRepository } from './delivery/queue/recording.repository';
 import { DeliveryStatusContributor } from './delivery/delivery-status.contributor';
+import { LateResults } from './delivery/dispatcher/late-results';
 import { NotificationDispatcher } from './delivery/dispatcher/notification-dispatcher';
 import { SendAttempts } from './delivery/dispatcher/send-attempt';
 import { ClaimSender } from './delivery/claim-sender';
@@ -66,6 +67,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
     DeliveryMetrics,
     DeliveryStatusContributor,
     NotificationDispatcher,
+    LateResults,
     SendAttempts,
     ClaimSender,
     NotificationExpiryJob,

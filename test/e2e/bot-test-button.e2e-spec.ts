@@ -125,13 +125,17 @@ describe('bot test button against the simulator', () => {
     sim.state.addFault({ path: '/robot/send', mode: 'http_500', remaining: 1 });
     const busy = await pressTest(id);
     expect(busy).toMatchObject({ ok: false });
-    expect(busy.hint).toMatch(/retries/);
+    // DingTalk's reason, and that a test is not tried again (the queue's hint would promise a retry).
+    expect(busy.hint).toMatch(/^DingTalk is busy/);
+    expect(busy.hint).toMatch(/Not retried: a test is tried once; press the test button again\.$/);
+    expect(busy.hint).not.toMatch(/service retries/);
 
     sim.state.addFault({ path: '/robot/send', mode: 'timeout', remaining: 1 });
     const timeout = await pressTest(id);
     expect(timeout.ok).toBe(false);
     expect(timeout.errmsg).toMatch(/did not answer within 1 s/);
-    expect(timeout.hint).toMatch(/retries/);
+    expect(timeout.hint).toMatch(/Not retried/);
+    expect(timeout.hint).not.toMatch(/service retries/);
     // The hint says what to check; it does not repeat the error.
     expect(timeout.hint).not.toContain(timeout.errmsg);
     expect(timeout.hint).toMatch(/DINGTALK_TIMEOUT_MS/);

@@ -4,6 +4,7 @@ import { ManualClock } from '../support/clocks';
 import { claimDue } from '../support/delivery-queue';
 import { givenRobotAnswers, givenWebhookBot, robotWebhook } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
+import { waitForValue } from '../support/wait-for';
 import { NotificationOutbox } from '../../src/notify/notification-outbox';
 import { DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
 
@@ -50,6 +51,10 @@ describe('the test button in the delivery log', () => {
     expect(pressed.status, pressed.text).toBe(200);
     expect(pressed.body.data).toMatchObject({ ok: false });
 
+    // DingTalk's reason, and no promise to try again: nobody does.
+    expect(pressed.body.data.hint).toBe(
+      'DingTalk is busy or had a server error. Not retried: a test is tried once; press the test button again.',
+    );
     const [logged] = await testsOf(bot.id);
     expect(logged).toMatchObject({ status: 'failed', attempt_count: 1, hint: pressed.body.data.hint });
     // Well past the retry schedule, the robot answering again: the queue does not send it again.
@@ -83,6 +88,69 @@ describe('the test button in the delivery log', () => {
     expect(logged).toMatchObject({ status: 'failed', attempt_count: 1 });
     const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
     expect(Date.parse(status.rate_limited_until)).toBeGreaterThan(clock.now() + 9 * 60_000);
+  });
+
+  it("records the click's answer while requests fill the pool's queue: the row failed, the throttle's pause kept", async () => {
+    const robot = sim.state.registerRobot();
+    const bot = await givenWebhookBot(t, { store_id: 76, webhook: robotWebhook(sim, robot) });
+    givenRobotAnswers(sim, 410100, 'send too fast');
+    // From DingTalk's answer on, the pool's queue is at the requests' ceiling (src/database/waiting-queries-limit.ts).
+    const pool = poolOf(t.app.get(DataSource));
+    Object.defineProperty(pool, 'waitingCount', {
+      configurable: true,
+      get: () => (sim.state.faults.length === 0 ? 1_000_000 : 0),
+    });
+    let pressed;
+    try {
+      pressed = await press(bot.id);
+    } finally {
+      delete (pool as { waitingCount?: number }).waitingCount;
+    }
+    expect(pressed.body.data).toMatchObject({ ok: false, errcode: 410100 });
+    const [logged] = await testsOf(bot.id);
+    expect(logged).toMatchObject({ status: 'failed', attempt_count: 1, hint: pressed.body.data.hint });
+    expect(t.logs.find(`Recording test message ${logged.id}`)).toEqual([]);
+    const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
+    expect(Date.parse(status.rate_limited_until)).toBeGreaterThan(clock.now() + 9 * 60_000);
+  });
+
+  it('leaves the record to the dispatcher when the database refuses it: recorded once it can be, pause kept', async () => {
+    const robot = sim.state.registerRobot();
+    const bot = await givenWebhookBot(t, { store_id: 77, webhook: robotWebhook(sim, robot) });
+    givenRobotAnswers(sim, 410100, 'send too fast');
+    const db = t.app.get(DataSource);
+    // The delivery log refuses the attempt for a while (as a database that fails statements would).
+    await db.query(`CREATE TABLE refuse_attempts ()`);
+    await db.query(`INSERT INTO refuse_attempts DEFAULT VALUES`);
+    await db.query(`
+      CREATE FUNCTION refuse_attempt() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM refuse_attempts) THEN RAISE EXCEPTION 'attempts refused (test)'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(`CREATE TRIGGER refuse_attempt BEFORE INSERT ON notification_attempts
+                    FOR EACH ROW EXECUTE FUNCTION refuse_attempt()`);
+    try {
+      const pressed = await press(bot.id);
+      expect(pressed.body.data).toMatchObject({ ok: false, errcode: 410100 });
+      const [waiting] = await testsOf(bot.id);
+      expect(waiting.status).toBe('pending');
+      expect(t.logs.find(`Recording test message ${waiting.id}`)).toHaveLength(1);
+
+      await db.query(`DELETE FROM refuse_attempts`);
+      const logged = await waitForValue(async () => {
+        await clock.advance(1_000); // The dispatcher's wait after a failed round.
+        const [row] = await testsOf(bot.id);
+        return row.status === 'failed' ? row : undefined;
+      }, 'the dispatcher to record the click');
+      expect(logged).toMatchObject({ attempt_count: 1, hint: pressed.body.data.hint });
+      const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
+      expect(Date.parse(status.rate_limited_until)).toBeGreaterThan(clock.now() + 8 * 60_000);
+    } finally {
+      await db.query(`DROP TRIGGER refuse_attempt ON notification_attempts`);
+      await db.query(`DROP FUNCTION refuse_attempt()`);
+      await db.query(`DROP TABLE refuse_attempts`);
+    }
   });
 
   it('skips a test message whose click never recorded it (the service stopped), and never sends it', async () => {
@@ -134,3 +202,8 @@ describe('the test button in the delivery log', () => {
     expect(sim.state.received({ target: robot.token })).toEqual([]);
   });
 });
+
+/** The pool of the application's connections (node-postgres), whose queue the requests' ceiling reads. */
+function poolOf(dataSource: DataSource): object {
+  return (dataSource.driver as unknown as { master: object }).master;
+}

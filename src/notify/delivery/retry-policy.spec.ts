@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DingTalkOutcome, OutcomeKind } from '../../dingtalk/dingtalk-outcome';
-import { judgeAttempt, judgeOnlyAttempt, nextQuotaMonth, THROTTLE_PAUSE_MS } from './retry-policy';
+import { DINGTALK_HINTS } from '../../dingtalk/dingtalk-hints';
+import { classifyNewApiAnswer } from '../../dingtalk/new-api-answers';
+import { classifyOldApiAnswer } from '../../dingtalk/old-api-answers';
+import {
+  judgeAttempt,
+  judgeOnlyAttempt,
+  nextQuotaMonth,
+  NOT_RETRIED,
+  THROTTLE_PAUSE_MS,
+} from './retry-policy';
 
 const SCHEDULE = { retryScheduleMs: [5_000, 30_000, 120_000], throttlePauseMs: THROTTLE_PAUSE_MS };
 const NOW = 1_000_000;
@@ -99,17 +108,25 @@ describe('pauses a throttle answer asks for', () => {
 });
 
 describe('judgeOnlyAttempt (a test message: tried once)', () => {
-  it('marks an accepted message sent, and fails anything else at once with its hint', () => {
+  it('marks an accepted message sent, and fails anything else at once', () => {
     expect(judgeOnlyAttempt(outcome('ok'), SCHEDULE, NOW)).toMatchObject({ status: 'sent', attempts: 1 });
-    for (const kind of ['transient', 'token_expired', 'permanent'] as const) {
+    for (const kind of ['transient', 'token_expired'] as const) {
       expect(judgeOnlyAttempt(outcome(kind), SCHEDULE, NOW)).toEqual({
         status: 'failed',
         attempts: 1,
         nextAttemptAt: null,
         pause: null,
-        hint: `hint for ${kind}`,
+        hint: `hint for ${kind} ${NOT_RETRIED}`,
       });
     }
+    // A permanent answer's hint says what to fix; it promised nothing.
+    expect(judgeOnlyAttempt(outcome('permanent'), SCHEDULE, NOW)).toEqual({
+      status: 'failed',
+      attempts: 1,
+      nextAttemptAt: null,
+      pause: null,
+      hint: 'hint for permanent',
+    });
   });
 
   it('still pauses the robot on a throttle, as any send does', () => {
@@ -118,7 +135,26 @@ describe('judgeOnlyAttempt (a test message: tried once)', () => {
       attempts: 1,
       nextAttemptAt: null,
       pause: { scope: 'robot', ms: THROTTLE_PAUSE_MS },
-      hint: 'hint for throttled',
+      hint: `hint for throttled ${NOT_RETRIED}`,
     });
+  });
+
+  it("keeps DingTalk's reason and drops every promise to try again, which nobody keeps for a test", () => {
+    const answer = (json: unknown) => ({ status: 200, json, latencyMs: 3 });
+    const hints = [
+      ...Object.values(DINGTALK_HINTS),
+      classifyOldApiAnswer(answer({ errcode: 123456, errmsg: 'odd' })).hint,
+      classifyNewApiAnswer({ ...answer({ code: 'odd.code', message: 'odd' }), status: 400 }).hint,
+    ];
+    for (const hint of hints) {
+      const judged = judgeOnlyAttempt({ ...outcome('transient'), hint }, SCHEDULE, NOW).hint!;
+      const reason = judged.slice(0, -NOT_RETRIED.length).trim();
+      expect(judged.endsWith(NOT_RETRIED), judged).toBe(true);
+      expect(reason, hint!).not.toMatch(/retries|tried again|fetches a new/i);
+      expect(hint!.startsWith(reason.slice(0, -1)), `${hint} → ${reason}`).toBe(true);
+    }
+    expect(judgeOnlyAttempt({ ...outcome('transient'), hint: DINGTALK_HINTS.busy }, SCHEDULE, NOW).hint).toBe(
+      `DingTalk is busy or had a server error. ${NOT_RETRIED}`,
+    );
   });
 });

@@ -89,15 +89,33 @@ export function judgeAttempt(
   }
 }
 
+/** What a test message's hint says instead of the queue's promise to try again (judgeOnlyAttempt). */
+export const NOT_RETRIED = 'Not retried: a test is tried once; press the test button again.';
+
+/**
+ * The sentence that ends the hints of answers the queue tries again (src/dingtalk/dingtalk-hints.ts `busy`,
+ * `network`, `timeout`, `stopped`, `tokenExpired`, and the unknown codes of old-api-answers.ts and
+ * new-api-answers.ts): a promise judgeAttempt keeps, and a message tried once does not.
+ */
+const RETRY_PROMISE =
+  /(?:;\s*|\.\s+)(?:the service retries(?: with backoff)?|it is tried again|the service fetches a new one)\.$/i;
+
 /**
  * The verdict on a message that is tried once (a test message: the test button answers with what DingTalk said, and
  * a second try is a second click): sent, or failed with the hint. A throttle answer still pauses whom it names,
- * as judgeAttempt says.
+ * as judgeAttempt says. An answer the queue would try again keeps DingTalk's reason, without the promise to try
+ * again (nobody will), and says so (NOT_RETRIED); a permanent one's hint says what to fix, as it is.
  */
 export function judgeOnlyAttempt(outcome: DingTalkOutcome, policy: RetryPolicy, now: number): AttemptVerdict {
   const verdict = judgeAttempt(outcome, 0, policy, now);
   if (verdict.status === 'sent') return verdict;
-  return { ...verdict, status: 'failed', attempts: 1, nextAttemptAt: null };
+  const hint = outcome.kind === 'permanent' ? verdict.hint : notRetried(outcome.hint);
+  return { ...verdict, status: 'failed', attempts: 1, nextAttemptAt: null, hint };
+}
+
+function notRetried(hint: string | null): string {
+  const reason = hint?.replace(RETRY_PROMISE, '.') ?? '';
+  return reason === '' ? NOT_RETRIED : `${reason} ${NOT_RETRIED}`;
 }
 
 /**

@@ -6,10 +6,12 @@ import { AppConfig } from '../../config/app-config';
 import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { botMentions } from '../../dingtalk-bot/bot-kinds';
 import { BotTestSender, TestSendResult } from '../../dingtalk-bot/bot-test-sender';
+import { outsideRequests } from '../../database/waiting-queries-limit';
 import { testMessage } from '../messages/test-message';
 import { NotificationOutbox, OutgoingNotification } from '../notification-outbox';
 import { ClaimSender, longestSendMs } from './claim-sender';
-import { ClaimedNotification } from './queue/claimed-notification';
+import { LateResults } from './dispatcher/late-results';
+import { ClaimedNotification, SendResult } from './queue/claimed-notification';
 import { DeliveryQueue } from './queue/delivery-queue';
 import { RateWindowRepository } from './queue/rate-window.repository';
 
@@ -28,7 +30,9 @@ type HeldBack = Extract<TestSendResult, { sent: false }>;
  * - send, through the sender registry (ClaimSender, the dispatcher's too), stopped by its own deadline: a click never waits
  *   longer than a send's DingTalk deadlines allow;
  * - record, as a round records (DeliveryQueue.record): the attempt in the delivery log, the row `sent` or `failed`
- *   (tried once: judgeOnlyAttempt), the window entry moved to the recording, a throttle answer's pause.
+ *   (tried once: judgeOnlyAttempt), the window entry moved to the recording, a throttle answer's pause. Outside the
+ *   request's ceiling on database waits, as the rounds; should the database refuse it even so, the dispatcher's
+ *   rounds record it (LateResults), so that a throttle's pause is never lost.
  *
  * Sent once or never: the queue never claims a test message (IN_TURN, queue-conditions.ts), so a click whose
  * service stopped before recording leaves a row the sweep skips, never one sent again. Why not through the
@@ -51,6 +55,7 @@ export class TestSendService implements BotTestSender {
     private readonly outbox: NotificationOutbox,
     private readonly sender: ClaimSender,
     private readonly queue: DeliveryQueue,
+    private readonly lateResults: LateResults,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -66,16 +71,28 @@ export class TestSendService implements BotTestSender {
     // Real time, as the lease's (the database's clock, which no test moves); counted from before the claim.
     const signal = AbortSignal.timeout(Math.max(0, Math.ceil(asked + this.deadlineMs - performance.now())));
     const result = await this.sender.send(bot, claimed, signal);
+    await this.record(result);
+    // The click's hint is the delivery log's: a test is tried once, and says so (judgeOnlyAttempt).
+    return { sent: true, outcome: { ...result.outcome, hint: result.verdict.hint } };
+  }
+
+  /**
+   * DingTalk has answered: what it said is written whatever the load. Not under the request's ceiling on database
+   * waits (waiting-queries-limit.ts), which would refuse it at once when requests fill the pool's queue: it waits
+   * its turn, as the dispatcher's rounds do. Should it fail all the same, the rounds record it, trying until the
+   * database takes it; the click answers meanwhile.
+   */
+  private async record(result: SendResult): Promise<void> {
     try {
-      await this.queue.record([result]);
+      await outsideRequests(() => this.queue.record([result]));
     } catch (error) {
-      // DingTalk has answered: the click gets the answer. The row's lease runs out and the sweep skips it with a
-      // hint (its window entry stays counted from the claim, on the safe side).
-      this.logger.error(
-        `Recording test message ${claimed.id} to bot ${bot.id} failed: ${(error as Error).message}`,
+      const handed = this.lateResults.hand(result);
+      this.logger.warn(
+        `Recording test message ${result.claimed.id} to bot ${result.claimed.botId} failed ` +
+          `(${(error as Error).message}): ` +
+          (handed ? 'the dispatcher records it' : 'its lease runs out and the sweep skips it'),
       );
     }
-    return { sent: true, outcome: result.outcome };
   }
 
   /** A place in the robot's window and the message written, leased to this click: one transaction. */

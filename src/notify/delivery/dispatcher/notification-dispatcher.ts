@@ -8,6 +8,7 @@ import { NotificationOutbox } from '../../notification-outbox';
 import { ClaimedNotification, SendResult } from '../queue/claimed-notification';
 import { DeliveryQueue } from '../queue/delivery-queue';
 import { InFlightSends } from './in-flight-sends';
+import { LateResults } from './late-results';
 import { longestSendMs } from '../claim-sender';
 import { SendAttempts } from './send-attempt';
 
@@ -73,8 +74,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     private readonly clock: Clock,
     private readonly scheduler: ClockScheduler,
     outbox: NotificationOutbox,
+    lateResults: LateResults,
   ) {
     outbox.whenCommitted(() => this.wake());
+    lateResults.recordWith((result) => this.recordLater(result));
     this.owner = `${config.instanceId.slice(0, 48)}:${randomBytes(6).toString('hex')}`;
     // A stream send may take a token fetch and two calls, each within the DingTalk deadline; renewed meanwhile.
     this.leaseMs = config.delivery.leaseMs;
@@ -130,6 +133,24 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       const released = await this.queue.releaseClaims(unstarted, this.clock.now());
       this.logger.log(`Gave back ${released} claimed notifications whose send had not begun`);
     }
+  }
+
+  /**
+   * The result of a send made outside the rounds (the test button's) that its sender could not record (LateResults):
+   * the rounds record it as one of their own, trying again after a failure, its lease renewed until then
+   * (InFlightSends), so that its status, its robot's window and a throttle's pause are written once the database
+   * takes them.
+   */
+  private recordLater(result: SendResult): void {
+    if (!this.running) {
+      this.logger.error(
+        `Notification ${result.claimed.id} to bot ${result.claimed.botId}: ${result.outcome.kind}, not recorded: ` +
+          'the service is stopping (its lease runs out and the sweep skips it)',
+      );
+      return;
+    }
+    this.finished.push(result);
+    this.startRound();
   }
 
   private startRound(): void {

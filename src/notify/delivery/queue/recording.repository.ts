@@ -180,18 +180,19 @@ function robotsAfter(results: readonly SendResult[]): {
 } {
   const robots = new Map<string, RobotAfterSends>();
   let block: ClusterBlock | null = null;
-  for (const { verdict, claimed } of results) {
+  // A pause's hint is DingTalk's answer (the outcome's): the verdict's may speak of the one message (a test's).
+  for (const { verdict, claimed, outcome } of results) {
     if (!robots.has(claimed.robotKey))
       robots.set(claimed.robotKey, { key: claimed.robotKey, pauseMs: null, hint: null });
     if (verdict.pause === null) continue;
     if (verdict.pause.scope === 'cluster') {
-      if (!block || block.ms < verdict.pause.ms) block = { ms: verdict.pause.ms, hint: verdict.hint };
+      if (!block || block.ms < verdict.pause.ms) block = { ms: verdict.pause.ms, hint: outcome.hint };
       continue;
     }
     const key = pauseKey(verdict.pause, claimed.robotKey, claimed.appKey);
     const known = robots.get(key);
     if (!known || known.pauseMs === null || known.pauseMs < verdict.pause.ms)
-      robots.set(key, { key, pauseMs: verdict.pause.ms, hint: verdict.hint });
+      robots.set(key, { key, pauseMs: verdict.pause.ms, hint: outcome.hint });
   }
   return { robots: [...robots.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), block };
 }
