@@ -4,7 +4,7 @@ import { ManualClock } from '../support/clocks';
 import { claimDue } from '../support/delivery-queue';
 import { givenRobotAnswers, givenWebhookBot, robotWebhook } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
-import { waitForValue } from '../support/wait-for';
+import { waitFor, waitForValue } from '../support/wait-for';
 import { NotificationOutbox } from '../../src/notify/notification-outbox';
 import { DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
 
@@ -153,6 +153,38 @@ describe('the test button in the delivery log', () => {
     }
   });
 
+  it('waits for a bot being deleted, holding no cluster-wide lock, and answers 404 once it is gone', async () => {
+    const robot = sim.state.registerRobot();
+    const bot = await givenWebhookBot(t, { store_id: 78, webhook: robotWebhook(sim, robot) });
+    const db = t.app.get(DataSource);
+    const deleting = db.createQueryRunner();
+    await deleting.connect();
+    try {
+      await deleting.startTransaction();
+      await deleting.query(`DELETE FROM ding_talk_bots WHERE id = $1`, [bot.id]);
+      const click = press(bot.id);
+      let answered = false;
+      void click.then(() => (answered = true));
+      // (Before the bot's row was locked first, the click sent to the bot being deleted and wrote its row.)
+      await waitFor(
+        async () => answered || (await waitingForLocks(db)) > 0,
+        'the click to wait for the bot being deleted',
+      );
+      // The cluster's budget row, which every claim of every instance spends from, is not held meanwhile.
+      await db.transaction((manager) =>
+        manager.query(`SELECT 1 FROM dingtalk_call_budget WHERE id = 1 FOR UPDATE NOWAIT`),
+      );
+      await deleting.commitTransaction();
+      const answer = await click;
+      expect(answer.status, answer.text).toBe(404);
+      expect(answer.body.msg).toBe(`DingTalk bot ${bot.id} not found`);
+    } finally {
+      if (deleting.isTransactionActive) await deleting.rollbackTransaction();
+      await deleting.release();
+    }
+    expect(sim.state.received({ target: robot.token })).toEqual([]);
+  });
+
   it('skips a test message whose click never recorded it (the service stopped), and never sends it', async () => {
     const robot = sim.state.registerRobot();
     const bot = await givenWebhookBot(t, { store_id: 75, webhook: robotWebhook(sim, robot) });
@@ -206,4 +238,13 @@ describe('the test button in the delivery log', () => {
 /** The pool of the application's connections (node-postgres), whose queue the requests' ceiling reads. */
 function poolOf(dataSource: DataSource): object {
   return (dataSource.driver as unknown as { master: object }).master;
+}
+
+/** How many sessions of the test's database wait for a lock now. */
+async function waitingForLocks(dataSource: DataSource): Promise<number> {
+  const [row] = await dataSource.query<Array<{ waiting: number }>>(
+    `SELECT count(*)::int AS waiting FROM pg_stat_activity
+     WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
+  return row.waiting;
 }

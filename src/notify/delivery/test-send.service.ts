@@ -26,7 +26,8 @@ type HeldBack = Extract<TestSendResult, { sent: false }>;
  * - claim, one transaction: a place in the robot's rate window (shared with every bot of the robot, the queue's
  *   sends included; refused while it is full or the robot, its app or the cluster is paused: the 429 the button
  *   answers), and the message written through the outbox as a notification of kind `test`, leased to this click
- *   under a new claim number;
+ *   under a new claim number; the bot's row is locked first, so a bot being deleted is waited for holding nothing
+ *   else, then not found (404, nothing sent);
  * - send, through the sender registry (ClaimSender, the dispatcher's too), stopped by its own deadline: a click never waits
  *   longer than a send's DingTalk deadlines allow;
  * - record, as a round records (DeliveryQueue.record): the attempt in the delivery log, the row `sent` or `failed`

@@ -117,9 +117,13 @@ const BLOCK_CLUSTER = prepared(
        block_hint = $3
    WHERE id = 1`,
 );
-/** The robot and app a bot sends through, and its limit. */
+/**
+ * The robot and app a bot sends through, and its limit; the bot's row locked FOR KEY SHARE (what the foreign key of
+ * the notification written after takes), so that a bot being deleted is waited for here, before anything else is
+ * locked, and is then not found.
+ */
 const ROBOT_OF_BOT = `SELECT COALESCE(robot_key, 'bot:' || id) AS robot_key, app_key, rate_limit_per_minute AS rate_limit
-         FROM ding_talk_bots WHERE id = $1`;
+         FROM ding_talk_bots WHERE id = $1 FOR KEY SHARE`;
 const ENSURE_ROBOT = `INSERT INTO robot_rate_windows (robot_key) VALUES ($1) ON CONFLICT (robot_key) DO NOTHING`;
 const LOCK_ROBOT_WITH_APP = (
   override: string,
@@ -181,7 +185,9 @@ export class RateWindowRepository {
    * throttle pause of the robot or its app, or DingTalk would ban the robot for 10 minutes. Granted: the send is
    * counted from now (the database's clock) and its DingTalk call spent from the cluster's budget. `retryAt` is on
    * that clock too. The robot's row stays locked until the transaction ends, the budget row after it (the lock order,
-   * see DeliveryQueue).
+   * see DeliveryQueue). The bot's row is locked first (FOR KEY SHARE): the caller's notification of it, written after,
+   * then waits for nothing while the cluster-wide budget row is held, and a bot deleted meanwhile is `no_bot` rather
+   * than a foreign key's refusal.
    */
   async reserveSend(manager: EntityManager, botId: number): Promise<SendReservation> {
     const margin = this.config.delivery.rateWindowMarginMs;
