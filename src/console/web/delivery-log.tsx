@@ -7,7 +7,7 @@ import { useSession } from './session';
 import { ErrorNote, kindLabel, LiveNote, StateBadge, Time, Title } from './ui';
 
 const STATUSES: NotificationStatus[] = ['pending', 'retrying', 'sent', 'failed', 'merged', 'skipped'];
-const KINDS: NotificationKind[] = ['menu_report', 'batch', 'digest', 'daily_summary'];
+const KINDS: NotificationKind[] = ['menu_report', 'batch', 'digest', 'daily_summary', 'test'];
 const FILTERS = ['status', 'kind', 'store_id', 'bot_id', 'date_from', 'date_to'] as const;
 type Filter = (typeof FILTERS)[number];
 const PAGE_SIZE = 20;

@@ -53,6 +53,7 @@ const KIND_ZH: Record<string, string> = {
   batch: '群发',
   digest: '汇总',
   daily_summary: '日报',
+  test: '测试',
   alert: '告警',
 };
 
