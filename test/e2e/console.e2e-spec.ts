@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +10,14 @@ import { waitFor } from '../support/wait-for';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the build script is CommonJS, as npm runs it
 const { buildConsole } = require('../../scripts/console-bundle.js') as { buildConsole(): Promise<string> };
 
-/** The screenshots of the main views that docs/console.md shows, made by these tests. */
-const SCREENSHOTS = join(ROOT_DIR, 'docs', 'console');
+/**
+ * The screenshots of the main views: into docs/console/ (which docs/console.md shows) with UPDATE_SCREENSHOTS=1,
+ * else into .tmp/, so that an ordinary run leaves the committed pictures alone.
+ */
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(ROOT_DIR, 'docs', 'console')
+    : join(ROOT_DIR, '.tmp', 'screenshots', 'console');
 /** Polls every 3 s; a view shows what changed within a poll or two. */
 const LIVE = { timeout: 15_000 };
 
@@ -24,6 +31,7 @@ describe.skipIf(!browserAvailable)('operations console (headless Chromium)', () 
   let browser: { context: BrowserContext; close(): Promise<void> };
 
   beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
     await buildConsole();
     browser = await launchBrowser();
   });
