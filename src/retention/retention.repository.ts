@@ -13,7 +13,8 @@ export type RetentionTarget = 'notifications' | 'received_bot_messages' | 'daily
  * someone is changing right now (a resend): it is looked at again, as it is then, in the next run.
  *
  * Notifications: finished ones only — `sent`, `merged` (folded into a digest, which carries their text) and
- * `skipped`. `pending` and `retrying` are work to do, and a `failed` one waits for someone to resend it. Both
+ * `skipped`, and a `failed` test press (it cannot be resent: the button is pressed again). `pending` and `retrying`
+ * are work to do, and any other `failed` one waits for someone to resend it. Both
  * `created_at` and `updated_at` must be old: a notification resent yesterday stays. Their attempts go with them
  * (ON DELETE CASCADE). Received messages: handled ones; one still unhandled belongs to a handler at work. Daily
  * summaries: the record that a bot's summary of a day went out; the summary job only ever looks at today's, so an old
@@ -31,7 +32,8 @@ const BATCH_SQL: Record<RetentionTarget, string> = {
     WITH deleted AS (
       DELETE FROM notifications WHERE id = ANY (ARRAY(
         SELECT id FROM notifications
-        WHERE status IN ('sent', 'merged', 'skipped') AND created_at < $1 AND updated_at < $1
+        WHERE (status IN ('sent', 'merged', 'skipped') OR (status = 'failed' AND kind = 'test'))
+          AND created_at < $1 AND updated_at < $1
         ORDER BY created_at
         LIMIT $2
         FOR UPDATE SKIP LOCKED))

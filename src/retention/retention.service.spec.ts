@@ -52,15 +52,15 @@ class Rows {
   async notification(
     status: string,
     ageDays: number,
-    options: { updatedDaysAgo?: number; mergedInto?: string; attempts?: number } = {},
+    options: { updatedDaysAgo?: number; mergedInto?: string; attempts?: number; kind?: string } = {},
   ): Promise<string> {
     const created = new Date(this.clock.now() - ageDays * DAY);
     const updated = new Date(this.clock.now() - (options.updatedDaysAgo ?? ageDays) * DAY);
     const [row] = await this.db.query<Array<{ id: string }>>(
       `INSERT INTO notifications (bot_id, store_id, kind, status, msg_type, title, content, merged_into,
                                   created_at, updated_at)
-       VALUES (1, 1, 'menu_report', $1, 'text', '报菜', '红烧肉 3 份', $2, $3, $4) RETURNING id`,
-      [status, options.mergedInto ?? null, created, updated],
+       VALUES (1, 1, $5, $1, 'text', '报菜', '红烧肉 3 份', $2, $3, $4) RETURNING id`,
+      [status, options.mergedInto ?? null, created, updated, options.kind ?? 'menu_report'],
     );
     for (let i = 0; i < (options.attempts ?? 0); i += 1) {
       await this.db.query(
@@ -162,6 +162,8 @@ describe('RetentionService (RETENTION_DAYS=30)', () => {
       await rows.notification('merged', 41, { mergedInto: oldDigest }),
       await rows.notification('skipped', 31),
       await rows.notification('sent', 30.5, { attempts: 1 }),
+      // A failed test press cannot be resent: nothing waits for it.
+      await rows.notification('failed', 31, { kind: 'test', attempts: 1 }),
     ];
     const pendingDigest = await rows.notification('pending', 29);
     const kept = [
@@ -169,6 +171,7 @@ describe('RetentionService (RETENTION_DAYS=30)', () => {
       await rows.notification('retrying', 60, { updatedDaysAgo: 40, attempts: 3 }),
       await rows.notification('failed', 60, { attempts: 4 }),
       await rows.notification('sent', 29, { attempts: 1 }),
+      await rows.notification('failed', 29, { kind: 'test', attempts: 1 }),
       // Resent a day ago: finished again since then.
       await rows.notification('sent', 90, { updatedDaysAgo: 1, attempts: 1 }),
       pendingDigest,
@@ -189,7 +192,7 @@ describe('RetentionService (RETENTION_DAYS=30)', () => {
     expect(await rows.receivedIds()).toEqual(keptMessages);
     expect(await rows.notificationIds()).toEqual([...kept].sort((a, b) => Number(a) - Number(b)));
     expect(await rows.attemptOwners()).toEqual(
-      [kept[1], kept[2], kept[3], kept[4]].sort((a, b) => Number(a) - Number(b)),
+      [kept[1], kept[2], kept[3], kept[4], kept[5]].sort((a, b) => Number(a) - Number(b)),
     );
   });
 

@@ -17,14 +17,25 @@ describe('API for the console', () => {
   describe('GET /api/v1/stores', () => {
     it('lists every store with bots or notifications, those needing a look first, scoped to the caller', async () => {
       const good = sim.state.registerRobot({ name: '一号店' });
-      await givenWebhookBot(t, { store_id: 1, webhook: robotWebhook(sim, good) });
+      const goodBot = await givenWebhookBot(t, { store_id: 1, webhook: robotWebhook(sim, good) });
       const sent = await givenMenuReport(t, { store_id: 1 });
       await notificationStatus(sent.notifications[0].id, 'sent');
 
       // A robot DingTalk does not know: a permanent error, failed at once.
-      await givenWebhookBot(t, { store_id: 2, webhook: robotWebhook(sim, { token: 'f'.repeat(64) }) });
+      const brokenBot = await givenWebhookBot(t, {
+        store_id: 2,
+        webhook: robotWebhook(sim, { token: 'f'.repeat(64) }),
+      });
       const failed = await givenMenuReport(t, { store_id: 2 });
       await notificationStatus(failed.notifications[0].id, 'failed');
+      // Test presses are no deliveries of the store's: they count neither as sent nor as failed.
+      for (const [bot, ok] of [
+        [goodBot, true],
+        [brokenBot, false],
+      ] as const) {
+        const pressed = await t.request('POST', `/api/v1/dingtalk-bots/${bot.id}/test`);
+        expect(pressed.body.data).toMatchObject({ ok });
+      }
 
       const idle = sim.state.registerRobot({ name: '三号店' });
       await givenWebhookBot(t, { store_id: 3, is_enabled: false, webhook: robotWebhook(sim, idle) });
