@@ -91,15 +91,21 @@ export class MenuReportService {
       });
       const notifications = await planned.write(manager, report, reportRow(report));
       await origin.inTransaction?.(manager, report);
-      // Stored and answered 201 all the same: a store may report before its bots are set up.
-      const warnings = notifications.length === 0 ? [noEnabledBot(storeId)] : [];
-      return { response: { ...toResponse(report, notifications), warnings } };
+      return {
+        response: { ...toResponse(report, notifications), warnings: warningsOf(storeId, notifications) },
+      };
     };
     // Inside a transaction a failed statement aborts it, so the write is not tried again there: a refused foreign key
     // fails the request as it did (nothing committed, the Idempotency-Key neither: its retry writes the report). A
     // savepoint would cost two more round trips on every such report, for what the write's own lock on the bots
     // already rules out (notify/delivery/queue/outbox.repository.ts).
-    if (idempotency || origin.inTransaction) return this.transactions.run(idempotency, write);
+    if (idempotency || origin.inTransaction) {
+      const answer: MenuReportResponse & Partial<Pick<CreatedMenuReportResponse, 'warnings'>> =
+        await this.transactions.run(idempotency, write);
+      // A replay of an answer stored before `warnings` existed (a key used within 24 hours before the deploy) lacks
+      // the field the API promises.
+      return { ...answer, warnings: answer.warnings ?? [] };
+    }
     // The report and its notifications are one statement, which commits alone: no transaction of its own needed
     // (two round trips a report instead of five). A bot deleted between the read and the write is left out of the
     // write; should a foreign key still refuse it (23503: a row it points to went meanwhile), nothing was written,
@@ -197,11 +203,40 @@ function reportRow(report: MenuReport): ReportRowWrite {
   };
 }
 
-/** Why a new report notified nobody: its store has no enabled bot (a bot without a target gets a skipped row). */
+/**
+ * What a new report's answer says besides its notifications: a store may report before its bots are set up, and
+ * the report is stored (201) all the same, but someone should hear that nobody, or not every bot, was notified.
+ */
+function warningsOf(storeId: number, notifications: readonly ReportNotificationRef[]): string[] {
+  if (notifications.length === 0) return [noEnabledBot(storeId)];
+  // A bot with nowhere to send gets its notification written `skipped` (the only status a new one is written
+  // with besides `pending`), with a hint on the row.
+  const skipped = [...new Set(notifications.filter((n) => n.status === 'skipped').map((n) => n.botId))];
+  if (skipped.length === 0) return [];
+  return [
+    botsWithoutTarget(storeId, skipped, skipped.length === new Set(notifications.map((n) => n.botId)).size),
+  ];
+}
+
+/** Why a new report notified nobody: its store has no enabled bot. */
 export function noEnabledBot(storeId: number): string {
   return (
     `Store ${storeId} has no enabled DingTalk bot: the report is stored, but nobody was notified. Add a bot for ` +
     'the store (POST /api/v1/dingtalk-bots) or enable one (PUT /api/v1/dingtalk-bots/{id} with is_enabled: true).'
+  );
+}
+
+/** Which of a store's enabled bots have nowhere to send (no target), and how to give them one. */
+function botsWithoutTarget(storeId: number, botIds: readonly number[], nobodyNotified: boolean): string {
+  const one = botIds.length === 1;
+  const bots = `${one ? 'Bot' : 'Bots'} ${botIds.join(', ')} of store ${storeId} ${one ? 'has' : 'have'}`;
+  const outcome = nobodyNotified
+    ? 'the report is stored, but nobody was notified.'
+    : `${one ? 'its notification' : 'their notifications'} of this report ${one ? 'is' : 'are'} skipped.`;
+  return (
+    `${bots} nowhere to send (no target): ${outcome} A stream bot needs user_ids (work notifications) or ` +
+    'open_conversation_id (a group; or write 绑定 to the bot in that group): set them with ' +
+    'PUT /api/v1/dingtalk-bots/{id}.'
   );
 }
 

@@ -1553,7 +1553,7 @@ export interface components {
             /** @description One per enabled bot of the store when the report was made */
             notifications: components["schemas"]["ReportNotificationSummary"][];
             /**
-             * @description Sentences about the report that are not errors: empty when all is well. A report for a store without an enabled bot is stored (201) with no notifications, and says so here.
+             * @description Sentences about the report that are not errors: empty when all is well. A report for a store without an enabled bot is stored (201) with no notifications, and says so here; so does one whose notifications of some bots are `skipped` because those bots have nowhere to send (a stream bot without user_ids or open_conversation_id), naming them.
              * @example [
              *       "Store 1 has no enabled DingTalk bot: the report is stored, but nobody was notified. Add a bot for the store (POST /api/v1/dingtalk-bots) or enable one (PUT /api/v1/dingtalk-bots/{id} with is_enabled: true)."
              *     ]

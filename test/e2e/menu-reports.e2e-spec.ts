@@ -50,6 +50,11 @@ describe('menu reports API', () => {
       },
       { id: expect.any(Number), bot_id: noTarget.id, status: 'skipped' },
     ]);
+    expect(report.warnings).toEqual([
+      `Bot ${noTarget.id} of store 10 has nowhere to send (no target): its notification of this report is ` +
+        'skipped. A stream bot needs user_ids (work notifications) or open_conversation_id (a group; or write 绑定 ' +
+        'to the bot in that group): set them with PUT /api/v1/dingtalk-bots/{id}.',
+    ]);
 
     const rows = await t.app
       .get(DataSource)
@@ -91,6 +96,47 @@ describe('menu reports API', () => {
     const notified = await t.request('POST', '/api/v1/menu-reports', { body });
     expect(notified.body.data.notifications).toHaveLength(1);
     expect(notified.body.data.warnings).toEqual([]);
+  });
+
+  it('warns that nobody was notified when every enabled bot of the store has nowhere to send, naming them', async () => {
+    const stream = { bot_type: 'stream', client_id: 'dingA15', client_secret: 's', agent_id: '1' };
+    const first = await createBot({ store_id: 15, ...stream });
+    const second = await createBot({ store_id: 15, ...stream });
+    const response = await t.request('POST', '/api/v1/menu-reports', {
+      body: { store_id: 15, dish_name: '宫保鸡丁', quantity: 5, unit: '份' },
+    });
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.data.notifications.map((n: { status: string }) => n.status)).toEqual([
+      'skipped',
+      'skipped',
+    ]);
+    expect(response.body.data.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Bots ${first.id}, ${second.id} of store 15 have nowhere to send \\(no target\\): the report is ` +
+            'stored, but nobody was notified\\. A stream bot needs user_ids .* open_conversation_id .*绑定',
+        ),
+      ),
+    ]);
+  });
+
+  it('answers warnings [] on a replay of an answer stored before warnings existed (Idempotency-Key)', async () => {
+    await createBot({ store_id: 16, webhook: WEBHOOK });
+    const post = () =>
+      t.request('POST', '/api/v1/menu-reports', {
+        body: { store_id: 16, dish_name: '宫保鸡丁', quantity: 5, unit: '份' },
+        headers: { 'idempotency-key': 'before-warnings-1' },
+      });
+    const first = await post();
+    expect(first.status, first.text).toBe(201);
+    // As the version before this field stored it.
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE idempotency_keys SET response = response - 'warnings' WHERE key = 'before-warnings-1'`);
+    const replay = await post();
+    expect(replay.status, replay.text).toBe(201);
+    expect(replay.body.data).toEqual(first.body.data);
+    expect(replay.body.data.warnings).toEqual([]);
   });
 
   it("keeps nothing when its notifications cannot be written: the listener's failure rolls the report back", async () => {

@@ -53,7 +53,9 @@ export class CreatedMenuReportResponse extends MenuReportResponse {
     ],
     description:
       'Sentences about the report that are not errors: empty when all is well. A report for a store without an ' +
-      'enabled bot is stored (201) with no notifications, and says so here.',
+      'enabled bot is stored (201) with no notifications, and says so here; so does one whose notifications of ' +
+      'some bots are `skipped` because those bots have nowhere to send (a stream bot without user_ids or ' +
+      'open_conversation_id), naming them.',
   })
   warnings: string[];
 }
