@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { ManualClock } from '../support/clocks';
-import { givenStreamBot } from '../support/given';
+import { DINGTALK_HINTS } from '../../src/dingtalk/dingtalk-hints';
+import {
+  givenMenuReport,
+  givenStreamBot,
+  givenWebhookBot,
+  robotWebhook,
+  signedRobotFields,
+} from '../support/given';
 import { useTestApp } from '../support/use-test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -146,5 +153,61 @@ describe('bot health: Stream connections', () => {
     const response = await t.request('GET', '/api/v1/dingtalk-bots?health=sick');
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([{ field: 'health', message: expect.stringContaining('health') }]);
+  });
+});
+
+/**
+ * What DingTalk answers a bot's sends, against the simulator's custom robots: refused for good, throttled, and the
+ * health kept in the database across a restart.
+ */
+describe('bot health: what DingTalk answers the sends', () => {
+  const clock = new ManualClock();
+  const { sim, t, restart } = useTestApp({ simulator: true, clock });
+
+  const status = async (id: number) =>
+    (await t.request('GET', `/api/v1/dingtalk-bots/${id}/status`)).body.data as Record<string, unknown>;
+  const healthIs = (id: number, health: string) =>
+    clock.settle(async () => (await status(id)).health === health, `bot ${id} ${health}`);
+
+  it('is broken when DingTalk refuses the sends (robot switched off), stays so across a restart, and is healthy again once the test button gets through', async () => {
+    const robot = sim.state.registerRobot({ secret: 'SEC0123456789abcdef0123' });
+    const bot = await givenWebhookBot(t, { store_id: 401, ...signedRobotFields(sim, robot) });
+    robot.enabled = false;
+    await givenMenuReport(t, { store_id: 401 });
+    await healthIs(bot.id, 'broken');
+    const broken = await status(bot.id);
+    expect(broken).toMatchObject({
+      health_reason: 'send_refused',
+      health_detail: expect.stringContaining('400102'),
+      health_hint: DINGTALK_HINTS.robotDisabled,
+    });
+
+    await restart();
+    expect(await status(bot.id)).toMatchObject({
+      health: 'broken',
+      health_reason: 'send_refused',
+      health_since: broken.health_since,
+    });
+
+    robot.enabled = true;
+    const test = await t.request('POST', `/api/v1/dingtalk-bots/${bot.id}/test`);
+    expect(test.body.data).toMatchObject({ ok: true });
+    await healthIs(bot.id, 'healthy');
+  });
+
+  it('is degraded while DingTalk throttles its robot, and healthy once the pause is over', async () => {
+    const robot = sim.state.registerRobot({ ratePerMinute: 1 });
+    const bot = await givenWebhookBot(t, { store_id: 402, webhook: robotWebhook(sim, robot) });
+    // Over DingTalk's count (the bot's own window allows more): the second send is throttled.
+    await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, { body: { rate_limit_per_minute: 20 } });
+    await givenMenuReport(t, { store_id: 402 });
+    await givenMenuReport(t, { store_id: 402 });
+    await healthIs(bot.id, 'degraded');
+    expect(await status(bot.id)).toMatchObject({
+      health_reason: 'throttled',
+      health_hint: expect.stringContaining('throttling'),
+    });
+    await clock.advance(10 * 60_000 + 20_000);
+    await healthIs(bot.id, 'healthy');
   });
 });

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AppEvent, AppEvents } from '../../../events/app-events';
+import { deliveryOutcomes } from '../delivery-outcomes';
 import { ClaimRepository } from './claim.repository';
 import { ClaimedNotification, SendResult } from './claimed-notification';
 import { LeaseRepository } from './lease.repository';
@@ -57,9 +59,15 @@ export interface CycleAnswer {
  * budget row (dingtalk_call_budget) last of all, in every transaction that takes it with others: the claim pays in
  * its last statement (LEASE_AND_APPLY), the test button after its robot row (reserveSend), and a round that records
  * an IP block (or the test button's `record`) writes it at its end and claims nothing (cycle).
+ *
+ * Once recorded results are committed, what DingTalk answered is told (`delivery.outcomes`: the bots' health follows
+ * it), also for a result whose claim was lost (the answer was real). Not awaited: a round does not wait for what
+ * listeners make of it.
  */
 @Injectable()
 export class DeliveryQueue {
+  private readonly logger = new Logger(DeliveryQueue.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly recording: RecordingRepository,
@@ -67,6 +75,7 @@ export class DeliveryQueue {
     private readonly windows: RateWindowRepository,
     private readonly leases: LeaseRepository,
     private readonly upkeep: QueueUpkeepRepository,
+    private readonly events: AppEvents,
   ) {}
 
   /**
@@ -74,7 +83,7 @@ export class DeliveryQueue {
    * due notifications (one per bot), and say when the next one falls due.
    */
   async cycle(request: CycleRequest): Promise<CycleAnswer> {
-    return this.dataSource.transaction(async (manager) => {
+    const answer = await this.dataSource.transaction(async (manager): Promise<CycleAnswer> => {
       const { held, block } = await this.recording.record(manager, request.results);
       // The cluster's budget row is taken last (the lock order, see the class): a round that records DingTalk's IP
       // block writes it after everything else it locks, and claims nothing (nothing may be sent into the block;
@@ -87,6 +96,8 @@ export class DeliveryQueue {
       const due = await this.claims.nextDue(manager);
       return { held, claimed: [], nextDueAt: due?.getTime() ?? null };
     });
+    this.tell(request.results);
+    return answer;
   }
 
   /**
@@ -94,11 +105,23 @@ export class DeliveryQueue {
    * (DingTalk's IP block written last): ids of the results whose claim still held the row.
    */
   async record(results: readonly SendResult[]): Promise<Set<string>> {
-    return this.dataSource.transaction(async (manager) => {
-      const { held, block } = await this.recording.record(manager, results);
-      if (block) await this.windows.blockCluster(manager, block);
-      return held;
+    const held = await this.dataSource.transaction(async (manager) => {
+      const recorded = await this.recording.record(manager, results);
+      if (recorded.block) await this.windows.blockCluster(manager, recorded.block);
+      return recorded.held;
     });
+    this.tell(results);
+    return held;
+  }
+
+  /** What DingTalk answered recorded sends, for whoever follows it (the bots' health). */
+  private tell(results: readonly SendResult[]): void {
+    if (results.length === 0) return;
+    this.events
+      .emit(AppEvent.DeliveryOutcomes, { outcomes: deliveryOutcomes(results) })
+      .catch((error: unknown) => {
+        this.logger.warn(`Delivery outcomes not told: ${(error as Error).message}`);
+      });
   }
 
   /**
