@@ -44,7 +44,7 @@ export const FEATURES = {
   'daily-summary': ['dingtalk-bot', 'message-template', 'notify'],
   stream: ['dingtalk-app', 'dingtalk-bot', 'menu-report', 'notify'],
   health: ['stream'],
-  'bot-health': ['dingtalk-bot'],
+  'bot-health': ['dingtalk-bot', 'notify'],
   'store-overview': [],
   console: [],
 };

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ALERT_BOTS } from './bot-health/alerts/alert-bots';
 import { BotHealthModule } from './bot-health/bot-health.module';
 import { BotHealthRepository } from './bot-health/bot-health.repository';
 import { BotHealthStatusContributor } from './bot-health/bot-health-status.contributor';
@@ -47,6 +48,7 @@ export const PORT_BINDINGS: PortBinding[] = [
   bindPort(REPORT_NOTIFICATIONS, ReportNotifications),
   bindPort(REPORT_BOTS, DingTalkBotRepository),
   bindPort(BOT_HEALTH_READER, BotHealthRepository),
+  bindPort(ALERT_BOTS, DingTalkBotRepository),
   // A bot's status: its own fields, then the Stream connection's, then delivery's, then its health.
   bindPorts(BOT_STATUS_CONTRIBUTORS, [
     StreamStatusContributor,

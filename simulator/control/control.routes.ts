@@ -21,6 +21,7 @@ export function describeRobot(robot: SimRobot, baseUrl: string) {
     token: robot.token,
     name: robot.name,
     secret: robot.secret,
+    enabled: robot.enabled,
     keywords: robot.keywords,
     rate_per_minute: robot.ratePerMinute,
     throttled_until: robot.throttledUntil,
@@ -110,6 +111,23 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
     return reply.code(201).send(describeRobot(robot, context.baseUrl()));
   });
 
+  // Breaking (and mending) a robot as its group's owner would: a new 加签 secret (the bot's no longer matches), or the
+  // robot switched off.
+  app.patch<{ Params: { token: string } }>('/_sim/robots/:token', (request, reply) => {
+    const robot = state.robots.get(request.params.token);
+    if (!robot) return reply.code(404).send({ error: `no robot with token ${request.params.token}` });
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (body.secret !== undefined && body.secret !== null && typeof body.secret !== 'string') {
+      return reply.code(400).send({ error: 'secret is a string (SEC…) or null' });
+    }
+    if (body.enabled !== undefined && typeof body.enabled !== 'boolean') {
+      return reply.code(400).send({ error: 'enabled is true or false' });
+    }
+    if (body.secret !== undefined) robot.secret = body.secret || null;
+    if (body.enabled !== undefined) robot.enabled = body.enabled;
+    return describeRobot(robot, context.baseUrl());
+  });
+
   app.get('/_sim/robots', () =>
     [...state.robots.values()].map((robot) => describeRobot(robot, context.baseUrl())),
   );
@@ -139,6 +157,9 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
     if (resultDelay !== undefined) found.sendResultDelayMs = resultDelay;
     if (body.monthly_quota === null || (typeof body.monthly_quota === 'number' && body.monthly_quota >= 0))
       found.monthlyQuota = body.monthly_quota;
+    // A new AppSecret (revoked in the developer console): the service's copy is refused from now on.
+    const clientSecret = text(body.client_secret);
+    if (clientSecret !== undefined) found.clientSecret = clientSecret;
     return describeApp(found);
   });
 

@@ -8,6 +8,8 @@ export interface SimRobot {
   name: string;
   /** The 加签 secret (`SEC…`); null when the robot does not check signatures. */
   secret: string | null;
+  /** Switched off in the group's settings: every message is refused (`400102`, docs/dingtalk/custom-robot.md). */
+  enabled: boolean;
   /** Custom keywords: a message must contain one of them. Empty: no keyword rule. */
   keywords: string[];
   /** Messages a minute before DingTalk throttles the robot (docs/dingtalk/custom-robot.md: 20). */
@@ -226,6 +228,7 @@ export class SimulatorState {
       token: input.token ?? randomBytes(32).toString('hex'),
       name: input.name ?? 'robot',
       secret: input.secret ?? null,
+      enabled: true,
       keywords: input.keywords ?? [],
       ratePerMinute: input.ratePerMinute ?? 20,
       recentSends: [],

@@ -21,7 +21,7 @@ function throttleMessage(errcode: RobotThrottleCode, perMinute: number): string 
 
 /**
  * `POST /robot/send`: a custom group robot. Every refusal is HTTP 200 with an `errcode`, as DingTalk does
- * (docs/dingtalk/custom-robot.md); the checks run in DingTalk's order: token, content type, size, signature, body,
+ * (docs/dingtalk/custom-robot.md); the checks run in DingTalk's order: token, switched off, content type, size, signature, body,
  * keywords, rate.
  */
 export function registerRobotWebhook(app: FastifyInstance, { state, clock }: SimulatorContext): void {
@@ -49,6 +49,8 @@ export function registerRobotWebhook(app: FastifyInstance, { state, clock }: Sim
     };
 
     if (!robot) return answer(300005, 'token is not exist');
+    // DingTalk documents the code only (docs/dingtalk/custom-robot.md); the wording is the simulator's.
+    if (!robot.enabled) return answer(400102, `robot is disabled${MORE}`);
     if (!String(request.headers['content-type'] ?? '').includes('application/json')) {
       return answer(43004, '无效的HTTP HEADER Content-Type');
     }

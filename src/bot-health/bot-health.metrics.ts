@@ -3,6 +3,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { AppEvent, OnAppEvent } from '../events/app-events';
 import { BOT_HEALTHS, BotHealthChangedEvent } from '../events/bot-health.events';
 import { BotHealthRepository } from './bot-health.repository';
+import { AlertType } from './messages/alert-message';
 
 /**
  * Bots by health, for dashboards and alert rules: three series whatever the number of bots (a bot's own health is in
@@ -12,6 +13,7 @@ import { BotHealthRepository } from './bot-health.repository';
 @Injectable()
 export class BotHealthMetrics {
   private readonly changes: Counter<'health'>;
+  private readonly alerts: Counter<'type'>;
 
   constructor(registry: Registry, repository: BotHealthRepository) {
     new Gauge({
@@ -31,6 +33,16 @@ export class BotHealthMetrics {
       labelNames: ['health'],
       registers: [registry],
     });
+    this.alerts = new Counter({
+      name: 'dingtalk_bot_alerts_total',
+      help: 'Alerts made by this instance, by type: broken, recovered, still_broken (each to every destination)',
+      labelNames: ['type'],
+      registers: [registry],
+    });
+  }
+
+  alerted(type: AlertType): void {
+    this.alerts.inc({ type });
   }
 
   @OnAppEvent(AppEvent.BotHealthChanged)

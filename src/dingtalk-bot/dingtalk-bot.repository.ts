@@ -141,6 +141,12 @@ export class DingTalkBotRepository {
     return { nextId: rows[0].next_id, bots };
   }
 
+  /** The bots of `ids` that exist (no secret is opened). */
+  async botsByIds(ids: readonly number[]): Promise<DingTalkBot[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(DingTalkBot).findBy({ id: In([...ids]) });
+  }
+
   /** The enabled bots of the kinds that keep a Stream connection, by id. */
   async enabledStreamBotIds(): Promise<number[]> {
     const rows = await this.dataSource.getRepository(DingTalkBot).find({

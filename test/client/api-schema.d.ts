@@ -440,13 +440,73 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How bot health is judged (docs/bot-health.md) */
+        /** How bot health is judged and alerted (docs/bot-health.md) */
         get: operations["BotHealthSettingsController_get"];
         /**
-         * Change how bot health is judged (admin)
+         * Change how bot health is judged and alerted (admin)
          * @description Any subset of the settings; they apply to every bot of every store, on every instance.
          */
         put: operations["BotHealthSettingsController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-destinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the alert destinations, newest first (admin) */
+        get: operations["AlertDestinationsController_list"];
+        put?: never;
+        /**
+         * Send bot alerts somewhere (admin)
+         * @description When a bot breaks, and when it recovers, an alert goes to the chain's destinations (store_id null) and its store's: a bot of this service, an HTTPS webhook (signed), or both (docs/bot-health.md).
+         */
+        post: operations["AlertDestinationsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-destinations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert destination (admin) */
+        get: operations["AlertDestinationsController_get"];
+        /** Change any subset of an alert destination’s fields (admin) */
+        put: operations["AlertDestinationsController_update"];
+        post?: never;
+        /** Delete an alert destination (admin) */
+        delete: operations["AlertDestinationsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bot-alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alerts sent about bots of the stores you manage, newest first
+         * @description A bot broke, recovered, or was still broken (the reminder): docs/bot-health.md, Alerts.
+         */
+        get: operations["BotAlertsController_list"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1374,7 +1434,7 @@ export interface components {
              * @example menu_report
              * @enum {string}
              */
-            kind: "menu_report" | "batch" | "digest" | "daily_summary" | "test";
+            kind: "menu_report" | "batch" | "digest" | "daily_summary" | "test" | "alert";
             /**
              * @description pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped
              * @example sent
@@ -1461,7 +1521,7 @@ export interface components {
              * @example menu_report
              * @enum {string}
              */
-            kind: "menu_report" | "batch" | "digest" | "daily_summary" | "test";
+            kind: "menu_report" | "batch" | "digest" | "daily_summary" | "test" | "alert";
             /**
              * @description pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped
              * @example sent
@@ -1652,6 +1712,16 @@ export interface components {
              * @example 300
              */
             unreachable_after_seconds: number;
+            /**
+             * @description A bot broken (or mended) for less than this many seconds is not alerted: against flapping. 0: at once
+             * @example 30
+             */
+            alert_quiet_period_seconds: number;
+            /**
+             * @description While a bot stays unhealthy after its alert, a "still broken" reminder every this many hours
+             * @example 24
+             */
+            alert_reminder_hours: number;
             /** @example 2026-11-24T08:00:00.000Z */
             updated_at: string;
             /**
@@ -1666,6 +1736,145 @@ export interface components {
              * @example 300
              */
             unreachable_after_seconds?: number;
+            /**
+             * @description A bot broken (or mended) for less than this many seconds is not alerted: against flapping. 0: at once
+             * @example 30
+             */
+            alert_quiet_period_seconds?: number;
+            /**
+             * @description While a bot stays unhealthy after its alert, a "still broken" reminder every this many hours
+             * @example 24
+             */
+            alert_reminder_hours?: number;
+        };
+        AlertDestinationResponse: {
+            /** @example 1 */
+            id: number;
+            /** @example 总部运维群 */
+            name: string;
+            /**
+             * @description null: the chain's destination
+             * @example null
+             */
+            store_id: number | null;
+            /**
+             * @description null: none, or the bot was deleted
+             * @example 1
+             */
+            dingtalk_bot_id: number | null;
+            /**
+             * @description Its query string masked, as it may carry a token
+             * @example https://ops.example.com/hooks/dingtalk-bots
+             */
+            webhook_url: string | null;
+            /** @example false */
+            has_webhook_secret: boolean;
+            /** @example true */
+            is_enabled: boolean;
+            /** @example 2026-11-24T08:00:00.000Z */
+            created_at: string;
+            /** @example 2026-11-24T08:00:00.000Z */
+            updated_at: string;
+        };
+        CreateAlertDestinationDto: {
+            /** @example 总部运维群 */
+            name: string;
+            /**
+             * @description The store whose bots' alerts go here; null (the default): every store's, the chain's destination
+             * @example null
+             */
+            store_id?: number | null;
+            /**
+             * @description A bot of this service (e.g. HQ’s group robot) that posts the alerts: they go through the delivery queue as notifications of kind `alert`, with its rate limit, retries and delivery log
+             * @example 1
+             */
+            dingtalk_bot_id?: number | null;
+            /**
+             * @description An HTTPS URL that receives each alert as a signed JSON POST (Standard Webhooks, as Svix signs: headers webhook-id, webhook-timestamp, webhook-signature). http:// only to this machine (localhost, 127.0.0.1, [::1])
+             * @example https://ops.example.com/hooks/dingtalk-bots
+             */
+            webhook_url?: string | null;
+            /**
+             * @description Required with webhook_url: `whsec_` and base64 of 24 to 64 random bytes (`echo whsec_$(openssl rand -base64 32)`). Never returned
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            webhook_secret?: string;
+            /**
+             * @default true
+             * @example true
+             */
+            is_enabled?: boolean;
+        };
+        UpdateAlertDestinationDto: {
+            /** @example 总部运维群 */
+            name?: string;
+            /**
+             * @description The store whose bots' alerts go here; null (the default): every store's, the chain's destination
+             * @example null
+             */
+            store_id?: number | null;
+            /**
+             * @description A bot of this service (e.g. HQ’s group robot) that posts the alerts: they go through the delivery queue as notifications of kind `alert`, with its rate limit, retries and delivery log
+             * @example 1
+             */
+            dingtalk_bot_id?: number | null;
+            /**
+             * @description An HTTPS URL that receives each alert as a signed JSON POST (Standard Webhooks, as Svix signs: headers webhook-id, webhook-timestamp, webhook-signature). http:// only to this machine (localhost, 127.0.0.1, [::1])
+             * @example https://ops.example.com/hooks/dingtalk-bots
+             */
+            webhook_url?: string | null;
+            /**
+             * @description Required with webhook_url: `whsec_` and base64 of 24 to 64 random bytes (`echo whsec_$(openssl rand -base64 32)`). Never returned
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            webhook_secret?: string;
+            /**
+             * @default true
+             * @example true
+             */
+            is_enabled?: boolean;
+        };
+        BotAlertResponse: {
+            /**
+             * @description A decimal string (a bigint)
+             * @example 1
+             */
+            id: string;
+            /**
+             * @example broken
+             * @enum {string}
+             */
+            type: "broken" | "recovered" | "still_broken";
+            /** @example 5 */
+            bot_id: number;
+            /** @example 厨房群 */
+            bot_name: string;
+            /** @example 12 */
+            store_id: number;
+            /**
+             * @example broken
+             * @enum {string}
+             */
+            health: "healthy" | "degraded" | "broken";
+            /**
+             * @example send_refused
+             * @enum {string|null}
+             */
+            health_reason: "retrying" | "throttled" | "ip_blocked" | "reconnecting" | "send_refused" | "retries_exhausted" | "quota_used_up" | "credentials_refused" | "cannot_connect" | null;
+            /** @example errcode 310000: sign not match */
+            health_detail: string | null;
+            /** @example null */
+            health_hint: string | null;
+            /**
+             * @description Since when the bot had that health
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            health_since: string;
+            /**
+             * @description When the alert was made
+             * @example 2026-11-24T08:00:40.000Z
+             */
+            created_at: string;
         };
         StoreOverviewResponse: {
             /** @example 3 */
@@ -3437,7 +3646,7 @@ export interface operations {
                 bot_id?: number;
                 status?: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
                 menu_report_id?: number;
-                kind?: "menu_report" | "batch" | "digest" | "daily_summary" | "test";
+                kind?: "menu_report" | "batch" | "digest" | "daily_summary" | "test" | "alert";
             };
             header?: never;
             path?: never;
@@ -4035,6 +4244,438 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    AlertDestinationsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                store_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: {
+                            items: components["schemas"]["AlertDestinationResponse"][];
+                            /** @example 42 */
+                            total: number;
+                            /** @example 1 */
+                            page: number;
+                            /** @example 20 */
+                            page_size: number;
+                        };
+                    };
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    AlertDestinationsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAlertDestinationDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["AlertDestinationResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    AlertDestinationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The destination */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["AlertDestinationResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    AlertDestinationsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The destination */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAlertDestinationDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["AlertDestinationResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    AlertDestinationsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The destination */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["DeletedResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    BotAlertsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                store_id?: number;
+                bot_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: {
+                            items: components["schemas"]["BotAlertResponse"][];
+                            /** @example 42 */
+                            total: number;
+                            /** @example 1 */
+                            page: number;
+                            /** @example 20 */
+                            page_size: number;
+                        };
+                    };
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

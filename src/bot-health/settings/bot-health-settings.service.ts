@@ -1,10 +1,10 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../../auth/auth-user';
 import { Clock } from '../../common/clock';
 import { BotHealthSettingsResponse, UpdateBotHealthSettingsDto } from '../dto/bot-health-settings.dto';
 import { BotHealthSettings, BotHealthSettingsRepository } from './bot-health-settings.repository';
 
-/** Reading the settings is for every caller; changing them, which affects every store, for an admin. */
+/** The settings as the API shows them; changing them is an admin's (the route says so). */
 @Injectable()
 export class BotHealthSettingsService {
   constructor(
@@ -17,9 +17,12 @@ export class BotHealthSettingsService {
   }
 
   async update(user: AuthUser, request: UpdateBotHealthSettingsDto): Promise<BotHealthSettingsResponse> {
-    if (user.role !== 'admin') throw new ForbiddenException(ADMIN_ONLY);
     const updated = await this.settings.update(
-      { unreachableAfterSeconds: request.unreachable_after_seconds },
+      {
+        unreachableAfterSeconds: request.unreachable_after_seconds,
+        alertQuietPeriodSeconds: request.alert_quiet_period_seconds,
+        alertReminderHours: request.alert_reminder_hours,
+      },
       user.sub,
       new Date(this.clock.now()),
     );
@@ -27,11 +30,11 @@ export class BotHealthSettingsService {
   }
 }
 
-export const ADMIN_ONLY = 'Only an admin changes how bot health is judged: it applies to every store';
-
 function toResponse(settings: BotHealthSettings): BotHealthSettingsResponse {
   return {
     unreachable_after_seconds: settings.unreachableAfterSeconds,
+    alert_quiet_period_seconds: settings.alertQuietPeriodSeconds,
+    alert_reminder_hours: settings.alertReminderHours,
     updated_at: settings.updatedAt.toISOString(),
     updated_by: settings.updatedBy,
   };

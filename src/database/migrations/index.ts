@@ -21,6 +21,7 @@ import { BotKindsInCode1764003100000 } from './1764003100000-bot-kinds-in-code';
 import { BotHealth1764003200000 } from './1764003200000-bot-health';
 import { TestNotifications1764003300000 } from './1764003300000-test-notifications';
 import { DingTalkApps1764003450000 } from './1764003450000-dingtalk-apps';
+import { BotAlerts1764003500000 } from './1764003500000-bot-alerts';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -49,4 +50,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   BotHealth1764003200000,
   TestNotifications1764003300000,
   DingTalkApps1764003450000,
+  BotAlerts1764003500000,
 ];

@@ -4,8 +4,18 @@ import type { NotificationStatus } from '../../events/notification.events';
 import type { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
 import type { DeliveryTarget, TargetStanding } from '../../dingtalk-bot/bot-sender';
 
-/** `test`: the test button's message (sent once, by the click that wrote it: docs/delivery.md). */
-export const NOTIFICATION_KINDS = ['menu_report', 'batch', 'digest', 'daily_summary', 'test'] as const;
+/**
+ * `test`: the test button's message (sent once, by the click that wrote it: docs/delivery.md). `alert`: a bot's
+ * health alert to a destination bot (src/bot-health/alerts/).
+ */
+export const NOTIFICATION_KINDS = [
+  'menu_report',
+  'batch',
+  'digest',
+  'daily_summary',
+  'test',
+  'alert',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
