@@ -5,12 +5,14 @@ import { prepared } from '../database/prepared-statements';
 import { connectedKinds } from './bot-kinds';
 import { DingTalkBot, MsgType } from './entities/dingtalk-bot.entity';
 
-/** A stream bot, as its connection's status shows it. */
+/** A stream bot, as its app's connection, its status and the routing of its messages see it. */
 export interface StreamBotRow {
   id: number;
   storeId: number;
   name: string;
   isEnabled: boolean;
+  appId: number | null;
+  openConversationId: string | null;
 }
 
 /** A day in the stores' time zone at an instant: when a bot's daily summary moment is looked at. */
@@ -147,36 +149,92 @@ export class DingTalkBotRepository {
     return this.dataSource.getRepository(DingTalkBot).findBy({ id: In([...ids]) });
   }
 
-  /** The enabled bots of the kinds that keep a Stream connection, by id. */
-  async enabledStreamBotIds(): Promise<number[]> {
-    const rows = await this.dataSource.getRepository(DingTalkBot).find({
-      where: { botType: In(connectedKinds()), isEnabled: true },
-      select: { id: true },
-      order: { id: 'ASC' },
-    });
-    return rows.map((row) => row.id);
+  /** The apps that have an enabled bot of a kind that keeps a Stream connection: the apps to connect, by id. */
+  async connectedAppIds(): Promise<number[]> {
+    const rows = await this.dataSource.query<Array<{ app_id: number }>>(
+      `SELECT DISTINCT app_id FROM ding_talk_bots
+       WHERE bot_type = ANY($1::text[]) AND is_enabled AND app_id IS NOT NULL ORDER BY app_id`,
+      [connectedKinds()],
+    );
+    return rows.map((row) => row.app_id);
   }
 
   /**
-   * Every bot of a kind that keeps a Stream connection, of the given stores (undefined: of every store), or the one
-   * bot `botId`, by id.
+   * Every bot of a kind that keeps a Stream connection, of the given stores (undefined: of every store), of the one
+   * app `appId`, or the one bot `botId`, by id.
    */
-  async streamBots(filter: { storeIds?: readonly number[]; botId?: number }): Promise<StreamBotRow[]> {
+  async streamBots(filter: {
+    storeIds?: readonly number[];
+    botId?: number;
+    appId?: number;
+  }): Promise<StreamBotRow[]> {
     const rows = await this.dataSource.query<
-      Array<{ id: number; store_id: number; name: string; is_enabled: boolean }>
+      Array<{
+        id: number;
+        store_id: number;
+        name: string;
+        is_enabled: boolean;
+        app_id: number | null;
+        open_conversation_id: string | null;
+      }>
     >(
-      `SELECT id, store_id, name, is_enabled FROM ding_talk_bots
+      `SELECT id, store_id, name, is_enabled, app_id, open_conversation_id FROM ding_talk_bots
        WHERE bot_type = ANY($3::text[]) AND ($1::int[] IS NULL OR store_id = ANY($1::int[]))
-         AND ($2::int IS NULL OR id = $2::int)
+         AND ($2::int IS NULL OR id = $2::int) AND ($4::int IS NULL OR app_id = $4::int)
        ORDER BY id`,
-      [filter.storeIds ? [...filter.storeIds] : null, filter.botId ?? null, connectedKinds()],
+      [
+        filter.storeIds ? [...filter.storeIds] : null,
+        filter.botId ?? null,
+        connectedKinds(),
+        filter.appId ?? null,
+      ],
     );
     return rows.map((row) => ({
       id: row.id,
       storeId: row.store_id,
       name: row.name,
       isEnabled: row.is_enabled,
+      appId: row.app_id,
+      openConversationId: row.open_conversation_id,
     }));
+  }
+
+  /**
+   * For a message to app `appId`, in one statement (it runs for every message): the enabled stream bot of group
+   * `conversationId`, else of store `storeId`, else the lowest; and the number of the app's enabled stream bots.
+   */
+  async messageBot(
+    appId: number,
+    wanted: { conversationId?: string | null; storeId?: number | null },
+  ): Promise<{ bot: StreamBotRow | null; enabledBots: number }> {
+    const rows = await this.dataSource.query<
+      Array<{
+        id: number;
+        store_id: number;
+        name: string;
+        app_id: number;
+        open_conversation_id: string | null;
+        enabled_bots: number;
+      }>
+    >(
+      `SELECT id, store_id, name, app_id, open_conversation_id, (count(*) OVER ())::integer AS enabled_bots
+       FROM ding_talk_bots
+       WHERE app_id = $1 AND is_enabled AND bot_type = ANY($2::text[])
+       ORDER BY COALESCE(open_conversation_id = $3::text, false) DESC, COALESCE(store_id = $4::int, false) DESC, id
+       LIMIT 1`,
+      [appId, connectedKinds(), wanted.conversationId ?? null, wanted.storeId ?? null],
+    );
+    const row = rows[0];
+    if (!row) return { bot: null, enabledBots: 0 };
+    const bot: StreamBotRow = {
+      id: row.id,
+      storeId: row.store_id,
+      name: row.name,
+      isEnabled: true,
+      appId: row.app_id,
+      openConversationId: row.open_conversation_id,
+    };
+    return { bot, enabledBots: row.enabled_bots };
   }
 
   /** Every store with a bot, with its bots counted (the store overview's STORE_BOTS); `stores` narrows it. */

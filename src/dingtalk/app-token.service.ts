@@ -25,14 +25,18 @@ export class AppTokenError extends Error {
 interface CachedToken {
   token: string;
   expiresAt: number;
+  /** The secret it was fetched with, hashed: a token of the app's former secret is not used once it has a new one. */
+  secret: string;
 }
 
 /** Refresh this long before expiry, so that a send never races the expiry (the Python SDK uses 5 min). */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /**
- * App access tokens, cached per app and API family (docs/dingtalk/access-tokens.md: DingTalk asks callers to cache
- * them and may "frequency-intercept" frequent fetches). One fetch at a time per app: concurrent senders share it.
+ * App access tokens, one cache entry per app (client_id) and API family, whatever the number of bots, stores and
+ * groups the app serves (docs/dingtalk/access-tokens.md: DingTalk asks callers to cache them and may
+ * "frequency-intercept" frequent fetches). One fetch at a time per app and secret: concurrent senders share it. A new
+ * secret replaces the app's entry rather than adding one.
  */
 @Injectable()
 export class AppTokenService {
@@ -47,19 +51,22 @@ export class AppTokenService {
 
   async token(app: AppCredentials, family: TokenFamily): Promise<string> {
     const key = cacheKey(app, family);
-    const cached = this.cache.get(key);
+    const secret = secretHash(app);
+    const entry = this.cache.get(key);
+    const cached = entry?.secret === secret ? entry : undefined;
     const now = this.clock.now();
     if (cached && cached.expiresAt - now > REFRESH_MARGIN_MS) return cached.token;
 
-    let pending = this.inFlight.get(key);
+    const fetchKey = `${key}:${secret}`;
+    let pending = this.inFlight.get(fetchKey);
     if (!pending) {
       pending = this.fetch(app, family)
         .then((fresh) => {
-          this.cache.set(key, fresh);
+          this.cache.set(key, { ...fresh, secret });
           return fresh.token;
         })
-        .finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, pending);
+        .finally(() => this.inFlight.delete(fetchKey));
+      this.inFlight.set(fetchKey, pending);
     }
     try {
       return await pending;
@@ -82,7 +89,7 @@ export class AppTokenService {
     this.cache.delete(cacheKey(app, family));
   }
 
-  private async fetch(app: AppCredentials, family: TokenFamily): Promise<CachedToken> {
+  private async fetch(app: AppCredentials, family: TokenFamily): Promise<Omit<CachedToken, 'secret'>> {
     try {
       return family === 'oapi' ? await this.fetchOldApiToken(app) : await this.fetchNewApiToken(app);
     } catch (error) {
@@ -92,7 +99,7 @@ export class AppTokenService {
   }
 
   /** `GET /gettoken?appkey&appsecret` (the query string, not the body: docs/dingtalk/access-tokens.md). */
-  private async fetchOldApiToken(app: AppCredentials): Promise<CachedToken> {
+  private async fetchOldApiToken(app: AppCredentials): Promise<Omit<CachedToken, 'secret'>> {
     const url = new URL('/gettoken', this.config.dingtalk.oapiUrl);
     url.searchParams.set('appkey', app.clientId);
     url.searchParams.set('appsecret', app.clientSecret);
@@ -107,7 +114,7 @@ export class AppTokenService {
   /**
    * `POST /v1.0/oauth2/accessToken {appKey, appSecret}` → `{accessToken, expireIn}` (docs/dingtalk/access-tokens.md).
    */
-  private async fetchNewApiToken(app: AppCredentials): Promise<CachedToken> {
+  private async fetchNewApiToken(app: AppCredentials): Promise<Omit<CachedToken, 'secret'>> {
     const answer = await this.http.post(`${this.config.dingtalk.apiUrl}/v1.0/oauth2/accessToken`, {
       appKey: app.clientId,
       appSecret: app.clientSecret,
@@ -132,8 +139,12 @@ function tokenFailure(outcome: DingTalkOutcome): DingTalkOutcome {
   return outcome;
 }
 
-/** The secret is part of the key (hashed), so that new credentials never reuse the old app's token. */
+/** One entry per app and family. */
 function cacheKey(app: AppCredentials, family: TokenFamily): string {
-  const secret = createHash('sha256').update(app.clientSecret).digest('hex').slice(0, 16);
-  return `${family}:${app.clientId}:${secret}`;
+  return `${family}:${app.clientId}`;
+}
+
+/** The secret an entry was fetched with, hashed, so that new credentials never reuse the former secret's token. */
+function secretHash(app: AppCredentials): string {
+  return createHash('sha256').update(app.clientSecret).digest('hex').slice(0, 16);
 }

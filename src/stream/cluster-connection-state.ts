@@ -1,24 +1,27 @@
 import { BotStatusResponse } from '../dingtalk-bot/dto/bot-status.response';
-import { StreamBotState } from './stream-bot.supervisor';
-import { StreamBotLeaseRow } from './stream-lease.repository';
+import { StreamAppState } from './stream-app.supervisor';
+import { AppLeaseRow } from './stream-lease.repository';
 
 /**
- * A stream bot's connection as the whole cluster sees it: the instance holding it (null: none does), since when,
- * and the connection's state (null: no connection anywhere, so `disconnected`).
+ * An app's connection as the whole cluster sees it: the instance holding it (null: none does), since when, and the
+ * connection's state (null: no connection anywhere, so `disconnected`).
  */
 export interface ClusterConnectionState {
   instanceId: string | null;
   heldSince: number | null;
-  state: StreamBotState | null;
+  state: StreamAppState | null;
 }
 
+/** No instance holds the app's connection. */
+export const NOT_HELD: ClusterConnectionState = { instanceId: null, heldSince: null, state: null };
+
 /**
- * A bot's connection as its holder last wrote it onto the lease, while that lease is valid at `now`; an expired
- * lease means its instance died and nobody holds the bot until another takes it.
+ * An app's connection as its holder last wrote it onto the lease, while that lease is valid at `now`; no lease, or an
+ * expired one (its instance died), means nobody holds the app until another instance takes it.
  */
-export function stateOnLease(row: StreamBotLeaseRow, now: number): ClusterConnectionState {
-  if (!row.instance_id || !row.expires_at || row.expires_at.getTime() < now) {
-    return { instanceId: null, heldSince: null, state: null };
+export function stateOnLease(row: AppLeaseRow | undefined, now: number): ClusterConnectionState {
+  if (!row || row.expires_at.getTime() < now) {
+    return NOT_HELD;
   }
   return {
     instanceId: row.instance_id,
@@ -34,7 +37,7 @@ export function stateOnLease(row: StreamBotLeaseRow, now: number): ClusterConnec
   };
 }
 
-/** A stream bot's part of `GET /dingtalk-bots/:id/status`. */
+/** A stream bot's part of `GET /dingtalk-bots/:id/status`: its app's connection. */
 export function connectionStatusFields({
   instanceId,
   state,

@@ -1,11 +1,15 @@
 import { Port, port } from '../common/port';
 
-/** A stream bot as the connections and their status views need it. */
+/** A stream bot as its app's connection, the status views and the routing of messages need it. */
 export interface StreamBot {
   id: number;
   storeId: number;
   name: string;
   isEnabled: boolean;
+  /** Its DingTalk app: the connection it shares with the app's other bots. */
+  appId: number | null;
+  /** Its store's group: messages written there are this bot's. */
+  openConversationId: string | null;
 }
 
 /**
@@ -13,9 +17,17 @@ export interface StreamBot {
  * declares, implemented by the bots' repository and bound in src/composition.module.ts.
  */
 export interface StreamBots {
-  /** The enabled stream bots, by id. */
-  enabledStreamBotIds(): Promise<number[]>;
-  /** Every stream bot of the given stores (undefined: of every store), or the one bot `botId`, by id. */
-  streamBots(filter: { storeIds?: readonly number[]; botId?: number }): Promise<StreamBot[]>;
+  /** The apps with an enabled stream bot: those that keep a connection, by id. */
+  connectedAppIds(): Promise<number[]>;
+  /** The stream bots of the given stores (undefined: every store), of one app, or the one bot `botId`, by id. */
+  streamBots(filter: { storeIds?: readonly number[]; botId?: number; appId?: number }): Promise<StreamBot[]>;
+  /**
+   * For a message to app `appId`: its enabled stream bot of group `conversationId` if there is one, else of store
+   * `storeId`, else its lowest; and how many enabled stream bots the app has (0: no bot, and null).
+   */
+  messageBot(
+    appId: number,
+    wanted: { conversationId?: string | null; storeId?: number | null },
+  ): Promise<{ bot: StreamBot | null; enabledBots: number }>;
 }
 export const STREAM_BOTS: Port<StreamBots> = port<StreamBots>('StreamBots');

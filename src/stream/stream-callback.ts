@@ -1,9 +1,14 @@
 import { Port, port } from '../common/port';
 
-/** A CALLBACK frame that a bot's Stream connection received and already ACKed (docs/dingtalk/stream-mode.md). */
+/**
+ * A CALLBACK frame that an app's Stream connection received and already ACKed (docs/dingtalk/stream-mode.md). The
+ * app's connection is shared by its bots, one per store: which bot a message is for is the receiving side's to say.
+ */
 export interface StreamCallback {
-  botId: number;
-  storeId: number;
+  /** The DingTalk app (dingtalk_apps) whose connection received it. */
+  appId: number;
+  /** Its AppKey: a bot message's msgId is unique within it. */
+  clientId: string;
   /** The frame's `headers.topic`, e.g. `/v1.0/im/bot/messages/get`. */
   topic: string;
   /** The frame's `headers.messageId` (the delivery); the bot message's own id is `msgId` inside `data`. */

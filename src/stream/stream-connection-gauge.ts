@@ -1,5 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
-import { StreamConnectionStatus } from './stream-bot.supervisor';
+import { StreamConnectionStatus } from './stream-app.supervisor';
 
 const STATUSES: StreamConnectionStatus[] = [
   'connected',

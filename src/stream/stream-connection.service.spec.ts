@@ -61,7 +61,7 @@ describe('StreamConnectionService (testing module)', () => {
     await sim?.close();
   });
 
-  async function createDisabledBot(dingApp: SimApp): Promise<number> {
+  async function createDisabledBot(dingApp: SimApp): Promise<{ id: number; appId: number }> {
     const created = await bots.create(ADMIN, {
       name: '测试机器人',
       store_id: 1,
@@ -71,93 +71,96 @@ describe('StreamConnectionService (testing module)', () => {
       agent_id: dingApp.agentId,
       is_enabled: false,
     });
-    return created.id;
+    return { id: created.id, appId: created.app_id! };
   }
 
-  const snapshot = (id: number, isEnabled: boolean): BotSnapshot => ({
+  const snapshot = (id: number, appId: number, isEnabled: boolean): BotSnapshot => ({
     id,
     storeId: 1,
     botType: 'stream',
     isEnabled,
-    appId: null,
+    appId,
   });
 
-  it('brings a bot in line with a dingtalk_bot.updated event before emitAsync resolves', async () => {
+  it("brings a bot's app in line with a dingtalk_bot.updated event before emitAsync resolves", async () => {
     const dingApp = sim.state.registerApp();
-    const id = await createDisabledBot(dingApp);
+    const { id, appId } = await createDisabledBot(dingApp);
     await rows.update(id, { isEnabled: true });
-    expect(connections.stateOf(id)).toBeNull();
+    expect(connections.stateOf(appId)).toBeNull();
 
     const enabled: BotUpdatedEvent = {
-      before: snapshot(id, false),
-      after: snapshot(id, true),
+      before: snapshot(id, appId, false),
+      after: snapshot(id, appId, true),
       changed: ['isEnabled'],
     };
     await module.get(EventEmitter2).emitAsync(AppEvent.BotUpdated, enabled);
-    expect(connections.stateOf(id)).not.toBeNull();
-    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the bot connected');
+    expect(connections.stateOf(appId)).not.toBeNull();
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
 
     await rows.update(id, { isEnabled: false });
     const disabled: BotUpdatedEvent = {
-      before: snapshot(id, true),
-      after: snapshot(id, false),
+      before: snapshot(id, appId, true),
+      after: snapshot(id, appId, false),
       changed: ['isEnabled'],
     };
     await module.get(EventEmitter2).emitAsync(AppEvent.BotUpdated, disabled);
-    expect(connections.stateOf(id)).toBeNull();
+    expect(connections.stateOf(appId)).toBeNull();
     await waitFor(() => sim.stream.connections(dingApp.clientId).length === 0, 'the socket closed');
   });
 
-  it('takes a bot over through the stream-lease-renewal job once another instance lets its lease expire', async () => {
+  it('takes an app over through the stream-lease-renewal job once another instance lets its lease expire', async () => {
     expect(module.get(SchedulerRegistry).getIntervals()).toContain(STREAM_LEASE_RENEWAL);
     const dingApp = sim.state.registerApp();
-    const id = await createDisabledBot(dingApp);
+    const { id, appId } = await createDisabledBot(dingApp);
     const dataSource = module.get(DataSource);
     await dataSource.query(
-      `INSERT INTO stream_connection_leases (bot_id, instance_id, expires_at) VALUES ($1, 'other-instance', $2)`,
-      [id, new Date(clock.now() + LEASE_TTL_MS)],
+      `INSERT INTO stream_connection_leases (app_id, instance_id, expires_at) VALUES ($1, 'other-instance', $2)`,
+      [appId, new Date(clock.now() + LEASE_TTL_MS)],
     );
     await bots.update(ADMIN, id, { is_enabled: true });
-    expect(connections.stateOf(id)).toBeNull();
+    expect(connections.stateOf(appId)).toBeNull();
 
     // Each probe moves time by a second; the job's rounds run as time passes the lease's expiry.
     const start = clock.now();
     await waitFor(
       async () => {
         await clock.advance(1_000);
-        return connections.stateOf(id) !== null;
+        return connections.stateOf(appId) !== null;
       },
-      'the lease job to take the bot',
+      'the lease job to take the app',
       30_000,
     );
     expect(clock.now() - start).toBeGreaterThan(LEASE_TTL_MS);
     const [lease] = await dataSource.query<Array<{ instance_id: string }>>(
-      `SELECT instance_id FROM stream_connection_leases WHERE bot_id = $1`,
-      [id],
+      `SELECT instance_id FROM stream_connection_leases WHERE app_id = $1`,
+      [appId],
     );
     expect(lease.instance_id).toBe('this-instance');
-    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the bot connected');
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
   });
 
-  it('answers for a bot held by another instance from its lease, until that lease expires', async () => {
+  it('answers for an app held by another instance from its lease, until that lease expires', async () => {
     const dingApp = sim.state.registerApp();
-    const id = await createDisabledBot(dingApp);
+    const { id, appId } = await createDisabledBot(dingApp);
     const dataSource = module.get(DataSource);
     const since = new Date(clock.now() - 5_000);
     await dataSource.query(
       `INSERT INTO stream_connection_leases
-         (bot_id, instance_id, expires_at, acquired_at, connection_status, status_since, last_error, reconnect_count)
+         (app_id, instance_id, expires_at, acquired_at, connection_status, status_since, last_error, reconnect_count)
        VALUES ($1, 'other-instance', $2, $3, 'auth_failed', $3, 'DingTalk refused the app credentials', 2)`,
-      [id, new Date(clock.now() + LEASE_TTL_MS), since],
+      [appId, new Date(clock.now() + LEASE_TTL_MS), since],
     );
     await dataSource.query(
       `INSERT INTO service_instances (instance_id, started_at, last_heartbeat_at) VALUES ('other-instance', $1, $1)`,
       [new Date(clock.now())],
     );
     const status = module.get(StreamStatusService);
-    const botIn = async () => (await status.statusFor(ADMIN)).bots.find((bot) => bot.bot_id === id);
+    const appIn = async () => (await status.statusFor(ADMIN)).apps.find((app) => app.app_id === appId);
+    // The bot is disabled: the app is listed with it, held by the other instance all the same.
+    expect((await appIn())?.bots).toEqual([expect.objectContaining({ bot_id: id, is_enabled: false })]);
+    await rows.update(id, { isEnabled: true });
 
-    expect(await botIn()).toMatchObject({
+    expect(await appIn()).toMatchObject({
       instance_id: 'other-instance',
       held_since: since.toISOString(),
       connection_status: 'auth_failed',
@@ -169,9 +172,11 @@ describe('StreamConnectionService (testing module)', () => {
     expect(listed).toEqual(expect.arrayContaining(['other-instance', 'this-instance']));
     expect((await module.get(BotStatusService).status(ADMIN, id)).instance_id).toBe('other-instance');
 
-    // The other instance died: its lease lapses, nobody holds the bot, and it drops off the instance list.
+    // The other instance died: its lease lapses, nobody holds the app, and it drops off the instance list. (The bot
+    // is disabled again first: with an enabled bot, this instance's lease job would take the app over.)
+    await rows.update(id, { isEnabled: false });
     await clock.advance(Math.max(LEASE_TTL_MS, INSTANCE_TTL_MS) + 1_000);
-    expect(await botIn()).toMatchObject({ instance_id: null, connection_status: 'disconnected' });
+    expect(await appIn()).toMatchObject({ instance_id: null, connection_status: 'disconnected' });
     const after = (await status.statusFor(ADMIN)).instances.map((instance) => instance.instance_id);
     expect(after).not.toContain('other-instance');
     expect(await module.get(BotStatusService).status(ADMIN, id)).toMatchObject({

@@ -4,20 +4,20 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { ClockScheduler } from '../common/scheduling/clock-scheduler';
 import { BotConnections } from '../dingtalk-bot/bot-connections';
-import { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';
+import { DingTalkAppService } from '../dingtalk-app/dingtalk-app.service';
 import { DownstreamFrame } from '../dingtalk/stream/stream-frames';
 import { AppEvent, AppEvents } from '../events/app-events';
 import { StreamTransport } from '../dingtalk/stream/stream-transport';
 import { ClusterConnectionState, stateOnLease } from './cluster-connection-state';
-import { connectable, fingerprint } from './connectable-bot';
-import { StreamBotState, StreamBotSupervisor, SupervisedBot } from './stream-bot.supervisor';
+import { fingerprint } from './connectable-app';
+import { StreamAppState, StreamAppSupervisor, SupervisedApp } from './stream-app.supervisor';
 import { STREAM_BOTS, StreamBots } from './stream-bots';
 import { STREAM_CALLBACKS, StreamCallbackHandler } from './stream-callback';
 import { countByStatus, registerConnectionGauge } from './stream-connection-gauge';
 import {
+  AppLeaseRow,
   LEASE_RENEW_MS,
   STREAM_LEASE_RENEWAL,
-  StreamBotLeaseRow,
   StreamLeaseRepository,
 } from './stream-lease.repository';
 
@@ -26,30 +26,39 @@ export interface StreamSummary {
   total: number;
 }
 
-/** At most this many bots connect at once at start-up, so that 200 bots do not open 200 sockets at once. */
+/** At most this many apps connect at once at start-up, so that 200 apps do not open 200 sockets at once. */
 export const STARTUP_CONCURRENCY = 10;
 
 interface Supervised {
-  supervisor: StreamBotSupervisor;
+  supervisor: StreamAppSupervisor;
   /** What the connection was made with: a different fingerprint means new credentials, so a new connection. */
   fingerprint: string;
-  /** The lease could not be renewed: another instance may have the bot now, so this one must let go. */
+  /** The lease could not be renewed: another instance may have the app now, so this one must let go. */
   leaseLost: boolean;
-  /** When this instance took the bot's lease. */
+  /** When this instance took the app's lease. */
   heldSince: number;
+  /** The app's enabled bots, as of the last sync: each is told what becomes of the connection (its health). */
+  botIds: number[];
 }
 
-/** A state report to the lease row in flight for a bot; `again` when the state changed once more meanwhile. */
+/** What a connection of an app needs: the app with its secret, and its enabled bots. */
+interface Wanted {
+  target: SupervisedApp;
+  botIds: number[];
+}
+
+/** A state report to the lease row in flight for an app; `again` when the state changed once more meanwhile. */
 interface Report {
   again: boolean;
 }
 
 /**
- * Keeps one DingTalk Stream connection per enabled stream bot. Every change — start-up, a bot
- * created, updated or deleted, shutdown — goes through `sync(botId)`, which compares the bot as stored with the
- * connection that exists and starts, stops or restarts it. Syncs of one bot run one after the other (a promise
- * chain per bot), so concurrent updates end in the state of the last one, with at most one connection.
- * Started and stopped by DingTalkBotModule's lifecycle hooks, through the BotConnections port it implements.
+ * Keeps one DingTalk Stream connection per app that has an enabled stream bot, however many stores' bots it serves
+ * (docs/stream-connections.md). Every change — start-up, a bot created, updated or deleted, an app's new secret,
+ * shutdown — goes through `sync(appId)`, which compares the app and its bots as stored with the connection that
+ * exists and starts, stops or restarts it. Syncs of one app run one after the other (a promise chain per app), so
+ * concurrent updates end in the state of the last one, with at most one connection. Started and stopped by
+ * DingTalkBotModule's lifecycle hooks, through the BotConnections port it implements.
  */
 @Injectable()
 export class StreamConnectionService implements BotConnections {
@@ -61,7 +70,7 @@ export class StreamConnectionService implements BotConnections {
   private startup: Promise<void> | null = null;
 
   constructor(
-    private readonly bots: DingTalkBotService,
+    private readonly apps: DingTalkAppService,
     @Inject(STREAM_BOTS) private readonly streamBots: StreamBots,
     private readonly transport: StreamTransport,
     private readonly clock: Clock,
@@ -76,8 +85,8 @@ export class StreamConnectionService implements BotConnections {
   }
 
   /**
-   * Connects every enabled stream bot, a few at a time, in the background: a DingTalk outage must not hold the
-   * HTTP API back (each attempt is bounded by the DingTalk timeout, and the supervisors keep retrying).
+   * Connects every app with an enabled stream bot, a few at a time, in the background: a DingTalk outage must not
+   * hold the HTTP API back (each attempt is bounded by the DingTalk timeout, and the supervisors keep retrying).
    */
   start(): void {
     this.running = true;
@@ -103,23 +112,23 @@ export class StreamConnectionService implements BotConnections {
     await this.stopAll();
   }
 
-  /** Brings bot `botId`'s connection in line with the stored bot; serialised per bot. */
-  sync(botId: number): Promise<void> {
-    const previous = this.chains.get(botId) ?? Promise.resolve();
-    const next = previous.then(() => this.apply(botId));
+  /** Brings app `appId`'s connection in line with the stored app and its bots; serialised per app. */
+  sync(appId: number): Promise<void> {
+    const previous = this.chains.get(appId) ?? Promise.resolve();
+    const next = previous.then(() => this.apply(appId));
     const settled = next.catch((error: unknown) => {
       this.logger.error(
-        `Stream bot_id=${botId} could not be synchronised: ${error instanceof Error ? error.message : String(error)}`,
+        `Stream app_id=${appId} could not be synchronised: ${error instanceof Error ? error.message : String(error)}`,
       );
     });
-    this.chains.set(botId, settled);
+    this.chains.set(appId, settled);
     void settled.then(() => {
-      if (this.chains.get(botId) === settled) this.chains.delete(botId);
+      if (this.chains.get(appId) === settled) this.chains.delete(appId);
     });
     return settled;
   }
 
-  /** Waits until the first connection attempt of each bot started so far has an outcome (tests, start-up). */
+  /** Waits until the first connection attempt of each app started so far has an outcome (tests, start-up). */
   async startupDone(): Promise<void> {
     await this.startup;
   }
@@ -133,22 +142,22 @@ export class StreamConnectionService implements BotConnections {
     return this.running;
   }
 
-  /** The connection state of a bot this instance supervises, or null. */
-  stateOf(botId: number): StreamBotState | null {
-    return this.supervised.get(botId)?.supervisor.state ?? null;
+  /** The connection state of an app this instance supervises, or null. */
+  stateOf(appId: number): StreamAppState | null {
+    return this.supervised.get(appId)?.supervisor.state ?? null;
   }
 
   /**
-   * Where and how a stream bot is connected, for the cluster-wide views: this instance's own state for a bot it
-   * holds (fresher than its last report), else what the holder last wrote onto the lease while that lease is
-   * valid; an expired lease means its instance died and nobody holds the bot until another takes it.
+   * Where and how an app is connected, for the cluster-wide views: this instance's own state for an app it holds
+   * (fresher than its last report), else what the holder last wrote onto the lease while that lease is valid; an
+   * expired lease means its instance died and nobody holds the app until another takes it.
    */
-  clusterState(row: StreamBotLeaseRow): ClusterConnectionState {
-    const own = this.supervised.get(row.bot_id);
+  clusterState(appId: number, lease: AppLeaseRow | undefined): ClusterConnectionState {
+    const own = this.supervised.get(appId);
     if (own && !own.leaseLost) {
       return { instanceId: this.config.instanceId, heldSince: own.heldSince, state: own.supervisor.state };
     }
-    return stateOnLease(row, this.clock.now());
+    return stateOnLease(lease, this.clock.now());
   }
 
   private async stopAll(): Promise<void> {
@@ -157,7 +166,7 @@ export class StreamConnectionService implements BotConnections {
   }
 
   private async connectAll(): Promise<void> {
-    const ids = await this.streamBots.enabledStreamBotIds();
+    const ids = await this.streamBots.connectedAppIds();
     const queue = [...ids];
     let total = 0;
     let success = 0;
@@ -173,116 +182,147 @@ export class StreamConnectionService implements BotConnections {
     await Promise.all(Array.from({ length: Math.min(STARTUP_CONCURRENCY, ids.length) }, worker));
     const elsewhere = ids.length - total;
     this.logger.log(
-      `Stream clients initialized: total=${total}, success=${success}${elsewhere > 0 ? `, held_by_other_instances=${elsewhere}` : ''}`,
+      `Stream clients initialized: apps=${total}, success=${success}${elsewhere > 0 ? `, held_by_other_instances=${elsewhere}` : ''}`,
     );
   }
 
-  private async apply(botId: number): Promise<void> {
-    const bot = this.running ? await this.bots.findWithSecrets(botId) : null;
-    const wanted = bot ? connectable(bot) : null;
-    const current = this.supervised.get(botId);
+  /** The app as its connection needs it, while it exists and has an enabled stream bot; null otherwise. */
+  private async wanted(appId: number): Promise<Wanted | null> {
+    if (!this.running) return null;
+    const bots = (await this.streamBots.streamBots({ appId })).filter((bot) => bot.isEnabled);
+    if (bots.length === 0) return null;
+    const app = await this.apps.find(appId);
+    if (!app) return null;
+    return { target: { id: appId, app: this.apps.credentials(app) }, botIds: bots.map((bot) => bot.id) };
+  }
+
+  private async apply(appId: number): Promise<void> {
+    const wanted = await this.wanted(appId);
+    const current = this.supervised.get(appId);
     const leaseLost = current?.leaseLost === true;
-    if (current && wanted && current.fingerprint === fingerprint(wanted) && !leaseLost) return;
+    if (current && wanted && current.fingerprint === fingerprint(wanted.target) && !leaseLost) {
+      this.followBots(current, wanted.botIds);
+      return;
+    }
     if (current) {
-      this.supervised.delete(botId);
+      this.supervised.delete(appId);
       await current.supervisor.stop();
       this.logger.log(
-        `Stream bot stopped bot_id=${botId}${leaseLost ? ' (its lease went to another instance)' : ''}`,
+        `Stream app stopped app_id=${appId}${leaseLost ? ' (its lease went to another instance)' : ''}`,
       );
     }
     if (!wanted) {
-      if (current) await this.releaseLease(botId);
+      if (current) await this.releaseLease(appId);
       return;
     }
-    // One instance per bot: another instance holds it, so leave it; the lease job retries if that lease lapses.
-    if (!(await this.leases.acquire(botId))) return;
-    const supervisor = new StreamBotSupervisor(
-      wanted,
-      this.transport,
-      this.clock,
-      (target, frame) => this.dispatch(target, frame),
-      (target, state) => {
-        this.report(target.id);
-        this.announce(target.id, state);
-      },
-    );
-    this.supervised.set(botId, {
-      supervisor,
-      fingerprint: fingerprint(wanted),
+    // One instance per app: another instance holds it, so leave it; the lease job retries if that lease lapses.
+    if (!(await this.leases.acquire(appId))) return;
+    const entry: Supervised = {
+      supervisor: new StreamAppSupervisor(
+        wanted.target,
+        this.transport,
+        this.clock,
+        (target, frame) => this.dispatch(target, frame),
+        (target, state) => {
+          this.report(target.id);
+          this.announce(entry.botIds, state);
+        },
+      ),
+      fingerprint: fingerprint(wanted.target),
       leaseLost: false,
       heldSince: this.clock.now(),
+      botIds: wanted.botIds,
+    };
+    this.supervised.set(appId, entry);
+    entry.supervisor.start();
+  }
+
+  /** Bots that joined a connected app learn its connection's state; those that left learn it is not theirs now. */
+  private followBots(current: Supervised, botIds: number[]): void {
+    const joined = botIds.filter((id) => !current.botIds.includes(id));
+    const left = current.botIds.filter((id) => !botIds.includes(id));
+    current.botIds = botIds;
+    this.announce(joined, current.supervisor.state);
+    this.announce(left, {
+      ...current.supervisor.state,
+      status: 'disconnected',
+      statusSince: this.clock.now(),
     });
-    supervisor.start();
   }
 
   /**
-   * Writes a held bot's new connection state onto its lease at once, so that the other instances' views follow
-   * (the lease job writes it every round as well). One write per bot at a time, always of the state of the
+   * Writes a held app's new connection state onto its lease at once, so that the other instances' views follow
+   * (the lease job writes it every round as well). One write per app at a time, always of the state of the
    * connection supervised now: a stopped supervisor's last word never overwrites its successor's.
    */
-  private report(botId: number): void {
-    const inFlight = this.reports.get(botId);
+  private report(appId: number): void {
+    const inFlight = this.reports.get(appId);
     if (inFlight) {
       inFlight.again = true;
       return;
     }
     const entry: Report = { again: true };
-    this.reports.set(botId, entry);
+    this.reports.set(appId, entry);
     void (async () => {
       try {
         while (entry.again) {
           entry.again = false;
-          const current = this.supervised.get(botId);
+          const current = this.supervised.get(appId);
           if (!current || current.leaseLost) break;
-          await this.leases.report({ botId, state: { ...current.supervisor.state } });
+          await this.leases.report({ appId, state: { ...current.supervisor.state } });
         }
       } catch (error) {
         if (this.running) {
           this.logger.warn(
-            `Stream bot_id=${botId}: state not written to its lease (${error instanceof Error ? error.message : String(error)}); the lease job writes it next round`,
+            `Stream app_id=${appId}: state not written to its lease (${error instanceof Error ? error.message : String(error)}); the lease job writes it next round`,
           );
         }
       } finally {
-        this.reports.delete(botId);
+        this.reports.delete(appId);
       }
     })();
   }
 
-  /** Tells the bot's health (bot-health module) what became of its connection; it is kept whatever they make of it. */
-  private announce(botId: number, state: StreamBotState): void {
-    this.events
-      .emit(AppEvent.StreamConnectionChanged, {
-        botId,
-        status: state.status,
-        since: state.statusSince,
-        lastError: state.lastError,
-        at: this.clock.now(),
-      })
-      .catch((error: unknown) => {
-        this.logger.warn(
-          `Stream bot_id=${botId}: connection state not passed on (${error instanceof Error ? error.message : String(error)})`,
-        );
-      });
+  /**
+   * Tells each bot's health (bot-health module) what became of its app's connection; the connection is kept whatever
+   * they make of it.
+   */
+  private announce(botIds: readonly number[], state: StreamAppState): void {
+    for (const botId of botIds) {
+      this.events
+        .emit(AppEvent.StreamConnectionChanged, {
+          botId,
+          status: state.status,
+          since: state.statusSince,
+          lastError: state.lastError,
+          at: this.clock.now(),
+        })
+        .catch((error: unknown) => {
+          this.logger.warn(
+            `Stream bot_id=${botId}: connection state not passed on (${error instanceof Error ? error.message : String(error)})`,
+          );
+        });
+    }
   }
 
   /** At shutdown the database may already be closing: an unreleased lease simply expires. */
-  private async releaseLease(botId: number): Promise<void> {
+  private async releaseLease(appId: number): Promise<void> {
     try {
-      await this.leases.release(botId);
+      await this.leases.release(appId);
     } catch (error) {
       this.logger.warn(
-        `Stream bot_id=${botId}: lease not released (${error instanceof Error ? error.message : String(error)}); it expires by itself`,
+        `Stream app_id=${appId}: lease not released (${error instanceof Error ? error.message : String(error)}); it expires by itself`,
       );
     }
   }
 
-  /** The lease job: renews what this instance holds, gives up what it lost, and takes bots whose instance died. */
+  /** The lease job: renews what this instance holds, gives up what it lost, and takes apps whose instance died. */
   private async renewLeases(): Promise<void> {
     if (!this.running) return;
     const held = [...this.supervised.keys()];
     const renewed = await this.leases.renew(
-      [...this.supervised.entries()].map(([botId, { supervisor }]) => ({
-        botId,
+      [...this.supervised.entries()].map(([appId, { supervisor }]) => ({
+        appId,
         state: { ...supervisor.state },
       })),
     );
@@ -298,19 +338,19 @@ export class StreamConnectionService implements BotConnections {
     }
   }
 
-  /** The callback is already ACKed; what it means is the receiving side's business. */
-  private dispatch(bot: SupervisedBot, frame: DownstreamFrame): void {
+  /** The callback is already ACKed; which store it is for, and what it means, is the receiving side's business. */
+  private dispatch(target: SupervisedApp, frame: DownstreamFrame): void {
     this.callbacks
       .handle({
-        botId: bot.id,
-        storeId: bot.storeId,
+        appId: target.id,
+        clientId: target.app.clientId,
         topic: frame.headers.topic,
         messageId: frame.headers.messageId,
         data: frame.data,
       })
       .catch((error: unknown) => {
         this.logger.error(
-          `Stream bot_id=${bot.id} callback ${frame.headers.messageId} failed: ${error instanceof Error ? error.message : String(error)}`,
+          `Stream app_id=${target.id} callback ${frame.headers.messageId} failed: ${error instanceof Error ? error.message : String(error)}`,
         );
       });
   }

@@ -8,8 +8,8 @@ import { StreamConnectionService } from './stream-connection.service';
 import { StreamLeaseRepository } from './stream-lease.repository';
 
 /**
- * A stream bot's part of `GET /dingtalk-bots/:id/status`: its connection, for the whole cluster (bound in
- * src/composition.module.ts).
+ * A stream bot's part of `GET /dingtalk-bots/:id/status`: its app's connection, for the whole cluster (bound in
+ * src/composition.module.ts). A disabled bot has none of its own: `disconnected`, whatever its app's state.
  */
 @Injectable()
 export class StreamStatusContributor implements BotStatusContributor {
@@ -20,8 +20,8 @@ export class StreamStatusContributor implements BotStatusContributor {
 
   async contribute(bot: DingTalkBot): Promise<Partial<BotStatusResponse>> {
     if (!botKind(bot.botType).connection) return {};
-    const [row] = await this.leases.streamBots({ botId: bot.id });
-    if (!row) return { connection_status: 'disconnected' };
-    return connectionStatusFields(this.connections.clusterState(row));
+    if (!bot.isEnabled || bot.appId === null) return { connection_status: 'disconnected' };
+    const leases = await this.leases.leasesOf([bot.appId]);
+    return connectionStatusFields(this.connections.clusterState(bot.appId, leases.get(bot.appId)));
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClusterModule } from '../cluster/cluster.module';
+import { DingTalkAppModule } from '../dingtalk-app/dingtalk-app.module';
 import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
 import { DingTalkModule } from '../dingtalk/dingtalk.module';
 import { StreamBotListener } from './listeners/stream-bot.listener';
@@ -9,9 +10,9 @@ import { StreamStatusController } from './stream-status.controller';
 import { StreamStatusContributor } from './stream-status.contributor';
 import { StreamStatusService } from './stream-status.service';
 
-/** The Stream connections of stream bots: lifecycle, supervision, status (docs/stream-connections.md). */
+/** The Stream connections of the apps of stream bots, one per app: lifecycle, supervision, status (docs/stream-connections.md). */
 @Module({
-  imports: [ClusterModule, DingTalkModule, DingTalkBotModule],
+  imports: [ClusterModule, DingTalkModule, DingTalkAppModule, DingTalkBotModule],
   controllers: [StreamStatusController],
   providers: [
     StreamConnectionService,

@@ -647,31 +647,44 @@ export interface components {
             /** @example 2026-12-01T08:10:00.000Z */
             last_heartbeat_at: string;
             /**
-             * @description Stream bots listed below that this instance holds
-             * @example 2
+             * @description Apps listed below whose connection this instance holds
+             * @example 1
              */
-            bot_count: number;
+            app_count: number;
         };
-        StreamBotStatusResponse: {
+        StreamAppBotResponse: {
             /** @example 3 */
             bot_id: number;
             /** @example 1 */
             store_id: number;
-            /** @example 一号店点餐机器人 */
+            /** @example 一号店报菜机器人 */
             name: string;
             is_enabled: boolean;
             /**
-             * @description The instance that holds the connection; null when none does (disabled, or its instance died)
+             * @description The store's group: messages written there are this bot's
+             * @example cidStore1Kitchen==
+             */
+            open_conversation_id: string | null;
+        };
+        StreamAppStatusResponse: {
+            /** @example 1 */
+            app_id: number;
+            /** @example 连锁门店报菜应用 */
+            name: string;
+            /** @example dingxxxxxxxxxxxx */
+            client_id: string;
+            /**
+             * @description The instance that holds the connection; null when none does (no enabled bot, or its instance died)
              * @example notify-2-4f1a9c
              */
             instance_id: string | null;
             /**
-             * @description When that instance took the bot
+             * @description When that instance took the app
              * @example 2026-12-01T07:59:58.000Z
              */
             held_since: string | null;
             /**
-             * @description disconnected for a disabled bot, or one that no live instance holds
+             * @description disconnected for an app without an enabled bot, or one that no live instance holds
              * @enum {string}
              */
             connection_status: "connected" | "connecting" | "reconnecting" | "disconnected" | "auth_failed";
@@ -688,6 +701,8 @@ export interface components {
             last_error: string | null;
             /** @example 0 */
             reconnect_count: number;
+            /** @description The app's stream bots the caller may see (a store admin: its stores' only), by id */
+            bots: components["schemas"]["StreamAppBotResponse"][];
         };
         StreamStatusResponse: {
             /** @description The answering instance's connection layer is started (false while shutting down) */
@@ -698,18 +713,23 @@ export interface components {
              */
             instance_id: string;
             /**
-             * @description Stream bots listed below (enabled or not)
-             * @example 2
+             * @description Apps listed below: one connection each at most
+             * @example 1
              */
-            bot_count: number;
+            app_count: number;
             /**
-             * @description Of those, connected on any instance
-             * @example 2
+             * @description Of those, connected on some instance
+             * @example 1
              */
             connected_count: number;
+            /**
+             * @description Stream bots listed under the apps (enabled or not)
+             * @example 3
+             */
+            bot_count: number;
             /** @description Instances with a heartbeat in the last 30 s, oldest first */
             instances: components["schemas"]["ServiceInstanceResponse"][];
-            bots: components["schemas"]["StreamBotStatusResponse"][];
+            apps: components["schemas"]["StreamAppStatusResponse"][];
         };
         MessageTemplateResponse: {
             /** @example 1 */

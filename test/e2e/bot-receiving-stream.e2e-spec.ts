@@ -116,7 +116,7 @@ describe('staff write to a stream bot at the simulator (end to end)', () => {
   it('绑定 in a group binds it, and the next report’s notification goes into that group', async () => {
     const written = await write('绑定', { group: '三号店通知群' });
     const [reply] = await repliesOnce(written.conversation_id, 1);
-    expect(reply.text).toBe(`绑定成功：本群将收到门店 ${STORE} 的报菜通知。`);
+    expect(reply.text).toMatch(new RegExp(`^绑定成功：本群将收到门店 ${STORE} 的报菜通知。\n`));
     const bot = await t.request('GET', `/api/v1/dingtalk-bots/${botId}`);
     expect(bot.body.data.open_conversation_id).toBe(written.conversation_id);
 

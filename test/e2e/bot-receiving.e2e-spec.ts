@@ -23,11 +23,14 @@ describe('receiving stream bot messages', () => {
   const { sim, t, restart } = useTestApp({ simulator: true, clock });
   let app: SimApp;
   let botId: number;
+  let appId: number;
   const STORE = 7;
 
   beforeAll(async () => {
     app = sim.state.registerApp();
-    botId = (await givenStreamBot(t, app, { name: '门店七号', store_id: STORE })).id;
+    const bot = await givenStreamBot(t, app, { name: '门店七号', store_id: STORE });
+    botId = bot.id;
+    appId = bot.app_id;
   });
 
   interface Written {
@@ -72,8 +75,8 @@ describe('receiving stream bot messages', () => {
       msgtype: 'text',
     };
     return {
-      botId,
-      storeId: STORE,
+      appId,
+      clientId: app.clientId,
       topic: TOPIC_BOT_MESSAGE,
       messageId: `${randomBytes(4).toString('hex')}_974_1898c159aa6_1783b`,
       data: JSON.stringify(data),
@@ -252,7 +255,10 @@ describe('receiving stream bot messages', () => {
     );
 
     await dispatch(frame('@报菜助手 绑定', { conversationId: 'cidKitchen==' }));
-    expect(repliesIn('cidKitchen==')[0].text).toBe(`绑定成功：本群将收到门店 ${STORE} 的报菜通知。`);
+    // The sender (manager1234) is bound to the store too: their one-to-one messages go there.
+    expect(repliesIn('cidKitchen==')[0].text).toBe(
+      `绑定成功：本群将收到门店 ${STORE} 的报菜通知。\n你单聊发给我的消息也将记到门店 ${STORE}。`,
+    );
     const bot = await t.request('GET', `/api/v1/dingtalk-bots/${botId}`);
     expect(bot.body.data.open_conversation_id).toBe('cidKitchen==');
     expect(updates).toEqual([
@@ -264,7 +270,9 @@ describe('receiving stream bot messages', () => {
     ]);
 
     await dispatch(frame('绑定', { conversationId: 'cidKitchen==' }));
-    expect(repliesIn('cidKitchen==')[1].text).toBe('本群已经绑定，无需重复绑定。');
+    expect(repliesIn('cidKitchen==')[1].text).toBe(
+      `本群已经绑定，无需重复绑定。\n你单聊发给我的消息也将记到门店 ${STORE}。`,
+    );
     await dispatch(frame('绑定', { conversationId: 'cidOtherGroup==' }));
     expect(repliesIn('cidOtherGroup==')[0].text).toMatch(/^没有更改：这个机器人已经绑定了另一个群/);
     expect((await t.request('GET', `/api/v1/dingtalk-bots/${botId}`)).body.data.open_conversation_id).toBe(
@@ -392,16 +400,16 @@ describe('receiving stream bot messages', () => {
 
   it('a malformed frame is logged and dropped, without a reply and without harm', async () => {
     const router = callbacks();
-    const base = { botId, storeId: STORE, topic: TOPIC_BOT_MESSAGE, messageId: 'bad_1' };
+    const base = { appId, clientId: app.clientId, topic: TOPIC_BOT_MESSAGE, messageId: 'bad_1' };
     await router.handle({ ...base, data: '{not json' });
     await router.handle({ ...base, data: '[1,2]' });
     await router.handle({
       ...base,
       data: JSON.stringify({ msgtype: 'text', text: { content: '报菜 a 1 份' } }),
     });
-    await router.handle({ ...frame('报菜 幽灵 1 份'), botId: 999_999 });
+    await router.handle({ ...frame('报菜 幽灵 1 份'), appId: 999_999 });
     expect(t.logs.find('Ignored a malformed bot message')).toHaveLength(3);
-    expect(t.logs.find('Ignored a bot message for a bot that is gone')).toHaveLength(1);
+    expect(t.logs.find('Ignored a bot message to an app without an enabled bot')).toHaveLength(1);
     expect((await reportsOfStore()).some((report) => report.dish_name === '幽灵')).toBe(false);
     expect((await t.request('GET', '/health')).status).toBe(200);
   });

@@ -48,7 +48,9 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
   }
 
   async function applied(dataSource: DataSource): Promise<string[]> {
-    const rows = await dataSource.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations`);
+    const rows = await dataSource.query<Array<{ name: string }>>(
+      `SELECT name FROM schema_migrations ORDER BY id`,
+    );
     return rows.map((row) => row.name);
   }
 
@@ -157,6 +159,10 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
     // Migrations that came after this one are undone first: the way back under test is this one's.
     while ((await lastApplied(source)) !== DingTalkApps1764003450000.name) await source.undoLastMigration();
     // The first test left two bots on one app: the way back would make two stream bots of one client_id.
+    const undoneTo = async (name: string) => {
+      while ((await applied(source)).at(-1) !== name) await source.undoLastMigration();
+    };
+    await undoneTo(DingTalkApps1764003450000.name);
     await expect(source.undoLastMigration()).rejects.toThrow(/uq_ding_talk_bots_stream_client_id|unique/);
     const [shared] = await source.query<Array<{ id: number }>>(
       `SELECT id FROM ding_talk_bots WHERE name = '二号店'`,

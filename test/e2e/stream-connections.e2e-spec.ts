@@ -57,17 +57,23 @@ describe('stream connections: lifecycle and supervision', () => {
       type: 'CALLBACK',
       topic: '/v1.0/im/bot/messages/get',
     });
-    expect(app.logs.text()).toContain(`Stream bot started successfully bot_id=${id}`);
+    const appId = (await app.request('GET', `/api/v1/dingtalk-bots/${id}`)).body.data.app_id;
+    expect(app.logs.text()).toContain(`Stream app connected app_id=${appId} client_id=${dingApp.clientId}`);
 
     const overview = await app.request('GET', '/api/v1/stream/status');
     expect(overview.body.data).toMatchObject({ running: true });
-    expect(overview.body.data.bots).toContainEqual(
-      expect.objectContaining({ bot_id: id, connection_status: 'connected' }),
+    expect(overview.body.data.apps).toContainEqual(
+      expect.objectContaining({
+        app_id: appId,
+        client_id: dingApp.clientId,
+        connection_status: 'connected',
+        bots: [expect.objectContaining({ bot_id: id, store_id: 1 })],
+      }),
     );
     const otherStore = await app.request('GET', '/api/v1/stream/status', {
       token: app.token({ role: 'store_admin', store_ids: [2] }),
     });
-    expect(otherStore.body.data.bots.map((bot: { bot_id: number }) => bot.bot_id)).not.toContain(id);
+    expect(otherStore.body.data.apps.map((listed: { app_id: number }) => listed.app_id)).not.toContain(appId);
 
     const health = await app.request('GET', '/health', { token: null });
     expect(health.body.stream.connected).toBeGreaterThanOrEqual(1);
@@ -130,7 +136,7 @@ describe('stream connections: lifecycle and supervision', () => {
     expect(sim.stream.history.find((entry) => entry.id === old)?.closedAt).not.toBeNull();
   });
 
-  it('keeps exactly one socket per bot through 50 forced drops', async () => {
+  it('keeps exactly one socket per app through 50 forced drops', async () => {
     const apps = [sim.state.registerApp(), sim.state.registerApp()];
     for (const dingApp of apps) await createBot(dingApp);
     for (const dingApp of apps) await connectedOnce(dingApp);
@@ -228,7 +234,7 @@ describe('stream connections: start-up and shutdown', () => {
   });
   afterAll(() => sim?.close());
 
-  it('connects every enabled stream bot at start-up and closes every socket at shutdown', async () => {
+  it('connects the app of every enabled stream bot at start-up and closes every socket at shutdown', async () => {
     const database = await createTestDatabase();
     const first = await startTestApp({ env: sim.env, clock, database });
     const apps = [sim.state.registerApp(), sim.state.registerApp(), sim.state.registerApp()];
@@ -244,7 +250,7 @@ describe('stream connections: start-up and shutdown', () => {
     const second = await restartTestApp({ env: sim.env, clock, database });
     try {
       await waitFor(
-        () => second.logs.text().includes('Stream clients initialized: total=2, success=2'),
+        () => second.logs.text().includes('Stream clients initialized: apps=2, success=2'),
         'the start-up summary',
       );
       expect(

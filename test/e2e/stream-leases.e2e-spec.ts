@@ -9,7 +9,7 @@ import { givenStreamBot } from '../support/given';
  * Several instances on one PostgreSQL, each stream bot connected by exactly one of them, and a stopped
  * instance's bots taken over. On both databases: the suite's embedded PostgreSQL is a server the apps share.
  */
-describe('stream connections: one instance per bot', () => {
+describe('stream connections: one instance per app', () => {
   const clock = new ManualClock();
   const {
     sim,
@@ -23,7 +23,7 @@ describe('stream connections: one instance per bot', () => {
     }
   }
 
-  it('connects each bot from exactly one instance, and hands them over when that instance stops', async () => {
+  it("connects each bot's app from exactly one instance, and hands them over when that instance stops", async () => {
     const apps: SimApp[] = [sim.state.registerApp(), sim.state.registerApp(), sim.state.registerApp()];
     for (const [index, dingApp] of apps.entries()) {
       const via = index % 2 === 0 ? first : second;
@@ -39,27 +39,28 @@ describe('stream connections: one instance per bot', () => {
     for (const via of [first, second]) {
       const overview = await via.request('GET', '/api/v1/stream/status');
       expect(overview.status).toBe(200);
-      expect(overview.body.data).toMatchObject({ bot_count: 3, connected_count: 3 });
+      expect(overview.body.data).toMatchObject({ app_count: 3, bot_count: 3, connected_count: 3 });
       expect(
-        overview.body.data.bots.map((bot: Record<string, unknown>) => [
-          bot.name,
-          bot.instance_id,
-          bot.connection_status,
+        overview.body.data.apps.map((app: Record<string, unknown> & { bots: Array<{ name: string }> }) => [
+          app.client_id,
+          app.bots.map((bot) => bot.name),
+          app.instance_id,
+          app.connection_status,
         ]),
       ).toEqual([
-        ['bot 0', holders[1], 'connected'],
-        ['bot 1', holders[2], 'connected'],
-        ['bot 2', holders[3], 'connected'],
+        [apps[0].clientId, ['bot 0'], holders[1], 'connected'],
+        [apps[1].clientId, ['bot 1'], holders[2], 'connected'],
+        [apps[2].clientId, ['bot 2'], holders[3], 'connected'],
       ]);
-      for (const bot of overview.body.data.bots) {
-        expect(bot.connected_since).toEqual(expect.any(String));
-        expect(bot.status_since).toEqual(expect.any(String));
-        expect(bot.held_since).toEqual(expect.any(String));
+      for (const app of overview.body.data.apps) {
+        expect(app.connected_since).toEqual(expect.any(String));
+        expect(app.status_since).toEqual(expect.any(String));
+        expect(app.held_since).toEqual(expect.any(String));
       }
       expect(
         overview.body.data.instances.map((instance: Record<string, unknown>) => [
           instance.instance_id,
-          instance.bot_count,
+          instance.app_count,
         ]),
       ).toEqual([
         ['instance-a', 2],
@@ -68,19 +69,23 @@ describe('stream connections: one instance per bot', () => {
       for (const instance of overview.body.data.instances) {
         expect(Date.parse(instance.last_heartbeat_at)).toBeGreaterThan(0);
       }
-      for (const bot of overview.body.data.bots) {
-        const one = await via.request('GET', `/api/v1/dingtalk-bots/${bot.bot_id}/status`);
+      for (const app of overview.body.data.apps) {
+        const one = await via.request('GET', `/api/v1/dingtalk-bots/${app.bots[0].bot_id}/status`);
         expect(one.body.data).toMatchObject({
           connection_status: 'connected',
-          instance_id: bot.instance_id,
-          connected_since: bot.connected_since,
+          instance_id: app.instance_id,
+          connected_since: app.connected_since,
         });
       }
       // A store admin sees its stores' bots only, wherever they are held.
       const storeTwo = await via.request('GET', '/api/v1/stream/status', {
         token: via.token({ role: 'store_admin', store_ids: [2] }),
       });
-      expect(storeTwo.body.data.bots.map((bot: { name: string }) => bot.name)).toEqual(['bot 1']);
+      expect(
+        storeTwo.body.data.apps.map((app: { bots: Array<{ name: string }> }) =>
+          app.bots.map((bot) => bot.name),
+        ),
+      ).toEqual([['bot 1']]);
       expect(storeTwo.body.data.instances).toHaveLength(2);
     }
 
@@ -89,8 +94,10 @@ describe('stream connections: one instance per bot', () => {
     sim.stream.drop(sim.stream.connections(droppedBot.clientId)[0].id);
     await waitFor(async () => {
       const overview = await first.request('GET', '/api/v1/stream/status');
-      const bot = overview.body.data.bots.find((b: { name: string }) => b.name === 'bot 1');
-      return bot.connection_status === 'reconnecting' && bot.reconnect_count === 1 && bot.last_error !== null;
+      const app = overview.body.data.apps.find(
+        (a: { client_id: string }) => a.client_id === droppedBot.clientId,
+      );
+      return app.connection_status === 'reconnecting' && app.reconnect_count === 1 && app.last_error !== null;
     }, 'the other instance to show the drop');
     await advance(5_000);
     await waitFor(() => sim.stream.connections(droppedBot.clientId).length === 1, 'reconnected');
@@ -106,7 +113,7 @@ describe('stream connections: one instance per bot', () => {
       return status.body.data.connected_count === 3;
     }, 'every bot connected in the remaining instance view');
     const status = await second.request('GET', '/api/v1/stream/status');
-    expect(status.body.data.bots.map((bot: { instance_id: string }) => bot.instance_id)).toEqual([
+    expect(status.body.data.apps.map((app: { instance_id: string }) => app.instance_id)).toEqual([
       'instance-b',
       'instance-b',
       'instance-b',

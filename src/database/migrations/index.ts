@@ -22,6 +22,8 @@ import { BotHealth1764003200000 } from './1764003200000-bot-health';
 import { TestNotifications1764003300000 } from './1764003300000-test-notifications';
 import { DingTalkApps1764003450000 } from './1764003450000-dingtalk-apps';
 import { BotAlerts1764003500000 } from './1764003500000-bot-alerts';
+import { StreamLeasesPerApp1764003600000 } from './1764003600000-stream-leases-per-app';
+import { InboundRouting1764003610000 } from './1764003610000-inbound-routing';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -51,4 +53,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   TestNotifications1764003300000,
   DingTalkApps1764003450000,
   BotAlerts1764003500000,
+  StreamLeasesPerApp1764003600000,
+  InboundRouting1764003610000,
 ];

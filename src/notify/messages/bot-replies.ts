@@ -91,3 +91,22 @@ export function botGoneReply(): OutgoingMessage {
 export function failedReply(): OutgoingMessage {
   return text('抱歉，处理失败了，请稍后再试。');
 }
+
+/** A group no store's bot is linked to (an app shared by many stores): said at most once a day per group. */
+export function groupNotLinkedReply(): OutgoingMessage {
+  return text(
+    '本群还没有关联门店，消息不会记录。请管理员在后台把门店机器人的 open_conversation_id 设为本群。（此提示每天最多一次）',
+  );
+}
+
+/** A one-to-one message from someone not bound to a store (an app shared by many stores). */
+export function senderNotBoundReply(): OutgoingMessage {
+  return text(
+    '还不知道你是哪个门店的：请在你门店的群里 @我 发送“绑定”，之后单聊发给我的消息就会记到该门店。',
+  );
+}
+
+/** 绑定 in a store's group also binds its sender: their one-to-one messages go to that store. */
+export function senderBoundLine(storeId: number): string {
+  return `你单聊发给我的消息也将记到门店 ${storeId}。`;
+}

@@ -11,9 +11,10 @@ import {
 import { StreamConnectionService } from '../stream-connection.service';
 
 /**
- * Creating an enabled stream bot starts its connection; disabling, deleting, switching `bot_type` or new
- * credentials stop or restart it. The service re-reads the bot and decides, so each listener only names the bot;
- * it waits for the change, so that when the HTTP call answers, the connection is started or gone.
+ * The app of a stream bot connects when its first enabled bot is created, and stops when its last one is disabled,
+ * deleted, switched to another kind or moved to another app; an app's new secret restarts its connection. The
+ * service re-reads the app and its bots and decides, so each listener only names the apps; it waits for the change,
+ * so that when the HTTP call answers, the connection is started or gone.
  */
 @Injectable()
 export class StreamBotListener {
@@ -21,28 +22,33 @@ export class StreamBotListener {
 
   @OnAppEvent(AppEvent.BotCreated)
   async onCreated({ bot }: BotCreatedEvent): Promise<void> {
-    if (connects(bot)) await this.connections.sync(bot.id);
+    await this.syncAppsOf([bot]);
   }
 
   @OnAppEvent(AppEvent.BotUpdated)
   async onUpdated({ before, after }: BotUpdatedEvent): Promise<void> {
-    if (connects(before) || connects(after)) await this.connections.sync(after.id);
+    await this.syncAppsOf([before, after]);
   }
 
   @OnAppEvent(AppEvent.BotDeleted)
   async onDeleted({ bot }: BotDeletedEvent): Promise<void> {
-    if (connects(bot)) await this.connections.sync(bot.id);
+    await this.syncAppsOf([bot]);
   }
 
-  /** An app's new secret: its connection is made again with it. */
   @OnAppEvent(AppEvent.AppUpdated)
-  async onAppUpdated({ bots, changed }: AppUpdatedEvent): Promise<void> {
-    if (!changed.includes('clientSecret')) return;
-    await Promise.all(bots.filter(connects).map((bot) => this.connections.sync(bot.id)));
+  async onAppUpdated({ appId, changed }: AppUpdatedEvent): Promise<void> {
+    if (changed.includes('clientSecret')) await this.connections.sync(appId);
+  }
+
+  private async syncAppsOf(bots: readonly BotSnapshot[]): Promise<void> {
+    const apps = new Set(
+      bots.filter((bot) => connects(bot) && bot.appId !== null).map((bot) => bot.appId as number),
+    );
+    await Promise.all([...apps].map((appId) => this.connections.sync(appId)));
   }
 }
 
-/** A bot of a kind that keeps a Stream connection. */
+/** A bot of a kind that keeps a Stream connection (its app's). */
 function connects(bot: BotSnapshot): boolean {
   return botKind(bot.botType).connection !== undefined;
 }

@@ -18,8 +18,10 @@ import {
   helpReply,
   invalidReportReply,
   reportCreatedReply,
+  senderBoundLine,
   todayReply,
 } from '../../notify/messages/bot-replies';
+import { RoutingRepository } from './routing.repository';
 
 export interface CommandResult {
   outcome: string;
@@ -36,13 +38,16 @@ export class BotCommands {
     private readonly bots: DingTalkBotService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly routing: RoutingRepository,
   ) {}
 
+  /** `appId`: the app the message came to (a sender binds themselves to a store of that app). */
   async run(
     command: BotCommand,
     bot: BotWithSecrets,
     message: BotMessage,
     claimed: ClaimedMessage,
+    appId: number,
   ): Promise<CommandResult> {
     switch (command.kind) {
       case 'report':
@@ -52,7 +57,7 @@ export class BotCommands {
       case 'today':
         return this.today(bot);
       case 'bind':
-        return this.bind(bot, message);
+        return this.bind(bot, message, appId);
       case 'help':
         return result('help', helpReply());
     }
@@ -109,18 +114,24 @@ export class BotCommands {
 
   /**
    * Only a group can be bound: for a group, DingTalk's conversationId is its openConversationId
-   * (docs/dingtalk/stream-mode.md).
+   * (docs/dingtalk/stream-mode.md). The group becomes the bot's if it has none; and once the group is the bot's, the
+   * sender is bound to its store: their one-to-one messages to the app go there (an app serves many stores).
    */
-  private async bind(bot: BotWithSecrets, message: BotMessage): Promise<CommandResult> {
+  private async bind(bot: BotWithSecrets, message: BotMessage, appId: number): Promise<CommandResult> {
     if (message.conversationType !== '2' || !message.conversationId) {
       return result('not_in_group', bindNeedsGroupReply());
     }
     const outcome = await this.bots.bindConversation(bot.id, message.conversationId);
+    const bindSender = async (reply: OutgoingMessage): Promise<OutgoingMessage> => {
+      if (!message.senderStaffId) return reply;
+      await this.routing.bind(appId, message.senderStaffId, bot.storeId, this.clock.now());
+      return { ...reply, text: `${reply.text}\n${senderBoundLine(bot.storeId)}` };
+    };
     switch (outcome) {
       case 'bound':
-        return result('bound', boundReply(bot.storeId));
+        return result('bound', await bindSender(boundReply(bot.storeId)));
       case 'already_bound':
-        return result('already_bound', alreadyBoundReply());
+        return result('already_bound', await bindSender(alreadyBoundReply()));
       case 'bound_elsewhere':
         return result('bound_elsewhere', boundElsewhereReply());
       case 'not_found':

@@ -1,21 +1,30 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { botKind } from '../../dingtalk-bot/bot-kinds';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { DingTalkAppService } from '../../dingtalk-app/dingtalk-app.service';
+import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { DingTalkBotService } from '../../dingtalk-bot/dingtalk-bot.service';
+import { AppCredentials } from '../../dingtalk/app-credentials';
+import { OutgoingMessage } from '../../dingtalk/outgoing-message';
 import { StreamCallback, StreamCallbackHandler } from '../stream-callback';
 import { parseBotCommand } from './bot-command';
 import { BotCommands, CommandResult } from './bot-commands';
-import { parseBotMessage } from './bot-message';
+import { BotMessage, parseBotMessage } from './bot-message';
 import { BotReplier } from './bot-replier';
-import { failedReply } from '../../notify/messages/bot-replies';
+import { failedReply, groupNotLinkedReply, senderNotBoundReply } from '../../notify/messages/bot-replies';
+import { MessageRouter, Route } from './message-router';
 import { ReceivedMessageRepository } from './received-message.repository';
+import { RoutingRepository } from './routing.repository';
 
 /** Topic of the CALLBACK frames that carry bot messages (docs/dingtalk/stream-mode.md). */
 export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
 
 /**
- * What happens when staff write to a stream bot. The connection has ACKed the frame already; here the
- * message is stored once per msgId, its command run, and the answer sent into its conversation. Nothing thrown
- * here reaches the connection: a bad message is logged and dropped.
+ * What happens when staff write to an app's robot. The app's connection has ACKed the frame already; here the
+ * message is routed to its store's bot (MessageRouter), stored once per msgId, its command run, and the answer sent
+ * into its conversation. A message no store's bot takes is stored too (a redelivery is not answered twice) and
+ * answered with what to do: a group nobody linked at most once a day, a sender not bound to a store each time.
+ * Nothing thrown here reaches the connection: a bad message is logged and dropped.
  */
 @Injectable()
 export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicationShutdown {
@@ -25,15 +34,20 @@ export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicati
 
   constructor(
     private readonly bots: DingTalkBotService,
+    private readonly apps: DingTalkAppService,
+    private readonly router: MessageRouter,
+    private readonly routing: RoutingRepository,
     private readonly received: ReceivedMessageRepository,
     private readonly commands: BotCommands,
     private readonly replier: BotReplier,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async handle(callback: StreamCallback): Promise<void> {
     const work = this.process(callback).catch((error: unknown) => {
       this.logger.error(
-        `Bot message not handled bot_id=${callback.botId} message_id=${callback.messageId}: ${error instanceof Error ? error.message : String(error)}`,
+        `Bot message not handled app_id=${callback.appId} message_id=${callback.messageId}: ${error instanceof Error ? error.message : String(error)}`,
       );
     });
     this.inFlight.add(work);
@@ -50,27 +64,42 @@ export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicati
   }
 
   private async process(callback: StreamCallback): Promise<void> {
+    const at = `app_id=${callback.appId} message_id=${callback.messageId}`;
     if (callback.topic !== TOPIC_BOT_MESSAGE) {
-      this.logger.debug(`Ignored stream callback topic=${callback.topic} bot_id=${callback.botId}`);
+      this.logger.debug(`Ignored stream callback topic=${callback.topic} ${at}`);
       return;
     }
     const parsed = parseBotMessage(callback.data);
     if (!parsed.ok) {
-      this.logger.warn(
-        `Ignored a malformed bot message bot_id=${callback.botId} message_id=${callback.messageId}: ${parsed.problem}`,
-      );
+      this.logger.warn(`Ignored a malformed bot message ${at}: ${parsed.problem}`);
       return;
     }
     const message = parsed.message;
-    const bot = await this.bots.findWithSecrets(callback.botId);
-    if (!bot || !botKind(bot.botType).connection) {
+    const route = await this.router.route(callback.appId, message);
+    if (route.kind === 'no_bot') {
       this.logger.warn(
-        `Ignored a bot message for a bot that is gone bot_id=${callback.botId} msg_id=${message.msgId}`,
+        `Ignored a bot message to an app without an enabled bot ${at} msg_id=${message.msgId}`,
       );
       return;
     }
+    if (route.kind !== 'bot') return this.answerUnrouted(callback, message, route);
+    const bot = await this.bots.findWithSecrets(route.bot.id);
+    if (!bot) {
+      this.logger.warn(
+        `Ignored a bot message for a bot that is gone bot_id=${route.bot.id} msg_id=${message.msgId}`,
+      );
+      return;
+    }
+    await this.handleForBot(callback, bot, message);
+  }
+
+  private async handleForBot(
+    callback: StreamCallback,
+    bot: BotWithSecrets,
+    message: BotMessage,
+  ): Promise<void> {
     const command = parseBotCommand(message.text);
-    const claimed = await this.received.claim(bot, message, command.kind);
+    const claimed = await this.received.claim({ robotCode: callback.clientId, bot }, message, command.kind);
     if (claimed === null) {
       this.logger.log(`Duplicate bot message ignored bot_id=${bot.id} msg_id=${message.msgId}`);
       return;
@@ -78,14 +107,14 @@ export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicati
 
     let result: CommandResult;
     try {
-      result = await this.commands.run(command, bot, message, claimed);
+      result = await this.commands.run(command, bot, message, claimed, callback.appId);
     } catch (error) {
       this.logger.error(
         `Bot command failed bot_id=${bot.id} msg_id=${message.msgId} command=${command.kind}: ${(error as Error).message}`,
       );
       result = { outcome: 'failed', reply: failedReply(), menuReportId: null };
     }
-    const reply = await this.replier.reply(bot, message, result.reply);
+    const reply = await this.replier.reply(bot.app, message, result.reply);
     await this.received.finish(claimed.id, {
       outcome: result.outcome,
       menuReportId: result.menuReportId,
@@ -99,5 +128,59 @@ export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicati
       (result.menuReportId !== null ? ` menu_report_id=${result.menuReportId}` : '');
     if (reply.error) this.logger.warn(`${line} reply_error=${reply.error}`);
     else this.logger.log(line);
+  }
+
+  /**
+   * A message no store's bot takes: stored once, and answered with what to do. A group nobody linked hears it at most
+   * once a day (shared by the instances), so a busy unlinked group is not flooded with the same line.
+   */
+  private async answerUnrouted(
+    callback: StreamCallback,
+    message: BotMessage,
+    route: Extract<Route, { kind: 'unlinked_group' | 'unbound_sender' }>,
+  ): Promise<void> {
+    const command = parseBotCommand(message.text);
+    const claimed = await this.received.claim(
+      { robotCode: callback.clientId, bot: null },
+      message,
+      command.kind,
+    );
+    if (claimed === null) {
+      this.logger.log(`Duplicate bot message ignored app_id=${callback.appId} msg_id=${message.msgId}`);
+      return;
+    }
+    let outcome: string;
+    let answer: OutgoingMessage | null;
+    if (route.kind === 'unlinked_group') {
+      const tell = await this.routing.firstNoticeToday(
+        callback.appId,
+        route.conversationId,
+        this.clock.now(),
+        this.config.reportTimeZone,
+      );
+      outcome = tell ? 'group_not_linked' : 'group_not_linked_quiet';
+      answer = tell ? groupNotLinkedReply() : null;
+    } else {
+      outcome = 'sender_not_bound';
+      answer = senderNotBoundReply();
+    }
+    const reply = answer
+      ? await this.replier.reply(await this.appCredentials(callback.appId), message, answer)
+      : { via: 'none' as const, error: null, recipients: null };
+    await this.received.finish(claimed.id, {
+      outcome,
+      menuReportId: null,
+      replyVia: reply.via,
+      replyError: reply.error,
+      replyRecipients: reply.recipients,
+    });
+    this.logger.log(
+      `Bot message for no store app_id=${callback.appId} msg_id=${message.msgId} outcome=${outcome} reply_via=${reply.via}`,
+    );
+  }
+
+  private async appCredentials(appId: number): Promise<AppCredentials | null> {
+    const app = await this.apps.find(appId);
+    return app && this.apps.credentials(app);
   }
 }

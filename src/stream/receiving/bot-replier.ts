@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
-import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
-import { botKind } from '../../dingtalk-bot/bot-kinds';
 import { AppMessagingClient } from '../../dingtalk/app-messaging.client';
 import { AppCredentials } from '../../dingtalk/app-credentials';
 import { DingTalkOutcome } from '../../dingtalk/dingtalk-outcome';
@@ -44,7 +42,8 @@ export class BotReplier {
     private readonly config: AppConfig,
   ) {}
 
-  async reply(bot: BotWithSecrets, message: BotMessage, reply: OutgoingMessage): Promise<ReplyResult> {
+  /** `app`: the app the message came to (its credentials, for when the reply window has closed). */
+  async reply(app: AppCredentials | null, message: BotMessage, reply: OutgoingMessage): Promise<ReplyResult> {
     if (this.sessionUsable(message)) {
       const outcome = await this.webhooks.reply(message.sessionWebhook!, reply);
       if (outcome.kind === 'ok') return { via: 'session', error: null, recipients: null };
@@ -52,7 +51,7 @@ export class BotReplier {
         return { via: 'session', error: describe(outcome), recipients: null };
       }
     }
-    return this.fallback(bot, message, reply);
+    return this.fallback(app, message, reply);
   }
 
   /**
@@ -78,12 +77,11 @@ export class BotReplier {
   }
 
   private async fallback(
-    bot: BotWithSecrets,
+    app: AppCredentials | null,
     message: BotMessage,
     reply: OutgoingMessage,
   ): Promise<ReplyResult> {
-    const app = botKind(bot.botType).connection?.app(bot);
-    if (!app) return { via: 'none', error: 'The bot has no app credentials', recipients: null };
+    if (!app) return { via: 'none', error: 'The app is gone', recipients: null };
     if (message.conversationType === '2' && message.conversationId) {
       return settle('group', await this.apps.sendGroupMessage(app, message.conversationId, reply));
     }

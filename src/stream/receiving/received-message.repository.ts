@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
 import { BotCommandKind } from './bot-command';
 import { BotMessage } from './bot-message';
@@ -35,15 +34,16 @@ export class ReceivedMessageRepository {
   ) {}
 
   /**
-   * Stores the message unless its msgId is already stored; answers the row to handle it under, or null for a
-   * message seen before. One statement: two deliveries racing (two connections, two instances) cannot both win.
+   * Stores the message unless its msgId is already stored for the app (`robotCode`, its client_id); answers the row
+   * to handle it under, or null for a message seen before. One statement: two deliveries racing (two connections,
+   * two instances) cannot both win. `bot` is the store's bot it was routed to, null when none took it.
    *
    * A stored message never marked handled, older than a handling can take, was being handled by a process that
    * died: its redelivery takes it over. Whether its report was already written is on the row (`menuReportId`,
    * written in the report's own transaction), so taking over never makes a second report.
    */
   async claim(
-    bot: BotWithSecrets,
+    to: { robotCode: string; bot: { id: number; storeId: number } | null },
     message: BotMessage,
     command: BotCommandKind,
   ): Promise<ClaimedMessage | null> {
@@ -57,10 +57,10 @@ export class ReceivedMessageRepository {
          WHERE received_bot_messages.handled_at IS NULL AND received_bot_messages.received_at < $13
        RETURNING id, menu_report_id`,
       [
-        bot.app?.clientId ?? message.robotCode ?? `bot:${bot.id}`,
+        to.robotCode,
         message.msgId,
-        bot.id,
-        bot.storeId,
+        to.bot?.id ?? null,
+        to.bot?.storeId ?? null,
         message.conversationId,
         message.conversationType,
         message.senderStaffId?.slice(0, 100) ?? null,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DingTalkAppModule } from '../../dingtalk-app/dingtalk-app.module';
 import { DingTalkBotModule } from '../../dingtalk-bot/dingtalk-bot.module';
 import { DingTalkModule } from '../../dingtalk/dingtalk.module';
 import { MenuReportModule } from '../../menu-report/menu-report.module';
@@ -8,7 +9,9 @@ import { BotCommands } from './bot-commands';
 import { BotMessageHandler } from './bot-message.handler';
 import { BotReplier } from './bot-replier';
 import { ReceivedBotMessage } from './entities/received-bot-message.entity';
+import { MessageRouter } from './message-router';
 import { ReceivedMessageRepository } from './received-message.repository';
+import { RoutingRepository } from './routing.repository';
 
 /**
  * The receiving side of stream bots: BotMessageHandler handles the connections' callbacks (the stream module's
@@ -18,11 +21,19 @@ import { ReceivedMessageRepository } from './received-message.repository';
   imports: [
     TypeOrmModule.forFeature([ReceivedBotMessage]),
     StreamModule,
+    DingTalkAppModule,
     DingTalkBotModule,
     MenuReportModule,
     DingTalkModule,
   ],
-  providers: [BotMessageHandler, BotCommands, BotReplier, ReceivedMessageRepository],
+  providers: [
+    BotMessageHandler,
+    BotCommands,
+    BotReplier,
+    MessageRouter,
+    ReceivedMessageRepository,
+    RoutingRepository,
+  ],
   exports: [BotMessageHandler],
 })
 export class ReceivingModule {}

@@ -5,7 +5,7 @@ import type { BotCommandKind } from '../bot-command';
 /** How the answer reached the conversation: its sessionWebhook, or the robot APIs when that had expired. */
 export type ReplyVia = 'session' | 'group' | 'oto' | 'none';
 
-/** A message a staff member wrote to a stream bot, stored once per DingTalk msgId. */
+/** A message a staff member wrote to an app's robot, stored once per DingTalk msgId (of the app). */
 @Entity({ name: 'received_bot_messages' })
 export class ReceivedBotMessage {
   @PrimaryGeneratedColumn({ type: 'bigint' })
@@ -18,11 +18,12 @@ export class ReceivedBotMessage {
   @Column({ name: 'msg_id', type: 'varchar', length: 255 })
   msgId: string;
 
-  @Column({ name: 'bot_id', type: 'integer' })
-  botId: number;
+  /** The bot (and store) it was for; null when no store's bot took it (a group nobody linked, an unbound sender). */
+  @Column({ name: 'bot_id', type: 'integer', nullable: true })
+  botId: number | null;
 
-  @Column({ name: 'store_id', type: 'integer' })
-  storeId: number;
+  @Column({ name: 'store_id', type: 'integer', nullable: true })
+  storeId: number | null;
 
   @Column({ name: 'conversation_id', type: 'varchar', length: 255, nullable: true })
   conversationId: string | null;

@@ -9,8 +9,8 @@ import { authRetryDelayMs, reconnectDelayMs, STABLE_CONNECTION_MS } from './reco
 export type StreamConnectionStatus =
   'connected' | 'connecting' | 'reconnecting' | 'disconnected' | 'auth_failed';
 
-/** What `GET /dingtalk-bots/:id/status` and `GET /stream/status` show of one connection. */
-export interface StreamBotState {
+/** What `GET /stream/status` shows of an app's connection (and `GET /dingtalk-bots/:id/status` for each of its bots). */
+export interface StreamAppState {
   status: StreamConnectionStatus;
   /** When `status` took its current value. */
   statusSince: number;
@@ -22,9 +22,9 @@ export interface StreamBotState {
   reconnectCount: number;
 }
 
-export interface SupervisedBot {
+/** An app as its connection is made: its id here and its credentials. */
+export interface SupervisedApp {
   id: number;
-  storeId: number;
   app: AppCredentials;
 }
 
@@ -40,13 +40,13 @@ function deferred<T>(): Deferred<T> {
 }
 
 /**
- * Keeps one bot's Stream connection up until stopped: connect, and when the connection ends (closed, `disconnect`
- * frame, missed keepalive) or cannot be made, connect again after an exponential backoff with jitter (at once after
- * `disconnect`; slowly after refused credentials). One loop per bot, so there is never more than one socket per bot
- * and no timer outlives `stop()`; every wait is on the injected Clock.
+ * Keeps one app's Stream connection up until stopped (one per app, whatever the number of its bots): connect, and
+ * when the connection ends (closed, `disconnect` frame, missed keepalive) or cannot be made, connect again after an
+ * exponential backoff with jitter (at once after `disconnect`; slowly after refused credentials). One loop per app,
+ * so there is never more than one socket per app and no timer outlives `stop()`; every wait is on the injected Clock.
  */
-export class StreamBotSupervisor {
-  readonly state: StreamBotState;
+export class StreamAppSupervisor {
+  readonly state: StreamAppState;
   private readonly logger = new Logger('StreamConnection');
   private readonly abort = new AbortController();
   private readonly firstOutcome = deferred<boolean>();
@@ -54,12 +54,12 @@ export class StreamBotSupervisor {
   private connection: StreamConnection | null = null;
 
   constructor(
-    readonly bot: SupervisedBot,
+    readonly target: SupervisedApp,
     private readonly transport: StreamTransport,
     private readonly clock: Clock,
-    private readonly onCallback: (bot: SupervisedBot, frame: DownstreamFrame) => void,
+    private readonly onCallback: (app: SupervisedApp, frame: DownstreamFrame) => void,
     /** Called after each change of status (connected, lost, refused, stopped), e.g. to publish it to the cluster. */
-    private readonly onStateChange: (bot: SupervisedBot, state: StreamBotState) => void = () => {},
+    private readonly onStateChange: (app: SupervisedApp, state: StreamAppState) => void = () => {},
   ) {
     this.state = {
       status: 'connecting',
@@ -79,7 +79,9 @@ export class StreamBotSupervisor {
   start(): void {
     this.running ??= this.run().catch((error: unknown) => {
       // The loop catches everything it expects; reaching here is a bug, which must not take the process down.
-      this.logger.error(`Stream supervisor of bot_id=${this.bot.id} stopped unexpectedly: ${String(error)}`);
+      this.logger.error(
+        `Stream supervisor of app_id=${this.target.id} stopped unexpectedly: ${String(error)}`,
+      );
       this.setStatus('disconnected');
     });
   }
@@ -105,10 +107,10 @@ export class StreamBotSupervisor {
       let delayMs: number;
       try {
         const connection = await this.transport.connect(
-          this.bot.app,
+          this.target.app,
           {
             onCallback: (frame) => this.receive(frame),
-            onInvalidFrame: (detail) => this.logger.warn(`Stream bot_id=${this.bot.id}: ${detail}`),
+            onInvalidFrame: (detail) => this.logger.warn(`Stream app_id=${this.target.id}: ${detail}`),
             onClose: (reason, detail) => ended.resolve({ reason, detail }),
           },
           this.abort.signal,
@@ -121,7 +123,9 @@ export class StreamBotSupervisor {
         const openedAt = this.clock.now();
         Object.assign(this.state, { connectedSince: openedAt, lastError: null });
         this.setStatus('connected');
-        this.logger.log(`Stream bot started successfully bot_id=${this.bot.id} store_id=${this.bot.storeId}`);
+        this.logger.log(
+          `Stream app connected app_id=${this.target.id} client_id=${this.target.app.clientId}`,
+        );
         this.firstOutcome.resolve(true);
 
         const { reason, detail } = await ended.promise;
@@ -135,7 +139,7 @@ export class StreamBotSupervisor {
         // After `disconnect` the gateway wants us on a fresh ticket now; anything else may be an outage.
         delayMs = reason === 'disconnect_requested' ? 0 : reconnectDelayMs(attempt++);
         this.logger.warn(
-          `Stream bot_id=${this.bot.id} connection lost (${reason}: ${detail}); reconnecting in ${delayMs} ms`,
+          `Stream app_id=${this.target.id} connection lost (${reason}: ${detail}); reconnecting in ${delayMs} ms`,
         );
       } catch (error) {
         this.firstOutcome.resolve(false);
@@ -146,13 +150,13 @@ export class StreamBotSupervisor {
           this.setStatus('auth_failed');
           delayMs = authRetryDelayMs();
           this.logger.error(
-            `Stream bot_id=${this.bot.id} credentials refused (${message}); check client_id/client_secret, retrying in ${Math.round(delayMs / 1000)} s`,
+            `Stream app_id=${this.target.id} credentials refused (${message}); check the app's client_id and client_secret, retrying in ${Math.round(delayMs / 1000)} s`,
           );
         } else {
           this.setStatus(this.state.status === 'auth_failed' ? 'auth_failed' : 'reconnecting');
           delayMs = reconnectDelayMs(attempt++);
           this.logger.warn(
-            `Stream bot_id=${this.bot.id} could not connect (${message}); retrying in ${delayMs} ms`,
+            `Stream app_id=${this.target.id} could not connect (${message}); retrying in ${delayMs} ms`,
           );
         }
       }
@@ -167,11 +171,11 @@ export class StreamBotSupervisor {
       this.state.status = status;
       this.state.statusSince = this.clock.now();
     }
-    this.onStateChange(this.bot, this.state);
+    this.onStateChange(this.target, this.state);
   }
 
   private receive(frame: DownstreamFrame): void {
     this.state.lastMessageTime = this.clock.now();
-    this.onCallback(this.bot, frame);
+    this.onCallback(this.target, frame);
   }
 }

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { STREAM_BOTS, StreamBot, StreamBots } from '../stream-bots';
+import { BotMessage } from './bot-message';
+import { RoutingRepository } from './routing.repository';
+
+/** Where a message to an app goes: a store's bot, or nowhere yet, and why. */
+export type Route =
+  /** `by`: the bot's group, the sender's binding, or the app's only bot (an app that serves one store). */
+  | { kind: 'bot'; bot: StreamBot; by: 'group' | 'sender' | 'only_bot' }
+  /** A group no bot of the app has as its `open_conversation_id`. */
+  | { kind: 'unlinked_group'; conversationId: string }
+  /** A one-to-one chat (or a group message without a group id) from someone not bound to a store. */
+  | { kind: 'unbound_sender' }
+  /** The app has no enabled bot (disabled or deleted since the message was pushed). */
+  | { kind: 'no_bot' };
+
+/**
+ * Which store's bot a message to an app is for (docs/stream-connections.md, Messages from staff): a group's message
+ * goes to the bot whose `open_conversation_id` is that group; a one-to-one message to the bot of the store its
+ * sender bound themselves to (绑定 in that store's group). An app with one enabled bot serves one store: every
+ * message is that bot's, as before apps were shared. One statement per message, and one more for a one-to-one chat.
+ */
+@Injectable()
+export class MessageRouter {
+  constructor(
+    @Inject(STREAM_BOTS) private readonly bots: StreamBots,
+    private readonly routing: RoutingRepository,
+  ) {}
+
+  async route(appId: number, message: BotMessage): Promise<Route> {
+    if (message.conversationType === '2' && message.conversationId) {
+      const { bot, enabledBots } = await this.bots.messageBot(appId, {
+        conversationId: message.conversationId,
+      });
+      if (!bot) return { kind: 'no_bot' };
+      if (bot.openConversationId === message.conversationId) return { kind: 'bot', bot, by: 'group' };
+      if (enabledBots === 1) return { kind: 'bot', bot, by: 'only_bot' };
+      return { kind: 'unlinked_group', conversationId: message.conversationId };
+    }
+    const storeId = message.senderStaffId
+      ? await this.routing.boundStore(appId, message.senderStaffId)
+      : null;
+    const { bot, enabledBots } = await this.bots.messageBot(appId, { storeId });
+    if (!bot) return { kind: 'no_bot' };
+    if (storeId !== null && bot.storeId === storeId) return { kind: 'bot', bot, by: 'sender' };
+    if (enabledBots === 1) return { kind: 'bot', bot, by: 'only_bot' };
+    return { kind: 'unbound_sender' };
+  }
+}

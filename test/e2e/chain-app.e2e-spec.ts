@@ -1,0 +1,244 @@
+import { DataSource } from 'typeorm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SimApp } from '../../simulator/core/simulator-state';
+import { Simulator } from '../../simulator/simulator';
+import { ManualClock } from '../support/clocks';
+import { TestApp } from '../support/test-app';
+import { useTestApp } from '../support/use-test-app';
+import { waitFor, waitForValue } from '../support/wait-for';
+
+const STORES = [1, 2, 3];
+const groupOf = (store: number) => `cidStore${store}Kitchen==`;
+
+/** The chain's app in DingTalk (the simulator), its robot in each store's kitchen group and in one group of no store. */
+function chainInDingTalk(sim: Simulator): SimApp {
+  const dingApp = sim.state.registerApp();
+  for (const store of STORES) {
+    sim.state.ensureConversation({
+      id: groupOf(store),
+      title: `${store}号店后厨`,
+      clientId: dingApp.clientId,
+      members: [`cook${store}`],
+    });
+  }
+  sim.state.ensureConversation({ id: 'cidOffice==', title: '总部群', clientId: dingApp.clientId });
+  return dingApp;
+}
+
+/** As a new user sets it up: an admin adds the app once; each store's admin adds the store's bot on it. */
+async function chainInService(t: TestApp, dingApp: SimApp): Promise<{ appId: number; bots: number[] }> {
+  const app = await t.request('POST', '/api/v1/dingtalk-apps', {
+    body: {
+      name: '连锁报菜',
+      client_id: dingApp.clientId,
+      client_secret: dingApp.clientSecret,
+      agent_id: dingApp.agentId,
+    },
+  });
+  expect(app.status, app.text).toBe(201);
+  const bots: number[] = [];
+  for (const store of STORES) {
+    const bot = await t.request('POST', '/api/v1/dingtalk-bots', {
+      token: t.token({ sub: `manager-${store}`, role: 'store_admin', store_ids: [store] }),
+      body: {
+        name: `${store}号店`,
+        bot_type: 'stream',
+        app_id: app.body.data.id,
+        open_conversation_id: groupOf(store),
+      },
+    });
+    expect(bot.status, bot.text).toBe(201);
+    bots.push(bot.body.data.id);
+  }
+  return { appId: app.body.data.id, bots };
+}
+
+/**
+ * One DingTalk app for the whole chain (issue 23), tried as a new user would: one app, three stores, three kitchen
+ * groups, through the simulator over real sockets.
+ */
+describe('one DingTalk app for the whole chain', () => {
+  const { t, sim, restart, database } = useTestApp({ simulator: true });
+  let dingApp: SimApp;
+  let chain: { appId: number; bots: number[] };
+
+  beforeAll(async () => {
+    dingApp = chainInDingTalk(sim);
+    chain = await chainInService(t, dingApp);
+  });
+
+  const write = (text: string, from: { group?: string; staff: string }) =>
+    sim.stream.sendBotMessage({
+      clientId: dingApp.clientId,
+      conversationType: from.group ? '2' : '1',
+      conversationId: from.group,
+      senderStaffId: from.staff,
+      senderNick: from.staff,
+      text,
+    });
+  const repliesTo = (written: { msgId: string }) =>
+    sim.stream.botMessages({ clientId: dingApp.clientId }).find((m) => m.msgId === written.msgId)?.replies ??
+    [];
+  const answerTo = (written: ReturnType<typeof write>) =>
+    waitForValue(() => repliesTo(written)[0], `the answer to ${written.msgId}`);
+  const reportsOf = async (store: number) =>
+    (await t.request('GET', `/api/v1/menu-reports?store_id=${store}&page_size=100`)).body.data
+      .items as Array<{
+      dish_name: string;
+      source: string;
+    }>;
+  const groupMessages = (store: number) =>
+    sim.state.received({ channel: 'group', target: groupOf(store), accepted: true }).map((m) => m.text ?? '');
+
+  it('keeps one connection for the app, and the status shows it with the three stores’ bots', async () => {
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
+    const status = await waitForValue(async () => {
+      const answer = (await t.request('GET', '/api/v1/stream/status')).body.data;
+      return answer.connected_count === 1 && answer;
+    }, 'the app connected in the status');
+    expect(status).toMatchObject({ app_count: 1, bot_count: 3, connected_count: 1 });
+    expect(status.apps[0]).toMatchObject({ app_id: chain.appId, client_id: dingApp.clientId });
+    expect(status.apps[0].bots.map((bot: { store_id: number }) => bot.store_id)).toEqual(STORES);
+    expect(sim.stream.peakConnections(dingApp.clientId)).toBe(1);
+  });
+
+  it("sends each store's report to its own group only", async () => {
+    for (const store of STORES) {
+      const report = await t.request('POST', '/api/v1/menu-reports', {
+        body: { store_id: store, dish_name: `${store}号店的菜`, quantity: 1, unit: '份' },
+      });
+      expect(report.status).toBe(201);
+    }
+    for (const store of STORES) {
+      await waitFor(() => groupMessages(store).length === 1, `store ${store}'s group to get its report`);
+      expect(groupMessages(store)[0]).toContain(`${store}号店的菜`);
+    }
+    expect(sim.state.received({ channel: 'group', target: 'cidOffice==' })).toEqual([]);
+  });
+
+  it("makes 报菜 typed in store 2's group a report of store 2, answered there", async () => {
+    const written = write('报菜 红烧肉 6 份', { group: groupOf(2), staff: 'cook2' });
+    expect((await answerTo(written)).text).toMatch(/^已报菜：红烧肉 6 份\n门店 2 /);
+    expect((await reportsOf(2)).filter((r) => r.dish_name === '红烧肉')).toEqual([
+      expect.objectContaining({ source: 'dingtalk' }),
+    ]);
+    for (const store of [1, 3])
+      expect((await reportsOf(store)).map((r) => r.dish_name)).not.toContain('红烧肉');
+    // Its notification goes to store 2's group, as any report of store 2.
+    await waitFor(() => groupMessages(2).some((text) => text.includes('红烧肉')), "store 2's group notified");
+    for (const store of [1, 3])
+      expect(groupMessages(store).some((text) => text.includes('红烧肉'))).toBe(false);
+  });
+
+  it('tells a group no store is linked to, once a day, and stores nothing from it', async () => {
+    const first = write('报菜 土豆 3 斤', { group: 'cidOffice==', staff: 'boss' });
+    expect((await answerTo(first)).text).toMatch(/^本群还没有关联门店/);
+    const second = write('报菜 土豆 4 斤', { group: 'cidOffice==', staff: 'boss' });
+    const handled = await waitForValue(async () => {
+      const rows = await t.app
+        .get(DataSource)
+        .query<Array<{ outcome: string | null }>>(
+          `SELECT outcome FROM received_bot_messages WHERE msg_id = $1`,
+          [second.msgId],
+        );
+      return rows[0]?.outcome ?? undefined;
+    }, 'the second message handled');
+    expect(handled).toBe('group_not_linked_quiet');
+    expect(repliesTo(second)).toEqual([]);
+    for (const store of STORES)
+      expect((await reportsOf(store)).map((r) => r.dish_name)).not.toContain('土豆');
+  });
+
+  it('asks a sender to bind in a one-to-one chat, and after 绑定 in their group takes their reports there', async () => {
+    const unbound = write('报菜 鱼香肉丝 2 份', { staff: 'cook3' });
+    expect((await answerTo(unbound)).text).toMatch(/^还不知道你是哪个门店的/);
+    const bind = write('绑定', { group: groupOf(3), staff: 'cook3' });
+    expect((await answerTo(bind)).text).toContain('你单聊发给我的消息也将记到门店 3。');
+    const bound = write('报菜 鱼香肉丝 2 份', { staff: 'cook3' });
+    expect((await answerTo(bound)).text).toMatch(/^已报菜：鱼香肉丝 2 份\n门店 3 /);
+    expect((await reportsOf(3)).filter((r) => r.dish_name === '鱼香肉丝')).toHaveLength(1);
+  });
+
+  it('handles a redelivered message once', async () => {
+    const written = write('报菜 回锅肉 1 份', { group: groupOf(1), staff: 'cook1' });
+    await answerTo(written);
+    sim.stream.redeliver(written.messageId);
+    await waitFor(() => sim.stream.acksOf(written.messageId).length === 2, 'the redelivery ACKed');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await reportsOf(1)).filter((r) => r.dish_name === '回锅肉')).toHaveLength(1);
+    expect(repliesTo(written)).toHaveLength(1);
+  });
+
+  it('is the same across a restart: one connection, three bots, each group its store', async () => {
+    await restart();
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected again');
+    const status = await waitForValue(async () => {
+      const answer = (await t.request('GET', '/api/v1/stream/status')).body.data;
+      return answer.connected_count === 1 && answer;
+    }, 'the app connected in the status');
+    expect(status).toMatchObject({ app_count: 1, bot_count: 3 });
+    const written = write('报菜 炒青菜 9 份', { group: groupOf(1), staff: 'cook1' });
+    expect((await answerTo(written)).text).toMatch(/^已报菜：炒青菜 9 份\n门店 1 /);
+    expect(database.connection.url).toBeTruthy();
+  });
+});
+
+/** Three instances on one PostgreSQL: the whole cluster keeps one connection for the app. */
+describe('one DingTalk app for the whole chain, three instances', () => {
+  const clock = new ManualClock();
+  const { sim, apps } = useTestApp({
+    simulator: true,
+    clock,
+    instances: ['instance-a', 'instance-b', 'instance-c'],
+  });
+
+  async function advance(ms: number) {
+    for (let moved = 0; moved < ms; moved += 5_000) {
+      await clock.advance(5_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('connects the app from one instance only, every instance answers the same, and another takes over', async () => {
+    const dingApp = chainInDingTalk(sim);
+    const chain = await chainInService(apps[1], dingApp);
+    // The instances that did not see the creates find the app at their next lease round, and must leave it alone.
+    await advance(30_000);
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'one connection');
+    expect(sim.stream.peakConnections(dingApp.clientId)).toBe(1);
+    const views: Array<{ apps: Array<{ instance_id: string }>; instances: unknown[] }> = [];
+    for (const instance of apps)
+      views.push((await instance.request('GET', '/api/v1/stream/status')).body.data);
+    for (const view of views) {
+      expect(view).toMatchObject({ app_count: 1, bot_count: 3, connected_count: 1 });
+      expect(view.apps[0].instance_id).toBe(views[0].apps[0].instance_id);
+      expect(view.instances).toHaveLength(3);
+    }
+    const holder = apps.findIndex((instance) => instance.config.instanceId === views[0].apps[0].instance_id);
+    expect(holder).toBeGreaterThanOrEqual(0);
+
+    const written = sim.stream.sendBotMessage({
+      clientId: dingApp.clientId,
+      conversationType: '2',
+      conversationId: groupOf(2),
+      senderStaffId: 'cook2',
+      text: '报菜 宫保鸡丁 5 份',
+    });
+    await waitFor(
+      () => sim.state.received({ channel: 'session', target: written.conversationId }).length === 1,
+      'the answer',
+    );
+    const reports = (await apps[0].request('GET', '/api/v1/menu-reports?store_id=2')).body.data.items;
+    expect(reports.map((r: { dish_name: string }) => r.dish_name)).toEqual(['宫保鸡丁']);
+
+    await apps[holder].close();
+    await advance(45_000);
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'taken over');
+    const remaining = apps.filter((_, index) => index !== holder);
+    const view = (await remaining[0].request('GET', '/api/v1/stream/status')).body.data;
+    expect(view).toMatchObject({ app_count: 1, bot_count: 3 });
+    expect(view.apps[0].instance_id).not.toBe(views[0].apps[0].instance_id);
+    expect(sim.stream.connections(dingApp.clientId)).toHaveLength(1);
+    expect(chain.bots).toHaveLength(3);
+  });
+});
