@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ROOT_DIR } from '../test/support/paths';
@@ -6,7 +6,8 @@ import { waitFor } from '../test/support/wait-for';
 import { analyse, drain, SimControl, writeMessages } from './inbound/load';
 import { readInboundParams } from './inbound/params';
 import { InboundResult, renderInboundTable, writeInboundResults } from './inbound/report';
-import { bareWsClient, BenchGroup, InboundSystem, RunningSystem } from './inbound/systems';
+import { chainRegistration } from './inbound/chain';
+import { bareWsClient, BenchGroup, InboundSystem, RunningSystem, serviceSystem } from './inbound/systems';
 import {
   Child,
   compileScripts,
@@ -25,19 +26,30 @@ import {
  * and writes bench/results/<date>-inbound-<groups>x<rate>x<duration>.json. Fails when a message went unanswered.
  *
  * Systems (SYSTEMS below): `ws-baseline` (bench/inbound/ws-baseline.ts), a bare `ws` client that connects like the
- * service, ACKs each push and replies through the session webhook. The service joins with
- * `serviceSystem(chain, database)` (bench/inbound/systems.ts), a function not wired yet: it builds and starts the
- * service against the simulator, and `chain` (a ChainRegistration) tells it about the app and its groups through the
- * API and counts the reports it created. Writing `chain` needs the app model of issue 23 (one app, one stream bot per
- * group); until then the service is not measured here.
+ * service, ACKs each push and replies through the session webhook; and the service on each database of `--db`
+ * (`serviceSystem`, bench/inbound/systems.ts): built, started against the simulator, told about the chain through
+ * the API as a new user would (bench/inbound/chain.ts: the app once, one stream bot per store and group), and checked
+ * to have made exactly one report per message.
  *
- * Reproduce: `npm run bench -- inbound [--groups 300] [--rate 100] [--duration 30] [--drain 60]` (or GROUPS, RATE,
- * DURATION, DRAIN). Runs alone on the machine.
+ * Reproduce: `npm run bench -- inbound [--groups 300] [--rate 100] [--duration 30] [--drain 60]
+ * [--db postgres|embedded|both|none] [--pg-url …]` (or GROUPS, RATE, DURATION, DRAIN, DB, PG_URL). Runs alone on the
+ * machine.
  */
 const params = readInboundParams(process.env);
 const SCRIPTS = join(ROOT_DIR, '.tmp', 'bench', 'js');
 const TMP = join(ROOT_DIR, '.tmp', 'bench');
-const SYSTEMS: InboundSystem[] = [bareWsClient];
+const SERVICE_DATABASES = {
+  postgres: ['postgres'],
+  embedded: ['embedded'],
+  both: ['postgres', 'embedded'],
+  none: [],
+} as const;
+const SYSTEMS: InboundSystem[] = [
+  bareWsClient,
+  ...SERVICE_DATABASES[params.db].map((kind) =>
+    serviceSystem(chainRegistration, { kind, pgUrl: params.pgUrl }),
+  ),
+];
 const SYSTEM_TIMEOUT_MS = (120 + params.duration + params.drain + 60) * 1000;
 
 const results: InboundResult[] = [];
@@ -53,6 +65,10 @@ function compile(): void {
     [...simulatorFiles, 'bench/inbound/simulator-process.ts', 'bench/inbound/ws-baseline.ts'],
     SCRIPTS,
   );
+  // The simulator reads the repository's card templates beside its own files (simulator/cards/repo-card-templates.ts).
+  cpSync(join(ROOT_DIR, 'docs', 'dingtalk', 'cards'), join(SCRIPTS, 'docs', 'dingtalk', 'cards'), {
+    recursive: true,
+  });
 }
 
 /** CPU seconds a sampled process tree used between its first and last sample. */

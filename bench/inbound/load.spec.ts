@@ -52,13 +52,24 @@ describe('inbound benchmark: what became of each message', () => {
   });
 
   it('reads its parameters from the environment, with the issue’s figures as defaults', () => {
-    expect(readInboundParams({})).toEqual({ groups: 300, rate: 100, duration: 30, drain: 60 });
-    expect(readInboundParams({ GROUPS: '12.7', RATE: '2.5', DURATION: '5', DRAIN: '' })).toEqual({
+    const pgUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
+    expect(readInboundParams({})).toEqual({
+      groups: 300,
+      rate: 100,
+      duration: 30,
+      drain: 60,
+      db: 'postgres',
+      pgUrl,
+    });
+    expect(readInboundParams({ GROUPS: '12.7', RATE: '2.5', DURATION: '5', DRAIN: '', DB: 'none' })).toEqual({
       groups: 12,
       rate: 2.5,
       duration: 5,
       drain: 60,
+      db: 'none',
+      pgUrl,
     });
+    expect(() => readInboundParams({ DB: 'mysql' })).toThrow(/DB must be one of/);
     expect(() => readInboundParams({ RATE: '0' })).toThrow(/RATE must be a positive number/);
     expect(() => readInboundParams({ GROUPS: 'many' })).toThrow(/GROUPS must be a positive number/);
   });

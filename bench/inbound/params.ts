@@ -7,10 +7,16 @@ export interface InboundParams {
   duration: number;
   /** Longest wait, after the last message, for every ACK and reply (s). */
   drain: number;
+  /** The service's database besides the baseline: `none` measures the bare ws client alone. */
+  db: 'postgres' | 'embedded' | 'both' | 'none';
+  /** The PostgreSQL server the service gets a fresh database on (db postgres or both). */
+  pgUrl: string;
 }
 
-/** Each parameter's variable and default; every one must be a positive number, `groups` a whole one. */
-const DEFAULTS: Record<keyof InboundParams, [variable: string, fallback: number]> = {
+const DB_CHOICES: ReadonlyArray<InboundParams['db']> = ['postgres', 'embedded', 'both', 'none'];
+
+/** Each number's variable and default; every one must be a positive number, `groups` a whole one. */
+const DEFAULTS: Record<'groups' | 'rate' | 'duration' | 'drain', [variable: string, fallback: number]> = {
   groups: ['GROUPS', 300],
   rate: ['RATE', 100],
   duration: ['DURATION', 30],
@@ -18,9 +24,12 @@ const DEFAULTS: Record<keyof InboundParams, [variable: string, fallback: number]
 };
 
 export function readInboundParams(env: NodeJS.ProcessEnv): InboundParams {
-  const params = {} as InboundParams;
+  const db = (env.DB || 'postgres') as InboundParams['db'];
+  if (!DB_CHOICES.includes(db)) throw new Error(`DB must be one of ${DB_CHOICES.join(', ')} (got "${db}")`);
+  const pgUrl = env.PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const params = { db, pgUrl } as InboundParams;
   for (const [key, [variable, fallback]] of Object.entries(DEFAULTS) as Array<
-    [keyof InboundParams, [string, number]]
+    [keyof typeof DEFAULTS, [string, number]]
   >) {
     const raw = env[variable] ?? '';
     const value = raw === '' ? fallback : Number(raw);
@@ -36,6 +45,6 @@ export function readInboundParams(env: NodeJS.ProcessEnv): InboundParams {
 export function inboundCommandLine(params: InboundParams): string {
   return (
     `npm run bench -- inbound --groups ${params.groups} --rate ${params.rate} ` +
-    `--duration ${params.duration} --drain ${params.drain}`
+    `--duration ${params.duration} --drain ${params.drain} --db ${params.db}`
   );
 }

@@ -72,7 +72,7 @@ export interface ServiceApi {
 /**
  * What the service needs to be told to serve the chain: the app once, and one stream bot per group (its store, its
  * `open_conversation_id`) through the API; and how many reports it created, to check that each message made
- * exactly one. Both depend on the app model of issue 23.
+ * exactly one (bench/inbound/chain.ts).
  */
 export interface ChainRegistration {
   register(service: ServiceApi, setup: InboundSetup): Promise<void>;
@@ -81,8 +81,7 @@ export interface ChainRegistration {
 
 /**
  * The service as a system under test: built, started as its own process on a fresh database and pointed at the
- * simulator (bench/delivery/systems.ts startService), then told about the chain by `chain`. Not in the benchmark's
- * list until the app model exists: see bench/inbound.bench.ts.
+ * simulator (bench/delivery/systems.ts startService), then told about the chain by `chain`.
  */
 export function serviceSystem(
   chain: ChainRegistration,
