@@ -64,7 +64,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
-  logger.info(`Listening on ${base}; Swagger UI at ${base}/docs; API under ${base}/${apiPrefix}`);
+  logger.info(
+    `Listening on ${base}; console at ${base}/console; Swagger UI at ${base}/docs; API under ${base}/${apiPrefix}`,
+  );
   if (embedded && config.keysGenerated) printFirstStartBanner(config, base);
 
   handleShutdown(app, embedded, logger);
@@ -113,6 +115,7 @@ function printFirstStartBanner(config: AppConfig, base: string): void {
     [
       '',
       '  First start: keys were generated in ' + config.dataDir + '/keys',
+      `  Console:      ${base}/console   (sign in with the token)`,
       `  Swagger UI:   ${base}/docs   (click Authorize and paste the token)`,
       '  Admin token (valid 30 days; make more with `npm run token -- --role admin`):',
       '',
