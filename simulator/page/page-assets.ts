@@ -73,6 +73,18 @@ export const PAGE_HTML = `<!doctype html>
   #card-clicker { font-size: 12px; color: #51565d; margin-top: 4px; }
   #card-clicker[hidden] { display: none; }
   #card-clicker input { font-size: 12px; padding: 2px 6px; }
+  button.manage { border: 1px solid #d0d3d6; color: #171a1d; background: #fff; border-radius: 6px; padding: 2px 10px;
+                  cursor: pointer; font: inherit; font-size: 12px; margin: 4px 6px 0 0; }
+  button.manage.danger { border-color: #d54941; color: #d54941; }
+  .app .reset-app-secret { display: block; }
+  #robot-controls { margin-top: 4px; }
+  #robot-controls[hidden] { display: none; }
+  #robot-controls .state { font-size: 12px; font-weight: 600; margin-right: 6px; }
+  #robot-controls .state.off { color: #d54941; }
+  #robot-controls .state.on { color: #2ba471; }
+  .secret-note { font-size: 12px; color: #51565d; overflow-wrap: anywhere; }
+  .secret-note.error { color: #d54941; }
+  .secret-note code { background: #fff7e6; border: 1px solid #e37318; border-radius: 4px; padding: 0 4px; user-select: all; }
 </style>
 </head>
 <body>
@@ -107,6 +119,12 @@ export const PAGE_HTML = `<!doctype html>
   <header>
     <div class="title" id="title">No conversation selected</div>
     <div class="subtitle" id="subtitle">Messages sent to the simulator appear on the left.</div>
+    <div id="robot-controls" hidden>
+      <span class="state" role="status"></span>
+      <button class="manage danger" id="robot-toggle" type="button">停用机器人</button>
+      <button class="manage" id="robot-reset-secret" type="button">重置加签密钥</button>
+      <div class="secret-note" role="status"></div>
+    </div>
     <label id="card-clicker" hidden>Click card buttons as staff userid
       <input name="user_id" list="members" placeholder="first member" aria-label="click cards as"></label>
   </header>
@@ -142,6 +160,38 @@ export const PAGE_SCRIPT = `'use strict';
   };
 
   let listed = '';
+  // What a robot or app button just did (a new secret is shown here, once: the simulator's page data never carries it),
+  // kept per robot token / client id so that a redraw of the list does not wipe it.
+  const robotNotes = new Map();
+  const appNotes = new Map();
+
+  const note = (node, entry) => {
+    node.className = 'secret-note' + (entry && entry.error ? ' error' : '');
+    node.replaceChildren();
+    if (!entry) return;
+    node.append(entry.text);
+    if (entry.secret) node.append(el('code', 'secret', entry.secret));
+  };
+
+  // Random like DingTalk's own: a 加签 secret is SEC and 64 hex digits; an AppSecret 64 URL-safe characters.
+  const randomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
+  const newRobotSecret = () => 'SEC' + Array.from(randomBytes(32), (b) => b.toString(16).padStart(2, '0')).join('');
+  const newAppSecret = () =>
+    btoa(String.fromCharCode(...randomBytes(48))).replaceAll('+', '-').replaceAll('/', '_');
+
+  async function patch(path, body) {
+    try {
+      const response = await fetch(path, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const answer = await response.json().catch(() => ({}));
+      return response.ok ? null : 'HTTP ' + response.status + ': ' + (answer.error || '');
+    } catch (error) {
+      return String(error);
+    }
+  }
 
   function renderList() {
     // Redrawn only when something changed, so a click never lands on a button that the next poll replaces.
@@ -179,6 +229,13 @@ export const PAGE_SCRIPT = `'use strict';
         button.addEventListener('click', () => select(group.key));
         item.append(button);
       }
+      const reset = el('button', 'manage danger reset-app-secret', '重置 AppSecret');
+      reset.type = 'button';
+      const result = el('div', 'secret-note');
+      result.setAttribute('role', 'status');
+      note(result, appNotes.get(app.client_id));
+      reset.addEventListener('click', () => void resetAppSecret(app.client_id, result));
+      item.append(reset, result);
       appList.append(item);
     }
     for (const apps of document.querySelectorAll('#new-chat select, #event-form select')) {
@@ -214,6 +271,58 @@ export const PAGE_SCRIPT = `'use strict';
       list.append(item);
     }
   }
+
+  // Revoking an AppSecret as the developer console does: the service's copy is refused from now on.
+  async function resetAppSecret(clientId, result) {
+    const secret = newAppSecret();
+    note(result, { text: '重置中… (resetting)' });
+    const error = await patch('/_sim/apps/' + encodeURIComponent(clientId), { client_secret: secret });
+    const entry = error
+      ? { text: error, error: true }
+      : { text: '新 AppSecret（只显示这一次，请复制到服务中 · new AppSecret, shown once）：', secret };
+    appNotes.set(clientId, entry);
+    // The list may have been redrawn while the request ran: draw it again from the notes.
+    listed = '';
+    renderList();
+  }
+
+  // A custom robot's controls in its group's header: what the group owner would do in DingTalk's robot settings.
+  let robotShown = '';
+
+  function renderRobotControls() {
+    const c = data.conversations.find((item) => item.key === selected);
+    const robot = c && c.robot;
+    const controls = $('robot-controls');
+    const signature = robot ? JSON.stringify([robot, robotNotes.get(robot.token) || null]) : '';
+    if (signature === robotShown) return;
+    robotShown = signature;
+    controls.hidden = !robot;
+    if (!robot) return;
+    const state = controls.querySelector('.state');
+    state.className = 'state ' + (robot.enabled ? 'on' : 'off');
+    state.textContent = (robot.enabled ? '已启用' : '已停用') + (robot.signed ? ' · 加签' : ' · 未加签');
+    $('robot-toggle').textContent = robot.enabled ? '停用机器人' : '启用机器人';
+    note(controls.querySelector('.secret-note'), robotNotes.get(robot.token));
+  }
+
+  async function manageRobot(change) {
+    const c = data.conversations.find((item) => item.key === selected);
+    if (!c || !c.robot) return;
+    const token = c.robot.token;
+    const body = change === 'toggle' ? { enabled: !c.robot.enabled } : { secret: newRobotSecret() };
+    robotNotes.set(token, { text: '保存中… (saving)' });
+    renderRobotControls();
+    const error = await patch('/_sim/robots/' + encodeURIComponent(token), body);
+    robotNotes.set(token, error
+      ? { text: error, error: true }
+      : body.secret
+        ? { text: '新加签密钥（只显示这一次，请复制到服务中 · new signing secret, shown once）：', secret: body.secret }
+        : { text: body.enabled ? '已启用：webhook 重新接收消息 (enabled)' : '已停用：webhook 发送将被拒绝 (disabled)' });
+    await refresh();
+  }
+
+  $('robot-toggle').addEventListener('click', () => void manageRobot('toggle'));
+  $('robot-reset-secret').addEventListener('click', () => void manageRobot('secret'));
 
   async function clickCard(card, button, result) {
     result.className = 'card-result';
@@ -272,8 +381,8 @@ export const PAGE_SCRIPT = `'use strict';
 
   function renderConversation() {
     const c = data.conversations.find((item) => item.key === selected);
-    // A card's version is in the signature: an update redraws it.
-    const signature = c ? c.key + ':' + c.messages.map((m) => m.id + (m.card ? '.' + m.card.version : '')).join(',') : '';
+    // A card's version is in the signature: an update redraws it; so is the subtitle (a robot switched off).
+    const signature = c ? c.key + ':' + c.subtitle + ':' + c.messages.map((m) => m.id + (m.card ? '.' + m.card.version : '')).join(',') : '';
     if (signature === shown) return;
     shown = signature;
     $('title').textContent = c ? c.title : 'No conversation selected';
@@ -325,6 +434,7 @@ export const PAGE_SCRIPT = `'use strict';
     location.hash = encodeURIComponent(key);
     renderList();
     renderConversation();
+    renderRobotControls();
   }
 
   async function refresh() {
@@ -335,6 +445,7 @@ export const PAGE_SCRIPT = `'use strict';
       if (!selected && data.conversations.length) selected = data.conversations[0].key;
       renderList();
       renderConversation();
+      renderRobotControls();
       renderEvents();
     } catch (error) {
       $('subtitle').textContent = 'Cannot reach the simulator: ' + error;

@@ -66,6 +66,13 @@ export function pageCard(
   };
 }
 
+/** A custom robot as its group's owner manages it on the page: switched on or off, and whether it checks 加签. */
+export interface PageRobot {
+  token: string;
+  enabled: boolean;
+  signed: boolean;
+}
+
 export interface PageConversation {
   key: string;
   kind: 'group' | 'user';
@@ -82,6 +89,8 @@ export interface PageConversation {
     client_ids: string[];
     members: string[];
   } | null;
+  /** Only in a custom robot's group: what the page's buttons that break and mend it act on. */
+  robot?: PageRobot;
   messages: PageMessage[];
 }
 
@@ -245,8 +254,10 @@ export function buildPageData(
       key: `robot:${robot.token}`,
       kind: 'group',
       title: robot.name,
-      subtitle: `custom robot webhook${robot.secret ? ' · signed' : ''}${robot.keywords.length ? ` · keywords ${robot.keywords.join(', ')}` : ''}`,
+      subtitle: `custom robot webhook${robot.secret ? ' · signed' : ''}${robot.keywords.length ? ` · keywords ${robot.keywords.join(', ')}` : ''}${robot.enabled ? '' : ' · 已停用 (disabled)'}`,
       write: null,
+      // The secret itself stays out: the page shows a new one only to whoever reset it.
+      robot: { token: robot.token, enabled: robot.enabled, signed: robot.secret !== null },
       messages: state
         .received({ channel: 'robot', target: robot.token })
         .map((message) => toPageMessage(message, robot.name)),

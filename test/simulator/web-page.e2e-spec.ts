@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupMessageBody } from '../../src/dingtalk/message-bodies';
+import { signedWebhookUrl } from '../../src/dingtalk/webhook-signing';
 import { KITCHEN_CONFIRMATION_TEMPLATE_ID } from '../../simulator/cards/repo-card-templates';
 import { startSimulator, Simulator } from '../../simulator/simulator';
 import WebSocket from 'ws';
@@ -361,5 +362,65 @@ describe.skipIf(!browserAvailable)('simulator web page (headless Chromium)', () 
     } finally {
       bot.close();
     }
+  });
+  it('breaks and mends a custom robot from its group, and resets an AppSecret, each new secret shown once', async () => {
+    const robot = sim.state.registerRobot({ name: '总部群', secret: 'SECold' });
+    const sendSigned = async (secret: string) =>
+      (
+        await postJson(
+          signedWebhookUrl(`${sim.url}/robot/send?access_token=${robot.token}`, secret, Date.now()),
+          {
+            msgtype: 'text',
+            text: { content: '告警：一号店机器人失效' },
+          },
+        )
+      ).json.errcode;
+    expect(await sendSigned('SECold')).toBe(0);
+
+    await page.goto(sim.url);
+    await page.locator(`#groups .conversation[data-key="robot:${robot.token}"]`).click();
+    const controls = page.locator('#robot-controls');
+    await expect.poll(() => controls.locator('.state').textContent(), SETTLES).toBe('已启用 · 加签');
+    await controls.locator('button', { hasText: '停用机器人' }).click();
+    await expect.poll(() => controls.locator('.state').textContent(), SETTLES).toBe('已停用 · 加签');
+    // Disabled, as DingTalk answers a robot switched off in the group's settings (docs/dingtalk/custom-robot.md).
+    expect(await sendSigned('SECold')).toBe(400102);
+    await expect(page.locator('#subtitle').textContent()).resolves.toContain('已停用');
+
+    await controls.locator('button', { hasText: '启用机器人' }).click();
+    await expect.poll(() => controls.locator('.state').textContent(), SETTLES).toBe('已启用 · 加签');
+    expect(await sendSigned('SECold')).toBe(0);
+
+    await controls.locator('button', { hasText: '重置加签密钥' }).click();
+    const shown = controls.locator('.secret-note code.secret');
+    await shown.waitFor(SETTLES);
+    const secret = (await shown.textContent()) ?? '';
+    expect(secret).toMatch(/^SEC[0-9a-f]{64}$/);
+    expect(robot.secret).toBe(secret);
+    expect(await sendSigned('SECold')).toBe(310000);
+    expect(await sendSigned(secret)).toBe(0);
+    // Shown to whoever reset it, never served by the page's data.
+    expect(JSON.stringify(await (await fetch(`${sim.url}/_sim/page/data`)).json())).not.toContain(secret);
+
+    const app = sim.state.registerApp({ clientId: 'dingrevoked' });
+    const oldSecret = app.clientSecret;
+    const gettoken = async (appsecret: string) =>
+      (
+        (await (await fetch(`${sim.url}/gettoken?appkey=${app.clientId}&appsecret=${appsecret}`)).json()) as {
+          errcode: number;
+        }
+      ).errcode;
+    expect(await gettoken(oldSecret)).toBe(0);
+    const listed = page.locator(`#apps .app[data-client-id="${app.clientId}"]`);
+    await listed.waitFor(SETTLES);
+    await listed.locator('button', { hasText: '重置 AppSecret' }).click();
+    const appSecret = listed.locator('.secret-note code.secret');
+    await appSecret.waitFor(SETTLES);
+    const newSecret = (await appSecret.textContent()) ?? '';
+    expect(newSecret).toMatch(/^[\w-]{64}$/);
+    expect(await gettoken(oldSecret)).not.toBe(0);
+    expect(await gettoken(newSecret)).toBe(0);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'simulator-robot-controls.png'), fullPage: true });
   });
 });
