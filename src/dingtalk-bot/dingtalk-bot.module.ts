@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
 import { DingTalkAppModule } from '../dingtalk-app/dingtalk-app.module';
 import { BotApps } from './bot-app';
+import { BotSecrets } from './bot-secrets';
 import { BOT_CONNECTIONS, BotConnections } from './bot-connections';
 import { BotStatusService } from './bot-status.service';
 import { BotsOfApp } from './bots-of-app';
@@ -14,7 +15,15 @@ import { DingTalkBot } from './entities/dingtalk-bot.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([DingTalkBot]), DingTalkAppModule],
   controllers: [DingTalkBotController],
-  providers: [DingTalkBotService, DingTalkBotRepository, BotStatusService, BotApps, BotsOfApp, SecretBox],
+  providers: [
+    DingTalkBotService,
+    DingTalkBotRepository,
+    BotStatusService,
+    BotApps,
+    BotSecrets,
+    BotsOfApp,
+    SecretBox,
+  ],
   exports: [DingTalkBotService, DingTalkBotRepository, BotsOfApp, TypeOrmModule],
 })
 export class DingTalkBotModule implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -13,6 +13,7 @@ import { DingTalkApp } from '../dingtalk-app/entities/dingtalk-app.entity';
 import { AppEvent, AppEvents } from '../events/app-events';
 import { BotApps, unknownApp } from './bot-app';
 import { BotFields, BotWithSecrets } from './bot-fields';
+import { BotSecrets } from './bot-secrets';
 import { BOT_HEALTH_READER, BotHealthReader, BotHealthView } from './bot-health-reader';
 import { botKind } from './bot-kinds';
 import { assertUsableTemplate, BOT_TEMPLATES, BotTemplates } from './bot-templates';
@@ -20,6 +21,7 @@ import { BOT_TEST_SENDER, BotTestSender } from './bot-test-sender';
 import { applyBotChanges, changedFields } from './bot-rules';
 import { healthFields } from './dto/bot-health.fields';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
+import { DingTalkBotRepository } from './dingtalk-bot.repository';
 import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
 import { DingTalkBotResponse } from './dto/dingtalk-bot.response';
 import { ListDingTalkBotsQuery } from './dto/list-dingtalk-bots.query';
@@ -50,6 +52,8 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     private readonly clock: Clock,
     @Inject(BOT_HEALTH_READER) private readonly health: BotHealthReader,
     private readonly apps: BotApps,
+    private readonly botSecrets: BotSecrets,
+    private readonly repository: DingTalkBotRepository,
   ) {}
 
   /**
@@ -60,7 +64,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     const unkeyed = await this.bots.find({ where: { robotKey: IsNull() }, take: 10_000 });
     let keyed = 0;
     for (const bot of unkeyed) {
-      const { robotKey, appKey } = robotOf(this.open(bot), await this.apps.of(bot));
+      const { robotKey, appKey } = robotOf(this.botSecrets.open(bot), await this.apps.of(bot));
       if (robotKey === null) continue;
       await this.bots.update({ id: bot.id, robotKey: IsNull() }, { robotKey, appKey });
       keyed += 1;
@@ -132,7 +136,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
         if (!bot) throw botNotFound(id);
         assertCanSee(user, bot.storeId, () => botNotFound(id));
         if (request.store_id !== undefined) assertCanWriteStore(user, request.store_id);
-        const current = this.open(bot);
+        const current = this.botSecrets.open(bot);
         const changes = this.apps.completeRequest(request, await this.apps.of(bot, manager));
         const next = applyBotChanges(
           current,
@@ -174,7 +178,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
       if (bot.openConversationId !== null) return { outcome: 'bound_elsewhere' as const };
       const before = snapshot(bot);
       bot.openConversationId = openConversationId;
-      Object.assign(bot, robotOf(this.open(bot), await this.apps.of(bot, manager)));
+      Object.assign(bot, robotOf(this.botSecrets.open(bot), await this.apps.of(bot, manager)));
       const saved = await manager.save(bot);
       return { outcome: 'bound' as const, before, after: snapshot(saved) };
     });
@@ -220,10 +224,17 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     return bot ? this.withSecrets(bot) : null;
   }
 
+  /**
+   * The bots of `ids` that exist, by id, with their secrets (and their apps') opened: one statement for the bots,
+   * one for their apps if any has one. For the delivery, which reads a round's bots at once; no store scoping.
+   */
+  async findManyWithSecrets(ids: readonly number[]): Promise<Map<number, BotWithSecrets>> {
+    return this.botSecrets.allWithSecrets(await this.repository.sealedByIds(ids));
+  }
+
   /** Opens a stored bot's secrets, and its app's. */
-  async withSecrets(bot: DingTalkBot): Promise<BotWithSecrets> {
-    const app = await this.apps.of(bot);
-    return { id: bot.id, ...this.open(bot), app: app && this.apps.credentials(app) };
+  withSecrets(bot: DingTalkBot): Promise<BotWithSecrets> {
+    return this.botSecrets.withSecrets(bot);
   }
 
   /** Bot `id` if the caller may see it; a 404 otherwise (also for another store's bot). */
@@ -232,27 +243,6 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     if (!bot) throw botNotFound(id);
     assertCanSee(user, bot.storeId, () => botNotFound(id));
     return bot;
-  }
-
-  private open(bot: DingTalkBot): BotFields {
-    return {
-      name: bot.name,
-      storeId: bot.storeId,
-      botType: bot.botType,
-      msgType: bot.msgType,
-      isEnabled: bot.isEnabled,
-      webhook: this.secrets.openOptional(bot.sealedWebhook),
-      secret: this.secrets.openOptional(bot.sealedSecret),
-      atMobiles: bot.atMobiles,
-      atAll: bot.atAll,
-      appId: bot.appId,
-      userIds: bot.userIds,
-      openConversationId: bot.openConversationId,
-      atUserIds: bot.atUserIds,
-      rateLimitPerMinute: bot.rateLimitPerMinute,
-      templateId: bot.templateId,
-      dailySummaryAt: bot.dailySummaryAt,
-    };
   }
 
   private seal(fields: BotFields, app: DingTalkApp | null, bot: DingTalkBot): DingTalkBot {

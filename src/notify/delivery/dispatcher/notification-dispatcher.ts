@@ -211,6 +211,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         return;
       }
       this.logLostLeases(results, answer.held);
+      this.attempts.readCredentialsOf(answer.claimed);
       for (const claimed of answer.claimed) this.start(claimed, asked);
       if (maxClaims > 0 && answer.claimed.length === maxClaims) {
         this.wanted = true; // Every slot filled: more may be due.

@@ -18,6 +18,14 @@ export class SendAttempts {
   ) {}
 
   /**
+   * A round's claims, before their sends: the credentials the cache lacks for their bots (or holds for another
+   * version of a bot's row), read in one statement rather than one per send.
+   */
+  readCredentialsOf(claims: readonly ClaimedNotification[]): void {
+    this.credentials.load(claims);
+  }
+
+  /**
    * The send of `claimed`: its result; `unstarted` when it never reached DingTalk and its claim should be given back
    * (the bot was deleted, disabled or moved meanwhile: the next claim skips the row with a hint; or the service is
    * stopping, `stopping()`); null when it failed on the way (the lease runs out and the row is claimed again).
