@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuthUser } from '../../auth/auth-user';
 import { assertCanSee, storesToList } from '../../auth/store-scope';
 import { whereCreatedOnDays } from '../../common/http/day-range.query';
@@ -25,7 +25,6 @@ import { UsersStanding } from '../../dingtalk-bot/bot-sender';
 export class NotificationsService {
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
-    @InjectRepository(NotificationAttempt) private readonly attempts: Repository<NotificationAttempt>,
     private readonly outbox: NotificationOutbox,
     private readonly config: AppConfig,
   ) {}
@@ -52,14 +51,7 @@ export class NotificationsService {
   }
 
   async get(user: AuthUser, id: string): Promise<NotificationDetailResponse> {
-    // Attempts first: an attempt and its status change commit together, so the row read after the attempts is
-    // never older than them (a reader never sees an attempt whose outcome the status does not show yet).
-    const attempts = await this.attempts.find({
-      where: { notificationId: id },
-      order: { at: 'ASC', id: 'ASC' },
-    });
-    const row = await this.findVisible(user, id);
-    return { ...toResponse(row), attempts: attempts.map(toAttemptResponse) };
+    return this.detail(this.notifications.manager, user, id);
   }
 
   /**
@@ -78,19 +70,20 @@ export class NotificationsService {
       );
     }
     if (status === 'merged') await this.assertDigestDidNotCarry(id, mergedInto);
-    await this.notifications.manager.transaction(async (manager) => {
+    return this.notifications.manager.transaction(async (manager) => {
       switch (await this.outbox.requeue(manager, id, botId)) {
-        case 'requeued':
-          return;
         case 'bot_deleted':
           throw new ConflictException(
             `Notification ${id} cannot be sent again: its bot ${botId} was deleted`,
           );
         case 'being_sent':
           throw new ConflictException(`Notification ${id} is being sent right now; try again in a moment`);
+        case 'requeued':
+          // The answer is the row as this resend wrote it, read before the commit: the commit wakes the dispatcher,
+          // which may have sent it already by the time a read after the commit ran (docs/api.md).
+          return this.detail(manager, user, id);
       }
     });
-    return this.get(user, id);
   }
 
   /**
@@ -106,8 +99,27 @@ export class NotificationsService {
     }
   }
 
-  private async findVisible(user: AuthUser, id: string): Promise<Notification> {
-    const row = await this.notifications.findOneBy({ id });
+  private async detail(
+    manager: EntityManager,
+    user: AuthUser,
+    id: string,
+  ): Promise<NotificationDetailResponse> {
+    // Attempts first: an attempt and its status change commit together, so the row read after the attempts is
+    // never older than them (a reader never sees an attempt whose outcome the status does not show yet).
+    const attempts = await manager.find(NotificationAttempt, {
+      where: { notificationId: id },
+      order: { at: 'ASC', id: 'ASC' },
+    });
+    const row = await this.findVisible(user, id, manager);
+    return { ...toResponse(row), attempts: attempts.map(toAttemptResponse) };
+  }
+
+  private async findVisible(
+    user: AuthUser,
+    id: string,
+    manager: EntityManager = this.notifications.manager,
+  ): Promise<Notification> {
+    const row = await manager.findOneBy(Notification, { id });
     const notFound = () => new NotFoundException(`Notification ${id} not found`);
     if (!row) throw notFound();
     assertCanSee(user, row.storeId, notFound);
