@@ -4,6 +4,7 @@ import { SimApp } from '../../simulator/core/simulator-state';
 import { Simulator } from '../../simulator/simulator';
 import { ManualClock } from '../support/clocks';
 import { TestApp } from '../support/test-app';
+import { givenDingTalkApp } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
 import { waitFor, waitForValue } from '../support/wait-for';
 
@@ -27,15 +28,7 @@ function chainInDingTalk(sim: Simulator): SimApp {
 
 /** As a new user sets it up: an admin adds the app once; each store's admin adds the store's bot on it. */
 async function chainInService(t: TestApp, dingApp: SimApp): Promise<{ appId: number; bots: number[] }> {
-  const app = await t.request('POST', '/api/v1/dingtalk-apps', {
-    body: {
-      name: '连锁报菜',
-      client_id: dingApp.clientId,
-      client_secret: dingApp.clientSecret,
-      agent_id: dingApp.agentId,
-    },
-  });
-  expect(app.status, app.text).toBe(201);
+  const app = await givenDingTalkApp(t, dingApp);
   const bots: number[] = [];
   for (const store of STORES) {
     const bot = await t.request('POST', '/api/v1/dingtalk-bots', {
@@ -43,14 +36,14 @@ async function chainInService(t: TestApp, dingApp: SimApp): Promise<{ appId: num
       body: {
         name: `${store}号店`,
         bot_type: 'stream',
-        app_id: app.body.data.id,
+        app_id: app.id,
         open_conversation_id: groupOf(store),
       },
     });
     expect(bot.status, bot.text).toBe(201);
     bots.push(bot.body.data.id);
   }
-  return { appId: app.body.data.id, bots };
+  return { appId: app.id, bots };
 }
 
 /**

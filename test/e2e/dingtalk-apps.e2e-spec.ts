@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { givenBot } from '../support/given';
+import { givenBot, givenDingTalkApp } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
 
 /**
@@ -12,17 +12,7 @@ describe('DingTalk apps API', () => {
 
   async function addApp(fields: Record<string, unknown> = {}) {
     const dingApp = sim.state.registerApp();
-    const response = await t.request('POST', '/api/v1/dingtalk-apps', {
-      body: {
-        name: '连锁报菜应用',
-        client_id: dingApp.clientId,
-        client_secret: dingApp.clientSecret,
-        agent_id: dingApp.agentId,
-        ...fields,
-      },
-    });
-    expect(response.status, response.text).toBe(201);
-    return { dingApp, app: response.body.data as { id: number; [field: string]: unknown } };
+    return { dingApp, app: await givenDingTalkApp(t, dingApp, fields) };
   }
 
   it('an admin adds an app; everyone may list it, nobody sees its secret', async () => {

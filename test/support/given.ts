@@ -54,6 +54,35 @@ export function givenStreamBot(t: TestApp, app: AppCredentials, fields: BotField
   });
 }
 
+/** An app as the API answers it (`POST /api/v1/dingtalk-apps`). */
+export interface CreatedApp {
+  id: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever the API answered
+  [field: string]: any;
+}
+
+/**
+ * A DingTalk app (its credentials: the simulator's SimApp fits) added through the API by an admin (201 or the test
+ * stops here); `fields` on top, e.g. a wrong `client_secret`.
+ */
+export async function givenDingTalkApp(
+  t: TestApp,
+  app: AppCredentials,
+  fields: Record<string, unknown> = {},
+): Promise<CreatedApp> {
+  const response = await t.request('POST', '/api/v1/dingtalk-apps', {
+    body: {
+      name: '连锁报菜应用',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      agent_id: app.agentId,
+      ...fields,
+    },
+  });
+  expect(response.status, response.text).toBe(201);
+  return response.body.data as CreatedApp;
+}
+
 /** Any bot created through the API as given (201 or the test stops here), named unless it says otherwise. */
 export function givenBot(t: TestApp, fields: BotFields): Promise<CreatedBot> {
   return createBot(t, { name: '厨房群', ...fields });
