@@ -118,6 +118,16 @@ export class BotHealthRepository implements BotHealthReader {
     return rows.map((row) => row.bot_id);
   }
 
+  /** Of `botIds`, those switched off (`is_enabled: false`). */
+  async switchedOff(botIds: readonly number[]): Promise<number[]> {
+    if (botIds.length === 0) return [];
+    const rows = await this.dataSource.query<Array<{ id: number }>>(
+      `SELECT id FROM ding_talk_bots WHERE id = ANY($1::integer[]) AND NOT is_enabled`,
+      [[...botIds]],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /**
    * Bots whose health time alone may change at `now`: a pause over, or a connection reconnecting since before
    * `reconnectingBefore`.

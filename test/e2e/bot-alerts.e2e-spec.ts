@@ -196,6 +196,32 @@ describe('bot alerts, against the simulator', () => {
     expect(alertsInHq()).toHaveLength(before);
   });
 
+  it('tells nothing of a bot switched off: no 已恢复 for the switch-off, no reminder, and its test press moves no health', async () => {
+    const { robot, bot } = await storeBot(15);
+    const before = alertsInHq().length;
+    await patchRobot(robot.token, { enabled: false });
+    await givenMenuReport(t, { store_id: 15 });
+    await clock.settle(async () => (await health(bot.id)) === 'broken', 'the bot broken');
+    await advance(45_000);
+    await waitFor(() => alertsInHq().length === before + 1, 'the alert');
+
+    // The store switches the bot off: not a recovery.
+    const off = await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, { body: { is_enabled: false } });
+    expect(off.status, off.text).toBe(200);
+    await clock.settle(async () => (await health(bot.id)) === 'healthy', 'the bot healthy (switched off)');
+    await advance(60_000);
+    // Its test button still answers what DingTalk says, but the bot's health does not move.
+    const test = await t.request('POST', `/api/v1/dingtalk-bots/${bot.id}/test`);
+    expect(test.body.data).toMatchObject({ ok: false });
+    await advance(60_000);
+    expect(await health(bot.id)).toBe('healthy');
+    clock.set(clock.now() + 3_600_000);
+    await advance(30_000);
+    expect(alertsInHq()).toHaveLength(before + 1);
+    const history = await t.request('GET', `/api/v1/bot-alerts?bot_id=${bot.id}`);
+    expect(history.body.data.items.map((a: { type: string }) => a.type)).toEqual(['broken']);
+  });
+
   it('reminds while a bot stays broken, and retries a webhook that failed with the same webhook-id', async () => {
     const { robot, bot } = await storeBot(14);
     const before = alertsInHq().length;

@@ -70,6 +70,12 @@ export class AlertJob implements OnApplicationBootstrap {
         const [bot] = await this.bots.botsByIds([botId]);
         // Deleted meanwhile: its health row goes with it.
         if (!bot) return null;
+        // Switched off: nothing is expected of it, so nothing is told (no alert, no reminder); its switch-off is
+        // not a recovery either, so an alert already told closes here without one (docs/bot-health.md, Alerts).
+        if (!bot.isEnabled) {
+          if (state.alertedBroken) await this.alerts.markAlerted(manager, botId, false, new Date(now));
+          return null;
+        }
         const { health, reason, detail, hint } = state;
         const facts = { health, reason, detail, hint, since: new Date(state.since) };
         const queued = await this.alert(manager, bot, type, facts, now);

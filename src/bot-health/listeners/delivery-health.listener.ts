@@ -26,10 +26,16 @@ export class DeliveryHealthListener {
     }
     const accepted = [...latest.values()].filter((outcome) => outcome.outcome === 'ok').map((o) => o.botId);
     const withSignal = new Set(await this.repository.withDeliverySignal(accepted));
+    // After the read: an observation of the bot still on its way here may be one that the read did not see.
+    const observed = [...latest.values()].filter(
+      (o) => o.outcome !== 'ok' || withSignal.has(o.botId) || this.health.busy(o.botId),
+    );
+    // A bot switched off is expected to do nothing (its signals were cleared): what its test button meets says
+    // nothing of its health until it is switched on again.
+    const switchedOff = new Set(await this.repository.switchedOff(observed.map((o) => o.botId)));
     await Promise.all(
-      [...latest.values()]
-        // After the read: an observation of the bot still on its way here may be one that the read did not see.
-        .filter((o) => o.outcome !== 'ok' || withSignal.has(o.botId) || this.health.busy(o.botId))
+      observed
+        .filter((o) => !switchedOff.has(o.botId))
         .map((outcome) =>
           this.health.observe(outcome.botId, 'delivery', outcome.at, (previous) =>
             deliverySignal(outcome, previous),
