@@ -61,6 +61,17 @@ export class AppConfig {
      * numbers) and replicas behind one NAT share that ceiling, so the default stays well below 500/s.
      */
     readonly callBudgetPerSecond: number;
+    /**
+     * Calls one app may make to one of its robot APIs per second (groupMessages/send; asyncsend_v2), across the
+     * cluster: DingTalk throttles per app and API (docs/dingtalk-app-limits.md, row 3: 20/s on the standard edition,
+     * unconfirmed). An app serves every store of a chain, so this is shared by all of its bots.
+     */
+    readonly appApiCallsPerSecond: number;
+    /**
+     * Work-notification recipients one app may address per minute, across the cluster (docs/dingtalk-app-limits.md,
+     * row 12: 5,000, its scope unconfirmed; past it DingTalk answers 0 and delivers nothing).
+     */
+    readonly workNotificationRecipientsPerMinute: number;
     /** How long every send of the cluster waits after DingTalk blocked the IP, unless its answer names the wait. */
     readonly ipBlockPauseMs: number;
     /** The longest Retry-After (or block `wait`) the service honours: a longer one is cut to this. */

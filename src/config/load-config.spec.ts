@@ -33,6 +33,8 @@ describe('loadConfig', () => {
       webhookOrigins: ['https://oapi.dingtalk.com'],
       timeoutMs: 10_000,
       callBudgetPerSecond: 400,
+      appApiCallsPerSecond: 20,
+      workNotificationRecipientsPerMinute: 5_000,
       ipBlockPauseMs: 300_000,
       maxRetryAfterMs: 3_600_000,
       sendResultWaitsMs: [500, 1_000, 2_000, 4_000],

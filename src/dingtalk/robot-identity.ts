@@ -22,14 +22,22 @@ export function webhookRobotIdentity(webhook: string | null): RobotIdentity {
   return { robotKey: `w:${sha256(`${url.origin}${url.pathname}\n${token}`)}`, appKey: null };
 }
 
-/** An app robot is its app and where it sends: the group (open_conversation_id), or else the work-notification agent. */
+/**
+ * An app robot is its app and where it sends: the group (open_conversation_id), or else the users it sends work
+ * notifications to. One app serves a whole chain (docs/dingtalk-app-limits.md): keyed by the app alone, 300 stores'
+ * work notifications would share one robot window; what the app shares across them (its calls a second, its
+ * recipients a minute) is counted in windows of the app's own (the delivery queue's app windows).
+ */
 export function appRobotIdentity(app: {
   clientId: string | null;
   agentId: string | null;
   openConversationId: string | null;
+  userIds: readonly string[];
 }): RobotIdentity {
   if (!app.clientId) return NO_ROBOT;
-  const target = app.openConversationId ? `group:${app.openConversationId}` : `agent:${app.agentId ?? ''}`;
+  const target = app.openConversationId
+    ? `group:${app.openConversationId}`
+    : `users:${app.agentId ?? ''}:${[...app.userIds].sort().join(',')}`;
   return {
     robotKey: `s:${sha256(`${app.clientId}\n${target}`)}`,
     appKey: `a:${sha256(app.clientId)}`,

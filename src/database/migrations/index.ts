@@ -24,6 +24,7 @@ import { DingTalkApps1764003450000 } from './1764003450000-dingtalk-apps';
 import { BotAlerts1764003500000 } from './1764003500000-bot-alerts';
 import { StreamLeasesPerApp1764003600000 } from './1764003600000-stream-leases-per-app';
 import { InboundRouting1764003610000 } from './1764003610000-inbound-routing';
+import { AppRobotKeysByUsers1764003620000 } from './1764003620000-app-robot-keys-by-users';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -55,4 +56,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   BotAlerts1764003500000,
   StreamLeasesPerApp1764003600000,
   InboundRouting1764003610000,
+  AppRobotKeysByUsers1764003620000,
 ];

@@ -59,7 +59,9 @@ export const streamKind: BotKind = {
   ],
   mentions: ({ atUserIds }) => ({ atMobiles: [], atAll: false, atUserIds }),
   robot: (bot) =>
-    bot.app ? appRobotIdentity({ ...bot.app, openConversationId: bot.openConversationId }) : NO_ROBOT,
+    bot.app
+      ? appRobotIdentity({ ...bot.app, openConversationId: bot.openConversationId, userIds: bot.userIds })
+      : NO_ROBOT,
   connection: { app: streamApp },
   sender: StreamSender,
 };

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { RATE_WINDOW_MS } from '../rate-window';
-import { allotSends, DueBot, RECHECK_MS, SendingBot, triageDueBots } from './claim-plan';
+import {
+  allotSends,
+  appWindowsOf,
+  DueBot,
+  RECHECK_MS,
+  SendingBot,
+  triageDueBots,
+  weightedFreeAt,
+} from './claim-plan';
 import { RobotWindow } from './rate-window.repository';
 
 const NOW = Date.UTC(2026, 11, 1, 8, 0, 0);
@@ -10,6 +18,8 @@ function dueBot(botId: number, fields: Partial<DueBot> = {}): DueBot {
   return {
     bot_id: botId,
     calls: 1,
+    group_send: false,
+    recipients: 0,
     rate_limited_until: null,
     robot_key: `robot:${botId}`,
     app_key: null,
@@ -73,7 +83,8 @@ describe('triageDueBots', () => {
 });
 
 describe('allotSends', () => {
-  const limits = { now: NOW, marginMs: MARGIN, budget: 10, rate: 10 };
+  const app = { callsPerSecond: 20, recipientsPerMinute: 5_000 };
+  const limits = { now: NOW, marginMs: MARGIN, budget: 10, rate: 10, app };
 
   it('sends within the window of a robot two bots share, and holds the one that would go over it', () => {
     const shared = { robot_key: 'robot:shared', rate_limit: 2 };
@@ -115,5 +126,63 @@ describe('allotSends', () => {
     expect(allotment.spent).toBe(2);
     // One call short at 4 a second: 250 ms.
     expect(allotment.changes).toEqual([{ botId: 2, nextDueAt: new Date(NOW + 250), leaseId: null }]);
+  });
+
+  // One app for a chain: 300 stores' bots, each with a window of its own group, share the app's.
+  describe("an app's windows, shared by all its bots", () => {
+    const ofApp = (botId: number, fields: Partial<DueBot>) =>
+      sending(botId, { app_key: 'a:chain', robot_key: `s:group${botId}`, ...fields });
+    const appRows = (recent: Record<string, number[]> = {}) =>
+      ['a:chain|api:group', 'a:chain|api:work', 'a:chain|recipients'].map((key) =>
+        robot(key, { recent_sends: recent[key] ?? [] }),
+      );
+
+    it('counts a group send in its API a second, and a work notification in its API and its recipients a minute', () => {
+      expect(appWindowsOf(ofApp(1, { group_send: true, recipients: 3 }), app)).toEqual([
+        { key: 'a:chain|api:group', windowMs: 1_000, limit: 20, weight: 1 },
+        { key: 'a:chain|api:work', windowMs: 1_000, limit: 20, weight: 1 },
+        { key: 'a:chain|recipients', windowMs: 60_000, limit: 5_000, weight: 3 },
+      ]);
+      expect(appWindowsOf(sending(2, { group_send: true }), app)).toEqual([]);
+    });
+
+    it('holds the send that would take an app API over its calls a second, until the oldest call leaves', () => {
+      const bots = [1, 2, 3].map((id) => ofApp(id, { group_send: true }));
+      const allotment = allotSends(
+        bots,
+        new Map([
+          ...bots.map((bot) => robot(bot.robot_key)),
+          ...appRows({ 'a:chain|api:group': [NOW - 500] }),
+        ]),
+        { ...limits, app: { ...app, callsPerSecond: 2 } },
+      );
+      expect(allotment.sends.map((send) => send.bot.bot_id)).toEqual([1]);
+      expect(allotment.windows.get('a:chain|api:group')).toEqual([NOW - 500, NOW]);
+      expect(allotment.changes).toEqual([
+        { botId: 2, nextDueAt: new Date(NOW - 500 + 1_000 + 1), leaseId: null },
+        { botId: 3, nextDueAt: new Date(NOW - 500 + 1_000 + 1), leaseId: null },
+      ]);
+    });
+
+    it('counts each recipient of a work notification in the minute, and lets a send larger than it go alone', () => {
+      const allotment = allotSends(
+        [ofApp(1, { recipients: 3 }), ofApp(2, { recipients: 3 })],
+        new Map([robot('s:group1'), robot('s:group2'), ...appRows({ 'a:chain|recipients': [NOW - 10_000] })]),
+        { ...limits, app: { ...app, recipientsPerMinute: 5 } },
+      );
+      expect(allotment.sends.map((send) => send.bot.bot_id)).toEqual([1]);
+      expect(allotment.windows.get('a:chain|recipients')).toEqual([NOW - 10_000, NOW, NOW, NOW]);
+      // Two of the four entries must leave for three more: the second oldest's minute ends first.
+      expect(allotment.changes).toEqual([{ botId: 2, nextDueAt: new Date(NOW + 60_000 + 1), leaseId: null }]);
+      const use = { key: 'k', windowMs: 60_000, limit: 5, weight: 8 };
+      expect(weightedFreeAt([], use)).toBeNull();
+      expect(weightedFreeAt([NOW - 1], use)).toBe(NOW - 1 + 60_000 + 1);
+    });
+
+    it('looks again shortly at a bot whose app window another claim holds', () => {
+      const allotment = allotSends([ofApp(1, { group_send: true })], new Map([robot('s:group1')]), limits);
+      expect(allotment.sends).toEqual([]);
+      expect(allotment.changes).toEqual([{ botId: 1, nextDueAt: new Date(NOW + RECHECK_MS), leaseId: null }]);
+    });
   });
 });

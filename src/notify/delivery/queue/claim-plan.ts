@@ -6,6 +6,10 @@ export interface DueBot {
   bot_id: number;
   /** DingTalk calls its send makes (the cluster's budget). */
   calls: number;
+  /** Its send posts to its app's group API (a stream bot with a group). */
+  group_send: boolean;
+  /** The users its send addresses with a work notification (a stream bot's user_ids); 0: none. */
+  recipients: number;
   rate_limited_until: Date | null;
   robot_key: string;
   app_key: string | null;
@@ -88,6 +92,59 @@ export function triageDueBots(
   return { changes, undeliverable, candidates };
 }
 
+/** What one app may do across the cluster (docs/dingtalk-app-limits.md): configuration, the numbers unconfirmed. */
+export interface AppLimits {
+  /** Calls of one of the app's robot APIs a second (DINGTALK_APP_API_CALLS_PER_SECOND). */
+  callsPerSecond: number;
+  /** Work-notification recipients a minute (DINGTALK_WORK_NOTIFICATION_RECIPIENTS_PER_MINUTE). */
+  recipientsPerMinute: number;
+}
+
+/** A window of an app's that a send counts in: its row's key, its length and limit, and what the send adds. */
+export interface AppWindowUse {
+  key: string;
+  windowMs: number;
+  limit: number;
+  weight: number;
+}
+
+/**
+ * The app-wide windows a bot's send counts in, besides its robot's (which is per app and group, or per app and
+ * users): each robot API of the app a second, and the app's work-notification recipients a minute. One app serves a
+ * whole chain, so these are what all its stores share; a per-robot window cannot protect them. Rows of
+ * robot_rate_windows too, keyed by the app's key and a suffix.
+ */
+export function appWindowsOf(bot: DueBot, limits: AppLimits): AppWindowUse[] {
+  if (bot.app_key === null) return [];
+  const uses: AppWindowUse[] = [];
+  const perSecond = (api: string) => ({
+    key: `${bot.app_key}|api:${api}`,
+    windowMs: 1_000,
+    limit: limits.callsPerSecond,
+    weight: 1,
+  });
+  if (bot.group_send) uses.push(perSecond('group'));
+  if (bot.recipients > 0) {
+    uses.push(perSecond('work'), {
+      key: `${bot.app_key}|recipients`,
+      windowMs: 60_000,
+      limit: limits.recipientsPerMinute,
+      weight: bot.recipients,
+    });
+  }
+  return uses;
+}
+
+/**
+ * When a window of `use.limit` entries per `use.windowMs` has room for `use.weight` more (null: now). `recent`: its
+ * entries in the window, oldest first. A send heavier than the whole limit goes alone, into an empty window.
+ */
+export function weightedFreeAt(recent: readonly number[], use: AppWindowUse): number | null {
+  const leaving = Math.min(recent.length, recent.length + use.weight - use.limit);
+  if (leaving <= 0 || (recent.length === 0 && use.weight > use.limit)) return null;
+  return recent[leaving - 1] + use.windowMs + 1;
+}
+
 /** One send a claim allots: the bot, and the entry it puts in its robot's window (ClaimedNotification.windowStamp). */
 export interface AllottedSend {
   bot: SendingBot;
@@ -107,8 +164,9 @@ export interface Allotment {
 
 /**
  * Which candidates send now, within their robots' windows (the robots locked for this claim: `robots`; one missing
- * is held by another claim, and its bots are looked at again shortly), the robots' pauses and the cluster's call
- * budget (`budget` calls left, refilled at `rate` a second). A send counts in its robot's window from the claim,
+ * is held by another claim, and its bots are looked at again shortly), the robots' pauses, their apps' windows
+ * (appWindowsOf, locked the same way) and the cluster's call budget (`budget` calls left, refilled at `rate` a
+ * second). A send counts in its robot's window from the claim,
  * on the database's clock, until its result is recorded: then from the recording, which comes after the send
  * reached DingTalk (ROBOTS_AFTER_SENDS). `marginMs` covers the way to DingTalk of a send still in flight, as seen by
  * another bot of the same robot.
@@ -116,7 +174,7 @@ export interface Allotment {
 export function allotSends(
   candidates: readonly SendingBot[],
   robots: ReadonlyMap<string, RobotWindow>,
-  limits: { now: number; marginMs: number; budget: number; rate: number },
+  limits: { now: number; marginMs: number; budget: number; rate: number; app: AppLimits },
 ): Allotment {
   const { now, marginMs, rate } = limits;
   let budget = limits.budget;
@@ -144,6 +202,22 @@ export function allotSends(
       changes.push(later(bot.bot_id, new Date(windowFreeAt(recent, bot.rate_limit, marginMs))));
       continue;
     }
+    const uses = appWindowsOf(bot, limits.app);
+    if (uses.some((use) => !robots.has(use.key))) {
+      changes.push(recheck(bot.bot_id, now));
+      continue;
+    }
+    let appFreeAt = 0;
+    for (const use of uses) {
+      const entries =
+        windows.get(use.key) ?? windowSends(robots.get(use.key)!.recent_sends, dbNow - use.windowMs);
+      windows.set(use.key, entries);
+      appFreeAt = Math.max(appFreeAt, weightedFreeAt(entries, use) ?? 0);
+    }
+    if (appFreeAt > 0) {
+      changes.push(later(bot.bot_id, new Date(appFreeAt)));
+      continue;
+    }
     if (bot.calls > budget) {
       changes.push(recheck(bot.bot_id, now, Math.ceil(((bot.calls - budget) * 1000) / rate)));
       continue;
@@ -153,6 +227,12 @@ export function allotSends(
     recent.push(dbNow);
     sends.push({ bot, stamp: dbNow });
     sentThrough.add(bot.robot_key);
+    // The app's windows count the send from its claim (their entries are not moved at its recording, as the robot's
+    // are): a second's or a minute's window is no finer than the time from a claim to DingTalk anyway.
+    for (const use of uses) {
+      windows.get(use.key)!.push(...Array.from({ length: use.weight }, () => dbNow));
+      sentThrough.add(use.key);
+    }
   }
   return {
     changes,

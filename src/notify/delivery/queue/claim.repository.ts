@@ -8,7 +8,16 @@ import { MsgType } from '../../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
 import { NotificationKind } from '../../entities/notification.entity';
 import { DeliveryTarget } from '../../../dingtalk-bot/bot-sender';
-import { allotSends, BotStateChange, DueBot, RECHECK_MS, SendingBot, triageDueBots } from './claim-plan';
+import {
+  allotSends,
+  AppLimits,
+  appWindowsOf,
+  BotStateChange,
+  DueBot,
+  RECHECK_MS,
+  SendingBot,
+  triageDueBots,
+} from './claim-plan';
 import { ClaimedNotification } from './claimed-notification';
 import { DigestFoldRepository } from './digest-fold.repository';
 import { FOLDABLE, IN_TURN, LEASE_END, LEASE_FREE, WAITING } from './queue-conditions';
@@ -57,6 +66,9 @@ const DUE_BOTS = prepared(
                THEN GREATEST(1, (jsonb_array_length(b.user_ids) > 0)::integer
                                 + (b.open_conversation_id IS NOT NULL)::integer)
                ELSE 1 END AS calls,
+          -- What a stream bot's send takes of its app's windows (claim-plan.ts appWindowsOf).
+          COALESCE(b.bot_type = 'stream' AND b.open_conversation_id IS NOT NULL, false) AS group_send,
+          CASE WHEN b.bot_type = 'stream' THEN jsonb_array_length(b.user_ids) ELSE 0 END AS recipients,
           (SELECT count(*)::integer FROM (
              SELECT 1 FROM notifications n
              WHERE n.bot_id = s.bot_id AND ${FOLDABLE('n')} AND n.store_id = b.store_id AND n.next_attempt_at <= $2
@@ -194,11 +206,19 @@ export class ClaimRepository {
     const triage = triageDueBots(bots, now);
     if (triage.undeliverable.length > 0)
       await this.upkeep.skipUndeliverable(manager, at, triage.undeliverable);
-    // The candidates' robots, locked (or skipped when another claim holds them): two bots of one robot, claimed by
-    // two instances at once, must not both find room for the 20th message of the minute.
+    // The candidates' robots and their apps' windows, locked (or skipped when another claim holds them): two bots of
+    // one robot, claimed by two instances at once, must not both find room for the 20th message of the minute.
+    const appLimits: AppLimits = {
+      callsPerSecond: this.config.dingtalk.appApiCallsPerSecond,
+      recipientsPerMinute: this.config.dingtalk.workNotificationRecipientsPerMinute,
+    };
+    const windowKeys = triage.candidates.flatMap((bot) => [
+      bot.robot_key,
+      ...appWindowsOf(bot, appLimits).map((use) => use.key),
+    ]);
     const robots =
-      triage.candidates.length > 0
-        ? await this.windows.lockRobots(manager, [...new Set(triage.candidates.map((bot) => bot.robot_key))])
+      windowKeys.length > 0
+        ? await this.windows.lockRobots(manager, [...new Set(windowKeys)])
         : new Map<string, RobotWindow>();
     // The cluster's DingTalk calls left: as many bots were picked at most; a stream bot's send may take two.
     const allotment = allotSends(triage.candidates, robots, {
@@ -206,6 +226,7 @@ export class ClaimRepository {
       marginMs: this.config.delivery.rateWindowMarginMs,
       budget: Number(picked[0].budget),
       rate,
+      app: appLimits,
     });
     const toLease = new Map<string, { bot: SendingBot; stamp: number }>();
     for (const send of allotment.sends) {
