@@ -178,6 +178,20 @@ describe('bot alerts, against the simulator', () => {
     // Both in the delivery log as kind alert, and in the bot's alert history.
     const logged = await t.request('GET', `/api/v1/notifications?kind=alert&store_id=900`);
     expect(logged.body.data.items.map((n: { status: string }) => n.status)).toEqual(['sent', 'sent']);
+    // HQ's store admin manages the store of the bot that posts them, yet they are the chain's: not theirs to read,
+    // resend or count.
+    const hqManager = t.token({ sub: 'manager-900', role: 'store_admin', store_ids: [900] });
+    const theirs = await t.request('GET', '/api/v1/notifications?store_id=900', { token: hqManager });
+    expect(theirs.body.data.items).toEqual([]);
+    const alertId = logged.body.data.items[0].id as number;
+    for (const [method, path] of [
+      ['GET', `/api/v1/notifications/${alertId}`],
+      ['POST', `/api/v1/notifications/${alertId}/resend`],
+    ] as const) {
+      expect((await t.request(method, path, { token: hqManager })).status).toBe(404);
+    }
+    const store = await t.request('GET', '/api/v1/stores?store_id=900');
+    expect(store.body.data.items[0]).toMatchObject({ store_id: 900, pending: 0, sent_today: 0 });
     const history = await t.request('GET', `/api/v1/bot-alerts?bot_id=${bot.id}`);
     expect(history.body.data.items.map((a: { type: string }) => a.type)).toEqual(['recovered', 'broken']);
   });

@@ -34,6 +34,7 @@ export class NotificationsService {
     if (stores?.length === 0) return new Page([], 0, query);
     const builder = this.notifications.createQueryBuilder('n');
     if (stores) builder.andWhere('n.storeId IN (:...stores)', { stores });
+    if (!seesAlerts(user)) builder.andWhere("n.kind <> 'alert'");
     if (query.bot_id !== undefined) builder.andWhere('n.botId = :botId', { botId: query.bot_id });
     if (query.status !== undefined) builder.andWhere('n.status = :status', { status: query.status });
     if (query.kind !== undefined) builder.andWhere('n.kind = :kind', { kind: query.kind });
@@ -123,8 +124,18 @@ export class NotificationsService {
     const notFound = () => new NotFoundException(`Notification ${id} not found`);
     if (!row) throw notFound();
     assertCanSee(user, row.storeId, notFound);
+    if (row.kind === 'alert' && !seesAlerts(user)) throw notFound();
     return row;
   }
+}
+
+/**
+ * Alerts are the chain's: filed under the store of the bot that posts them (HQ's group, say), but about every
+ * store's bots, so only an admin reads or resends them (docs/bot-health.md, Alerts); to that store's admin they are
+ * as another store's rows, not found.
+ */
+function seesAlerts(user: AuthUser): boolean {
+  return user.role === 'admin';
 }
 
 function toResponse(row: Notification): NotificationResponse {
