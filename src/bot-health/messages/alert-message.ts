@@ -52,7 +52,10 @@ export function alertMessage(
   msgType: MsgType,
   timeZone: string,
 ): { msgType: MsgType; title: string; content: string } {
-  const bot = `门店 ${facts.storeId} 的「${oneLine(facts.botName)}」（#${facts.botId}，${facts.botType}）`;
+  // A bot's name is a store admin's words, the detail and hint DingTalk's: as markdown, they could make a link or a
+  // heading in HQ's group ("[点此处理](https://…)"), so there they are shown as written.
+  const words = msgType === 'markdown' ? (text: string) => markdownLiteral(oneLine(text)) : oneLine;
+  const bot = `门店 ${facts.storeId} 的「${words(facts.botName)}」（#${facts.botId}，${words(facts.botType)}）`;
   const title = `报菜通知告警：${HEADINGS[facts.type]} · 门店 ${facts.storeId}`;
   const lines = [`${HEADINGS[facts.type]}：${bot}`];
   if (facts.type === 'recovered') {
@@ -60,8 +63,8 @@ export function alertMessage(
   } else {
     const reason = facts.reason ? `${REASONS[facts.reason]}（${facts.reason}）` : facts.health;
     lines.push(`原因：${reason}`, `开始时间：${at(facts.since, timeZone)}`);
-    if (facts.detail) lines.push(`钉钉返回：${oneLine(facts.detail)}`);
-    if (facts.hint) lines.push(`处理建议：${oneLine(facts.hint)}`);
+    if (facts.detail) lines.push(`钉钉返回：${words(facts.detail)}`);
+    if (facts.hint) lines.push(`处理建议：${words(facts.hint)}`);
   }
   if (msgType === 'text') return { msgType, title, content: [title, ...lines].join('\n') };
   const [first, ...rest] = lines;
@@ -86,6 +89,14 @@ export function alertPayload(facts: AlertFacts): Record<string, unknown> {
       health_since: facts.since.toISOString(),
     },
   };
+}
+
+/**
+ * `text` with the characters that make markdown (links, images, emphasis, code, HTML, headings, tables) escaped, so
+ * that it shows as written; inside a line of ours, so the line-start marks (`-`, `1.`) need none.
+ */
+export function markdownLiteral(text: string): string {
+  return text.replace(/[\\`*_[\]()<>!#|~]/g, (character) => `\\${character}`);
 }
 
 function at(time: Date, timeZone: string): string {
