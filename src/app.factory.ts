@@ -6,6 +6,7 @@ import { AuthenticatedRequest } from './auth/current-user.decorator';
 import { RequestAuthenticator } from './auth/request-authenticator';
 import { logAnswer } from './common/http/access-log';
 import { checkParsedInput, strictJsonParser } from './common/http/body-checks';
+import { closeWaitingConnectionsOnClose } from './common/http/close-waiting-connections';
 import { answerConditionalGets } from './common/http/conditional-get';
 import { clientErrorHandler, frameworkErrors } from './common/http/framework-errors';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
@@ -42,6 +43,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     clientErrorHandler: clientErrorHandler(requestLog),
   });
   const fastify = adapter.getInstance();
+  closeWaitingConnectionsOnClose(fastify);
   // A request's queries meet the ceiling on waiting for a connection, background work's do not
   // (waiting-queries-limit.ts). Entered again before validation: reading the body resumes in the socket's context.
   fastify.addHook('onRequest', (_request, _reply, done) => asRequest(done));
