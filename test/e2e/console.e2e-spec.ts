@@ -138,7 +138,7 @@ describe.skipIf(!browserAvailable)('operations console (headless Chromium)', () 
     await expect(page.locator('.hint').first().textContent()).resolves.toContain("check the bot's secret");
     await page.getByRole('button', { name: '重新发送' }).click();
     await expect.poll(() => page.locator('.card .badge').first().textContent(), LIVE).toBe('已发送');
-    await expect.poll(() => page.locator('table tbody tr').count()).toBe(2);
+    await expect.poll(() => page.locator('table tbody tr').count(), LIVE).toBe(2);
     await page.screenshot({ path: join(SCREENSHOTS, 'notification-resent.png'), fullPage: true });
     expect(sim.state.received({ target: robot.token, accepted: true }).length).toBeGreaterThanOrEqual(2);
 
