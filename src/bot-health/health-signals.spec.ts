@@ -66,6 +66,29 @@ describe('deliverySignal', () => {
     });
   });
 
+  it('keeps a send out of retries or refused for good broken when a later send only retries or is throttled; an accepted send ends it', () => {
+    for (const reason of ['retries_exhausted', 'send_refused'] as const) {
+      const broken = signal({ health: 'broken', reason, since: 1_000 });
+      expect(
+        deliverySignal(outcome({ outcome: 'transient', status: 'retrying', at: 2_000 }), broken),
+      ).toEqual(broken);
+      const throttled = outcome({
+        outcome: 'throttled',
+        status: 'retrying',
+        at: 2_000,
+        pause: { scope: 'robot', until: 60_000 },
+      });
+      expect(deliverySignal(throttled, broken)).toEqual(broken);
+      expect(deliverySignal(outcome({ at: 3_000 }), broken)).toBeNull();
+    }
+    // A bot only degraded (retrying) is not held: the next answer decides.
+    const retrying = signal({ health: 'degraded', reason: 'retrying' });
+    expect(deliverySignal(outcome({ outcome: 'transient', status: 'failed' }), retrying)).toMatchObject({
+      health: 'broken',
+      reason: 'retries_exhausted',
+    });
+  });
+
   it('reads a throttle as degraded until its pause ends; the used-up organisation quota as broken until it resets', () => {
     const robot = outcome({
       outcome: 'throttled',

@@ -54,9 +54,23 @@ const SEVERITY: Record<BotHealth, number> = { healthy: 0, degraded: 1, broken: 2
  * What a recorded send says (docs/bot-health.md): accepted, healthy; throttled, degraded until the pause ends, or
  * broken when the organisation's monthly quota is used up (it waits for next month); a transient error, degraded
  * while retries remain and broken once they ran out; a permanent refusal (signature, disabled robot, unknown token,
- * refused credentials), broken.
+ * refused credentials), broken, and so it stays, whatever fails next, until a send is accepted.
  */
 export function deliverySignal(outcome: DeliveryOutcome, previous: HealthSignal | null): HealthSignal | null {
+  const next = readSend(outcome, previous);
+  // Sends that failed for good say the bot is broken until one is accepted: a later send's retry or throttle
+  // (degraded) does not say it mended. Else a bot flapping between a send out of retries and the next send's first
+  // failure would never stay broken for the alerts' quiet period, and never be alerted.
+  if (next?.health === 'degraded' && previous?.health === 'broken' && STAYS_BROKEN.has(previous.reason)) {
+    return previous;
+  }
+  return next;
+}
+
+/** Reasons of a send's broken signal that only an accepted send ends. */
+const STAYS_BROKEN: ReadonlySet<BotHealthReason> = new Set(['retries_exhausted', 'send_refused']);
+
+function readSend(outcome: DeliveryOutcome, previous: HealthSignal | null): HealthSignal | null {
   const signal = (health: HealthSignal['health'], reason: BotHealthReason, until: number | null = null) =>
     continued(previous, {
       health,
