@@ -22,93 +22,90 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
   return result.messages.map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
 }
 
+async function expectAllowed(filePath: string, code: string): Promise<void> {
+  expect(await boundaryErrors(filePath, code), filePath).toEqual([]);
+}
+
+/** The one error is the folder's no-restricted-imports rule, its message matching `reason`. */
+async function expectRefused(filePath: string, code: string, reason: RegExp): Promise<void> {
+  expect(await boundaryErrors(filePath, code), filePath).toEqual([expect.stringMatching(reason)]);
+}
+
 describe('import directions (eslint.config.mjs)', () => {
   it('stops the DingTalk wire layer from importing a feature, at any depth', async () => {
-    expect(
-      await boundaryErrors(
-        'src/dingtalk/probe.ts',
-        "export { NotifyModule } from '../notify/notify.module';",
-      ),
-    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*src\/dingtalk\/ is infrastructure/)]);
-    expect(
-      await boundaryErrors(
-        'src/dingtalk/stream/probe.ts',
-        "import { StreamModule } from '../../stream/stream.module';\nexport { StreamModule };",
-      ),
-    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*infrastructure/)]);
+    await expectRefused(
+      'src/dingtalk/probe.ts',
+      "export { NotifyModule } from '../notify/notify.module';",
+      /^no-restricted-imports: .*src\/dingtalk\/ is infrastructure/,
+    );
+    await expectRefused(
+      'src/dingtalk/stream/probe.ts',
+      "import { StreamModule } from '../../stream/stream.module';\nexport { StreamModule };",
+      /^no-restricted-imports: .*infrastructure/,
+    );
   });
 
   it('lets the wire layer import infrastructure and its own folders (src/dingtalk/stream/ is not src/stream/)', async () => {
-    expect(
-      await boundaryErrors(
-        'src/dingtalk/probe.ts',
-        "export { Clock } from '../common/clock';\nexport { StreamFrame } from './stream/stream-frames';",
-      ),
-    ).toEqual([]);
+    await expectAllowed(
+      'src/dingtalk/probe.ts',
+      "export { Clock } from '../common/clock';\nexport { StreamFrame } from './stream/stream-frames';",
+    );
   });
 
   it('stops the arrow that ran back up: message-template importing from dingtalk-bot', async () => {
-    expect(
-      await boundaryErrors(
-        'src/message-template/dto/probe.ts',
-        "export { DingTalkBotResponse } from '../../dingtalk-bot/dto/dingtalk-bot.response';",
-      ),
-    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*src\/message-template\/ may import only/)]);
+    await expectRefused(
+      'src/message-template/dto/probe.ts',
+      "export { DingTalkBotResponse } from '../../dingtalk-bot/dto/dingtalk-bot.response';",
+      /^no-restricted-imports: .*src\/message-template\/ may import only/,
+    );
   });
 
   it("lets a feature import another's public files (top level, dto/, entities/, messages/), not its internals", async () => {
-    expect(
-      await boundaryErrors(
-        'src/stream/probe.ts',
-        [
-          "export { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';",
-          "export { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';",
-          "export { MenuReportResponse } from '../menu-report/dto/menu-report.response';",
-          "export { helpReply } from '../notify/messages/bot-replies';",
-        ].join('\n'),
-      ),
-    ).toEqual([]);
-    expect(
-      await boundaryErrors(
-        'src/stream/receiving/probe.ts',
-        "export { Dispatcher } from '../../notify/delivery/dispatcher';",
-      ),
-    ).toEqual([
-      expect.stringMatching(/^no-restricted-imports: .*Import another feature's public files only/),
-    ]);
+    await expectAllowed(
+      'src/stream/probe.ts',
+      [
+        "export { DingTalkBotService } from '../dingtalk-bot/dingtalk-bot.service';",
+        "export { DingTalkBot } from '../dingtalk-bot/entities/dingtalk-bot.entity';",
+        "export { MenuReportResponse } from '../menu-report/dto/menu-report.response';",
+        "export { helpReply } from '../notify/messages/bot-replies';",
+      ].join('\n'),
+    );
+    await expectRefused(
+      'src/stream/receiving/probe.ts',
+      "export { Dispatcher } from '../../notify/delivery/dispatcher';",
+      /^no-restricted-imports: .*Import another feature's public files only/,
+    );
   });
 
   it('keeps the simulator and src/ apart, and production code away from the composition root and test/', async () => {
-    expect(
-      await boundaryErrors(
-        'simulator/core/probe.ts',
-        "export { signWebhook } from '../../src/dingtalk/webhook-signing';",
-      ),
-    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*simulator\/ imports nothing from src\//)]);
-    expect(
-      await boundaryErrors('src/stream/probe.ts', "export { Simulator } from '../../simulator/simulator';"),
-    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*src\/ imports nothing from simulator\//)]);
-    expect(await boundaryErrors('src/health/probe.ts', "export { AppModule } from '../app.module';")).toEqual(
-      [expect.stringMatching(/^no-restricted-imports: .*The composition root/)],
+    await expectRefused(
+      'simulator/core/probe.ts',
+      "export { signWebhook } from '../../src/dingtalk/webhook-signing';",
+      /^no-restricted-imports: .*simulator\/ imports nothing from src\//,
     );
-    expect(
-      await boundaryErrors('src/notify/probe.ts', "export { waitFor } from '../../test/support/wait-for';"),
-    ).toEqual([
-      expect.stringMatching(/^no-restricted-imports: .*Production code imports nothing from test\//),
-    ]);
+    await expectRefused(
+      'src/stream/probe.ts',
+      "export { Simulator } from '../../simulator/simulator';",
+      /^no-restricted-imports: .*src\/ imports nothing from simulator\//,
+    );
+    await expectRefused(
+      'src/health/probe.ts',
+      "export { AppModule } from '../app.module';",
+      /^no-restricted-imports: .*The composition root/,
+    );
+    await expectRefused(
+      'src/notify/probe.ts',
+      "export { waitFor } from '../../test/support/wait-for';",
+      /^no-restricted-imports: .*Production code imports nothing from test\//,
+    );
   });
 
   it('lets tests import anything: test/, bench/ and the specs beside the code', async () => {
     const anything =
       "export { Simulator } from '../../simulator/simulator';\nexport { Dispatcher } from '../../src/notify/delivery/dispatcher';";
-    expect(await boundaryErrors('test/e2e/probe.e2e-spec.ts', anything)).toEqual([]);
-    expect(await boundaryErrors('bench/delivery/probe.ts', anything)).toEqual([]);
-    expect(
-      await boundaryErrors(
-        'src/stream/probe.spec.ts',
-        "export { Simulator } from '../../simulator/simulator';",
-      ),
-    ).toEqual([]);
+    await expectAllowed('test/e2e/probe.e2e-spec.ts', anything);
+    await expectAllowed('bench/delivery/probe.ts', anything);
+    await expectAllowed('src/stream/probe.spec.ts', "export { Simulator } from '../../simulator/simulator';");
   });
 
   it('has listeners name their event through OnAppEvent, which types the payload', async () => {
@@ -118,13 +115,11 @@ describe('import directions (eslint.config.mjs)', () => {
         expect.stringMatching(/^no-restricted-imports: .*OnAppEvent/),
       ]);
     }
-    expect(await boundaryErrors('src/events/probe.ts', raw)).toEqual([]);
-    expect(
-      await boundaryErrors(
-        'src/stream/probe.ts',
-        "import { EventEmitter2 } from '@nestjs/event-emitter';\nexport { EventEmitter2 };",
-      ),
-    ).toEqual([]);
+    await expectAllowed('src/events/probe.ts', raw);
+    await expectAllowed(
+      'src/stream/probe.ts',
+      "import { EventEmitter2 } from '@nestjs/event-emitter';\nexport { EventEmitter2 };",
+    );
   });
 
   it('knows every folder of src/ and reaches the deepest file', () => {

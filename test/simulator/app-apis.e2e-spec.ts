@@ -186,24 +186,20 @@ describe('simulator: app tokens and sending as an app', () => {
       expect((await sendWork(token, { agent_id: 3001, userid_list: ['u1'], msg })).json.errcode).toBe(40035);
       const tooMany = Array.from({ length: 101 }, (_, i) => `u${i}`).join(',');
       expect((await sendWork(token, { agent_id: 3001, userid_list: tooMany, msg })).json.errcode).toBe(40035);
+      const answerTo = async (badMsg: object) =>
+        (await sendWork(token, { agent_id: 3001, userid_list: 'u1', msg: badMsg })).json;
       const noTitle = { msgtype: 'markdown', markdown: { text: 'x' } };
-      expect((await sendWork(token, { agent_id: 3001, userid_list: 'u1', msg: noTitle })).json).toMatchObject(
-        {
-          errcode: 40035,
-          errmsg: '缺少参数 msg.markdown.title',
-        },
-      );
+      expect(await answerTo(noTitle)).toMatchObject({
+        errcode: 40035,
+        errmsg: '缺少参数 msg.markdown.title',
+      });
       const noButton = { msgtype: 'action_card', action_card: { title: '报菜', markdown: '#### 午餐' } };
-      expect(
-        (await sendWork(token, { agent_id: 3001, userid_list: 'u1', msg: noButton })).json,
-      ).toMatchObject({
+      expect(await answerTo(noButton)).toMatchObject({
         errcode: 40035,
         errmsg: '缺少参数 msg.action_card.single_title',
       });
       const robotsCasing = { msgtype: 'actionCard', actionCard: { title: '报菜', text: '#### 午餐' } };
-      expect(
-        (await sendWork(token, { agent_id: 3001, userid_list: 'u1', msg: robotsCasing })).json,
-      ).toMatchObject({
+      expect(await answerTo(robotsCasing)).toMatchObject({
         errcode: 40035,
         errmsg: '不合法的参数 msg.msgtype',
       });
