@@ -28,6 +28,17 @@ describe('the test button in the delivery log', () => {
       hint: string | null;
     }>;
   const detail = async (id: number) => (await t.request('GET', `/api/v1/notifications/${id}`)).body.data;
+  /** A webhook bot whose robot answers every send with DingTalk's throttle (410100). */
+  const givenThrottledBot = async (storeId: number) => {
+    const robot = sim.state.registerRobot();
+    const bot = await givenWebhookBot(t, { store_id: storeId, webhook: robotWebhook(sim, robot) });
+    givenRobotAnswers(sim, 410100, 'send too fast');
+    return bot;
+  };
+  const rateLimitedUntil = async (botId: number) =>
+    Date.parse(
+      (await t.request('GET', `/api/v1/dingtalk-bots/${botId}/status`)).body.data.rate_limited_until,
+    );
 
   it('logs a click as a notification of kind test, sent, with its one attempt', async () => {
     const robot = sim.state.registerRobot();
@@ -80,20 +91,15 @@ describe('the test button in the delivery log', () => {
   });
 
   it('pauses the robot for the queue too when DingTalk throttles a click', async () => {
-    const robot = sim.state.registerRobot();
-    const bot = await givenWebhookBot(t, { store_id: 74, webhook: robotWebhook(sim, robot) });
-    givenRobotAnswers(sim, 410100, 'send too fast');
+    const bot = await givenThrottledBot(74);
     expect((await press(bot.id)).body.data).toMatchObject({ ok: false, errcode: 410100 });
     const [logged] = await testsOf(bot.id);
     expect(logged).toMatchObject({ status: 'failed', attempt_count: 1 });
-    const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
-    expect(Date.parse(status.rate_limited_until)).toBeGreaterThan(clock.now() + 9 * 60_000);
+    expect(await rateLimitedUntil(bot.id)).toBeGreaterThan(clock.now() + 9 * 60_000);
   });
 
   it("records the click's answer while requests fill the pool's queue: the row failed, the throttle's pause kept", async () => {
-    const robot = sim.state.registerRobot();
-    const bot = await givenWebhookBot(t, { store_id: 76, webhook: robotWebhook(sim, robot) });
-    givenRobotAnswers(sim, 410100, 'send too fast');
+    const bot = await givenThrottledBot(76);
     // From DingTalk's answer on, the pool's queue is at the requests' ceiling (src/database/waiting-queries-limit.ts).
     const pool = poolOf(t.app.get(DataSource));
     Object.defineProperty(pool, 'waitingCount', {
@@ -110,14 +116,11 @@ describe('the test button in the delivery log', () => {
     const [logged] = await testsOf(bot.id);
     expect(logged).toMatchObject({ status: 'failed', attempt_count: 1, hint: pressed.body.data.hint });
     expect(t.logs.find(`Recording test message ${logged.id}`)).toEqual([]);
-    const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
-    expect(Date.parse(status.rate_limited_until)).toBeGreaterThan(clock.now() + 9 * 60_000);
+    expect(await rateLimitedUntil(bot.id)).toBeGreaterThan(clock.now() + 9 * 60_000);
   });
 
   it('leaves the record to the dispatcher when the database refuses it: recorded once it can be, pause kept', async () => {
-    const robot = sim.state.registerRobot();
-    const bot = await givenWebhookBot(t, { store_id: 77, webhook: robotWebhook(sim, robot) });
-    givenRobotAnswers(sim, 410100, 'send too fast');
+    const bot = await givenThrottledBot(77);
     const db = t.app.get(DataSource);
     // The delivery log refuses the attempt for a while (as a database that fails statements would).
     await db.query(`CREATE TABLE refuse_attempts ()`);
@@ -144,8 +147,7 @@ describe('the test button in the delivery log', () => {
         return row.status === 'failed' ? row : undefined;
       }, 'the dispatcher to record the click');
       expect(logged).toMatchObject({ attempt_count: 1, hint: pressed.body.data.hint });
-      const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
-      expect(Date.parse(status.rate_limited_until)).toBeGreaterThan(clock.now() + 8 * 60_000);
+      expect(await rateLimitedUntil(bot.id)).toBeGreaterThan(clock.now() + 8 * 60_000);
     } finally {
       await db.query(`DROP TRIGGER refuse_attempt ON notification_attempts`);
       await db.query(`DROP FUNCTION refuse_attempt()`);

@@ -121,6 +121,24 @@ describe('delivery: order, targets, stores and sizes', () => {
     expect(digests).toBeGreaterThan(0);
     return backlog;
   };
+  /** A webhook bot that sends one message a minute, so what follows its first report waits (and may fold). */
+  const webhookBot = async (storeId: number) => {
+    const robot = sim.state.registerRobot();
+    const bot = await createBot({
+      store_id: storeId,
+      webhook: robotWebhook(sim, robot),
+      rate_limit_per_minute: 1,
+    });
+    return { bot, robot };
+  };
+  /** One report sent, then three more waiting behind it for the bot's rate window: their ids. */
+  const sentOneThenBacklogOfThree = async (storeId: number) => {
+    const first = (await report(storeId, '第一道')).notifications[0].id;
+    await settle(statusIs(first, 'sent'), 'the first report');
+    const backlog: number[] = [];
+    for (let i = 0; i < 3; i++) backlog.push((await report(storeId, `积压${i}`)).notifications[0].id);
+    return backlog;
+  };
   /** The report numbers a message carries: alone (报菜编号 #id) or as a digest line (（#id）). */
   const reportIdsIn = (message: SimMessage) =>
     [...(message.text ?? '').matchAll(/(?:报菜编号[：\s]*#|（#)(\d+)/g)].map((match) => Number(match[1]));
@@ -304,16 +322,8 @@ describe('delivery: order, targets, stores and sizes', () => {
   });
 
   it('tells on the merged reports of a digest that failed, and sends them when the digest is resent', async () => {
-    const robot = sim.state.registerRobot();
-    await createBot({
-      store_id: 66,
-      webhook: robotWebhook(sim, robot),
-      rate_limit_per_minute: 1,
-    });
-    const first = (await report(66, '第一道')).notifications[0].id;
-    await settle(statusIs(first, 'sent'), 'the first report');
-    const backlog: number[] = [];
-    for (let i = 0; i < 3; i++) backlog.push((await report(66, `积压${i}`)).notifications[0].id);
+    const { robot } = await webhookBot(66);
+    const backlog = await sentOneThenBacklogOfThree(66);
     // The digest meets a permanent refusal (an unknown access_token, as DingTalk answers once a robot is removed).
     givenRobotAnswers(sim, 300005, 'token is not exist');
     await drive(async () => (await row(backlog[0])).merged_into !== null, 'the backlog merged');
@@ -333,16 +343,8 @@ describe('delivery: order, targets, stores and sizes', () => {
   });
 
   it('tells on the merged reports of a digest that was skipped: they did not arrive either', async () => {
-    const robot = sim.state.registerRobot();
-    const bot = await createBot({
-      store_id: 67,
-      webhook: robotWebhook(sim, robot),
-      rate_limit_per_minute: 1,
-    });
-    const first = (await report(67, '第一道')).notifications[0].id;
-    await settle(statusIs(first, 'sent'), 'the first report');
-    const backlog: number[] = [];
-    for (let i = 0; i < 3; i++) backlog.push((await report(67, `积压${i}`)).notifications[0].id);
+    const { bot, robot } = await webhookBot(67);
+    const backlog = await sentOneThenBacklogOfThree(67);
     // The digest's first try fails; before its retry, the bot is disabled.
     sim.state.addFault({ path: '/robot/send', mode: 'http_500', remaining: 1 });
     await drive(async () => (await row(backlog[0])).merged_into !== null, 'the backlog merged');
@@ -378,15 +380,6 @@ describe('delivery: order, targets, stores and sizes', () => {
   });
 
   describe('a bot moved to another store', () => {
-    const webhookBot = async (storeId: number) => {
-      const robot = sim.state.registerRobot();
-      const bot = await createBot({
-        store_id: storeId,
-        webhook: robotWebhook(sim, robot),
-        rate_limit_per_minute: 1,
-      });
-      return { bot, robot };
-    };
     /** One report sent, one waiting for the bot's rate window. */
     const oneSentOneWaiting = async (storeId: number) => {
       const first = (await report(storeId, '第一道')).notifications[0].id;
