@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 const RETENTION_LOCK_KEY = 4_024_002;
 
 /** What the retention job deletes, one kind of row per batch statement. */
-export type RetentionTarget = 'notifications' | 'received_bot_messages' | 'daily_summaries';
+export type RetentionTarget = 'notifications' | 'received_bot_messages' | 'daily_summaries' | 'bot_alerts';
 
 /**
  * The oldest rows of a kind that may go, `$2` at most, older than `$1`. FOR UPDATE SKIP LOCKED passes over a row
@@ -22,6 +22,10 @@ export type RetentionTarget = 'notifications' | 'received_bot_messages' | 'daily
  * index but their primary key, and need no order: every old one goes, and without ORDER BY the scan stops at the
  * first `$2` old rows (EXPLAIN ANALYZE, 1,000 bots: 2.7 ms a batch with a year's rows to delete, 24 ms with one day's
  * among a month kept; with ORDER BY created_at, 259 ms, a sort of the whole table on disk under FOR UPDATE).
+ *
+ * Alerts (bot_alerts): what was told, with their webhook deliveries (ON DELETE CASCADE), once none of those is
+ * still pending; a bot's latest alert stays while its destinations were told it broke and not yet that it recovered
+ * (bot_health.alerted_broken: its alert is open). In id order, which is their order of creation.
  *
  * `id = ANY (ARRAY(…))` rather than a join: the planner then deletes by primary key, where a join on a big table
  * could choose a hash join over a full scan. The plans (EXPLAIN ANALYZE on 200,000 notifications) are in the
@@ -47,6 +51,19 @@ const BATCH_SQL: Record<RetentionTarget, string> = {
         ORDER BY received_at
         LIMIT $2
         FOR UPDATE SKIP LOCKED))
+      RETURNING 1)
+    SELECT count(*)::int AS deleted FROM deleted`,
+  bot_alerts: `
+    WITH deleted AS (
+      DELETE FROM bot_alerts WHERE id = ANY (ARRAY(
+        SELECT a.id FROM bot_alerts a
+        WHERE a.created_at < $1
+          AND NOT EXISTS (SELECT 1 FROM alert_webhook_deliveries w WHERE w.alert_id = a.id AND w.status = 'pending')
+          AND NOT EXISTS (SELECT 1 FROM bot_health h WHERE h.bot_id = a.bot_id AND h.alerted_broken
+                            AND a.id = (SELECT max(l.id) FROM bot_alerts l WHERE l.bot_id = a.bot_id))
+        ORDER BY a.id
+        LIMIT $2
+        FOR UPDATE OF a SKIP LOCKED))
       RETURNING 1)
     SELECT count(*)::int AS deleted FROM deleted`,
   daily_summaries: `

@@ -209,6 +209,54 @@ describe('RetentionService (RETENTION_DAYS=30)', () => {
     expect(await rows.attemptOwners()).toEqual([young]);
   });
 
+  it('deletes old alerts told, with their webhook deliveries; keeps a bot’s open alert and one still to deliver', async () => {
+    const db = module.get(DataSource);
+    const [destination] = await db.query<Array<{ id: number }>>(
+      `INSERT INTO alert_destinations (name, webhook_url) VALUES ('总部', 'https://hooks.example/a') RETURNING id`,
+    );
+    const alert = async (botId: number, type: string, ageDays: number, delivery: string | null) => {
+      const at = new Date(clock.now() - ageDays * DAY);
+      const [row] = await db.query<Array<{ id: string }>>(
+        `INSERT INTO bot_alerts (bot_id, store_id, type, bot_name, bot_type, health, since, created_at)
+         VALUES ($1, 1, $2, '厨房群', 'webhook', 'broken', $3, $3) RETURNING id`,
+        [botId, type, at],
+      );
+      if (delivery) {
+        await db.query(
+          `INSERT INTO alert_webhook_deliveries (alert_id, destination_id, status, next_attempt_at)
+           VALUES ($1, $2, $3, $4)`,
+          [row.id, destination.id, delivery, at],
+        );
+      }
+      return String(row.id);
+    };
+    // A bot that broke and recovered long ago: its alert is closed.
+    const mended = await rows.bot();
+    await db.query(`INSERT INTO bot_health (bot_id) VALUES ($1)`, [mended]);
+    await alert(mended, 'broken', 100, 'sent');
+    await alert(mended, 'recovered', 90, 'failed');
+    // A bot still broken, alerted long ago: its last alert (the latest reminder) is its open alert state.
+    const broken = await rows.bot();
+    await db.query(
+      `INSERT INTO bot_health (bot_id, health, alerted_broken, alerted_at) VALUES ($1, 'broken', true, now())`,
+      [broken],
+    );
+    await alert(broken, 'broken', 100, 'sent');
+    const open = await alert(broken, 'still_broken', 60, null);
+    const undelivered = await alert(mended, 'broken', 80, 'pending');
+    const young = await alert(mended, 'recovered', 10, 'sent');
+
+    const result = await module.get(RetentionService).run();
+
+    expect(result.botAlerts).toBe(3);
+    const left = await db.query<Array<{ id: string }>>(`SELECT id FROM bot_alerts ORDER BY id`);
+    expect(left.map((row) => String(row.id))).toEqual([open, undelivered, young]);
+    const deliveries = await db.query<Array<{ alert_id: string }>>(
+      `SELECT alert_id FROM alert_webhook_deliveries ORDER BY alert_id`,
+    );
+    expect(deliveries.map((row) => String(row.alert_id))).toEqual([undelivered, young]);
+  });
+
   it('deletes in batches until nothing old is left, also when two runs (two instances) go at once', async () => {
     await rows.clear();
     const total = RETENTION_BATCH_SIZE * 2 + 500;
@@ -262,6 +310,7 @@ describe('RetentionService (RETENTION_DAYS=0)', () => {
       notifications: 0,
       receivedBotMessages: 0,
       dailySummaries: 0,
+      botAlerts: 0,
       skipped: false,
     });
     expect(await rows.notificationIds()).toEqual(ids);

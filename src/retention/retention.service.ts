@@ -18,21 +18,23 @@ export interface RetentionResult {
   notifications: number;
   receivedBotMessages: number;
   dailySummaries: number;
+  botAlerts: number;
   skipped: boolean;
 }
 
 /** The kinds of rows a run deletes, in this order, and where each count goes. */
 const RUN_ORDER: ReadonlyArray<
-  [RetentionTarget, 'notifications' | 'receivedBotMessages' | 'dailySummaries']
+  [RetentionTarget, 'notifications' | 'receivedBotMessages' | 'dailySummaries' | 'botAlerts']
 > = [
   ['notifications', 'notifications'],
   ['received_bot_messages', 'receivedBotMessages'],
   ['daily_summaries', 'dailySummaries'],
+  ['bot_alerts', 'botAlerts'],
 ];
 
 /**
- * Deletes finished notifications (with their attempts), handled bot messages and the records of sent daily
- * summaries older than RETENTION_DAYS, once
+ * Deletes finished notifications (with their attempts), handled bot messages, the records of sent daily
+ * summaries and alerts told (with their webhook deliveries; not a bot's open one) older than RETENTION_DAYS, once
  * a day at RETENTION_HOUR in REPORT_TIMEZONE, in batches of RETENTION_BATCH_SIZE rows until none is left.
  * RETENTION_DAYS=0 keeps everything: no job is scheduled. Pending work is never deleted (see the repository).
  */
@@ -64,6 +66,7 @@ export class RetentionService implements OnApplicationBootstrap {
       notifications: 0,
       receivedBotMessages: 0,
       dailySummaries: 0,
+      botAlerts: 0,
       skipped: false,
     };
     if (this.config.retentionDays === 0) return result;
@@ -79,11 +82,11 @@ export class RetentionService implements OnApplicationBootstrap {
         break;
       }
     }
-    if (result.notifications > 0 || result.receivedBotMessages > 0 || result.dailySummaries > 0) {
+    if (Object.values(result).some((count) => typeof count === 'number' && count > 0)) {
       this.logger.log(
         `Deleted ${result.notifications} finished notifications (with their attempts), ` +
-          `${result.receivedBotMessages} received bot messages and ${result.dailySummaries} daily summary ` +
-          `records from before ${before.toISOString()}`,
+          `${result.receivedBotMessages} received bot messages, ${result.dailySummaries} daily summary records ` +
+          `and ${result.botAlerts} alerts (with their webhook deliveries) from before ${before.toISOString()}`,
       );
     }
     return result;

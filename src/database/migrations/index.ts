@@ -25,6 +25,7 @@ import { BotAlerts1764003500000 } from './1764003500000-bot-alerts';
 import { StreamLeasesPerApp1764003600000 } from './1764003600000-stream-leases-per-app';
 import { InboundRouting1764003610000 } from './1764003610000-inbound-routing';
 import { AppRobotKeysByUsers1764003620000 } from './1764003620000-app-robot-keys-by-users';
+import { AlertRetentionIndex1764003700000 } from './1764003700000-alert-retention-index';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -57,4 +58,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   StreamLeasesPerApp1764003600000,
   InboundRouting1764003610000,
   AppRobotKeysByUsers1764003620000,
+  AlertRetentionIndex1764003700000,
 ];
