@@ -316,13 +316,34 @@ export class DingTalkBotRepository {
   /** Every store with a bot, with its bots counted (the store overview's STORE_BOTS); `stores` narrows it. */
   async botCountsByStore(
     stores: readonly number[] | undefined,
-  ): Promise<Array<{ storeId: number; bots: number; enabledBots: number }>> {
-    const rows = await this.dataSource.query<Array<{ store_id: number; bots: number; enabled_bots: number }>>(
-      `SELECT store_id, count(*)::integer AS bots, (count(*) FILTER (WHERE is_enabled))::integer AS enabled_bots
-       FROM ding_talk_bots WHERE $1::integer[] IS NULL OR store_id = ANY($1::integer[])
-       GROUP BY store_id`,
+  ): Promise<
+    Array<{ storeId: number; bots: number; enabledBots: number; brokenBots: number; degradedBots: number }>
+  > {
+    // Health counted here, not from a page of the unhealthy: with hundreds broken at once (an app's quota, an IP
+    // block), every store must still show its own.
+    const rows = await this.dataSource.query<
+      Array<{
+        store_id: number;
+        bots: number;
+        enabled_bots: number;
+        broken_bots: number;
+        degraded_bots: number;
+      }>
+    >(
+      `SELECT b.store_id, count(*)::integer AS bots, (count(*) FILTER (WHERE b.is_enabled))::integer AS enabled_bots,
+              (count(*) FILTER (WHERE h.health = 'broken'))::integer AS broken_bots,
+              (count(*) FILTER (WHERE h.health = 'degraded'))::integer AS degraded_bots
+       FROM ding_talk_bots b LEFT JOIN bot_health h ON h.bot_id = b.id
+       WHERE $1::integer[] IS NULL OR b.store_id = ANY($1::integer[])
+       GROUP BY b.store_id`,
       [stores ? [...stores] : null],
     );
-    return rows.map((row) => ({ storeId: row.store_id, bots: row.bots, enabledBots: row.enabled_bots }));
+    return rows.map((row) => ({
+      storeId: row.store_id,
+      bots: row.bots,
+      enabledBots: row.enabled_bots,
+      brokenBots: row.broken_bots,
+      degradedBots: row.degraded_bots,
+    }));
   }
 }

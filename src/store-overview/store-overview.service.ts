@@ -12,7 +12,8 @@ import { STORE_BOTS, STORE_DELIVERIES, StoreBots, StoreDeliveries } from './stor
 /**
  * Every store the caller manages at a glance (the console's HQ view): the stores that have bots or notifications,
  * with their counts. A store is only a number here (there is no table of stores), so the list is made from what
- * the bots and the notifications name. Those needing a look come first: most failed today, then largest backlog.
+ * the bots and the notifications name. Those needing a look come first: most bots broken, then degraded, then most failed today, then largest
+ * backlog.
  */
 @Injectable()
 export class StoreOverviewService {
@@ -41,13 +42,27 @@ export class StoreOverviewService {
     const entry = (storeId: number) => {
       let found = byStore.get(storeId);
       if (!found) {
-        found = { store_id: storeId, bots: 0, enabled_bots: 0, pending: 0, failed_today: 0, sent_today: 0 };
+        found = {
+          store_id: storeId,
+          bots: 0,
+          enabled_bots: 0,
+          broken_bots: 0,
+          degraded_bots: 0,
+          pending: 0,
+          failed_today: 0,
+          sent_today: 0,
+        };
         byStore.set(storeId, found);
       }
       return found;
     };
     for (const counts of botCounts) {
-      Object.assign(entry(counts.storeId), { bots: counts.bots, enabled_bots: counts.enabledBots });
+      Object.assign(entry(counts.storeId), {
+        bots: counts.bots,
+        enabled_bots: counts.enabledBots,
+        broken_bots: counts.brokenBots,
+        degraded_bots: counts.degradedBots,
+      });
     }
     for (const counts of deliveryCounts) {
       Object.assign(entry(counts.storeId), {
@@ -57,7 +72,12 @@ export class StoreOverviewService {
       });
     }
     const ordered = [...byStore.values()].sort(
-      (a, b) => b.failed_today - a.failed_today || b.pending - a.pending || a.store_id - b.store_id,
+      (a, b) =>
+        b.broken_bots - a.broken_bots ||
+        b.degraded_bots - a.degraded_bots ||
+        b.failed_today - a.failed_today ||
+        b.pending - a.pending ||
+        a.store_id - b.store_id,
     );
     const { skip, take } = pageWindow(query);
     return new Page(ordered.slice(skip, skip + take), ordered.length, query);

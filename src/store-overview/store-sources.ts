@@ -8,6 +8,9 @@ export interface StoreBotCounts {
   storeId: number;
   bots: number;
   enabledBots: number;
+  /** Of them, those whose health is broken, and degraded (docs/bot-health.md). */
+  brokenBots: number;
+  degradedBots: number;
 }
 
 /** A store's notifications, counted: its backlog now, and the outcomes of the ones made today. */

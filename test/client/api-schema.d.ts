@@ -1907,6 +1907,16 @@ export interface components {
             /** @example 2 */
             enabled_bots: number;
             /**
+             * @description Bots of the store whose health is broken
+             * @example 1
+             */
+            broken_bots: number;
+            /**
+             * @description Bots of the store whose health is degraded
+             * @example 0
+             */
+            degraded_bots: number;
+            /**
              * @description Notifications waiting to go out now (pending or retrying), whenever they were made
              * @example 0
              */

@@ -50,14 +50,58 @@ describe('API for the console', () => {
         return response.body.data.attempts.length > 0 || response.body.data.last_error !== null;
       }, 'the throttled attempt');
 
+      // Each bot's health is counted per store (docs/bot-health.md): 2's refused for good, 4's throttled.
+      await waitForValue(async () => {
+        const items = (await t.request('GET', '/api/v1/stores')).body.data.items as Array<
+          Record<string, number>
+        >;
+        const of = (id: number) => items.find((store) => store.store_id === id);
+        return of(2)?.broken_bots === 1 && of(4)?.degraded_bots === 1;
+      }, 'the health of stores 2 and 4 counted');
       const all = await t.request('GET', '/api/v1/stores');
       expect(all.status).toBe(200);
       expect(all.body.data).toEqual({
         items: [
-          { store_id: 2, bots: 1, enabled_bots: 1, pending: 0, failed_today: 1, sent_today: 0 },
-          { store_id: 4, bots: 1, enabled_bots: 1, pending: 1, failed_today: 0, sent_today: 0 },
-          { store_id: 1, bots: 1, enabled_bots: 1, pending: 0, failed_today: 0, sent_today: 1 },
-          { store_id: 3, bots: 1, enabled_bots: 0, pending: 0, failed_today: 0, sent_today: 0 },
+          {
+            store_id: 2,
+            bots: 1,
+            enabled_bots: 1,
+            broken_bots: 1,
+            degraded_bots: 0,
+            pending: 0,
+            failed_today: 1,
+            sent_today: 0,
+          },
+          {
+            store_id: 4,
+            bots: 1,
+            enabled_bots: 1,
+            broken_bots: 0,
+            degraded_bots: 1,
+            pending: 1,
+            failed_today: 0,
+            sent_today: 0,
+          },
+          {
+            store_id: 1,
+            bots: 1,
+            enabled_bots: 1,
+            broken_bots: 0,
+            degraded_bots: 0,
+            pending: 0,
+            failed_today: 0,
+            sent_today: 1,
+          },
+          {
+            store_id: 3,
+            bots: 1,
+            enabled_bots: 0,
+            broken_bots: 0,
+            degraded_bots: 0,
+            pending: 0,
+            failed_today: 0,
+            sent_today: 0,
+          },
         ],
         total: 4,
         page: 1,

@@ -10,13 +10,14 @@ const WORST: Record<Health, number> = { broken: 2, degraded: 1, healthy: 0 };
 
 interface StoreRow extends StoreOverview {
   health: Health;
-  /** The bots that are not healthy, worst first. */
+  /** Of its bots that are not healthy, those on the first page of each list (names for the eye), worst first. */
   unwell: Bot[];
 }
 
 /**
- * HQ's view (a store admin's: its own stores): every store, worst health first, with today's counts. Health comes
- * from the few bots that are not healthy (GET /dingtalk-bots?health=…), the counts from GET /stores.
+ * HQ's view (a store admin's: its own stores): every store, worst health first, with today's counts. A store's
+ * health and counts come from GET /stores (its bots' health counted there, however many are broken); the names of
+ * a few unhealthy bots from the first page of GET /dingtalk-bots?health=….
  */
 export function StoresView() {
   const t = useT();
@@ -87,6 +88,14 @@ export function StoresView() {
               </th>
               <td>
                 <HealthBadge health={store.health} />{' '}
+                {store.broken_bots + store.degraded_bots > 0 && (
+                  <span class="note">
+                    {t(
+                      `故障 ${store.broken_bots} · 降级 ${store.degraded_bots}`,
+                      `${store.broken_bots} broken · ${store.degraded_bots} degraded`,
+                    )}{' '}
+                  </span>
+                )}
                 {store.unwell.map((bot) => (
                   <span key={bot.id} class="note">
                     {bot.name}: {bot.health_reason}{' '}
@@ -122,6 +131,8 @@ function rows(overview: StoreOverview[], unwell: Bot[], ownStores: number[]): St
     store_id: storeId,
     bots: 0,
     enabled_bots: 0,
+    broken_bots: 0,
+    degraded_bots: 0,
     pending: 0,
     failed_today: 0,
     sent_today: 0,
@@ -131,20 +142,16 @@ function rows(overview: StoreOverview[], unwell: Bot[], ownStores: number[]): St
     if (!byStore.has(store.store_id))
       byStore.set(store.store_id, { ...store, health: 'healthy', unwell: [] });
   }
-  for (const bot of unwell) {
-    const row = byStore.get(bot.store_id) ?? {
-      ...empty(bot.store_id),
-      health: 'healthy' as Health,
-      unwell: [],
-    };
-    byStore.set(bot.store_id, row);
-    row.unwell.push(bot);
-    if (WORST[bot.health] > WORST[row.health]) row.health = bot.health;
+  for (const row of byStore.values()) {
+    row.health = row.broken_bots > 0 ? 'broken' : row.degraded_bots > 0 ? 'degraded' : 'healthy';
   }
+  for (const bot of unwell) byStore.get(bot.store_id)?.unwell.push(bot);
   for (const row of byStore.values()) row.unwell.sort((a, b) => WORST[b.health] - WORST[a.health]);
   return [...byStore.values()].sort(
     (a, b) =>
       WORST[b.health] - WORST[a.health] ||
+      b.broken_bots - a.broken_bots ||
+      b.degraded_bots - a.degraded_bots ||
       b.failed_today - a.failed_today ||
       b.pending - a.pending ||
       a.store_id - b.store_id,

@@ -8,6 +8,10 @@ export class StoreOverviewResponse {
   bots: number;
   @ApiProperty({ type: 'integer', example: 2 })
   enabled_bots: number;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Bots of the store whose health is broken' })
+  broken_bots: number;
+  @ApiProperty({ type: 'integer', example: 0, description: 'Bots of the store whose health is degraded' })
+  degraded_bots: number;
   @ApiProperty({
     type: 'integer',
     example: 0,
