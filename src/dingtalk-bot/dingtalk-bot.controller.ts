@@ -39,6 +39,11 @@ import { UpdateDingTalkBotDto } from './dto/update-dingtalk-bot.dto';
 const badId = fieldError('id', 'id must be a whole number from 1 to 2147483647 (digits only)');
 const notFound = { status: HttpStatus.NOT_FOUND, msg: 'DingTalk bot 42 not found' };
 const forbidden = { status: HttpStatus.FORBIDDEN, msg: 'You do not manage store 2' };
+/** One bot of an app per group (docs/dingtalk-apps.md); it does not say whose bot has the group. */
+const groupTaken = {
+  status: HttpStatus.CONFLICT,
+  msg: 'This group is already linked to another bot of this app',
+};
 const appSecretMismatch = fieldError(
   'client_secret',
   'client_secret is not the secret of the app with this client_id: choose the app by app_id (GET /api/v1/dingtalk-apps), or ask an admin to update its secret',
@@ -103,7 +108,7 @@ export class DingTalkBotController {
           client_secret: 'demo-secret',
           agent_id: '3001',
           user_ids: ['manager01'],
-          open_conversation_id: 'cidDemoKitchen==',
+          open_conversation_id: 'cidDemoHall==',
         },
       },
     },
@@ -111,6 +116,7 @@ export class DingTalkBotController {
     fieldError('webhook', 'webhook is required for a webhook bot'),
     appSecretMismatch,
     forbidden,
+    groupTaken,
   )
   @ApiEnvelope(DingTalkBotResponse, HttpStatus.CREATED)
   create(@CurrentUser() user: AuthUser, @Body() request: CreateDingTalkBotDto): Promise<DingTalkBotResponse> {
@@ -161,6 +167,7 @@ export class DingTalkBotController {
     fieldError('client_id', 'client_id applies to stream bots only'),
     appSecretMismatch,
     forbidden,
+    groupTaken,
     notFound,
   )
   @ApiEnvelope(DingTalkBotResponse)

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, In, IsNull, Not, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, FindOptionsWhere, In, IsNull, Not, Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { assertCanSee, assertCanWriteStore, storeForCreate, storesToList } from '../auth/store-scope';
 import { Clock } from '../common/clock';
@@ -11,7 +11,8 @@ import { AppConfig } from '../config/app-config';
 import { splitErrcode } from '../dingtalk/errcode';
 import { DingTalkApp } from '../dingtalk-app/entities/dingtalk-app.entity';
 import { AppEvent, AppEvents } from '../events/app-events';
-import { BotApps, unknownApp } from './bot-app';
+import { BotApps } from './bot-app';
+import { groupTakenAs, writing } from './bot-write-errors';
 import { BotFields, BotWithSecrets } from './bot-fields';
 import { BotSecrets } from './bot-secrets';
 import { BOT_HEALTH_READER, BotHealthReader, BotHealthView } from './bot-health-reader';
@@ -31,10 +32,11 @@ import { BotHealth } from '../events/bot-health.events';
 import { BotSnapshot } from '../events/dingtalk-bot.events';
 import { maskWebhook } from './webhook-url';
 
-const FOREIGN_KEY_VIOLATION = '23503';
-
-/** What 绑定 did: bound this group, found it bound already, found another group bound, or found no stream bot. */
-export type BindResult = 'bound' | 'already_bound' | 'bound_elsewhere' | 'not_found';
+/**
+ * What 绑定 did: bound this group, found it bound already, found another group bound, found the group another bot's
+ * of the same app (another store's), or found no stream bot.
+ */
+export type BindResult = 'bound' | 'already_bound' | 'bound_elsewhere' | 'group_taken' | 'not_found';
 
 /** Bots of the stores a caller manages: CRUD with sealed secrets, the test button and the status. */
 @Injectable()
@@ -76,7 +78,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     const storeId = storeForCreate(user, request.store_id);
     const fields = applyBotChanges(null, request, storeId, this.config.dingtalk.webhookOrigins);
     await assertUsableTemplate(this.templates, this.dataSource.manager, fields.templateId, fields.storeId);
-    const { saved, app } = await this.writing(fields.appId, () =>
+    const { saved, app } = await writing(fields.appId, () =>
       this.dataSource.transaction(async (manager) => {
         const app = await this.apps.resolve(manager, request, fields);
         const bot = this.seal(fields, app, new DingTalkBot());
@@ -127,7 +129,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
    * other, each to the result of the previous one.
    */
   async update(user: AuthUser, id: number, request: UpdateDingTalkBotDto): Promise<DingTalkBotResponse> {
-    const { before, after, saved, app } = await this.writing(request.app_id ?? null, () =>
+    const { before, after, saved, app } = await writing(request.app_id ?? null, () =>
       this.dataSource.transaction(async (manager) => {
         const bot = await manager.findOne(DingTalkBot, {
           where: { id },
@@ -170,18 +172,23 @@ export class DingTalkBotService implements OnApplicationBootstrap {
    * Under the row lock, so that two groups binding at once cannot both win; announced like any other change.
    */
   async bindConversation(id: number, openConversationId: string): Promise<BindResult> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      const bot = await manager.findOne(DingTalkBot, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      // A group is bound through a message to the bot, which only a bot with a Stream connection receives.
-      if (!bot || !botKind(bot.botType).connection) return { outcome: 'not_found' as const };
-      if (bot.openConversationId === openConversationId) return { outcome: 'already_bound' as const };
-      if (bot.openConversationId !== null) return { outcome: 'bound_elsewhere' as const };
-      const before = snapshot(bot);
-      bot.openConversationId = openConversationId;
-      Object.assign(bot, robotOf(this.botSecrets.open(bot), await this.apps.of(bot, manager)));
-      const saved = await manager.save(bot);
-      return { outcome: 'bound' as const, before, after: snapshot(saved) };
-    });
+    const result = await groupTakenAs({ outcome: 'group_taken' as const }, () =>
+      this.dataSource.transaction(async (manager) => {
+        const bot = await manager.findOne(DingTalkBot, {
+          where: { id },
+          lock: { mode: 'pessimistic_write' },
+        });
+        // A group is bound through a message to the bot, which only a bot with a Stream connection receives.
+        if (!bot || !botKind(bot.botType).connection) return { outcome: 'not_found' as const };
+        if (bot.openConversationId === openConversationId) return { outcome: 'already_bound' as const };
+        if (bot.openConversationId !== null) return { outcome: 'bound_elsewhere' as const };
+        const before = snapshot(bot);
+        bot.openConversationId = openConversationId;
+        Object.assign(bot, robotOf(this.botSecrets.open(bot), await this.apps.of(bot, manager)));
+        const saved = await manager.save(bot);
+        return { outcome: 'bound' as const, before, after: snapshot(saved) };
+      }),
+    );
     if (result.outcome === 'bound') {
       await this.events.emit(AppEvent.BotUpdated, {
         before: result.before,
@@ -306,20 +313,6 @@ export class DingTalkBotService implements OnApplicationBootstrap {
       created_at: bot.createdAt.toISOString(),
       updated_at: bot.updatedAt.toISOString(),
     };
-  }
-
-  /**
-   * A bot's write whose app was deleted between the check and the write: the foreign key refuses it, a 400 on
-   * app_id as for an app that was never there.
-   */
-  private async writing<T>(appId: number | null, write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : null;
-      if (code === FOREIGN_KEY_VIOLATION) throw unknownApp(appId);
-      throw error;
-    }
   }
 }
 

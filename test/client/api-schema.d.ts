@@ -3189,6 +3189,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDoc"];
                 };
             };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
             /** @description Body over 1 MiB */
             413: {
                 headers: {
@@ -3337,6 +3346,15 @@ export interface operations {
             };
             /** @description No such resource among the stores the token can see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -235,3 +235,108 @@ describe('one DingTalk app for the whole chain, three instances', () => {
     expect(chain.bots).toHaveLength(3);
   });
 });
+
+/**
+ * A group is one store's (the hostile review of issue 23): store 9's admin cannot take store 2's group by naming it
+ * on a bot of the chain's app, neither through the API nor with 绑定.
+ */
+describe('one group, one store', () => {
+  const { t, sim } = useTestApp({ simulator: true });
+  const store9 = () => t.token({ sub: 'manager-9', role: 'store_admin', store_ids: [9] });
+
+  it("refuses a bot of the app on another store's group, without naming the store, and keeps 报菜 there store 2's", async () => {
+    const dingApp = chainInDingTalk(sim);
+    const chain = await chainInService(t, dingApp);
+    const taken = await t.request('POST', '/api/v1/dingtalk-bots', {
+      token: store9(),
+      body: { name: '9号店', bot_type: 'stream', app_id: chain.appId, open_conversation_id: groupOf(2) },
+    });
+    expect(taken.status, taken.text).toBe(409);
+    expect(taken.text).toContain('This group is already linked to another bot of this app');
+    expect(taken.text).not.toMatch(/store 2|门店 2/);
+
+    const own = await t.request('POST', '/api/v1/dingtalk-bots', {
+      token: store9(),
+      body: { name: '9号店', bot_type: 'stream', app_id: chain.appId },
+    });
+    expect(own.status, own.text).toBe(201);
+    const moved = await t.request('PUT', `/api/v1/dingtalk-bots/${own.body.data.id}`, {
+      token: store9(),
+      body: { open_conversation_id: groupOf(2) },
+    });
+    expect(moved.status, moved.text).toBe(409);
+    expect(moved.text).toContain('This group is already linked to another bot of this app');
+
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
+    const written = sim.stream.sendBotMessage({
+      clientId: dingApp.clientId,
+      conversationType: '2',
+      conversationId: groupOf(2),
+      senderStaffId: 'cook2',
+      text: '报菜 红烧肉 6 份',
+    });
+    const answer = await waitForValue(
+      () =>
+        sim.stream.botMessages({ clientId: dingApp.clientId }).find((m) => m.msgId === written.msgId)
+          ?.replies[0],
+      'the answer',
+    );
+    expect(answer.text).toMatch(/^已报菜：红烧肉 6 份\n门店 2 /);
+  });
+
+  it("does not move a group another store's (disabled) bot holds with 绑定, nor its sender", async () => {
+    const dingApp = chainInDingTalk(sim);
+    const app = await t.request('POST', '/api/v1/dingtalk-apps', {
+      body: {
+        name: '连锁',
+        client_id: dingApp.clientId,
+        client_secret: dingApp.clientSecret,
+        agent_id: dingApp.agentId,
+      },
+    });
+    expect(app.status, app.text).toBe(201);
+    // Store 2's bot holds its group but is disabled; store 9's is the app's only enabled bot, without a group.
+    const holder = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: '2号店',
+        store_id: 2,
+        bot_type: 'stream',
+        app_id: app.body.data.id,
+        open_conversation_id: groupOf(2),
+        is_enabled: false,
+      },
+    });
+    expect(holder.status, holder.text).toBe(201);
+    const taker = await t.request('POST', '/api/v1/dingtalk-bots', {
+      token: store9(),
+      body: { name: '9号店', bot_type: 'stream', app_id: app.body.data.id },
+    });
+    expect(taker.status, taker.text).toBe(201);
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
+    const bind = sim.stream.sendBotMessage({
+      clientId: dingApp.clientId,
+      conversationType: '2',
+      conversationId: groupOf(2),
+      senderStaffId: 'cook2',
+      text: '绑定',
+    });
+    const answer = await waitForValue(
+      () =>
+        sim.stream.botMessages({ clientId: dingApp.clientId }).find((m) => m.msgId === bind.msgId)
+          ?.replies[0],
+      'the answer to 绑定',
+    );
+    expect(answer.text).toMatch(/^没有更改：本群已关联本应用的另一个机器人/);
+    const bots = await t.app
+      .get(DataSource)
+      .query<Array<{ id: number; open_conversation_id: string | null }>>(
+        `SELECT id, open_conversation_id FROM ding_talk_bots WHERE id = ANY($1::int[]) ORDER BY id`,
+        [[holder.body.data.id, taker.body.data.id]],
+      );
+    expect(bots.map((bot) => bot.open_conversation_id)).toEqual([groupOf(2), null]);
+    const senders = await t.app
+      .get(DataSource)
+      .query(`SELECT store_id FROM dingtalk_sender_bindings WHERE staff_id = 'cook2'`);
+    expect(senders).toEqual([]);
+  });
+});

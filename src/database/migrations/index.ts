@@ -26,6 +26,7 @@ import { StreamLeasesPerApp1764003600000 } from './1764003600000-stream-leases-p
 import { InboundRouting1764003610000 } from './1764003610000-inbound-routing';
 import { AppRobotKeysByUsers1764003620000 } from './1764003620000-app-robot-keys-by-users';
 import { AlertRetentionIndex1764003700000 } from './1764003700000-alert-retention-index';
+import { OneBotPerGroup1764003710000 } from './1764003710000-one-bot-per-group';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -59,4 +60,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   InboundRouting1764003610000,
   AppRobotKeysByUsers1764003620000,
   AlertRetentionIndex1764003700000,
+  OneBotPerGroup1764003710000,
 ];

@@ -80,6 +80,13 @@ export function boundElsewhereReply(): OutgoingMessage {
   );
 }
 
+/** Says nothing of which store has the group. */
+export function groupTakenReply(): OutgoingMessage {
+  return text(
+    '没有更改：本群已关联本应用的另一个机器人。如要改到这个机器人，请管理员先在后台清空那个机器人的 open_conversation_id。',
+  );
+}
+
 export function bindNeedsGroupReply(): OutgoingMessage {
   return text('绑定要在群里进行：请把机器人加入门店群，在群里 @我 发送“绑定”。');
 }

@@ -14,6 +14,7 @@ import {
   bindNeedsGroupReply,
   boundElsewhereReply,
   boundReply,
+  groupTakenReply,
   botGoneReply,
   helpReply,
   invalidReportReply,
@@ -134,6 +135,9 @@ export class BotCommands {
         return result('already_bound', await bindSender(alreadyBoundReply()));
       case 'bound_elsewhere':
         return result('bound_elsewhere', boundElsewhereReply());
+      case 'group_taken':
+        // Another store's bot of this app has the group: neither the group nor the sender moves.
+        return result('group_taken', groupTakenReply());
       case 'not_found':
         return result('bot_gone', botGoneReply());
     }
