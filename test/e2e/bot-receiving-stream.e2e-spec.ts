@@ -120,7 +120,11 @@ describe('staff write to a stream bot at the simulator (end to end)', () => {
     const bot = await t.request('GET', `/api/v1/dingtalk-bots/${botId}`);
     expect(bot.body.data.open_conversation_id).toBe(written.conversation_id);
 
-    await write('报菜 红烧肉 6 份', { group: '三号店厨房' });
+    // The bot has a group now: it takes that group's messages, and another group is no store's.
+    const elsewhere = await write('报菜 红烧肉 5 份', { group: '三号店厨房' });
+    const kitchen = await repliesOnce(elsewhere.conversation_id, 3);
+    expect(kitchen[2]?.text).toMatch(/^本群还没有关联门店/);
+    await write('报菜 红烧肉 6 份', { group: '三号店通知群' });
     await waitFor(
       () =>
         sim.state.received({ channel: 'group', target: written.conversation_id, accepted: true }).length > 0,
@@ -131,13 +135,14 @@ describe('staff write to a stream bot at the simulator (end to end)', () => {
   });
 
   it('anything else is answered with the commands', async () => {
-    const written = await write('在吗', { staff: 'cook03' });
+    // From cook01, whom 绑定 bound to the store: one-to-one messages of an unbound sender go to no store.
+    const written = await write('在吗');
     const [reply] = await repliesOnce(written.conversation_id, 1);
     expect(reply.text).toContain('可用命令');
   });
 
   it('a redelivered message creates one report, also after the service restarted on the same database', async () => {
-    const written = await write('报菜 鱼香肉丝 8 份', { group: '三号店厨房' });
+    const written = await write('报菜 鱼香肉丝 8 份', { group: '三号店通知群' });
     const confirmations = () =>
       replies(written.conversation_id).filter((reply) => reply.text?.startsWith('已报菜：鱼香肉丝'));
     await waitFor(() => confirmations().length === 1, 'the confirmation');

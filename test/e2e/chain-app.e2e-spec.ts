@@ -340,3 +340,52 @@ describe('one group, one store', () => {
     expect(senders).toEqual([]);
   });
 });
+
+/** An app's only enabled bot with a group of its own takes that group's messages, not every group's (the review). */
+describe('the only bot of an app, with its own group', () => {
+  const { t, sim } = useTestApp({ simulator: true });
+
+  it("answers another group as unlinked and asks an unbound sender to bind, storing nothing for the bot's store", async () => {
+    const dingApp = chainInDingTalk(sim);
+    const app = await t.request('POST', '/api/v1/dingtalk-apps', {
+      body: {
+        name: '连锁',
+        client_id: dingApp.clientId,
+        client_secret: dingApp.clientSecret,
+        agent_id: dingApp.agentId,
+      },
+    });
+    expect(app.status, app.text).toBe(201);
+    const bot = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: '1号店',
+        store_id: 1,
+        bot_type: 'stream',
+        app_id: app.body.data.id,
+        open_conversation_id: groupOf(1),
+      },
+    });
+    expect(bot.status, bot.text).toBe(201);
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
+    const answerTo = (text: string, group?: string) => {
+      const written = sim.stream.sendBotMessage({
+        clientId: dingApp.clientId,
+        conversationType: group ? '2' : '1',
+        conversationId: group,
+        senderStaffId: 'cook2',
+        text,
+      });
+      return waitForValue(
+        () =>
+          sim.stream.botMessages({ clientId: dingApp.clientId }).find((m) => m.msgId === written.msgId)
+            ?.replies[0],
+        `the answer to ${text}`,
+      );
+    };
+    expect((await answerTo('报菜 红烧肉 6 份', groupOf(2))).text).toMatch(/^本群还没有关联门店/);
+    expect((await answerTo('报菜 红烧肉 7 份')).text).toMatch(/^还不知道你是哪个门店的/);
+    expect((await answerTo('报菜 红烧肉 8 份', groupOf(1))).text).toMatch(/^已报菜：红烧肉 8 份\n门店 1 /);
+    const reports = (await t.request('GET', '/api/v1/menu-reports?store_id=1')).body.data.items;
+    expect(reports.map((r: { quantity: number }) => r.quantity)).toEqual([8]);
+  });
+});

@@ -5,7 +5,7 @@ import { RoutingRepository } from './routing.repository';
 
 /** Where a message to an app goes: a store's bot, or nowhere yet, and why. */
 export type Route =
-  /** `by`: the bot's group, the sender's binding, or the app's only bot (an app that serves one store). */
+  /** `by`: the bot's group, the sender's binding, or the app's only bot, without a group (an app of one store). */
   | { kind: 'bot'; bot: StreamBot; by: 'group' | 'sender' | 'only_bot' }
   /** A group no bot of the app has as its `open_conversation_id`. */
   | { kind: 'unlinked_group'; conversationId: string }
@@ -17,8 +17,8 @@ export type Route =
 /**
  * Which store's bot a message to an app is for (docs/stream-connections.md, Messages from staff): a group's message
  * goes to the bot whose `open_conversation_id` is that group; a one-to-one message to the bot of the store its
- * sender bound themselves to (绑定 in that store's group). An app with one enabled bot serves one store: every
- * message is that bot's, as before apps were shared. One statement per message, and one more for a one-to-one chat.
+ * sender bound themselves to (绑定 in that store's group). An app whose one enabled bot has no group serves one
+ * store: every message is that bot's, as before apps were shared. One statement per message, and one more for a one-to-one chat.
  */
 @Injectable()
 export class MessageRouter {
@@ -34,7 +34,7 @@ export class MessageRouter {
       });
       if (!bot) return { kind: 'no_bot' };
       if (bot.openConversationId === message.conversationId) return { kind: 'bot', bot, by: 'group' };
-      if (enabledBots === 1) return { kind: 'bot', bot, by: 'only_bot' };
+      if (servesAnyGroup(bot, enabledBots)) return { kind: 'bot', bot, by: 'only_bot' };
       return { kind: 'unlinked_group', conversationId: message.conversationId };
     }
     const storeId = message.senderStaffId
@@ -43,7 +43,16 @@ export class MessageRouter {
     const { bot, enabledBots } = await this.bots.messageBot(appId, { storeId });
     if (!bot) return { kind: 'no_bot' };
     if (storeId !== null && bot.storeId === storeId) return { kind: 'bot', bot, by: 'sender' };
-    if (enabledBots === 1) return { kind: 'bot', bot, by: 'only_bot' };
+    if (servesAnyGroup(bot, enabledBots)) return { kind: 'bot', bot, by: 'only_bot' };
     return { kind: 'unbound_sender' };
   }
+}
+
+/**
+ * The app's only enabled bot takes every message only while it has no group of its own (the shape of an app that
+ * served one store before apps were shared): once it has a group, another group is not its store's, nor is an
+ * unbound sender.
+ */
+function servesAnyGroup(bot: StreamBot, enabledBots: number): boolean {
+  return enabledBots === 1 && bot.openConversationId === null;
 }
