@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { AuthUser } from '../auth/auth-user';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
@@ -17,6 +18,8 @@ import { DingTalkApp } from './entities/dingtalk-app.entity';
 
 /** ON DELETE RESTRICT answers restrict_violation (23001); NO ACTION would answer foreign_key_violation (23503). */
 const STILL_REFERENCED = ['23001', '23503'];
+
+const APP_NAME_MAX = 100;
 
 /** An app named inline on a stream bot (client_id and client_secret, as before apps were a resource). */
 export interface InlineApp {
@@ -136,18 +139,26 @@ export class DingTalkAppService {
    * The app a stream bot names inline (client_id and client_secret), in the bot's transaction: the app of that
    * client_id if the secret is its own, else a 400 on client_secret that tells nothing of the app but that the pair
    * does not match (an app's client_id is listed to every store admin; its secret never is); a new app when
-   * DingTalk's client_id is new here. Changing an app's secret is an admin's update of the app, never a bot's.
+   * DingTalk's client_id is new here and the caller is an admin (apps are added by admins: a store admin's inline
+   * credentials only find one). Changing an app's secret is an admin's update of the app, never a bot's.
    */
-  async findOrAdd(manager: EntityManager, wanted: InlineApp): Promise<DingTalkApp> {
+  async findOrAdd(manager: EntityManager, wanted: InlineApp, caller: AuthUser): Promise<DingTalkApp> {
     const existing = await this.apps.findByClientId(manager, wanted.clientId);
     if (existing) return this.matching(existing, wanted);
+    if (caller.role !== 'admin') {
+      throw new ForbiddenException(
+        'No DingTalk app has this client_id: an admin must add the app first (POST /api/v1/dingtalk-apps), ' +
+          'then choose it by app_id',
+      );
+    }
     if (wanted.agentId === null) {
       throw new ValidationFailedException([
         { field: 'agent_id', message: 'agent_id (AgentId) is required to add a new app with this client_id' },
       ]);
     }
     const added = await this.apps.insertIfAbsent(manager, {
-      name: wanted.clientId,
+      // Named after its client_id (up to 128 characters) until an admin renames it; a name holds 100.
+      name: wanted.clientId.slice(0, APP_NAME_MAX),
       clientId: wanted.clientId,
       sealedClientSecret: this.secrets.seal(wanted.clientSecret),
       agentId: wanted.agentId,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
 import { ValidationFailedException } from '../common/http/validation-failed.exception';
 import { AppCredentials } from '../dingtalk/app-credentials';
 import { DingTalkAppService } from '../dingtalk-app/dingtalk-app.service';
@@ -11,8 +12,8 @@ type BotRequest = Partial<CreateDingTalkBotDto>;
 
 /**
  * A stream bot's app (docs/dingtalk-apps.md), as its request names it: by `app_id`, or inline by client_id and
- * client_secret as before apps were a resource, which finds the app (the secret must be its own) or adds it. A
- * store admin may so choose any app, but never read or change its secret: that is an admin's update of the app.
+ * client_secret as before apps were a resource, which finds the app (the secret must be its own) or, for an admin,
+ * adds it. A store admin may so choose any app, but never add one, nor read or change its secret.
  */
 @Injectable()
 export class BotApps {
@@ -31,13 +32,22 @@ export class BotApps {
    * In the bot's transaction: the app the checked bot `next` uses, found or added from the request's inline
    * credentials (then `next.appId` is set to it), or read by `next.appId`; null for a bot without one.
    */
-  async resolve(manager: EntityManager, request: BotRequest, next: BotFields): Promise<DingTalkApp | null> {
+  async resolve(
+    manager: EntityManager,
+    request: BotRequest,
+    next: BotFields,
+    caller: AuthUser,
+  ): Promise<DingTalkApp | null> {
     if (request.client_id != null && request.client_secret != null) {
-      const app = await this.apps.findOrAdd(manager, {
-        clientId: request.client_id,
-        clientSecret: request.client_secret,
-        agentId: request.agent_id ?? null,
-      });
+      const app = await this.apps.findOrAdd(
+        manager,
+        {
+          clientId: request.client_id,
+          clientSecret: request.client_secret,
+          agentId: request.agent_id ?? null,
+        },
+        caller,
+      );
       next.appId = app.id;
       return app;
     }

@@ -71,7 +71,8 @@ export class DingTalkBotController {
     description:
       'webhook bots need `webhook` (and optionally `secret`). A stream bot belongs to a DingTalk app, one for the ' +
       'whole chain (docs/dingtalk-apps.md): give its `app_id`, or its `client_id` and `client_secret` (and `agent_id` ' +
-      "for an app not added yet), which find the app (the secret must be its own) or add it. Each store's bot keeps " +
+      'for an app not added yet), which find the app (the secret must be its own) or, for an admin only, add it. ' +
+      "Each store's bot keeps " +
       "its own targets: `open_conversation_id` is the store's group. An enabled stream bot's app connects at once.",
   })
   @ApiJsonBody(

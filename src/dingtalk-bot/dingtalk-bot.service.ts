@@ -80,7 +80,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     await assertUsableTemplate(this.templates, this.dataSource.manager, fields.templateId, fields.storeId);
     const { saved, app } = await writing(fields.appId, () =>
       this.dataSource.transaction(async (manager) => {
-        const app = await this.apps.resolve(manager, request, fields);
+        const app = await this.apps.resolve(manager, request, fields, user);
         const bot = this.seal(fields, app, new DingTalkBot());
         bot.dailySummarySince = summarySince(null, fields, this.clock.now());
         return { saved: await manager.save(bot), app };
@@ -147,7 +147,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
           this.config.dingtalk.webhookOrigins,
         );
         await assertUsableTemplate(this.templates, manager, next.templateId, next.storeId);
-        const app = await this.apps.resolve(manager, changes, next);
+        const app = await this.apps.resolve(manager, changes, next, user);
         const beforeSnapshot = snapshot(bot);
         const since = summarySince(current, next, this.clock.now()) ?? bot.dailySummarySince;
         const sealed = this.seal(next, app, bot);

@@ -111,11 +111,11 @@ describe('DingTalk apps API', () => {
     expect(inline.status, inline.text).toBe(201);
     expect(inline.body.data.app_id).toBe(app.id);
 
-    // A client_id the service does not know yet: the bot brings its app along (named after its AppKey).
+    // A client_id the service does not know yet: an admin's bot brings its app along (named after its AppKey).
     const newApp = sim.state.registerApp();
     const added = await t.request('POST', '/api/v1/dingtalk-bots', {
-      token,
       body: {
+        store_id: 1,
         name: '一号店 3',
         bot_type: 'stream',
         client_id: newApp.clientId,
@@ -168,5 +168,62 @@ describe('DingTalk apps API', () => {
     const deleted = await t.request('DELETE', `/api/v1/dingtalk-apps/${app.id}`);
     expect(deleted.status).toBe(200);
     expect((await t.request('GET', `/api/v1/dingtalk-apps/${app.id}`)).status).toBe(404);
+  });
+});
+
+/** Apps are added by admins (the review): a store admin's inline credentials only find one. */
+describe('inline app credentials on a stream bot', () => {
+  const { t, sim } = useTestApp({ simulator: true });
+  const storeAdmin = () => t.token({ sub: 'manager-1', role: 'store_admin', store_ids: [1] });
+  const inlineBot = (dingApp: { clientId: string; clientSecret: string; agentId: string }, token?: string) =>
+    t.request('POST', '/api/v1/dingtalk-bots', {
+      ...(token ? { token } : {}),
+      body: {
+        name: '一号店',
+        store_id: 1,
+        bot_type: 'stream',
+        client_id: dingApp.clientId,
+        client_secret: dingApp.clientSecret,
+        agent_id: dingApp.agentId,
+      },
+    });
+  const appCount = async () =>
+    (await t.request('GET', '/api/v1/dingtalk-apps?page_size=100')).body.data.items.length as number;
+
+  it("refuses a store admin's new app, and lets them find an existing one with its secret", async () => {
+    const dingApp = sim.state.registerApp();
+    const before = await appCount();
+    const refused = await inlineBot(dingApp, storeAdmin());
+    expect(refused.status, refused.text).toBe(403);
+    expect(refused.body.msg).toContain('an admin must add the app first (POST /api/v1/dingtalk-apps)');
+    expect(await appCount()).toBe(before);
+
+    const added = await t.request('POST', '/api/v1/dingtalk-apps', {
+      body: {
+        name: '连锁',
+        client_id: dingApp.clientId,
+        client_secret: dingApp.clientSecret,
+        agent_id: dingApp.agentId,
+      },
+    });
+    expect(added.status, added.text).toBe(201);
+    const found = await inlineBot(dingApp, storeAdmin());
+    expect(found.status, found.text).toBe(201);
+    expect(found.body.data.app_id).toBe(added.body.data.id);
+  });
+
+  it("names an admin's inline app after the first 100 characters of a long client_id", async () => {
+    const dingApp = sim.state.registerApp({
+      clientId: `ding${'a'.repeat(124)}`,
+      clientSecret: 's',
+      agentId: '42',
+    });
+    const created = await inlineBot(dingApp);
+    expect(created.status, created.text).toBe(201);
+    const app = await t.request('GET', `/api/v1/dingtalk-apps/${created.body.data.app_id}`);
+    expect(app.body.data).toMatchObject({
+      client_id: dingApp.clientId,
+      name: dingApp.clientId.slice(0, 100),
+    });
   });
 });

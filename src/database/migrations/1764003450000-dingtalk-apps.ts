@@ -30,8 +30,9 @@ export class DingTalkApps1764003450000 implements MigrationInterface {
         CONSTRAINT uq_dingtalk_apps_client_id UNIQUE (client_id)
       )`);
     await runner.query(`
+      -- A client_id holds 128 characters, a name 100: a long one is cut (an admin renames the app).
       INSERT INTO dingtalk_apps (name, client_id, client_secret, agent_id, created_at, updated_at)
-      SELECT DISTINCT ON (client_id) client_id, client_id, client_secret, agent_id, created_at, updated_at
+      SELECT DISTINCT ON (client_id) LEFT(client_id, 100), client_id, client_secret, agent_id, created_at, updated_at
       FROM ding_talk_bots
       WHERE client_id IS NOT NULL AND client_secret IS NOT NULL
       ORDER BY client_id, updated_at DESC, id DESC`);
