@@ -273,8 +273,10 @@ describe('receiving stream bot messages', () => {
     expect(repliesIn('cidKitchen==')[1].text).toBe(
       `本群已经绑定，无需重复绑定。\n你单聊发给我的消息也将记到门店 ${STORE}。`,
     );
+    // Once the bot has its group, another group is no store's (the app's only bot takes every group only while it
+    // has none): 绑定 there is answered with the notice, and the bot keeps its group.
     await dispatch(frame('绑定', { conversationId: 'cidOtherGroup==' }));
-    expect(repliesIn('cidOtherGroup==')[0].text).toMatch(/^没有更改：这个机器人已经绑定了另一个群/);
+    expect(repliesIn('cidOtherGroup==')[0].text).toMatch(/^本群还没有关联门店/);
     expect((await t.request('GET', `/api/v1/dingtalk-bots/${botId}`)).body.data.open_conversation_id).toBe(
       'cidKitchen==',
     );
@@ -301,6 +303,11 @@ describe('receiving stream bot messages', () => {
         clientId: app.clientId,
         title: '晚班群',
       });
+      // The late group is the bot's: a group message reaches the bot whose group it is.
+      const moved = await t.request('PUT', `/api/v1/dingtalk-bots/${botId}`, {
+        body: { open_conversation_id: 'cidLate==' },
+      });
+      expect(moved.status).toBe(200);
       const saysExpired = frame('报菜 炒青菜 3 份', { conversationId: 'cidLate==' });
       const claimsOpen = frame('今日', {
         conversationId: 'cidLate==',
@@ -316,15 +323,19 @@ describe('receiving stream bot messages', () => {
         1,
       );
       const inGroup = sim.state.received({ channel: 'group', target: 'cidLate==', accepted: true });
-      expect(inGroup.map((message) => message.text?.split('\n')[0])).toEqual([
-        '已报菜：炒青菜 3 份',
-        expect.stringMatching(/^#### 今日报菜 · 门店 7/),
-      ]);
+      // The group is the bot's, so the report's own notification arrives there too; the replies are the rest.
+      const replies = inGroup
+        .map((message) => message.text?.split('\n')[0])
+        .filter((line) => !line?.startsWith('#### 报菜通知'));
+      expect(replies).toEqual(['已报菜：炒青菜 3 份', expect.stringMatching(/^#### 今日报菜 · 门店 7/)]);
       expect(await replyVia(msgIdOf(saysExpired))).toBe('group');
       expect(await replyVia(msgIdOf(claimsOpen))).toBe('group');
     });
 
     it('answers a one-to-one chat through a one-to-one robot message to the sender', async () => {
+      // chef42 binds in the store's group first: a one-to-one message reaches the store its sender is bound to.
+      const group = (await t.request('GET', `/api/v1/dingtalk-bots/${botId}`)).body.data.open_conversation_id;
+      await dispatch(frame('绑定', { conversationId: group, senderStaffId: 'chef42' }));
       const written = helpInChat('cidChatLate==', 'chef42');
       await clock.advance(SESSION_TTL_MS + 1);
       await dispatch(written);
