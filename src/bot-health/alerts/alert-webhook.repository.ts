@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { rowsOf } from '../../database/query-rows';
-import { BotHealth, BotHealthReason } from '../../events/bot-health.events';
-import { AlertFacts, AlertType } from '../messages/alert-message';
+import { AlertFacts } from '../messages/alert-message';
+import { AlertRow, factsOf } from './alert-row';
 
 /** A webhook delivery taken for sending: the alert, where to, with what secret, and the how-many-th attempt. */
 export interface ClaimedWebhookDelivery {
@@ -14,23 +14,13 @@ export interface ClaimedWebhookDelivery {
   alert: AlertFacts;
 }
 
-interface ClaimedRow {
+/** The delivery's own columns, then its alert's (selected with the alert's id as `alert_id`). */
+interface ClaimedRow extends Omit<AlertRow, 'id'> {
   id: string;
   attempts: number;
   webhook_url: string;
   sealed_webhook_secret: string;
   alert_id: string;
-  type: AlertType;
-  bot_id: number;
-  bot_name: string;
-  bot_type: string;
-  store_id: number;
-  health: BotHealth;
-  reason: BotHealthReason | null;
-  detail: string | null;
-  hint: string | null;
-  since: Date;
-  created_at: Date;
 }
 
 /**
@@ -73,20 +63,7 @@ export class AlertWebhookRepository {
         attempt: row.attempts,
         url: row.webhook_url,
         sealedSecret: row.sealed_webhook_secret,
-        alert: {
-          id: String(row.alert_id),
-          type: row.type,
-          botId: row.bot_id,
-          botName: row.bot_name,
-          botType: row.bot_type,
-          storeId: row.store_id,
-          health: row.health,
-          reason: row.reason,
-          detail: row.detail,
-          hint: row.hint,
-          since: row.since,
-          createdAt: row.created_at,
-        },
+        alert: factsOf({ ...row, id: row.alert_id }),
       }));
   }
 

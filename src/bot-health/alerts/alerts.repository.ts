@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf } from '../../database/query-rows';
 import { BotHealth, BotHealthReason } from '../../events/bot-health.events';
-import { AlertFacts, AlertType } from '../messages/alert-message';
+import { AlertFacts } from '../messages/alert-message';
 import { AlertingState } from './alert-rules';
+import { AlertRow, factsOf } from './alert-row';
 
 /** A bot's health row as the alert job reads it under its lock. */
 export interface LockedHealth extends AlertingState {
@@ -21,21 +22,6 @@ interface LockedRow {
   since: Date;
   alerted_broken: boolean;
   alerted_at: Date | null;
-}
-
-interface AlertRow {
-  id: string;
-  type: AlertType;
-  bot_id: number;
-  bot_name: string;
-  bot_type: string;
-  store_id: number;
-  health: BotHealth;
-  reason: BotHealthReason | null;
-  detail: string | null;
-  hint: string | null;
-  since: Date;
-  created_at: Date;
 }
 
 const ALERT_COLUMNS =
@@ -156,21 +142,4 @@ export class AlertsRepository {
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }
-}
-
-function factsOf(row: AlertRow): AlertFacts {
-  return {
-    id: String(row.id),
-    type: row.type,
-    botId: row.bot_id,
-    botName: row.bot_name,
-    botType: row.bot_type,
-    storeId: row.store_id,
-    health: row.health,
-    reason: row.reason,
-    detail: row.detail,
-    hint: row.hint,
-    since: row.since,
-    createdAt: row.created_at,
-  };
 }
