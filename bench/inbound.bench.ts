@@ -145,7 +145,13 @@ async function measure(system: InboundSystem): Promise<InboundResult> {
     result.systemCpuS = cpuOf(systemSampler.samples);
     result.systemPeakPssMiB =
       Math.max(0, ...systemSampler.samples.map((sample) => sample.pssBytes)) / 1024 / 1024;
-    result.extra = await running.counts?.();
+    const groupIndex = new Map(groups.map((group, i) => [group.openConversationId, i]));
+    const messagesByGroup = new Array<number>(groups.length).fill(0);
+    for (const outcome of drained.outcomes) {
+      const i = groupIndex.get(outcome.conversation_id);
+      if (i !== undefined) messagesByGroup[i]++;
+    }
+    result.extra = await running.counts?.(messagesByGroup);
   } catch (error) {
     result.error = (error as Error).message.split('\n').slice(0, 20).join('\n');
     for (const child of [running?.child, simulator?.child]) {
@@ -173,10 +179,12 @@ function shortfalls(result: InboundResult): string[] {
       `${counts.messages - counts.replied} messages never answered`,
     counts && counts.doubleReplies > 0 && `${counts.doubleReplies} messages answered more than once`,
     result.connectionsOpened !== 1 && `${result.connectionsOpened ?? 0} connections opened, not 1`,
-    // A system that creates reports (the service) must create exactly one per message.
+    // A system that creates reports (the service) must create exactly one per message, in the group's store.
     result.extra?.reports_created !== undefined &&
       result.extra.reports_created !== counts?.messages &&
       `${result.extra.reports_created} reports created for ${counts?.messages ?? 0} messages`,
+    (result.extra?.stores_with_wrong_report_count ?? 0) > 0 &&
+      `${result.extra?.stores_with_wrong_report_count} stores have a report count other than their group's messages`,
   ];
   return problems.filter((problem): problem is string => typeof problem === 'string');
 }

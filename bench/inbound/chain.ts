@@ -28,7 +28,7 @@ async function call<T>(
 /**
  * The chain as a new user sets it up in the service (docs/dingtalk-apps.md): the app once (POST /dingtalk-apps), then
  * one stream bot per store on it, its group the store's kitchen group (store i+1 for group i). Reports are counted
- * over every store: each message written is a 报菜 in some store's group, so each must make exactly one.
+ * per store: each message written is a 报菜 in one store's group, so it must make exactly one report, in that store.
  */
 export const chainRegistration: ChainRegistration = {
   async register(service, setup: InboundSetup) {
@@ -58,10 +58,24 @@ export const chainRegistration: ChainRegistration = {
     }
   },
 
-  async reportsCreated(service) {
-    const pool = new Pool(service.url, { connections: 1 });
+  async reportsByGroup(service, groups) {
+    const pool = new Pool(service.url, { connections: 8 });
     try {
-      return (await call<{ total: number }>(pool, service, 'GET', '/api/v1/menu-reports?page_size=1')).total;
+      const counts = new Array<number>(groups).fill(0);
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < groups; i = next++) {
+          const page = await call<{ total: number }>(
+            pool,
+            service,
+            'GET',
+            `/api/v1/menu-reports?store_id=${i + 1}&page_size=1`,
+          );
+          counts[i] = page.total;
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+      return counts;
     } finally {
       await pool.close();
     }

@@ -26,7 +26,8 @@ export interface InboundSetup {
 export interface RunningSystem {
   child: Child;
   /** Counts only this system can give (e.g. the service's reports), added to its results. */
-  counts?(): Promise<Record<string, number>>;
+  /** `messagesByGroup`: messages written into each group of `InboundSetup.groups`, as the simulator counted them. */
+  counts?(messagesByGroup: number[]): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -71,12 +72,13 @@ export interface ServiceApi {
 
 /**
  * What the service needs to be told to serve the chain: the app once, and one stream bot per group (its store, its
- * `open_conversation_id`) through the API; and how many reports it created, to check that each message made
- * exactly one (bench/inbound/chain.ts).
+ * `open_conversation_id`) through the API; and how many reports it created in each group's store, to check that each
+ * message made exactly one, in the store whose group it was written in (bench/inbound/chain.ts).
  */
 export interface ChainRegistration {
   register(service: ServiceApi, setup: InboundSetup): Promise<void>;
-  reportsCreated(service: ServiceApi): Promise<number>;
+  /** Reports created per group's store, in the order of `InboundSetup.groups`. */
+  reportsByGroup(service: ServiceApi, groups: number): Promise<number[]>;
 }
 
 /**
@@ -108,7 +110,13 @@ export function serviceSystem(
       }
       return {
         child: service.child,
-        counts: async () => ({ reports_created: await chain.reportsCreated(api) }),
+        counts: async (messagesByGroup) => {
+          const created = await chain.reportsByGroup(api, setup.groups.length);
+          return {
+            reports_created: created.reduce((sum, count) => sum + count, 0),
+            stores_with_wrong_report_count: created.filter((count, i) => count !== messagesByGroup[i]).length,
+          };
+        },
         close: () => service.close(),
       };
     },
