@@ -45,6 +45,7 @@ export const FEATURES = {
   stream: ['dingtalk-app', 'dingtalk-bot', 'menu-report', 'notify'],
   health: ['stream'],
   'bot-health': ['dingtalk-bot', 'notify'],
+  'kitchen-confirmation': ['dingtalk-bot', 'menu-report', 'notify'],
   'store-overview': [],
   console: [],
 };

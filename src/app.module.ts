@@ -19,6 +19,7 @@ import { DailySummaryModule } from './daily-summary/daily-summary.module';
 import { DingTalkAppModule } from './dingtalk-app/dingtalk-app.module';
 import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
 import { EventsModule } from './events/events.module';
+import { KitchenConfirmationModule } from './kitchen-confirmation/kitchen-confirmation.module';
 import { MenuReportModule } from './menu-report/menu-report.module';
 import { MessageTemplateModule } from './message-template/message-template.module';
 import { NotifyModule } from './notify/notify.module';
@@ -63,6 +64,7 @@ export class AppModule {
         RetentionModule,
         DailySummaryModule,
         BotHealthModule,
+        KitchenConfirmationModule,
         StoreOverviewModule,
         ConsoleModule,
         CompositionModule,

@@ -27,6 +27,7 @@ import { InboundRouting1764003610000 } from './1764003610000-inbound-routing';
 import { AppRobotKeysByUsers1764003620000 } from './1764003620000-app-robot-keys-by-users';
 import { AlertRetentionIndex1764003700000 } from './1764003700000-alert-retention-index';
 import { OneBotPerGroup1764003710000 } from './1764003710000-one-bot-per-group';
+import { KitchenConfirmation1764003800000 } from './1764003800000-kitchen-confirmation';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -61,4 +62,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AppRobotKeysByUsers1764003620000,
   AlertRetentionIndex1764003700000,
   OneBotPerGroup1764003710000,
+  KitchenConfirmation1764003800000,
 ];
