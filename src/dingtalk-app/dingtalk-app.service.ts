@@ -127,7 +127,7 @@ export class DingTalkAppService {
   }
 
   /** An app's credentials with its secret opened, for the modules that connect and send as it. */
-  credentials(app: DingTalkApp): AppCredentials {
+  credentials(app: Pick<DingTalkApp, 'clientId' | 'sealedClientSecret' | 'agentId'>): AppCredentials {
     return {
       clientId: app.clientId,
       clientSecret: this.secrets.open(app.sealedClientSecret),

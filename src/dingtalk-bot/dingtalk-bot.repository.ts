@@ -15,6 +15,15 @@ export interface StreamBotRow {
   openConversationId: string | null;
 }
 
+/** An app as the holder of its Stream connection re-reads it (see heldApps). */
+export interface HeldAppRow {
+  appId: number;
+  clientId: string;
+  sealedClientSecret: string;
+  agentId: string | null;
+  enabledBotIds: number[];
+}
+
 /** A day in the stores' time zone at an instant: when a bot's daily summary moment is looked at. */
 export interface SummaryMoment {
   /** The stores' date (YYYY-MM-DD in REPORT_TIMEZONE). */
@@ -233,6 +242,36 @@ export class DingTalkBotRepository {
       [connectedKinds()],
     );
     return rows.map((row) => row.app_id);
+  }
+
+  /**
+   * The apps of `appIds` that exist, with their credentials (the secret sealed) and their enabled bots of a kind that
+   * keeps a Stream connection, in one statement: the holder of the apps' connections reads them every lease round.
+   */
+  async heldApps(appIds: readonly number[]): Promise<HeldAppRow[]> {
+    if (appIds.length === 0) return [];
+    const rows = await this.dataSource.query<
+      Array<{
+        id: number;
+        client_id: string;
+        client_secret: string;
+        agent_id: string | null;
+        enabled_bot_ids: number[] | null;
+      }>
+    >(
+      `SELECT a.id, a.client_id, a.client_secret, a.agent_id,
+              (SELECT array_agg(b.id ORDER BY b.id) FROM ding_talk_bots b
+               WHERE b.app_id = a.id AND b.is_enabled AND b.bot_type = ANY($2::text[])) AS enabled_bot_ids
+       FROM dingtalk_apps a WHERE a.id = ANY($1::int[])`,
+      [[...new Set(appIds)], connectedKinds()],
+    );
+    return rows.map((row) => ({
+      appId: row.id,
+      clientId: row.client_id,
+      sealedClientSecret: row.client_secret,
+      agentId: row.agent_id,
+      enabledBotIds: row.enabled_bot_ids ?? [],
+    }));
   }
 
   /**

@@ -13,12 +13,29 @@ export interface StreamBot {
 }
 
 /**
+ * A held app as stored now, read at every lease round by its holder: what its connection is made with (the secret
+ * still sealed: the app module opens it) and which enabled stream bots use it (none: nothing to connect).
+ */
+export interface HeldApp {
+  appId: number;
+  clientId: string;
+  sealedClientSecret: string;
+  agentId: string | null;
+  enabledBotIds: number[];
+}
+
+/**
  * What the Stream connections read of the bots (table ding_talk_bots, owned by dingtalk-bot): a port this module
  * declares, implemented by the bots' repository and bound in src/composition.module.ts.
  */
 export interface StreamBots {
   /** The apps with an enabled stream bot: those that keep a connection, by id. */
   connectedAppIds(): Promise<number[]>;
+  /**
+   * The apps of `appIds` that still exist, each with its enabled stream bots, in one statement (the holder of their
+   * connections asks every lease round, so that a change made on another instance reaches it).
+   */
+  heldApps(appIds: readonly number[]): Promise<HeldApp[]>;
   /** The stream bots of the given stores (undefined: every store), of one app, or the one bot `botId`, by id. */
   streamBots(filter: { storeIds?: readonly number[]; botId?: number; appId?: number }): Promise<StreamBot[]>;
   /**

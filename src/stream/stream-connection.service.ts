@@ -11,7 +11,7 @@ import { StreamTransport } from '../dingtalk/stream/stream-transport';
 import { ClusterConnectionState, stateOnLease } from './cluster-connection-state';
 import { fingerprint } from './connectable-app';
 import { StreamAppState, StreamAppSupervisor, SupervisedApp } from './stream-app.supervisor';
-import { STREAM_BOTS, StreamBots } from './stream-bots';
+import { HeldApp, STREAM_BOTS, StreamBots } from './stream-bots';
 import { STREAM_CALLBACKS, StreamCallbackHandler } from './stream-callback';
 import { countByStatus, registerConnectionGauge } from './stream-connection-gauge';
 import {
@@ -316,7 +316,11 @@ export class StreamConnectionService implements BotConnections {
     }
   }
 
-  /** The lease job: renews what this instance holds, gives up what it lost, and takes apps whose instance died. */
+  /**
+   * The lease job: renews what this instance holds, gives up what it lost, follows what changed of its apps on other
+   * instances, and takes apps whose instance died (or that gained their first enabled bot where the lease could not
+   * be taken).
+   */
   private async renewLeases(): Promise<void> {
     if (!this.running) return;
     const held = [...this.supervised.keys()];
@@ -333,9 +337,59 @@ export class StreamConnectionService implements BotConnections {
         void this.sync(id);
       }
     }
+    await this.followChangesElsewhere([...renewed]);
     for (const id of await this.leases.orphans()) {
       if (!this.supervised.has(id)) void this.sync(id);
     }
+  }
+
+  /**
+   * A change of an app or its bots served by another instance reaches this one, the holder, only here: the apps it
+   * holds are read again (one statement), and each whose credentials or enabled bots differ from its connection's is
+   * synced, which decides on what is stored then (a reconnect with the new credentials, a stop and the lease given
+   * back when no enabled bot is left, or the bots' health told). A failed read changes nothing: the connections stay
+   * as they are until a round reads the apps.
+   */
+  private async followChangesElsewhere(appIds: number[]): Promise<void> {
+    if (appIds.length === 0) return;
+    let stored: HeldApp[];
+    try {
+      stored = await this.streamBots.heldApps(appIds);
+    } catch (error) {
+      this.logger.warn(
+        `Stream apps not re-read (${error instanceof Error ? error.message : String(error)}); their connections stay, the next round reads them`,
+      );
+      return;
+    }
+    const byId = new Map(stored.map((app) => [app.appId, app]));
+    for (const appId of appIds) {
+      const current = this.supervised.get(appId);
+      if (!current || current.leaseLost) continue;
+      const change = this.changeOf(appId, current, byId.get(appId));
+      if (change === null) continue;
+      this.logger.log(`Stream app_id=${appId}: ${change} as stored; synchronising its connection`);
+      void this.sync(appId);
+    }
+  }
+
+  /** What differs between an app as stored and its connection, in words (never a secret), or null. */
+  private changeOf(appId: number, current: Supervised, stored: HeldApp | undefined): string | null {
+    if (!stored) return 'the app is gone';
+    if (stored.enabledBotIds.length === 0) return 'no enabled bot uses the app';
+    let now: string;
+    try {
+      now = fingerprint({ id: appId, app: this.apps.credentials(stored) });
+    } catch (error) {
+      // A secret that cannot be opened now could not be connected with either: keep what runs.
+      this.logger.warn(
+        `Stream app_id=${appId}: stored credentials not readable (${error instanceof Error ? error.message : String(error)}); the connection stays`,
+      );
+      return null;
+    }
+    if (now !== current.fingerprint) return 'new credentials';
+    const bots = stored.enabledBotIds;
+    const same = bots.length === current.botIds.length && bots.every((id) => current.botIds.includes(id));
+    return same ? null : 'its enabled bots changed';
   }
 
   /** The callback is already ACKed; which store it is for, and what it means, is the receiving side's business. */

@@ -116,13 +116,17 @@ export class StreamLeaseRepository {
     );
   }
 
-  /** Apps with an enabled stream bot whose lease is free or expired: an instance may take them. */
+  /**
+   * Apps with an enabled stream bot whose lease is free, expired or this instance's: an instance may take them (its
+   * own lease without a connection here is one whose reconnect failed half-way, e.g. the database away a moment).
+   */
   async orphans(): Promise<number[]> {
     const wanted = await this.bots.connectedAppIds();
     if (wanted.length === 0) return [];
     const held = await this.dataSource.query<Array<{ app_id: number }>>(
-      `SELECT app_id FROM stream_connection_leases WHERE app_id = ANY($1::int[]) AND expires_at >= $2`,
-      [wanted, new Date(this.clock.now())],
+      `SELECT app_id FROM stream_connection_leases
+       WHERE app_id = ANY($1::int[]) AND expires_at >= $2 AND instance_id <> $3`,
+      [wanted, new Date(this.clock.now()), this.instanceId],
     );
     const taken = new Set(held.map((row) => row.app_id));
     return wanted.filter((id) => !taken.has(id));

@@ -1,9 +1,11 @@
+import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { ManualClock } from '../support/clocks';
 import { waitFor } from '../support/wait-for';
 import { useTestApp } from '../support/use-test-app';
-import { givenStreamBot } from '../support/given';
+import { LEASE_RENEW_MS } from '../../src/stream/stream-lease.repository';
+import { givenBot, givenDingTalkApp, givenStreamBot } from '../support/given';
 
 /**
  * Several instances on one PostgreSQL, each stream bot connected by exactly one of them, and a stopped
@@ -122,5 +124,98 @@ describe('stream connections: one instance per app', () => {
     expect(status.body.data.instances.map((i: { instance_id: string }) => i.instance_id)).toEqual([
       'instance-b',
     ]);
+  });
+});
+
+/**
+ * A change served by the instance that does not hold the app reaches the one that does through its lease rounds:
+ * the in-process event only syncs the instance that served the request, which holds nothing (issue 23).
+ */
+describe('stream connections: a change made through another instance reaches the holder', () => {
+  const clock = new ManualClock();
+  const {
+    sim,
+    apps: [holder, other],
+  } = useTestApp({ simulator: true, clock, instances: ['instance-a', 'instance-b'] });
+
+  /** Moves time a second at a time, so that lease rounds run as it passes them, until `condition` holds. */
+  const roundsUntil = (condition: () => boolean | Promise<boolean>, description: string) =>
+    waitFor(
+      async () => {
+        await clock.advance(1_000);
+        return condition();
+      },
+      description,
+      20_000,
+    );
+  const leaseOf = async (appId: number) => {
+    const rows = await holder.app
+      .get(DataSource)
+      .query<Array<{ instance_id: string }>>(
+        `SELECT instance_id FROM stream_connection_leases WHERE app_id = $1`,
+        [appId],
+      );
+    return rows[0]?.instance_id ?? null;
+  };
+
+  it('reconnects with the new secret, closes when the last bot is disabled, and is taken again when enabled', async () => {
+    const dingApp = sim.state.registerApp();
+    const app = await givenDingTalkApp(holder, dingApp);
+    const bot = await givenBot(holder, {
+      name: '一号店',
+      store_id: 1,
+      bot_type: 'stream',
+      app_id: app.id,
+      open_conversation_id: 'cidLeaseStore1==',
+    });
+    const live = () => sim.stream.connections(dingApp.clientId);
+    await waitFor(() => live().length === 1, 'the app connected');
+    expect(await leaseOf(app.id)).toBe('instance-a');
+    const first = live()[0].id;
+    // Rounds that find nothing changed keep the connection.
+    const connectedAt = clock.now();
+    await roundsUntil(() => clock.now() >= connectedAt + 3 * LEASE_RENEW_MS, 'three lease rounds');
+    expect(live().map((c) => c.id)).toEqual([first]);
+
+    // The secret is reset in DingTalk's console (the old one opens nothing now) and given through instance-b.
+    sim.state.apps.get(dingApp.clientId)!.clientSecret = 'rotated-secret';
+    const rotatedAt = clock.now();
+    const rotated = await other.request('PUT', `/api/v1/dingtalk-apps/${app.id}`, {
+      body: { client_secret: 'rotated-secret' },
+    });
+    expect(rotated.status, rotated.text).toBe(200);
+    await roundsUntil(
+      () => live().length === 1 && live()[0].id !== first,
+      'the holder to connect again with the new secret',
+    );
+    const opened = sim.stream.opens.filter(
+      (open) => open.clientId === dingApp.clientId && open.at >= rotatedAt,
+    );
+    expect(opened.map((open) => open.status)).toEqual([200]);
+    expect(sim.stream.peakConnections(dingApp.clientId)).toBe(1);
+    expect(await leaseOf(app.id)).toBe('instance-a');
+
+    // Its last enabled bot disabled through instance-b: the holder closes the connection and gives the lease back.
+    const disabled = await other.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, {
+      body: { is_enabled: false },
+    });
+    expect(disabled.status, disabled.text).toBe(200);
+    await roundsUntil(
+      async () => live().length === 0 && (await leaseOf(app.id)) === null,
+      'the connection closed and the lease released',
+    );
+
+    // Enabled again through instance-b: the lease is free, so that instance connects the app, once in the cluster.
+    const enabled = await other.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, {
+      body: { is_enabled: true },
+    });
+    expect(enabled.status, enabled.text).toBe(200);
+    await waitFor(() => live().length === 1, 'the app connected again');
+    expect(await leaseOf(app.id)).toBe('instance-b');
+    const again = live()[0].id;
+    const reconnectedAt = clock.now();
+    await roundsUntil(() => clock.now() >= reconnectedAt + 3 * LEASE_RENEW_MS, 'three more lease rounds');
+    expect(live().map((c) => c.id)).toEqual([again]);
+    expect(sim.stream.peakConnections(dingApp.clientId)).toBe(1);
   });
 });
