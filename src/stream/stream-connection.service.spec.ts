@@ -139,6 +139,30 @@ describe('StreamConnectionService (testing module)', () => {
     await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
   });
 
+  it("connects an app whose lease is this instance's but has no connection here at the next round, not after the lease lapses", async () => {
+    // What a reconnect leaves when the database fails between stopping the old connection and taking the lease again.
+    const dingApp = sim.state.registerApp();
+    const { id, appId } = await createDisabledBot(dingApp);
+    await module
+      .get(DataSource)
+      .query(
+        `INSERT INTO stream_connection_leases (app_id, instance_id, expires_at) VALUES ($1, 'this-instance', $2)`,
+        [appId, new Date(clock.now() + LEASE_TTL_MS)],
+      );
+    await rows.update(id, { isEnabled: true });
+    const start = clock.now();
+    await waitFor(
+      async () => {
+        await clock.advance(1_000);
+        return connections.stateOf(appId) !== null;
+      },
+      'the lease job to connect the app',
+      30_000,
+    );
+    expect(clock.now() - start).toBeLessThan(LEASE_TTL_MS);
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
+  });
+
   it('answers for an app held by another instance from its lease, until that lease expires', async () => {
     const dingApp = sim.state.registerApp();
     const { id, appId } = await createDisabledBot(dingApp);
