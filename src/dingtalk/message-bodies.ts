@@ -1,4 +1,4 @@
-import { OutgoingMessage, withVisibleMentions } from './outgoing-message';
+import { OutgoingMessage, parseActionCard, withVisibleMentions } from './outgoing-message';
 
 /** How much of the text's first line stands in for a missing markdown title. */
 const FALLBACK_TITLE_CHARS = 50;
@@ -24,6 +24,14 @@ function markdownTitle(title: string, text: string): string {
  * Custom-robot webhook and sendBySession body (camelCase, `at` beside the content: docs/dingtalk/custom-robot.md).
  */
 export function webhookBody(message: OutgoingMessage): Record<string, unknown> {
+  if (message.msgType === 'actionCard') {
+    // An ActionCard cannot @mention (DingTalk ignores `at` on it): its text and buttons as composed.
+    const { text, btnOrientation, btns } = parseActionCard(message.text);
+    return {
+      msgtype: 'actionCard',
+      actionCard: { title: markdownTitle(message.title, text), text, btnOrientation, btns },
+    };
+  }
   const text = withVisibleMentions(message);
   const at = {
     atMobiles: [...(message.atMobiles ?? [])],

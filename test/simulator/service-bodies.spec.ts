@@ -5,7 +5,7 @@ import {
   webhookBody,
   workNotificationBody,
 } from '../../src/dingtalk/message-bodies';
-import { OutgoingMessage } from '../../src/dingtalk/outgoing-message';
+import { actionCardText, OutgoingMessage } from '../../src/dingtalk/outgoing-message';
 import { checkRobotMsgParam } from '../../simulator/apps/robot-msg-param';
 import { checkWorkNotificationMsg } from '../../simulator/apps/work-notification-msg';
 import { checkCustomRobotBody } from '../../simulator/robots/custom-robot-body';
@@ -46,5 +46,34 @@ describe("the service's message bodies pass the simulator's checks of DingTalk's
     ]) {
       expect(checkRobotMsgParam(body.msgKey, body.msgParam)).toMatchObject({ ok: true });
     }
+  });
+
+  it('custom robot: an ActionCard of link buttons (a report to confirm), with its casing', () => {
+    const body = webhookBody({
+      msgType: 'actionCard',
+      title: '报菜通知：宫保鸡丁 8 份',
+      text: actionCardText({
+        text: '#### 报菜通知\n- 宫保鸡丁 8 份',
+        btnOrientation: '1',
+        btns: [
+          { title: '收到', actionURL: 'https://notify.example.com/c/abc' },
+          { title: '已备好', actionURL: 'https://notify.example.com/c/abd' },
+        ],
+      }),
+      atMobiles: ['13800000000'],
+    });
+    expect(checkCustomRobotBody(body)).toMatchObject({ ok: true });
+    expect(body).toEqual({
+      msgtype: 'actionCard',
+      actionCard: {
+        title: '报菜通知：宫保鸡丁 8 份',
+        text: '#### 报菜通知\n- 宫保鸡丁 8 份',
+        btnOrientation: '1',
+        btns: [
+          { title: '收到', actionURL: 'https://notify.example.com/c/abc' },
+          { title: '已备好', actionURL: 'https://notify.example.com/c/abd' },
+        ],
+      },
+    });
   });
 });

@@ -129,7 +129,7 @@ export class TestSendService implements BotTestSender {
         kind: row.kind,
         // Read from the bot row by the dispatcher's claim, for its credentials cache: the click has the bot.
         botVersion: '',
-        msgType: row.msgType,
+        msgType: message.msgType,
         title: row.title,
         content: row.content,
         atMobiles: row.atMobiles,

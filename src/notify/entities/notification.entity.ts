@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { MsgType } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
 import type { NotificationStatus } from '../../events/notification.events';
+import type { SentMsgType } from '../../dingtalk/outgoing-message';
 import type { RecipientOutcome } from '../../dingtalk/recipient-outcomes';
 import type { DeliveryTarget, TargetStanding } from '../../dingtalk-bot/bot-sender';
 
@@ -47,7 +47,8 @@ export class Notification {
   status: NotificationStatus;
 
   @Column({ name: 'msg_type', type: 'varchar', length: 16 })
-  msgType: MsgType;
+  /** A bot's msg_type, or one the service composes (an ActionCard of confirmation links). */
+  msgType: SentMsgType;
 
   @Column({ type: 'varchar', length: 200 })
   title: string;

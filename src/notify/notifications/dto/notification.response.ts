@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DingTalkAnswerCodes } from '../../../dingtalk-bot/dto/bot-test-result.response';
-import { MSG_TYPES, MsgType } from '../../../dingtalk-bot/entities/dingtalk-bot.entity';
+import { SENT_MSG_TYPES, SentMsgType } from '../../../dingtalk/outgoing-message';
 import { NOTIFICATION_STATUSES, NotificationStatus } from '../../../events/notification.events';
 import { RECIPIENT_OUTCOMES, RecipientOutcomeKind } from '../../../dingtalk/recipient-outcomes';
 import { NOTIFICATION_KINDS, NotificationKind } from '../../entities/notification.entity';
@@ -69,8 +69,8 @@ export class NotificationResponse {
       'next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped',
   })
   status: NotificationStatus;
-  @ApiProperty({ enum: MSG_TYPES, example: 'markdown' })
-  msg_type: MsgType;
+  @ApiProperty({ enum: SENT_MSG_TYPES, example: 'markdown' })
+  msg_type: SentMsgType;
   @ApiProperty({ type: String, example: '报菜通知：宫保鸡丁 50 份' })
   title: string;
   @ApiProperty({ type: String, example: '#### 报菜通知 · 门店 1\n- **菜品**：宫保鸡丁' })
