@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { groupMessageBody, oneToOneMessageBody, webhookBody, workNotificationBody } from './message-bodies';
-import { OutgoingMessage } from './outgoing-message';
+import {
+  groupMessageBody,
+  measuredBytes,
+  oneToOneMessageBody,
+  webhookBody,
+  workNotificationBody,
+} from './message-bodies';
+import { cardParamMapOf, OutgoingMessage } from './outgoing-message';
 
 // DingTalk refuses a markdown message without a title on every API (docs/dingtalk/custom-robot.md,
 // work-notifications.md, robot-messages.md): a template may render one empty.
@@ -39,5 +45,36 @@ describe('message bodies: a markdown title is never empty', () => {
       text: { content: '开门了' },
     });
     expect(titles(untitled(''))).toEqual(['', '', '', '']);
+  });
+});
+
+describe('message bodies: a card is not a message of the message APIs', () => {
+  const card: OutgoingMessage = {
+    msgType: 'card',
+    title: '报菜：宫保鸡丁',
+    text: JSON.stringify({ cardParamMap: { dish_name: '宫保鸡丁', quantity: '8 份', status: '' } }),
+  };
+
+  it('refuses to make a webhook, work notification or robot message body of it', () => {
+    expect(() => webhookBody(card)).toThrow(/custom robot.*card API/);
+    expect(() => workNotificationBody('3001', ['u1'], card)).toThrow(/work notification/);
+    expect(() => groupMessageBody('dingstore', 'cid==', card)).toThrow(/robot message/);
+    expect(() => oneToOneMessageBody('dingstore', ['u1'], card)).toThrow(/robot message/);
+  });
+
+  it('measures it on its cardData JSON on every channel', () => {
+    const bytes = Buffer.byteLength(card.text, 'utf8');
+    for (const channel of ['webhook', 'work_notification', 'group_message'] as const) {
+      expect(measuredBytes(channel, card)).toBe(bytes);
+    }
+  });
+
+  it('reads its variables, strings only', () => {
+    expect(cardParamMapOf(card)).toEqual({ dish_name: '宫保鸡丁', quantity: '8 份', status: '' });
+    expect(() => cardParamMapOf({ text: '宫保鸡丁' })).toThrow(/not JSON/);
+    expect(() => cardParamMapOf({ text: '{"dish_name":"宫保鸡丁"}' })).toThrow(/cardParamMap is missing/);
+    expect(() => cardParamMapOf({ text: '{"cardParamMap":{"quantity":8}}' })).toThrow(
+      /quantity is not a string/,
+    );
   });
 });

@@ -24,6 +24,7 @@ function markdownTitle(title: string, text: string): string {
  * Custom-robot webhook and sendBySession body (camelCase, `at` beside the content: docs/dingtalk/custom-robot.md).
  */
 export function webhookBody(message: OutgoingMessage): Record<string, unknown> {
+  refuseCard(message, 'a custom robot (webhook)');
   if (message.msgType === 'actionCard') {
     // An ActionCard cannot @mention (DingTalk ignores `at` on it): its text and buttons as composed.
     const { text, btnOrientation, btns } = parseActionCard(message.text);
@@ -52,6 +53,7 @@ export function workNotificationBody(
   userIds: readonly string[],
   message: OutgoingMessage,
 ): Record<string, unknown> {
+  refuseCard(message, 'a work notification');
   const msg =
     message.msgType === 'markdown'
       ? {
@@ -89,12 +91,23 @@ export function oneToOneMessageBody(
 }
 
 function robotMessageKeyAndParam(message: OutgoingMessage): { msgKey: string; msgParam: string } {
+  refuseCard(message, 'a robot message');
   const text = withVisibleMentions(message);
   const [msgKey, msgParam] =
     message.msgType === 'markdown'
       ? ['sampleMarkdown', { title: markdownTitle(message.title, text), text }]
       : ['sampleText', { content: text }];
   return { msgKey, msgParam: JSON.stringify(msgParam) };
+}
+
+/**
+ * A card is not a message of the message APIs: it goes through the card API (card.client.ts). Reaching one of them
+ * with a card is the caller's mistake, said at once rather than sent as a text of JSON.
+ */
+function refuseCard(message: OutgoingMessage, api: string): void {
+  if (message.msgType === 'card') {
+    throw new Error(`An interactive card cannot be sent as ${api}: it goes through a stream bot's card API`);
+  }
 }
 
 /** The DingTalk APIs a bot's message goes through, as far as their size limits go. */
@@ -121,13 +134,16 @@ export interface WorkNotificationAddress {
 
 /**
  * The bytes of `message` that count against the channel's limit (MESSAGE_SIZE_LIMITS), measured on the body the
- * client sends: the JSON body, or a group message's `msgParam` string.
+ * client sends: the JSON body, or a group message's `msgParam` string. A card, whichever channel, is measured on its
+ * content, the `cardData` JSON the card API sends: DingTalk documents no size limit for cards, so the channel's own
+ * is held to (a card is never cut into parts: its variables are a report's short fields).
  */
 export function measuredBytes(
   channel: MessageChannel,
   message: OutgoingMessage,
   address: WorkNotificationAddress = { agentId: null, userIds: [] },
 ): number {
+  if (message.msgType === 'card') return Buffer.byteLength(message.text, 'utf8');
   switch (channel) {
     case 'webhook':
       return jsonBytes(webhookBody(message));

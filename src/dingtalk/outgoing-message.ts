@@ -7,9 +7,12 @@ export type MsgType = (typeof MSG_TYPES)[number];
 
 /**
  * What a notification may carry: the chosen types, and those the service composes itself and nobody chooses: a
- * custom robot's `actionCard` (a report's confirmation buttons as links: ActionCardContent in its text).
+ * custom robot's `actionCard` (a report's confirmation buttons as links: ActionCardContent in its text), and a
+ * `card`, an interactive card of a template of DingTalk's card platform (docs/dingtalk/cards.md), whose text is the
+ * JSON `{"cardParamMap": {...}}` of its variables (string values) and whose title names it in the service only: it
+ * goes through a stream bot's card API (card.client.ts), never through a webhook or a robot message API.
  */
-export const SENT_MSG_TYPES = [...MSG_TYPES, 'actionCard'] as const;
+export const SENT_MSG_TYPES = [...MSG_TYPES, 'actionCard', 'card'] as const;
 export type SentMsgType = (typeof SENT_MSG_TYPES)[number];
 
 /** A custom robot's ActionCard with buttons that open links (docs/dingtalk/custom-robot.md). */
@@ -42,6 +45,31 @@ export interface OutgoingMessage {
   atMobiles?: readonly string[];
   atUserIds?: readonly string[];
   atAll?: boolean;
+  /**
+   * A card's `outTrackId`, the caller's id of the card at DingTalk (docs/dingtalk/cards.md): the same on every
+   * attempt to send the same card, so that a retry finds the card an earlier attempt created instead of making a
+   * second one. Required for a card; other types ignore it.
+   */
+  outTrackId?: string;
+}
+
+/** A card's variables (`cardParamMap`), as its message's `text` holds them; a card's own problems are thrown. */
+export function cardParamMapOf(message: Pick<OutgoingMessage, 'text'>): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message.text);
+  } catch {
+    throw new Error('A card message holds the JSON {"cardParamMap": {...}}: its content is not JSON');
+  }
+  const map = (parsed as { cardParamMap?: unknown } | null)?.cardParamMap;
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) {
+    throw new Error('A card message holds the JSON {"cardParamMap": {...}}: cardParamMap is missing');
+  }
+  // DingTalk takes strings only (docs/dingtalk/cards.md): anything else is the renderer's mistake, said so here.
+  for (const [key, value] of Object.entries(map)) {
+    if (typeof value !== 'string') throw new Error(`The card variable ${key} is not a string`);
+  }
+  return { ...(map as Record<string, string>) };
 }
 
 /**

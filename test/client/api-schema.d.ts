@@ -1465,7 +1465,7 @@ export interface components {
              * @example markdown
              * @enum {string}
              */
-            msg_type: "text" | "markdown";
+            msg_type: "text" | "markdown" | "actionCard" | "card";
             /** @example 报菜通知：宫保鸡丁 50 份 */
             title: string;
             /**
@@ -1552,7 +1552,7 @@ export interface components {
              * @example markdown
              * @enum {string}
              */
-            msg_type: "text" | "markdown";
+            msg_type: "text" | "markdown" | "actionCard" | "card";
             /** @example 报菜通知：宫保鸡丁 50 份 */
             title: string;
             /**

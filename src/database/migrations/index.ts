@@ -28,6 +28,7 @@ import { AppRobotKeysByUsers1764003620000 } from './1764003620000-app-robot-keys
 import { AlertRetentionIndex1764003700000 } from './1764003700000-alert-retention-index';
 import { OneBotPerGroup1764003710000 } from './1764003710000-one-bot-per-group';
 import { KitchenConfirmation1764003800000 } from './1764003800000-kitchen-confirmation';
+import { Cards1764003810000 } from './1764003810000-cards';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -63,4 +64,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AlertRetentionIndex1764003700000,
   OneBotPerGroup1764003710000,
   KitchenConfirmation1764003800000,
+  Cards1764003810000,
 ];
