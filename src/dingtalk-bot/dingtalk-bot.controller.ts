@@ -32,7 +32,7 @@ import { DingTalkBotService } from './dingtalk-bot.service';
 import { BotStatusResponse } from './dto/bot-status.response';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
 import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
-import { DingTalkBotResponse } from './dto/dingtalk-bot.response';
+import { DingTalkBotResponse, SavedDingTalkBotResponse } from './dto/dingtalk-bot.response';
 import { ListDingTalkBotsQuery } from './dto/list-dingtalk-bots.query';
 import { UpdateDingTalkBotDto } from './dto/update-dingtalk-bot.dto';
 
@@ -119,8 +119,11 @@ export class DingTalkBotController {
     forbidden,
     groupTaken,
   )
-  @ApiEnvelope(DingTalkBotResponse, HttpStatus.CREATED)
-  create(@CurrentUser() user: AuthUser, @Body() request: CreateDingTalkBotDto): Promise<DingTalkBotResponse> {
+  @ApiEnvelope(SavedDingTalkBotResponse, HttpStatus.CREATED)
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() request: CreateDingTalkBotDto,
+  ): Promise<SavedDingTalkBotResponse> {
     return this.bots.create(user, request);
   }
 
@@ -171,12 +174,12 @@ export class DingTalkBotController {
     groupTaken,
     notFound,
   )
-  @ApiEnvelope(DingTalkBotResponse)
+  @ApiEnvelope(SavedDingTalkBotResponse)
   update(
     @CurrentUser() user: AuthUser,
     @IntIdParam() id: number,
     @Body() request: UpdateDingTalkBotDto,
-  ): Promise<DingTalkBotResponse> {
+  ): Promise<SavedDingTalkBotResponse> {
     return this.bots.update(user, id, request);
   }
 

@@ -275,6 +275,25 @@ export class DingTalkBotRepository {
   }
 
   /**
+   * In the caller's transaction: the enabled bots of app `appId` of a kind that keeps a Stream connection that have no
+   * group (`open_conversation_id`), but bot `exceptId`, by id.
+   */
+  async enabledWithoutGroup(
+    manager: EntityManager,
+    appId: number,
+    exceptId: number,
+  ): Promise<Array<{ id: number; storeId: number }>> {
+    const rows = await manager.query<Array<{ id: number; store_id: number }>>(
+      `SELECT id, store_id FROM ding_talk_bots
+       WHERE app_id = $1 AND id <> $2 AND is_enabled AND open_conversation_id IS NULL
+         AND bot_type = ANY($3::text[])
+       ORDER BY id`,
+      [appId, exceptId, connectedKinds()],
+    );
+    return rows.map((row) => ({ id: row.id, storeId: row.store_id }));
+  }
+
+  /**
    * Every bot of a kind that keeps a Stream connection, of the given stores (undefined: of every store), of the one
    * app `appId`, or the one bot `botId`, by id.
    */

@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, In, IsNull, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, IsNull, Not, Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
-import { assertCanSee, assertCanWriteStore, storeForCreate, storesToList } from '../auth/store-scope';
+import {
+  assertCanSee,
+  assertCanWriteStore,
+  canAccessStore,
+  storeForCreate,
+  storesToList,
+} from '../auth/store-scope';
 import { Clock } from '../common/clock';
 import { SecretBox } from '../common/crypto/secret-box';
 import { Page, pageWindow } from '../common/http/pagination.dto';
@@ -24,7 +30,7 @@ import { healthFields } from './dto/bot-health.fields';
 import { BotTestResultResponse } from './dto/bot-test-result.response';
 import { DingTalkBotRepository } from './dingtalk-bot.repository';
 import { CreateDingTalkBotDto } from './dto/create-dingtalk-bot.dto';
-import { DingTalkBotResponse } from './dto/dingtalk-bot.response';
+import { DingTalkBotResponse, SavedDingTalkBotResponse } from './dto/dingtalk-bot.response';
 import { ListDingTalkBotsQuery } from './dto/list-dingtalk-bots.query';
 import { UpdateDingTalkBotDto } from './dto/update-dingtalk-bot.dto';
 import { DingTalkBot } from './entities/dingtalk-bot.entity';
@@ -74,20 +80,21 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     if (keyed > 0) this.logger.log(`Keyed ${keyed} bots by their DingTalk robot`);
   }
 
-  async create(user: AuthUser, request: CreateDingTalkBotDto): Promise<DingTalkBotResponse> {
+  async create(user: AuthUser, request: CreateDingTalkBotDto): Promise<SavedDingTalkBotResponse> {
     const storeId = storeForCreate(user, request.store_id);
     const fields = applyBotChanges(null, request, storeId, this.config.dingtalk.webhookOrigins);
     await assertUsableTemplate(this.templates, this.dataSource.manager, fields.templateId, fields.storeId);
-    const { saved, app } = await writing(fields.appId, () =>
+    const { saved, app, warnings } = await writing(fields.appId, () =>
       this.dataSource.transaction(async (manager) => {
         const app = await this.apps.resolve(manager, request, fields, user);
         const bot = this.seal(fields, app, new DingTalkBot());
         bot.dailySummarySince = summarySince(null, fields, this.clock.now());
-        return { saved: await manager.save(bot), app };
+        const saved = await manager.save(bot);
+        return { saved, app, warnings: await this.warningsOf(manager, user, saved) };
       }),
     );
     await this.events.emit(AppEvent.BotCreated, { bot: snapshot(saved) });
-    return this.respond(saved, app);
+    return { ...(await this.respond(saved, app)), warnings };
   }
 
   async list(user: AuthUser, query: ListDingTalkBotsQuery): Promise<Page<DingTalkBotResponse>> {
@@ -128,8 +135,8 @@ export class DingTalkBotService implements OnApplicationBootstrap {
    * Read, merge, check and write under a row lock, so that concurrent updates of one bot apply one after the
    * other, each to the result of the previous one.
    */
-  async update(user: AuthUser, id: number, request: UpdateDingTalkBotDto): Promise<DingTalkBotResponse> {
-    const { before, after, saved, app } = await writing(request.app_id ?? null, () =>
+  async update(user: AuthUser, id: number, request: UpdateDingTalkBotDto): Promise<SavedDingTalkBotResponse> {
+    const { before, after, saved, app, warnings } = await writing(request.app_id ?? null, () =>
       this.dataSource.transaction(async (manager) => {
         const bot = await manager.findOne(DingTalkBot, {
           where: { id },
@@ -153,7 +160,13 @@ export class DingTalkBotService implements OnApplicationBootstrap {
         const sealed = this.seal(next, app, bot);
         sealed.dailySummarySince = next.dailySummaryAt === null ? null : since;
         const written = await manager.save(sealed);
-        return { before: { fields: current, snapshot: beforeSnapshot }, after: next, saved: written, app };
+        return {
+          before: { fields: current, snapshot: beforeSnapshot },
+          after: next,
+          saved: written,
+          app,
+          warnings: await this.warningsOf(manager, user, written),
+        };
       }),
     );
     const changed = changedFields(before.fields, after);
@@ -164,7 +177,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
         changed,
       });
     }
-    return this.respond(saved, app);
+    return { ...(await this.respond(saved, app)), warnings };
   }
 
   /**
@@ -277,6 +290,20 @@ export class DingTalkBotService implements OnApplicationBootstrap {
     return unhealthy.length === 0 ? undefined : Not(In(unhealthy));
   }
 
+  /**
+   * In the transaction that saved `bot`: what its change does to its app's other bots that the caller should know.
+   * An app's only enabled stream bot without a group takes every group's messages (an upgraded single-store app,
+   * message-router.ts); once another bot is enabled on the app it takes none, silently, so each such bot is named.
+   * A bot of a store the caller does not manage is not named: its id and store are not theirs to see.
+   */
+  private async warningsOf(manager: EntityManager, user: AuthUser, bot: DingTalkBot): Promise<string[]> {
+    if (!bot.isEnabled || bot.appId === null || !botKind(bot.botType).connection) return [];
+    const groupless = await this.repository.enabledWithoutGroup(manager, bot.appId, bot.id);
+    return groupless.map((other) =>
+      groupMessagesLost(bot.appId!, canAccessStore(user, other.storeId) ? other : null),
+    );
+  }
+
   private async respond(bot: DingTalkBot, app: DingTalkApp | null): Promise<DingTalkBotResponse> {
     const health = await this.health.healthOf([bot.id]);
     return this.toResponse(bot, app, health.get(bot.id));
@@ -314,6 +341,23 @@ export class DingTalkBotService implements OnApplicationBootstrap {
       updated_at: bot.updatedAt.toISOString(),
     };
   }
+}
+
+/**
+ * Why another bot of the app (`other`, null when the caller may not see it) takes no group's messages now that a
+ * second enabled bot is on the app, and what to do about it.
+ */
+function groupMessagesLost(appId: number, other: { id: number; storeId: number } | null): string {
+  const who = other ? `Bot ${other.id} (store ${other.storeId})` : 'A bot of another store';
+  const fix = other
+    ? `Set its open_conversation_id to its group: PUT /api/v1/dingtalk-bots/${other.id}.`
+    : "Its store's admin should set its open_conversation_id to its group.";
+  return (
+    `${who} on app ${appId} has no open_conversation_id: it took every group's messages only while it was the ` +
+    "app's only enabled bot. With this bot enabled on the app it takes no group's messages (a group gets a " +
+    '"not linked" answer that names its open_conversation_id), nor one-to-one messages of senders not bound to a ' +
+    `store. ${fix}`
+  );
 }
 
 function botNotFound(id: number): NotFoundException {

@@ -938,7 +938,7 @@ export interface components {
              */
             agent_id?: string;
         };
-        DingTalkBotResponse: {
+        SavedDingTalkBotResponse: {
             /** @example 1 */
             id: number;
             /** @example 测试门店通知 */
@@ -1031,6 +1031,13 @@ export interface components {
             created_at: string;
             /** @example 2026-11-24T08:00:00.000Z */
             updated_at: string;
+            /**
+             * @description Sentences about the change that are not errors: empty when all is well. An enabled stream bot on an app that has another enabled bot without open_conversation_id names that bot: an app's only bot without a group takes every group's messages (an upgraded single-store app), and stops once a second bot is enabled on the app (docs/dingtalk-apps.md).
+             * @example [
+             *       "Bot 3 (store 1) on app 1 has no open_conversation_id: it took every group's messages only while it was the app's only enabled bot. With this bot enabled on the app it takes no group's messages (a group gets a \"not linked\" answer that names its open_conversation_id), nor one-to-one messages of senders not bound to a store. Set its open_conversation_id to its group: PUT /api/v1/dingtalk-bots/3."
+             *     ]
+             */
+            warnings: string[];
         };
         CreateDingTalkBotDto: {
             /**
@@ -1135,6 +1142,100 @@ export interface components {
              * @example 21:30
              */
             daily_summary_at?: string | null;
+        };
+        DingTalkBotResponse: {
+            /** @example 1 */
+            id: number;
+            /** @example 测试门店通知 */
+            name: string;
+            /** @example 1 */
+            store_id: number;
+            /**
+             * @example webhook
+             * @enum {string}
+             */
+            bot_type: "webhook" | "stream";
+            /**
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type: "text" | "markdown";
+            /** @example true */
+            is_enabled: boolean;
+            /** @example https://oapi.dingtalk.com/robot/send?access_token=1a2b****9z8y */
+            webhook: string | null;
+            /** @example true */
+            has_secret: boolean;
+            /** @example [] */
+            at_mobiles: string[];
+            /** @example false */
+            at_all: boolean;
+            /**
+             * @description A stream bot's DingTalk app (GET /api/v1/dingtalk-apps/:id)
+             * @example null
+             */
+            app_id: number | null;
+            /**
+             * @description The app's AppKey
+             * @example null
+             */
+            client_id: string | null;
+            /**
+             * @description The app's AgentId
+             * @example null
+             */
+            agent_id: string | null;
+            /**
+             * @description Whether the bot's app has a secret (always, for a stream bot with an app); never shown
+             * @example false
+             */
+            has_client_secret: boolean;
+            /** @example [] */
+            user_ids: string[];
+            /** @example null */
+            open_conversation_id: string | null;
+            /** @example [] */
+            at_user_ids: string[];
+            /** @example 20 */
+            rate_limit_per_minute: number;
+            /** @example null */
+            template_id: number | null;
+            /**
+             * @description HH:MM in REPORT_TIMEZONE when the bot gets the day's summary; null: none
+             * @example 21:30
+             */
+            daily_summary_at: string | null;
+            /**
+             * @description healthy; degraded while messages still get through or will by themselves (retrying, throttled, reconnecting); broken when nothing gets through until someone acts (DingTalk refuses the sends or the credentials, retries ran out, the Stream connection cannot be made, the organisation's monthly quota is used up)
+             * @example healthy
+             * @enum {string}
+             */
+            health: "healthy" | "degraded" | "broken";
+            /**
+             * @description Why it is not healthy; null when healthy
+             * @example null
+             * @enum {string|null}
+             */
+            health_reason: "retrying" | "throttled" | "ip_blocked" | "reconnecting" | "send_refused" | "retries_exhausted" | "quota_used_up" | "credentials_refused" | "cannot_connect" | null;
+            /**
+             * @description DingTalk's answer or the connection's error, e.g. `errcode 310000: sign not match`
+             * @example null
+             */
+            health_detail: string | null;
+            /**
+             * @description What to do about it, in plain words (the hint of the delivery log)
+             * @example null
+             */
+            health_hint: string | null;
+            /**
+             * @description Since when the bot has had this health
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            health_since: string | null;
+            /** @example 2026-11-24T08:00:00.000Z */
+            created_at: string;
+            /** @example 2026-11-24T08:00:00.000Z */
+            updated_at: string;
         };
         UpdateDingTalkBotDto: {
             /**
@@ -3158,7 +3259,7 @@ export interface operations {
                          * @enum {string}
                          */
                         msg: "success";
-                        data: components["schemas"]["DingTalkBotResponse"];
+                        data: components["schemas"]["SavedDingTalkBotResponse"];
                     };
                 };
             };
@@ -3313,7 +3414,7 @@ export interface operations {
                          * @enum {string}
                          */
                         msg: "success";
-                        data: components["schemas"]["DingTalkBotResponse"];
+                        data: components["schemas"]["SavedDingTalkBotResponse"];
                     };
                 };
             };

@@ -125,7 +125,8 @@ describe('one DingTalk app for the whole chain', () => {
 
   it('tells a group no store is linked to, once a day, and stores nothing from it', async () => {
     const first = write('报菜 土豆 3 斤', { group: 'cidOffice==', staff: 'boss' });
-    expect((await answerTo(first)).text).toMatch(/^本群还没有关联门店/);
+    // It names the group's id, for an admin to give the store's bot.
+    expect((await answerTo(first)).text).toMatch(/^本群还没有关联门店.*\ncidOffice==\n/s);
     const second = write('报菜 土豆 4 斤', { group: 'cidOffice==', staff: 'boss' });
     const handled = await waitForValue(async () => {
       const rows = await t.app
@@ -387,5 +388,87 @@ describe('the only bot of an app, with its own group', () => {
     expect((await answerTo('报菜 红烧肉 8 份', groupOf(1))).text).toMatch(/^已报菜：红烧肉 8 份\n门店 1 /);
     const reports = (await t.request('GET', '/api/v1/menu-reports?store_id=1')).body.data.items;
     expect(reports.map((r: { quantity: number }) => r.quantity)).toEqual([8]);
+  });
+});
+
+/**
+ * An upgraded single-store app (its one bot has no group, so it takes every group's messages) when a second store's
+ * bot joins it: the first bot takes no group's messages from then on, so the change says so, and the group's
+ * "not linked" answer names its id for the admin to give the first bot.
+ */
+describe("an upgraded single-store app that a second store's bot joins", () => {
+  const { t, sim } = useTestApp({ simulator: true });
+
+  it('warns whoever adds the second bot, names the group in its answer, and is quiet once the first bot has it', async () => {
+    const dingApp = chainInDingTalk(sim);
+    const app = await givenDingTalkApp(t, dingApp);
+    const legacy = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: { name: '1号店', store_id: 1, bot_type: 'stream', app_id: app.id },
+    });
+    expect(legacy.status, legacy.text).toBe(201);
+    expect(legacy.body.data.warnings).toEqual([]);
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
+    const answerTo = (text: string, group: string) => {
+      const written = sim.stream.sendBotMessage({
+        clientId: dingApp.clientId,
+        conversationType: '2',
+        conversationId: group,
+        senderStaffId: 'cook1',
+        text,
+      });
+      return waitForValue(
+        () =>
+          sim.stream.botMessages({ clientId: dingApp.clientId }).find((m) => m.msgId === written.msgId)
+            ?.replies[0],
+        `the answer to ${text}`,
+      );
+    };
+    expect((await answerTo('报菜 红烧肉 1 份', groupOf(1))).text).toMatch(/^已报菜：红烧肉 1 份\n门店 1 /);
+
+    // Store 2's admin adds its bot on the app: told that a bot of another store loses the groups, not which one.
+    const storeTwo = t.token({ sub: 'manager-2', role: 'store_admin', store_ids: [2] });
+    const second = await t.request('POST', '/api/v1/dingtalk-bots', {
+      token: storeTwo,
+      body: { name: '2号店', bot_type: 'stream', app_id: app.id, open_conversation_id: groupOf(2) },
+    });
+    expect(second.status, second.text).toBe(201);
+    expect(second.body.data.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^A bot of another store on app ${app.id} has no open_conversation_id: .*only enabled bot`,
+        ),
+      ),
+    ]);
+    expect(second.body.data.warnings[0]).not.toContain(`Bot ${legacy.body.data.id}`);
+    // An admin changing it is told which bot, and where to fix it.
+    const renamed = await t.request('PUT', `/api/v1/dingtalk-bots/${second.body.data.id}`, {
+      body: { name: '2号店后厨' },
+    });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.body.data.warnings).toEqual([
+      expect.stringContaining(
+        `Bot ${legacy.body.data.id} (store 1) on app ${app.id} has no open_conversation_id`,
+      ),
+    ]);
+    expect(renamed.body.data.warnings[0]).toContain(`PUT /api/v1/dingtalk-bots/${legacy.body.data.id}`);
+    // A disabled bot takes nothing from the first one: nothing to warn of.
+    const disabled = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: { name: '3号店', store_id: 3, bot_type: 'stream', app_id: app.id, is_enabled: false },
+    });
+    expect(disabled.status, disabled.text).toBe(201);
+    expect(disabled.body.data.warnings).toEqual([]);
+
+    // Store 1's group is not linked now: its answer names the group's id, on a line of its own.
+    const unlinked = await answerTo('报菜 红烧肉 2 份', groupOf(1));
+    expect(unlinked.text).toMatch(/^本群还没有关联门店/);
+    expect(unlinked.text?.split('\n')).toContain(groupOf(1));
+
+    // The admin gives the first bot that id: no more warning, and the group is store 1's again.
+    const linked = await t.request('PUT', `/api/v1/dingtalk-bots/${legacy.body.data.id}`, {
+      body: { open_conversation_id: groupOf(1) },
+    });
+    expect(linked.status, linked.text).toBe(200);
+    expect(linked.body.data.warnings).toEqual([]);
+    expect((await answerTo('报菜 红烧肉 3 份', groupOf(1))).text).toMatch(/^已报菜：红烧肉 3 份\n门店 1 /);
   });
 });

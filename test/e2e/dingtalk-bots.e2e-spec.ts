@@ -66,6 +66,7 @@ describe('bot management API', () => {
         health_since: expect.any(String),
         created_at: expect.any(String),
         updated_at: expect.any(String),
+        warnings: [],
       });
     });
 

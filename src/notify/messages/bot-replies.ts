@@ -99,10 +99,15 @@ export function failedReply(): OutgoingMessage {
   return text('抱歉，处理失败了，请稍后再试。');
 }
 
-/** A group no store's bot is linked to (an app shared by many stores): said at most once a day per group. */
-export function groupNotLinkedReply(): OutgoingMessage {
+/**
+ * A group no store's bot is linked to (an app shared by many stores): said at most once a day per group. It names
+ * the group's open_conversation_id, on a line of its own, for an admin to copy into the store's bot: nobody in the
+ * group can see it otherwise, and an upgraded app's groupless bot stops taking the group once a second bot joins.
+ */
+export function groupNotLinkedReply(openConversationId: string): OutgoingMessage {
   return text(
-    '本群还没有关联门店，消息不会记录。请管理员在后台把门店机器人的 open_conversation_id 设为本群。（此提示每天最多一次）',
+    '本群还没有关联门店，消息不会记录。请管理员在后台把门店机器人的 open_conversation_id 设为本群的：\n' +
+      `${openConversationId}\n（此提示每天最多一次）`,
   );
 }
 

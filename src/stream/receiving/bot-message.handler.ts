@@ -159,7 +159,7 @@ export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicati
         this.config.reportTimeZone,
       );
       outcome = tell ? 'group_not_linked' : 'group_not_linked_quiet';
-      answer = tell ? groupNotLinkedReply() : null;
+      answer = tell ? groupNotLinkedReply(route.conversationId) : null;
     } else {
       outcome = 'sender_not_bound';
       answer = senderNotBoundReply();
