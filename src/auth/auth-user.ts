@@ -11,6 +11,11 @@ export interface AuthUser {
   readonly role: Role;
   /** The stores a store_admin manages; empty for an admin, who sees every store. */
   readonly storeIds: readonly number[];
+  /**
+   * When the caller's token stops working (its `exp`, seconds since the epoch); undefined for a token without one
+   * (`npm run token -- --expires-in 0`). A token an admin mints may not outlive the admin's own (store-admin-tokens.ts).
+   */
+  readonly tokenExpiresAt?: number;
 }
 
 export interface TokenClaims {

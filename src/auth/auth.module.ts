@@ -5,7 +5,10 @@ import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { AuthController } from './auth.controller';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { MintedTokenRepository } from './minted-token.repository';
 import { RequestAuthenticator } from './request-authenticator';
+import { RevocationRefresh } from './revocation-refresh';
+import { RevokedTokens } from './revoked-tokens';
 import { StoreAdminTokens } from './store-admin-tokens';
 
 @Module({
@@ -22,7 +25,14 @@ import { StoreAdminTokens } from './store-admin-tokens';
     }),
   ],
   controllers: [AuthController],
-  providers: [RequestAuthenticator, StoreAdminTokens, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  providers: [
+    RequestAuthenticator,
+    StoreAdminTokens,
+    MintedTokenRepository,
+    RevokedTokens,
+    RevocationRefresh,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
   exports: [RequestAuthenticator],
 })
 export class AuthModule {}

@@ -1,21 +1,37 @@
-import { createSecretKey } from 'node:crypto';
-import { UnauthorizedException } from '@nestjs/common';
+import { createSecretKey, randomUUID } from 'node:crypto';
+import { HttpStatus, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RequestAuthenticator } from './request-authenticator';
+import { ManualClock } from '../../test/support/clocks';
+import { RetryLaterException } from '../common/http/retry-later.exception';
+import { REVOKED_TOKEN_MESSAGE, RequestAuthenticator } from './request-authenticator';
+import { REVOCATIONS_STALE_MS, RevokedTokens } from './revoked-tokens';
 import { issueToken } from './token-issuer';
 
 const SECRET = 'request-authenticator-spec-secret-of-enough-length';
 const START = Date.UTC(2026, 11, 7, 8, 0, 0);
 
-/** The JwtService as AuthModule configures it, and the authenticator on it (its verifications counted). */
-function authenticator() {
+/**
+ * The JwtService as AuthModule configures it, and the authenticator on it (its verifications counted), with the
+ * revoked tokens as the refresh job leaves them after a read that found none (on `clock`).
+ */
+function authenticator(clock = new ManualClock()) {
   const jwt = new JwtService({
     secret: createSecretKey(Buffer.from(SECRET, 'utf8')),
     verifyOptions: { algorithms: ['HS256'] },
   });
   const verifications = vi.spyOn(jwt, 'verifyAsync');
-  return { auth: new RequestAuthenticator(jwt), verifications };
+  const revoked = new RevokedTokens(clock);
+  revoked.refreshed([], clock.now());
+  return { auth: new RequestAuthenticator(jwt, revoked), verifications, revoked, clock };
+}
+
+/** A token as POST /auth/tokens mints it: with a jti. */
+function minted(jti: string, expiresInSeconds = 3600): string {
+  return new JwtService({ secret: SECRET }).sign(
+    { sub: 'store-3-manager', role: 'store_admin', store_ids: [3], jti },
+    { expiresIn: expiresInSeconds },
+  );
 }
 
 const bearer = (token: string) => `Bearer ${token}`;
@@ -32,7 +48,12 @@ describe('RequestAuthenticator', () => {
     const token = issueToken(SECRET, { sub: 'ops', role: 'store_admin', store_ids: [3, 1, 3] }, 3600);
     const first = await auth.authenticate(bearer(token));
     const again = await auth.authenticate(bearer(token));
-    expect(first).toEqual({ sub: 'ops', role: 'store_admin', storeIds: [3, 1] });
+    expect(first).toEqual({
+      sub: 'ops',
+      role: 'store_admin',
+      storeIds: [3, 1],
+      tokenExpiresAt: expect.any(Number),
+    });
     expect(again).toBe(first);
     expect(verifications).toHaveBeenCalledTimes(1);
     // Shared by every request with the token: none may change it.
@@ -87,5 +108,73 @@ describe('RequestAuthenticator', () => {
     expect(verifications).toHaveBeenCalledTimes(10_001);
     await auth.authenticate(bearer(tokens[0]));
     expect(verifications).toHaveBeenCalledTimes(10_002);
+  });
+
+  it('refuses a revoked token with a 401 that says so, remembered or not, and keeps its caller for the next', async () => {
+    const { auth, revoked } = authenticator();
+    const jti = randomUUID();
+    const token = minted(jti);
+    await expect(auth.authenticate(bearer(token))).resolves.toMatchObject({ sub: 'store-3-manager' });
+    revoked.add(jti, Math.floor(Date.now() / 1000) + 3600);
+    const revokedAnswer = new UnauthorizedException(REVOKED_TOKEN_MESSAGE);
+    await expect(auth.authenticate(bearer(token))).rejects.toThrow(revokedAnswer);
+    // Seen for the first time (another process, or forgotten by the cache): refused as well.
+    const { auth: fresh, revoked: freshRevoked } = authenticator();
+    freshRevoked.refreshed([{ jti, expiresAtSeconds: Math.floor(Date.now() / 1000) + 3600 }], Date.now());
+    await expect(fresh.authenticate(bearer(token))).rejects.toThrow(revokedAnswer);
+    // Another minted token is not touched.
+    await expect(auth.authenticate(bearer(minted(randomUUID())))).resolves.toMatchObject({
+      sub: 'store-3-manager',
+    });
+  });
+
+  it('answers 503 for a minted token once the revoked tokens have not been read for 15 s, and not a token without jti', async () => {
+    const clock = new ManualClock();
+    const { auth, revoked } = authenticator(clock);
+    const token = minted(randomUUID());
+    const cli = issueToken(SECRET, { sub: 'ops', role: 'admin' }, 3600);
+    await auth.authenticate(bearer(token));
+    clock.set(clock.now() + REVOCATIONS_STALE_MS);
+    await expect(auth.authenticate(bearer(token))).resolves.toMatchObject({ sub: 'store-3-manager' });
+    clock.set(clock.now() + 1);
+    const unknown = await auth.authenticate(bearer(token)).catch((error: unknown) => error);
+    expect(unknown).toBeInstanceOf(RetryLaterException);
+    expect((unknown as RetryLaterException).getStatus()).toBe(HttpStatus.SERVICE_UNAVAILABLE);
+    expect((unknown as RetryLaterException).retryAfterSeconds).toBeGreaterThan(0);
+    // The CLI's tokens cannot be revoked: nothing to check.
+    await expect(auth.authenticate(bearer(cli))).resolves.toMatchObject({ sub: 'ops' });
+    // A read again: honoured again.
+    revoked.refreshed([], clock.now());
+    await expect(auth.authenticate(bearer(token))).resolves.toMatchObject({ sub: 'store-3-manager' });
+  });
+
+  it('answers 503 for a minted token before the revoked tokens were ever read', async () => {
+    const clock = new ManualClock();
+    const jwt = new JwtService({ secret: createSecretKey(Buffer.from(SECRET, 'utf8')) });
+    const auth = new RequestAuthenticator(jwt, new RevokedTokens(clock));
+    await expect(auth.authenticate(bearer(minted(randomUUID())))).rejects.toBeInstanceOf(RetryLaterException);
+  });
+
+  it('refuses a token whose jti is not a string', async () => {
+    const { auth } = authenticator();
+    const token = new JwtService({ secret: SECRET }).sign(
+      { sub: 'x', role: 'admin', jti: 7 },
+      { expiresIn: 3600 },
+    );
+    await refused(auth.authenticate(bearer(token)));
+  });
+
+  it("keeps a revoked token's jti until an hour after it expired, whatever a later read finds", () => {
+    const clock = new ManualClock();
+    const revoked = new RevokedTokens(clock);
+    const now = Math.floor(Date.now() / 1000);
+    revoked.add('expired-long-ago', now - 3601);
+    revoked.add('expired-just-now', now - 10);
+    revoked.add('revoked-here', now + 600);
+    // A read that began before the revocation here, and so does not hold it.
+    revoked.refreshed([], clock.now());
+    expect(revoked.verdict('revoked-here')).toBe('revoked');
+    expect(revoked.verdict('expired-just-now')).toBe('revoked');
+    expect(revoked.verdict('expired-long-ago')).toBe('valid');
   });
 });

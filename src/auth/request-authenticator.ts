@@ -1,7 +1,14 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { LRUCache } from 'lru-cache';
+import { RetryLaterException } from '../common/http/retry-later.exception';
 import { AuthUser, authUserFromClaims } from './auth-user';
+import { RevokedTokens } from './revoked-tokens';
+
+export const REVOKED_TOKEN_MESSAGE = 'This token was revoked: ask an admin for a new one';
+export const REVOCATIONS_UNKNOWN_MESSAGE =
+  'The service cannot check right now whether this token was revoked; try again in a few seconds.';
+const REVOCATIONS_RETRY_AFTER_SECONDS = 5;
 
 /**
  * How many verified tokens are remembered. A client sends the same token with every request of its session (the
@@ -16,6 +23,8 @@ interface VerifiedToken {
   /** `exp` and `nbf` of its claims, in seconds, as jsonwebtoken reads them; undefined when the token has none. */
   expiresAt: number | undefined;
   notBefore: number | undefined;
+  /** The `jti` of a minted token, which can be revoked; undefined for one without (the CLI's). */
+  jti: string | undefined;
 }
 
 /**
@@ -28,19 +37,27 @@ interface VerifiedToken {
  * the secret (fixed for the process) and the time, so a remembered one is accepted exactly as long as verifying it
  * again would accept it: its `exp` and `nbf` are checked on every use, the way jsonwebtoken checks them (whole seconds
  * of Date.now()), and an expired one is forgotten. A token that fails is never remembered.
+ *
+ * A token with a `jti` (one an admin minted, POST /auth/tokens) can be revoked: every use, remembered or not, looks
+ * its jti up in RevokedTokens, a set in memory that the refresh job keeps current from the database. A revoked one is
+ * a 401 that says so; while that set cannot be kept current (the database unreachable for REVOCATIONS_STALE_MS), such
+ * a token is a 503 with Retry-After rather than honoured unchecked (docs/console.md, "Revoking a token").
  */
 @Injectable()
 export class RequestAuthenticator {
   private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS });
 
-  constructor(private readonly jwt: JwtService) {}
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly revoked: RevokedTokens,
+  ) {}
 
   async authenticate(authorization: string | undefined): Promise<AuthUser> {
     const token = bearerToken(authorization);
     if (!token) throw new UnauthorizedException('Missing bearer token: send Authorization: Bearer <token>');
     const known = this.verified.get(token);
     if (known) {
-      if (validAt(known, nowInSeconds())) return known.user;
+      if (validAt(known, nowInSeconds())) return this.unlessRevoked(known);
       this.verified.delete(token);
       throw invalidToken();
     }
@@ -52,15 +69,33 @@ export class RequestAuthenticator {
     }
     const claimed = authUserFromClaims(payload);
     if (!claimed) throw invalidToken();
-    // One object serves every request with the token: frozen, so that none can change it for the next.
-    const user = Object.freeze({ ...claimed, storeIds: Object.freeze([...claimed.storeIds]) });
+    const { jti } = payload;
+    if (jti !== undefined && typeof jti !== 'string') throw invalidToken();
     // jsonwebtoken refused a token whose exp or nbf is not a number, so these are numbers or absent.
-    this.verified.set(token, {
-      user,
-      expiresAt: payload.exp as number | undefined,
-      notBefore: payload.nbf as number | undefined,
+    const expiresAt = payload.exp as number | undefined;
+    // One object serves every request with the token: frozen, so that none can change it for the next.
+    const user = Object.freeze({
+      ...claimed,
+      storeIds: Object.freeze([...claimed.storeIds]),
+      ...(expiresAt === undefined ? {} : { tokenExpiresAt: expiresAt }),
     });
-    return user;
+    const verified: VerifiedToken = { user, expiresAt, notBefore: payload.nbf as number | undefined, jti };
+    this.verified.set(token, verified);
+    return this.unlessRevoked(verified);
+  }
+
+  private unlessRevoked(token: VerifiedToken): AuthUser {
+    if (token.jti === undefined) return token.user;
+    const verdict = this.revoked.verdict(token.jti);
+    if (verdict === 'revoked') throw new UnauthorizedException(REVOKED_TOKEN_MESSAGE);
+    if (verdict === 'unknown') {
+      throw new RetryLaterException(
+        REVOCATIONS_UNKNOWN_MESSAGE,
+        REVOCATIONS_RETRY_AFTER_SECONDS,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
+    return token.user;
   }
 }
 

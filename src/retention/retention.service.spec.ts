@@ -257,6 +257,33 @@ describe('RetentionService (RETENTION_DAYS=30)', () => {
     expect(deliveries.map((row) => String(row.alert_id))).toEqual([undelivered, young]);
   });
 
+  it('deletes the records of minted tokens that expired before the cutoff, revoked or not, and no other', async () => {
+    const db = module.get(DataSource);
+    const token = async (expiredDaysAgo: number, revoked: boolean) => {
+      const [row] = await db.query<Array<{ jti: string }>>(
+        `INSERT INTO minted_tokens (jti, sub, store_ids, minted_by, created_at, expires_at, revoked_at, revoked_by)
+         VALUES (gen_random_uuid(), 'store-3-manager', '{3}', 'hq', $1, $2, $3, $4) RETURNING jti`,
+        [
+          new Date(clock.now() - (expiredDaysAgo + 7) * DAY),
+          new Date(clock.now() - expiredDaysAgo * DAY),
+          revoked ? new Date(clock.now() - (expiredDaysAgo + 1) * DAY) : null,
+          revoked ? 'hq' : null,
+        ],
+      );
+      return row.jti;
+    };
+    await token(31, false);
+    await token(40, true);
+    // Expired within the retention period, and one revoked but not expired yet: what keeps it refused.
+    const kept = [await token(29, false), await token(29, true), await token(-30, true)];
+
+    const result = await module.get(RetentionService).run();
+
+    expect(result.mintedTokens).toBe(2);
+    const left = await db.query<Array<{ jti: string }>>(`SELECT jti FROM minted_tokens`);
+    expect(left.map((row) => row.jti).sort()).toEqual([...kept].sort());
+  });
+
   it('deletes in batches until nothing old is left, also when two runs (two instances) go at once', async () => {
     await rows.clear();
     const total = RETENTION_BATCH_SIZE * 2 + 500;
@@ -311,6 +338,7 @@ describe('RetentionService (RETENTION_DAYS=0)', () => {
       receivedBotMessages: 0,
       dailySummaries: 0,
       botAlerts: 0,
+      mintedTokens: 0,
       skipped: false,
     });
     expect(await rows.notificationIds()).toEqual(ids);

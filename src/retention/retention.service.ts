@@ -19,22 +19,25 @@ export interface RetentionResult {
   receivedBotMessages: number;
   dailySummaries: number;
   botAlerts: number;
+  mintedTokens: number;
   skipped: boolean;
 }
 
 /** The kinds of rows a run deletes, in this order, and where each count goes. */
 const RUN_ORDER: ReadonlyArray<
-  [RetentionTarget, 'notifications' | 'receivedBotMessages' | 'dailySummaries' | 'botAlerts']
+  [RetentionTarget, 'notifications' | 'receivedBotMessages' | 'dailySummaries' | 'botAlerts' | 'mintedTokens']
 > = [
   ['notifications', 'notifications'],
   ['received_bot_messages', 'receivedBotMessages'],
   ['daily_summaries', 'dailySummaries'],
   ['bot_alerts', 'botAlerts'],
+  ['minted_tokens', 'mintedTokens'],
 ];
 
 /**
  * Deletes finished notifications (with their attempts), handled bot messages, the records of sent daily
- * summaries and alerts told (with their webhook deliveries; not a bot's open one) older than RETENTION_DAYS, once
+ * summaries, alerts told (with their webhook deliveries; not a bot's open one) older than RETENTION_DAYS, and the
+ * records of minted store admin tokens that expired more than RETENTION_DAYS ago, once
  * a day at RETENTION_HOUR in REPORT_TIMEZONE, in batches of RETENTION_BATCH_SIZE rows until none is left.
  * RETENTION_DAYS=0 keeps everything: no job is scheduled. Pending work is never deleted (see the repository).
  */
@@ -67,6 +70,7 @@ export class RetentionService implements OnApplicationBootstrap {
       receivedBotMessages: 0,
       dailySummaries: 0,
       botAlerts: 0,
+      mintedTokens: 0,
       skipped: false,
     };
     if (this.config.retentionDays === 0) return result;
@@ -86,7 +90,8 @@ export class RetentionService implements OnApplicationBootstrap {
       this.logger.log(
         `Deleted ${result.notifications} finished notifications (with their attempts), ` +
           `${result.receivedBotMessages} received bot messages, ${result.dailySummaries} daily summary records ` +
-          `and ${result.botAlerts} alerts (with their webhook deliveries) from before ${before.toISOString()}`,
+          `${result.botAlerts} alerts (with their webhook deliveries) from before ${before.toISOString()}, ` +
+          `and ${result.mintedTokens} records of store admin tokens that expired before then`,
       );
     }
     return result;

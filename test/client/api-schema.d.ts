@@ -25,14 +25,38 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The store admin tokens made here, newest first (admin)
+         * @description Their records, never the tokens. Records of tokens that expired more than RETENTION_DAYS ago are deleted by the retention job.
+         */
+        get: operations["AuthController_listTokens"];
         put?: never;
         /**
          * Make a store admin's token (admin)
-         * @description A bearer token with role store_admin for the chosen stores, valid for `expires_in_seconds`. It is not stored and cannot be revoked before it expires (the signing key is shared by every token): choose the shortest expiry that serves. Admin tokens are made with `npm run token` only.
+         * @description A bearer token with role store_admin for the chosen stores, valid for `expires_in_seconds` but never past the expiry of the admin's own token (`expiry_capped` says when it was shortened). The token is answered this once; its record (`jti`, stores, expiry, who minted it) is kept, listed by GET /auth/tokens and revoked by DELETE /auth/tokens/{jti}. Admin tokens are made with `npm run token` only.
          */
         post: operations["AuthController_mintToken"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens/{jti}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a store admin token (admin)
+         * @description From now on the token is answered 401 "This token was revoked: ask an admin for a new one": at once by the instance that answers this, within about two seconds by every other. Revoking a revoked token answers its record again (the first revocation stays); a jti that was never minted here, or whose record was deleted long after it expired, is a 404.
+         */
+        delete: operations["AuthController_revokeToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -576,10 +600,16 @@ export interface components {
         };
         MintedTokenResponse: {
             /**
-             * @description The bearer token: give it to the store admin over a private channel. It is not stored here
+             * @description The bearer token: give it to the store admin over a private channel. It is shown this once: only its record (jti, stores, expiry) is stored
              * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdG9yZS0zLW1hbmFnZXIiLCJyb2xlIjoic3RvcmVfYWRtaW4ifQ.c2ln
              */
             token: string;
+            /**
+             * Format: uuid
+             * @description The token's id (its `jti` claim): what the list shows and what revoking it names
+             * @example 0b6f6f3e-2d5c-4d8e-9f3a-6c1b2a4d5e6f
+             */
+            jti: string;
             /** @example store-3-manager */
             sub: string;
             /**
@@ -599,6 +629,11 @@ export interface components {
              * @example 2026-12-14T08:00:00.000Z
              */
             expires_at: string;
+            /**
+             * @description True when `expires_in_seconds` would have outlived the minting admin's own token: `expires_at` is then that token's expiry instead
+             * @example false
+             */
+            expiry_capped: boolean;
         };
         MintStoreAdminTokenDto: {
             /**
@@ -615,10 +650,50 @@ export interface components {
              */
             store_ids: number[];
             /**
-             * @description How long the token is valid, in seconds (60 s to 365 days). It cannot be revoked before then: choose the shortest that serves
+             * @description How long the token is valid, in seconds (60 s to 365 days), but never past the expiry of the token that mints it (then `expires_at` is earlier and `expiry_capped` true). It can be revoked before then (DELETE /auth/tokens/{jti}); still, choose the shortest that serves
              * @example 604800
              */
             expires_in_seconds: number;
+        };
+        MintedTokenRecordResponse: {
+            /**
+             * Format: uuid
+             * @example 0b6f6f3e-2d5c-4d8e-9f3a-6c1b2a4d5e6f
+             */
+            jti: string;
+            /**
+             * @description Who the token is for
+             * @example store-3-manager
+             */
+            sub: string;
+            /**
+             * @example [
+             *       3,
+             *       4
+             *     ]
+             */
+            store_ids: number[];
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "revoked" | "expired";
+            /**
+             * @description The admin (`sub`) who minted it
+             * @example hq-ops
+             */
+            minted_by: string;
+            /** @example 2026-12-07T08:00:00.000Z */
+            created_at: string;
+            /** @example 2026-12-14T08:00:00.000Z */
+            expires_at: string;
+            /** @example null */
+            revoked_at: string | null;
+            /**
+             * @description The admin (`sub`) who revoked it
+             * @example null
+             */
+            revoked_by: string | null;
         };
         StreamHealth: {
             /** @example 2 */
@@ -2083,6 +2158,78 @@ export interface operations {
             };
         };
     };
+    AuthController_listTokens: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description active: usable now; revoked: revoked (expired or not); expired: reached its expiry unrevoked */
+                status?: "active" | "revoked" | "expired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: {
+                            items: components["schemas"]["MintedTokenRecordResponse"][];
+                            /** @example 42 */
+                            total: number;
+                            /** @example 1 */
+                            page: number;
+                            /** @example 20 */
+                            page_size: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
     AuthController_mintToken: {
         parameters: {
             query?: never;
@@ -2155,6 +2302,77 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    AuthController_revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token's id (`jti` in the mint's answer and in the list) */
+                jti: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["MintedTokenRecordResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The token may not act on that store */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

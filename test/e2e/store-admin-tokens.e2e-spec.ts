@@ -1,13 +1,27 @@
+import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
+import { REVOKED_TOKEN_MESSAGE } from '../../src/auth/request-authenticator';
+import { MINTER_EXPIRES_SOON_MESSAGE } from '../../src/auth/store-admin-tokens';
 import { givenWebhookBot } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
+import { waitFor } from '../support/wait-for';
 
 const WEEK = 7 * 24 * 3600;
 
-describe('POST /api/v1/auth/tokens: an admin makes a store admin token', () => {
-  const { t } = useTestApp();
+/** Every token minted in this file: none may show up in a log line or in any answer but its mint's. */
+const mintedTokens: string[] = [];
 
-  const mint = (body: unknown, token?: string) => t.request('POST', '/api/v1/auth/tokens', { body, token });
+describe('POST /api/v1/auth/tokens: an admin makes a store admin token', () => {
+  // Two instances of the service on one database: a revocation on one must reach the other.
+  const { t, apps } = useTestApp({ instances: ['tokens-a', 'tokens-b'] });
+
+  const mint = async (body: unknown, token?: string) => {
+    const response = await t.request('POST', '/api/v1/auth/tokens', { body, token });
+    if (typeof response.body?.data?.token === 'string') mintedTokens.push(response.body.data.token);
+    return response;
+  };
+  const claimsOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
 
   it('answers a token for the chosen stores that the API then honours, with its expiry', async () => {
     const before = Date.now();
@@ -15,11 +29,15 @@ describe('POST /api/v1/auth/tokens: an admin makes a store admin token', () => {
     expect(minted.status).toBe(201);
     expect(minted.body.data).toEqual({
       token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      jti: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
       sub: 'store-3-manager',
       role: 'store_admin',
       store_ids: [3, 4],
       expires_at: expect.any(String),
+      // The test's admin token has no exp: it caps nothing.
+      expiry_capped: false,
     });
+    expect(claimsOf(minted.body.data.token).jti).toBe(minted.body.data.jti);
     const expiresAt = Date.parse(minted.body.data.expires_at);
     expect(expiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + WEEK * 1000);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + WEEK * 1000);
@@ -41,10 +59,7 @@ describe('POST /api/v1/auth/tokens: an admin makes a store admin token', () => {
     const token = minted.body.data.token as string;
     expect((await t.request('GET', '/api/v1/auth/me', { token })).status).toBe(200);
     // The token's own exp claim is what the authenticator checks: read it rather than wait a minute.
-    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<
-      string,
-      unknown
-    >;
+    const claims = claimsOf(token);
     expect(claims).toMatchObject({ sub: 'short', role: 'store_admin', store_ids: [1] });
     expect(claims.exp).toBe(Math.floor(Date.parse(minted.body.data.expires_at) / 1000));
     expect((claims.exp as number) - (claims.iat as number)).toBe(60);
@@ -88,5 +103,161 @@ describe('POST /api/v1/auth/tokens: an admin makes a store admin token', () => {
     await expect(
       fieldsOf({ sub: 'a', store_ids: [1], expires_in_seconds: WEEK, role: 'admin' }),
     ).resolves.toEqual(['role']);
+  });
+
+  it('lists the records of minted tokens for an admin, newest first, by status, and never a token', async () => {
+    const first = await mint({ sub: 'list-first', store_ids: [5], expires_in_seconds: WEEK });
+    const second = await mint({ sub: 'list-second', store_ids: [6, 7], expires_in_seconds: WEEK });
+    const listed = await t.request('GET', '/api/v1/auth/tokens?page_size=2');
+    expect(listed.status).toBe(200);
+    expect(listed.body.data).toMatchObject({ page: 1, page_size: 2, total: expect.any(Number) });
+    expect(listed.body.data.total).toBeGreaterThanOrEqual(2);
+    expect(listed.body.data.items).toEqual([
+      {
+        jti: second.body.data.jti,
+        sub: 'list-second',
+        store_ids: [6, 7],
+        status: 'active',
+        minted_by: 'test-admin',
+        created_at: expect.any(String),
+        expires_at: second.body.data.expires_at,
+        revoked_at: null,
+        revoked_by: null,
+      },
+      expect.objectContaining({ jti: first.body.data.jti, sub: 'list-first', status: 'active' }),
+    ]);
+    // The second page goes on where the first ended.
+    const next = await t.request('GET', '/api/v1/auth/tokens?page=2&page_size=1');
+    expect(next.body.data.items[0].jti).toBe(first.body.data.jti);
+
+    // One past its expiry (its record moved back: waiting a minute would only slow the test).
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE minted_tokens SET expires_at = now() - interval '1 second' WHERE jti = $1`, [
+        first.body.data.jti,
+      ]);
+    const expired = await t.request('GET', '/api/v1/auth/tokens?status=expired');
+    expect(expired.body.data.items.map((item: { jti: string }) => item.jti)).toEqual([first.body.data.jti]);
+    expect(expired.body.data.items[0].status).toBe('expired');
+    const active = await t.request('GET', '/api/v1/auth/tokens?status=active&page_size=100');
+    const activeJtis = active.body.data.items.map((item: { jti: string }) => item.jti);
+    expect(activeJtis).toContain(second.body.data.jti);
+    expect(activeJtis).not.toContain(first.body.data.jti);
+    expect((await t.request('GET', '/api/v1/auth/tokens?status=lost')).status).toBe(400);
+    for (const token of mintedTokens) {
+      expect(listed.text).not.toContain(token);
+      expect(active.text).not.toContain(token);
+    }
+  });
+
+  it('revokes a token: a 401 that says so at once on this instance and within seconds on another', async () => {
+    const [here, there] = apps;
+    const minted = await mint({ sub: 'leaked', store_ids: [3], expires_in_seconds: WEEK });
+    const { token, jti } = minted.body.data as { token: string; jti: string };
+    // Both instances have seen it (and remember it as verified).
+    for (const app of [here, there])
+      expect((await app.request('GET', '/api/v1/auth/me', { token })).status).toBe(200);
+
+    const revoked = await here.request('DELETE', `/api/v1/auth/tokens/${jti}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.data).toMatchObject({
+      jti,
+      sub: 'leaked',
+      status: 'revoked',
+      revoked_at: expect.any(String),
+      revoked_by: 'test-admin',
+    });
+
+    const refusedHere = await here.request('GET', '/api/v1/auth/me', { token });
+    expect(refusedHere.status).toBe(401);
+    expect(refusedHere.body).toMatchObject({ code: 401, msg: REVOKED_TOKEN_MESSAGE });
+    await waitFor(
+      async () => (await there.request('GET', '/api/v1/dingtalk-bots', { token })).status === 401,
+      'the other instance to refuse the revoked token',
+    );
+    const refusedThere = await there.request('GET', '/api/v1/auth/me', { token });
+    expect(refusedThere.body).toMatchObject({ code: 401, msg: REVOKED_TOKEN_MESSAGE });
+
+    // Again: the same record, its first revocation kept. Listed as revoked.
+    const again = await there.request('DELETE', `/api/v1/auth/tokens/${jti}`, {
+      token: there.token({ sub: 'another-admin' }),
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.data).toMatchObject({
+      revoked_at: revoked.body.data.revoked_at,
+      revoked_by: 'test-admin',
+    });
+    const listed = await there.request('GET', '/api/v1/auth/tokens?status=revoked');
+    expect(listed.body.data.items.map((item: { jti: string }) => item.jti)).toContain(jti);
+
+    // Other minted tokens are untouched.
+    const other = await mint({ sub: 'kept', store_ids: [3], expires_in_seconds: WEEK });
+    expect((await there.request('GET', '/api/v1/auth/me', { token: other.body.data.token })).status).toBe(
+      200,
+    );
+  });
+
+  it('answers 404 for a jti never minted here and 400 for one that is not a token id', async () => {
+    const unknown = await t.request('DELETE', '/api/v1/auth/tokens/0b6f6f3e-2d5c-4d8e-9f3a-6c1b2a4d5e6f');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.msg).toBe('Token 0b6f6f3e-2d5c-4d8e-9f3a-6c1b2a4d5e6f not found');
+    const malformed = await t.request('DELETE', '/api/v1/auth/tokens/12');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual([{ field: 'jti', message: expect.stringContaining('UUID') }]);
+  });
+
+  it("caps a minted token's expiry at the minting token's own, and refuses when that is under a minute away", async () => {
+    const adminFor = (seconds: number) => t.token({ sub: 'hq-short' }, seconds);
+    const hour = adminFor(3600);
+    const adminExp = claimsOf(hour).exp as number;
+    const capped = await mint({ sub: 'capped', store_ids: [3], expires_in_seconds: WEEK }, hour);
+    expect(capped.status).toBe(201);
+    expect(capped.body.data).toMatchObject({ expiry_capped: true });
+    expect(capped.body.data.expires_at).toBe(new Date(adminExp * 1000).toISOString());
+    expect(claimsOf(capped.body.data.token).exp).toBe(adminExp);
+    const listed = await t.request('GET', '/api/v1/auth/tokens?page_size=1');
+    expect(listed.body.data.items[0]).toMatchObject({
+      jti: capped.body.data.jti,
+      minted_by: 'hq-short',
+      expires_at: capped.body.data.expires_at,
+    });
+
+    // Shorter than what is left: not capped.
+    const short = await mint({ sub: 'short', store_ids: [3], expires_in_seconds: 600 }, hour);
+    expect(short.body.data.expiry_capped).toBe(false);
+    expect(
+      (claimsOf(short.body.data.token).exp as number) - (claimsOf(short.body.data.token).iat as number),
+    ).toBe(600);
+
+    const dying = await mint({ sub: 'x', store_ids: [3], expires_in_seconds: WEEK }, adminFor(30));
+    expect(dying.status).toBe(400);
+    expect(dying.body.msg).toBe(MINTER_EXPIRES_SOON_MESSAGE);
+  });
+
+  it('lets a store admin neither list nor revoke tokens', async () => {
+    const minted = await mint({ sub: 'mgr-3', store_ids: [3], expires_in_seconds: WEEK });
+    const storeAdmin = minted.body.data.token as string;
+    const list = await t.request('GET', '/api/v1/auth/tokens', { token: storeAdmin });
+    expect(list.status).toBe(403);
+    expect(list.body).toMatchObject({ code: 403, msg: 'Only an admin may do this' });
+    // Not even its own token.
+    const revoke = await t.request('DELETE', `/api/v1/auth/tokens/${minted.body.data.jti}`, {
+      token: storeAdmin,
+    });
+    expect(revoke.status).toBe(403);
+    expect((await t.request('GET', '/api/v1/auth/me', { token: storeAdmin })).status).toBe(200);
+  });
+
+  it('writes no minted token into any log line of either instance', () => {
+    expect(mintedTokens.length).toBeGreaterThan(5);
+    // Both instances run in this process, where Nest's Logger writes to the last one started: read both logs.
+    const log = apps.map((app) => app.logs.text()).join('\n');
+    // The log says what happened, by jti; the second revocation (by another admin) changed nothing.
+    expect(log).toContain('revoked by test-admin');
+    expect(log).not.toContain('revoked by another-admin');
+    for (const token of mintedTokens) {
+      expect(log).not.toContain(token);
+      expect(log).not.toContain(token.split('.')[2]);
+    }
   });
 });

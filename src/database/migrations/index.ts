@@ -29,6 +29,7 @@ import { AlertRetentionIndex1764003700000 } from './1764003700000-alert-retentio
 import { OneBotPerGroup1764003710000 } from './1764003710000-one-bot-per-group';
 import { KitchenConfirmation1764003800000 } from './1764003800000-kitchen-confirmation';
 import { Cards1764003810000 } from './1764003810000-cards';
+import { MintedTokens1764003820000 } from './1764003820000-minted-tokens';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -65,4 +66,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   OneBotPerGroup1764003710000,
   KitchenConfirmation1764003800000,
   Cards1764003810000,
+  MintedTokens1764003820000,
 ];
