@@ -171,7 +171,7 @@ function View({ route, isAdmin }: { route: Route; isAdmin: boolean }) {
     case 'summary':
       return <SummaryView key={key} query={route.query} />;
     case 'tokens':
-      return isAdmin ? <TokensView key={key} /> : <StoresView key={key} />;
+      return isAdmin ? <TokensView key={key} query={route.query} /> : <StoresView key={key} />;
     default:
       return <StoresView key={key} />;
   }

@@ -34,7 +34,12 @@ export function SignIn({
           <span id="signin-title">{t('登录运维控制台', 'Sign in to the console')}</span>
         </Title>
         {expired && (
-          <p class="error">{t('令牌已失效，请重新登录。', 'The token is no longer valid: sign in again.')}</p>
+          <p class="error">
+            {t(
+              '令牌已失效（已过期或已被撤销），请重新登录。',
+              'The token is no longer valid (expired or revoked): sign in again.',
+            )}
+          </p>
         )}
         <label>
           {t('访问令牌（Bearer token）', 'Access token (bearer)')}

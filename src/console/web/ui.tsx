@@ -36,6 +36,9 @@ const STATUS_ZH: Record<string, string> = {
   not_applicable: '无需连接',
   ok: '成功',
   off: '已停用',
+  active: '有效',
+  revoked: '已撤销',
+  expired: '已过期',
 };
 
 /** A notification's status, a connection's, or any other state word, as a coloured badge. */
