@@ -28,9 +28,9 @@ interface VerifiedToken {
 }
 
 /**
- * Turns an `Authorization` header into the caller, or a 401. Any problem with the token is the same 401, so a
- * caller learns nothing about why a forged token failed. Used before the body is read (app.factory.ts) and by the
- * guard for routes outside /api/v1.
+ * Turns an `Authorization` header into the caller, or a 401. Any problem with the token's signature or claims is
+ * the same 401, so a caller learns nothing about why a forged token failed (a revoked token, genuinely signed, is told
+ * so). Used before the body is read (app.factory.ts) and by the guard for routes outside /api/v1.
  *
  * A token verified once is remembered by its exact text: the HS256 check and the parsing of its claims were a
  * measurable part of every request (docs/performance.md, round 3). The answer for a token depends only on its text,

@@ -1,7 +1,9 @@
 import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { REVOKED_TOKEN_MESSAGE } from '../../src/auth/request-authenticator';
+import { REVOCATIONS_UNKNOWN_MESSAGE, REVOKED_TOKEN_MESSAGE } from '../../src/auth/request-authenticator';
 import { MINTER_EXPIRES_SOON_MESSAGE } from '../../src/auth/store-admin-tokens';
+import { REVOCATIONS_STALE_MS } from '../../src/auth/revoked-tokens';
+import { ManualClock } from '../support/clocks';
 import { givenWebhookBot } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
 import { waitFor } from '../support/wait-for';
@@ -143,7 +145,11 @@ describe('POST /api/v1/auth/tokens: an admin makes a store admin token', () => {
     const activeJtis = active.body.data.items.map((item: { jti: string }) => item.jti);
     expect(activeJtis).toContain(second.body.data.jti);
     expect(activeJtis).not.toContain(first.body.data.jti);
-    expect((await t.request('GET', '/api/v1/auth/tokens?status=lost')).status).toBe(400);
+    const lost = await t.request('GET', '/api/v1/auth/tokens?status=lost');
+    expect(lost.status).toBe(400);
+    expect(lost.body.errors).toEqual([
+      { field: 'status', message: 'status must be one of the following values: active, revoked, expired' },
+    ]);
     for (const token of mintedTokens) {
       expect(listed.text).not.toContain(token);
       expect(active.text).not.toContain(token);
@@ -259,5 +265,35 @@ describe('POST /api/v1/auth/tokens: an admin makes a store admin token', () => {
       expect(log).not.toContain(token);
       expect(log).not.toContain(token.split('.')[2]);
     }
+  });
+});
+
+describe('minted tokens while the revoked tokens cannot be read', () => {
+  const clock = new ManualClock(Date.now());
+  const { t } = useTestApp({ clock });
+
+  it('answers a minted token 503 with Retry-After once the last read is 15 s old, and a CLI token as before', async () => {
+    const minted = await t.request('POST', '/api/v1/auth/tokens', {
+      body: { sub: 'during-outage', store_ids: [3], expires_in_seconds: WEEK },
+    });
+    const token = minted.body.data.token as string;
+    mintedTokens.push(token);
+    expect((await t.request('GET', '/api/v1/auth/me', { token })).status).toBe(200);
+
+    await t.app.get(DataSource).destroy();
+    // The refresh job runs (and fails) as the clock passes its due times; up to the limit, still honoured.
+    await clock.advance(REVOCATIONS_STALE_MS - 1_000);
+    expect((await t.request('GET', '/api/v1/auth/me', { token })).status).toBe(200);
+    await clock.advance(2_000);
+
+    const refused = await t.request('GET', '/api/v1/auth/me', { token });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
+    expect(refused.body).toMatchObject({ code: 503, msg: REVOCATIONS_UNKNOWN_MESSAGE });
+    // A token without jti (npm run token) cannot be revoked: nothing to check. /auth/me needs no database.
+    expect((await t.request('GET', '/api/v1/auth/me')).status).toBe(200);
+    // The failing read is logged once, not every two seconds.
+    expect(t.logs.find('Revoked tokens not read')).toHaveLength(1);
+    expect(t.logs.text()).not.toContain(token);
   });
 });
