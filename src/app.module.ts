@@ -27,6 +27,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RetentionModule } from './retention/retention.module';
 import { ReceivingModule } from './stream/receiving/receiving.module';
+import { SecretBox } from './common/crypto/secret-box';
 import { StreamModule } from './stream/stream.module';
 import { StoreOverviewModule } from './store-overview/store-overview.module';
 
@@ -48,7 +49,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         ClockModule.forRoot(clock),
         SchedulingModule,
-        DatabaseModule.forRoot(database, logger),
+        DatabaseModule.forRoot(database, logger, (sealed) => new SecretBox(config).open(sealed)),
         EventEmitterModule.forRoot(),
         EventsModule,
         AuthModule,

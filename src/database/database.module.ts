@@ -3,6 +3,7 @@ import { Logger as PinoLogger } from 'pino';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DatabaseConnection, dataSourceOptions } from './data-source-options';
+import { OpenSealed } from './migration-secrets';
 import { runMigrations } from './run-migrations';
 import { limitWaitingQueries, WAITING_QUERIES_PER_CONNECTION } from './waiting-queries-limit';
 import { SLOW_QUERY_MS, TypeOrmPinoLogger } from './typeorm-pino.logger';
@@ -15,7 +16,12 @@ import { SLOW_QUERY_MS, TypeOrmPinoLogger } from './typeorm-pino.logger';
  */
 @Module({})
 export class DatabaseModule {
-  static forRoot(connection: DatabaseConnection, logger?: PinoLogger): DynamicModule {
+  /** `openSealed`: for the migrations that report what they merged (migration-secrets.ts). */
+  static forRoot(
+    connection: DatabaseConnection,
+    logger?: PinoLogger,
+    openSealed?: OpenSealed,
+  ): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -34,7 +40,7 @@ export class DatabaseModule {
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
             try {
-              const applied = await runMigrations(dataSource);
+              const applied = await runMigrations(dataSource, { openSealed });
               if (applied.length > 0) new Logger('Database').log(`Applied migrations: ${applied.join(', ')}`);
             } catch (error) {
               await dataSource.destroy();

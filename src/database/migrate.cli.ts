@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SecretBox } from '../common/crypto/secret-box';
 import { ConfigError } from '../config/config-error';
 import { loadConfig } from '../config/load-config';
 import { dataSourceOptions } from './data-source-options';
@@ -19,9 +20,14 @@ async function main(): Promise<number> {
       : undefined;
   try {
     const url = config.database.kind === 'server' ? config.database.url : embedded!.url;
-    const dataSource = await new DataSource(dataSourceOptions({ url, poolSize: 1 })).initialize();
+    // Warnings printed: what a migration reports of the data it changed (e.g. bots merged onto one app).
+    const dataSource = await new DataSource({
+      ...dataSourceOptions({ url, poolSize: 1 }),
+      logging: ['warn'],
+    }).initialize();
     try {
-      const applied = await runMigrations(dataSource);
+      const secrets = new SecretBox(config);
+      const applied = await runMigrations(dataSource, { openSealed: (sealed) => secrets.open(sealed) });
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
     } finally {
       await dataSource.destroy();

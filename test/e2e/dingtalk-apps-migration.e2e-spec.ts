@@ -179,3 +179,130 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
     ]);
   });
 });
+
+/**
+ * Bots that shared a client_id with different secrets (an index dropped by hand): the app keeps the secret of the bot
+ * written last, as before, and the migration's log names the bots, the app and whose secret was kept, never a secret.
+ */
+describe('migration: a merge of different secrets is reported', () => {
+  let database: TestDatabase;
+  let source: DataSource;
+  const logged: Array<{ level: string; message: string }> = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    source = await new DataSource({
+      ...dataSourceOptions({ ...database.connection, poolSize: 1 }),
+      migrations: MIGRATIONS,
+      logger: {
+        logQuery: () => {},
+        logQueryError: () => {},
+        logQuerySlow: () => {},
+        logSchemaBuild: () => {},
+        logMigration: () => {},
+        log: (level, message) => logged.push({ level, message: String(message) }),
+      },
+    }).initialize();
+    await runMigrations(source);
+    while (
+      (await source.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations`)).some(
+        (row) => row.name === DingTalkApps1764003450000.name,
+      )
+    ) {
+      await source.undoLastMigration();
+    }
+  });
+  afterAll(async () => {
+    await source?.destroy();
+    await database?.drop();
+  });
+
+  it('logs which bots were merged onto which app and whose secret was kept, and leaves the data as it was', async () => {
+    const secrets = new SecretBox(testConfig(database));
+    await source.query(`DROP INDEX uq_ding_talk_bots_stream_client_id`);
+    const insert = async (store: number, clientId: string, sealed: string, updatedAt: string) => {
+      const [row] = await source.query<Array<{ id: number }>>(
+        `INSERT INTO ding_talk_bots (name, store_id, bot_type, client_id, client_secret, agent_id, updated_at)
+         VALUES ($1, $2, 'stream', $3, $4, '1001', $5) RETURNING id`,
+        [`store ${store}`, store, clientId, sealed, updatedAt],
+      );
+      return row.id;
+    };
+    const kept = secrets.seal('current-secret');
+    const dropped = await insert(1, 'dingmerged', secrets.seal('former-secret'), '2026-01-01T00:00:00Z');
+    const same = await insert(2, 'dingmerged', secrets.seal('current-secret'), '2026-02-01T00:00:00Z');
+    const last = await insert(3, 'dingmerged', kept, '2026-03-01T00:00:00Z');
+    // The same secret twice, sealed apart: merged without a word.
+    await insert(4, 'dingsame', secrets.seal('same-secret'), '2026-01-01T00:00:00Z');
+    await insert(5, 'dingsame', secrets.seal('same-secret'), '2026-02-01T00:00:00Z');
+
+    await runMigrations(source, { openSealed: (sealed) => secrets.open(sealed) });
+
+    const [app] = await source.query<Array<{ id: number; client_secret: string }>>(
+      `SELECT id, client_secret FROM dingtalk_apps WHERE client_id = 'dingmerged'`,
+    );
+    // The data is the statements' own: the app holds the last bot's sealed secret as it was, every bot points at it.
+    expect(app.client_secret).toBe(kept);
+    const bots = await source.query<Array<{ app_id: number }>>(
+      `SELECT app_id FROM ding_talk_bots WHERE id = ANY($1::int[])`,
+      [[dropped, same, last]],
+    );
+    expect(bots.map((bot) => bot.app_id)).toEqual([app.id, app.id, app.id]);
+
+    const reports = logged.filter((line) => line.message.startsWith('DingTalkApps:'));
+    expect(reports).toEqual([
+      {
+        level: 'warn',
+        message:
+          `DingTalkApps: bots ${dropped}, ${same}, ${last} shared client_id dingmerged and were merged onto app ` +
+          `${app.id} with the secret of bot ${last} (written last); the secret of bots ${dropped} differed and was ` +
+          `dropped. If app ${app.id} cannot connect (auth_failed), give it its current secret: ` +
+          `PUT /api/v1/dingtalk-apps/${app.id}`,
+      },
+    ]);
+    for (const secret of ['current-secret', 'former-secret', 'same-secret']) {
+      expect(logged.map((line) => line.message).join('\n')).not.toContain(secret);
+    }
+  });
+
+  it('says so when it cannot open the secrets to compare them, and merges all the same', async () => {
+    await source.query(`DELETE FROM ding_talk_bots`);
+    while (
+      (await source.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations`)).some(
+        (row) => row.name === DingTalkApps1764003450000.name,
+      )
+    ) {
+      await source.undoLastMigration();
+    }
+    await source.query(`DROP INDEX IF EXISTS uq_ding_talk_bots_stream_client_id`);
+    const secrets = new SecretBox(testConfig(database));
+    const ids: number[] = [];
+    for (const [store, secret] of [
+      [1, 'one-secret'],
+      [2, 'other-secret'],
+    ] as const) {
+      const [row] = await source.query<Array<{ id: number }>>(
+        `INSERT INTO ding_talk_bots (name, store_id, bot_type, client_id, client_secret, updated_at)
+         VALUES ($1, $2, 'stream', 'dingunknown', $3, $4) RETURNING id`,
+        [`store ${store}`, store, secrets.seal(secret), `2026-0${store}-01T00:00:00Z`],
+      );
+      ids.push(row.id);
+    }
+    logged.length = 0;
+
+    await runMigrations(source);
+
+    const [app] = await source.query<Array<{ id: number }>>(
+      `SELECT id FROM dingtalk_apps WHERE client_id = 'dingunknown'`,
+    );
+    expect(logged.filter((line) => line.message.startsWith('DingTalkApps:'))).toEqual([
+      {
+        level: 'warn',
+        message: expect.stringContaining(
+          `bots ${ids[0]}, ${ids[1]} shared client_id dingunknown and were merged onto app ${app.id} with the ` +
+            `secret of bot ${ids[1]} (written last); the secret of bots ${ids[0]} could not be compared`,
+        ),
+      },
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { OpenSealed, secretOpener } from '../migration-secrets';
 
 /**
  * DingTalk apps become a resource of their own (issue 23): a chain sets up one enterprise internal app, its robot in
@@ -13,6 +14,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * its own IV). The unique index goes with the bots' client_id: one app may now serve many bots, and with it the 409
  * that told a store admin another store used an app key. A bot's agent_id stays, as a copy of its app's that the
  * bots' module keeps (see DingTalkBot.agentId).
+ *
+ * A merge of bots whose secrets differed drops all but one secret: the migration's log names the bots, the app and
+ * whose secret was kept (never a secret), so that an admin whose app then cannot connect knows why. It only reads to
+ * say so: the data is what the statements above make of it, whether or not secrets can be opened here.
  */
 export class DingTalkApps1764003450000 implements MigrationInterface {
   name = 'DingTalkApps1764003450000';
@@ -44,6 +49,7 @@ export class DingTalkApps1764003450000 implements MigrationInterface {
       FROM dingtalk_apps a
       WHERE a.client_id = b.client_id AND b.client_secret IS NOT NULL`);
     await runner.query(`UPDATE ding_talk_bots SET agent_id = NULL WHERE app_id IS NULL`);
+    await reportMerges(runner);
     await runner.query(
       `CREATE INDEX idx_ding_talk_bots_app ON ding_talk_bots (app_id) WHERE app_id IS NOT NULL`,
     );
@@ -64,5 +70,66 @@ export class DingTalkApps1764003450000 implements MigrationInterface {
     );
     await runner.query(`ALTER TABLE ding_talk_bots DROP COLUMN app_id`);
     await runner.query(`DROP TABLE dingtalk_apps`);
+  }
+}
+
+/** One bot of a client_id that several bots shared, as the merge treated it. */
+interface MergedBot {
+  id: number;
+  client_id: string;
+  client_secret: string;
+  app_id: number;
+  /** Its credentials are the app's: it was written last (the INSERT's DISTINCT ON order). */
+  kept: boolean;
+}
+
+/**
+ * Logs each client_id that several bots shared with different secrets (or secrets that cannot be compared here): the
+ * bots merged, onto which app, and whose secret the app kept. Reads only, before the bots' credentials are dropped.
+ */
+async function reportMerges(runner: QueryRunner): Promise<void> {
+  const rows = (await runner.query(`
+    SELECT id, client_id, client_secret, app_id,
+           row_number() OVER (PARTITION BY client_id ORDER BY updated_at DESC, id DESC) = 1 AS kept
+    FROM ding_talk_bots
+    WHERE app_id IS NOT NULL
+      AND client_id IN (SELECT client_id FROM ding_talk_bots WHERE app_id IS NOT NULL
+                        GROUP BY client_id HAVING count(*) > 1)
+    ORDER BY client_id, id`)) as MergedBot[];
+  const open = secretOpener(runner);
+  const byClientId = new Map<string, MergedBot[]>();
+  for (const row of rows) byClientId.set(row.client_id, [...(byClientId.get(row.client_id) ?? []), row]);
+  for (const [clientId, bots] of byClientId) {
+    const kept = bots.find((bot) => bot.kept)!;
+    const others = bots.filter((bot) => bot !== kept);
+    const verdicts = others.map((bot) => sameSecret(open, bot.client_secret, kept.client_secret));
+    const differed = others.filter((_, index) => verdicts[index] === false).map((bot) => bot.id);
+    const unknown = others.filter((_, index) => verdicts[index] === null).map((bot) => bot.id);
+    if (differed.length === 0 && unknown.length === 0) continue;
+    const merged =
+      `DingTalkApps: bots ${bots.map((bot) => bot.id).join(', ')} shared client_id ${clientId} and were merged ` +
+      `onto app ${kept.app_id} with the secret of bot ${kept.id} (written last)`;
+    const parts = [
+      differed.length > 0 ? `the secret of bots ${differed.join(', ')} differed and was dropped` : null,
+      unknown.length > 0
+        ? `the secret of bots ${unknown.join(', ')} could not be compared (no DATA_ENCRYPTION_KEY for it here)`
+        : null,
+    ].filter((part) => part !== null);
+    runner.connection.logger.log(
+      'warn',
+      `${merged}; ${parts.join('; ')}. If app ${kept.app_id} cannot connect (auth_failed), give it its current ` +
+        `secret: PUT /api/v1/dingtalk-apps/${kept.app_id}`,
+    );
+  }
+}
+
+/** Whether two sealed secrets hold the same one: null when that cannot be told (no key, or sealed under another). */
+function sameSecret(open: OpenSealed | null, a: string, b: string): boolean | null {
+  if (a === b) return true;
+  if (!open) return null;
+  try {
+    return open(a) === open(b);
+  } catch {
+    return null;
   }
 }
