@@ -17,6 +17,8 @@ export interface BotFields {
   userIds: string[];
   openConversationId: string | null;
   atUserIds: string[];
+  /** A stream bot's card template (DingTalk's card platform) for its interactive cards; null: no cards. */
+  cardTemplateId: string | null;
   rateLimitPerMinute: number;
   /** A message template for its notifications; null: the built-in message. */
   templateId: number | null;

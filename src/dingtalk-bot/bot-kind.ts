@@ -24,6 +24,7 @@ export const KIND_SETTINGS = [
   'user_ids',
   'open_conversation_id',
   'at_user_ids',
+  'card_template_id',
 ] as const;
 export type KindSetting = (typeof KIND_SETTINGS)[number];
 

@@ -20,6 +20,7 @@ const FIELD_OF = {
   user_ids: 'userIds',
   open_conversation_id: 'openConversationId',
   at_user_ids: 'atUserIds',
+  card_template_id: 'cardTemplateId',
   rate_limit_per_minute: 'rateLimitPerMinute',
   template_id: 'templateId',
   daily_summary_at: 'dailySummaryAt',
@@ -41,6 +42,7 @@ const EMPTY: Pick<BotFields, (typeof FIELD_OF)[Exclude<KindSetting, InlineAppSet
   userIds: [],
   openConversationId: null,
   atUserIds: [],
+  cardTemplateId: null,
 };
 
 /**

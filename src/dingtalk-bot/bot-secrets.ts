@@ -29,6 +29,7 @@ export class BotSecrets {
       userIds: bot.userIds,
       openConversationId: bot.openConversationId,
       atUserIds: bot.atUserIds,
+      cardTemplateId: bot.cardTemplateId,
       rateLimitPerMinute: bot.rateLimitPerMinute,
       templateId: bot.templateId,
       dailySummaryAt: bot.dailySummaryAt,

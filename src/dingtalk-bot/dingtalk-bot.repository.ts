@@ -44,6 +44,7 @@ export type BotForReport = Pick<
   | 'openConversationId'
   | 'atUserIds'
   | 'agentId'
+  | 'cardTemplateId'
 > & { template: { msgType: MsgType; title: string; body: string } | null };
 
 // The id is taken in a subquery of one row, so nextval runs once whatever the number of bots (none: one row of
@@ -51,7 +52,7 @@ export type BotForReport = Pick<
 const ENABLED_BOTS_OF_STORE = prepared(
   'report.enabled-bots',
   `SELECT r.next_id, b.id, b.bot_type, b.msg_type, b.at_mobiles, b.at_all, b.user_ids, b.open_conversation_id,
-          b.at_user_ids, b.agent_id,
+          b.at_user_ids, b.agent_id, b.card_template_id,
           t.msg_type AS template_msg_type, t.title AS template_title, t.body AS template_body
    FROM (SELECT nextval($2::regclass)::integer AS next_id) r
    LEFT JOIN ding_talk_bots b ON b.store_id = $1 AND b.is_enabled
@@ -71,6 +72,7 @@ interface EnabledBotRow {
   open_conversation_id: string | null;
   at_user_ids: string[];
   agent_id: string | null;
+  card_template_id: string | null;
   template_msg_type: MsgType | null;
   template_title: string | null;
   template_body: string | null;
@@ -93,6 +95,7 @@ export type SealedBot = Pick<
   | 'userIds'
   | 'openConversationId'
   | 'atUserIds'
+  | 'cardTemplateId'
   | 'rateLimitPerMinute'
   | 'templateId'
   | 'dailySummaryAt'
@@ -103,7 +106,7 @@ export type SealedBot = Pick<
 const SEALED_BOTS = prepared(
   'bots.sealed-by-ids',
   `SELECT id, name, store_id, bot_type, msg_type, is_enabled, webhook, secret, at_mobiles, at_all, app_id, user_ids,
-          open_conversation_id, at_user_ids, rate_limit_per_minute, template_id, daily_summary_at
+          open_conversation_id, at_user_ids, card_template_id, rate_limit_per_minute, template_id, daily_summary_at
    FROM ding_talk_bots WHERE id = ANY($1::integer[])`,
 );
 
@@ -122,6 +125,7 @@ interface SealedBotRow {
   user_ids: string[];
   open_conversation_id: string | null;
   at_user_ids: string[];
+  card_template_id: string | null;
   rate_limit_per_minute: number;
   template_id: number | null;
   daily_summary_at: string | null;
@@ -195,6 +199,7 @@ export class DingTalkBotRepository {
         openConversationId: row.open_conversation_id,
         atUserIds: row.at_user_ids,
         agentId: row.agent_id,
+        cardTemplateId: row.card_template_id,
         template:
           row.template_msg_type === null
             ? null
@@ -228,6 +233,7 @@ export class DingTalkBotRepository {
       userIds: row.user_ids,
       openConversationId: row.open_conversation_id,
       atUserIds: row.at_user_ids,
+      cardTemplateId: row.card_template_id,
       rateLimitPerMinute: row.rate_limit_per_minute,
       templateId: row.template_id,
       dailySummaryAt: row.daily_summary_at,

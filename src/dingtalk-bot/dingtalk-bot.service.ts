@@ -333,6 +333,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
       user_ids: bot.userIds,
       open_conversation_id: bot.openConversationId,
       at_user_ids: bot.atUserIds,
+      card_template_id: bot.cardTemplateId,
       rate_limit_per_minute: bot.rateLimitPerMinute,
       template_id: bot.templateId,
       daily_summary_at: bot.dailySummaryAt,

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { AppCredentials } from './app-credentials';
-import { AppTokenError, AppTokenService, TokenFamily } from './app-token.service';
+import { AppTokenError, AppTokenService, TokenFamily, withAppToken } from './app-token.service';
 import { DingTalkHttp, DingTalkNetworkError } from './dingtalk-http';
-import { DingTalkOutcome, networkOutcome } from './dingtalk-outcome';
+import { DingTalkOutcome } from './dingtalk-outcome';
 import {
   groupMessageBody,
   oneToOneMessageBody,
@@ -179,22 +179,11 @@ export class AppMessagingClient {
     };
   }
 
-  private async withToken(
+  private withToken(
     app: AppCredentials,
     family: TokenFamily,
     call: (token: string) => Promise<DingTalkOutcome>,
   ): Promise<DingTalkOutcome> {
-    try {
-      const first = await call(await this.tokens.token(app, family));
-      if (first.kind !== 'token_expired') return first;
-      this.tokens.invalidate(app, family);
-      const second = await call(await this.tokens.token(app, family));
-      // Refused twice in a row: not an expiry but a token DingTalk will not take; retry later.
-      return second.kind === 'token_expired' ? { ...second, kind: 'transient' } : second;
-    } catch (error) {
-      if (error instanceof AppTokenError) return error.outcome;
-      if (error instanceof DingTalkNetworkError) return networkOutcome(error);
-      throw error;
-    }
+    return withAppToken(this.tokens, app, family, call);
   }
 }

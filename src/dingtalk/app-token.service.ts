@@ -148,3 +148,27 @@ function cacheKey(app: AppCredentials, family: TokenFamily): string {
 function secretHash(app: AppCredentials): string {
   return createHash('sha256').update(app.clientSecret).digest('hex').slice(0, 16);
 }
+
+/**
+ * A call with the app's token: a refused token is dropped and fetched once more before giving up; a token that
+ * cannot be had, or a call that got no answer, is the outcome (never thrown). Shared by the app's API clients.
+ */
+export async function withAppToken(
+  tokens: AppTokenService,
+  app: AppCredentials,
+  family: TokenFamily,
+  call: (token: string) => Promise<DingTalkOutcome>,
+): Promise<DingTalkOutcome> {
+  try {
+    const first = await call(await tokens.token(app, family));
+    if (first.kind !== 'token_expired') return first;
+    tokens.invalidate(app, family);
+    const second = await call(await tokens.token(app, family));
+    // Refused twice in a row: not an expiry but a token DingTalk will not take; retry later.
+    return second.kind === 'token_expired' ? { ...second, kind: 'transient' } : second;
+  } catch (error) {
+    if (error instanceof AppTokenError) return error.outcome;
+    if (error instanceof DingTalkNetworkError) return networkOutcome(error);
+    throw error;
+  }
+}

@@ -65,6 +65,22 @@ export class DingTalkHttp implements OnApplicationShutdown {
     );
   }
 
+  /** The card API updates a card with PUT (docs/dingtalk/cards.md); the same deadlines as a POST. */
+  async put(
+    url: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<HttpAnswer> {
+    return this.send(
+      'PUT',
+      url,
+      JSON.stringify(body),
+      { 'content-type': 'application/json; charset=utf-8', ...headers },
+      signal,
+    );
+  }
+
   async get(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
     return this.send('GET', url, undefined, headers);
   }
@@ -74,7 +90,7 @@ export class DingTalkHttp implements OnApplicationShutdown {
   }
 
   private async send(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     url: string,
     body: string | undefined,
     headers: Record<string, string>,

@@ -1066,6 +1066,11 @@ export interface components {
             open_conversation_id: string | null;
             /** @example [] */
             at_user_ids: string[];
+            /**
+             * @description stream bots: the card platform template its interactive cards are made from; null: no cards
+             * @example null
+             */
+            card_template_id: string | null;
             /** @example 20 */
             rate_limit_per_minute: number;
             /** @example null */
@@ -1201,6 +1206,11 @@ export interface components {
              *     ]
              */
             at_user_ids?: string[];
+            /**
+             * @description stream bots: the id of the card platform template its interactive cards (kitchen confirmation) are made from, as DingTalk shows it after publishing (docs/dingtalk/cards/README.md); the card goes to open_conversation_id. null: no cards
+             * @example c3a7e6f0-1b2d-4e5f-8a9b-0c1d2e3f4a5b.schema
+             */
+            card_template_id?: string | null;
             /**
              * @description At most this many messages a minute (DingTalk allows 20)
              * @default 20
@@ -1399,6 +1409,11 @@ export interface components {
              *     ]
              */
             at_user_ids?: string[];
+            /**
+             * @description stream bots: the id of the card platform template its interactive cards (kitchen confirmation) are made from, as DingTalk shows it after publishing (docs/dingtalk/cards/README.md); the card goes to open_conversation_id. null: no cards
+             * @example c3a7e6f0-1b2d-4e5f-8a9b-0c1d2e3f4a5b.schema
+             */
+            card_template_id?: string | null;
             /**
              * @description At most this many messages a minute (DingTalk allows 20)
              * @default 20

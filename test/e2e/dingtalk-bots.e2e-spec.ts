@@ -56,6 +56,7 @@ describe('bot management API', () => {
         user_ids: [],
         open_conversation_id: null,
         at_user_ids: [],
+        card_template_id: null,
         rate_limit_per_minute: 20,
         template_id: null,
         daily_summary_at: null,

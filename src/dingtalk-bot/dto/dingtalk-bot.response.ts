@@ -56,6 +56,14 @@ export class DingTalkBotResponse {
   open_conversation_id: string | null;
   @ApiProperty({ type: [String], example: [] })
   at_user_ids: string[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      'stream bots: the card platform template its interactive cards are made from; null: no cards',
+  })
+  card_template_id: string | null;
   @ApiProperty({ type: 'integer', example: 20 })
   rate_limit_per_minute: number;
   @ApiProperty({ nullable: true, type: 'integer', example: null })

@@ -65,6 +65,13 @@ export class DingTalkBot {
   @Column({ name: 'at_user_ids', type: 'jsonb', default: () => "'[]'" })
   atUserIds: string[];
 
+  /**
+   * A stream bot's template of DingTalk's card platform (docs/dingtalk/cards/README.md): the id its interactive
+   * cards are created from; null: it sends no cards.
+   */
+  @Column({ name: 'card_template_id', type: 'varchar', length: 128, nullable: true })
+  cardTemplateId: string | null;
+
   @Column({ name: 'rate_limit_per_minute', type: 'integer', default: 20 })
   rateLimitPerMinute: number;
 

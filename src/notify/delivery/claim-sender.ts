@@ -79,6 +79,8 @@ export class ClaimSender {
       atMobiles: notification.atMobiles,
       atUserIds: notification.atUserIds,
       atAll: notification.atAll,
+      // A card's id at DingTalk: the notification's, the same on every attempt (docs/dingtalk/cards.md).
+      outTrackId: `notification-${notification.id}`,
     };
     const started = performance.now();
     try {

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { BodyInteger, INT4_MAX } from '../../../common/http/strict-integer';
 import { IsOptionalNonNull } from '../../../common/validation/is-optional-non-null';
 import { IsAgentId, IsClientId, IsClientSecret } from '../../../dingtalk-app/dto/app-credential-fields';
@@ -95,4 +95,21 @@ export class StreamSettingsDto {
   @IsString({ each: true })
   @Length(1, 64, { each: true })
   readonly at_user_ids?: string[];
+
+  @ApiPropertyOptional({
+    type: String,
+    pattern: '^[A-Za-z0-9_.-]{1,128}$',
+    example: 'c3a7e6f0-1b2d-4e5f-8a9b-0c1d2e3f4a5b.schema',
+    description:
+      'stream bots: the id of the card platform template its interactive cards (kitchen confirmation) are made from, as DingTalk shows it after publishing (docs/dingtalk/cards/README.md); the card goes to open_conversation_id. null: no cards',
+    nullable: true,
+  })
+  @IsOptional()
+  @IsString()
+  // DingTalk's ids are a UUID with `.schema`; the simulator's are names. Letters, digits and . _ - cover both.
+  @Matches(/^[A-Za-z0-9_.-]{1,128}$/, {
+    message:
+      'card_template_id is the template id the card platform shows (letters, digits, . _ -; at most 128)',
+  })
+  readonly card_template_id?: string | null;
 }

@@ -19,6 +19,7 @@ export const streamKind: BotKind = {
     'user_ids',
     'open_conversation_id',
     'at_user_ids',
+    'card_template_id',
   ],
   problems(bot, { requested }) {
     const problems: FieldError[] = [];

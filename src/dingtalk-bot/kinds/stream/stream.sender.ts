@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppCredentials } from '../../../dingtalk/app-credentials';
 import { AppMessagingClient } from '../../../dingtalk/app-messaging.client';
-import { DingTalkOutcome, noTargetOutcome, OutcomeKind } from '../../../dingtalk/dingtalk-outcome';
-import { OutgoingMessage } from '../../../dingtalk/outgoing-message';
+import { CardClient } from '../../../dingtalk/card.client';
+import { DingTalkOutcome, noTargetOutcome, outcome, OutcomeKind } from '../../../dingtalk/dingtalk-outcome';
+import { cardParamMapOf, OutgoingMessage } from '../../../dingtalk/outgoing-message';
 import { RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
 import { BotWithSecrets } from '../../bot-fields';
 import { BotSender, DeliveryTarget, SendOutcome, TargetStanding } from '../../bot-sender';
@@ -17,7 +18,10 @@ import { judgeUsers, mergeRecipients, usersToReach, UsersVerdict } from './work-
  */
 @Injectable()
 export class StreamSender implements BotSender {
-  constructor(private readonly apps: AppMessagingClient) {}
+  constructor(
+    private readonly apps: AppMessagingClient,
+    private readonly cards: CardClient,
+  ) {}
 
   async send(
     bot: BotWithSecrets,
@@ -28,6 +32,7 @@ export class StreamSender implements BotSender {
   ): Promise<SendOutcome> {
     const app = streamApp(bot);
     if (!app) throw new Error(`Bot ${bot.id} is a stream bot without credentials`);
+    if (message.msgType === 'card') return this.sendCard(bot, app, message, signal);
     const configured: DeliveryTarget[] = [
       ...(bot.userIds.length > 0 ? (['users'] as const) : []),
       ...(bot.openConversationId ? (['group'] as const) : []),
@@ -67,6 +72,39 @@ export class StreamSender implements BotSender {
       remainingTargets: missed.length > 0 && missed.length < configured.length ? missed : null,
       recipients: merged,
       targets: standings,
+    };
+  }
+
+  /**
+   * An interactive card (docs/dingtalk/cards.md) from the bot's card template, created and delivered into its group
+   * in one call of the card API (one call of the app's, as a group message is), its clicks coming back over the
+   * app's Stream connection. A card goes to the group only: the point of it is that everyone there sees who
+   * confirmed. The bot's user_ids get no card (their work notifications carry no buttons); a bot without a group
+   * cannot send one. The outTrackId is the notification's, so a retry finds the card an earlier attempt made.
+   */
+  private async sendCard(
+    bot: BotWithSecrets,
+    app: AppCredentials,
+    message: OutgoingMessage,
+    signal?: AbortSignal,
+  ): Promise<SendOutcome> {
+    if (!message.outTrackId) throw new Error('A card needs its outTrackId');
+    if (!bot.cardTemplateId) return cardRefused(CARD_HINTS.noTemplate);
+    if (!bot.openConversationId) return cardRefused(CARD_HINTS.noGroup);
+    const sent = await this.cards.createAndDeliver(
+      app,
+      {
+        outTrackId: message.outTrackId,
+        templateId: bot.cardTemplateId,
+        cardParamMap: cardParamMapOf(message),
+      },
+      [{ spaceType: 'IM_GROUP', spaceId: bot.openConversationId }],
+      signal,
+    );
+    return {
+      ...sent.outcome,
+      remainingTargets: null,
+      targets: [{ target: 'group', standing: sent.outcome.kind === 'ok' ? 'sent' : 'missed' }],
     };
   }
 
@@ -121,6 +159,21 @@ function removedTargetOutcome(
       `To send it there, set ${remaining.map((t) => TARGET_FIELDS[t]).join(' and ')} again and resend it.`,
     latencyMs: 0,
     remainingTargets: [...remaining],
+  };
+}
+
+const CARD_HINTS = {
+  noTemplate:
+    "The bot has no card template: set card_template_id to the template's id from DingTalk's card platform (docs/dingtalk/cards/README.md), then resend.",
+  noGroup:
+    "An interactive card goes to the bot's group, and this bot has none: set open_conversation_id (or write 绑定 to the bot in the kitchen group), then resend.",
+} as const;
+
+/** A card this bot cannot send as it is set up: failed for good, with what to set. */
+function cardRefused(hint: string): SendOutcome {
+  return {
+    ...outcome('permanent', null, null, 'Cannot send an interactive card through this bot', hint),
+    remainingTargets: null,
   };
 }
 
