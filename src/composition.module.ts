@@ -3,6 +3,7 @@ import { ALERT_BOTS } from './bot-health/alerts/alert-bots';
 import { BotHealthModule } from './bot-health/bot-health.module';
 import { BotHealthRepository } from './bot-health/bot-health.repository';
 import { BotHealthStatusContributor } from './bot-health/bot-health-status.contributor';
+import { SendHealthWriter } from './bot-health/send-health.writer';
 import { bindPort, bindPorts, PortBinding } from './common/port';
 import { SUMMARY_BOTS, SUMMARY_REPORTS, SUMMARY_TEMPLATES } from './daily-summary/summary-sources';
 import { BOT_CONNECTIONS } from './dingtalk-bot/bot-connections';
@@ -24,6 +25,7 @@ import { TestSendService } from './notify/delivery/test-send.service';
 import { StoreDeliveryCountsRepository } from './notify/notifications/store-delivery-counts.repository';
 import { NotifyModule } from './notify/notify.module';
 import { REPORT_BOTS } from './notify/report-bots';
+import { SEND_HEALTH } from './notify/send-health';
 import { ReportNotifications } from './notify/report-notifications';
 import { BotMessageHandler } from './stream/receiving/bot-message.handler';
 import { ReceivingModule } from './stream/receiving/receiving.module';
@@ -48,6 +50,7 @@ export const PORT_BINDINGS: PortBinding[] = [
   bindPort(REPORT_NOTIFICATIONS, ReportNotifications),
   bindPort(REPORT_BOTS, DingTalkBotRepository),
   bindPort(BOT_HEALTH_READER, BotHealthRepository),
+  bindPort(SEND_HEALTH, SendHealthWriter),
   bindPort(ALERT_BOTS, DingTalkBotRepository),
   // A bot's status: its own fields, then the Stream connection's, then delivery's, then its health.
   bindPorts(BOT_STATUS_CONTRIBUTORS, [

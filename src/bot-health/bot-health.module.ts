@@ -17,13 +17,13 @@ import { BotHealthService } from './bot-health.service';
 import { BotHealthStatusContributor } from './bot-health-status.contributor';
 import { BotLifecycleListener } from './listeners/bot-lifecycle.listener';
 import { ConnectionHealthListener } from './listeners/connection-health.listener';
-import { DeliveryHealthListener } from './listeners/delivery-health.listener';
+import { SendHealthWriter } from './send-health.writer';
 import { BotHealthSettingsController } from './settings/bot-health-settings.controller';
 import { BotHealthSettingsRepository } from './settings/bot-health-settings.repository';
 import { BotHealthSettingsService } from './settings/bot-health-settings.service';
 
 /**
- * Each bot's health, judged where delivery and connections already know it (their events), kept in its own table
+ * Each bot's health, judged where delivery and connections already know it (the recording of sends, the connections' events), kept in its own table
  * and shown in the bots' status and lists and in /metrics; and the alerts when a bot breaks and recovers, to the
  * destinations an admin configures: bots of this service through the outbox, signed webhooks (docs/bot-health.md).
  */
@@ -40,7 +40,7 @@ import { BotHealthSettingsService } from './settings/bot-health-settings.service
     BotHealthMetrics,
     BotLifecycleListener,
     ConnectionHealthListener,
-    DeliveryHealthListener,
+    SendHealthWriter,
     AlertDestinationRepository,
     AlertDestinationsService,
     AlertsRepository,
@@ -50,6 +50,6 @@ import { BotHealthSettingsService } from './settings/bot-health-settings.service
     AlertJob,
     SecretBox,
   ],
-  exports: [BotHealthRepository, BotHealthStatusContributor],
+  exports: [BotHealthRepository, BotHealthStatusContributor, SendHealthWriter],
 })
 export class BotHealthModule {}

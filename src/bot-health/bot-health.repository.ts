@@ -5,6 +5,7 @@ import { rowsOf } from '../database/query-rows';
 import { BotHealthReader, BotHealthView } from '../dingtalk-bot/bot-health-reader';
 import { BOT_HEALTHS, BotHealth, BotHealthReason } from '../events/bot-health.events';
 import { HealthSignal, HealthSource } from './health-signals';
+import { combinedHealth, healthSince } from './health-sql';
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
@@ -21,6 +22,12 @@ export interface BotHealthState {
   signals: Record<HealthSource, HealthSignal | null>;
   /** When each source's signal was last observed (clock ms): an older observation is not applied over it. */
   seenAt: Record<HealthSource, number | null>;
+}
+
+/** New signals for a bot's row (BotHealthRepository.change). */
+export interface SignalsChange {
+  signals: BotHealthState['signals'];
+  seenAt: BotHealthState['seenAt'];
 }
 
 /** A change of one bot's row: its state before and after. */
@@ -63,14 +70,15 @@ export class BotHealthRepository implements BotHealthReader {
   }
 
   /**
-   * Changes one bot's row under its lock: `next` is given the stored state and answers the new one, or null to leave
-   * it. The row is made first if it is missing (a bot created before its row was written). Null when nothing
-   * changed or the bot no longer exists.
+   * Changes one bot's signals under its row's lock: `next` is given the stored state and answers the new signals
+   * (with when each was observed), or null to leave them; the health they make is written with them (health-sql.ts,
+   * as the recording of sends writes it). The row is made first if it is missing (a bot created before its row was
+   * written). Null when nothing changed or the bot no longer exists.
    */
   async change(
     botId: number,
     at: number,
-    next: (state: BotHealthState) => BotHealthState | null,
+    next: (state: BotHealthState) => SignalsChange | null,
   ): Promise<BotHealthChange | null> {
     return this.ignoringUnknownBot(() =>
       this.dataSource.transaction(async (manager) => {
@@ -83,49 +91,30 @@ export class BotHealthRepository implements BotHealthReader {
           [botId],
         );
         const before = stateOf(row);
-        const after = next(before);
-        if (!after) return null;
-        await manager.query(
-          `UPDATE bot_health SET health = $2, reason = $3, detail = $4, hint = $5, since = $6, changed_at = $7,
-                  delivery = $8::jsonb, delivery_seen_at = $9, connection = $10::jsonb, connection_seen_at = $11
-           WHERE bot_id = $1`,
-          [
-            botId,
-            after.health,
-            after.reason,
-            after.detail,
-            after.hint,
-            new Date(after.since),
-            new Date(after.changedAt),
-            json(after.signals.delivery),
-            optionalDate(after.seenAt.delivery),
-            json(after.signals.connection),
-            optionalDate(after.seenAt.connection),
-          ],
+        const change = next(before);
+        if (!change) return null;
+        const [written] = rowsOf<BotHealthRow>(
+          await manager.query(
+            `UPDATE bot_health h
+           SET delivery = $2::jsonb, delivery_seen_at = $3, connection = $4::jsonb, connection_seen_at = $5,
+               health = c.health, reason = c.reason, detail = c.detail, hint = c.hint,
+               since = ${healthSince('c', 'h', '$6::timestamptz')}, changed_at = $6
+           FROM ${combinedHealth('$2::jsonb', '$4::jsonb')} c
+           WHERE h.bot_id = $1
+           RETURNING h.*`,
+            [
+              botId,
+              json(change.signals.delivery),
+              optionalDate(change.seenAt.delivery),
+              json(change.signals.connection),
+              optionalDate(change.seenAt.connection),
+              new Date(at),
+            ],
+          ),
         );
-        return { botId, before, after };
+        return { botId, before, after: stateOf(written) };
       }),
     );
-  }
-
-  /** Of `botIds`, those whose sends last said something was wrong. */
-  async withDeliverySignal(botIds: readonly number[]): Promise<number[]> {
-    if (botIds.length === 0) return [];
-    const rows = await this.dataSource.query<Array<{ bot_id: number }>>(
-      `SELECT bot_id FROM bot_health WHERE bot_id = ANY($1::integer[]) AND delivery IS NOT NULL`,
-      [[...botIds]],
-    );
-    return rows.map((row) => row.bot_id);
-  }
-
-  /** Of `botIds`, those switched off (`is_enabled: false`). */
-  async switchedOff(botIds: readonly number[]): Promise<number[]> {
-    if (botIds.length === 0) return [];
-    const rows = await this.dataSource.query<Array<{ id: number }>>(
-      `SELECT id FROM ding_talk_bots WHERE id = ANY($1::integer[]) AND NOT is_enabled`,
-      [[...botIds]],
-    );
-    return rows.map((row) => row.id);
   }
 
   /**

@@ -1,14 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppEvent, AppEvents } from '../events/app-events';
-import { BotHealthChange, BotHealthRepository, BotHealthState } from './bot-health.repository';
-import { aged, combine, HealthSignal, HealthSource, sameSignal, worse } from './health-signals';
+import { BotHealth, BotHealthReason } from '../events/bot-health.events';
+import { BotHealthRepository, BotHealthState, SignalsChange } from './bot-health.repository';
+import { aged, HealthSignal, HealthSource, sameSignal } from './health-signals';
 import { PerBotSerial } from './per-bot-serial';
 
 /**
- * Keeps each bot's health (docs/bot-health.md): what its sources observe is applied to its row one observation at a
- * time (in this process, in the order observed; across instances, under the row's lock, an observation older than
- * the one applied being dropped), and a change of health is announced (`bot_health.changed`) once committed, by the
- * instance that made it: once per change.
+ * Keeps each bot's health from what is observed of it outside the recording of sends (docs/bot-health.md): its
+ * Stream connection, time alone, its switch-off. (What DingTalk answers its sends is written by the recording itself,
+ * SendHealthWriter.) Each observation is applied to the bot's row one at a time (in this process, in the order
+ * observed; across instances, under the row's lock, an observation older than the one applied being dropped), and a
+ * change of health is announced (`bot_health.changed`) once committed, by the instance that made it: once per change.
  */
 @Injectable()
 export class BotHealthService {
@@ -48,13 +50,20 @@ export class BotHealthService {
     );
   }
 
-  /** Drops what `sources` said of bot `botId`: nothing is expected of them any more. */
+  /**
+   * Drops what `sources` said of bot `botId` at `at`: nothing is expected of them any more (an observation made
+   * before `at` and applied after it does not bring it back).
+   */
   clear(botId: number, sources: readonly HealthSource[], at: number): Promise<void> {
     return this.serial.run(botId, () =>
       this.apply(botId, at, (state) => {
         const signals = { ...state.signals };
-        for (const source of sources) signals[source] = null;
-        return { signals, seenAt: state.seenAt };
+        const seenAt = { ...state.seenAt };
+        for (const source of sources) {
+          signals[source] = null;
+          seenAt[source] = Math.max(seenAt[source] ?? at, at);
+        }
+        return { signals, seenAt };
       }),
     );
   }
@@ -76,62 +85,54 @@ export class BotHealthService {
     );
   }
 
-  /** Whether observations of `botId` are waiting to be applied in this process. */
-  busy(botId: number): boolean {
-    return this.serial.busy(botId);
+  /** Tells a change of a bot's health that is committed: a log line and `bot_health.changed`. Never throws. */
+  async announce(change: HealthAnnouncement): Promise<void> {
+    const { botId, was, health, reason, detail } = change;
+    const line = `Bot ${botId} is ${health} (was ${was})${reason ? `: ${reason}` : ''}`;
+    if (health === 'healthy') this.logger.log(line);
+    else this.logger.warn(`${line}${detail ? ` (${detail})` : ''}`);
+    try {
+      await this.events.emit(AppEvent.BotHealthChanged, {
+        botId,
+        before: was,
+        after: health,
+        reason,
+        hint: change.hint,
+        since: change.since,
+      });
+    } catch (error) {
+      this.logger.warn(`Bot ${botId}'s change of health not told: ${(error as Error).message}`);
+    }
   }
 
   private async apply(
     botId: number,
     at: number,
-    next: (state: BotHealthState) => Pick<BotHealthState, 'signals' | 'seenAt'> | null,
+    next: (state: BotHealthState) => SignalsChange | null,
   ): Promise<void> {
     const change = await this.repository.change(botId, at, (state) => {
       const changed = next(state);
       if (!changed || sameSignals(state.signals, changed.signals)) return null;
-      return { ...settle(state, changed.signals, at), seenAt: changed.seenAt };
+      return changed;
     });
-    if (change && change.before.health !== change.after.health) await this.announce(change);
-  }
-
-  private async announce({ botId, before, after }: BotHealthChange): Promise<void> {
-    const line = `Bot ${botId} is ${after.health} (was ${before.health})${after.reason ? `: ${after.reason}` : ''}`;
-    if (after.health === 'healthy') this.logger.log(line);
-    else this.logger.warn(`${line}${after.detail ? ` (${after.detail})` : ''}`);
-    await this.events.emit(AppEvent.BotHealthChanged, {
-      botId,
-      before: before.health,
-      after: after.health,
-      reason: after.reason,
-      hint: after.hint,
-      since: after.since,
-    });
+    if (change && change.before.health !== change.after.health) {
+      const { before, after } = change;
+      const { health, reason, detail, hint, since } = after;
+      await this.announce({ botId, was: before.health, health, reason, detail, hint, since });
+    }
   }
 }
 
-/**
- * The row with new signals: the health they make, since when (kept while the health stays; when it worsens, from
- * when the signal that worsened it began; when it improves, from now).
- */
-function settle(
-  state: BotHealthState,
-  signals: BotHealthState['signals'],
-  at: number,
-): Omit<BotHealthState, 'seenAt'> {
-  const combined = combine(signals.delivery, signals.connection);
-  let since = state.since;
-  if (combined.health !== state.health) {
-    since = worse(combined.health, state.health) ? Math.max(combined.signalSince ?? at, state.since) : at;
-  }
-  return {
-    health: combined.health,
-    reason: combined.reason,
-    detail: combined.detail,
-    hint: combined.hint,
-    since,
-    changedAt: at,
-    signals,
-  };
+/** A committed change of a bot's health, as it is told. */
+export interface HealthAnnouncement {
+  botId: number;
+  was: BotHealth;
+  health: BotHealth;
+  reason: BotHealthReason | null;
+  detail: string | null;
+  hint: string | null;
+  /** Since when the bot has had its new health (clock ms). */
+  since: number;
 }
 
 function sameSignals(a: BotHealthState['signals'], b: BotHealthState['signals']): boolean {

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DINGTALK_HINTS } from '../dingtalk/dingtalk-hints';
-import { DeliveryOutcome, StreamConnectionChangedEvent } from '../events/bot-health.events';
-import { aged, combine, connectionSignal, deliverySignal, HealthSignal } from './health-signals';
-
-const outcome = (fields: Partial<DeliveryOutcome>): DeliveryOutcome => ({
-  botId: 1,
-  at: 1_000,
-  outcome: 'ok',
-  status: 'sent',
-  detail: null,
-  hint: null,
-  pause: null,
-  ...fields,
-});
+import { StreamConnectionChangedEvent } from '../events/bot-health.events';
+import { aged, connectionSignal, HealthSignal } from './health-signals';
 
 const connection = (fields: Partial<StreamConnectionChangedEvent>): StreamConnectionChangedEvent => ({
   botId: 1,
@@ -31,98 +20,6 @@ const signal = (fields: Partial<HealthSignal>): HealthSignal => ({
   since: 1_000,
   until: null,
   ...fields,
-});
-
-describe('deliverySignal', () => {
-  it('reads an accepted send as nothing wrong, whatever was wrong before', () => {
-    expect(deliverySignal(outcome({}), signal({ health: 'broken', reason: 'send_refused' }))).toBeNull();
-  });
-
-  it('reads a permanent refusal as broken, with the answer and the hint of the delivery log', () => {
-    const refused = outcome({
-      outcome: 'permanent',
-      status: 'failed',
-      detail: 'errcode 310000: sign not match',
-      hint: DINGTALK_HINTS.signature,
-    });
-    expect(deliverySignal(refused, null)).toEqual({
-      health: 'broken',
-      reason: 'send_refused',
-      detail: 'errcode 310000: sign not match',
-      hint: DINGTALK_HINTS.signature,
-      since: 1_000,
-      until: null,
-    });
-  });
-
-  it('reads a transient error as degraded while retries remain, broken once they ran out', () => {
-    expect(deliverySignal(outcome({ outcome: 'transient', status: 'retrying' }), null)).toMatchObject({
-      health: 'degraded',
-      reason: 'retrying',
-    });
-    expect(deliverySignal(outcome({ outcome: 'token_expired', status: 'failed' }), null)).toMatchObject({
-      health: 'broken',
-      reason: 'retries_exhausted',
-    });
-  });
-
-  it('keeps a send out of retries or refused for good broken when a later send only retries or is throttled; an accepted send ends it', () => {
-    for (const reason of ['retries_exhausted', 'send_refused'] as const) {
-      const broken = signal({ health: 'broken', reason, since: 1_000 });
-      expect(
-        deliverySignal(outcome({ outcome: 'transient', status: 'retrying', at: 2_000 }), broken),
-      ).toEqual(broken);
-      const throttled = outcome({
-        outcome: 'throttled',
-        status: 'retrying',
-        at: 2_000,
-        pause: { scope: 'robot', until: 60_000 },
-      });
-      expect(deliverySignal(throttled, broken)).toEqual(broken);
-      expect(deliverySignal(outcome({ at: 3_000 }), broken)).toBeNull();
-    }
-    // A bot only degraded (retrying) is not held: the next answer decides.
-    const retrying = signal({ health: 'degraded', reason: 'retrying' });
-    expect(deliverySignal(outcome({ outcome: 'transient', status: 'failed' }), retrying)).toMatchObject({
-      health: 'broken',
-      reason: 'retries_exhausted',
-    });
-  });
-
-  it('reads a throttle as degraded until its pause ends; the used-up organisation quota as broken until it resets', () => {
-    const robot = outcome({
-      outcome: 'throttled',
-      status: 'pending',
-      pause: { scope: 'robot', until: 601_000 },
-    });
-    expect(deliverySignal(robot, null)).toMatchObject({
-      health: 'degraded',
-      reason: 'throttled',
-      until: 601_000,
-    });
-    const ip = outcome({
-      outcome: 'throttled',
-      status: 'pending',
-      pause: { scope: 'cluster', until: 5_000 },
-    });
-    expect(deliverySignal(ip, null)).toMatchObject({ health: 'degraded', reason: 'ip_blocked' });
-    const quota = outcome({ outcome: 'throttled', status: 'pending', pause: { scope: 'app', until: 9_000 } });
-    expect(deliverySignal(quota, null)).toMatchObject({
-      health: 'broken',
-      reason: 'quota_used_up',
-      until: 9_000,
-    });
-  });
-
-  it('keeps the since of the same trouble, and starts a new one for another', () => {
-    const before = signal({ since: 500 });
-    expect(
-      deliverySignal(outcome({ outcome: 'transient', status: 'retrying', at: 2_000 }), before)?.since,
-    ).toBe(500);
-    expect(
-      deliverySignal(outcome({ outcome: 'transient', status: 'failed', at: 2_000 }), before)?.since,
-    ).toBe(2_000);
-  });
 });
 
 describe('connectionSignal', () => {
@@ -173,16 +70,5 @@ describe('aged', () => {
       reason: 'cannot_connect',
       since: 61_000,
     });
-  });
-});
-
-describe('combine', () => {
-  it('is healthy without signals, and the worse signal otherwise; the older of two as bad', () => {
-    expect(combine(null, null).health).toBe('healthy');
-    const degraded = signal({ since: 100 });
-    const broken = signal({ health: 'broken', reason: 'credentials_refused', since: 200 });
-    expect(combine(degraded, broken)).toMatchObject({ health: 'broken', reason: 'credentials_refused' });
-    const older = signal({ reason: 'reconnecting', since: 50 });
-    expect(combine(degraded, older)).toMatchObject({ reason: 'reconnecting', signalSince: 50 });
   });
 });

@@ -1,17 +1,14 @@
 import { DINGTALK_HINTS } from '../dingtalk/dingtalk-hints';
-import {
-  BotHealth,
-  BotHealthReason,
-  DeliveryOutcome,
-  StreamConnectionChangedEvent,
-} from '../events/bot-health.events';
+import { BotHealth, BotHealthReason, StreamConnectionChangedEvent } from '../events/bot-health.events';
 
 /** Where a bot's health is learnt: what DingTalk answers its sends, and its Stream connection. */
 export type HealthSource = 'delivery' | 'connection';
 
 /**
- * What one source says is wrong with a bot (nothing wrong: no signal). Times are clock milliseconds, so that the
- * signal reads the same on every instance.
+ * What one source says is wrong with a bot (nothing wrong: no signal), kept as JSON in its row. Times are clock
+ * milliseconds, so that the signal reads the same on every instance. What a send's answer says, and the health two
+ * signals make, are SQL (health-sql.ts), written where the sends are recorded; a connection's, and what time does
+ * to a signal, are here.
  */
 export interface HealthSignal {
   health: Exclude<BotHealth, 'healthy'>;
@@ -23,87 +20,6 @@ export interface HealthSignal {
   since: number;
   /** A pause ends by itself: from this moment the signal is gone. Null: until something else is observed. */
   until: number | null;
-}
-
-/** A bot's health as its two sources make it: the worse of them; a tie goes to the older. */
-export interface CombinedHealth {
-  health: BotHealth;
-  reason: BotHealthReason | null;
-  detail: string | null;
-  hint: string | null;
-  /** Since when the signal it comes from has said so; null when healthy. */
-  signalSince: number | null;
-}
-
-export const HEALTHY: CombinedHealth = {
-  health: 'healthy',
-  reason: null,
-  detail: null,
-  hint: null,
-  signalSince: null,
-};
-
-/** Whether `a` is worse than `b`. */
-export function worse(a: BotHealth, b: BotHealth): boolean {
-  return SEVERITY[a] > SEVERITY[b];
-}
-
-const SEVERITY: Record<BotHealth, number> = { healthy: 0, degraded: 1, broken: 2 };
-
-/**
- * What a recorded send says (docs/bot-health.md): accepted, healthy; throttled, degraded until the pause ends, or
- * broken when the organisation's monthly quota is used up (it waits for next month); a transient error, degraded
- * while retries remain and broken once they ran out; a permanent refusal (signature, disabled robot, unknown token,
- * refused credentials), broken, and so it stays, whatever fails next, until a send is accepted.
- */
-export function deliverySignal(outcome: DeliveryOutcome, previous: HealthSignal | null): HealthSignal | null {
-  const next = readSend(outcome, previous);
-  // Sends that failed for good say the bot is broken until one is accepted: a later send's retry or throttle
-  // (degraded) does not say it mended. Else a bot flapping between a send out of retries and the next send's first
-  // failure would never stay broken for the alerts' quiet period, and never be alerted.
-  if (next?.health === 'degraded' && previous?.health === 'broken' && STAYS_BROKEN.has(previous.reason)) {
-    return previous;
-  }
-  return next;
-}
-
-/** Reasons of a send's broken signal that only an accepted send ends. */
-const STAYS_BROKEN: ReadonlySet<BotHealthReason> = new Set(['retries_exhausted', 'send_refused']);
-
-function readSend(outcome: DeliveryOutcome, previous: HealthSignal | null): HealthSignal | null {
-  const signal = (health: HealthSignal['health'], reason: BotHealthReason, until: number | null = null) =>
-    continued(previous, {
-      health,
-      reason,
-      detail: outcome.detail,
-      hint: outcome.hint,
-      since: outcome.at,
-      until,
-    });
-  switch (outcome.outcome) {
-    case 'ok':
-      return null;
-    case 'throttled': {
-      const until = outcome.pause?.until ?? null;
-      switch (outcome.pause?.scope ?? 'robot') {
-        case 'app':
-          return signal('broken', 'quota_used_up', until);
-        case 'cluster':
-          return signal('degraded', 'ip_blocked', until);
-        case 'robot':
-          return signal('degraded', 'throttled', until);
-      }
-      break;
-    }
-    case 'permanent':
-      return signal('broken', 'send_refused');
-    case 'transient':
-    case 'token_expired':
-      return outcome.status === 'failed'
-        ? signal('broken', 'retries_exhausted')
-        : signal('degraded', 'retrying');
-  }
-  return null;
 }
 
 /**
@@ -166,27 +82,6 @@ export function aged(
     };
   }
   return signal;
-}
-
-/** The bot's health from its sources' signals: the worse; between two as bad, the older. */
-export function combine(...signals: Array<HealthSignal | null>): CombinedHealth {
-  let worst: HealthSignal | null = null;
-  for (const signal of signals) {
-    if (!signal) continue;
-    const worse =
-      worst === null ||
-      SEVERITY[signal.health] > SEVERITY[worst.health] ||
-      (signal.health === worst.health && signal.since < worst.since);
-    if (worse) worst = signal;
-  }
-  if (!worst) return HEALTHY;
-  return {
-    health: worst.health,
-    reason: worst.reason,
-    detail: worst.detail,
-    hint: worst.hint,
-    signalSince: worst.since,
-  };
 }
 
 /** Whether two signals say the same (a signal read back from the database has its keys in another order). */

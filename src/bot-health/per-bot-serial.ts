@@ -15,9 +15,4 @@ export class PerBotSerial {
     });
     return next;
   }
-
-  /** Whether work for `botId` is waiting or running. */
-  busy(botId: number): boolean {
-    return this.chains.has(botId);
-  }
 }

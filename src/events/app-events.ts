@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2, OnEvent, OnEventOptions } from '@nestjs/event-emitter';
-import type {
-  BotHealthChangedEvent,
-  DeliveryOutcomesEvent,
-  StreamConnectionChangedEvent,
-} from './bot-health.events';
+import type { BotHealthChangedEvent, StreamConnectionChangedEvent } from './bot-health.events';
 import type { AppUpdatedEvent } from './dingtalk-app.events';
 import type { BotCreatedEvent, BotDeletedEvent, BotUpdatedEvent } from './dingtalk-bot.events';
 
@@ -16,11 +12,12 @@ export const AppEvent = {
   BotCreated: 'dingtalk_bot.created',
   BotUpdated: 'dingtalk_bot.updated',
   BotDeleted: 'dingtalk_bot.deleted',
-  /** Sends' results were recorded: a bot's health follows what DingTalk answered. */
-  DeliveryOutcomes: 'delivery.outcomes',
   /** A stream bot's connection took a status: a bot's health follows it. */
   StreamConnectionChanged: 'stream.connection_changed',
-  /** A bot's health changed (committed): alerts, live views. */
+  /**
+   * A bot's health changed (committed), told by the instance that changed it: its log line and its own metrics. In
+   * process, as they are; what must survive a crash (the alerts) reads table bot_health instead.
+   */
   BotHealthChanged: 'bot_health.changed',
   /** A DingTalk app's secret, AgentId or name changed (committed): its connection and its bots follow. */
   AppUpdated: 'dingtalk_app.updated',
@@ -31,7 +28,6 @@ export interface AppEventPayloads {
   [AppEvent.BotCreated]: BotCreatedEvent;
   [AppEvent.BotUpdated]: BotUpdatedEvent;
   [AppEvent.BotDeleted]: BotDeletedEvent;
-  [AppEvent.DeliveryOutcomes]: DeliveryOutcomesEvent;
   [AppEvent.StreamConnectionChanged]: StreamConnectionChangedEvent;
   [AppEvent.BotHealthChanged]: BotHealthChangedEvent;
   [AppEvent.AppUpdated]: AppUpdatedEvent;

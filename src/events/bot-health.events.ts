@@ -25,7 +25,10 @@ export const BOT_HEALTH_REASONS = [
 ] as const;
 export type BotHealthReason = (typeof BOT_HEALTH_REASONS)[number];
 
-/** One recorded send, as much of it as a bot's health needs. */
+/**
+ * One recorded send, as much of it as a bot's health needs: the delivery queue hands it to the bots' health in the
+ * statement that records it (notify/send-health.ts).
+ */
 export interface DeliveryOutcome {
   readonly botId: number;
   /** When the send ended (clock ms). */
@@ -42,12 +45,11 @@ export interface DeliveryOutcome {
   readonly pause: { readonly scope: 'robot' | 'app' | 'cluster'; readonly until: number } | null;
 }
 
-/** `delivery.outcomes`: sends whose results were just recorded (the delivery log has them). */
-export interface DeliveryOutcomesEvent {
-  readonly outcomes: readonly DeliveryOutcome[];
-}
-
-/** `stream.connection_changed`: a Stream connection took a status (or failed again in the same one). */
+/**
+ * `stream.connection_changed`: a Stream connection took a status (or failed again in the same one). An in-process
+ * event, and rightly: a connection lives in one process (its supervisor's) and what it observes is written nowhere
+ * else to be committed with; a status lost in a crash goes with the connection, whose next instance reports anew.
+ */
 export interface StreamConnectionChangedEvent {
   readonly botId: number;
   readonly status: 'connected' | 'connecting' | 'reconnecting' | 'disconnected' | 'auth_failed';

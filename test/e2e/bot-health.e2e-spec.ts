@@ -1,3 +1,4 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { ManualClock } from '../support/clocks';
@@ -209,5 +210,37 @@ describe('bot health: what DingTalk answers the sends', () => {
     });
     await clock.advance(10 * 60_000 + 20_000);
     await healthIs(bot.id, 'healthy');
+  });
+});
+
+/**
+ * What a send's answer says of its bot is written in the transaction that records the answer: nothing has to run in
+ * the process after the commit (a crash there, a failing listener) for the bot to be broken, and alerted.
+ */
+describe('bot health: written with the recorded answer', () => {
+  const clock = new ManualClock();
+  const { sim, t } = useTestApp({ simulator: true, clock });
+
+  it('is broken when DingTalk refuses a send, though nothing in the process runs after the recording (no listener left)', async () => {
+    const robot = sim.state.registerRobot();
+    const bot = await givenWebhookBot(t, { store_id: 410, webhook: robotWebhook(sim, robot) });
+    robot.enabled = false;
+    // Every in-process listener gone: the bots' health must not depend on one.
+    t.app.get(EventEmitter2).removeAllListeners();
+    await givenMenuReport(t, { store_id: 410 });
+    await waitFor(
+      () => sim.state.received({ target: robot.token }).length === 1,
+      'the send DingTalk refused',
+    );
+    await clock.settle(
+      async () =>
+        (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data.health === 'broken',
+      'the bot broken',
+    );
+    const status = (await t.request('GET', `/api/v1/dingtalk-bots/${bot.id}/status`)).body.data;
+    expect(status).toMatchObject({
+      health_reason: 'send_refused',
+      health_hint: DINGTALK_HINTS.robotDisabled,
+    });
   });
 });

@@ -23,9 +23,10 @@ export const ALERT_PERIOD_MS = 10_000;
  * Alerts a bot's change to broken, and its recovery, once per change, to its store's and the chain's destinations
  * (docs/bot-health.md, Alerts). A change is alerted once it has lasted the quiet period (against flapping); while it
  * lasts, a reminder every alert_reminder_hours. Each alert is one transaction under the bot's health row lock
- * (SKIP LOCKED: instances share the work, each alert made once): the alert recorded, a notification of kind `alert`
- * for each destination bot through the outbox (the delivery queue: durable, rate-limited, in the delivery log), a
- * webhook delivery for each destination webhook, and what the destinations were told.
+ * (taken last, and only if the row is still as the alert was decided on: each alert made once, whatever the number
+ * of instances): the alert recorded, a notification of kind `alert` for each destination bot through the outbox (the
+ * delivery queue: durable, rate-limited, in the delivery log), a webhook delivery for each destination webhook, and
+ * what the destinations were told.
  */
 @Injectable()
 export class AlertJob implements OnApplicationBootstrap {
@@ -63,25 +64,37 @@ export class AlertJob implements OnApplicationBootstrap {
       timing.reminderMs,
     )) {
       if (signal?.aborted) break;
-      const made = await this.alerts.transaction(async (manager) => {
-        const state = await this.alerts.lock(manager, botId);
-        const type = state && dueAlert(state, now, timing);
-        if (!state || !type) return null;
-        const [bot] = await this.bots.botsByIds([botId]);
-        // Deleted meanwhile: its health row goes with it.
-        if (!bot) return null;
-        // Switched off: nothing is expected of it, so nothing is told (no alert, no reminder); its switch-off is
-        // not a recovery either, so an alert already told closes here without one (docs/bot-health.md, Alerts).
-        if (!bot.isEnabled) {
-          if (state.alertedBroken) await this.alerts.markAlerted(manager, botId, false, new Date(now));
-          return null;
-        }
-        const { health, reason, detail, hint } = state;
-        const facts = { health, reason, detail, hint, since: new Date(state.since) };
-        const queued = await this.alert(manager, bot, type, facts, now);
-        await this.alerts.markAlerted(manager, botId, type !== 'recovered', new Date(now));
-        return { type, webhooks: queued };
-      });
+      const made = await this.alerts
+        .transaction(async (manager) => {
+          const state = await this.alerts.read(manager, botId);
+          const type = state && dueAlert(state, now, timing);
+          if (!state || !type) return null;
+          const [bot] = await this.bots.botsByIds([botId]);
+          // Deleted meanwhile: its health row goes with it.
+          if (!bot) return null;
+          // Switched off: nothing is expected of it, so nothing is told (no alert, no reminder); its switch-off is
+          // not a recovery either, so an alert already told closes here without one (docs/bot-health.md, Alerts).
+          if (!bot.isEnabled) {
+            if (state.alertedBroken)
+              await this.alerts.markAlerted(manager, botId, state, false, new Date(now));
+            return null;
+          }
+          const { health, reason, detail, hint } = state;
+          const facts = { health, reason, detail, hint, since: new Date(state.since) };
+          const queued = await this.alert(manager, bot, type, facts, now);
+          // Last: the destinations' delivery state rows (marked due by the outbox) before this bot's health row,
+          // the lock order of the recording of sends (which writes health after the state rows), so the two never
+          // wait for each other. Decided on the row as read: changed meanwhile (another instance alerted it, its
+          // health moved), all of this is undone, and the next look decides again.
+          if (!(await this.alerts.markAlerted(manager, botId, state, type !== 'recovered', new Date(now)))) {
+            throw new AlertOvertaken();
+          }
+          return { type, webhooks: queued };
+        })
+        .catch((error: unknown) => {
+          if (error instanceof AlertOvertaken) return null;
+          throw error;
+        });
       if (!made) continue;
       this.metrics.alerted(made.type);
       webhooks += made.webhooks;
@@ -128,3 +141,6 @@ export class AlertJob implements OnApplicationBootstrap {
     return webhookIds.length;
   }
 }
+
+/** The bot's health row changed between the alert's decision and its writing: the alert is undone. */
+class AlertOvertaken extends Error {}

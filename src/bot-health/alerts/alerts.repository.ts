@@ -7,14 +7,14 @@ import { AlertFacts } from '../messages/alert-message';
 import { AlertingState } from './alert-rules';
 import { AlertRow, factsOf } from './alert-row';
 
-/** A bot's health row as the alert job reads it under its lock. */
-export interface LockedHealth extends AlertingState {
+/** A bot's health row as the alert job reads it. */
+export interface HealthForAlerts extends AlertingState {
   reason: BotHealthReason | null;
   detail: string | null;
   hint: string | null;
 }
 
-interface LockedRow {
+interface HealthForAlertsRow {
   health: BotHealth;
   reason: BotHealthReason | null;
   detail: string | null;
@@ -54,11 +54,13 @@ export class AlertsRepository {
     return rows.map((row) => row.bot_id);
   }
 
-  /** Bot `botId`'s health row, locked for the caller's transaction; null when another instance holds it. */
-  async lock(manager: EntityManager, botId: number): Promise<LockedHealth | null> {
-    const [row] = await manager.query<LockedRow[]>(
-      `SELECT health, reason, detail, hint, since, alerted_broken, alerted_at FROM bot_health
-       WHERE bot_id = $1 FOR UPDATE SKIP LOCKED`,
+  /**
+   * Bot `botId`'s health row as the alert job decides on it: read, not locked (markAlerted checks it is still so).
+   * Null when the bot has no row.
+   */
+  async read(manager: EntityManager, botId: number): Promise<HealthForAlerts | null> {
+    const [row] = await manager.query<HealthForAlertsRow[]>(
+      `SELECT health, reason, detail, hint, since, alerted_broken, alerted_at FROM bot_health WHERE bot_id = $1`,
       [botId],
     );
     if (!row) return null;
@@ -73,13 +75,38 @@ export class AlertsRepository {
     };
   }
 
-  /** What the destinations were told of bot `botId`, at `at`. */
-  async markAlerted(manager: EntityManager, botId: number, alertedBroken: boolean, at: Date): Promise<void> {
-    await manager.query(`UPDATE bot_health SET alerted_broken = $2, alerted_at = $3 WHERE bot_id = $1`, [
-      botId,
-      alertedBroken,
-      at,
-    ]);
+  /**
+   * What the destinations were told of bot `botId`, at `at`, if its row is still as `decided` read it (its health,
+   * since when, what was told before): false when it changed meanwhile (another instance alerted it, its health
+   * moved), and nothing is written. Under the row's lock, which it waits for.
+   */
+  async markAlerted(
+    manager: EntityManager,
+    botId: number,
+    decided: AlertingState,
+    alertedBroken: boolean,
+    at: Date,
+  ): Promise<boolean> {
+    const rows = rowsOf<{ bot_id: number }>(
+      await manager.query(
+        `UPDATE bot_health SET alerted_broken = $2, alerted_at = $3
+         WHERE bot_id = $1 AND health = $4 AND alerted_broken = $6
+           -- as read: a Date holds milliseconds
+           AND date_trunc('milliseconds', since) = $5::timestamptz
+           AND alerted_at IS NOT DISTINCT FROM $7::timestamptz
+         RETURNING bot_id`,
+        [
+          botId,
+          alertedBroken,
+          at,
+          decided.health,
+          new Date(decided.since),
+          decided.alertedBroken,
+          decided.alertedAt === null ? null : new Date(decided.alertedAt),
+        ],
+      ),
+    );
+    return rows.length === 1;
   }
 
   /** Records an alert (its facts are what every destination is told). */

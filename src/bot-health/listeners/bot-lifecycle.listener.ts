@@ -4,12 +4,15 @@ import { botKind } from '../../dingtalk-bot/bot-kinds';
 import { AppEvent, OnAppEvent } from '../../events/app-events';
 import { BotCreatedEvent, BotUpdatedEvent } from '../../events/dingtalk-bot.events';
 import { BotHealthService } from '../bot-health.service';
-import { HealthSource } from '../health-signals';
 
 /**
  * A new bot is healthy. A bot switched off is expected to do nothing, so nothing is wrong with it any more: its
  * signals go (and come back with its next send or connection once it is switched on). A bot whose kind keeps no
  * connection any more loses its connection's signal. A deleted bot's row goes with it (the foreign key).
+ *
+ * After the bot's change commits (the bots' module knows nothing of health). Should this process stop in between,
+ * what is left is harmless: the recording of sends writes a missing row itself and says nothing of a bot switched
+ * off, and the alert job neither alerts nor reminds about one (alert.job.ts).
  */
 @Injectable()
 export class BotLifecycleListener {
@@ -25,9 +28,11 @@ export class BotLifecycleListener {
 
   @OnAppEvent(AppEvent.BotUpdated)
   async onUpdated({ before, after }: BotUpdatedEvent): Promise<void> {
-    const cleared: HealthSource[] = [];
-    if (before.isEnabled && !after.isEnabled) cleared.push('delivery', 'connection');
-    else if (!botKind(after.botType).connection) cleared.push('connection');
-    if (cleared.length > 0) await this.health.clear(after.id, cleared, this.clock.now());
+    const now = this.clock.now();
+    if (before.isEnabled && !after.isEnabled) {
+      await this.health.clear(after.id, ['delivery', 'connection'], now);
+    } else if (!botKind(after.botType).connection) {
+      await this.health.clear(after.id, ['connection'], now);
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { DeliveryOutcome } from '../../events/bot-health.events';
 import { SendResult } from './queue/claimed-notification';
 
-/** Recorded sends as the bots' health reads them (`delivery.outcomes`): DingTalk's answer, what became of the row. */
+/** Recorded sends as the bots' health reads them (send-health.ts): DingTalk's answer, what became of the row. */
 export function deliveryOutcomes(results: readonly SendResult[]): DeliveryOutcome[] {
   return results.map(({ claimed, outcome, verdict, finishedAt }) => ({
     botId: claimed.botId,

@@ -1,8 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppEvent, AppEvents } from '../../../events/app-events';
-import { deliveryOutcomes } from '../delivery-outcomes';
+import { SEND_HEALTH, SendHealthChange, SendHealthWrite } from '../../send-health';
 import { ClaimRepository } from './claim.repository';
 import { ClaimedNotification, SendResult } from './claimed-notification';
 import { LeaseRepository } from './lease.repository';
@@ -60,14 +59,12 @@ export interface CycleAnswer {
  * its last statement (LEASE_AND_APPLY), the test button after its robot row (reserveSend), and a round that records
  * an IP block (or the test button's `record`) writes it at its end and claims nothing (cycle).
  *
- * Once recorded results are committed, what DingTalk answered is told (`delivery.outcomes`: the bots' health follows
- * it), also for a result whose claim was lost (the answer was real). Not awaited: a round does not wait for what
- * listeners make of it.
+ * What DingTalk answered says something of each bot's health, also for a result whose claim was lost (the answer
+ * was real): the recording writes that in its own statement (SendHealthWrite), so the two commit together. Once
+ * committed, the changes of health are told (logs, metrics), not awaited: a round does not wait for them.
  */
 @Injectable()
 export class DeliveryQueue {
-  private readonly logger = new Logger(DeliveryQueue.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly recording: RecordingRepository,
@@ -75,7 +72,7 @@ export class DeliveryQueue {
     private readonly windows: RateWindowRepository,
     private readonly leases: LeaseRepository,
     private readonly upkeep: QueueUpkeepRepository,
-    private readonly events: AppEvents,
+    @Inject(SEND_HEALTH) private readonly health: SendHealthWrite,
   ) {}
 
   /**
@@ -83,8 +80,10 @@ export class DeliveryQueue {
    * due notifications (one per bot), and say when the next one falls due.
    */
   async cycle(request: CycleRequest): Promise<CycleAnswer> {
+    let healthChanges: SendHealthChange[] = [];
     const answer = await this.dataSource.transaction(async (manager): Promise<CycleAnswer> => {
-      const { held, block } = await this.recording.record(manager, request.results);
+      const { held, block, ...recorded } = await this.recording.record(manager, request.results);
+      healthChanges = recorded.healthChanges;
       // The cluster's budget row is taken last (the lock order, see the class): a round that records DingTalk's IP
       // block writes it after everything else it locks, and claims nothing (nothing may be sent into the block;
       // NEXT_DUE below sleeps until it ends). Written before the claim, it was held while the claim's LOCK_ROBOTS
@@ -96,7 +95,7 @@ export class DeliveryQueue {
       const due = await this.claims.nextDue(manager);
       return { held, claimed: [], nextDueAt: due?.getTime() ?? null };
     });
-    this.tell(request.results);
+    this.tell(healthChanges);
     return answer;
   }
 
@@ -105,23 +104,18 @@ export class DeliveryQueue {
    * (DingTalk's IP block written last): ids of the results whose claim still held the row.
    */
   async record(results: readonly SendResult[]): Promise<Set<string>> {
-    const held = await this.dataSource.transaction(async (manager) => {
+    const recorded = await this.dataSource.transaction(async (manager) => {
       const recorded = await this.recording.record(manager, results);
       if (recorded.block) await this.windows.blockCluster(manager, recorded.block);
-      return recorded.held;
+      return recorded;
     });
-    this.tell(results);
-    return held;
+    this.tell(recorded.healthChanges);
+    return recorded.held;
   }
 
-  /** What DingTalk answered recorded sends, for whoever follows it (the bots' health). */
-  private tell(results: readonly SendResult[]): void {
-    if (results.length === 0) return;
-    this.events
-      .emit(AppEvent.DeliveryOutcomes, { outcomes: deliveryOutcomes(results) })
-      .catch((error: unknown) => {
-        this.logger.warn(`Delivery outcomes not told: ${(error as Error).message}`);
-      });
+  /** The changes of health the recording committed, told (logs, metrics): nothing waits for that. */
+  private tell(changes: readonly SendHealthChange[]): void {
+    if (changes.length > 0) void this.health.changed(changes);
   }
 
   /**

@@ -12,8 +12,16 @@ import {
 import { givenMenuReport } from '../../../../test/support/given';
 import { useTestApp } from '../../../../test/support/use-test-app';
 import { SendOutcome } from '../../../dingtalk-bot/bot-sender';
-import { SendResult } from './claimed-notification';
+import { ClaimedNotification, SendResult } from './claimed-notification';
 import { RecordingRepository } from './recording.repository';
+
+const REFUSED: SendOutcome = {
+  ...OK,
+  kind: 'permanent',
+  errcode: 310000,
+  errmsg: 'sign not match',
+  hint: 'The signature does not match',
+};
 
 const THROTTLED: SendOutcome = {
   ...OK,
@@ -68,7 +76,7 @@ describe('RecordingRepository', () => {
     await clock.advance(5_000);
     const recorded = await record([sendResult(claimed, clock.now())]);
 
-    expect(recorded).toEqual({ held: new Set([claimed.id]), block: null });
+    expect(recorded).toEqual({ held: new Set([claimed.id]), block: null, healthChanges: [] });
     expect(await notification(claimed.id)).toMatchObject({
       status: 'sent',
       attempts: 1,
@@ -198,5 +206,67 @@ describe('RecordingRepository', () => {
     expect(again.id).toBe(digest.id);
     await record([sendResult(again, clock.now())]);
     expect(await hints()).toEqual(folded.map(() => null));
+  });
+
+  describe("what the answers say of the bots' health", () => {
+    const health = async (query: { query: DataSource['query'] } | DataSource, botId: number) =>
+      (
+        await query.query<Array<{ health: string; reason: string | null }>>(
+          `SELECT health, reason FROM bot_health WHERE bot_id = $1`,
+          [botId],
+        )
+      )[0];
+    const refusal = (claimed: ClaimedNotification, at: number) =>
+      sendResult(claimed, at, REFUSED, { status: 'failed', hint: REFUSED.hint });
+
+    it('writes it in the transaction that records the answer: rolled back, neither is kept; committed, both, with nothing else to run', async () => {
+      const bot = await givenBotOnOwnRobot(t, { store_id: 310 });
+      await givenMenuReport(t, { store_id: 310 });
+      const [claimed] = await claimDue(t, [bot.id], { now: clock.now() });
+      await clock.advance(1_000);
+      const refused = refusal(claimed, clock.now());
+
+      await expect(
+        db().transaction(async (manager) => {
+          const recorded = await t.app.get(RecordingRepository).record(manager, [refused]);
+          expect(recorded.healthChanges).toEqual([
+            expect.objectContaining({ bot_id: bot.id, was: 'healthy', health: 'broken' }),
+          ]);
+          // In the recording's transaction, not yet committed: no other connection sees either.
+          expect(await health(manager, bot.id)).toEqual({ health: 'broken', reason: 'send_refused' });
+          expect(await health(db(), bot.id)).toEqual({ health: 'healthy', reason: null });
+          throw new Error('the process stops before the commit');
+        }),
+      ).rejects.toThrow('the process stops');
+      expect(await health(db(), bot.id)).toEqual({ health: 'healthy', reason: null });
+      expect(await notification(claimed.id)).toMatchObject({ status: 'pending', attempts: 0 });
+
+      // The repository alone, in a transaction of the test's: no queue, no event, no listener after it.
+      await record([refused]);
+      expect(await notification(claimed.id)).toMatchObject({ status: 'failed' });
+      expect(await health(db(), bot.id)).toEqual({ health: 'broken', reason: 'send_refused' });
+    });
+
+    it('applies the answers in the order the sends ended, whichever instance records them last', async () => {
+      const bot = await givenBotOnOwnRobot(t, { store_id: 311 });
+      await givenMenuReport(t, { store_id: 311 });
+      await givenMenuReport(t, { store_id: 311 });
+      // Instance A's send stalls past its lease; instance B sends the row again, and DingTalk accepts it.
+      const [stalled] = await claimDue(t, [bot.id], { owner: 'instance-a', now: clock.now() });
+      await expireLease(db(), stalled.id, bot.id);
+      const [again] = await claimDue(t, [bot.id], { owner: 'instance-b', now: clock.now() });
+      const t0 = clock.now();
+      await record([sendResult(again, t0 + 2_000)]);
+      // A's answer, a refusal given before B's send was accepted, is recorded after it: the bot is not broken.
+      await record([refusal(stalled, t0 + 1_000)]);
+      expect(await health(db(), bot.id)).toEqual({ health: 'healthy', reason: null });
+
+      // The next send is refused; an acceptance older than that refusal, recorded after it, does not mend the bot.
+      const [next] = await claimDue(t, [bot.id], { owner: 'instance-b', now: clock.now() });
+      await record([refusal(next, t0 + 4_000)]);
+      expect(await health(db(), bot.id)).toEqual({ health: 'broken', reason: 'send_refused' });
+      await record([sendResult(stalled, t0 + 3_000)]);
+      expect(await health(db(), bot.id)).toEqual({ health: 'broken', reason: 'send_refused' });
+    });
   });
 });

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock';
 import { prepared } from '../../../database/prepared-statements';
 import { rowsOf } from '../../../database/query-rows';
 import { DingTalkOutcome } from '../../../dingtalk/dingtalk-outcome';
+import { SEND_HEALTH, SendHealthChange, SendHealthWrite } from '../../send-health';
+import { deliveryOutcomes } from '../delivery-outcomes';
 import { ClusterBlock, SendResult } from './claimed-notification';
 import { LEASE_FREE, WAITING } from './queue-conditions';
 import { pauseKey, ROBOTS_AFTER_SENDS } from './rate-window.repository';
@@ -37,29 +39,40 @@ const RECORD_RESULTS = prepared(
      AND (SELECT count(*) FROM locked) >= 0
    RETURNING n.id`,
 );
-// Also for a result whose claim no longer holds its notification (a resend cleared it) while the bot is still
-// busy with that claim: the send is over, so the bot is free; its last delivery is then not this result's. And the
-// robots' rows (ROBOTS_AFTER_SENDS) in the same round trip: whatever became of the claim, the send was made.
-const FREE_BOTS = prepared(
-  'delivery.free-bots',
-  `WITH moves AS (
+/**
+ * The bots' states after their sends: freed, with their next due moment. Also for a result whose claim no longer holds
+ * its notification (a resend cleared it) while the bot is still busy with that claim: the send is over, so the bot is
+ * free; its last delivery is then not this result's. In the same round trip, the robots' rows (ROBOTS_AFTER_SENDS):
+ * whatever became of the claim, the send was made; and what the answers say of the bots' health (`health`, the
+ * SendHealthWrite port's CTEs over `answers`), whose changes the statement returns. A statement of its own, after
+ * RECORD_RESULTS locked the bots' state rows: its snapshot sees every recording of these bots committed before.
+ */
+function freeBotsStatement(health: SendHealthWrite): string {
+  return `WITH moves AS (
      SELECT m.robot_key, m.stamp, row_number() OVER (PARTITION BY m.robot_key, m.stamp) AS nth
      FROM unnest($11::text[], $12::double precision[]) AS m(robot_key, stamp)),
-   ${ROBOTS_AFTER_SENDS}
-   UPDATE bot_delivery_states s
-   SET last_delivery_at = CASE WHEN r.held THEN r.finished_at ELSE s.last_delivery_at END,
-       last_delivery_status = CASE WHEN r.held THEN r.status ELSE s.last_delivery_status END,
-       rate_limited_until = COALESCE(r.pause_until, s.rate_limited_until),
-       busy_until = NULL, busy_owner = NULL, busy_claim = NULL,
-       next_due_at = (SELECT CASE WHEN min(n.next_attempt_at) IS NULL THEN NULL
-                                  ELSE GREATEST(min(n.next_attempt_at), r.pause_until, s.rate_limited_until) END
-                      FROM notifications n
-                      WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n')})
-   FROM unnest($1::bigint[], $2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::boolean[])
-        AS r(claim, bot_id, finished_at, status, pause_until, held)
-   -- bot_id = ANY: the planner reaches the rows by their key; through the join alone it scans every bot's state.
-   WHERE s.bot_id = ANY($2::integer[]) AND s.bot_id = r.bot_id AND s.busy_claim = r.claim`,
-);
+   ${ROBOTS_AFTER_SENDS},
+   answers AS (
+     SELECT * FROM unnest($2::integer[], $3::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
+                          $17::text[], $5::timestamptz[])
+            AS a(bot_id, at, outcome, status, detail, hint, pause_scope, pause_until)),
+   ${health.ctes('answers')},
+   freed AS (
+     UPDATE bot_delivery_states s
+     SET last_delivery_at = CASE WHEN r.held THEN r.finished_at ELSE s.last_delivery_at END,
+         last_delivery_status = CASE WHEN r.held THEN r.status ELSE s.last_delivery_status END,
+         rate_limited_until = COALESCE(r.pause_until, s.rate_limited_until),
+         busy_until = NULL, busy_owner = NULL, busy_claim = NULL,
+         next_due_at = (SELECT CASE WHEN min(n.next_attempt_at) IS NULL THEN NULL
+                                    ELSE GREATEST(min(n.next_attempt_at), r.pause_until, s.rate_limited_until) END
+                        FROM notifications n
+                        WHERE n.bot_id = s.bot_id AND n.status IN ${WAITING} AND ${LEASE_FREE('n')})
+     FROM unnest($1::bigint[], $2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::boolean[])
+          AS r(claim, bot_id, finished_at, status, pause_until, held)
+     -- bot_id = ANY: the planner reaches the rows by their key; through the join alone it scans every bot's state.
+     WHERE s.bot_id = ANY($2::integer[]) AND s.bot_id = r.bot_id AND s.busy_claim = r.claim)
+   SELECT * FROM health_changes`;
+}
 /**
  * A digest that failed for good says so on the reports folded into it, which would otherwise sit as `merged`
  * with nothing on them to tell that they never arrived; resending the digest sends them all, and once it is
@@ -75,6 +88,8 @@ const NOTE_DIGEST_OUTCOMES = `UPDATE notifications n
 
 /** What recording a round's results came to. */
 export interface Recorded {
+  /** The bots whose health the answers changed (committed with the recording): to be told once it commits. */
+  healthChanges: SendHealthChange[];
   /** Ids of the results whose claim still held the row (the others were taken over or resent). */
   held: Set<string>;
   /** DingTalk's IP block, if a result answered one: the round writes it last (the budget row after every other). */
@@ -91,21 +106,30 @@ interface RobotAfterSends {
 /**
  * The outcome of sends, written: every attempt logged, each notification's new status where its claim still holds
  * it, the bots freed with their next due moment, and what the sends did to their robots (window entries moved to
- * the recording, throttle pauses). Two statements whatever the number of results, inside the round's transaction.
+ * the recording, throttle pauses), and what the answers say of the bots' health. Two statements whatever the number
+ * of results, inside the round's transaction.
  */
 @Injectable()
 export class RecordingRepository {
-  constructor(private readonly clock: Clock) {}
+  private readonly freeBots: string;
+
+  constructor(
+    private readonly clock: Clock,
+    @Inject(SEND_HEALTH) health: SendHealthWrite,
+  ) {
+    this.freeBots = prepared('delivery.free-bots', freeBotsStatement(health));
+  }
 
   /**
    * Records finished sends in two statements whatever their number: the bots' state rows locked with the
    * notifications (only where the send's claim still holds the row) and every attempt, then the bots' states (freed,
    * with their next due moment, where the claim still holds the bot: a statement of its own, whose snapshot sees
    * the notifications just recorded and whatever was committed before the lock was granted) with their robots'
-   * rows (window entries moved to the recording, throttle pauses).
+   * rows (window entries moved to the recording, throttle pauses) and the bots' health (SendHealthWrite: the
+   * answers and what they say of the bots commit together, or neither).
    */
   async record(manager: EntityManager, results: readonly SendResult[]): Promise<Recorded> {
-    if (results.length === 0) return { held: new Set(), block: null };
+    if (results.length === 0) return { held: new Set(), block: null, healthChanges: [] };
     const botIds = [...new Set(results.map((result) => result.claimed.botId))].sort((a, b) => a - b);
     // Every attempt is logged, also one whose lease was lost meanwhile (it did reach DingTalk); CTEs, so the lock,
     // the log and the statuses are one round trip.
@@ -136,23 +160,31 @@ export class RecordingRepository {
       ]),
     );
     const held = new Set(heldRows.map((row) => String(row.id)));
-    // A bot another claim holds now is left to that claim (FREE_BOTS matches the claim). Its robots' rows after the
+    // A bot another claim holds now is left to that claim (freeBots matches the claim). Its robots' rows after the
     // state rows: the lock order. A throttle answer holds whatever became of the lease: DingTalk said so.
     const { robots, block } = robotsAfter(results);
-    await manager.query(FREE_BOTS, [
-      results.map((r) => r.claimed.claim),
-      results.map((r) => r.claimed.botId),
-      results.map((r) => new Date(r.finishedAt)),
-      results.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
-      results.map((r) => (r.verdict.pause === null ? null : new Date(r.finishedAt + r.verdict.pause.ms))),
-      results.map((r) => held.has(r.claimed.id)),
-      robots.map((robot) => robot.key),
-      robots.map((robot) => robot.pauseMs),
-      this.clock.databaseNowOverride(),
-      robots.map((robot) => robot.hint),
-      results.map((r) => r.claimed.robotKey),
-      results.map((r) => r.claimed.windowStamp),
-    ]);
+    const answers = deliveryOutcomes(results);
+    const healthChanges = rowsOf<SendHealthChange>(
+      await manager.query(this.freeBots, [
+        results.map((r) => r.claimed.claim),
+        results.map((r) => r.claimed.botId),
+        results.map((r) => new Date(r.finishedAt)),
+        results.map((r) => (r.outcome.kind === 'throttled' ? 'throttled' : r.verdict.status)),
+        results.map((r) => (r.verdict.pause === null ? null : new Date(r.finishedAt + r.verdict.pause.ms))),
+        results.map((r) => held.has(r.claimed.id)),
+        robots.map((robot) => robot.key),
+        robots.map((robot) => robot.pauseMs),
+        this.clock.databaseNowOverride(),
+        robots.map((robot) => robot.hint),
+        results.map((r) => r.claimed.robotKey),
+        results.map((r) => r.claimed.windowStamp),
+        answers.map((a) => a.outcome),
+        answers.map((a) => a.status),
+        answers.map((a) => a.detail),
+        answers.map((a) => a.hint),
+        answers.map((a) => a.pause?.scope ?? null),
+      ]),
+    );
     const endedDigests = results.filter(
       (r) =>
         held.has(r.claimed.id) &&
@@ -165,7 +197,7 @@ export class RecordingRepository {
         endedDigests.map((r) => r.verdict.status),
       ]);
     }
-    return { held, block };
+    return { held, block, healthChanges };
   }
 }
 
