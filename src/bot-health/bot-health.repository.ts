@@ -28,6 +28,8 @@ export interface BotHealthState {
 export interface SignalsChange {
   signals: BotHealthState['signals'];
   seenAt: BotHealthState['seenAt'];
+  /** The destinations' open alert closes without a recovery (a bot switched off: docs/bot-health.md, Alerts). */
+  closeAlert?: boolean;
 }
 
 /** A change of one bot's row: its state before and after. */
@@ -72,7 +74,8 @@ export class BotHealthRepository implements BotHealthReader {
   /**
    * Changes one bot's signals under its row's lock: `next` is given the stored state and answers the new signals
    * (with when each was observed), or null to leave them; the health they make is written with them (health-sql.ts,
-   * as the recording of sends writes it). The row is made first if it is missing (a bot created before its row was
+   * as the recording of sends writes it). `closeAlert`: the destinations' open alert, if any, closes without a
+   * recovery (a bot switched off). The row is made first if it is missing (a bot created before its row was
    * written). Null when nothing changed or the bot no longer exists.
    */
   async change(
@@ -98,7 +101,8 @@ export class BotHealthRepository implements BotHealthReader {
             `UPDATE bot_health h
            SET delivery = $2::jsonb, delivery_seen_at = $3, connection = $4::jsonb, connection_seen_at = $5,
                health = c.health, reason = c.reason, detail = c.detail, hint = c.hint,
-               since = ${healthSince('c', 'h', '$6::timestamptz')}, changed_at = $6
+               since = ${healthSince('c', 'h', '$6::timestamptz')}, changed_at = $6,
+               alerted_broken = h.alerted_broken AND NOT $7
            FROM ${combinedHealth('$2::jsonb', '$4::jsonb')} c
            WHERE h.bot_id = $1
            RETURNING h.*`,
@@ -109,6 +113,7 @@ export class BotHealthRepository implements BotHealthReader {
               json(change.signals.connection),
               optionalDate(change.seenAt.connection),
               new Date(at),
+              change.closeAlert ?? false,
             ],
           ),
         );

@@ -52,9 +52,11 @@ export class BotHealthService {
 
   /**
    * Drops what `sources` said of bot `botId` at `at`: nothing is expected of them any more (an observation made
-   * before `at` and applied after it does not bring it back).
+   * before `at` and applied after it does not bring it back). `closeAlert`: the bot was switched off, which is not
+   * a recovery: the destinations' open alert closes now, without one, so that nothing is told of it once the bot is
+   * switched on again (docs/bot-health.md, Alerts).
    */
-  clear(botId: number, sources: readonly HealthSource[], at: number): Promise<void> {
+  clear(botId: number, sources: readonly HealthSource[], at: number, closeAlert = false): Promise<void> {
     return this.serial.run(botId, () =>
       this.apply(botId, at, (state) => {
         const signals = { ...state.signals };
@@ -63,7 +65,7 @@ export class BotHealthService {
           signals[source] = null;
           seenAt[source] = Math.max(seenAt[source] ?? at, at);
         }
-        return { signals, seenAt };
+        return { signals, seenAt, closeAlert };
       }),
     );
   }
@@ -112,7 +114,7 @@ export class BotHealthService {
   ): Promise<void> {
     const change = await this.repository.change(botId, at, (state) => {
       const changed = next(state);
-      if (!changed || sameSignals(state.signals, changed.signals)) return null;
+      if (!changed || (sameSignals(state.signals, changed.signals) && !changed.closeAlert)) return null;
       return changed;
     });
     if (change && change.before.health !== change.after.health) {

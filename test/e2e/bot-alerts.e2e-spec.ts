@@ -236,6 +236,37 @@ describe('bot alerts, against the simulator', () => {
     expect(history.body.data.items.map((a: { type: string }) => a.type)).toEqual(['broken']);
   });
 
+  it('tells nothing when a bot alerted broken is switched off and on again within the quiet period, and alerts it afresh when it breaks again', async () => {
+    const { robot, bot } = await storeBot(16);
+    const before = alertsInHq().length;
+    await patchRobot(robot.token, { enabled: false });
+    await givenMenuReport(t, { store_id: 16 });
+    await clock.settle(async () => (await health(bot.id)) === 'broken', 'the bot broken');
+    await advance(45_000);
+    await waitFor(() => alertsInHq().length === before + 1, 'the alert');
+
+    // Switched off, and on again before the quiet period is over: no 已恢复, it did not recover.
+    const off = await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, { body: { is_enabled: false } });
+    expect(off.status, off.text).toBe(200);
+    await clock.settle(async () => (await health(bot.id)) === 'healthy', 'the bot healthy (switched off)');
+    await advance(10_000);
+    const on = await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, { body: { is_enabled: true } });
+    expect(on.status, on.text).toBe(200);
+    await advance(90_000);
+    expect(alertsInHq()).toHaveLength(before + 1);
+
+    // Its robot still refuses: its next send breaks it again, which is alerted as a new breakage.
+    await givenMenuReport(t, { store_id: 16 });
+    await clock.settle(async () => (await health(bot.id)) === 'broken', 'the bot broken again');
+    await advance(45_000);
+    await waitFor(() => alertsInHq().length === before + 2, 'the second alert');
+    expect(alertsInHq()[before + 1]).toContain('机器人故障');
+    const history = await t.request('GET', `/api/v1/bot-alerts?bot_id=${bot.id}`);
+    expect(history.body.data.items.map((a: { type: string }) => a.type)).toEqual(['broken', 'broken']);
+    // Switched off for good: nothing more told of it (no reminder in the next test).
+    await t.request('PUT', `/api/v1/dingtalk-bots/${bot.id}`, { body: { is_enabled: false } });
+  });
+
   it('reminds while a bot stays broken, and retries a webhook that failed with the same webhook-id', async () => {
     const { robot, bot } = await storeBot(14);
     const before = alertsInHq().length;

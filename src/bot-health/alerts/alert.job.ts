@@ -74,6 +74,7 @@ export class AlertJob implements OnApplicationBootstrap {
           if (!bot) return null;
           // Switched off: nothing is expected of it, so nothing is told (no alert, no reminder); its switch-off is
           // not a recovery either, so an alert already told closes here without one (docs/bot-health.md, Alerts).
+          // (Switching it off closes it at once, BotLifecycleListener: this is for a process stopped in between.)
           if (!bot.isEnabled) {
             if (state.alertedBroken)
               await this.alerts.markAlerted(manager, botId, state, false, new Date(now));
