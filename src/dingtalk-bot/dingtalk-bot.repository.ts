@@ -341,12 +341,13 @@ export class DingTalkBotRepository {
 
   /**
    * For a message to app `appId`, in one statement (it runs for every message): the enabled stream bot of group
-   * `conversationId`, else of store `storeId`, else the lowest; and the number of the app's enabled stream bots.
+   * `conversationId`, else of store `storeId`, else the lowest; the number of the app's enabled stream bots; and
+   * whether a stream bot of the app, enabled or not, has group `conversationId` (a disabled one keeps its group).
    */
   async messageBot(
     appId: number,
     wanted: { conversationId?: string | null; storeId?: number | null },
-  ): Promise<{ bot: StreamBotRow | null; enabledBots: number }> {
+  ): Promise<{ bot: StreamBotRow | null; enabledBots: number; groupHeld: boolean }> {
     const rows = await this.dataSource.query<
       Array<{
         id: number;
@@ -355,9 +356,13 @@ export class DingTalkBotRepository {
         app_id: number;
         open_conversation_id: string | null;
         enabled_bots: number;
+        group_held: boolean;
       }>
     >(
-      `SELECT id, store_id, name, app_id, open_conversation_id, (count(*) OVER ())::integer AS enabled_bots
+      `SELECT id, store_id, name, app_id, open_conversation_id, (count(*) OVER ())::integer AS enabled_bots,
+              EXISTS (SELECT 1 FROM ding_talk_bots g
+                      WHERE g.app_id = $1 AND g.open_conversation_id = $3::text AND g.bot_type = ANY($2::text[]))
+                AS group_held
        FROM ding_talk_bots
        WHERE app_id = $1 AND is_enabled AND bot_type = ANY($2::text[])
        ORDER BY COALESCE(open_conversation_id = $3::text, false) DESC, COALESCE(store_id = $4::int, false) DESC, id
@@ -365,7 +370,7 @@ export class DingTalkBotRepository {
       [appId, connectedKinds(), wanted.conversationId ?? null, wanted.storeId ?? null],
     );
     const row = rows[0];
-    if (!row) return { bot: null, enabledBots: 0 };
+    if (!row) return { bot: null, enabledBots: 0, groupHeld: false };
     const bot: StreamBotRow = {
       id: row.id,
       storeId: row.store_id,
@@ -374,7 +379,7 @@ export class DingTalkBotRepository {
       appId: row.app_id,
       openConversationId: row.open_conversation_id,
     };
-    return { bot, enabledBots: row.enabled_bots };
+    return { bot, enabledBots: row.enabled_bots, groupHeld: row.group_held };
   }
 
   /** Every store with a bot, with its bots counted (the store overview's STORE_BOTS); `stores` narrows it. */

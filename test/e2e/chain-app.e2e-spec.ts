@@ -327,7 +327,8 @@ describe('one group, one store', () => {
           ?.replies[0],
       'the answer to 绑定',
     );
-    expect(answer.text).toMatch(/^没有更改：本群已关联本应用的另一个机器人/);
+    // The group is store 2's still: its bot is switched off, and that is what it is told.
+    expect(answer.text).toMatch(/^本群关联的门店机器人已停用/);
     const bots = await t.app
       .get(DataSource)
       .query<Array<{ id: number; open_conversation_id: string | null }>>(
@@ -339,6 +340,57 @@ describe('one group, one store', () => {
       .get(DataSource)
       .query(`SELECT store_id FROM dingtalk_sender_bindings WHERE staff_id = 'cook2'`);
     expect(senders).toEqual([]);
+  });
+
+  it("does not hand a (disabled) bot's group, nor a sender bound to its store, to another store's groupless bot", async () => {
+    const dingApp = chainInDingTalk(sim);
+    const app = await givenDingTalkApp(t, dingApp);
+    // Store 2's bot holds its group but is switched off; store 9's is the app's only enabled bot, without a group.
+    const holder = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: '2号店',
+        store_id: 2,
+        bot_type: 'stream',
+        app_id: app.id,
+        open_conversation_id: groupOf(2),
+        is_enabled: false,
+      },
+    });
+    expect(holder.status, holder.text).toBe(201);
+    const taker = await t.request('POST', '/api/v1/dingtalk-bots', {
+      token: store9(),
+      body: { name: '9号店', bot_type: 'stream', app_id: app.id },
+    });
+    expect(taker.status, taker.text).toBe(201);
+    // cook2 bound themselves to store 2 while its bot was on.
+    await t.app
+      .get(DataSource)
+      .query(
+        `INSERT INTO dingtalk_sender_bindings (app_id, staff_id, store_id, bound_at) VALUES ($1, 'cook2', 2, now())`,
+        [app.id],
+      );
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
+    const answerTo = (text: string, group?: string) => {
+      const written = sim.stream.sendBotMessage({
+        clientId: dingApp.clientId,
+        conversationType: group ? '2' : '1',
+        conversationId: group,
+        senderStaffId: 'cook2',
+        text,
+      });
+      return waitForValue(
+        () =>
+          sim.stream.botMessages({ clientId: dingApp.clientId }).find((m) => m.msgId === written.msgId)
+            ?.replies[0],
+        `the answer to ${text}`,
+      );
+    };
+    expect((await answerTo('报菜 红烧肉 6 份', groupOf(2))).text).toMatch(/^本群关联的门店机器人已停用/);
+    expect((await answerTo('报菜 红烧肉 7 份')).text).toMatch(/^还不知道你是哪个门店的/);
+    // Store 9's bot still takes every other group, as an app's only bot without a group does.
+    expect((await answerTo('报菜 红烧肉 8 份', groupOf(3))).text).toMatch(/^已报菜：红烧肉 8 份\n门店 9 /);
+    const reports = (await t.request('GET', '/api/v1/menu-reports?store_id=9')).body.data.items;
+    expect(reports.map((r: { quantity: number }) => r.quantity)).toEqual([8]);
   });
 });
 

@@ -111,6 +111,14 @@ export function groupNotLinkedReply(openConversationId: string): OutgoingMessage
   );
 }
 
+/**
+ * A group whose store's bot is switched off: nothing is recorded, and it is not another store's to take. Said at most
+ * once a day per group; says nothing of which store has the group.
+ */
+export function groupBotDisabledReply(): OutgoingMessage {
+  return text('本群关联的门店机器人已停用，消息不会记录。请管理员在后台启用它。（此提示每天最多一次）');
+}
+
 /** A one-to-one message from someone not bound to a store (an app shared by many stores). */
 export function senderNotBoundReply(): OutgoingMessage {
   return text(

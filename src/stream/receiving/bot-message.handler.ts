@@ -11,7 +11,12 @@ import { parseBotCommand } from './bot-command';
 import { BotCommands, CommandResult } from './bot-commands';
 import { BotMessage, parseBotMessage } from './bot-message';
 import { BotReplier } from './bot-replier';
-import { failedReply, groupNotLinkedReply, senderNotBoundReply } from '../../notify/messages/bot-replies';
+import {
+  failedReply,
+  groupBotDisabledReply,
+  groupNotLinkedReply,
+  senderNotBoundReply,
+} from '../../notify/messages/bot-replies';
 import { MessageRouter, Route } from './message-router';
 import { ReceivedMessageRepository } from './received-message.repository';
 import { RoutingRepository } from './routing.repository';
@@ -131,13 +136,14 @@ export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicati
   }
 
   /**
-   * A message no store's bot takes: stored once, and answered with what to do. A group nobody linked hears it at most
-   * once a day (shared by the instances), so a busy unlinked group is not flooded with the same line.
+   * A message no store's bot takes: stored once, and answered with what to do. A group nobody linked, or whose bot is
+   * switched off, hears it at most once a day (shared by the instances), so a busy group is not flooded with the same
+   * line.
    */
   private async answerUnrouted(
     callback: StreamCallback,
     message: BotMessage,
-    route: Extract<Route, { kind: 'unlinked_group' | 'unbound_sender' }>,
+    route: Extract<Route, { kind: 'unlinked_group' | 'disabled_group' | 'unbound_sender' }>,
   ): Promise<void> {
     const command = parseBotCommand(message.text);
     const claimed = await this.received.claim(
@@ -160,6 +166,15 @@ export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicati
       );
       outcome = tell ? 'group_not_linked' : 'group_not_linked_quiet';
       answer = tell ? groupNotLinkedReply(route.conversationId) : null;
+    } else if (route.kind === 'disabled_group') {
+      const tell = await this.routing.firstNoticeToday(
+        callback.appId,
+        route.conversationId,
+        this.clock.now(),
+        this.config.reportTimeZone,
+      );
+      outcome = tell ? 'group_bot_disabled' : 'group_bot_disabled_quiet';
+      answer = tell ? groupBotDisabledReply() : null;
     } else {
       outcome = 'sender_not_bound';
       answer = senderNotBoundReply();

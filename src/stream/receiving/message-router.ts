@@ -9,6 +9,8 @@ export type Route =
   | { kind: 'bot'; bot: StreamBot; by: 'group' | 'sender' | 'only_bot' }
   /** A group no bot of the app has as its `open_conversation_id`. */
   | { kind: 'unlinked_group'; conversationId: string }
+  /** A group whose bot of the app is switched off: its store's still, nobody else's. */
+  | { kind: 'disabled_group'; conversationId: string }
   /** A one-to-one chat (or a group message without a group id) from someone not bound to a store. */
   | { kind: 'unbound_sender' }
   /** The app has no enabled bot (disabled or deleted since the message was pushed). */
@@ -29,11 +31,13 @@ export class MessageRouter {
 
   async route(appId: number, message: BotMessage): Promise<Route> {
     if (message.conversationType === '2' && message.conversationId) {
-      const { bot, enabledBots } = await this.bots.messageBot(appId, {
+      const { bot, enabledBots, groupHeld } = await this.bots.messageBot(appId, {
         conversationId: message.conversationId,
       });
       if (!bot) return { kind: 'no_bot' };
       if (bot.openConversationId === message.conversationId) return { kind: 'bot', bot, by: 'group' };
+      // A group another bot holds (switched off) is that bot's store's, never the only enabled bot's.
+      if (groupHeld) return { kind: 'disabled_group', conversationId: message.conversationId };
       if (servesAnyGroup(bot, enabledBots)) return { kind: 'bot', bot, by: 'only_bot' };
       return { kind: 'unlinked_group', conversationId: message.conversationId };
     }
@@ -43,7 +47,8 @@ export class MessageRouter {
     const { bot, enabledBots } = await this.bots.messageBot(appId, { storeId });
     if (!bot) return { kind: 'no_bot' };
     if (storeId !== null && bot.storeId === storeId) return { kind: 'bot', bot, by: 'sender' };
-    if (servesAnyGroup(bot, enabledBots)) return { kind: 'bot', bot, by: 'only_bot' };
+    // A sender bound to another store (its bot switched off) is that store's, never the only enabled bot's.
+    if (storeId === null && servesAnyGroup(bot, enabledBots)) return { kind: 'bot', bot, by: 'only_bot' };
     return { kind: 'unbound_sender' };
   }
 }
@@ -51,7 +56,7 @@ export class MessageRouter {
 /**
  * The app's only enabled bot takes every message only while it has no group of its own (the shape of an app that
  * served one store before apps were shared): once it has a group, another group is not its store's, nor is an
- * unbound sender.
+ * unbound sender. Even then it never takes a group or a sender that is another store's (the caller checks).
  */
 function servesAnyGroup(bot: StreamBot, enabledBots: number): boolean {
   return enabledBots === 1 && bot.openConversationId === null;
