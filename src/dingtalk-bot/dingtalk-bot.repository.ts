@@ -281,22 +281,28 @@ export class DingTalkBotRepository {
   }
 
   /**
-   * In the caller's transaction: the enabled bots of app `appId` of a kind that keeps a Stream connection that have no
-   * group (`open_conversation_id`), but bot `exceptId`, by id.
+   * In the caller's transaction, of the enabled bots of app `appId` of a kind that keeps a Stream connection but bot
+   * `exceptId`: how many there are, and those that have no group (`open_conversation_id`), by id. One statement.
    */
-  async enabledWithoutGroup(
+  async otherEnabled(
     manager: EntityManager,
     appId: number,
     exceptId: number,
-  ): Promise<Array<{ id: number; storeId: number }>> {
-    const rows = await manager.query<Array<{ id: number; store_id: number }>>(
-      `SELECT id, store_id FROM ding_talk_bots
-       WHERE app_id = $1 AND id <> $2 AND is_enabled AND open_conversation_id IS NULL
-         AND bot_type = ANY($3::text[])
-       ORDER BY id`,
+  ): Promise<{ count: number; withoutGroup: Array<{ id: number; storeId: number }> }> {
+    const rows = await manager.query<Array<{ count: number; id: number | null; store_id: number | null }>>(
+      `SELECT c.count, b.id, b.store_id
+       FROM (SELECT count(*)::integer AS count FROM ding_talk_bots
+             WHERE app_id = $1 AND id <> $2 AND is_enabled AND bot_type = ANY($3::text[])) c
+       LEFT JOIN ding_talk_bots b
+         ON b.app_id = $1 AND b.id <> $2 AND b.is_enabled AND b.open_conversation_id IS NULL
+            AND b.bot_type = ANY($3::text[])
+       ORDER BY b.id`,
       [appId, exceptId, connectedKinds()],
     );
-    return rows.map((row) => ({ id: row.id, storeId: row.store_id }));
+    return {
+      count: rows[0]?.count ?? 0,
+      withoutGroup: rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, storeId: row.store_id! }])),
+    };
   }
 
   /**

@@ -291,17 +291,23 @@ export class DingTalkBotService implements OnApplicationBootstrap {
   }
 
   /**
-   * In the transaction that saved `bot`: what its change does to its app's other bots that the caller should know.
-   * An app's only enabled stream bot without a group takes every group's messages (an upgraded single-store app,
-   * message-router.ts); once another bot is enabled on the app it takes none, silently, so each such bot is named.
-   * A bot of a store the caller does not manage is not named: its id and store are not theirs to see.
+   * In the transaction that saved `bot`: what the caller should know of what its change does to the messages of the
+   * bot and of its app's other bots. An app's only enabled stream bot without a group takes every group's messages
+   * (an upgraded single-store app, message-router.ts); with another bot enabled on the app it takes none, silently:
+   * so `bot` itself is warned of when it has no group beside another enabled bot, and each other bot without a group
+   * is named. A bot of a store the caller does not manage is not named: its id and store are not theirs to see.
    */
   private async warningsOf(manager: EntityManager, user: AuthUser, bot: DingTalkBot): Promise<string[]> {
     if (!bot.isEnabled || bot.appId === null || !botKind(bot.botType).connection) return [];
-    const groupless = await this.repository.enabledWithoutGroup(manager, bot.appId, bot.id);
-    return groupless.map((other) =>
-      groupMessagesLost(bot.appId!, canAccessStore(user, other.storeId) ? other : null),
-    );
+    const others = await this.repository.otherEnabled(manager, bot.appId, bot.id);
+    const own =
+      bot.openConversationId === null && others.count > 0 ? [noGroupOfItsOwn(bot.id, bot.appId)] : [];
+    return [
+      ...own,
+      ...others.withoutGroup.map((other) =>
+        groupMessagesLost(bot.appId!, canAccessStore(user, other.storeId) ? other : null),
+      ),
+    ];
   }
 
   private async respond(bot: DingTalkBot, app: DingTalkApp | null): Promise<DingTalkBotResponse> {
@@ -358,6 +364,16 @@ function groupMessagesLost(appId: number, other: { id: number; storeId: number }
     "app's only enabled bot. With this bot enabled on the app it takes no group's messages (a group gets a " +
     '"not linked" answer that names its open_conversation_id), nor one-to-one messages of senders not bound to a ' +
     `store. ${fix}`
+  );
+}
+
+/** Why bot `id`, without a group on app `appId` beside another enabled bot, takes no group's messages. */
+function noGroupOfItsOwn(id: number, appId: number): string {
+  return (
+    `This bot has no open_conversation_id and app ${appId} has other enabled bots: only an app's only enabled bot ` +
+    'takes every group\'s messages without one, so this bot takes no group\'s messages (its group gets a "not linked" ' +
+    'answer that names its open_conversation_id), nor one-to-one messages of senders not bound to its store. ' +
+    `Set its open_conversation_id to its group: PUT /api/v1/dingtalk-bots/${id}.`
   );
 }
 

@@ -1112,7 +1112,7 @@ export interface components {
             /** @example 2026-11-24T08:00:00.000Z */
             updated_at: string;
             /**
-             * @description Sentences about the change that are not errors: empty when all is well. An enabled stream bot on an app that has another enabled bot without open_conversation_id names that bot: an app's only bot without a group takes every group's messages (an upgraded single-store app), and stops once a second bot is enabled on the app (docs/dingtalk-apps.md).
+             * @description Sentences about the change that are not errors: empty when all is well. An enabled stream bot on an app that has another enabled bot without open_conversation_id names that bot, and one that has none itself beside another enabled bot says so of itself: an app's only bot without a group takes every group's messages (an upgraded single-store app), and none once a second bot is enabled on the app (docs/dingtalk-apps.md).
              * @example [
              *       "Bot 3 (store 1) on app 1 has no open_conversation_id: it took every group's messages only while it was the app's only enabled bot. With this bot enabled on the app it takes no group's messages (a group gets a \"not linked\" answer that names its open_conversation_id), nor one-to-one messages of senders not bound to a store. Set its open_conversation_id to its group: PUT /api/v1/dingtalk-bots/3."
              *     ]
@@ -1281,6 +1281,11 @@ export interface components {
             open_conversation_id: string | null;
             /** @example [] */
             at_user_ids: string[];
+            /**
+             * @description stream bots: the card platform template its interactive cards are made from; null: no cards
+             * @example null
+             */
+            card_template_id: string | null;
             /** @example 20 */
             rate_limit_per_minute: number;
             /** @example null */

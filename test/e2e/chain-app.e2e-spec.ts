@@ -523,4 +523,55 @@ describe("an upgraded single-store app that a second store's bot joins", () => {
     expect(linked.body.data.warnings).toEqual([]);
     expect((await answerTo('报菜 红烧肉 3 份', groupOf(1))).text).toMatch(/^已报菜：红烧肉 3 份\n门店 1 /);
   });
+
+  it('warns whoever adds a bot without a group to an app that has another enabled bot, of that bot itself', async () => {
+    const dingApp = chainInDingTalk(sim);
+    const app = await givenDingTalkApp(t, dingApp);
+    const first = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: {
+        name: '1号店',
+        store_id: 1,
+        bot_type: 'stream',
+        app_id: app.id,
+        open_conversation_id: groupOf(1),
+      },
+    });
+    expect(first.status, first.text).toBe(201);
+    expect(first.body.data.warnings).toEqual([]);
+
+    // Store 2's admin adds its bot without a group: it takes no group's messages, and is told so of itself only.
+    const storeTwo = t.token({ sub: 'manager-2', role: 'store_admin', store_ids: [2] });
+    const groupless = await t.request('POST', '/api/v1/dingtalk-bots', {
+      token: storeTwo,
+      body: { name: '2号店', bot_type: 'stream', app_id: app.id },
+    });
+    expect(groupless.status, groupless.text).toBe(201);
+    const id = groupless.body.data.id;
+    expect(groupless.body.data.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`^This bot has no open_conversation_id and app ${app.id} has other enabled`),
+      ),
+    ]);
+    expect(groupless.body.data.warnings[0]).toContain(`PUT /api/v1/dingtalk-bots/${id}`);
+    expect(groupless.body.data.warnings[0]).not.toContain(`${first.body.data.id}`);
+    // Changed without a group, still told; switched off, or given its group, all is well.
+    const renamed = await t.request('PUT', `/api/v1/dingtalk-bots/${id}`, {
+      token: storeTwo,
+      body: { name: '2号店后厨' },
+    });
+    expect(renamed.body.data.warnings).toEqual([
+      expect.stringMatching(/^This bot has no open_conversation_id/),
+    ]);
+    const off = await t.request('PUT', `/api/v1/dingtalk-bots/${id}`, {
+      token: storeTwo,
+      body: { is_enabled: false },
+    });
+    expect(off.body.data.warnings).toEqual([]);
+    const linked = await t.request('PUT', `/api/v1/dingtalk-bots/${id}`, {
+      token: storeTwo,
+      body: { is_enabled: true, open_conversation_id: groupOf(2) },
+    });
+    expect(linked.status, linked.text).toBe(200);
+    expect(linked.body.data.warnings).toEqual([]);
+  });
 });

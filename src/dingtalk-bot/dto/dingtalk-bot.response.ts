@@ -103,9 +103,9 @@ export class SavedDingTalkBotResponse extends DingTalkBotResponse {
     ],
     description:
       'Sentences about the change that are not errors: empty when all is well. An enabled stream bot on an app ' +
-      "that has another enabled bot without open_conversation_id names that bot: an app's only bot without a " +
-      "group takes every group's messages (an upgraded single-store app), and stops once a second bot is enabled " +
-      'on the app (docs/dingtalk-apps.md).',
+      'that has another enabled bot without open_conversation_id names that bot, and one that has none itself beside ' +
+      "another enabled bot says so of itself: an app's only bot without a group takes every group's messages (an " +
+      'upgraded single-store app), and none once a second bot is enabled on the app (docs/dingtalk-apps.md).',
   })
   warnings: string[];
 }
