@@ -42,7 +42,7 @@ export const FEATURES = {
   'dingtalk-bot': ['message-template', 'dingtalk-app'],
   notify: ['dingtalk-bot', 'menu-report', 'message-template'],
   'daily-summary': ['dingtalk-bot', 'message-template', 'notify'],
-  stream: ['dingtalk-app', 'dingtalk-bot', 'menu-report', 'notify'],
+  stream: ['dingtalk-app', 'dingtalk-bot', 'menu-report', 'notify', 'kitchen-confirmation'],
   health: ['stream'],
   'bot-health': ['dingtalk-bot', 'notify'],
   'kitchen-confirmation': ['dingtalk-bot', 'menu-report', 'notify'],

@@ -4,6 +4,7 @@ import { registerCards } from './cards/card.routes';
 import { CardStore } from './cards/card-store';
 import { repoCardTemplates } from './cards/repo-card-templates';
 import { registerRobotMessages } from './apps/robot-messages.routes';
+import { registerUserDirectory } from './apps/user-directory.routes';
 import { registerWorkNotifications } from './apps/work-notification.routes';
 import { registerControlApi } from './control/control.routes';
 import { registerFaults, registerIpLimit } from './core/faults';
@@ -83,6 +84,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   registerRobotWebhook(app, context);
   registerAppTokens(app, context);
   registerWorkNotifications(app, context);
+  registerUserDirectory(app, context);
   registerRobotMessages(app, context);
   registerSessionWebhook(app, context);
   registerControlApi(app, context);

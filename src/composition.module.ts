@@ -27,8 +27,8 @@ import { NotifyModule } from './notify/notify.module';
 import { REPORT_BOTS } from './notify/report-bots';
 import { SEND_HEALTH } from './notify/send-health';
 import { ReportNotifications } from './notify/report-notifications';
-import { BotMessageHandler } from './stream/receiving/bot-message.handler';
 import { ReceivingModule } from './stream/receiving/receiving.module';
+import { StreamCallbackRouter } from './stream/receiving/stream-callback.router';
 import { STREAM_BOTS } from './stream/stream-bots';
 import { STREAM_CALLBACKS } from './stream/stream-callback';
 import { StreamConnectionService } from './stream/stream-connection.service';
@@ -42,7 +42,7 @@ export const PORT_BINDINGS: PortBinding[] = [
   bindPort(SUMMARY_REPORTS, MenuReportRepository),
   bindPort(SUMMARY_TEMPLATES, MessageTemplateRepository),
   bindPort(STREAM_BOTS, DingTalkBotRepository),
-  bindPort(STREAM_CALLBACKS, BotMessageHandler),
+  bindPort(STREAM_CALLBACKS, StreamCallbackRouter),
   bindPort(BOT_TEMPLATES, MessageTemplateRepository),
   bindPort(APP_BOTS, BotsOfApp),
   bindPort(BOT_CONNECTIONS, StreamConnectionService),

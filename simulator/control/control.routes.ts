@@ -227,6 +227,16 @@ export function registerControlApi(app: FastifyInstance, context: SimulatorConte
       }),
   );
 
+  /** A staff member's name in the organisation's address book (what `/topapi/v2/user/get` answers). */
+  app.put<{ Params: { userId: string } }>('/_sim/staff/:userId', (request, reply) => {
+    const name = (request.body as Record<string, unknown> | null)?.name;
+    if (typeof name !== 'string' || name.trim() === '') {
+      return reply.code(400).send({ error: 'name is required' });
+    }
+    state.staffNames.set(request.params.userId, name.trim());
+    return { user_id: request.params.userId, name: name.trim() };
+  });
+
   app.post('/_sim/faults', (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const path = text(body.path);

@@ -208,6 +208,12 @@ export class SimulatorState {
   readonly messages: SimMessage[] = [];
   readonly sessions = new Map<string, SimSession>();
   readonly conversations = new Map<string, SimConversation>();
+  /**
+   * The organisation's address book as `/topapi/v2/user/get` reads it: userid → name, given through the control API
+   * (`PUT /_sim/staff/:userId`). A conversation's member without an entry is named `员工<userid>`, as bot messages
+   * name their senders by default; anyone else is unknown (60121).
+   */
+  readonly staffNames = new Map<string, string>();
   readonly tokens = new Map<string, SimToken>();
   faults: SimFault[] = [];
   private nextMessageId = 1;
@@ -424,6 +430,7 @@ export class SimulatorState {
     this.apps.clear();
     this.sessions.clear();
     this.conversations.clear();
+    this.staffNames.clear();
     this.tokens.clear();
     this.messages.length = 0;
     this.faults = [];

@@ -2,17 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { OutboxRepository } from '../../src/notify/delivery/queue/outbox.repository';
 import { SimApp } from '../../simulator/core/simulator-state';
+import { cardCallbackData, TOPIC_CARD_CALLBACK } from '../../simulator/cards/card-callback';
+import { ConfirmationRecorder } from '../../src/kitchen-confirmation/confirmation-recorder';
+import { timeOfDayIn } from '../../src/notify/messages/message-text';
 import { KITCHEN_CONFIRMATION_TEMPLATE_ID } from '../../simulator/cards/repo-card-templates';
-import { CreatedBot, givenStreamBot, givenWebhookBot } from '../support/given';
+import { CreatedBot, givenMenuReport, givenStreamBot, givenWebhookBot } from '../support/given';
 import { TestApp } from '../support/test-app';
 import { useTestApp } from '../support/use-test-app';
-import { waitForValue } from '../support/wait-for';
+import { waitFor, waitForValue } from '../support/wait-for';
 
 /** A card notification row as the rendering writes it (msg_type card, content its variables' JSON). */
 async function enqueueCard(
   t: TestApp,
   bot: Pick<CreatedBot, 'id'> & { store_id?: number },
   cardParamMap: Record<string, string>,
+  menuReportId: number | null = null,
 ): Promise<string> {
   const db = t.app.get(DataSource);
   const [queued] = await t.app.get(OutboxRepository).enqueue(
@@ -21,8 +25,8 @@ async function enqueueCard(
       {
         botId: bot.id,
         storeId: bot.store_id ?? 1,
-        menuReportId: null,
-        kind: 'batch',
+        menuReportId,
+        kind: menuReportId === null ? 'batch' : 'menu_report',
         status: 'pending',
         hint: null,
         msgType: 'card',
@@ -214,5 +218,209 @@ describe('a card whose creation answered too late is not created twice', () => {
     const cards = sim.cards.all({ clientId: app.clientId });
     expect(cards).toHaveLength(1);
     expect(cards[0].spaces).toHaveLength(1);
+  });
+});
+
+describe("a press of a card's button (Stream callback → recorder → card update)", () => {
+  const { sim, t } = useTestApp({ simulator: true });
+  const db = () => t.app.get(DataSource);
+
+  /**
+   * A report's card to the kitchen group, asking for confirmation: the confirmation rows the rendering writes with
+   * a confirmable report (kitchen-confirmation's tables), written here directly.
+   */
+  async function confirmableCard(store: number) {
+    const app = sim.state.registerApp();
+    const group = sim.state.ensureConversation({
+      type: 'group',
+      title: `${store} 号店厨房`,
+      clientId: app.clientId,
+      members: ['cook01', 'cook02'],
+    });
+    const bot = await givenStreamBot(t, app, {
+      store_id: store,
+      open_conversation_id: group.id,
+      card_template_id: KITCHEN_CONFIRMATION_TEMPLATE_ID,
+    });
+    await waitFor(() => sim.stream.connections(app.clientId).length === 1, 'the app connected');
+    const report = await givenMenuReport(t, { store_id: store });
+    const id = await enqueueCard(t, { id: bot.id, store_id: store }, KITCHEN_CARD, report.id);
+    await db().query(
+      `INSERT INTO report_confirmations (menu_report_id, store_id, reported_at) VALUES ($1, $2, now())`,
+      [report.id, store],
+    );
+    await db().query(
+      `INSERT INTO notification_confirmations (notification_id, menu_report_id, store_id, bot_id, status, buttons)
+       VALUES ($1, $2, $3, $4, 'unconfirmed', $5)`,
+      [
+        id,
+        report.id,
+        store,
+        bot.id,
+        JSON.stringify([
+          { action: 'received', label: '收到' },
+          { action: 'ready', label: '已备好' },
+        ]),
+      ],
+    );
+    expect(await settled(t, id)).toMatchObject({ status: 'sent' });
+    return { app, group, bot, report, id, outTrackId: `notification-${id}` };
+  }
+
+  const click = async (outTrackId: string, body: Record<string, unknown>) => {
+    const response = await fetch(`${sim.url}/_sim/cards/${outTrackId}/click`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status, await response.clone().text()).toBe(201);
+    return (await response.json()) as { message_id: string };
+  };
+
+  /** The card's data once its confirmation line is written. */
+  const confirmedCard = (outTrackId: string) =>
+    waitForValue(
+      () => (sim.cards.card(outTrackId)?.cardData.confirmed_text ? sim.cards.card(outTrackId) : undefined),
+      `card ${outTrackId} to show who confirmed`,
+    );
+
+  interface ClickRow {
+    dedupe_key: string;
+    user_id: string;
+    user_name: string | null;
+    effect: string;
+    clicked_at: Date;
+  }
+  const clicksOf = (id: string) =>
+    db().query<ClickRow[]>(
+      `SELECT dedupe_key, user_id, user_name, effect, clicked_at FROM confirmation_clicks
+       WHERE notification_id = $1 ORDER BY clicked_at`,
+      [id],
+    );
+
+  it('收到 by a cook who wrote to the robot: recorded once, the card says 已确认 · <nick> · HH:mm for everyone', async () => {
+    const { group, report, id, outTrackId, app } = await confirmableCard(21);
+    // cook02 wrote in the group before: DingTalk called them 张师傅.
+    const wrote = await fetch(`${sim.url}/_sim/stream/bot-messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: app.clientId,
+        text: '你好',
+        conversation_type: '2',
+        conversation_id: group.id,
+        sender_staff_id: 'cook02',
+        sender_nick: '张师傅',
+      }),
+    });
+    expect(wrote.status).toBe(201);
+    await waitFor(
+      async () =>
+        (await db().query(`SELECT 1 FROM received_bot_messages WHERE sender_staff_id = 'cook02'`)).length > 0,
+      'the message to be stored',
+    );
+
+    await click(outTrackId, { action_id: 'received', user_id: 'cook02' });
+    const card = await confirmedCard(outTrackId);
+    const [recorded] = await clicksOf(id);
+    expect(recorded).toMatchObject({ user_id: 'cook02', user_name: '张师傅', effect: 'confirmed' });
+    expect(card.cardData).toMatchObject({
+      status: 'received',
+      confirmed_text: `已确认 · 张师傅 · ${timeOfDayIn(new Date(recorded.clicked_at), t.config.reportTimeZone)}`,
+    });
+    // Everyone in the group sees it: 收到 is gone, 已备好 remains.
+    expect(sim.cards.render(card, 'cook01').buttons.map((button) => button.text)).toEqual(['已备好']);
+    const state = await t.app.get(ConfirmationRecorder).stateOf(id);
+    expect(state).toMatchObject({
+      status: 'confirmed',
+      action: 'received',
+      byUserId: 'cook02',
+      byName: '张师傅',
+    });
+    const [reportState] = await db().query(
+      `SELECT status, by_name FROM report_confirmations WHERE menu_report_id = $1`,
+      [report.id],
+    );
+    expect(reportState).toEqual({ status: 'confirmed', by_name: '张师傅' });
+  });
+
+  it('names a cook who never wrote by the address book (topapi/v2/user/get), else by the userid', async () => {
+    const { outTrackId } = await confirmableCard(22);
+    await fetch(`${sim.url}/_sim/staff/cook01`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '李师傅' }),
+    });
+    await click(outTrackId, { action_id: 'received', user_id: 'cook01' });
+    expect((await confirmedCard(outTrackId)).cardData.confirmed_text).toMatch(
+      /^已确认 · 李师傅 · \d\d:\d\d$/,
+    );
+
+    const second = await confirmableCard(23);
+    // Not in the address book at all (DingTalk answers 60121): the userid.
+    sim.state.addFault({ path: '/topapi/v2/user/get', mode: 'errcode', errcode: 60121, remaining: 1 });
+    await click(second.outTrackId, { action_id: 'received', user_id: 'cook02' });
+    expect((await confirmedCard(second.outTrackId)).cardData.confirmed_text).toMatch(/^已确认 · cook02 · /);
+  });
+
+  it('counts a redelivered callback, the same press twice at once and a second cook at the same moment once', async () => {
+    const { app, group, id, outTrackId, report } = await confirmableCard(24);
+    const press = (userId: string) =>
+      sim.stream.pushCallback(
+        app.clientId,
+        TOPIC_CARD_CALLBACK,
+        cardCallbackData({
+          outTrackId,
+          corpId: 'dingcorp',
+          userId,
+          spaceType: 'IM_GROUP',
+          spaceId: group.id,
+          actionId: 'received',
+          params: { action: 'received' },
+        }),
+      );
+    // The same press delivered twice (a redelivery, or two instances' connections) and cook01 at the same moment.
+    for (const userId of ['cook02', 'cook02', 'cook01']) press(userId);
+    await waitFor(async () => (await clicksOf(id)).length === 2, 'both cooks recorded');
+    await confirmedCard(outTrackId);
+    const clicks = await clicksOf(id);
+    expect(clicks.filter((row) => row.effect === 'confirmed')).toHaveLength(1);
+    expect(new Set(clicks.map((row) => row.dedupe_key)).size).toBe(2);
+    // Redelivered later again: nothing moves.
+    press(clicks[0].user_id);
+    await waitFor(() => t.logs.find('recorded=false').length >= 3, 'the redelivery handled');
+    expect(await clicksOf(id)).toHaveLength(2);
+    const [reportState] = await db().query(
+      `SELECT status, by_user_id FROM report_confirmations WHERE menu_report_id = $1`,
+      [report.id],
+    );
+    expect(reportState).toEqual({ status: 'confirmed', by_user_id: clicks[0].user_id });
+  });
+
+  it('ACKs and logs a click on a card that is not one of its notifications, and records nothing', async () => {
+    const { app, group } = await confirmableCard(25);
+    const pushed = sim.stream.pushCallback(
+      app.clientId,
+      TOPIC_CARD_CALLBACK,
+      cardCallbackData({
+        outTrackId: 'other-system-7',
+        corpId: 'dingcorp',
+        userId: 'cook01',
+        spaceType: 'IM_GROUP',
+        spaceId: group.id,
+        actionId: 'received',
+        params: {},
+      }),
+    );
+    await waitFor(
+      () => t.logs.find('Ignored a click on an unknown card').length > 0,
+      'the unknown card logged',
+    );
+    // ACKed once, delivered once: DingTalk does not send it again.
+    expect(sim.stream.acksOf(pushed.messageId)).toHaveLength(1);
+    expect(sim.stream.deliveriesOf(pushed.messageId)).toBe(1);
+    expect(
+      await db().query(`SELECT 1 FROM confirmation_clicks WHERE dedupe_key LIKE '%other-system-7%'`),
+    ).toEqual([]);
   });
 });

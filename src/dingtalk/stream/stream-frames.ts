@@ -7,13 +7,17 @@ export interface DownstreamFrame {
 
 export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
 
+/** The clicks of the 回传请求 buttons of the app's cards created with callbackType STREAM (docs/dingtalk/cards.md). */
+export const TOPIC_CARD_CALLBACK = '/v1.0/card/instances/callback';
+
 /**
- * What the service subscribes to (docs/dingtalk/stream-mode.md, Subscriptions): bot messages. EVENT `*` is required
- * by the gateway's format.
+ * What the service subscribes to (docs/dingtalk/stream-mode.md, Subscriptions): bot messages and card clicks. EVENT
+ * `*` is required by the gateway's format.
  */
 export const STREAM_SUBSCRIPTIONS = [
   { type: 'EVENT', topic: '*' },
   { type: 'CALLBACK', topic: TOPIC_BOT_MESSAGE },
+  { type: 'CALLBACK', topic: TOPIC_CARD_CALLBACK },
 ] as const;
 
 /**
