@@ -397,6 +397,19 @@ describe("a press of a card's button (Stream callback → recorder → card upda
     expect(reportState).toEqual({ status: 'confirmed', by_user_id: clicks[0].user_id });
   });
 
+  it('tries a refused card update again, then logs why; the press stays recorded', async () => {
+    const { id, outTrackId } = await confirmableCard(26);
+    sim.state.addFault({ path: '/v1.0/card/instances', mode: 'http_500', remaining: 3 });
+    await click(outTrackId, { action_id: 'received', user_id: 'cook01' });
+    const [logged] = await waitForValue(() => {
+      const lines = t.logs.find(`Card not updated out_track_id=${outTrackId} after 3 tries`);
+      return lines.length > 0 && lines;
+    }, 'the failed update logged');
+    expect(JSON.stringify(logged)).toMatch(/the press is recorded/);
+    expect(sim.cards.card(outTrackId)?.cardData.confirmed_text).toBe('');
+    expect(await clicksOf(id)).toEqual([expect.objectContaining({ user_id: 'cook01', effect: 'confirmed' })]);
+  });
+
   it('ACKs and logs a click on a card that is not one of its notifications, and records nothing', async () => {
     const { app, group } = await confirmableCard(25);
     const pushed = sim.stream.pushCallback(
