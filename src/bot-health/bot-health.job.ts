@@ -12,7 +12,8 @@ export const AGING_PERIOD_MS = 10_000;
 
 /**
  * What time alone does to a bot's health, since no event says it: a throttle or quota pause that ended, and a
- * Stream connection reconnecting for longer than the settings' unreachable_after_seconds (broken). Every instance runs it;
+ * Stream connection reconnecting for longer than the settings' unreachable_after_seconds (broken); and, as a
+ * backstop, a bot switched off that is still said to be unhealthy (BotHealthService.age). Every instance runs it;
  * each change is made under the bot's row lock and re-checked there, so one instance makes it (and announces it).
  */
 @Injectable()

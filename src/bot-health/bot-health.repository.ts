@@ -22,6 +22,8 @@ export interface BotHealthState {
   signals: Record<HealthSource, HealthSignal | null>;
   /** When each source's signal was last observed (clock ms): an older observation is not applied over it. */
   seenAt: Record<HealthSource, number | null>;
+  /** The bot is switched off (or gone): nothing is expected of it, so nothing is wrong with it. */
+  switchedOff: boolean;
 }
 
 /** New signals for a bot's row (BotHealthRepository.change). */
@@ -93,7 +95,13 @@ export class BotHealthRepository implements BotHealthReader {
           `SELECT ${COLUMNS} FROM bot_health WHERE bot_id = $1 FOR UPDATE`,
           [botId],
         );
-        const before = stateOf(row);
+        // A statement of its own, after the row's lock is granted: it sees a switch-on committed while the lock was
+        // waited for (a send after it, recorded meanwhile, is then not taken for one of the bot switched off).
+        const [{ switched_off: switchedOff }] = await manager.query<Array<{ switched_off: boolean }>>(
+          `SELECT NOT EXISTS (SELECT 1 FROM ding_talk_bots WHERE id = $1 AND is_enabled) AS switched_off`,
+          [botId],
+        );
+        const before = stateOf(row, switchedOff);
         const change = next(before);
         if (!change) return null;
         const [written] = rowsOf<BotHealthRow>(
@@ -117,14 +125,15 @@ export class BotHealthRepository implements BotHealthReader {
             ],
           ),
         );
-        return { botId, before, after: stateOf(written) };
+        return { botId, before, after: stateOf(written, switchedOff) };
       }),
     );
   }
 
   /**
    * Bots whose health time alone may change at `now`: a pause over, or a connection reconnecting since before
-   * `reconnectingBefore`.
+   * `reconnectingBefore`; and a bot switched off that something is still said of (its switch-off's clear was lost to a
+   * stopped process or a refused query, or a connection state came from an instance that had not heard of it yet).
    */
   async agingCandidates(now: number, reconnectingBefore: number): Promise<number[]> {
     const rows = await this.dataSource.query<Array<{ bot_id: number }>>(
@@ -132,7 +141,8 @@ export class BotHealthRepository implements BotHealthReader {
        WHERE health <> 'healthy'
          AND ((delivery->>'until')::double precision <= $1
               OR (connection->>'until')::double precision <= $1
-              OR (connection->>'reason' = 'reconnecting' AND (connection->>'since')::double precision <= $2))
+              OR (connection->>'reason' = 'reconnecting' AND (connection->>'since')::double precision <= $2)
+              OR NOT EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = bot_health.bot_id AND b.is_enabled))
        ORDER BY bot_id`,
       [now, reconnectingBefore],
     );
@@ -187,7 +197,7 @@ export class BotHealthRepository implements BotHealthReader {
   }
 }
 
-function stateOf(row: BotHealthRow): BotHealthState {
+function stateOf(row: BotHealthRow, switchedOff: boolean): BotHealthState {
   return {
     health: row.health,
     reason: row.reason,
@@ -200,6 +210,7 @@ function stateOf(row: BotHealthRow): BotHealthState {
       delivery: row.delivery_seen_at?.getTime() ?? null,
       connection: row.connection_seen_at?.getTime() ?? null,
     },
+    switchedOff,
   };
 }
 

@@ -58,32 +58,31 @@ export class BotHealthService {
    */
   clear(botId: number, sources: readonly HealthSource[], at: number, closeAlert = false): Promise<void> {
     return this.serial.run(botId, () =>
-      this.apply(botId, at, (state) => {
-        const signals = { ...state.signals };
-        const seenAt = { ...state.seenAt };
-        for (const source of sources) {
-          signals[source] = null;
-          seenAt[source] = Math.max(seenAt[source] ?? at, at);
-        }
-        return { signals, seenAt, closeAlert };
-      }),
+      this.apply(botId, at, (state) => cleared(state, sources, at, closeAlert)),
     );
   }
 
   /**
    * Applies what time alone does to bot `botId`'s signals at `now` (a pause over, a connection reconnecting for
-   * `unreachableAfterMs` or longer).
+   * `unreachableAfterMs` or longer). A bot found switched off under its row's lock loses its signals and its open
+   * alert, as its switch-off does (`clear`): that clear runs after the bot's change commits, so a process stopped in
+   * between, or a query refused, would leave it `broken` while off, and alerted at once for that old breakage once
+   * switched on again.
    */
   age(botId: number, now: number, unreachableAfterMs: number): Promise<void> {
     const after = unreachableAfterMs;
     return this.serial.run(botId, () =>
-      this.apply(botId, now, (state) => ({
-        signals: {
-          delivery: aged(state.signals.delivery, now, after),
-          connection: aged(state.signals.connection, now, after),
-        },
-        seenAt: state.seenAt,
-      })),
+      this.apply(botId, now, (state) =>
+        state.switchedOff
+          ? cleared(state, ['delivery', 'connection'], now, true)
+          : {
+              signals: {
+                delivery: aged(state.signals.delivery, now, after),
+                connection: aged(state.signals.connection, now, after),
+              },
+              seenAt: state.seenAt,
+            },
+      ),
     );
   }
 
@@ -135,6 +134,22 @@ export interface HealthAnnouncement {
   hint: string | null;
   /** Since when the bot has had its new health (clock ms). */
   since: number;
+}
+
+/** `state` without what `sources` said, observed at `at` (an observation made before then does not bring it back). */
+function cleared(
+  state: BotHealthState,
+  sources: readonly HealthSource[],
+  at: number,
+  closeAlert: boolean,
+): SignalsChange {
+  const signals = { ...state.signals };
+  const seenAt = { ...state.seenAt };
+  for (const source of sources) {
+    signals[source] = null;
+    seenAt[source] = Math.max(seenAt[source] ?? at, at);
+  }
+  return { signals, seenAt, closeAlert };
 }
 
 function sameSignals(a: BotHealthState['signals'], b: BotHealthState['signals']): boolean {
