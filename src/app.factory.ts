@@ -14,6 +14,7 @@ import { EnvelopingFastifyAdapter } from './common/http/success-envelope';
 import { setupSwagger } from './common/http/swagger';
 import { asRequest } from './database/waiting-queries-limit';
 import { PinoNestLogger } from './logging/nest-logger';
+import { addFormParser } from './common/http/form-body';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -76,6 +77,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   fastify.removeContentTypeParser('text/plain');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(fastify));
+  // The kitchen confirmation page's form (docs/confirmation.md), and no other route's.
+  addFormParser(fastify, ['/c/']);
 
   const authenticator = app.get(RequestAuthenticator);
   const apiPath = `/${API_PREFIX}/`;
@@ -95,7 +98,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     }
   });
   answerConditionalGets(fastify, apiPath);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'console', 'console/:file'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'console', 'console/:file', 'c/:token'] });
   setupSwagger(app);
   return app;
 }

@@ -15,8 +15,11 @@ import { BotsOfApp } from './dingtalk-bot/bots-of-app';
 import { APP_BOTS } from './dingtalk-app/app-bots';
 import { DingTalkBotModule } from './dingtalk-bot/dingtalk-bot.module';
 import { DingTalkBotRepository } from './dingtalk-bot/dingtalk-bot.repository';
+import { ConfirmationRepository } from './kitchen-confirmation/confirmation.repository';
+import { KitchenConfirmationModule } from './kitchen-confirmation/kitchen-confirmation.module';
 import { MenuReportModule } from './menu-report/menu-report.module';
 import { MenuReportRepository } from './menu-report/menu-report.repository';
+import { REPORT_CONFIRMATION_READER } from './menu-report/report-confirmations.port';
 import { REPORT_NOTIFICATIONS } from './menu-report/report-notifications.port';
 import { MessageTemplateModule } from './message-template/message-template.module';
 import { MessageTemplateRepository } from './message-template/message-template.repository';
@@ -25,6 +28,7 @@ import { TestSendService } from './notify/delivery/test-send.service';
 import { StoreDeliveryCountsRepository } from './notify/notifications/store-delivery-counts.repository';
 import { NotifyModule } from './notify/notify.module';
 import { REPORT_BOTS } from './notify/report-bots';
+import { REPORT_CONFIRMATIONS } from './notify/report-confirmations';
 import { SEND_HEALTH } from './notify/send-health';
 import { ReportNotifications } from './notify/report-notifications';
 import { ReceivingModule } from './stream/receiving/receiving.module';
@@ -49,6 +53,8 @@ export const PORT_BINDINGS: PortBinding[] = [
   bindPort(BOT_TEST_SENDER, TestSendService),
   bindPort(REPORT_NOTIFICATIONS, ReportNotifications),
   bindPort(REPORT_BOTS, DingTalkBotRepository),
+  bindPort(REPORT_CONFIRMATIONS, ConfirmationRepository),
+  bindPort(REPORT_CONFIRMATION_READER, ConfirmationRepository),
   bindPort(BOT_HEALTH_READER, BotHealthRepository),
   bindPort(SEND_HEALTH, SendHealthWriter),
   bindPort(ALERT_BOTS, DingTalkBotRepository),
@@ -66,6 +72,7 @@ export const PORT_BINDINGS: PortBinding[] = [
 export const PORT_OWNERS = [
   BotHealthModule,
   DingTalkBotModule,
+  KitchenConfirmationModule,
   MenuReportModule,
   MessageTemplateModule,
   NotifyModule,

@@ -84,6 +84,16 @@ export class AppConfig {
   };
   /** How the delivery queue works: retries, rate limits, polling. */
   readonly delivery!: DeliveryConfig;
+  /** Kitchen confirmation's links (docs/confirmation.md). */
+  readonly confirmation!: {
+    /**
+     * The service's address as staff phones reach it (PUBLIC_URL): a webhook bot's confirmation buttons open
+     * `<publicUrl>/c/<token>`. Null: webhook bots get no buttons (their reports say why).
+     */
+    readonly publicUrl: string | null;
+    /** HMAC key of the links' tokens: derived from the token key, so every instance has the same one. */
+    readonly linkKey: Buffer;
+  };
   /** IANA time zone of the stores: what "today" and a report's date mean (今日, the reports' date filters). */
   readonly reportTimeZone!: string;
   /** Finished notifications, their attempts and received bot messages older than this are deleted; 0: never. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { AppConfig, DatabaseTarget, LOG_LEVELS } from './app-config';
@@ -93,6 +93,10 @@ export function loadConfig(env: Env): AppConfig {
       leaseMs: readInteger(env, 'DELIVERY_LEASE_MS', 3 * timeoutMs + 5_000, 1_000, 600_000),
       maxAgeMs,
     },
+    confirmation: {
+      publicUrl: readOptional(env, 'PUBLIC_URL') === undefined ? null : readBaseUrl(env, 'PUBLIC_URL', ''),
+      linkKey: confirmationLinkKey(jwt.value),
+    },
     reportTimeZone: readTimeZone(env, 'REPORT_TIMEZONE', 'Asia/Shanghai'),
     retentionDays: readInteger(env, 'RETENTION_DAYS', 30, 0, 3650),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
@@ -135,6 +139,16 @@ function readKey(
     );
   }
   return loadOrCreateLocalKey(dataDir, fileName, create);
+}
+
+/**
+ * The key that signs kitchen confirmation links (docs/confirmation.md), derived from AUTH_JWT_SECRET (HKDF, its own
+ * label) rather than one more variable: kept where that key is kept (given, or generated into DATA_DIR/keys), the
+ * same on every instance that shares it, and never usable as the token key (nor the other way round). A new
+ * AUTH_JWT_SECRET turns the links of reports still open into "invalid link" pages: the reminder still reaches them.
+ */
+function confirmationLinkKey(jwtSecret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', jwtSecret, 'dingtalk-notify', 'kitchen-confirmation-links', 32));
 }
 
 function decodeEncryptionKey(value: string): Buffer {

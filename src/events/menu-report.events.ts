@@ -19,4 +19,6 @@ export interface ReportNotificationRef {
   id: string;
   botId: number;
   status: NotificationStatus;
+  /** Written with a kitchen confirmation (docs/confirmation.md): the report's answer reads it. */
+  confirmation?: boolean;
 }

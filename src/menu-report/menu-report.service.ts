@@ -13,9 +13,19 @@ import { IdempotentTransactions } from '../idempotency/idempotent-transactions';
 import { ReportNotificationRef } from '../events/menu-report.events';
 import { CreateMenuReportDto } from './dto/create-menu-report.dto';
 import { ListMenuReportsQuery } from './dto/list-menu-reports.query';
-import { CreatedMenuReportResponse, MenuReportResponse } from './dto/menu-report.response';
+import {
+  CONFIRMATION_OFF,
+  CreatedMenuReportResponse,
+  MenuReportResponse,
+  REPORT_CONFIRMATION_OFF,
+} from './dto/menu-report.response';
 import { MenuReport, ReportSource } from './entities/menu-report.entity';
 import { REPORT_NOTIFICATIONS, ReportNotificationsPort, ReportRowWrite } from './report-notifications.port';
+import {
+  REPORT_CONFIRMATION_READER,
+  ReportConfirmationReader,
+  ReportConfirmationView,
+} from './report-confirmations.port';
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
@@ -52,6 +62,7 @@ export class MenuReportService {
     @InjectRepository(MenuReport) private readonly reports: Repository<MenuReport>,
     private readonly transactions: IdempotentTransactions,
     @Inject(REPORT_NOTIFICATIONS) private readonly notifications: ReportNotificationsPort,
+    @Inject(REPORT_CONFIRMATION_READER) private readonly confirmations: ReportConfirmationReader,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -91,8 +102,16 @@ export class MenuReportService {
       });
       const notifications = await planned.write(manager, report, reportRow(report));
       await origin.inTransaction?.(manager, report);
+      // Read in the report's connection (its transaction, if any, has not committed yet): only a store whose
+      // kitchen confirms pays for it.
+      const confirmation = notifications.some((n) => n.confirmation)
+        ? (await this.confirmations.forReports([report.id], manager)).get(report.id)
+        : undefined;
       return {
-        response: { ...toResponse(report, notifications), warnings: warningsOf(storeId, notifications) },
+        response: {
+          ...toResponse(report, notifications, confirmation),
+          warnings: warningsOf(storeId, notifications),
+        },
       };
     };
     // Inside a transaction a failed statement aborts it, so the write is not tried again there: a refused foreign key
@@ -140,11 +159,17 @@ export class MenuReportService {
     if (stores?.length === 0) return new Page([], 0, query);
     if (stores) builder.andWhere('report.storeId IN (:...stores)', { stores });
     this.whereDates(builder, query.date_from, query.date_to);
+    if (query.confirmation)
+      builder.andWhere(this.confirmations.reportCondition('report.id', query.confirmation));
     const { skip, take } = pageWindow(query);
     const [rows, total] = await builder.orderBy('report.id', 'DESC').skip(skip).take(take).getManyAndCount();
-    const summaries = await this.notifications.forReports(rows.map((row) => row.id));
+    const ids = rows.map((row) => row.id);
+    const [summaries, confirmations] = await Promise.all([
+      this.notifications.forReports(ids),
+      this.confirmations.forReports(ids),
+    ]);
     return new Page(
-      rows.map((row) => toResponse(row, summaries.get(row.id) ?? [])),
+      rows.map((row) => toResponse(row, summaries.get(row.id) ?? [], confirmations.get(row.id))),
       total,
       query,
     );
@@ -155,8 +180,11 @@ export class MenuReportService {
     const notFound = () => new NotFoundException(`Menu report ${id} not found`);
     if (!report) throw notFound();
     assertCanSee(user, report.storeId, notFound);
-    const summaries = await this.notifications.forReports([id]);
-    return toResponse(report, summaries.get(id) ?? []);
+    const [summaries, confirmations] = await Promise.all([
+      this.notifications.forReports([id]),
+      this.confirmations.forReports([id]),
+    ]);
+    return toResponse(report, summaries.get(id) ?? [], confirmations.get(id));
   }
 
   /** Today's reports of a store, oldest first, "today" in REPORT_TIMEZONE (what a stream bot answers to 今日). */
@@ -240,7 +268,11 @@ function botsWithoutTarget(storeId: number, botIds: readonly number[], nobodyNot
   );
 }
 
-function toResponse(report: MenuReport, notifications: readonly ReportNotificationRef[]): MenuReportResponse {
+function toResponse(
+  report: MenuReport,
+  notifications: readonly ReportNotificationRef[],
+  confirmation?: ReportConfirmationView,
+): MenuReportResponse {
   return {
     id: report.id,
     store_id: report.storeId,
@@ -256,6 +288,8 @@ function toResponse(report: MenuReport, notifications: readonly ReportNotificati
       id: Number(row.id),
       bot_id: row.botId,
       status: row.status,
+      confirmation: confirmation?.notifications.get(String(row.id)) ?? CONFIRMATION_OFF,
     })),
+    confirmation: confirmation?.report ?? REPORT_CONFIRMATION_OFF,
   };
 }

@@ -21,11 +21,21 @@ export class ReportNotifications implements ReportNotificationsPort {
   ) {}
 
   async prepare(manager: EntityManager, storeId: number): Promise<PreparedReportNotifications> {
-    const { reportId, bots } = await this.planner.readForReport(manager, storeId);
+    const plan = await this.planner.readForReport(manager, storeId);
     return {
-      reportId,
+      reportId: plan.reportId,
       // Once committed, the outbox wakes the dispatcher (NotificationOutbox: the one wake signal).
-      write: (writer, report, row) => this.planner.writeForReport(writer, bots, report, row),
+      write: (writer, report, row) => {
+        // A store whose kitchen confirms writes the report's confirmation after its notifications: two statements,
+        // so a transaction of their own unless the caller has one (on the caller's connection: TypeORM's
+        // transaction on a manager with a query runner uses it). Other stores keep the one statement.
+        if (!plan.confirmation || writer.queryRunner?.isTransactionActive) {
+          return this.planner.writeForReport(writer, plan, report, row);
+        }
+        return writer.transaction((inTransaction) =>
+          this.planner.writeForReport(inTransaction, plan, report, row),
+        );
+      },
     };
   }
 

@@ -538,6 +538,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{store_id}/confirmation-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A store's kitchen confirmation: buttons, reminder and escalation (docs/confirmation.md)
+         * @description A store that never set them answers the defaults: off, buttons 收到 and 已备好, no deadlines.
+         */
+        get: operations["ConfirmationSettingsController_get"];
+        /**
+         * Change a store's kitchen confirmation
+         * @description Any subset of the settings; the others stay. They apply to the store's reports written from now on (a report keeps its deadlines; its reminder's mentions and its escalation's bot are read when they go).
+         */
+        put: operations["ConfirmationSettingsController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores": {
         parameters: {
             query?: never;
@@ -1637,6 +1661,43 @@ export interface components {
              */
             outcome: "delivered" | "invalid" | "forbidden" | "failed" | "unconfirmed" | "unanswered";
         };
+        NotificationConfirmationResponse: {
+            /**
+             * @description `off`: the store's confirmation was off when the report was made; `not_requested`: this bot cannot carry buttons (`reason` says why)
+             * @example confirmed
+             * @enum {string}
+             */
+            status: "off" | "not_requested" | "unconfirmed" | "confirmed";
+            /** @example null */
+            reason: string | null;
+            /**
+             * @description The furthest button pressed
+             * @example received
+             */
+            action: string | null;
+            /**
+             * @description DingTalk userid; 'link' for a link
+             * @example chef01
+             */
+            by_user_id: string | null;
+            /** @example 张师傅 */
+            by_name: string | null;
+            /**
+             * @example card
+             * @enum {string|null}
+             */
+            via: "card" | "link" | null;
+            /**
+             * @description First press
+             * @example 2026-11-24T08:03:10.000Z
+             */
+            confirmed_at: string | null;
+            /**
+             * @description Last step
+             * @example 2026-11-24T08:03:10.000Z
+             */
+            action_at: string | null;
+        };
         NotificationResponse: {
             /** @example 17 */
             id: number;
@@ -1690,6 +1751,7 @@ export interface components {
             targets: components["schemas"]["NotificationTargetResponse"][];
             /** @description A stream bot’s users and what became of the work notification for each; empty until it was sent */
             recipients: components["schemas"]["NotificationRecipientResponse"][];
+            confirmation: components["schemas"]["NotificationConfirmationResponse"];
             /** @example null */
             merged_into: number | null;
             /** @example 2026-11-24T08:00:01.000Z */
@@ -1777,6 +1839,7 @@ export interface components {
             targets: components["schemas"]["NotificationTargetResponse"][];
             /** @description A stream bot’s users and what became of the work notification for each; empty until it was sent */
             recipients: components["schemas"]["NotificationRecipientResponse"][];
+            confirmation: components["schemas"]["NotificationConfirmationResponse"];
             /** @example null */
             merged_into: number | null;
             /** @example 2026-11-24T08:00:01.000Z */
@@ -1798,6 +1861,47 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
+            confirmation: components["schemas"]["NotificationConfirmationResponse"];
+        };
+        ReportConfirmationResponse: {
+            /**
+             * @description `off`: the store's confirmation was off when the report was made; `not_requested`: none of its bots could carry buttons (each notification says why)
+             * @example unconfirmed
+             * @enum {string}
+             */
+            status: "off" | "not_requested" | "unconfirmed" | "confirmed";
+            /** @example ready */
+            action: string | null;
+            /** @example chef01 */
+            by_user_id: string | null;
+            /** @example 张师傅 */
+            by_name: string | null;
+            /**
+             * @example card
+             * @enum {string|null}
+             */
+            via: "card" | "link" | null;
+            /** @example 2026-11-24T08:03:10.000Z */
+            confirmed_at: string | null;
+            /**
+             * @description Seconds from the report
+             * @example 190
+             */
+            seconds_to_confirm: number | null;
+            /** @example 2026-11-24T08:10:00.000Z */
+            reminder_due_at: string | null;
+            /**
+             * @example cancelled
+             * @enum {string}
+             */
+            reminder: "none" | "pending" | "sent" | "cancelled" | "skipped";
+            /** @example 2026-11-24T08:20:00.000Z */
+            escalation_due_at: string | null;
+            /**
+             * @example cancelled
+             * @enum {string}
+             */
+            escalation: "none" | "pending" | "sent" | "cancelled" | "skipped";
         };
         CreatedMenuReportResponse: {
             /** @example 5 */
@@ -1828,6 +1932,7 @@ export interface components {
             created_at: string;
             /** @description One per enabled bot of the store when the report was made */
             notifications: components["schemas"]["ReportNotificationSummary"][];
+            confirmation: components["schemas"]["ReportConfirmationResponse"];
             /**
              * @description Sentences about the report that are not errors: empty when all is well. A report for a store without an enabled bot is stored (201) with no notifications, and says so here; so does one whose notifications of some bots are `skipped` because those bots have nowhere to send (a stream bot without user_ids or open_conversation_id), naming them.
              * @example [
@@ -1888,6 +1993,7 @@ export interface components {
             created_at: string;
             /** @description One per enabled bot of the store when the report was made */
             notifications: components["schemas"]["ReportNotificationSummary"][];
+            confirmation: components["schemas"]["ReportConfirmationResponse"];
         };
         DailySummaryPreviewResponse: {
             /** @example 1 */
@@ -2091,6 +2197,88 @@ export interface components {
              * @example 2026-11-24T08:00:40.000Z
              */
             created_at: string;
+        };
+        ConfirmationButtonDto: {
+            /**
+             * @description The button's action id: a card template's actionId (`received`, `ready` in the repo's template)
+             * @example received
+             */
+            action: string;
+            /** @example 收到 */
+            label: string;
+        };
+        ConfirmationSettingsResponse: {
+            /** @example 1 */
+            store_id: number;
+            /** @example true */
+            enabled: boolean;
+            buttons: components["schemas"]["ConfirmationButtonDto"][];
+            /** @example 10 */
+            reminder_after_minutes: number | null;
+            /**
+             * @example [
+             *       "chef01"
+             *     ]
+             */
+            reminder_at_user_ids: string[];
+            /**
+             * @example [
+             *       "13800000000"
+             *     ]
+             */
+            reminder_at_mobiles: string[];
+            /** @example 20 */
+            escalation_after_minutes: number | null;
+            /** @example 7 */
+            escalation_bot_id: number | null;
+            /**
+             * @description Why webhook bots' reports carry no buttons even when enabled (PUBLIC_URL is not set); null when they do
+             * @example null
+             */
+            webhook_buttons_unavailable: string | null;
+            /**
+             * Format: date-time
+             * @description Null: never set (the defaults)
+             */
+            updated_at: string | null;
+        };
+        UpdateConfirmationSettingsDto: {
+            /**
+             * @description The store's reports ask the kitchen to confirm
+             * @example true
+             */
+            enabled?: boolean;
+            /** @description The buttons, in the order a kitchen goes through them: the first press of any confirms, a later one further along moves the action forward (收到, then 已备好). Default: received/收到, ready/已备好 */
+            buttons?: components["schemas"]["ConfirmationButtonDto"][];
+            /**
+             * @description Minutes after the report: still unconfirmed, it is reminded in the same group. Null: no reminder
+             * @example 10
+             */
+            reminder_after_minutes?: number | null;
+            /**
+             * @description DingTalk userids the reminder @mentions
+             * @example [
+             *       "chef01"
+             *     ]
+             */
+            reminder_at_user_ids?: string[];
+            /**
+             * @description Mobiles the reminder @mentions (a custom robot mentions by mobile)
+             * @example [
+             *       "13800000000"
+             *     ]
+             */
+            reminder_at_mobiles?: string[];
+            /**
+             * @description Minutes after the report: still unconfirmed, it is escalated to escalation_bot_id (after the reminder, when both are set). Null: no escalation
+             * @example 20
+             */
+            escalation_after_minutes?: number | null;
+            /**
+             * @description The bot that receives escalations: any bot of this service (a manager's, HQ's group); a store admin names one of the stores it manages
+             * @example 7
+             */
+            escalation_bot_id?: number | null;
         };
         StoreOverviewResponse: {
             /** @example 3 */
@@ -4034,6 +4222,8 @@ export interface operations {
                 status?: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
                 menu_report_id?: number;
                 kind?: "menu_report" | "batch" | "digest" | "daily_summary" | "test" | "alert";
+                /** @description Only reports' notifications whose kitchen confirmation is this (docs/confirmation.md) */
+                confirmation?: "unconfirmed" | "confirmed";
             };
             header?: never;
             path?: never;
@@ -4233,6 +4423,8 @@ export interface operations {
                 date_from?: string;
                 /** @description Last day, inclusive, in REPORT_TIMEZONE */
                 date_to?: string;
+                /** @description Only reports whose kitchen has (not) confirmed them; reports that asked for none are left out */
+                confirmation?: "unconfirmed" | "confirmed";
             };
             header?: never;
             path?: never;
@@ -5063,6 +5255,152 @@ export interface operations {
             };
             /** @description Missing, malformed, expired or badly signed bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    ConfirmationSettingsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store (an admin: any; a store admin: its own) */
+                store_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["ConfirmationSettingsResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+        };
+    };
+    ConfirmationSettingsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store (an admin: any; a store admin: its own) */
+                store_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConfirmationSettingsDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example 0
+                         * @enum {integer}
+                         */
+                        code: 0;
+                        /**
+                         * @example success
+                         * @enum {string}
+                         */
+                        msg: "success";
+                        data: components["schemas"]["ConfirmationSettingsResponse"];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each wrong field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description No such resource among the stores the token can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDoc"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -120,7 +120,12 @@ describe('receiving stream bot messages', () => {
     });
     // The notifications follow as for any report: one per enabled bot of the store.
     expect(report.notifications).toEqual([
-      { id: expect.any(Number), bot_id: botId, status: expect.any(String) },
+      {
+        id: expect.any(Number),
+        bot_id: botId,
+        status: expect.any(String),
+        confirmation: expect.objectContaining({ status: 'off' }),
+      },
     ]);
 
     const replies = repliesIn('cidReport==');

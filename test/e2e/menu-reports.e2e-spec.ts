@@ -47,8 +47,14 @@ describe('menu reports API', () => {
         id: expect.any(Number),
         bot_id: webhook.id,
         status: expect.stringMatching(/pending|sent|retrying|failed/),
+        confirmation: expect.objectContaining({ status: 'off' }),
       },
-      { id: expect.any(Number), bot_id: noTarget.id, status: 'skipped' },
+      {
+        id: expect.any(Number),
+        bot_id: noTarget.id,
+        status: 'skipped',
+        confirmation: expect.objectContaining({ status: 'off' }),
+      },
     ]);
     expect(report.warnings).toEqual([
       `Bot ${noTarget.id} of store 10 has nowhere to send (no target): its notification of this report is ` +
@@ -210,6 +216,7 @@ describe('menu reports API', () => {
           id: expect.any(Number),
           bot_id: kept.id,
           status: expect.stringMatching(/pending|sent|retrying|failed/),
+          confirmation: expect.objectContaining({ status: 'off' }),
         },
       ]);
       expect(

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AuthUser } from '../../auth/auth-user';
@@ -19,6 +19,11 @@ import {
 import { NotificationAttempt } from '../entities/notification-attempt.entity';
 import { Notification } from '../entities/notification.entity';
 import { UsersStanding } from '../../dingtalk-bot/bot-sender';
+import {
+  CONFIRMATION_OFF,
+  NotificationConfirmationResponse,
+} from '../../menu-report/dto/menu-report.response';
+import { REPORT_CONFIRMATIONS, ReportConfirmations } from '../report-confirmations';
 
 /** The delivery log: the notifications of the stores a caller manages, their attempts, resend. */
 @Injectable()
@@ -27,6 +32,7 @@ export class NotificationsService {
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     private readonly outbox: NotificationOutbox,
     private readonly config: AppConfig,
+    @Inject(REPORT_CONFIRMATIONS) private readonly confirmations: ReportConfirmations,
   ) {}
 
   async list(user: AuthUser, query: ListNotificationsQuery): Promise<Page<NotificationResponse>> {
@@ -46,9 +52,17 @@ export class NotificationsService {
       to: query.date_to,
       zone: this.config.reportTimeZone,
     });
+    if (query.confirmation) {
+      builder.andWhere(this.confirmations.notificationCondition('n.id', query.confirmation));
+    }
     const { skip, take } = pageWindow(query);
     const [rows, total] = await builder.orderBy('n.id', 'DESC').skip(skip).take(take).getManyAndCount();
-    return new Page(rows.map(toResponse), total, query);
+    const confirmations = await this.confirmationsOf(rows);
+    return new Page(
+      rows.map((row) => toResponse(row, confirmations.get(row.id))),
+      total,
+      query,
+    );
   }
 
   async get(user: AuthUser, id: string): Promise<NotificationDetailResponse> {
@@ -112,7 +126,16 @@ export class NotificationsService {
       order: { at: 'ASC', id: 'ASC' },
     });
     const row = await this.findVisible(user, id, manager);
-    return { ...toResponse(row), attempts: attempts.map(toAttemptResponse) };
+    const confirmations = await this.confirmationsOf([row]);
+    return { ...toResponse(row, confirmations.get(row.id)), attempts: attempts.map(toAttemptResponse) };
+  }
+
+  /** Only reports' notifications can have one: a page of other kinds asks nothing. */
+  private async confirmationsOf(
+    rows: readonly Notification[],
+  ): Promise<Map<string, NotificationConfirmationResponse>> {
+    const ids = rows.filter((row) => row.kind === 'menu_report').map((row) => row.id);
+    return ids.length === 0 ? new Map() : this.confirmations.forNotifications(ids);
   }
 
   private async findVisible(
@@ -138,7 +161,10 @@ function seesAlerts(user: AuthUser): boolean {
   return user.role === 'admin';
 }
 
-function toResponse(row: Notification): NotificationResponse {
+function toResponse(
+  row: Notification,
+  confirmation: NotificationConfirmationResponse | undefined,
+): NotificationResponse {
   return {
     id: Number(row.id),
     bot_id: row.botId,
@@ -162,6 +188,7 @@ function toResponse(row: Notification): NotificationResponse {
       outcome: recipient.outcome,
       ...splitErrcode(recipient.errcode),
     })),
+    confirmation: confirmation ?? CONFIRMATION_OFF,
     merged_into: row.mergedInto === null ? null : Number(row.mergedInto),
     sent_at: row.sentAt?.toISOString() ?? null,
     created_at: row.createdAt.toISOString(),

@@ -4,6 +4,7 @@ import { INT4_MAX, QueryInteger } from '../../../common/http/strict-integer';
 import { StoreDaysQuery } from '../../../common/http/day-range.query';
 import { NOTIFICATION_STATUSES, NotificationStatus } from '../../../events/notification.events';
 import { NOTIFICATION_KINDS, NotificationKind } from '../../entities/notification.entity';
+import { CONFIRMATION_FILTERS, ConfirmationFilter } from '../../../menu-report/dto/menu-report.response';
 
 /** `GET /notifications` filters; the days are those the notifications were made on. */
 export class ListNotificationsQuery extends StoreDaysQuery {
@@ -26,4 +27,13 @@ export class ListNotificationsQuery extends StoreDaysQuery {
   @IsOptional()
   @IsIn(NOTIFICATION_KINDS)
   readonly kind?: NotificationKind;
+
+  @ApiPropertyOptional({
+    enum: CONFIRMATION_FILTERS,
+    example: 'unconfirmed',
+    description: "Only reports' notifications whose kitchen confirmation is this (docs/confirmation.md)",
+  })
+  @IsOptional()
+  @IsIn(CONFIRMATION_FILTERS)
+  readonly confirmation?: ConfirmationFilter;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DingTalkAnswerCodes } from '../../../dingtalk-bot/dto/bot-test-result.response';
 import { SENT_MSG_TYPES, SentMsgType } from '../../../dingtalk/outgoing-message';
+import { NotificationConfirmationResponse } from '../../../menu-report/dto/menu-report.response';
 import { NOTIFICATION_STATUSES, NotificationStatus } from '../../../events/notification.events';
 import { RECIPIENT_OUTCOMES, RecipientOutcomeKind } from '../../../dingtalk/recipient-outcomes';
 import { NOTIFICATION_KINDS, NotificationKind } from '../../entities/notification.entity';
@@ -103,6 +104,9 @@ export class NotificationResponse {
       'A stream bot’s users and what became of the work notification for each; empty until it was sent',
   })
   recipients: NotificationRecipientResponse[];
+  /** A report's kitchen confirmation on this bot (docs/confirmation.md); `off` for anything else. */
+  @ApiProperty({ type: NotificationConfirmationResponse })
+  confirmation: NotificationConfirmationResponse;
   @ApiProperty({ nullable: true, type: 'integer', example: null })
   merged_into: number | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-11-24T08:00:01.000Z' })
