@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DingTalkBotModule } from '../dingtalk-bot/dingtalk-bot.module';
+import { NotifyModule } from '../notify/notify.module';
+import { ConfirmationEscalationJob } from './confirmation-escalation.job';
+import { ConfirmationStepsRepository } from './confirmation-steps.repository';
 import { ConfirmationLinkController } from './confirmation-link.controller';
 import { ConfirmationLinks } from './confirmation-links';
 import { ConfirmationRecorder } from './confirmation-recorder';
@@ -17,7 +20,7 @@ import { ConfirmationMetrics } from './confirmation.metrics';
  * (src/composition.module.ts).
  */
 @Module({
-  imports: [DingTalkBotModule],
+  imports: [DingTalkBotModule, NotifyModule],
   controllers: [ConfirmationSettingsController, ConfirmationLinkController],
   providers: [
     ConfirmationRecorder,
@@ -26,6 +29,8 @@ import { ConfirmationMetrics } from './confirmation.metrics';
     ConfirmationSettingsRepository,
     ConfirmationSettingsService,
     ConfirmationLinks,
+    ConfirmationStepsRepository,
+    ConfirmationEscalationJob,
   ],
   exports: [ConfirmationRecorder, ConfirmationRepository],
 })

@@ -1711,7 +1711,7 @@ export interface components {
              * @example menu_report
              * @enum {string}
              */
-            kind: "menu_report" | "batch" | "digest" | "daily_summary" | "test" | "alert";
+            kind: "menu_report" | "batch" | "digest" | "daily_summary" | "test" | "alert" | "reminder" | "escalation";
             /**
              * @description pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped
              * @example sent
@@ -1799,7 +1799,7 @@ export interface components {
              * @example menu_report
              * @enum {string}
              */
-            kind: "menu_report" | "batch" | "digest" | "daily_summary" | "test" | "alert";
+            kind: "menu_report" | "batch" | "digest" | "daily_summary" | "test" | "alert" | "reminder" | "escalation";
             /**
              * @description pending: queued, or waiting for the bot’s rate limit or throttle pause; retrying: a transient error, next try at next_attempt_at; sent; failed: permanent error or retries exhausted (see hint); merged: folded into merged_into; skipped
              * @example sent
@@ -4221,7 +4221,7 @@ export interface operations {
                 bot_id?: number;
                 status?: "pending" | "retrying" | "sent" | "failed" | "merged" | "skipped";
                 menu_report_id?: number;
-                kind?: "menu_report" | "batch" | "digest" | "daily_summary" | "test" | "alert";
+                kind?: "menu_report" | "batch" | "digest" | "daily_summary" | "test" | "alert" | "reminder" | "escalation";
                 /** @description Only reports' notifications whose kitchen confirmation is this (docs/confirmation.md) */
                 confirmation?: "unconfirmed" | "confirmed";
             };

@@ -30,6 +30,7 @@ import { OneBotPerGroup1764003710000 } from './1764003710000-one-bot-per-group';
 import { KitchenConfirmation1764003800000 } from './1764003800000-kitchen-confirmation';
 import { Cards1764003810000 } from './1764003810000-cards';
 import { MintedTokens1764003820000 } from './1764003820000-minted-tokens';
+import { ConfirmationSteps1764003830000 } from './1764003830000-confirmation-steps';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -67,4 +68,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   KitchenConfirmation1764003800000,
   Cards1764003810000,
   MintedTokens1764003820000,
+  ConfirmationSteps1764003830000,
 ];

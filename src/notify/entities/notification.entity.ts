@@ -6,7 +6,8 @@ import type { DeliveryTarget, TargetStanding } from '../../dingtalk-bot/bot-send
 
 /**
  * `test`: the test button's message (sent once, by the click that wrote it: docs/delivery.md). `alert`: a bot's
- * health alert to a destination bot (src/bot-health/alerts/).
+ * health alert to a destination bot (src/bot-health/alerts/). `reminder` and `escalation`: an unconfirmed report's
+ * reminder to its bots and escalation to the store's escalation bot (src/kitchen-confirmation/).
  */
 export const NOTIFICATION_KINDS = [
   'menu_report',
@@ -15,6 +16,8 @@ export const NOTIFICATION_KINDS = [
   'daily_summary',
   'test',
   'alert',
+  'reminder',
+  'escalation',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
