@@ -226,8 +226,9 @@ describe("a press of a card's button (Stream callback → recorder → card upda
   const db = () => t.app.get(DataSource);
 
   /**
-   * A report's card to the kitchen group, asking for confirmation: the confirmation rows the rendering writes with
-   * a confirmable report (kitchen-confirmation's tables), written here directly.
+   * A card to the kitchen group, asking for confirmation: the confirmation rows the rendering writes with a
+   * confirmable report (kitchen-confirmation's tables), written here directly so that each case controls its card
+   * (the last describe goes through the rendering itself).
    */
   async function confirmableCard(store: number) {
     const app = sim.state.registerApp();
@@ -435,5 +436,77 @@ describe("a press of a card's button (Stream callback → recorder → card upda
     expect(
       await db().query(`SELECT 1 FROM confirmation_clicks WHERE dedupe_key LIKE '%other-system-7%'`),
     ).toEqual([]);
+  });
+});
+
+describe('kitchen confirmation through a card, end to end (report → card in the group → 收到 → confirmed)', () => {
+  const { sim, t } = useTestApp({ simulator: true });
+
+  it("a stream bot's report is a card; a cook's 收到 shows on it for everyone and confirms the report in the API", async () => {
+    const STORE = 31;
+    const app = sim.state.registerApp();
+    const group = sim.state.ensureConversation({
+      type: 'group',
+      title: '三十一号店厨房',
+      clientId: app.clientId,
+      members: ['cook01', 'cook02'],
+    });
+    const settings = await t.request('PUT', `/api/v1/stores/${STORE}/confirmation-settings`, {
+      body: { enabled: true },
+    });
+    expect(settings.status, settings.text).toBe(200);
+    await givenStreamBot(t, app, {
+      store_id: STORE,
+      open_conversation_id: group.id,
+      card_template_id: KITCHEN_CONFIRMATION_TEMPLATE_ID,
+    });
+    await waitFor(() => sim.stream.connections(app.clientId).length === 1, 'the app connected');
+    await fetch(`${sim.url}/_sim/staff/cook02`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '张师傅' }),
+    });
+    const report = await givenMenuReport(t, {
+      store_id: STORE,
+      dish_name: '宫保鸡丁',
+      quantity: 8,
+      unit: '份',
+    });
+
+    const card = await waitForValue(
+      () => sim.cards.all({ clientId: app.clientId, conversationId: group.id })[0],
+      'the card in the group',
+    );
+    expect(card.cardData).toMatchObject({
+      dish_name: '宫保鸡丁',
+      quantity: '8 份',
+      status: '',
+      confirmed_text: '',
+    });
+    const clicked = await fetch(`${sim.url}/_sim/cards/${card.outTrackId}/click`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '收到', user_id: 'cook02' }),
+    });
+    expect(clicked.status).toBe(201);
+
+    const shown = await waitForValue(
+      () => (card.cardData.confirmed_text !== '' ? card.cardData : undefined),
+      'the card to say who confirmed',
+    );
+    const confirmation = await waitForValue(async () => {
+      const response = await t.request('GET', `/api/v1/menu-reports/${report.id}`);
+      const state = response.body.data.confirmation as Record<string, unknown>;
+      return state.status === 'confirmed' ? state : undefined;
+    }, 'the report confirmed');
+    expect(confirmation).toMatchObject({
+      action: 'received',
+      by_user_id: 'cook02',
+      by_name: '张师傅',
+      via: 'card',
+    });
+    const at = timeOfDayIn(new Date(confirmation.confirmed_at as string), t.config.reportTimeZone);
+    expect(shown).toMatchObject({ status: 'received', confirmed_text: `已确认 · 张师傅 · ${at}` });
+    expect(sim.cards.render(card, 'cook01').buttons.map((button) => button.text)).toEqual(['已备好']);
   });
 });
