@@ -177,6 +177,27 @@ describe('kitchen confirmation of a webhook bot, through its links', () => {
     expect((await fetch(`${t.url}/c/AAAAAAAAAAAA0AAAAAAAAAAAA`)).status).toBe(400);
   });
 
+  it('writes the confirmation in the transaction of a report with an Idempotency-Key, and a replay answers it', async () => {
+    await givenKitchenRobot(t, sim, 34);
+    await enableConfirmation(t, 34);
+    const post = () =>
+      t.request('POST', '/api/v1/menu-reports', {
+        body: { store_id: 34, dish_name: '鱼香肉丝', quantity: 2, unit: '份' },
+        headers: { 'idempotency-key': '6f1c0f3e-7a43-4c5e-9a43-3a1f6d2b9e34' },
+      });
+    const first = await post();
+    expect(first.status, first.text).toBe(201);
+    expect(first.body.data.confirmation).toMatchObject({ status: 'unconfirmed' });
+    expect(first.body.data.notifications[0].confirmation).toMatchObject({ status: 'unconfirmed' });
+    const again = await post();
+    expect(again.body.data).toEqual(first.body.data);
+  });
+
+  it('counts the time to confirm in /metrics, by how it was pressed', async () => {
+    const metrics = await t.request('GET', '/metrics', { token: null });
+    expect(metrics.text).toMatch(/^menu_report_seconds_to_confirm_count\{via="link"\} [1-9]\d*$/m);
+  });
+
   it('keeps forms away from the API: a form posted to it is still a 415', async () => {
     const response = await t.request('POST', '/api/v1/menu-reports', {
       rawBody: 'store_id=1',

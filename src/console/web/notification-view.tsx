@@ -43,6 +43,19 @@ export function NotificationView({ id }: { id: string }) {
               · {t('下次尝试', 'next try')}{' '}
               <Time at={n.status === 'pending' || n.status === 'retrying' ? n.next_attempt_at : null} />
             </p>
+            {n.confirmation.status !== 'off' && (
+              <p>
+                {t('厨房确认', 'Kitchen confirmation')}: <StateBadge state={n.confirmation.status} />{' '}
+                {n.confirmation.confirmed_at ? (
+                  <>
+                    {n.confirmation.action} · {n.confirmation.by_name ?? n.confirmation.by_user_id} ·{' '}
+                    <Time at={n.confirmation.action_at} />
+                  </>
+                ) : (
+                  n.confirmation.reason
+                )}
+              </p>
+            )}
             {n.last_error && <p class="mono">{n.last_error}</p>}
             <Hint text={n.hint} />
             <div class="actions">

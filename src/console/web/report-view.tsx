@@ -28,6 +28,18 @@ export function ReportView({ id }: { id: number }) {
               {r.reported_by} · <Time at={r.created_at} />
             </p>
             {r.remark && <p>{r.remark}</p>}
+            {r.confirmation.status !== 'off' && (
+              <p>
+                {t('厨房确认', 'Kitchen confirmation')}: <StateBadge state={r.confirmation.status} />
+                {r.confirmation.confirmed_at && (
+                  <>
+                    {' '}
+                    {r.confirmation.action} · {r.confirmation.by_name ?? r.confirmation.by_user_id} ·{' '}
+                    <Time at={r.confirmation.confirmed_at} />
+                  </>
+                )}
+              </p>
+            )}
           </section>
           <h2>{t('通知', 'Notifications')}</h2>
           <table aria-label={t('通知', 'Notifications')}>
@@ -36,6 +48,7 @@ export function ReportView({ id }: { id: number }) {
                 <th scope="col">#</th>
                 <th scope="col">{t('机器人', 'Bot')}</th>
                 <th scope="col">{t('状态', 'Status')}</th>
+                <th scope="col">{t('确认', 'Confirmation')}</th>
               </tr>
             </thead>
             <tbody>
@@ -47,6 +60,11 @@ export function ReportView({ id }: { id: number }) {
                   <td>{notification.bot_id}</td>
                   <td>
                     <StateBadge state={notification.status} />
+                  </td>
+                  <td title={notification.confirmation.reason ?? undefined}>
+                    {notification.confirmation.status !== 'off' && (
+                      <StateBadge state={notification.confirmation.status} />
+                    )}
                   </td>
                 </tr>
               ))}

@@ -39,6 +39,9 @@ const STATUS_ZH: Record<string, string> = {
   active: '有效',
   revoked: '已撤销',
   expired: '已过期',
+  unconfirmed: '未确认',
+  confirmed: '已确认',
+  not_requested: '无确认按钮',
 };
 
 /** A notification's status, a connection's, or any other state word, as a coloured badge. */
@@ -58,6 +61,8 @@ const KIND_ZH: Record<string, string> = {
   daily_summary: '日报',
   test: '测试',
   alert: '告警',
+  reminder: '确认提醒',
+  escalation: '确认升级',
 };
 
 export function kindLabel(kind: string, lang: 'zh' | 'en'): string {
