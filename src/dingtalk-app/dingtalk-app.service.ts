@@ -121,6 +121,15 @@ export class DingTalkAppService {
     return this.apps.find(id, manager);
   }
 
+  /**
+   * In the transaction that attaches a bot of store `storeId` to app `appId`: records the app's first store, or that
+   * it is shared from now on when the store is another (then true). A shared app's only bot without a group takes no
+   * group's messages (docs/dingtalk-apps.md).
+   */
+  markAttached(manager: EntityManager, appId: number, storeId: number): Promise<boolean> {
+    return this.apps.markAttached(manager, appId, storeId);
+  }
+
   /** The apps of a page of bots, by id. */
   byIds(ids: readonly number[]): Promise<Map<number, DingTalkApp>> {
     return this.apps.byIds(ids);

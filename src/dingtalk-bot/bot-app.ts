@@ -57,6 +57,15 @@ export class BotApps {
     return app;
   }
 
+  /**
+   * In the transaction that saved `bot`: its app learns its store (create, a move to the app or to another store; a
+   * no-op otherwise), so that an app once shared by two stores stays shared whatever bots are deleted later. True when
+   * this write made the app shared.
+   */
+  async attach(manager: EntityManager, bot: { appId: number | null; storeId: number }): Promise<boolean> {
+    return bot.appId === null ? false : this.apps.markAttached(manager, bot.appId, bot.storeId);
+  }
+
   /** The app of a stored bot, if it has one. */
   async of(bot: { appId: number | null }, manager?: EntityManager): Promise<DingTalkApp | null> {
     return bot.appId === null ? null : this.apps.find(bot.appId, manager);

@@ -282,16 +282,21 @@ export class DingTalkBotRepository {
 
   /**
    * In the caller's transaction, of the enabled bots of app `appId` of a kind that keeps a Stream connection but bot
-   * `exceptId`: how many there are, and those that have no group (`open_conversation_id`), by id. One statement.
+   * `exceptId`: how many there are, and those that have no group (`open_conversation_id`), by id; and whether the app
+   * has been shared by bots of two stores (dingtalk_apps.shared_since). One statement.
    */
   async otherEnabled(
     manager: EntityManager,
     appId: number,
     exceptId: number,
-  ): Promise<{ count: number; withoutGroup: Array<{ id: number; storeId: number }> }> {
-    const rows = await manager.query<Array<{ count: number; id: number | null; store_id: number | null }>>(
-      `SELECT c.count, b.id, b.store_id
-       FROM (SELECT count(*)::integer AS count FROM ding_talk_bots
+  ): Promise<{ count: number; appShared: boolean; withoutGroup: Array<{ id: number; storeId: number }> }> {
+    const rows = await manager.query<
+      Array<{ count: number; app_shared: boolean | null; id: number | null; store_id: number | null }>
+    >(
+      `SELECT c.count, c.app_shared, b.id, b.store_id
+       FROM (SELECT count(*)::integer AS count,
+                    (SELECT a.shared_since IS NOT NULL FROM dingtalk_apps a WHERE a.id = $1) AS app_shared
+             FROM ding_talk_bots
              WHERE app_id = $1 AND id <> $2 AND is_enabled AND bot_type = ANY($3::text[])) c
        LEFT JOIN ding_talk_bots b
          ON b.app_id = $1 AND b.id <> $2 AND b.is_enabled AND b.open_conversation_id IS NULL
@@ -301,6 +306,7 @@ export class DingTalkBotRepository {
     );
     return {
       count: rows[0]?.count ?? 0,
+      appShared: rows[0]?.app_shared ?? false,
       withoutGroup: rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, storeId: row.store_id! }])),
     };
   }
@@ -347,13 +353,14 @@ export class DingTalkBotRepository {
 
   /**
    * For a message to app `appId`, in one statement (it runs for every message): the enabled stream bot of group
-   * `conversationId`, else of store `storeId`, else the lowest; the number of the app's enabled stream bots; and
-   * whether a stream bot of the app, enabled or not, has group `conversationId` (a disabled one keeps its group).
+   * `conversationId`, else of store `storeId`, else the lowest; the number of the app's enabled stream bots;
+   * whether a stream bot of the app, enabled or not, has group `conversationId` (a disabled one keeps its group); and
+   * whether the app has been shared by bots of two stores (dingtalk_apps.shared_since: deleted bots' stores count).
    */
   async messageBot(
     appId: number,
     wanted: { conversationId?: string | null; storeId?: number | null },
-  ): Promise<{ bot: StreamBotRow | null; enabledBots: number; groupHeld: boolean }> {
+  ): Promise<{ bot: StreamBotRow | null; enabledBots: number; groupHeld: boolean; appShared: boolean }> {
     const rows = await this.dataSource.query<
       Array<{
         id: number;
@@ -363,12 +370,14 @@ export class DingTalkBotRepository {
         open_conversation_id: string | null;
         enabled_bots: number;
         group_held: boolean;
+        app_shared: boolean | null;
       }>
     >(
       `SELECT id, store_id, name, app_id, open_conversation_id, (count(*) OVER ())::integer AS enabled_bots,
               EXISTS (SELECT 1 FROM ding_talk_bots g
                       WHERE g.app_id = $1 AND g.open_conversation_id = $3::text AND g.bot_type = ANY($2::text[]))
-                AS group_held
+                AS group_held,
+              (SELECT a.shared_since IS NOT NULL FROM dingtalk_apps a WHERE a.id = $1) AS app_shared
        FROM ding_talk_bots
        WHERE app_id = $1 AND is_enabled AND bot_type = ANY($2::text[])
        ORDER BY COALESCE(open_conversation_id = $3::text, false) DESC, COALESCE(store_id = $4::int, false) DESC, id
@@ -376,7 +385,7 @@ export class DingTalkBotRepository {
       [appId, connectedKinds(), wanted.conversationId ?? null, wanted.storeId ?? null],
     );
     const row = rows[0];
-    if (!row) return { bot: null, enabledBots: 0, groupHeld: false };
+    if (!row) return { bot: null, enabledBots: 0, groupHeld: false, appShared: false };
     const bot: StreamBotRow = {
       id: row.id,
       storeId: row.store_id,
@@ -385,7 +394,12 @@ export class DingTalkBotRepository {
       appId: row.app_id,
       openConversationId: row.open_conversation_id,
     };
-    return { bot, enabledBots: row.enabled_bots, groupHeld: row.group_held };
+    return {
+      bot,
+      enabledBots: row.enabled_bots,
+      groupHeld: row.group_held,
+      appShared: row.app_shared === true,
+    };
   }
 
   /** Every store with a bot, with its bots counted (the store overview's STORE_BOTS); `stores` narrows it. */

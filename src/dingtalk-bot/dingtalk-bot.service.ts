@@ -90,7 +90,8 @@ export class DingTalkBotService implements OnApplicationBootstrap {
         const bot = this.seal(fields, app, new DingTalkBot());
         bot.dailySummarySince = summarySince(null, fields, this.clock.now());
         const saved = await manager.save(bot);
-        return { saved, app, warnings: await this.warningsOf(manager, user, saved) };
+        const sharedNow = await this.apps.attach(manager, saved);
+        return { saved, app, warnings: await this.warningsOf(manager, user, saved, sharedNow) };
       }),
     );
     await this.events.emit(AppEvent.BotCreated, { bot: snapshot(saved) });
@@ -160,12 +161,13 @@ export class DingTalkBotService implements OnApplicationBootstrap {
         const sealed = this.seal(next, app, bot);
         sealed.dailySummarySince = next.dailySummaryAt === null ? null : since;
         const written = await manager.save(sealed);
+        const sharedNow = await this.apps.attach(manager, written);
         return {
           before: { fields: current, snapshot: beforeSnapshot },
           after: next,
           saved: written,
           app,
-          warnings: await this.warningsOf(manager, user, written),
+          warnings: await this.warningsOf(manager, user, written, sharedNow),
         };
       }),
     );
@@ -291,17 +293,28 @@ export class DingTalkBotService implements OnApplicationBootstrap {
   }
 
   /**
-   * In the transaction that saved `bot`: what the caller should know of what its change does to the messages of the
-   * bot and of its app's other bots. An app's only enabled stream bot without a group takes every group's messages
-   * (an upgraded single-store app, message-router.ts); with another bot enabled on the app it takes none, silently:
-   * so `bot` itself is warned of when it has no group beside another enabled bot, and each other bot without a group
-   * is named. A bot of a store the caller does not manage is not named: its id and store are not theirs to see.
+   * In the transaction that saved `bot` (`sharedNow`: this write made its app shared by two stores): what the caller
+   * should know of what its change does to the messages of the bot and of its app's other bots. The only enabled
+   * stream bot without a group of an app never shared takes every group's messages (an upgraded single-store app,
+   * message-router.ts); with another bot enabled on the app, or once the app is shared, it takes none, silently: so
+   * `bot` itself is warned of when it has no group in that case, and each other enabled bot without a group is named
+   * (also when `bot` is disabled, if it made the app shared: they lose every group's messages for good). A bot of a
+   * store the caller does not manage is not named: its id and store are not theirs to see.
    */
-  private async warningsOf(manager: EntityManager, user: AuthUser, bot: DingTalkBot): Promise<string[]> {
-    if (!bot.isEnabled || bot.appId === null || !botKind(bot.botType).connection) return [];
+  private async warningsOf(
+    manager: EntityManager,
+    user: AuthUser,
+    bot: DingTalkBot,
+    sharedNow: boolean,
+  ): Promise<string[]> {
+    if (bot.appId === null || !botKind(bot.botType).connection) return [];
+    if (!bot.isEnabled && !sharedNow) return [];
     const others = await this.repository.otherEnabled(manager, bot.appId, bot.id);
+    const alone = others.count === 0;
     const own =
-      bot.openConversationId === null && others.count > 0 ? [noGroupOfItsOwn(bot.id, bot.appId)] : [];
+      bot.isEnabled && bot.openConversationId === null && (!alone || others.appShared)
+        ? [noGroupOfItsOwn(bot.id, bot.appId, alone)]
+        : [];
     return [
       ...own,
       ...others.withoutGroup.map((other) =>
@@ -352,7 +365,7 @@ export class DingTalkBotService implements OnApplicationBootstrap {
 
 /**
  * Why another bot of the app (`other`, null when the caller may not see it) takes no group's messages now that a
- * second enabled bot is on the app, and what to do about it.
+ * second enabled bot, or a bot of another store, is on the app, and what to do about it.
  */
 function groupMessagesLost(appId: number, other: { id: number; storeId: number } | null): string {
   const who = other ? `Bot ${other.id} (store ${other.storeId})` : 'A bot of another store';
@@ -361,19 +374,23 @@ function groupMessagesLost(appId: number, other: { id: number; storeId: number }
     : "Its store's admin should set its open_conversation_id to its group.";
   return (
     `${who} on app ${appId} has no open_conversation_id: it took every group's messages only while it was the ` +
-    "app's only enabled bot. With this bot enabled on the app it takes no group's messages (a group gets a " +
-    '"not linked" answer that names its open_conversation_id), nor one-to-one messages of senders not bound to a ' +
-    `store. ${fix}`
+    "only enabled bot of an app that had served one store. With this bot on the app it takes no group's messages " +
+    '(a group gets a "not linked" answer that names its open_conversation_id), nor one-to-one messages of senders ' +
+    `not bound to a store. ${fix}`
   );
 }
 
-/** Why bot `id`, without a group on app `appId` beside another enabled bot, takes no group's messages. */
-function noGroupOfItsOwn(id: number, appId: number): string {
+/**
+ * Why bot `id`, without a group on app `appId` beside another enabled bot, or `alone` on an app that bots of other
+ * stores have used (deleted since, or switched off), takes no group's messages.
+ */
+function noGroupOfItsOwn(id: number, appId: number, alone: boolean): string {
+  const app = alone ? `app ${appId} has served bots of other stores` : `app ${appId} has other enabled bots`;
   return (
-    `This bot has no open_conversation_id and app ${appId} has other enabled bots: only an app's only enabled bot ` +
-    'takes every group\'s messages without one, so this bot takes no group\'s messages (its group gets a "not linked" ' +
-    'answer that names its open_conversation_id), nor one-to-one messages of senders not bound to its store. ' +
-    `Set its open_conversation_id to its group: PUT /api/v1/dingtalk-bots/${id}.`
+    `This bot has no open_conversation_id and ${app}: a bot without one takes every group's messages only as the ` +
+    "only enabled bot of an app that has served one store, so this bot takes no group's messages (its group gets a " +
+    '"not linked" answer that names its open_conversation_id), nor one-to-one messages of senders not bound to its ' +
+    `store. Set its open_conversation_id to its group: PUT /api/v1/dingtalk-bots/${id}.`
   );
 }
 

@@ -40,12 +40,13 @@ export interface StreamBots {
   streamBots(filter: { storeIds?: readonly number[]; botId?: number; appId?: number }): Promise<StreamBot[]>;
   /**
    * For a message to app `appId`: its enabled stream bot of group `conversationId` if there is one, else of store
-   * `storeId`, else its lowest; how many enabled stream bots the app has (0: no bot, and null); and whether a stream
-   * bot of the app, enabled or not, has group `conversationId`.
+   * `storeId`, else its lowest; how many enabled stream bots the app has (0: no bot, and null); whether a stream
+   * bot of the app, enabled or not, has group `conversationId`; and whether bots of two stores have ever been attached
+   * to the app (it stays shared when they are deleted).
    */
   messageBot(
     appId: number,
     wanted: { conversationId?: string | null; storeId?: number | null },
-  ): Promise<{ bot: StreamBot | null; enabledBots: number; groupHeld: boolean }>;
+  ): Promise<{ bot: StreamBot | null; enabledBots: number; groupHeld: boolean; appShared: boolean }>;
 }
 export const STREAM_BOTS: Port<StreamBots> = port<StreamBots>('StreamBots');

@@ -1136,9 +1136,9 @@ export interface components {
             /** @example 2026-11-24T08:00:00.000Z */
             updated_at: string;
             /**
-             * @description Sentences about the change that are not errors: empty when all is well. An enabled stream bot on an app that has another enabled bot without open_conversation_id names that bot, and one that has none itself beside another enabled bot says so of itself: an app's only bot without a group takes every group's messages (an upgraded single-store app), and none once a second bot is enabled on the app (docs/dingtalk-apps.md).
+             * @description Sentences about the change that are not errors: empty when all is well. An enabled stream bot on an app that has another enabled bot without open_conversation_id names that bot (so does any bot whose change makes the app serve a second store), and one that has none itself beside another enabled bot, or on an app that has served another store, says so of itself: an app's only bot without a group takes every group's messages (an upgraded single-store app), and none once a second bot is enabled on the app or a bot of another store has been on it (docs/dingtalk-apps.md).
              * @example [
-             *       "Bot 3 (store 1) on app 1 has no open_conversation_id: it took every group's messages only while it was the app's only enabled bot. With this bot enabled on the app it takes no group's messages (a group gets a \"not linked\" answer that names its open_conversation_id), nor one-to-one messages of senders not bound to a store. Set its open_conversation_id to its group: PUT /api/v1/dingtalk-bots/3."
+             *       "Bot 3 (store 1) on app 1 has no open_conversation_id: it took every group's messages only while it was the only enabled bot of an app that had served one store. With this bot on the app it takes no group's messages (a group gets a \"not linked\" answer that names its open_conversation_id), nor one-to-one messages of senders not bound to a store. Set its open_conversation_id to its group: PUT /api/v1/dingtalk-bots/3."
              *     ]
              */
             warnings: string[];

@@ -2,9 +2,10 @@ import { DataSource } from 'typeorm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { Simulator } from '../../simulator/simulator';
+import { DingTalkAppRepository } from '../../src/dingtalk-app/dingtalk-app.repository';
 import { ManualClock } from '../support/clocks';
 import { TestApp } from '../support/test-app';
-import { givenDingTalkApp } from '../support/given';
+import { givenDingTalkApp, givenStreamBot } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
 import { waitFor, waitForValue } from '../support/wait-for';
 
@@ -387,10 +388,10 @@ describe('one group, one store', () => {
     };
     expect((await answerTo('报菜 红烧肉 6 份', groupOf(2))).text).toMatch(/^本群关联的门店机器人已停用/);
     expect((await answerTo('报菜 红烧肉 7 份')).text).toMatch(/^还不知道你是哪个门店的/);
-    // Store 9's bot still takes every other group, as an app's only bot without a group does.
-    expect((await answerTo('报菜 红烧肉 8 份', groupOf(3))).text).toMatch(/^已报菜：红烧肉 8 份\n门店 9 /);
+    // Nor any other group: the app has served two stores, so store 9's bot without a group takes no group's messages.
+    expect((await answerTo('报菜 红烧肉 8 份', groupOf(3))).text).toMatch(/^本群还没有关联门店/);
     const reports = (await t.request('GET', '/api/v1/menu-reports?store_id=9')).body.data.items;
-    expect(reports.map((r: { quantity: number }) => r.quantity)).toEqual([8]);
+    expect(reports).toEqual([]);
   });
 });
 
@@ -573,5 +574,205 @@ describe("an upgraded single-store app that a second store's bot joins", () => {
     });
     expect(linked.status, linked.text).toBe(200);
     expect(linked.body.data.warnings).toEqual([]);
+  });
+});
+
+/** The first answer of the app's robot to `text` written by `staff` in `group` (one-to-one without a group). */
+function answerOf(sim: Simulator, dingApp: SimApp, text: string, from: { staff: string; group?: string }) {
+  const written = sim.stream.sendBotMessage({
+    clientId: dingApp.clientId,
+    conversationType: from.group ? '2' : '1',
+    conversationId: from.group,
+    senderStaffId: from.staff,
+    senderNick: from.staff,
+    text,
+  });
+  return waitForValue(
+    () =>
+      sim.stream.botMessages({ clientId: dingApp.clientId }).find((m) => m.msgId === written.msgId)
+        ?.replies[0],
+    `the answer to ${text}`,
+  );
+}
+
+/**
+ * An app once shared by two stores stays shared (the hostile review of issue 23): when the other stores' bots are
+ * deleted, the one bot left without a group does not take their groups again, since their robots are still there.
+ */
+describe('a shared app whose other stores’ bots are deleted', () => {
+  const { t, sim } = useTestApp({ simulator: true });
+  const dishesOf = async (store: number) =>
+    (
+      (await t.request('GET', `/api/v1/menu-reports?store_id=${store}&page_size=100`)).body.data
+        .items as Array<{
+        dish_name: string;
+      }>
+    ).map((r) => r.dish_name);
+
+  it("answers store 2's group as not linked and reports nothing of store 1 once store 2's bot is deleted", async () => {
+    const dingApp = chainInDingTalk(sim);
+    const app = await givenDingTalkApp(t, dingApp);
+    // Store 1's bot without a group (an upgraded single-store app), then store 2's bot given the app inline.
+    const legacy = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: { name: '1号店', store_id: 1, bot_type: 'stream', app_id: app.id },
+    });
+    expect(legacy.status, legacy.text).toBe(201);
+    const storeTwo = await givenStreamBot(t, dingApp, {
+      name: '2号店',
+      store_id: 2,
+      open_conversation_id: groupOf(2),
+    });
+    expect(storeTwo.app_id).toBe(app.id);
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
+    expect(
+      (await answerOf(sim, dingApp, '报菜 红烧肉 1 份', { group: groupOf(2), staff: 'cook2' })).text,
+    ).toMatch(/^已报菜：红烧肉 1 份\n门店 2 /);
+
+    const deleted = await t.request('DELETE', `/api/v1/dingtalk-bots/${storeTwo.id}`);
+    expect(deleted.status, deleted.text).toBe(200);
+    // Store 1's bot is the app's only bot now, without a group: store 2's group is still not its store's.
+    const unlinked = await answerOf(sim, dingApp, '报菜 红烧肉 2 份', { group: groupOf(2), staff: 'cook2' });
+    expect(unlinked.text).toMatch(/^本群还没有关联门店/);
+    expect(unlinked.text?.split('\n')).toContain(groupOf(2));
+    expect((await answerOf(sim, dingApp, '报菜 红烧肉 3 份', { staff: 'cook2' })).text).toMatch(
+      /^还不知道你是哪个门店的/,
+    );
+    expect(await dishesOf(1)).toEqual([]);
+    expect(await dishesOf(2)).toEqual(['红烧肉']);
+    // Whoever changes store 1's bot is told why it takes no group's messages.
+    const renamed = await t.request('PUT', `/api/v1/dingtalk-bots/${legacy.body.data.id}`, {
+      body: { name: '1号店后厨' },
+    });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.body.data.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`^This bot has no open_conversation_id and app ${app.id} has served bots of other stores`),
+      ),
+    ]);
+  });
+
+  it('counts a switched-off bot moved onto the app from another app, and warns of the bot that loses the groups', async () => {
+    const dingApp = chainInDingTalk(sim);
+    const app = await givenDingTalkApp(t, dingApp);
+    const elsewhere = await givenDingTalkApp(t, sim.state.registerApp());
+    const legacy = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: { name: '1号店', store_id: 1, bot_type: 'stream', app_id: app.id },
+    });
+    expect(legacy.status, legacy.text).toBe(201);
+    const storeFive = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: { name: '5号店', store_id: 5, bot_type: 'stream', app_id: elsewhere.id, is_enabled: false },
+    });
+    expect(storeFive.status, storeFive.text).toBe(201);
+    const moved = await t.request('PUT', `/api/v1/dingtalk-bots/${storeFive.body.data.id}`, {
+      body: { app_id: app.id, open_conversation_id: groupOf(3) },
+    });
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.body.data.warnings).toEqual([
+      expect.stringContaining(
+        `Bot ${legacy.body.data.id} (store 1) on app ${app.id} has no open_conversation_id`,
+      ),
+    ]);
+    expect((await t.request('DELETE', `/api/v1/dingtalk-bots/${storeFive.body.data.id}`)).status).toBe(200);
+
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
+    expect(
+      (await answerOf(sim, dingApp, '报菜 鱼香肉丝 1 份', { group: groupOf(3), staff: 'cook3' })).text,
+    ).toMatch(/^本群还没有关联门店/);
+    expect(await dishesOf(1)).not.toContain('鱼香肉丝');
+  });
+});
+
+/** The catch-all of an upgraded single-store app stays while only one store's bots have been on the app. */
+describe('an app only one store has used', () => {
+  const { t, sim } = useTestApp({ simulator: true });
+
+  it('lets its only bot without a group take every group and every unbound sender, also after a second bot of its store came and went', async () => {
+    const dingApp = chainInDingTalk(sim);
+    const app = await givenDingTalkApp(t, dingApp);
+    const legacy = await t.request('POST', '/api/v1/dingtalk-bots', {
+      body: { name: '1号店', store_id: 1, bot_type: 'stream', app_id: app.id },
+    });
+    expect(legacy.status, legacy.text).toBe(201);
+    const second = await givenStreamBot(t, dingApp, {
+      name: '1号店前厅',
+      store_id: 1,
+      open_conversation_id: groupOf(2),
+    });
+    expect(second.warnings).toEqual([
+      expect.stringContaining(
+        `Bot ${legacy.body.data.id} (store 1) on app ${app.id} has no open_conversation_id`,
+      ),
+    ]);
+    expect((await t.request('DELETE', `/api/v1/dingtalk-bots/${second.id}`)).status).toBe(200);
+
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'the app connected');
+    expect(
+      (await answerOf(sim, dingApp, '报菜 红烧肉 4 份', { group: groupOf(3), staff: 'cook3' })).text,
+    ).toMatch(/^已报菜：红烧肉 4 份\n门店 1 /);
+    expect((await answerOf(sim, dingApp, '报菜 红烧肉 5 份', { staff: 'cook9' })).text).toMatch(
+      /^已报菜：红烧肉 5 份\n门店 1 /,
+    );
+    const renamed = await t.request('PUT', `/api/v1/dingtalk-bots/${legacy.body.data.id}`, {
+      body: { name: '1号店后厨' },
+    });
+    expect(renamed.body.data.warnings).toEqual([]);
+  });
+});
+
+/**
+ * Two stores' bots attached to a new app at once: whichever commits second still finds the app's first store and
+ * marks the app shared (one UPDATE on the app's row, which the second waits for).
+ */
+describe('bots of two stores attached to an app at once', () => {
+  const { t, sim } = useTestApp({ simulator: true });
+
+  it('marks the app shared though neither transaction sees the other’s bot', async () => {
+    const dingApp = chainInDingTalk(sim);
+    const app = await givenDingTalkApp(t, dingApp);
+    const dataSource = t.app.get(DataSource);
+    // Store 1's bot is being attached in a transaction that has not committed yet.
+    const first = dataSource.createQueryRunner();
+    await first.connect();
+    try {
+      await first.startTransaction();
+      await first.query(
+        `INSERT INTO ding_talk_bots (name, store_id, bot_type, app_id) VALUES ('1号店', 1, 'stream', $1)`,
+        [app.id],
+      );
+      expect(await t.app.get(DingTalkAppRepository).markAttached(first.manager, app.id, 1)).toBe(false);
+      // Store 2's bot meanwhile, through the API: it cannot see store 1's bot.
+      const second = t.request('POST', '/api/v1/dingtalk-bots', {
+        body: {
+          name: '2号店',
+          store_id: 2,
+          bot_type: 'stream',
+          app_id: app.id,
+          open_conversation_id: groupOf(2),
+        },
+      });
+      let answered = false;
+      void second.then(() => (answered = true));
+      await waitFor(
+        async () =>
+          answered ||
+          (
+            await dataSource.query<unknown[]>(
+              `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                 AND query LIKE 'UPDATE dingtalk_apps%'`,
+            )
+          ).length > 0,
+        "store 2's attach waiting for store 1's, or done",
+      );
+      await first.commitTransaction();
+      expect((await second).status).toBe(201);
+    } finally {
+      if (first.isTransactionActive) await first.rollbackTransaction();
+      await first.release();
+    }
+    const [row] = await dataSource.query<Array<{ first_store_id: number; shared: boolean }>>(
+      `SELECT first_store_id, shared_since IS NOT NULL AS shared FROM dingtalk_apps WHERE id = $1`,
+      [app.id],
+    );
+    expect(row).toEqual({ first_store_id: 1, shared: true });
   });
 });

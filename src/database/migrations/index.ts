@@ -31,6 +31,7 @@ import { KitchenConfirmation1764003800000 } from './1764003800000-kitchen-confir
 import { Cards1764003810000 } from './1764003810000-cards';
 import { MintedTokens1764003820000 } from './1764003820000-minted-tokens';
 import { ConfirmationSteps1764003830000 } from './1764003830000-confirmation-steps';
+import { AppSharedSince1764003840000 } from './1764003840000-app-shared-since';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -69,4 +70,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Cards1764003810000,
   MintedTokens1764003820000,
   ConfirmationSteps1764003830000,
+  AppSharedSince1764003840000,
 ];

@@ -23,6 +23,17 @@ export class DingTalkApp {
   @Column({ name: 'agent_id', type: 'varchar', length: 20, nullable: true })
   agentId: string | null;
 
+  /**
+   * The store of the first bot attached to the app, and when a bot of another store was first attached (null: never).
+   * A shared app stays shared (other stores' groups still have its robot): its only bot without a group takes no
+   * group's messages (docs/dingtalk-apps.md). Written only by DingTalkAppRepository.markAttached, never by a save.
+   */
+  @Column({ name: 'first_store_id', type: 'integer', nullable: true, insert: false, update: false })
+  firstStoreId: number | null;
+
+  @Column({ name: 'shared_since', type: 'timestamptz', nullable: true, insert: false, update: false })
+  sharedSince: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
