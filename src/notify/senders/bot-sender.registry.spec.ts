@@ -7,6 +7,7 @@ import { StreamSender } from '../../dingtalk-bot/kinds/stream/stream.sender';
 import { WebhookSender } from '../../dingtalk-bot/kinds/webhook/webhook.sender';
 import { webhookKind } from '../../dingtalk-bot/kinds/webhook/webhook.kind';
 import { AppMessagingClient } from '../../dingtalk/app-messaging.client';
+import { CardClient } from '../../dingtalk/card.client';
 import { WebhookClient } from '../../dingtalk/webhook.client';
 import { BotSenderRegistry } from './bot-sender.registry';
 
@@ -28,6 +29,7 @@ const registryModule = () =>
       BotSenderRegistry,
       { provide: WebhookClient, useValue: {} },
       { provide: AppMessagingClient, useValue: {} },
+      { provide: CardClient, useValue: {} },
     ],
   }).compile();
 
