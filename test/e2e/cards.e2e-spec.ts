@@ -398,6 +398,25 @@ describe("a press of a card's button (Stream callback → recorder → card upda
     expect(reportState).toEqual({ status: 'confirmed', by_user_id: clicks[0].user_id });
   });
 
+  it('已备好 after 收到 moves the card on: no button left, the line names who made it ready', async () => {
+    const { outTrackId } = await confirmableCard(27);
+    await fetch(`${sim.url}/_sim/staff/cook01`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '王师傅' }),
+    });
+    await click(outTrackId, { action_id: 'received', user_id: 'cook02' });
+    await confirmedCard(outTrackId);
+    await click(outTrackId, { action_id: 'ready', user_id: 'cook01' });
+    const card = await waitForValue(
+      () =>
+        sim.cards.card(outTrackId)?.cardData.status === 'ready' ? sim.cards.card(outTrackId) : undefined,
+      'the card to be ready',
+    );
+    expect(card.cardData.confirmed_text).toMatch(/^已确认 · 王师傅 · \d\d:\d\d$/);
+    expect(sim.cards.render(card, 'cook02').buttons).toEqual([]);
+  });
+
   it('tries a refused card update again, then logs why; the press stays recorded', async () => {
     const { id, outTrackId } = await confirmableCard(26);
     sim.state.addFault({ path: '/v1.0/card/instances', mode: 'http_500', remaining: 3 });

@@ -107,15 +107,21 @@ export class CardCallbackHandler implements StreamCallbackHandler, BeforeApplica
 
   /**
    * The card as everyone sees it from now on: its buttons follow `status` (the furthest action taken), and the line
-   * says who took it and when, in the reports' time zone. Written from the recorded state, not from this press:
-   * a later press of an earlier button, or a redelivery, shows what is recorded.
+   * says who took it and when, in the reports' time zone. Written from the recorded state, not from this press: a
+   * later press of an earlier button, or a redelivery, shows what is recorded. Each try reads the state again just
+   * before it, so that of two presses handled at once (收到 and 已备好), the update sent last carries the furthest.
    */
-  private async showOnCard(app: AppCredentials, click: CardClick, state: ConfirmationState): Promise<void> {
-    if (state.status !== 'confirmed' || state.action === null) return;
-    const who = state.byName ?? state.byUserId ?? click.userId;
-    const when = state.at ? ` · ${timeOfDayIn(state.at, this.config.reportTimeZone)}` : '';
-    const update = { status: state.action, confirmed_text: `已确认 · ${who}${when}` };
+  private async showOnCard(
+    app: AppCredentials,
+    click: CardClick,
+    recorded: ConfirmationState,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
+      const latest = (await this.recorder.stateOf(recorded.notificationId)) ?? recorded;
+      if (latest.status !== 'confirmed' || latest.action === null) return;
+      const who = latest.byName ?? latest.byUserId ?? click.userId;
+      const when = latest.at ? ` · ${timeOfDayIn(latest.at, this.config.reportTimeZone)}` : '';
+      const update = { status: latest.action, confirmed_text: `已确认 · ${who}${when}` };
       const outcome = await this.cards.update(app, click.outTrackId, update);
       if (outcome.kind === 'ok') return;
       const wait = UPDATE_RETRY_WAITS_MS[attempt];
