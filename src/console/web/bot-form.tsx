@@ -19,6 +19,7 @@ interface Fields {
   agent_id: string;
   user_ids: string;
   open_conversation_id: string;
+  card_template_id: string;
   template_id: string;
   daily_summary_at: string;
   rate_limit_per_minute: string;
@@ -39,6 +40,7 @@ function fieldsOf(bot?: Bot): Fields {
     agent_id: bot?.agent_id ?? '',
     user_ids: bot?.user_ids.join(', ') ?? '',
     open_conversation_id: bot?.open_conversation_id ?? '',
+    card_template_id: bot?.card_template_id ?? '',
     template_id: bot?.template_id === null || bot === undefined ? '' : String(bot.template_id),
     daily_summary_at: bot?.daily_summary_at ?? '',
     rate_limit_per_minute: String(bot?.rate_limit_per_minute ?? 20),
@@ -63,6 +65,7 @@ function changes(fields: Fields, before: Fields, creating: boolean): UpdateBotBo
     if (changed('agent_id')) body.agent_id = text(fields.agent_id);
     if (changed('user_ids')) body.user_ids = list(fields.user_ids);
     if (changed('open_conversation_id')) body.open_conversation_id = text(fields.open_conversation_id);
+    if (changed('card_template_id')) body.card_template_id = text(fields.card_template_id);
   }
   if (changed('template_id'))
     body.template_id = fields.template_id === '' ? null : Number(fields.template_id);
@@ -190,6 +193,10 @@ export function BotForm({ storeId, botId }: { storeId?: number; botId?: number }
               t('工作通知接收人 userid（逗号分隔）', 'Work-notification user ids (comma-separated)'),
             )}
             {input('open_conversation_id', t('群 openConversationId', 'Group openConversationId'))}
+            {input(
+              'card_template_id',
+              t('互动卡片模板 ID（厨房确认）', 'Card template id (kitchen confirmation)'),
+            )}
           </div>
         )}
         <div class="row">
