@@ -57,7 +57,7 @@ export class StreamAppSupervisor {
     readonly target: SupervisedApp,
     private readonly transport: StreamTransport,
     private readonly clock: Clock,
-    private readonly onCallback: (app: SupervisedApp, frame: DownstreamFrame) => void,
+    private readonly onCallback: (app: SupervisedApp, frame: DownstreamFrame, ack: () => void) => void,
     /** Called after each change of status (connected, lost, refused, stopped), e.g. to publish it to the cluster. */
     private readonly onStateChange: (app: SupervisedApp, state: StreamAppState) => void = () => {},
   ) {
@@ -109,7 +109,7 @@ export class StreamAppSupervisor {
         const connection = await this.transport.connect(
           this.target.app,
           {
-            onCallback: (frame) => this.receive(frame),
+            onCallback: (frame, ack) => this.receive(frame, ack),
             onInvalidFrame: (detail) => this.logger.warn(`Stream app_id=${this.target.id}: ${detail}`),
             onClose: (reason, detail) => ended.resolve({ reason, detail }),
           },
@@ -174,8 +174,8 @@ export class StreamAppSupervisor {
     this.onStateChange(this.target, this.state);
   }
 
-  private receive(frame: DownstreamFrame): void {
+  private receive(frame: DownstreamFrame, ack: () => void): void {
     this.state.lastMessageTime = this.clock.now();
-    this.onCallback(this.target, frame);
+    this.onCallback(this.target, frame, ack);
   }
 }

@@ -1,7 +1,8 @@
 import { Port, port } from '../common/port';
 
 /**
- * A CALLBACK frame that an app's Stream connection received and already ACKed (docs/dingtalk/stream-mode.md). The
+ * A CALLBACK frame that an app's Stream connection received, ACKed on arrival except a card press (its handler ACKs
+ * it once recorded: ACKED_WHEN_HANDLED, docs/dingtalk/stream-mode.md). The
  * app's connection is shared by its bots, one per store: which bot a message is for is the receiving side's to say.
  */
 export interface StreamCallback {
@@ -15,6 +16,11 @@ export interface StreamCallback {
   messageId: string;
   /** The frame's `data`: a JSON string (for bot messages: docs/dingtalk/stream-mode.md). */
   data: string;
+  /**
+   * Sends the frame's ACK (once); nothing for a frame ACKed on arrival. A handler of a topic ACKed when handled calls
+   * it once what the frame carries is kept: left uncalled (a failure, a crash), DingTalk delivers the frame again.
+   */
+  ack?: () => void;
 }
 
 export interface StreamCallbackHandler {

@@ -222,7 +222,7 @@ export class StreamConnectionService implements BotConnections {
         wanted.target,
         this.transport,
         this.clock,
-        (target, frame) => this.dispatch(target, frame),
+        (target, frame, ack) => this.dispatch(target, frame, ack),
         (target, state) => {
           this.report(target.id);
           this.announce(entry.botIds, state);
@@ -392,8 +392,11 @@ export class StreamConnectionService implements BotConnections {
     return same ? null : 'its enabled bots changed';
   }
 
-  /** The callback is already ACKed; which store it is for, and what it means, is the receiving side's business. */
-  private dispatch(target: SupervisedApp, frame: DownstreamFrame): void {
+  /**
+   * Which store the callback is for, and what it means, is the receiving side's business; it is ACKed already, or
+   * (a card press) by its handler once recorded (`ack`).
+   */
+  private dispatch(target: SupervisedApp, frame: DownstreamFrame, ack: () => void): void {
     this.callbacks
       .handle({
         appId: target.id,
@@ -401,6 +404,7 @@ export class StreamConnectionService implements BotConnections {
         topic: frame.headers.topic,
         messageId: frame.headers.messageId,
         data: frame.data,
+        ack,
       })
       .catch((error: unknown) => {
         this.logger.error(

@@ -458,6 +458,71 @@ describe("a press of a card's button (Stream callback → recorder → card upda
   });
 });
 
+describe('a press is ACKed once recorded: one that could not be recorded is redelivered, not lost', () => {
+  // DingTalk redelivers a callback nobody ACKed (docs/dingtalk/stream-mode.md); here after a second, many times.
+  const { sim, t } = useTestApp({
+    simulator: { stream: { redeliveryDelayMs: 1_000, maxRedeliveries: 1_000 } },
+  });
+  const db = () => t.app.get(DataSource);
+
+  it('a press that arrives while its recording fails is recorded by the redelivery, and ACKed only then', async () => {
+    const STORE = 41;
+    const app = sim.state.registerApp();
+    const group = sim.state.ensureConversation({
+      type: 'group',
+      clientId: app.clientId,
+      members: ['cook01'],
+    });
+    expect(
+      (await t.request('PUT', `/api/v1/stores/${STORE}/confirmation-settings`, { body: { enabled: true } }))
+        .status,
+    ).toBe(200);
+    await givenStreamBot(t, app, {
+      store_id: STORE,
+      open_conversation_id: group.id,
+      card_template_id: KITCHEN_CONFIRMATION_TEMPLATE_ID,
+    });
+    await waitFor(() => sim.stream.connections(app.clientId).length === 1, 'the app connected');
+    const report = await givenMenuReport(t, { store_id: STORE });
+    const card = await waitForValue(
+      () => sim.cards.all({ clientId: app.clientId, conversationId: group.id })[0],
+      'the card in the group',
+    );
+
+    // The recording fails (as a crash between arrival and commit would leave it: nothing kept).
+    await db().query(`ALTER TABLE confirmation_clicks RENAME TO confirmation_clicks_away`);
+    let pushed: { messageId: string };
+    try {
+      pushed = sim.stream.pushCallback(
+        app.clientId,
+        TOPIC_CARD_CALLBACK,
+        cardCallbackData({
+          outTrackId: card.outTrackId,
+          corpId: 'dingcorp',
+          userId: 'cook01',
+          spaceType: 'IM_GROUP',
+          spaceId: group.id,
+          actionId: 'received',
+          params: { action: 'received' },
+        }),
+      );
+      await waitFor(() => t.logs.find('Card click not handled').length > 0, 'the failed recording');
+      expect(sim.stream.acksOf(pushed.messageId)).toEqual([]);
+    } finally {
+      await db().query(`ALTER TABLE confirmation_clicks_away RENAME TO confirmation_clicks`);
+    }
+
+    const confirmation = await waitForValue(async () => {
+      const response = await t.request('GET', `/api/v1/menu-reports/${report.id}`);
+      const state = response.body.data.confirmation as Record<string, unknown>;
+      return state.status === 'confirmed' ? state : undefined;
+    }, 'the redelivered press recorded');
+    expect(confirmation).toMatchObject({ action: 'received', by_user_id: 'cook01', via: 'card' });
+    await waitFor(() => sim.stream.acksOf(pushed.messageId).length > 0, 'the press ACKed');
+    expect(sim.stream.deliveriesOf(pushed.messageId)).toBeGreaterThan(1);
+  });
+});
+
 describe('kitchen confirmation through a card, end to end (report → card in the group → 收到 → confirmed)', () => {
   const { sim, t } = useTestApp({ simulator: true });
 

@@ -11,6 +11,15 @@ export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
 export const TOPIC_CARD_CALLBACK = '/v1.0/card/instances/callback';
 
 /**
+ * The CALLBACK topics ACKed once their handler has kept what they carry, not on arrival: a card press, ACKed after
+ * the recorder's commit. DingTalk redelivers a callback nobody ACKed (docs/dingtalk/stream-mode.md, Redelivery), so a
+ * crash or a database failure between the frame's arrival and the recording loses no press: the redelivery (on this
+ * connection or, after a crash, the app's next one) records it, once (the recorder's dedupe key). Bot messages keep
+ * their ACK on arrival (the same page: ACK at once).
+ */
+export const ACKED_WHEN_HANDLED: ReadonlySet<string> = new Set([TOPIC_CARD_CALLBACK]);
+
+/**
  * What the service subscribes to (docs/dingtalk/stream-mode.md, Subscriptions): bot messages and card clicks. EVENT
  * `*` is required by the gateway's format.
  */

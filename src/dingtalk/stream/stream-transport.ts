@@ -15,8 +15,11 @@ export type StreamCloseReason =
   | 'stopped';
 
 export interface StreamConnectionHandlers {
-  /** A CALLBACK frame, already ACKed. */
-  onCallback(frame: DownstreamFrame): void;
+  /**
+   * A CALLBACK frame, already ACKed unless its topic is ACKed when handled (ACKED_WHEN_HANDLED): `ack` sends its ACK
+   * then (once; a closed connection sends nothing, and DingTalk redelivers). For the other topics `ack` does nothing.
+   */
+  onCallback(frame: DownstreamFrame, ack: () => void): void;
   /** A frame that was not understood (not JSON, no messageId): logged and ignored. */
   onInvalidFrame(detail: string): void;
   /** Called once, when the connection is over for whatever reason. */

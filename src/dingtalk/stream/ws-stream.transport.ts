@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { Clock, ClockTimer } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { AppCredentials } from '../app-credentials';
-import { ackFrame, DownstreamFrame, parseFrame, systemAckFrame } from './stream-frames';
+import { ACKED_WHEN_HANDLED, ackFrame, DownstreamFrame, parseFrame, systemAckFrame } from './stream-frames';
 import { StreamGatewayClient, StreamOpenError } from './stream-gateway.client';
 import {
   StreamCloseReason,
@@ -23,8 +23,8 @@ export const KEEPALIVE_PONG_TIMEOUT_MS = 10_000;
 /**
  * The service's own Stream client on `ws` (see docs/stream-connections.md, "Why not the official SDK at run time"). Per connection: one
  * socket, one keepalive timer on the injected Clock, every frame parsed defensively, CALLBACKs ACKed before anything
- * else runs (DingTalk redelivers late ACKs: docs/dingtalk/stream-mode.md), `ping` echoed, `disconnect` acted on at
- * once.
+ * else runs (DingTalk redelivers late ACKs: docs/dingtalk/stream-mode.md) except card presses, ACKed by their handler
+ * once recorded (ACKED_WHEN_HANDLED), `ping` echoed, `disconnect` acted on at once.
  */
 @Injectable()
 export class WsStreamTransport extends StreamTransport {
@@ -143,9 +143,16 @@ class WsStreamConnection implements StreamConnection {
         // Not subscribed to any event in particular; ACK so the gateway does not redeliver
         // (docs/dingtalk/stream-mode.md).
         return this.send(ackFrame(frame.headers.messageId, { status: 'SUCCESS', message: 'success' }));
-      case 'CALLBACK':
-        this.send(ackFrame(frame.headers.messageId, { response: null }));
-        return this.handlers.onCallback(frame);
+      case 'CALLBACK': {
+        let acked = false;
+        const ack = () => {
+          if (acked) return;
+          acked = true;
+          this.send(ackFrame(frame.headers.messageId, { response: null }));
+        };
+        if (!ACKED_WHEN_HANDLED.has(frame.headers.topic)) ack();
+        return this.handlers.onCallback(frame, ack);
+      }
     }
   }
 

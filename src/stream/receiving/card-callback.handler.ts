@@ -17,15 +17,18 @@ const UPDATE_RETRY_WAITS_MS = [1_000, 5_000];
 
 /**
  * A staff member pressed a button of one of the service's cards (docs/dingtalk/cards.md, Callbacks; the card is
- * a notification, its outTrackId `notification-<id>`). The app's connection has ACKed the frame already; here the
- * press is recorded once through the kitchen confirmation's recorder (its dedupe key is the card, the user and the
- * action: a redelivered frame, the same press reaching two instances, or two cards counted once), and the card is
- * updated for everyone in the group with who confirmed and when (`已确认 · 张师傅 · 10:42`).
+ * a notification, its outTrackId `notification-<id>`). The press is recorded once through the kitchen confirmation's
+ * recorder (its dedupe key is the card, the user and the action: a redelivered frame, the same press reaching two
+ * instances, or two cards counted once), then the frame is ACKed (ACKED_WHEN_HANDLED: a crash or a database failure
+ * before the commit leaves it unACKed, and DingTalk's redelivery records it), and the card is updated for everyone
+ * in the group with who confirmed and when (`已确认 · 张师傅 · 10:42`). A frame that can never be recorded
+ * (malformed, not one of the app's cards, a button the card does not offer) is ACKed too: its redelivery would
+ * change nothing.
  *
  * The name is the nick DingTalk last gave that user in a message to the app's robot, else the organisation's
  * address book (topapi/v2/user/get), else the userid. A card update DingTalk does not take is tried again a few
  * times, then logged with its reason: the press stays recorded either way (and the next press of that card, or its
- * redelivery, updates it again). Nothing thrown here reaches the connection.
+ * redelivery, updates it again). Nothing thrown here reaches the connection; a press not recorded is not ACKed.
  */
 @Injectable()
 export class CardCallbackHandler implements StreamCallbackHandler, BeforeApplicationShutdown {
@@ -63,23 +66,24 @@ export class CardCallbackHandler implements StreamCallbackHandler, BeforeApplica
 
   private async process(callback: StreamCallback): Promise<void> {
     const at = `app_id=${callback.appId} message_id=${callback.messageId}`;
+    const ack = () => callback.ack?.();
     const parsed = parseCardClick(callback.data);
     if (!parsed.ok) {
       this.logger.warn(`Ignored a malformed card callback ${at}: ${parsed.problem}`);
-      return;
+      return ack();
     }
     const click = parsed.click;
     const notificationId = notificationIdOf(click.outTrackId);
-    // Not one of this app's cards (another system's card of the same app, a deleted notification): ACKed already,
-    // so DingTalk does not send it again; said once here.
+    // Not one of this app's cards (another system's card of the same app, a deleted notification): ACKed, so
+    // DingTalk does not send it again; said once here.
     if (notificationId === null || !(await this.clicks.cardOfApp(notificationId, callback.appId))) {
       this.logger.warn(`Ignored a click on an unknown card ${at} out_track_id=${click.outTrackId}`);
-      return;
+      return ack();
     }
     const app = await this.appCredentials(callback.appId);
     if (!app) {
       this.logger.warn(`Ignored a card click for an app that is gone ${at}`);
-      return;
+      return ack();
     }
     const userName = await this.nameOf(app, click.userId);
     let state: ConfirmationState;
@@ -93,6 +97,7 @@ export class CardCallbackHandler implements StreamCallbackHandler, BeforeApplica
         dedupeKey: `card:${click.outTrackId}:${click.userId}:${click.action}`,
       });
       state = recorded.state;
+      ack();
       this.logger.log(
         `Card click notification_id=${notificationId} action=${click.action} user_id=${click.userId} ` +
           `recorded=${recorded.recorded} ${at}`,
@@ -100,7 +105,7 @@ export class CardCallbackHandler implements StreamCallbackHandler, BeforeApplica
     } catch (error) {
       if (!(error instanceof ConfirmationRefused)) throw error;
       this.logger.warn(`Card click not recorded notification_id=${notificationId} ${at}: ${error.message}`);
-      return;
+      return ack();
     }
     await this.showOnCard(app, click, state);
   }
@@ -140,7 +145,15 @@ export class CardCallbackHandler implements StreamCallbackHandler, BeforeApplica
   private async nameOf(app: AppCredentials, userId: string): Promise<string | null> {
     const nick = await this.clicks.lastNick(app.clientId, userId);
     if (nick) return nick;
-    const looked = await this.directory.userName(app, userId);
+    // A name is a nicety: a lookup that throws (the app's token not to be had) must not keep the press from being
+    // recorded (and ACKed), or every redelivery would fail the same way.
+    const looked = await this.directory.userName(app, userId).catch((error: unknown) => {
+      this.logger.debug(
+        `No name for user_id=${userId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return null;
+    });
+    if (looked === null) return null;
     if (looked.name === null && looked.outcome.kind !== 'ok') {
       this.logger.debug(`No name for user_id=${userId}: ${looked.outcome.errmsg}`);
     }
