@@ -31,6 +31,8 @@ describe('delivery: order, targets, stores and sizes', () => {
       DELIVERY_THROTTLE_PAUSE_MS: String(PAUSE_MS),
       // The safety-net sweep out of the way: what is checked here is what the claim itself does.
       DELIVERY_POLL_INTERVAL_MS: String(10 * 60_000),
+      // A confirming store's webhook bot sends ActionCards of links (docs/confirmation.md).
+      PUBLIC_URL: 'https://notify.example.test',
     },
   });
   let db: DataSource;
@@ -340,6 +342,24 @@ describe('delivery: order, targets, stores and sizes', () => {
     for (const id of backlog) expect(await row(id)).toMatchObject({ status: 'merged', hint: null });
     const texts = sim.state.received({ target: robot.token, accepted: true }).map((m) => m.title);
     expect(texts).toEqual(['报菜通知：第一道 5 份', '报菜汇总：3 条']);
+  });
+
+  it('never folds a report with confirmation buttons into a digest: each ActionCard reaches the group with its links', async () => {
+    const { bot, robot } = await webhookBot(69);
+    const enabled = await t.request('PUT', '/api/v1/stores/69/confirmation-settings', {
+      body: { enabled: true },
+    });
+    expect(enabled.status, enabled.text).toBe(200);
+    const backlog = await sentOneThenBacklogOfThree(69);
+    await drive(allDelivered(backlog), 'every report delivered');
+    for (const id of backlog) expect(await row(id)).toMatchObject({ status: 'sent', merged_into: null });
+    const [{ digests }] = await db.query(
+      `SELECT count(*)::int AS digests FROM notifications WHERE bot_id = $1 AND kind = 'digest'`,
+      [bot.id],
+    );
+    expect(digests).toBe(0);
+    const received = sim.state.received({ target: robot.token, accepted: true });
+    expect(received.map((m) => (m.body as { msgtype: string }).msgtype)).toEqual(Array(4).fill('actionCard'));
   });
 
   it('tells on the merged reports of a digest that was skipped: they did not arrive either', async () => {

@@ -97,7 +97,7 @@ describe('kitchen confirmation: reminder and escalation, against the simulator',
     const reminder = await waitForValue(() => remindersOf(report.id)[0], 'the reminder');
     expect(reminder.at).toMatchObject({ atMobiles: ['13800000061'], atUserIds: ['chef61'] });
     expect(reminder.markdown!.text).toContain('已 10 分钟无人确认');
-    // The links again: an ActionCard folded into a digest would have lost them.
+    // The links again, next to the mention.
     expect(reminder.markdown!.text).toMatch(
       /\[收到\]\(https:\/\/notify\.example\.test\/c\/[A-Za-z0-9_-]{25}\)/,
     );

@@ -17,8 +17,8 @@ function reportLine(report: ReportedDish, timeZone: string): string {
 
 /**
  * The reminder of an unconfirmed report, in the group its notification went to (docs/confirmation.md): the report,
- * how long it has waited, and how to confirm (a webhook bot's links again: its ActionCard may have been folded into
- * a digest; a card's buttons are on the card). Markdown: every bot takes it, and it carries 报菜 for keyword robots.
+ * how long it has waited, and how to confirm (a webhook bot's links again, within reach of the mention; a card's
+ * buttons are on the card). Markdown: every bot takes it, and it carries 报菜 for keyword robots.
  */
 export function reminderMessage(
   report: ReportedDish,

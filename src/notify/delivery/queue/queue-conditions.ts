@@ -22,12 +22,14 @@ export const LEASE_END = (param: string) => `now() + ${param}::double precision 
  * spends no attempt, so `attempts = 0` alone does not say that: a stream notification that reached some of its
  * targets (remaining_targets set), or some of its users while every target missed (a work notification to part of
  * the users and a throttled group: recipients set, remaining_targets null), goes on alone to the rest, or the ones
- * that have it would get it again inside the digest.
+ * that have it would get it again inside the digest. Never a report with confirmation buttons (an interactive card,
+ * a custom robot's ActionCard of links: docs/confirmation.md): a markdown digest line has no button, so the kitchen
+ * could not confirm it while its reminder and escalation still went; it waits its turn and goes whole.
  */
 export const FOLDABLE = (alias: string) =>
   `(${alias}.status = 'pending' AND ${alias}.kind = 'menu_report' AND ${alias}.attempts = 0
     AND ${alias}.remaining_targets IS NULL AND ${alias}.recipients IS NULL AND ${alias}.target_outcomes IS NULL
-    AND ${alias}.part_of IS NULL)`;
+    AND ${alias}.part_of IS NULL AND ${alias}.msg_type NOT IN ('card', 'actionCard'))`;
 
 /**
  * A waiting notification whose turn it is: a message in one piece, or a part none of whose earlier parts still
