@@ -73,6 +73,40 @@ export function cardParamMapOf(message: Pick<OutgoingMessage, 'text'>): Record<s
 }
 
 /**
+ * A card's plain rendition: the message its bot sends, beside the card, where no card can go. A stream bot's users
+ * get work notifications, which cannot show a card; rather than losing them (a card goes to the group only), the
+ * card's row carries the message the bot would have sent them without the card, as `plain` beside `cardParamMap`
+ * in its text: one row, so one notification whose targets (users, group) are recorded and retried apart like any
+ * stream bot's (docs/confirmation.md).
+ */
+export interface CardPlainRendition {
+  msgType: MsgType;
+  text: string;
+}
+
+/** A card message's text: its variables and, for the bot's users, its plain rendition. */
+export function cardText(
+  cardParamMap: Readonly<Record<string, string>>,
+  plain: CardPlainRendition | null,
+): string {
+  return JSON.stringify(plain ? { cardParamMap, plain } : { cardParamMap });
+}
+
+/**
+ * The plain message of a card message (its title, mentions and the rendition's type and text); null when it has
+ * none (a card row written before cards carried one goes to the group only, as it did then).
+ */
+export function cardPlainMessageOf(message: OutgoingMessage): OutgoingMessage | null {
+  const plain = (JSON.parse(message.text) as { plain?: unknown } | null)?.plain;
+  if (plain === undefined || plain === null) return null;
+  const { msgType, text } = plain as Partial<CardPlainRendition>;
+  if (!MSG_TYPES.includes(msgType as MsgType) || typeof text !== 'string') {
+    throw new Error('A card\'s plain rendition holds {"msgType": "text" or "markdown", "text": "..."}');
+  }
+  return { ...message, msgType: msgType as MsgType, text };
+}
+
+/**
  * DingTalk only renders a mention that is also written in the text (docs/dingtalk/custom-robot.md): append
  * `@<mobile>` / `@<userId>` for each one the text does not contain yet.
  */

@@ -87,6 +87,8 @@ export class NotificationPlanner {
         confirmation.buttons,
         this.links,
         zone,
+        // A card goes to the group; the bot's users get what they get without confirmation (its plain rendition).
+        shown,
       );
       if (decision.kind === 'not_requested') {
         requests.set(bot.id, {

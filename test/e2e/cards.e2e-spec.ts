@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { OutboxRepository } from '../../src/notify/delivery/queue/outbox.repository';
 import { SimApp } from '../../simulator/core/simulator-state';
@@ -592,5 +592,122 @@ describe('kitchen confirmation through a card, end to end (report → card in th
     const at = timeOfDayIn(new Date(confirmation.confirmed_at as string), t.config.reportTimeZone);
     expect(shown).toMatchObject({ status: 'received', confirmed_text: `已确认 · 张师傅 · ${at}` });
     expect(sim.cards.render(card, 'cook01').buttons.map((button) => button.text)).toEqual(['已备好']);
+  });
+});
+
+describe('a confirming stream bot with user_ids: the card to the group, the report to its users (issue 22)', () => {
+  const { sim, t } = useTestApp({
+    simulator: true,
+    env: { DELIVERY_RETRY_SCHEDULE: '100ms,100ms,100ms', DINGTALK_SEND_RESULT_WAITS: '100ms,100ms' },
+  });
+
+  // A case that failed leaves its faults (and counters) behind: the next starts without them.
+  afterEach(() => {
+    sim.state.faults = [];
+  });
+
+  /** A store that confirms, its app's robot in the kitchen group, a stream bot with the group, the card and a manager. */
+  async function confirmingKitchen(store: number) {
+    const app = sim.state.registerApp();
+    const group = sim.state.ensureConversation({
+      type: 'group',
+      title: `${store} 号店厨房`,
+      clientId: app.clientId,
+      members: ['cook01', 'manager01'],
+    });
+    const settings = await t.request('PUT', `/api/v1/stores/${store}/confirmation-settings`, {
+      body: { enabled: true },
+    });
+    expect(settings.status, settings.text).toBe(200);
+    const bot = await givenStreamBot(t, app, {
+      store_id: store,
+      user_ids: ['manager01'],
+      open_conversation_id: group.id,
+      card_template_id: KITCHEN_CONFIRMATION_TEMPLATE_ID,
+    });
+    const post = async () => {
+      const report = await givenMenuReport(t, { store_id: store, dish_name: '宫保鸡丁', quantity: 8 });
+      expect(report.notifications).toHaveLength(1);
+      return { report, id: String(report.notifications[0].id) };
+    };
+    return { app, group, bot, post };
+  }
+  const workNotifications = (clientId: string) =>
+    sim.state.received({ channel: 'work_notification', target: 'manager01', clientId });
+  /** Counts the calls of an API: a fault that changes nothing, `uses` of it. */
+  const countCalls = (path: string, uses: number) =>
+    sim.state.addFault({ path, mode: 'slow', delayMs: 0, remaining: uses });
+  /** The calls the counter had left, the counter removed (the next case's faults come first again). */
+  const callsLeft = (path: string) => {
+    const left =
+      sim.state.faults.find((fault) => fault.path === path && fault.mode === 'slow')?.remaining ?? 0;
+    sim.state.faults = sim.state.faults.filter((fault) => !(fault.path === path && fault.mode === 'slow'));
+    return left;
+  };
+  const CARD_API = '/v1.0/card/instances';
+  const WORK_API = '/topapi/message/corpconversation/asyncsend_v2';
+
+  it("one notification: the card in the group, the markdown report as manager01's work notification, both recorded", async () => {
+    const { app, group, post } = await confirmingKitchen(41);
+    const { report, id } = await post();
+    const row = await settled(t, id);
+    expect(row).toMatchObject({
+      status: 'sent',
+      msg_type: 'card',
+      targets: [
+        { target: 'users', status: 'sent' },
+        { target: 'group', status: 'sent' },
+      ],
+      recipients: [{ user_id: 'manager01', outcome: 'delivered', errcode: null }],
+    });
+    const cards = sim.cards.all({ clientId: app.clientId, conversationId: group.id });
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toMatchObject({ outTrackId: `notification-${id}`, cardData: { dish_name: '宫保鸡丁' } });
+    // What manager01 got before confirmation was on: the bot's markdown report, no card, no buttons.
+    const [work, ...more] = workNotifications(app.clientId);
+    expect(more).toEqual([]);
+    expect(work).toMatchObject({ msgtype: 'markdown', title: row.title, errcode: 0 });
+    expect(work.text).toContain(`#${report.id}`);
+    expect(work.text).not.toContain('cardParamMap');
+    // Nothing went to the group as a plain message: the card is the group's.
+    expect(sim.state.received({ channel: 'group', target: group.id })).toEqual([]);
+  });
+
+  it("retries a failed work notification to manager01 alone: the group's card is not made or delivered again", async () => {
+    const { app, group, post } = await confirmingKitchen(42);
+    sim.state.addFault({ path: WORK_API, mode: 'http_500', remaining: 1 });
+    countCalls(CARD_API, 2);
+    const { id } = await post();
+    const row = await settled(t, id);
+    expect(row).toMatchObject({
+      status: 'sent',
+      targets: [
+        { target: 'users', status: 'sent' },
+        { target: 'group', status: 'sent' },
+      ],
+    });
+    const attempts = (await t.request('GET', `/api/v1/notifications/${id}`)).body.data.attempts as Array<{
+      outcome: string;
+    }>;
+    expect(attempts.map((attempt) => attempt.outcome)).toEqual(['transient', 'ok']);
+    expect(callsLeft(CARD_API)).toBe(1); // one card call: the first attempt's
+    expect(sim.cards.all({ clientId: app.clientId, conversationId: group.id })).toHaveLength(1);
+    expect(workNotifications(app.clientId).filter((message) => message.errcode === 0)).toHaveLength(1);
+  });
+
+  it("retries a failed card alone: manager01's work notification is not sent again", async () => {
+    const { app, group, post } = await confirmingKitchen(43);
+    sim.state.addFault({ path: `${CARD_API}/createAndDeliver`, mode: 'http_500', remaining: 1 });
+    countCalls(WORK_API, 2);
+    const { id } = await post();
+    const row = await settled(t, id);
+    expect(row).toMatchObject({ status: 'sent', msg_type: 'card' });
+    const attempts = (await t.request('GET', `/api/v1/notifications/${id}`)).body.data.attempts as Array<{
+      outcome: string;
+    }>;
+    expect(attempts.map((attempt) => attempt.outcome)).toEqual(['transient', 'ok']);
+    expect(callsLeft(WORK_API)).toBe(1);
+    expect(workNotifications(app.clientId)).toHaveLength(1);
+    expect(sim.cards.all({ clientId: app.clientId, conversationId: group.id })).toHaveLength(1);
   });
 });

@@ -10,11 +10,13 @@ import { ClaimedNotification, SendResult } from './queue/claimed-notification';
 import { judgeAttempt, judgeOnlyAttempt, RetryPolicy } from './retry-policy';
 
 /**
- * The most DingTalk deadlines one send can take (app-messaging.client.ts): a stream bot's users and group, each a
- * token fetch and a call, both once more after a refused token (8), and the work notification's getsendresult
- * polls, which take one deadline together, with a token fetch of their own (2).
+ * The most DingTalk deadlines one send can take (app-messaging.client.ts, card.client.ts): a stream bot's users and
+ * group, each a token fetch and a call, both once more after a refused token (8); the work notification's
+ * getsendresult polls, which take one deadline together, with a token fetch of their own (2); and, when the group
+ * gets a card (its users the plain rendition), a creation refused as existing followed by a delivery of that card,
+ * a token fetch and a call once more after a refused token (4).
  */
-const MAX_CALLS_PER_SEND = 10;
+const MAX_CALLS_PER_SEND = 14;
 
 /** How long a send can take at most, by its DingTalk deadlines. */
 export function longestSendMs(config: AppConfig): number {

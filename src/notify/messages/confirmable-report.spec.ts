@@ -26,6 +26,8 @@ const shown = {
   content: '#### 报菜通知 · 门店 1\n> 报菜编号 #1042',
   markdown: true,
 };
+/** The message the bot sends without confirmation (its own type: text here). */
+const asSent = { msgType: 'text' as const, content: '报菜通知 · 门店 1\n报菜编号 #1042' };
 const key = randomBytes(32);
 const webhook: ConfirmingBot = {
   botType: 'webhook',
@@ -51,6 +53,7 @@ describe('a confirmable report, per bot', () => {
       buttons,
       { publicUrl: 'https://notify.example.com', key },
       'Asia/Shanghai',
+      asSent,
     );
     expect(decision.kind).toBe('buttons');
     if (decision.kind !== 'buttons') return;
@@ -66,7 +69,7 @@ describe('a confirmable report, per bot', () => {
 
   it('says why a webhook bot gets no buttons without PUBLIC_URL', () => {
     expect(
-      confirmableReport(webhook, report, shown, buttons, { publicUrl: null, key }, 'Asia/Shanghai'),
+      confirmableReport(webhook, report, shown, buttons, { publicUrl: null, key }, 'Asia/Shanghai', asSent),
     ).toEqual({
       kind: 'not_requested',
       reason: NOT_REQUESTED.noPublicUrl,
@@ -81,6 +84,7 @@ describe('a confirmable report, per bot', () => {
       buttons,
       { publicUrl: null, key },
       'Asia/Shanghai',
+      asSent,
     );
     expect(decision).toMatchObject({
       kind: 'buttons',
@@ -99,19 +103,42 @@ describe('a confirmable report, per bot', () => {
         status: '',
         confirmed_text: '',
       },
+      // The bot's user_ids get the report as without confirmation: a work notification cannot show the card.
+      plain: { msgType: 'text', text: asSent.content },
     });
+  });
+
+  it("gives no card when the users' plain rendition is too long for one work notification (never in parts)", () => {
+    const long = { msgType: 'markdown' as const, content: '宫保鸡丁'.repeat(2_000) };
+    const links = { publicUrl: null, key };
+    expect(confirmableReport(stream, report, shown, buttons, links, 'UTC', long)).toEqual({
+      kind: 'not_requested',
+      reason: NOT_REQUESTED.tooLong,
+    });
+    // A bot without users sends it nowhere but as the card: nothing to measure.
+    expect(
+      confirmableReport({ ...stream, userIds: [] }, report, shown, buttons, links, 'UTC', long).kind,
+    ).toBe('buttons');
   });
 
   it('says why a stream bot without a card template, or without a group, gets no buttons', () => {
     const links = { publicUrl: 'https://notify.example.com', key };
     expect(
-      confirmableReport({ ...stream, cardTemplateId: null }, report, shown, buttons, links, 'UTC'),
+      confirmableReport({ ...stream, cardTemplateId: null }, report, shown, buttons, links, 'UTC', asSent),
     ).toEqual({
       kind: 'not_requested',
       reason: NOT_REQUESTED.noCardTemplate,
     });
     expect(
-      confirmableReport({ ...stream, openConversationId: null }, report, shown, buttons, links, 'UTC'),
+      confirmableReport(
+        { ...stream, openConversationId: null },
+        report,
+        shown,
+        buttons,
+        links,
+        'UTC',
+        asSent,
+      ),
     ).toEqual({
       kind: 'not_requested',
       reason: NOT_REQUESTED.noGroup,

@@ -1,5 +1,11 @@
 import type { DingTalkBot } from '../../dingtalk-bot/entities/dingtalk-bot.entity';
-import { actionCardText, SentMsgType } from '../../dingtalk/outgoing-message';
+import {
+  actionCardText,
+  CardPlainRendition,
+  cardText,
+  MsgType,
+  SentMsgType,
+} from '../../dingtalk/outgoing-message';
 import type { ReportedDish } from '../../events/menu-report.events';
 import type { PlannedButton } from '../report-confirmations';
 import { confirmationLink, MAX_BUTTONS, newTicket } from './confirmation-link';
@@ -47,9 +53,11 @@ export const NOT_REQUESTED = {
  * A report's notification for one bot of a store whose kitchen confirms (docs/confirmation.md):
  * - a custom robot (webhook channel): an ActionCard, its text the report as the bot shows it (`shown`: the built-in
  *   markdown or the bot's template), one button per action, each a signed link to the service (PUBLIC_URL);
- * - a stream bot with a card template and a group: a card (`msg_type` card, to the group only), its content `{"cardParamMap": {...}}` with the
- *   template's variables (docs/dingtalk/cards/kitchen-confirmation.json), every value a string, `status` and
- *   `confirmed_text` empty until someone presses a button;
+ * - a stream bot with a card template and a group: a card (`msg_type` card) in the group, its content
+ *   `{"cardParamMap": {...}, "plain": {...}}`: the template's variables (docs/dingtalk/cards/kitchen-confirmation.json),
+ *   every value a string, `status` and `confirmed_text` empty until someone presses a button; and as `plain` the
+ *   message the bot sends without confirmation (`asSent`), for its user_ids' work notification (cardPlainMessageOf).
+ *   Unless that message is too long for one work notification: a card's row is never cut into parts, so no card;
  * - anything else: the report as today, and why there are no buttons.
  */
 export function confirmableReport(
@@ -59,6 +67,7 @@ export function confirmableReport(
   buttons: readonly PlannedButton[],
   links: LinkSigning,
   timeZone: string,
+  asSent: { msgType: MsgType; content: string },
 ): ConfirmationDecision {
   const channels = channelsOf(bot);
   if (channels.length === 0) return { kind: 'not_requested', reason: NOT_REQUESTED.noTarget };
@@ -91,15 +100,24 @@ export function confirmableReport(
   if (!bot.cardTemplateId) return { kind: 'not_requested', reason: NOT_REQUESTED.noCardTemplate };
   // A card goes to the bot's group only (its point: the whole kitchen sees who confirmed).
   if (!bot.openConversationId) return { kind: 'not_requested', reason: NOT_REQUESTED.noGroup };
+  // The users' work notification is what it would be without the card (the group alone confirms); measured on
+  // their channel only, since the group gets the card instead.
+  const plain: CardPlainRendition = { msgType: asSent.msgType, text: asSent.content };
+  if (!fitsBot({ ...bot, openConversationId: null }, { ...plain, title: shown.title })) {
+    return { kind: 'not_requested', reason: NOT_REQUESTED.tooLong };
+  }
   return {
     kind: 'buttons',
-    message: { msgType: 'card', title: shown.title, content: cardContent(report, timeZone) },
+    message: { msgType: 'card', title: shown.title, content: cardContent(report, timeZone, plain) },
     ticket: null,
   };
 }
 
-/** The card's variables (docs/dingtalk/cards/kitchen-confirmation.json), as strings. */
-export function cardContent(report: ReportedDish, timeZone: string): string {
+/**
+ * The card's variables (docs/dingtalk/cards/kitchen-confirmation.json), as strings, and the plain rendition its bot's
+ * users get.
+ */
+export function cardContent(report: ReportedDish, timeZone: string, plain: CardPlainRendition): string {
   const dish = dishLabel(report);
   const quantity = `${formatQuantity(report.quantity)} ${report.unit}`;
   const store = `门店 ${report.storeId}`;
@@ -113,5 +131,5 @@ export function cardContent(report: ReportedDish, timeZone: string): string {
     status: '',
     confirmed_text: '',
   };
-  return JSON.stringify({ cardParamMap });
+  return cardText(cardParamMap, plain);
 }

@@ -3,7 +3,7 @@ import { AppCredentials } from '../../../dingtalk/app-credentials';
 import { AppMessagingClient } from '../../../dingtalk/app-messaging.client';
 import { CardClient } from '../../../dingtalk/card.client';
 import { DingTalkOutcome, noTargetOutcome, outcome, OutcomeKind } from '../../../dingtalk/dingtalk-outcome';
-import { cardParamMapOf, OutgoingMessage } from '../../../dingtalk/outgoing-message';
+import { cardParamMapOf, cardPlainMessageOf, OutgoingMessage } from '../../../dingtalk/outgoing-message';
 import { RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
 import { BotWithSecrets } from '../../bot-fields';
 import { BotSender, DeliveryTarget, SendOutcome, TargetStanding } from '../../bot-sender';
@@ -11,8 +11,8 @@ import { streamApp } from './stream-app';
 import { judgeUsers, mergeRecipients, usersToReach, UsersVerdict } from './work-notification-recipients';
 
 /**
- * Enterprise-app robots: a work notification to `user_ids` and/or a robot message to the group
- * `open_conversation_id`, with the app's access token. With both targets the worse outcome is reported, and the
+ * Enterprise-app robots: a work notification to `user_ids` and/or a robot message (or an interactive card) to the
+ * group `open_conversation_id`, with the app's access token. With both targets the worse outcome is reported, and the
  * targets that did not take the message are named, so that a retry goes to them only: the users or the group that
  * got it do not get it twice.
  */
@@ -32,9 +32,12 @@ export class StreamSender implements BotSender {
   ): Promise<SendOutcome> {
     const app = streamApp(bot);
     if (!app) throw new Error(`Bot ${bot.id} is a stream bot without credentials`);
-    if (message.msgType === 'card') return this.sendCard(bot, app, message, signal);
+    const route = message.msgType === 'card' ? this.cardRoute(bot, app, message, remaining, signal) : null;
+    if (route && 'refused' in route) return route.refused;
+    // What the users get: the message, or a card's plain rendition (none: a card row from before they had one).
+    const forUsers = route ? route.forUsers : message;
     const configured: DeliveryTarget[] = [
-      ...(bot.userIds.length > 0 ? (['users'] as const) : []),
+      ...(bot.userIds.length > 0 && forUsers ? (['users'] as const) : []),
       ...(bot.openConversationId ? (['group'] as const) : []),
     ];
     if (configured.length === 0) return { ...noTargetOutcome(), remainingTargets: null };
@@ -48,10 +51,12 @@ export class StreamSender implements BotSender {
     let merged = recipients ? mergeRecipients(bot.userIds, recipients, null) : null;
     for (const target of targets) {
       if (target === 'users') {
-        const sent = await this.sendToUsers(app, bot.userIds, message, recipients ?? null, signal);
+        const sent = await this.sendToUsers(app, bot.userIds, forUsers!, recipients ?? null, signal);
         users = sent.verdict;
         merged = sent.recipients;
         outcomes.set(target, users.outcome);
+      } else if (route) {
+        outcomes.set(target, await route.toGroup(bot.openConversationId!));
       } else {
         outcomes.set(target, await this.apps.sendGroupMessage(app, bot.openConversationId!, message, signal));
       }
@@ -76,35 +81,44 @@ export class StreamSender implements BotSender {
   }
 
   /**
-   * An interactive card (docs/dingtalk/cards.md) from the bot's card template, created and delivered into its group
-   * in one call of the card API (one call of the app's, as a group message is), its clicks coming back over the
-   * app's Stream connection. A card goes to the group only: the point of it is that everyone there sees who
-   * confirmed. The bot's user_ids get no card (their work notifications carry no buttons); a bot without a group
-   * cannot send one. The outTrackId is the notification's, so a retry finds the card an earlier attempt made.
+   * How a card message goes (docs/dingtalk/cards.md): to the group, an interactive card from the bot's card
+   * template, created and delivered in one call of the card API (one call of the app's, as a group message is), its
+   * clicks coming back over the app's Stream connection; to the bot's users, the card's plain rendition as their
+   * work notification (cardPlainMessageOf): they cannot press anything in it, the group confirms. A card goes to the
+   * group only because the point of it is that everyone there sees who confirmed. The two are the notification's
+   * two targets, recorded and retried apart as any stream message's are: a retry of the users' part never makes a
+   * second card, and a retry of the card never sends the users another notification. The outTrackId is the
+   * notification's, so a retry of the card finds the card an earlier attempt made. Refused when the card cannot go
+   * to the group as the bot is set up, unless an earlier attempt delivered it there already.
    */
-  private async sendCard(
+  private cardRoute(
     bot: BotWithSecrets,
     app: AppCredentials,
     message: OutgoingMessage,
+    remaining: readonly DeliveryTarget[] | null | undefined,
     signal?: AbortSignal,
-  ): Promise<SendOutcome> {
-    if (!message.outTrackId) throw new Error('A card needs its outTrackId');
-    if (!bot.cardTemplateId) return cardRefused(CARD_HINTS.noTemplate);
-    if (!bot.openConversationId) return cardRefused(CARD_HINTS.noGroup);
-    const sent = await this.cards.createAndDeliver(
-      app,
-      {
-        outTrackId: message.outTrackId,
-        templateId: bot.cardTemplateId,
-        cardParamMap: cardParamMapOf(message),
-      },
-      [{ spaceType: 'IM_GROUP', spaceId: bot.openConversationId }],
-      signal,
-    );
+  ):
+    | { refused: SendOutcome }
+    | { forUsers: OutgoingMessage | null; toGroup: (group: string) => Promise<DingTalkOutcome> } {
+    const outTrackId = message.outTrackId;
+    if (!outTrackId) throw new Error('A card needs its outTrackId');
+    const cardParamMap = cardParamMapOf(message);
+    const forUsers = cardPlainMessageOf(message);
+    const groupLeft = !remaining || remaining.includes('group');
+    if (groupLeft && !bot.cardTemplateId) return { refused: cardRefused(CARD_HINTS.noTemplate, remaining) };
+    // A group removed after an earlier attempt reached the users is said as any removed target is (below).
+    if (!remaining && !bot.openConversationId) return { refused: cardRefused(CARD_HINTS.noGroup, remaining) };
     return {
-      ...sent.outcome,
-      remainingTargets: null,
-      targets: [{ target: 'group', standing: sent.outcome.kind === 'ok' ? 'sent' : 'missed' }],
+      forUsers,
+      toGroup: async (group) =>
+        (
+          await this.cards.createAndDeliver(
+            app,
+            { outTrackId, templateId: bot.cardTemplateId!, cardParamMap },
+            [{ spaceType: 'IM_GROUP', spaceId: group }],
+            signal,
+          )
+        ).outcome,
     };
   }
 
@@ -169,11 +183,14 @@ const CARD_HINTS = {
     "An interactive card goes to the bot's group, and this bot has none: set open_conversation_id (or write 绑定 to the bot in the kitchen group), then resend.",
 } as const;
 
-/** A card this bot cannot send as it is set up: failed for good, with what to set. */
-function cardRefused(hint: string): SendOutcome {
+/**
+ * A card this bot cannot send as it is set up: failed for good, with what to set. What an earlier attempt left to
+ * reach stays so: a resend after the fix goes there only.
+ */
+function cardRefused(hint: string, remaining: readonly DeliveryTarget[] | null | undefined): SendOutcome {
   return {
     ...outcome('permanent', null, null, 'Cannot send an interactive card through this bot', hint),
-    remainingTargets: null,
+    remainingTargets: remaining ? [...remaining] : null,
   };
 }
 
