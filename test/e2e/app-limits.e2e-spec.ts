@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KITCHEN_CONFIRMATION_TEMPLATE_ID } from '../../simulator/cards/repo-card-templates';
 import { ManualClock } from '../support/clocks';
 import { givenDingTalkApp, givenMenuReport } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
@@ -54,6 +55,41 @@ describe("an app's limits, shared by every store's bot on it", () => {
     }
     await clock.advance(10_000);
     await clock.settle(() => reached() === 5, 'the other two in the next minute');
+  });
+
+  it("counts a confirming card bot's work notification to its users in the app's recipients a minute (issue 22)", async () => {
+    const { dingApp, appId } = await chainApp();
+    const stores = STORES.map((store) => store + 20);
+    for (const store of stores) {
+      const settings = await t.request('PUT', `/api/v1/stores/${store}/confirmation-settings`, {
+        body: { enabled: true },
+      });
+      expect(settings.status, settings.text).toBe(200);
+      const group = sim.state.ensureConversation({ title: `${store}号店`, clientId: dingApp.clientId });
+      await botOf(appId, store, {
+        user_ids: [`manager${store}`],
+        open_conversation_id: group.id,
+        card_template_id: KITCHEN_CONFIRMATION_TEMPLATE_ID,
+      });
+    }
+    for (const store of stores) await givenMenuReport(t, { store_id: store });
+    const reached = () =>
+      stores.filter(
+        (store) =>
+          sim.state.received({ channel: 'work_notification', target: `manager${store}`, accepted: true })
+            .length,
+      ).length;
+    const cards = () => sim.cards.all({ clientId: dingApp.clientId }).length;
+    // Each send is a card and a work notification: two a second, then three recipients a minute, cards alike.
+    await clock.settle(() => reached() === 2 && cards() === 2, 'two sends in the first second');
+    await clock.advance(1_500);
+    await clock.settle(() => reached() === 3 && cards() === 3, 'three recipients in the first minute');
+    for (let waited = 1_000; waited < 55_000; waited += 9_000) {
+      await clock.advance(9_000);
+      expect([reached(), cards()]).toEqual([3, 3]);
+    }
+    await clock.advance(10_000);
+    await clock.settle(() => reached() === 5 && cards() === 5, 'the other two in the next minute');
   });
 
   it("sends the stores' group messages within the app's calls a second, each into its own group", async () => {
