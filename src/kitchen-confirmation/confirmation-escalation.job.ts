@@ -26,7 +26,8 @@ const BATCH = 200;
  * (unconfirmed, pending), its notifications written through the outbox (the delivery queue: durable, within each
  * bot's rate limit, in the delivery log), and the step marked sent in the same commit, so it goes at most once. A
  * press takes the same lock and cancels what is pending: a press before the step's transaction means no step; a
- * press after it leaves the step sent (its message may still be on its way) and cancels the escalation.
+ * press after it leaves the step sent, skips its messages still waiting in the queue (those already on their way
+ * go) and cancels the escalation.
  */
 @Injectable()
 export class ConfirmationEscalationJob implements OnApplicationBootstrap {
@@ -69,7 +70,12 @@ export class ConfirmationEscalationJob implements OnApplicationBootstrap {
     ]);
     // The store switched confirmation off since: nothing more is asked of its kitchen.
     const rows = report && settings.enabled ? await this.rowsOf(manager, step, due, report, settings) : [];
-    await this.outbox.enqueue(manager, rows);
+    const queued = await this.outbox.enqueue(manager, rows);
+    await this.steps.remember(
+      manager,
+      due.menuReportId,
+      queued.map((row) => row.id),
+    );
     await this.steps.mark(manager, step, due.menuReportId, rows.length > 0 ? 'sent' : 'skipped', now);
     if (rows.length === 0) {
       this.logger.warn(`Report ${due.menuReportId}: its ${step} had nowhere to go (skipped)`);

@@ -27,6 +27,25 @@ interface NotificationRow {
   action_at: Date | null;
 }
 
+/**
+ * A confirmed report's reminder and escalation messages still waiting in the delivery queue (pending or waiting for
+ * a retry, no live lease: queue-conditions.ts WAITING and LEASE_FREE) are skipped, saying why: they would tell of an
+ * unconfirmed report. One on its way (leased) goes. SKIP LOCKED: a row a claim is leasing at this moment is as good
+ * as on its way, and the press does not wait for (or deadlock with) the delivery queue.
+ */
+const SKIP_WAITING_STEPS = `
+  WITH waiting AS (
+    SELECT n.id FROM notifications n
+    JOIN confirmation_step_notifications s ON s.notification_id = n.id
+    WHERE s.menu_report_id = $1 AND n.status IN ('pending', 'retrying')
+      AND (n.lease_expires_at IS NULL OR n.lease_expires_at <= now())
+    ORDER BY n.id
+    FOR UPDATE OF n SKIP LOCKED)
+  UPDATE notifications n
+  SET status = 'skipped', lease_owner = NULL, lease_expires_at = NULL, claim = NULL, updated_at = $2,
+      hint = 'Not sent: its report was confirmed before this ' || n.kind || ' went (docs/confirmation.md).'
+  FROM waiting WHERE n.id = waiting.id`;
+
 const LOCK_NOTIFICATION = `
   SELECT notification_id, menu_report_id, store_id, status, buttons, action, by_user_id, by_name, confirmed_at,
          action_at
@@ -37,7 +56,8 @@ const LOCK_NOTIFICATION = `
  * written under its dedupe key (a primary key: a redelivery, another instance's copy of the same callback, or a
  * second POST of the same link finds it there and changes nothing), the notification's confirmation moves, and so
  * does its report's, whose reminder and escalation still pending are cancelled in the same commit (the job that
- * sends them locks the report's row too, so a press and a reminder never both win).
+ * sends them locks the report's row too, so a press and a reminder never both win), and whose reminder and
+ * escalation messages still waiting in the delivery queue are skipped.
  *
  * What a press does (docs/confirmation.md): the first press of any offered button confirms the notification, and its
  * report if nobody confirmed another of its notifications first. A later press of a button further along the list
@@ -158,6 +178,7 @@ export class ConfirmationRecorder {
          WHERE menu_report_id = $1`,
         [row.menu_report_id, row.notification_id, click.action, by[0], by[1], now, click.via],
       );
+      await manager.query(SKIP_WAITING_STEPS, [row.menu_report_id, now]);
       const seconds = Math.max(0, (now.getTime() - new Date(report.reported_at).getTime()) / 1000);
       return { firstOfReport: true, secondsToConfirm: seconds };
     }

@@ -90,6 +90,23 @@ export class ConfirmationStepsRepository {
       : null;
   }
 
+  /**
+   * The notifications that carry the report's step, in the transaction that queued them: a press that confirms the
+   * report skips those still waiting (ConfirmationRecorder).
+   */
+  async remember(
+    manager: EntityManager,
+    reportId: number,
+    notificationIds: readonly string[],
+  ): Promise<void> {
+    if (notificationIds.length === 0) return;
+    await manager.query(
+      `INSERT INTO confirmation_step_notifications (notification_id, menu_report_id)
+       SELECT id, $1 FROM unnest($2::bigint[]) AS id`,
+      [reportId, notificationIds],
+    );
+  }
+
   /** The step done (`sent`) or given up (`skipped`: nowhere to send it), in the transaction that queued it. */
   async mark(
     manager: EntityManager,

@@ -32,6 +32,7 @@ import { Cards1764003810000 } from './1764003810000-cards';
 import { MintedTokens1764003820000 } from './1764003820000-minted-tokens';
 import { ConfirmationSteps1764003830000 } from './1764003830000-confirmation-steps';
 import { AppSharedSince1764003840000 } from './1764003840000-app-shared-since';
+import { ConfirmationStepNotifications1764003850000 } from './1764003850000-confirmation-step-notifications';
 
 /**
  * Every schema change, oldest first. Listed explicitly rather than found by a file glob, so the same list works
@@ -71,4 +72,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   MintedTokens1764003820000,
   ConfirmationSteps1764003830000,
   AppSharedSince1764003840000,
+  ConfirmationStepNotifications1764003850000,
 ];
