@@ -18,6 +18,13 @@ describe('scrubSecrets', () => {
     );
   });
 
+  it("masks a confirmation link's token, also with something appended to it", () => {
+    expect(scrubSecrets('/c/Ab3_x-9kLmN01Zz_yX8wVu7tS')).toBe('/c/[redacted]');
+    expect(scrubSecrets('GET https://notify.example.com/c/Ab3_x-9kLmN01Zz_yX8wVu7tSjunk?x=1 answered')).toBe(
+      'GET https://notify.example.com/c/[redacted]?x=1 answered',
+    );
+  });
+
   it('leaves ordinary text alone', () => {
     expect(scrubSecrets('Stream bot started successfully bot_id=3')).toBe(
       'Stream bot started successfully bot_id=3',

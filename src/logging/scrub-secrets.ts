@@ -7,6 +7,9 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // Webhook and old-API tokens travel in the query string (docs/dingtalk/README.md, custom-robot.md).
   [/([?&](?:access_token|accessToken|sign|appsecret|appSecret|ticket|session)=)[^&\s"']+/g, '$1[redacted]'],
   [/(Bearer\s+)[A-Za-z0-9._~+/-]+=*/gi, '$1[redacted]'],
+  // A kitchen confirmation link's token is its whole authority (docs/confirmation.md): whoever reads it can confirm
+  // the report. Everything after /c/ up to the path's end, so that a token with something appended is masked too.
+  [/(\/c\/)[^/?#\s"'&]+/g, '$1[redacted]'],
   // Custom-robot signing secrets start with SEC (docs/dingtalk/custom-robot.md).
   [/\bSEC[0-9a-fA-F]{16,}\b/g, 'SEC[redacted]'],
   [

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { CreatedBot, givenMenuReport, givenWebhookBot, signedRobotFields } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
-import { waitForValue } from '../support/wait-for';
+import { waitFor, waitForValue } from '../support/wait-for';
 import { TestApp } from '../support/test-app';
 import { Simulator } from '../../simulator/simulator';
 
@@ -127,6 +127,25 @@ describe('kitchen confirmation of a webhook bot, through its links', () => {
       action: 'ready',
       by_name: null,
     });
+  });
+
+  it('keeps link tokens out of the log: whoever reads it cannot confirm a report', async () => {
+    const { robot } = await givenKitchenRobot(t, sim, 39);
+    await enableConfirmation(t, 39);
+    const report = await givenMenuReport(t, { store_id: 39 });
+    const [received] = await actionCardOf(t, sim, robot, report.id);
+    const token = received.url.split('/c/')[1];
+    const before = t.logs.find('request completed').length;
+    expect((await fetch(received.url, { signal: AbortSignal.timeout(10_000) })).status).toBe(200);
+    expect((await postForm(received.url)).status).toBe(200);
+    const linkLines = () =>
+      t.logs
+        .find('request completed')
+        .slice(before)
+        .filter((line) => String(line.url).startsWith('/c/'));
+    await waitFor(() => linkLines().length >= 2, 'the access log lines of the link');
+    expect(linkLines().map((line) => line.url)).toEqual(['/c/[redacted]', '/c/[redacted]']);
+    expect(t.logs.text()).not.toContain(token);
   });
 
   it('counts two presses of one link at once once', async () => {
