@@ -6,6 +6,7 @@ import { BotWithSecrets } from '../../dingtalk-bot/bot-fields';
 import { DingTalkBotService } from '../../dingtalk-bot/dingtalk-bot.service';
 import { AppCredentials } from '../../dingtalk/app-credentials';
 import { OutgoingMessage } from '../../dingtalk/outgoing-message';
+import { InFlightCallbacks } from './in-flight-callbacks';
 import { StreamCallback, StreamCallbackHandler } from '../stream-callback';
 import { parseBotCommand } from './bot-command';
 import { BotCommands, CommandResult } from './bot-commands';
@@ -34,8 +35,8 @@ export const TOPIC_BOT_MESSAGE = '/v1.0/im/bot/messages/get';
 @Injectable()
 export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicationShutdown {
   private readonly logger = new Logger(BotMessageHandler.name);
-  /** Messages being handled: shutdown lets them finish (their reply is on its way) before the database closes. */
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Messages being handled: shutdown lets them finish before the database closes. */
+  private readonly inFlight = new InFlightCallbacks(this.logger, 'Bot message');
 
   constructor(
     private readonly bots: DingTalkBotService,
@@ -49,23 +50,12 @@ export class BotMessageHandler implements StreamCallbackHandler, BeforeApplicati
     private readonly config: AppConfig,
   ) {}
 
-  async handle(callback: StreamCallback): Promise<void> {
-    const work = this.process(callback).catch((error: unknown) => {
-      this.logger.error(
-        `Bot message not handled app_id=${callback.appId} message_id=${callback.messageId}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    });
-    this.inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
+  handle(callback: StreamCallback): Promise<void> {
+    return this.inFlight.run(callback, this.process(callback));
   }
 
-  /** Each handling is bounded (DingTalk calls have deadlines), so waiting for them cannot hang the shutdown. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.inFlight]);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.inFlight.settled();
   }
 
   private async process(callback: StreamCallback): Promise<void> {

@@ -8,6 +8,7 @@ import { UserDirectoryClient } from '../../dingtalk/user-directory.client';
 import { ConfirmationRecorder, ConfirmationState } from '../../kitchen-confirmation/confirmation-recorder';
 import { ConfirmationRefused } from '../../kitchen-confirmation/confirmation-state';
 import { timeOfDayIn } from '../../notify/messages/message-text';
+import { InFlightCallbacks } from './in-flight-callbacks';
 import { StreamCallback, StreamCallbackHandler } from '../stream-callback';
 import { CardClick, notificationIdOf, parseCardClick } from './card-click';
 import { CardClicksRepository } from './card-clicks.repository';
@@ -33,8 +34,8 @@ const UPDATE_RETRY_WAITS_MS = [1_000, 5_000];
 @Injectable()
 export class CardCallbackHandler implements StreamCallbackHandler, BeforeApplicationShutdown {
   private readonly logger = new Logger(CardCallbackHandler.name);
-  /** Presses being handled: shutdown lets them finish (bounded by DingTalk's deadlines) before the database closes. */
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Presses being handled: shutdown lets them finish before the database closes. */
+  private readonly inFlight = new InFlightCallbacks(this.logger, 'Card click');
 
   constructor(
     private readonly clicks: CardClicksRepository,
@@ -46,22 +47,12 @@ export class CardCallbackHandler implements StreamCallbackHandler, BeforeApplica
     private readonly config: AppConfig,
   ) {}
 
-  async handle(callback: StreamCallback): Promise<void> {
-    const work = this.process(callback).catch((error: unknown) => {
-      this.logger.error(
-        `Card click not handled app_id=${callback.appId} message_id=${callback.messageId}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    });
-    this.inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
+  handle(callback: StreamCallback): Promise<void> {
+    return this.inFlight.run(callback, this.process(callback));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.inFlight]);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.inFlight.settled();
   }
 
   private async process(callback: StreamCallback): Promise<void> {
