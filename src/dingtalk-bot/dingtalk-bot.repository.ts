@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import type { ColumnRead } from '../database/column-read';
 import { prepared } from '../database/prepared-statements';
 import { connectedKinds } from './bot-kinds';
 import { DingTalkBot, MsgType } from './entities/dingtalk-bot.entity';
@@ -47,22 +48,27 @@ export type BotForReport = Pick<
   | 'cardTemplateId'
 > & { template: { msgType: MsgType; title: string; body: string } | null };
 
-// The id is taken in a subquery of one row, so nextval runs once whatever the number of bots (none: one row of
-// NULL bot columns). $2 names the sequence (the caller's: the report's id).
-const ENABLED_BOTS_OF_STORE = prepared(
-  'report.enabled-bots',
-  `SELECT r.next_id, b.id, b.bot_type, b.msg_type, b.at_mobiles, b.at_all, b.user_ids, b.open_conversation_id,
-          b.at_user_ids, b.agent_id, b.card_template_id,
+/**
+ * The id is taken in a subquery of one row, so nextval runs once whatever the number of bots (none: one row of
+ * NULL bot columns); so is the caller's read of the store (`ofStore`, keyed by $1). $2 names the sequence (the
+ * caller's: the report's id). One text per read, prepared once per connection.
+ */
+const enabledBotsOfStore = (ofStore: ColumnRead<unknown>): string =>
+  prepared(
+    `report.enabled-bots+${ofStore.name}`,
+    `SELECT r.next_id, r.of_store, b.id, b.bot_type, b.msg_type, b.at_mobiles, b.at_all, b.user_ids,
+          b.open_conversation_id, b.at_user_ids, b.agent_id, b.card_template_id,
           t.msg_type AS template_msg_type, t.title AS template_title, t.body AS template_body
-   FROM (SELECT nextval($2::regclass)::integer AS next_id) r
+   FROM (SELECT nextval($2::regclass)::integer AS next_id, ${ofStore.sql('$1')} AS of_store) r
    LEFT JOIN ding_talk_bots b ON b.store_id = $1 AND b.is_enabled
    -- A summary template renders the daily summary only: such a bot's reports use the built-in message.
    LEFT JOIN message_templates t ON t.id = b.template_id AND t.purpose = 'report'
    ORDER BY b.id`,
-);
+  );
 
 interface EnabledBotRow {
   next_id: number;
+  of_store: unknown;
   id: number | null;
   bot_type: DingTalkBot['botType'];
   msg_type: MsgType;
@@ -148,6 +154,9 @@ const SUMMARY_MOMENT_CAME = `b.daily_summary_at IS NOT NULL AND b.is_enabled
  */
 @Injectable()
 export class DingTalkBotRepository {
+  /** enabledBotsOfStore's text of each read it was called with. */
+  private readonly statementOfRead = new WeakMap<ColumnRead<unknown>, string>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Bots whose summary moment of `day` has come (see SUMMARY_MOMENT_CAME), by id. */
@@ -178,15 +187,22 @@ export class DingTalkBotRepository {
 
   /**
    * In the caller's connection (or transaction): the enabled bots of `storeId` with their report templates, in id
-   * order, and the next value of `idSequence` (a report's id, which its messages carry), in one statement: it runs
-   * for every report, so the template (a bot's setting) is joined here rather than read in a round trip of its own.
+   * order, the next value of `idSequence` (a report's id, which its messages carry), and the caller's `ofStore`
+   * keyed by `storeId`, in one statement: it runs for every report, so the template (a bot's setting) and the
+   * caller's read are joined here rather than read in round trips of their own.
    */
-  async enabledOfStoreForReport(
+  async enabledOfStoreForReport<T>(
     manager: EntityManager,
     storeId: number,
     idSequence: string,
-  ): Promise<{ nextId: number; bots: BotForReport[] }> {
-    const rows = await manager.query<EnabledBotRow[]>(ENABLED_BOTS_OF_STORE, [storeId, idSequence]);
+    ofStore: ColumnRead<T>,
+  ): Promise<{ nextId: number; bots: BotForReport[]; ofStore: T }> {
+    let statement = this.statementOfRead.get(ofStore);
+    if (statement === undefined) {
+      statement = enabledBotsOfStore(ofStore);
+      this.statementOfRead.set(ofStore, statement);
+    }
+    const rows = await manager.query<EnabledBotRow[]>(statement, [storeId, idSequence]);
     const bots = rows
       .filter((row): row is EnabledBotRow & { id: number } => row.id !== null)
       .map((row) => ({
@@ -205,7 +221,7 @@ export class DingTalkBotRepository {
             ? null
             : { msgType: row.template_msg_type, title: row.template_title!, body: row.template_body! },
       }));
-    return { nextId: rows[0].next_id, bots };
+    return { nextId: rows[0].next_id, bots, ofStore: ofStore.parse(rows[0].of_store) };
   }
 
   /** The bots of `ids` that exist (no secret is opened). */

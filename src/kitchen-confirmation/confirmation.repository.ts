@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { ColumnRead } from '../database/column-read';
 import { rowsOf } from '../database/query-rows';
 import type { ReportedDish } from '../events/menu-report.events';
 import type {
@@ -60,26 +61,16 @@ const iso = (at: Date | null): string | null => (at ? new Date(at).toISOString()
 export class ConfirmationRepository implements ReportConfirmations, ReportConfirmationReader {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async planFor(manager: EntityManager, storeId: number): Promise<ConfirmationPlan | null> {
-    const [row] = rowsOf<{
-      buttons: ConfirmationPlan['buttons'];
-      reminder_after_minutes: number | null;
-      escalation_after_minutes: number | null;
-    }>(
-      await manager.query(
-        `SELECT buttons, reminder_after_minutes, escalation_after_minutes
-         FROM confirmation_settings WHERE store_id = $1 AND enabled`,
-        [storeId],
-      ),
-    );
-    if (!row) return null;
-    return {
-      storeId,
-      buttons: row.buttons,
-      reminderAfterMinutes: row.reminder_after_minutes,
-      escalationAfterMinutes: row.escalation_after_minutes,
-    };
-  }
+  readonly planOfStore: ColumnRead<ConfirmationPlan | null> = {
+    name: 'confirmation-plan',
+    // At most one row (store_id is the table's key), as one json value: NULL when the store has none or it is off.
+    sql: (storeIdParam) =>
+      `(SELECT json_build_object('storeId', store_id, 'buttons', buttons,
+                                 'reminderAfterMinutes', reminder_after_minutes,
+                                 'escalationAfterMinutes', escalation_after_minutes)
+        FROM confirmation_settings WHERE store_id = ${storeIdParam} AND enabled)`,
+    parse: (value) => (value as ConfirmationPlan | null) ?? null,
+  };
 
   /**
    * One statement: the report's row (unconfirmed when any notification carries buttons, its reminder and escalation

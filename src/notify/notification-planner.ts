@@ -49,15 +49,19 @@ export class NotificationPlanner {
     this.links = { publicUrl: config.confirmation.publicUrl, key: config.confirmation.linkKey };
   }
 
-  /** The report's id (from menu_reports' own sequence), its store's enabled bots, and the store's confirmation. */
+  /**
+   * The report's id (from menu_reports' own sequence), its store's enabled bots, and the store's confirmation, in
+   * one statement.
+   */
   async readForReport(manager: EntityManager, storeId: number): Promise<ReportPlan> {
-    const { nextId, bots } = await this.bots.enabledOfStoreForReport(
+    const { nextId, bots, ofStore } = await this.bots.enabledOfStoreForReport(
       manager,
       storeId,
       MENU_REPORT_ID_SEQUENCE,
+      this.confirmations.planOfStore,
     );
-    const confirmation = bots.length === 0 ? null : await this.confirmations.planFor(manager, storeId);
-    return { reportId: nextId, bots, confirmation };
+    // A store without bots sends nothing to confirm: its confirmation, read all the same, is of no use.
+    return { reportId: nextId, bots, confirmation: bots.length === 0 ? null : ofStore };
   }
 
   /**

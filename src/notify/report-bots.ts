@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Port, port } from '../common/port';
+import type { ColumnRead } from '../database/column-read';
 import type { BotForReport } from '../dingtalk-bot/dingtalk-bot.repository';
 
 /** What planning a report's notifications needs of a bot: where and how it sends, and its template if it has one. */
@@ -11,13 +12,15 @@ export type PlannedBot = BotForReport;
  */
 export interface ReportBots {
   /**
-   * In the report's connection: the enabled bots of `storeId` with their report templates, in id order, and the
-   * next value of `idSequence` (the report's id), in one statement (it runs for every report).
+   * In the report's connection: the enabled bots of `storeId` with their report templates, in id order, the next
+   * value of `idSequence` (the report's id), and `ofStore` keyed by `storeId` (another module's value of the store:
+   * its kitchen confirmation), in one statement (it runs for every report).
    */
-  enabledOfStoreForReport(
+  enabledOfStoreForReport<T>(
     manager: EntityManager,
     storeId: number,
     idSequence: string,
-  ): Promise<{ nextId: number; bots: PlannedBot[] }>;
+    ofStore: ColumnRead<T>,
+  ): Promise<{ nextId: number; bots: PlannedBot[]; ofStore: T }>;
 }
 export const REPORT_BOTS: Port<ReportBots> = port<ReportBots>('ReportBots');

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Port, port } from '../common/port';
+import type { ColumnRead } from '../database/column-read';
 import type { ReportedDish } from '../events/menu-report.events';
 import type {
   ConfirmationFilter,
@@ -38,8 +39,11 @@ export interface ConfirmationRequest {
  * depends on notify: it sends its reminders through the outbox).
  */
 export interface ReportConfirmations {
-  /** The store's confirmation, read with the report's bots (the report's connection), or null when it is off. */
-  planFor(manager: EntityManager, storeId: number): Promise<ConfirmationPlan | null>;
+  /**
+   * The store's confirmation (null when it is off), keyed by the store's id: read in the statement that reads the
+   * report's bots (ReportBots), not in a round trip of its own.
+   */
+  readonly planOfStore: ColumnRead<ConfirmationPlan | null>;
   /**
    * In the report's transaction, after its notifications are written: the report's confirmation and one per bot's
    * notification, with the reminder and escalation due by the plan's deadlines.
