@@ -241,6 +241,94 @@ describe('menu reports API', () => {
     },
   );
 
+  it("reads a report's bots, id and confirmation in one statement: a report in two round trips", async () => {
+    const db = t.app.get(DataSource);
+    /** What each statement of the report's own connection does, in order (other work runs on other connections). */
+    const statementsOfReport = async (storeId: number, key?: string) => {
+      const runs: string[][] = [];
+      const createQueryRunner = db.createQueryRunner;
+      db.createQueryRunner = (...args) => {
+        const runner = createQueryRunner.apply(db, args);
+        const statements: string[] = [];
+        runs.push(statements);
+        const query = runner.query;
+        runner.query = (text: string, ...rest: unknown[]) => {
+          statements.push(text);
+          return query.apply(runner, [text, ...rest] as Parameters<typeof query>);
+        };
+        return runner;
+      };
+      try {
+        const response = await t.request('POST', '/api/v1/menu-reports', {
+          body: { store_id: storeId, dish_name: '宫保鸡丁', quantity: 5, unit: '份' },
+          headers: key === undefined ? {} : { 'idempotency-key': key },
+        });
+        expect(response.status, response.text).toBe(201);
+        const report = runs.filter((statements) =>
+          statements.some((s) => s.includes('nextval($2::regclass)')),
+        );
+        expect(report).toHaveLength(1);
+        const statements = report[0].map((text) => {
+          if (text.includes('nextval($2::regclass)')) return 'read bots and id';
+          if (text.includes('INSERT INTO menu_reports')) return 'write report and notifications';
+          if (text.includes('INSERT INTO report_confirmations')) return 'write confirmation';
+          if (text.includes('pg_try_advisory_xact_lock')) return 'lock idempotency key';
+          if (text.includes('idempotency_keys')) return `${text.trim().split(/\s/)[0]} idempotency key`;
+          if (text.includes('FROM report_confirmations')) return 'read confirmation (the answer)';
+          if (text.includes('FROM notification_confirmations')) return "read notifications' confirmations";
+          return text.replace(/\s+/g, ' ').trim();
+        });
+        return { report: response.body.data, statements };
+      } finally {
+        db.createQueryRunner = createQueryRunner;
+      }
+    };
+
+    await createBot({ store_id: 60, webhook: WEBHOOK });
+    const off = await statementsOfReport(60);
+    expect(off.report.notifications[0].confirmation).toMatchObject({ status: 'off' });
+    expect(off.statements).toEqual(['read bots and id', 'write report and notifications']);
+    // An Idempotency-Key adds its transaction and its key's statements, no read of its own.
+    const keyed = await statementsOfReport(60, 'two-round-trips-1');
+    expect(keyed.statements).toEqual([
+      'START TRANSACTION',
+      'lock idempotency key',
+      'SELECT idempotency key',
+      'read bots and id',
+      'write report and notifications',
+      'INSERT idempotency key',
+      'COMMIT',
+    ]);
+
+    const settings = await t.request('PUT', '/api/v1/stores/60/confirmation-settings', {
+      body: { enabled: true, reminder_after_minutes: 10 },
+    });
+    expect(settings.status, settings.text).toBe(200);
+    const on = await statementsOfReport(60);
+    // Read with the bots: the plan reached the report (no PUBLIC_URL here, so the webhook bot's links are off).
+    expect(on.report.confirmation).toMatchObject({ status: 'not_requested' });
+    expect(on.report.notifications[0].confirmation).toMatchObject({ status: 'not_requested' });
+    expect(on.statements).toEqual([
+      'read bots and id',
+      'START TRANSACTION',
+      'write report and notifications',
+      'write confirmation',
+      'COMMIT',
+      // The answer's confirmation, read back in the report's connection.
+      'read confirmation (the answer)',
+      "read notifications' confirmations",
+    ]);
+
+    // A store whose kitchen confirms but which has no enabled bot: nothing to confirm, as before.
+    const alone = await t.request('PUT', '/api/v1/stores/61/confirmation-settings', {
+      body: { enabled: true },
+    });
+    expect(alone.status, alone.text).toBe(200);
+    const unnotified = await statementsOfReport(61);
+    expect(unnotified.report).toMatchObject({ notifications: [], confirmation: { status: 'off' } });
+    expect(unnotified.statements).toEqual(['read bots and id', 'write report and notifications']);
+  });
+
   it('accepts decimals and a dish id alone', async () => {
     const response = await t.request('POST', '/api/v1/menu-reports', {
       body: { store_id: 12, dish_id: 7, quantity: 2.5, unit: '斤' },
