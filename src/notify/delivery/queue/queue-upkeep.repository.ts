@@ -40,9 +40,14 @@ const SKIP_UNDELIVERABLE = `WITH doomed AS (
                   || 'Resend notification ' || d.id || ' (or this one) once the bot can send again.'
        FROM skipped d
        WHERE d.kind = 'digest' AND m.merged_into = d.id AND m.status = 'merged'`;
+// Only bots without a due moment: ON CONFLICT DO UPDATE locks the conflicting row even where its WHERE then leaves it
+// alone, so taking every bot with waiting rows locked, until the commit, the state rows of all the busy bots of the
+// cluster, and each new report of one of them (its write marks its bot due: outbox.repository.ts) waited behind the
+// sweep, which itself waited behind the rounds' locks (the delivery benchmark saw convoys of seven report writes).
 const MARK_UNMARKED_DUE = `INSERT INTO bot_delivery_states (bot_id, next_due_at)
        SELECT n.bot_id, $1::timestamptz FROM notifications n
        WHERE n.status IN ${WAITING} AND EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id)
+         AND NOT EXISTS (SELECT 1 FROM bot_delivery_states s WHERE s.bot_id = n.bot_id AND s.next_due_at IS NOT NULL)
        GROUP BY n.bot_id ORDER BY n.bot_id
        ON CONFLICT (bot_id) DO UPDATE SET next_due_at = EXCLUDED.next_due_at
        WHERE bot_delivery_states.next_due_at IS NULL`;

@@ -1,0 +1,72 @@
+import { DataSource } from 'typeorm';
+import { describe, expect, it } from 'vitest';
+import { DeliveryQueue } from '../../src/notify/delivery/queue/delivery-queue';
+import { givenBotOnOwnRobot, stopDispatcher } from '../support/delivery-queue';
+import { givenMenuReport } from '../support/given';
+import { useTestApp } from '../support/use-test-app';
+import { waitForValue } from '../support/wait-for';
+
+/**
+ * The sweep, the delivery queue's safety net (queue-upkeep.repository.ts): a bot whose waiting notifications have no
+ * due moment is made due, and a bot that has one is left alone: its state row is not even locked, so the report
+ * writes that mark it due never wait behind the sweep.
+ */
+describe('the delivery sweep', () => {
+  const { t } = useTestApp({ env: { DELIVERY_POLL_INTERVAL_MS: String(10 * 60_000) } });
+  const nextDueOf = async (botId: number): Promise<Date | null> => {
+    const [row]: Array<{ next_due_at: Date | null }> = await t.app
+      .get(DataSource)
+      .query('SELECT next_due_at FROM bot_delivery_states WHERE bot_id = $1', [botId]);
+    return row.next_due_at;
+  };
+
+  it('makes due a bot whose waiting notifications nobody marked due', async () => {
+    await stopDispatcher(t);
+    const bot = await givenBotOnOwnRobot(t, { store_id: 1301 });
+    await givenMenuReport(t, { store_id: 1301 });
+    await t.app
+      .get(DataSource)
+      .query('UPDATE bot_delivery_states SET next_due_at = NULL WHERE bot_id = $1', [bot.id]);
+
+    await t.app.get(DeliveryQueue).sweep(Date.now());
+
+    expect(await nextDueOf(bot.id)).not.toBeNull();
+  });
+
+  it('leaves a bot that is already due alone, without waiting for its state row', async () => {
+    await stopDispatcher(t);
+    const bot = await givenBotOnOwnRobot(t, { store_id: 1302 });
+    await givenMenuReport(t, { store_id: 1302 });
+    const due = await nextDueOf(bot.id);
+    expect(due).not.toBeNull();
+    // Another transaction (a round, a report write) holds the bot's state row.
+    const holder = t.app.get(DataSource).createQueryRunner();
+    await holder.startTransaction();
+    try {
+      await holder.query('SELECT 1 FROM bot_delivery_states WHERE bot_id = $1 FOR UPDATE', [bot.id]);
+      const [{ pid }]: Array<{ pid: number }> = await holder.query('SELECT pg_backend_pid() AS pid');
+      let settled = false;
+      const sweep = t.app
+        .get(DeliveryQueue)
+        .sweep(Date.now())
+        .finally(() => (settled = true));
+      // Whichever comes first: the sweep's end, or a statement waiting for the holder's lock.
+      const outcome = await waitForValue(async () => {
+        if (settled) return 'finished';
+        const [{ waiting }]: Array<{ waiting: number }> = await t.app
+          .get(DataSource)
+          .query(
+            'SELECT count(*)::integer AS waiting FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+            [pid],
+          );
+        return waiting > 0 ? 'waited for the lock' : undefined;
+      }, 'the sweep');
+      expect(outcome).toBe('finished');
+      await sweep;
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    expect(await nextDueOf(bot.id)).toEqual(due);
+  });
+});
