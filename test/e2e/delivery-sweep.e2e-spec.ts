@@ -14,10 +14,10 @@ import { waitForValue } from '../support/wait-for';
 describe('the delivery sweep', () => {
   const { t } = useTestApp({ env: { DELIVERY_POLL_INTERVAL_MS: String(10 * 60_000) } });
   const nextDueOf = async (botId: number): Promise<Date | null> => {
-    const [row]: Array<{ next_due_at: Date | null }> = await t.app
+    const [row]: Array<{ next_due_at: Date | null } | undefined> = await t.app
       .get(DataSource)
       .query('SELECT next_due_at FROM bot_delivery_states WHERE bot_id = $1', [botId]);
-    return row.next_due_at;
+    return row?.next_due_at ?? null;
   };
 
   it('makes due a bot whose waiting notifications nobody marked due', async () => {
@@ -27,6 +27,17 @@ describe('the delivery sweep', () => {
     await t.app
       .get(DataSource)
       .query('UPDATE bot_delivery_states SET next_due_at = NULL WHERE bot_id = $1', [bot.id]);
+
+    await t.app.get(DeliveryQueue).sweep(Date.now());
+
+    expect(await nextDueOf(bot.id)).not.toBeNull();
+  });
+
+  it('makes due a bot whose waiting notifications have no state row at all', async () => {
+    await stopDispatcher(t);
+    const bot = await givenBotOnOwnRobot(t, { store_id: 1303 });
+    await givenMenuReport(t, { store_id: 1303 });
+    await t.app.get(DataSource).query('DELETE FROM bot_delivery_states WHERE bot_id = $1', [bot.id]);
 
     await t.app.get(DeliveryQueue).sweep(Date.now());
 

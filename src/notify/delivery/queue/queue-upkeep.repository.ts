@@ -44,6 +44,7 @@ const SKIP_UNDELIVERABLE = `WITH doomed AS (
 // alone, so taking every bot with waiting rows locked, until the commit, the state rows of all the busy bots of the
 // cluster, and each new report of one of them (its write marks its bot due: outbox.repository.ts) waited behind the
 // sweep, which itself waited behind the rounds' locks (the delivery benchmark saw convoys of seven report writes).
+// Read from the statement's snapshot: a bot whose due moment a round clears just after is made due by the next sweep.
 const MARK_UNMARKED_DUE = `INSERT INTO bot_delivery_states (bot_id, next_due_at)
        SELECT n.bot_id, $1::timestamptz FROM notifications n
        WHERE n.status IN ${WAITING} AND EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id)
