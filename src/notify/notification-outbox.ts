@@ -25,6 +25,9 @@ export type RequeueResult = 'requeued' | 'bot_deleted' | 'being_sent';
  * The one door into delivery: every message the service writes to be sent (a report's, a batch send's, a summary's,
  * a resend, a test message) enters the queue here, inside the caller's transaction, with its bot marked due in the
  * same commit, so that once the caller's transaction commits the message will be delivered whatever happens next.
+ * Except where a dispatcher round holds the bot's state row at that moment: the write does not wait for it, and the
+ * bot is marked due right after the commit by the dispatcher, to which the signal hands it (or, should this process
+ * stop first, by the sweep of any instance: outbox.repository.ts markDueUnlessHeld says why).
  * Rows get ascending ids in the order given: the parts of a message (one `partOf`) leave in id order. One statement
  * for any number of rows, and for the write that causes them if the caller hands it over (LeadingWrite): this is on
  * the path of every report. The SQL is OutboxRepository's.
@@ -37,9 +40,12 @@ export type RequeueResult = 'requeued' | 'bot_deleted' | 'being_sent';
 @Injectable()
 export class NotificationOutbox implements EntitySubscriberInterface, OnModuleInit {
   private readonly logger = new Logger(NotificationOutbox.name);
-  /** Connections whose open transaction wrote something to send: the signal waits for their commit. */
-  private readonly awaitingCommit = new WeakSet<QueryRunner>();
-  private readonly listeners: Array<() => void> = [];
+  /**
+   * Connections whose open transaction wrote something to send: the signal waits for their commit. With the bots
+   * the transaction's writes could not mark due (held by a round), to be marked once it has committed.
+   */
+  private readonly awaitingCommit = new WeakMap<QueryRunner, Set<number>>();
+  private readonly listeners: Array<(heldBots: readonly number[]) => void> = [];
 
   constructor(
     private readonly rows: OutboxRepository,
@@ -52,8 +58,11 @@ export class NotificationOutbox implements EntitySubscriberInterface, OnModuleIn
     this.dataSource.subscribers.push(this);
   }
 
-  /** `listener` runs each time notifications to send have been committed. */
-  whenCommitted(listener: () => void): void {
+  /**
+   * `listener` runs each time notifications to send have been committed, with the bots of theirs that are still to
+   * be marked due (their state row was held by a round when they were written; usually none).
+   */
+  whenCommitted(listener: (heldBots: readonly number[]) => void): void {
     this.listeners.push(listener);
   }
 
@@ -64,8 +73,13 @@ export class NotificationOutbox implements EntitySubscriberInterface, OnModuleIn
   ): Promise<QueuedNotification[]> {
     if (messages.length === 0 && !leading) return [];
     // Due now by the dispatcher's clock (the database's now() is not the clock tests control).
-    const queued = await this.rows.enqueue(manager, messages, new Date(this.clock.now()), leading);
-    if (queued.some((row) => row.status === 'pending')) this.signalOnCommit(manager);
+    const { queued, heldBots } = await this.rows.enqueue(
+      manager,
+      messages,
+      new Date(this.clock.now()),
+      leading,
+    );
+    if (queued.some((row) => row.status === 'pending')) this.signalOnCommit(manager, heldBots);
     return queued;
   }
 
@@ -92,14 +106,17 @@ export class NotificationOutbox implements EntitySubscriberInterface, OnModuleIn
     const marked = await this.rows.markDue(manager, [botId], now);
     if (!marked.has(botId)) return 'bot_deleted';
     if (!(await this.rows.requeue(manager, id, now))) return 'being_sent';
-    this.signalOnCommit(manager);
+    this.signalOnCommit(manager, []);
     return 'requeued';
   }
 
   /** TypeORM, after a COMMIT (or a savepoint's release, which commits nothing yet). */
   afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (event.queryRunner.isTransactionActive || !this.awaitingCommit.delete(event.queryRunner)) return;
-    this.signal();
+    if (event.queryRunner.isTransactionActive) return;
+    const heldBots = this.awaitingCommit.get(event.queryRunner);
+    if (!heldBots) return;
+    this.awaitingCommit.delete(event.queryRunner);
+    this.signal([...heldBots]);
   }
 
   /** TypeORM, after a ROLLBACK: nothing was written. */
@@ -107,17 +124,19 @@ export class NotificationOutbox implements EntitySubscriberInterface, OnModuleIn
     if (!event.queryRunner.isTransactionActive) this.awaitingCommit.delete(event.queryRunner);
   }
 
-  private signalOnCommit(manager: EntityManager): void {
+  private signalOnCommit(manager: EntityManager, heldBots: readonly number[]): void {
     const runner = manager.queryRunner;
-    if (runner?.isTransactionActive) this.awaitingCommit.add(runner);
-    else this.signal(); // No transaction: the statement committed alone.
+    if (!runner?.isTransactionActive) return this.signal(heldBots); // No transaction: the statement committed alone.
+    const awaiting = this.awaitingCommit.get(runner) ?? new Set<number>();
+    for (const botId of heldBots) awaiting.add(botId);
+    this.awaitingCommit.set(runner, awaiting);
   }
 
   /** Called once the write has committed: a listener's failure must not turn the caller's success into an error. */
-  private signal(): void {
+  private signal(heldBots: readonly number[]): void {
     for (const listener of this.listeners) {
       try {
-        listener();
+        listener(heldBots);
       } catch (error) {
         this.logger.error(
           `Signalling committed notifications failed: ${(error as Error).message}; the dispatcher's sweep finds them`,

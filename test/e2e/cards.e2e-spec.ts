@@ -19,7 +19,9 @@ async function enqueueCard(
   menuReportId: number | null = null,
 ): Promise<string> {
   const db = t.app.get(DataSource);
-  const [queued] = await t.app.get(OutboxRepository).enqueue(
+  const {
+    queued: [queued],
+  } = await t.app.get(OutboxRepository).enqueue(
     db.manager,
     [
       {

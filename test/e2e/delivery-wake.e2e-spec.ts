@@ -1,7 +1,8 @@
+import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { givenMenuReport, givenRobotAnswers, givenWebhookBot, robotWebhook } from '../support/given';
 import { useTestApp } from '../support/use-test-app';
-import { waitFor } from '../support/wait-for';
+import { waitFor, waitForValue } from '../support/wait-for';
 
 /**
  * Whatever enters the outbox leaves at once: its commit is the dispatcher's one wake signal
@@ -26,6 +27,52 @@ describe('the outbox wakes the dispatcher', () => {
     });
     expect(keyed.status, keyed.text).toBe(201);
     await waitFor(() => accepted(robot.token).length === 2, 'the report with a key', SOON_MS);
+  });
+
+  it('for a report whose bot a round holds: the write does not wait, and the bot is marked due after it', async () => {
+    const robot = sim.state.registerRobot();
+    const bot = await givenWebhookBot(t, { store_id: 904, webhook: robotWebhook(sim, robot) });
+    const first = await givenMenuReport(t, { store_id: 904, dish_name: '鱼香肉丝' });
+    // Recorded, not only received: the recording takes the bot's state row too.
+    const firstId = first.notifications[0].id;
+    await waitFor(async () => (await statusOf(firstId)) === 'sent', 'the first report recorded', SOON_MS);
+    // A round (of another instance, say) holds the bot's state row, and will commit what its snapshot showed: nothing
+    // waiting, so no due moment. The report written meanwhile is not in that snapshot.
+    const db = t.app.get(DataSource);
+    const round = db.createQueryRunner();
+    await round.startTransaction();
+    let report: Promise<{ status: number; text: string }> | undefined;
+    try {
+      await round.query('UPDATE bot_delivery_states SET next_due_at = NULL WHERE bot_id = $1', [bot.id]);
+      const [{ pid }]: Array<{ pid: number }> = await round.query('SELECT pg_backend_pid() AS pid');
+      let answered = false;
+      report = t
+        .request('POST', '/api/v1/menu-reports', {
+          body: { store_id: 904, dish_name: '麻婆豆腐', quantity: 1, unit: '份' },
+        })
+        .finally(() => (answered = true));
+      const outcome = await waitForValue(async () => {
+        if (answered) return 'answered';
+        const [{ waiting }]: Array<{ waiting: number }> = await db.query(
+          'SELECT count(*)::integer AS waiting FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+          [pid],
+        );
+        return waiting > 0 ? 'waited for the round' : undefined;
+      }, 'the report');
+      expect(outcome).toBe('answered');
+      await round.commitTransaction();
+    } finally {
+      if (round.isTransactionActive) await round.rollbackTransaction();
+      await round.release();
+    }
+    const answer = await report;
+    expect(answer.status, answer.text).toBe(201);
+    // Marked due by the dispatcher once the report committed: the sweep is ten minutes away.
+    await waitFor(
+      () => accepted(robot.token).length === 2,
+      'the report written while the round held its bot',
+      SOON_MS,
+    );
   });
 
   it('for a batch send', async () => {

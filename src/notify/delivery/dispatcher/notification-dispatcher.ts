@@ -66,6 +66,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private finished: SendResult[] = [];
   /** Claims whose send never began (bot deleted meanwhile, shutdown), waiting to be given back. */
   private unstarted: ClaimedNotification[] = [];
+  /** Bots with committed notifications that their writes could not mark due (NotificationOutbox): the next round does. */
+  private unmarked = new Set<number>();
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -76,7 +78,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     outbox: NotificationOutbox,
     lateResults: LateResults,
   ) {
-    outbox.whenCommitted(() => this.wake());
+    outbox.whenCommitted((heldBots) => this.wake(heldBots));
     lateResults.recordWith((result) => this.recordLater(result));
     this.owner = `${config.instanceId.slice(0, 48)}:${randomBytes(6).toString('hex')}`;
     // A stream send may take a token fetch and two calls, each within the DingTalk deadline; renewed meanwhile.
@@ -98,8 +100,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.wake();
   }
 
-  /** Look for work now. Cheap and idempotent: whenever something may have become due. */
-  private wake(): void {
+  /** Look for work now. Cheap and idempotent: whenever something may have become due (and `unmarked` bots are). */
+  private wake(unmarked: readonly number[] = []): void {
+    for (const botId of unmarked) this.unmarked.add(botId);
     this.wanted = true;
     this.startRound();
   }
@@ -126,6 +129,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
           'sent again by another instance',
       );
     }
+    // Bots whose new notifications are still to be marked due: now, or the sweep of another instance finds them.
+    if (this.unmarked.size > 0) await this.markUnmarkedDue();
     await this.inFlight.renewed();
     const unstarted = this.unstarted;
     this.unstarted = [];
@@ -158,7 +163,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     // A request that wakes the dispatcher does not lend the round its ceiling on database waits.
     this.round = outsideRequests(() => this.rounds()).finally(() => {
       this.round = null;
-      if (this.running && (this.finished.length > 0 || (this.wanted && this.freeSlots() > 0)))
+      if (
+        this.running &&
+        (this.finished.length > 0 || this.unmarked.size > 0 || (this.wanted && this.freeSlots() > 0))
+      )
         this.startRound();
     });
   }
@@ -182,9 +190,16 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private async rounds(): Promise<void> {
     while (
       this.running &&
-      (this.finished.length > 0 || this.unstarted.length > 0 || (this.wanted && this.freeSlots() > 0))
+      (this.finished.length > 0 ||
+        this.unstarted.length > 0 ||
+        this.unmarked.size > 0 ||
+        (this.wanted && this.freeSlots() > 0))
     ) {
       if (this.unstarted.length > 0 && !(await this.giveBackUnstarted())) return;
+      if (this.unmarked.size > 0 && !(await this.markUnmarkedDue())) return;
+      // Marked: a round only if there is something to record or room to claim.
+      if (this.finished.length === 0 && this.unstarted.length === 0 && !(this.wanted && this.freeSlots() > 0))
+        continue;
       const results = this.finished;
       this.finished = [];
       const maxClaims = this.wanted ? this.freeSlots() : 0;
@@ -231,6 +246,26 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     } catch (error) {
       this.logger.error(`Giving back unsent claims failed: ${(error as Error).message}`);
       this.unstarted = [...claims, ...this.unstarted];
+      this.backoffUntil = this.clock.now() + RETRY_AFTER_ERROR_MS;
+      this.armDueTimer(this.backoffUntil);
+      return false;
+    }
+  }
+
+  /**
+   * Marks due the bots whose notifications were committed without their due mark (NotificationOutbox), before the
+   * round's claim looks for them; false (and a backoff) when the database refused: they are kept for the next round,
+   * and the sweep would find them should this process stop first.
+   */
+  private async markUnmarkedDue(): Promise<boolean> {
+    const botIds = [...this.unmarked];
+    this.unmarked = new Set();
+    try {
+      await this.queue.markDue(botIds, this.clock.now());
+      return true;
+    } catch (error) {
+      this.logger.error(`Marking bots due failed: ${(error as Error).message}`);
+      for (const botId of botIds) this.unmarked.add(botId);
       this.backoffUntil = this.clock.now() + RETRY_AFTER_ERROR_MS;
       this.armDueTimer(this.backoffUntil);
       return false;

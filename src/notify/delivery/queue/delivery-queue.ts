@@ -5,6 +5,7 @@ import { SEND_HEALTH, SendHealthChange, SendHealthWrite } from '../../send-healt
 import { ClaimRepository } from './claim.repository';
 import { ClaimedNotification, SendResult } from './claimed-notification';
 import { LeaseRepository } from './lease.repository';
+import { OutboxRepository } from './outbox.repository';
 import { QueueUpkeepRepository } from './queue-upkeep.repository';
 import { RateWindowRepository } from './rate-window.repository';
 import { RecordingRepository } from './recording.repository';
@@ -72,8 +73,18 @@ export class DeliveryQueue {
     private readonly windows: RateWindowRepository,
     private readonly leases: LeaseRepository,
     private readonly upkeep: QueueUpkeepRepository,
+    private readonly outbox: OutboxRepository,
     @Inject(SEND_HEALTH) private readonly health: SendHealthWrite,
   ) {}
+
+  /**
+   * Marks due at `now` the bots whose new notifications could not mark them due when they were written (a round held
+   * their state row: outbox.repository.ts markDueUnlessHeld), once those have committed: a statement of its own,
+   * which waits for such a holder. A bot deleted meanwhile is left out (its notifications cannot be sent).
+   */
+  async markDue(botIds: readonly number[], now: number): Promise<void> {
+    await this.outbox.markDue(this.dataSource.manager, botIds, new Date(now));
+  }
 
   /**
    * One round of the dispatcher, in one short transaction: record the finished sends, lease up to `maxClaims`
