@@ -53,18 +53,24 @@ export type BotForReport = Pick<
  * NULL bot columns); so is the caller's read of the store (`ofStore`, keyed by $1). $2 names the sequence (the
  * caller's: the report's id). One text per read, prepared once per connection.
  */
-const enabledBotsOfStore = (ofStore: ColumnRead<unknown>): string =>
-  prepared(
+function enabledBotsOfStore(ofStore: ColumnRead<unknown>): string {
+  const read = ofStore.sql('$1');
+  // A parameter of the read's own would silently take one of this statement's ($2: the sequence's name).
+  if (/\$(?!1(?!\d))\d+/.test(read)) {
+    throw new Error(`The read "${ofStore.name}" uses a parameter other than its key ($1): ${read}`);
+  }
+  return prepared(
     `report.enabled-bots+${ofStore.name}`,
     `SELECT r.next_id, r.of_store, b.id, b.bot_type, b.msg_type, b.at_mobiles, b.at_all, b.user_ids,
           b.open_conversation_id, b.at_user_ids, b.agent_id, b.card_template_id,
           t.msg_type AS template_msg_type, t.title AS template_title, t.body AS template_body
-   FROM (SELECT nextval($2::regclass)::integer AS next_id, ${ofStore.sql('$1')} AS of_store) r
+   FROM (SELECT nextval($2::regclass)::integer AS next_id, ${read} AS of_store) r
    LEFT JOIN ding_talk_bots b ON b.store_id = $1 AND b.is_enabled
    -- A summary template renders the daily summary only: such a bot's reports use the built-in message.
    LEFT JOIN message_templates t ON t.id = b.template_id AND t.purpose = 'report'
    ORDER BY b.id`,
   );
+}
 
 interface EnabledBotRow {
   next_id: number;
