@@ -44,6 +44,48 @@ describe('the delivery sweep', () => {
     expect(await nextDueOf(bot.id)).not.toBeNull();
   });
 
+  it('makes due a bot whose due moment is far off while a notification of it is due now', async () => {
+    // What a round of another instance leaves when it held the state row as the report was written, and the
+    // instance that wrote the report stopped before marking the bot (outbox.repository.ts markDueUnlessHeld).
+    await stopDispatcher(t);
+    const bot = await givenBotOnOwnRobot(t, { store_id: 1304 });
+    await givenMenuReport(t, { store_id: 1304 });
+    const db = t.app.get(DataSource);
+    await db.query(
+      `UPDATE bot_delivery_states SET next_due_at = now() + interval '1 hour' WHERE bot_id = $1`,
+      [bot.id],
+    );
+    const at = Date.now();
+
+    await t.app.get(DeliveryQueue).sweep(at);
+
+    expect((await nextDueOf(bot.id))?.getTime()).toBe(at);
+  });
+
+  it('leaves alone a due moment a robot window away, a busy bot and a paused one', async () => {
+    await stopDispatcher(t);
+    const db = t.app.get(DataSource);
+    const set = async (storeId: number, assignments: string) => {
+      const bot = await givenBotOnOwnRobot(t, { store_id: storeId });
+      await givenMenuReport(t, { store_id: storeId });
+      await db.query(`UPDATE bot_delivery_states SET ${assignments} WHERE bot_id = $1`, [bot.id]);
+      return { id: bot.id, due: await nextDueOf(bot.id) };
+    };
+    const windowAway = await set(1305, `next_due_at = now() + interval '61 seconds'`);
+    const busy = await set(
+      1306,
+      `next_due_at = now() + interval '1 hour', busy_until = now() + interval '1 hour', busy_owner = 'elsewhere'`,
+    );
+    const paused = await set(
+      1307,
+      `next_due_at = now() + interval '1 hour', rate_limited_until = now() + interval '1 hour'`,
+    );
+
+    await t.app.get(DeliveryQueue).sweep(Date.now());
+
+    for (const bot of [windowAway, busy, paused]) expect(await nextDueOf(bot.id)).toEqual(bot.due);
+  });
+
   it('leaves a bot that is already due alone, without waiting for its state row', async () => {
     await stopDispatcher(t);
     const bot = await givenBotOnOwnRobot(t, { store_id: 1302 });

@@ -68,6 +68,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private unstarted: ClaimedNotification[] = [];
   /** Bots with committed notifications that their writes could not mark due (NotificationOutbox): the next round does. */
   private unmarked = new Set<number>();
+  /** While another transaction still holds some of them, they are tried again from this moment on (clock ms). */
+  private unmarkedRetryAt = 0;
+  private unmarkedTimer: ClockTimer | undefined;
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -102,9 +105,25 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
 
   /** Look for work now. Cheap and idempotent: whenever something may have become due (and `unmarked` bots are). */
   private wake(unmarked: readonly number[] = []): void {
-    for (const botId of unmarked) this.unmarked.add(botId);
+    if (unmarked.length > 0 && !this.running) void this.markAtOnce(unmarked);
+    else for (const botId of unmarked) this.unmarked.add(botId);
     this.wanted = true;
     this.startRound();
+  }
+
+  /**
+   * Stopping (or not started): no round will mark them, so they are marked now, waiting for their holders. Requests
+   * are still answered while the service stops.
+   */
+  private async markAtOnce(botIds: readonly number[]): Promise<void> {
+    try {
+      await this.queue.markDue(botIds, this.clock.now());
+    } catch (error) {
+      this.logger.error(
+        `Marking bots ${botIds.join(', ')} due failed: ${(error as Error).message}; the sweep of another instance ` +
+          'marks them',
+      );
+    }
   }
 
   /**
@@ -116,7 +135,14 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     if (!this.running) return;
     this.running = false;
     this.clock.clearTimeout(this.dueTimer);
+    this.clock.clearTimeout(this.unmarkedTimer);
     await this.round;
+    // Bots whose new notifications are still to be marked due: before the sends in flight are waited for.
+    if (this.unmarked.size > 0) {
+      const unmarked = [...this.unmarked];
+      this.unmarked = new Set();
+      await this.markAtOnce(unmarked);
+    }
     if (this.inFlight.size > 0) {
       this.logger.log(`Stopping: waiting for ${this.inFlight.size} sends in flight to end`);
       await this.inFlight.drain(this.maxSendMs);
@@ -129,8 +155,6 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
           'sent again by another instance',
       );
     }
-    // Bots whose new notifications are still to be marked due: now, or the sweep of another instance finds them.
-    if (this.unmarked.size > 0) await this.markUnmarkedDue();
     await this.inFlight.renewed();
     const unstarted = this.unstarted;
     this.unstarted = [];
@@ -165,7 +189,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       this.round = null;
       if (
         this.running &&
-        (this.finished.length > 0 || this.unmarked.size > 0 || (this.wanted && this.freeSlots() > 0))
+        (this.finished.length > 0 || this.unmarkedToTry() || (this.wanted && this.freeSlots() > 0))
       )
         this.startRound();
     });
@@ -192,11 +216,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       this.running &&
       (this.finished.length > 0 ||
         this.unstarted.length > 0 ||
-        this.unmarked.size > 0 ||
+        this.unmarkedToTry() ||
         (this.wanted && this.freeSlots() > 0))
     ) {
       if (this.unstarted.length > 0 && !(await this.giveBackUnstarted())) return;
-      if (this.unmarked.size > 0 && !(await this.markUnmarkedDue())) return;
+      if (this.unmarkedToTry() && !(await this.markUnmarkedDue())) return;
       // Marked: a round only if there is something to record or room to claim.
       if (this.finished.length === 0 && this.unstarted.length === 0 && !(this.wanted && this.freeSlots() > 0))
         continue;
@@ -252,16 +276,33 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     }
   }
 
+  private unmarkedToTry(): boolean {
+    return this.unmarked.size > 0 && this.clock.now() >= this.unmarkedRetryAt;
+  }
+
   /**
    * Marks due the bots whose notifications were committed without their due mark (NotificationOutbox), before the
-   * round's claim looks for them; false (and a backoff) when the database refused: they are kept for the next round,
-   * and the sweep would find them should this process stop first.
+   * round's claim looks for them. Without waiting: a bot another transaction still holds (a round of another
+   * instance, a write of its own) is tried again MIN_REARM_MS later, so that one holder never stalls every bot's
+   * round. False (and a backoff) when the database refused: they are kept for the next round, and the sweep would
+   * find them should this process stop first.
    */
   private async markUnmarkedDue(): Promise<boolean> {
     const botIds = [...this.unmarked];
     this.unmarked = new Set();
     try {
-      await this.queue.markDue(botIds, this.clock.now());
+      const held = await this.queue.markDueUnlessHeld(botIds, this.clock.now());
+      if (held.length < botIds.length) this.wanted = true; // Some are due now: the round claims.
+      if (held.length > 0) {
+        for (const botId of held) this.unmarked.add(botId);
+        this.unmarkedRetryAt = this.clock.now() + MIN_REARM_MS;
+        this.clock.clearTimeout(this.unmarkedTimer);
+        // The timer says when (a timer may fire a millisecond before the clock reads the moment it was set for).
+        this.unmarkedTimer = this.clock.setTimeout(() => {
+          this.unmarkedRetryAt = 0;
+          this.startRound();
+        }, MIN_REARM_MS);
+      }
       return true;
     } catch (error) {
       this.logger.error(`Marking bots due failed: ${(error as Error).message}`);

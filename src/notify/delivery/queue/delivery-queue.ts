@@ -78,10 +78,15 @@ export class DeliveryQueue {
   ) {}
 
   /**
-   * Marks due at `now` the bots whose new notifications could not mark them due when they were written (a round held
-   * their state row: outbox.repository.ts markDueUnlessHeld), once those have committed: a statement of its own,
-   * which waits for such a holder. A bot deleted meanwhile is left out (its notifications cannot be sent).
+   * Marks due at `now` the bots whose new notifications could not mark them due when they were written (another
+   * transaction held their state row: outbox.repository.ts markDueUnlessHeld), once those have committed, without
+   * waiting: answers the bots still held, to be tried again. A bot deleted meanwhile is left out.
    */
+  markDueUnlessHeld(botIds: readonly number[], now: number): Promise<number[]> {
+    return this.outbox.markDueUnlessHeld(this.dataSource.manager, botIds, new Date(now));
+  }
+
+  /** As markDueUnlessHeld, waiting for the holders: for a dispatcher that no longer runs rounds. */
   async markDue(botIds: readonly number[], now: number): Promise<void> {
     await this.outbox.markDue(this.dataSource.manager, botIds, new Date(now));
   }

@@ -72,8 +72,9 @@ function markDueStatement(botIdsQuery: string, at: string): string {
  * benchmark, queues of nine report writes behind one round, the connection pool stalled with them. Marking such a
  * bot due cannot be left out, for the holder decides the bot's next moment from what its snapshot shows, which is
  * not this write: it is done just after this write commits (NotificationOutbox hands the bots to the dispatcher,
- * whose next round marks them, waiting for the holder if need be), or else by the sweep. A bot with no state row yet
- * (its first message) is inserted, waiting should another write insert it at the same moment.
+ * whose next round marks them in the same way, trying again shortly while the holder keeps the row), or else by the
+ * sweep (queue-upkeep.repository.ts). A bot with no state row yet (its first message) is inserted, waiting should
+ * another write insert it at the same moment; so does a row committed after the statement's snapshot and held since.
  */
 function markDueUnlessHeld(botIdsQuery: string, at: string): string {
   return `to_mark AS (${botIdsQuery}),
@@ -162,6 +163,10 @@ const ENQUEUE_CLAIMED = `INSERT INTO notifications (bot_id, store_id, menu_repor
 const MARK_DUE = `${markDueStatement('SELECT b.id FROM ding_talk_bots b WHERE b.id = ANY($1::integer[])', '$2')}
   RETURNING bot_id`;
 
+/** MARK_DUE without waiting: answers the bots (still there) whose state row another transaction holds. */
+const MARK_DUE_UNLESS_HELD = `WITH ${markDueUnlessHeld('SELECT b.id FROM ding_talk_bots b WHERE b.id = ANY($1::integer[])', '$2')}
+  SELECT t.id AS bot_id FROM to_mark t WHERE t.id NOT IN (SELECT bot_id FROM marked) ORDER BY t.id`;
+
 /**
  * The door's SQL: the rows written (with their bots marked due, in the same statement) and the rows written again
  * (a resend), in the caller's transaction. NotificationOutbox (notification-outbox.ts) is the door that uses it.
@@ -241,14 +246,25 @@ export class OutboxRepository {
   }
 
   /**
-   * Whatever queues notifications calls this in the same transaction, after writing them: their bots are due at
-   * `at`, unless a send in flight or a throttle pause keeps them for later. Returns the bots it marked: a bot that
-   * was deleted meanwhile has no queue state any more (and a notification of it can no longer be sent).
+   * The bots are due at `at`, unless a send in flight or a throttle pause keeps them for later: a resend, in its
+   * transaction before requeueing the row; the dispatcher, for bots whose notifications could not mark them (it
+   * waits for the holder then: see markDueUnlessHeld for the one that does not). Returns the bots it marked: a bot
+   * that was deleted meanwhile has no queue state any more (and a notification of it can no longer be sent).
    */
   async markDue(manager: EntityManager, botIds: readonly number[], at: Date): Promise<Set<number>> {
     if (botIds.length === 0) return new Set();
     const rows: Array<{ bot_id: number }> = await manager.query(MARK_DUE, [botIds, at]);
     return new Set(rows.map((row) => row.bot_id));
+  }
+
+  /**
+   * As markDue, except for the bots whose state row another transaction holds at that moment: those are answered
+   * (bots deleted meanwhile are neither marked nor answered). A statement of its own.
+   */
+  async markDueUnlessHeld(manager: EntityManager, botIds: readonly number[], at: Date): Promise<number[]> {
+    if (botIds.length === 0) return [];
+    const rows: Array<{ bot_id: number }> = await manager.query(MARK_DUE_UNLESS_HELD, [botIds, at]);
+    return rows.map((row) => row.bot_id);
   }
 
   /**
