@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { prepared } from '../../../database/prepared-statements';
 import { rowsOf } from '../../../database/query-rows';
-import { LEASE_FREE, WAITING } from './queue-conditions';
+import { IN_TURN, LEASE_FREE, WAITING } from './queue-conditions';
 
 const SKIPPED_HINT =
   'The bot was disabled or deleted before this notification was sent; resend it once the bot is enabled again.';
@@ -45,15 +45,15 @@ const SKIP_UNDELIVERABLE = `WITH doomed AS (
  * anything a claim sets for a robot's window (a minute and its margin) or an app's, and short of a retry's back-off.
  */
 const MISSED_AFTER = "interval '2 minutes'";
-// Bots whose waiting rows nobody marked due: no due moment at all, or one far off while a row is due now and
-// nothing (a send in flight, a throttle pause) holds the bot. A write marks its bot due in its own commit, except
-// where a round held the state row: its instance marks it just after (outbox.repository.ts markDueUnlessHeld), and
-// should that instance stop first, the round may have set a moment far off from its snapshot (a retry's), or none.
-// Only such bots are touched: ON CONFLICT DO UPDATE locks the conflicting row even where its WHERE leaves it alone,
-// so taking every bot with waiting rows locked, until the commit, the state rows of all the busy bots of the cluster,
-// and each new report of one of them waited behind the sweep, which itself waited behind the rounds' locks (the
-// delivery benchmark saw convoys of seven report writes). Read from the statement's snapshot: a bot whose due moment
-// a round clears just after is made due by the next sweep.
+// Bots whose waiting rows nobody marked due: no due moment at all, or one far off while a row is due now (and its turn:
+// not a part behind an earlier one) and nothing (a send in flight, a throttle pause) holds the bot. A write marks its
+// bot due in its own commit, except where a round held the state row: its instance marks it just after
+// (outbox.repository.ts markDueUnlessHeld), and should that instance stop first, the round may have set a moment far
+// off from its snapshot (a retry's), or none. Only such bots are touched: ON CONFLICT DO UPDATE locks the conflicting
+// row even where its WHERE leaves it alone, so taking every bot with waiting rows locked, until the commit, the state
+// rows of all the busy bots of the cluster, and each new report of one of them waited behind the sweep, which itself
+// waited behind the rounds' locks (the delivery benchmark saw convoys of seven report writes). Read from the
+// statement's snapshot: a bot whose due moment a round clears just after is made due by the next sweep.
 const MISSED = (s: string, dueAt: string) =>
   `${s}.next_due_at > ${dueAt} + ${MISSED_AFTER} AND (${s}.busy_until IS NULL OR ${s}.busy_until <= now())
    AND (${s}.rate_limited_until IS NULL OR ${s}.rate_limited_until <= ${dueAt})`;
@@ -62,7 +62,8 @@ const MARK_UNMARKED_DUE = `INSERT INTO bot_delivery_states (bot_id, next_due_at)
        WHERE n.status IN ${WAITING} AND EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id)
          AND NOT EXISTS (SELECT 1 FROM bot_delivery_states s
                          WHERE s.bot_id = n.bot_id AND s.next_due_at IS NOT NULL
-                           AND NOT (n.next_attempt_at <= $1 AND ${LEASE_FREE('n')} AND ${MISSED('s', '$1::timestamptz')}))
+                           AND NOT (n.next_attempt_at <= $1 AND ${LEASE_FREE('n')} AND ${IN_TURN('n')}
+                                    AND ${MISSED('s', '$1::timestamptz')}))
        GROUP BY n.bot_id ORDER BY n.bot_id
        ON CONFLICT (bot_id) DO UPDATE SET next_due_at = EXCLUDED.next_due_at
        WHERE bot_delivery_states.next_due_at IS NULL OR ${MISSED('bot_delivery_states', 'EXCLUDED.next_due_at')}`;
