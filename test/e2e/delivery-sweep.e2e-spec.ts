@@ -86,6 +86,32 @@ describe('the delivery sweep', () => {
     for (const bot of [windowAway, busy, paused]) expect(await nextDueOf(bot.id)).toEqual(bot.due);
   });
 
+  it("leaves alone a bot whose robot or app is paused (a sibling's throttle answer, the app's monthly quota)", async () => {
+    await stopDispatcher(t);
+    const db = t.app.get(DataSource);
+    const pausedBehind = async (storeId: number, keyColumn: 'robot_key' | 'app_key') => {
+      const bot = await givenBotOnOwnRobot(t, { store_id: storeId });
+      await givenMenuReport(t, { store_id: storeId });
+      const key = `sweep-test:${storeId}`;
+      await db.query(`UPDATE ding_talk_bots SET ${keyColumn} = $2 WHERE id = $1`, [bot.id, key]);
+      await db.query(
+        `INSERT INTO robot_rate_windows (robot_key, paused_until) VALUES ($1, now() + interval '1 hour')`,
+        [key],
+      );
+      await db.query(
+        `UPDATE bot_delivery_states SET next_due_at = now() + interval '1 hour' WHERE bot_id = $1`,
+        [bot.id],
+      );
+      return { id: bot.id, due: await nextDueOf(bot.id) };
+    };
+    const robotPaused = await pausedBehind(1308, 'robot_key');
+    const appPaused = await pausedBehind(1309, 'app_key');
+
+    await t.app.get(DeliveryQueue).sweep(Date.now());
+
+    for (const bot of [robotPaused, appPaused]) expect(await nextDueOf(bot.id)).toEqual(bot.due);
+  });
+
   it('leaves a bot that is already due alone, without waiting for its state row', async () => {
     await stopDispatcher(t);
     const bot = await givenBotOnOwnRobot(t, { store_id: 1302 });

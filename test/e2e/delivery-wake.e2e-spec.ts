@@ -50,8 +50,7 @@ describe('the outbox wakes the dispatcher', () => {
           body: { store_id: 904, dish_name: '麻婆豆腐', quantity: 1, unit: '份' },
         })
         .finally(() => (answered = true));
-      // Answered while the round still holds the row (a write that waited for it would wait for ever here). The
-      // dispatcher's own mark, once the report has committed, may wait for the round: that is its job.
+      // Answered while the round still holds the row (a write that waited for it would wait for ever here).
       await waitFor(() => answered, 'the report answered while a round holds its bot', SOON_MS);
       await round.commitTransaction();
     } finally {

@@ -66,7 +66,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private finished: SendResult[] = [];
   /** Claims whose send never began (bot deleted meanwhile, shutdown), waiting to be given back. */
   private unstarted: ClaimedNotification[] = [];
-  /** Bots with committed notifications that their writes could not mark due (NotificationOutbox): the next round does. */
+  /**
+   * Bots with committed notifications that their writes could not mark due (NotificationOutbox): the next round marks
+   * them (those still held, 50 ms later); a dispatcher that is stopping marks them at once.
+   */
   private unmarked = new Set<number>();
   /** While another transaction still holds some of them, they are tried again from this moment on (clock ms). */
   private unmarkedRetryAt = 0;
@@ -137,16 +140,15 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.clock.clearTimeout(this.dueTimer);
     this.clock.clearTimeout(this.unmarkedTimer);
     await this.round;
-    // Bots whose new notifications are still to be marked due: before the sends in flight are waited for.
-    if (this.unmarked.size > 0) {
-      const unmarked = [...this.unmarked];
-      this.unmarked = new Set();
-      await this.markAtOnce(unmarked);
-    }
+    // Bots whose new notifications are still to be marked due: while the sends in flight are waited for (the mark
+    // may wait for a holder; the drain renews the sends' leases meanwhile).
+    const marked = this.unmarked.size > 0 ? this.markAtOnce([...this.unmarked]) : Promise.resolve();
+    this.unmarked = new Set();
     if (this.inFlight.size > 0) {
       this.logger.log(`Stopping: waiting for ${this.inFlight.size} sends in flight to end`);
       await this.inFlight.drain(this.maxSendMs);
     }
+    await marked;
     try {
       await this.recordFinished();
     } catch (error) {

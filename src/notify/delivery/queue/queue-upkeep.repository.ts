@@ -42,9 +42,10 @@ const SKIP_UNDELIVERABLE = `WITH doomed AS (
        WHERE d.kind = 'digest' AND m.merged_into = d.id AND m.status = 'merged'`;
 /**
  * How far off a bot's due moment may be while a notification of it is due now, before the sweep calls it missed: past
- * anything a claim sets for a robot's window (a minute and its margin) or an app's, and short of a retry's back-off.
+ * anything a claim sets for a robot's window (a minute and its margin, at most another minute) or an app's, and short
+ * of a retry's back-off. A pause (the bot's, its robot's, its app's) is not a miss: such a bot is left alone.
  */
-const MISSED_AFTER = "interval '2 minutes'";
+const MISSED_AFTER = "interval '3 minutes'";
 // Bots whose waiting rows nobody marked due: no due moment at all, or one far off while a row is due now (and its turn:
 // not a part behind an earlier one) and nothing (a send in flight, a throttle pause) holds the bot. A write marks its
 // bot due in its own commit, except where a round held the state row: its instance marks it just after
@@ -61,9 +62,14 @@ const MARK_UNMARKED_DUE = `INSERT INTO bot_delivery_states (bot_id, next_due_at)
        SELECT n.bot_id, $1::timestamptz FROM notifications n
        WHERE n.status IN ${WAITING} AND EXISTS (SELECT 1 FROM ding_talk_bots b WHERE b.id = n.bot_id)
          AND NOT EXISTS (SELECT 1 FROM bot_delivery_states s
+                         LEFT JOIN ding_talk_bots b ON b.id = s.bot_id
+                         LEFT JOIN robot_rate_windows robot ON robot.robot_key = COALESCE(b.robot_key, 'bot:' || s.bot_id)
+                         LEFT JOIN robot_rate_windows app ON app.robot_key = b.app_key
                          WHERE s.bot_id = n.bot_id AND s.next_due_at IS NOT NULL
                            AND NOT (n.next_attempt_at <= $1 AND ${LEASE_FREE('n')} AND ${IN_TURN('n')}
-                                    AND ${MISSED('s', '$1::timestamptz')}))
+                                    AND ${MISSED('s', '$1::timestamptz')}
+                                    AND COALESCE(robot.paused_until <= $1, true)
+                                    AND COALESCE(app.paused_until <= $1, true)))
        GROUP BY n.bot_id ORDER BY n.bot_id
        ON CONFLICT (bot_id) DO UPDATE SET next_due_at = EXCLUDED.next_due_at
        WHERE bot_delivery_states.next_due_at IS NULL OR ${MISSED('bot_delivery_states', 'EXCLUDED.next_due_at')}`;
@@ -110,7 +116,7 @@ export class QueueUpkeepRepository {
 
   /**
    * The safety net, run now and then: skip what waits for a disabled, deleted or moved bot, and make due any bot whose
-   * waiting notifications have no due moment (rows queued by something that did not mark their bot due).
+   * waiting notifications nobody marked due (no due moment, or a missed one: MARK_UNMARKED_DUE).
    */
   async sweep(now: number): Promise<void> {
     const at = new Date(now);
