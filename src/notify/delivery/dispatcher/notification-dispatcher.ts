@@ -8,6 +8,7 @@ import { NotificationOutbox } from '../../notification-outbox';
 import { ClaimedNotification, SendResult } from '../queue/claimed-notification';
 import { DeliveryQueue } from '../queue/delivery-queue';
 import { InFlightSends } from './in-flight-sends';
+import { UnmarkedBots } from './unmarked-bots';
 import { LateResults } from './late-results';
 import { longestSendMs } from '../claim-sender';
 import { SendAttempts } from './send-attempt';
@@ -66,14 +67,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private finished: SendResult[] = [];
   /** Claims whose send never began (bot deleted meanwhile, shutdown), waiting to be given back. */
   private unstarted: ClaimedNotification[] = [];
-  /**
-   * Bots with committed notifications that their writes could not mark due (NotificationOutbox): the next round marks
-   * them (those still held, 50 ms later); a dispatcher that is stopping marks them at once.
-   */
-  private unmarked = new Set<number>();
-  /** While another transaction still holds some of them, they are tried again from this moment on (clock ms). */
-  private unmarkedRetryAt = 0;
-  private unmarkedTimer: ClockTimer | undefined;
+  /** Bots with committed notifications that their writes could not mark due (NotificationOutbox). */
+  private readonly unmarked: UnmarkedBots;
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -93,6 +88,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.inFlight = new InFlightSends(queue, clock, this.leaseMs, this.logger, () =>
       this.finished.map((result) => result.claimed),
     );
+    this.unmarked = new UnmarkedBots(queue, clock, this.logger, MIN_REARM_MS, () => this.startRound());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -108,25 +104,12 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
 
   /** Look for work now. Cheap and idempotent: whenever something may have become due (and `unmarked` bots are). */
   private wake(unmarked: readonly number[] = []): void {
-    if (unmarked.length > 0 && !this.running) void this.markAtOnce(unmarked);
-    else for (const botId of unmarked) this.unmarked.add(botId);
+    if (!this.running) {
+      // No round will mark them: marked now (requests are still answered while the service stops).
+      if (unmarked.length > 0) void this.unmarked.markAtOnce(unmarked);
+    } else this.unmarked.add(unmarked);
     this.wanted = true;
     this.startRound();
-  }
-
-  /**
-   * Stopping (or not started): no round will mark them, so they are marked now, waiting for their holders. Requests
-   * are still answered while the service stops.
-   */
-  private async markAtOnce(botIds: readonly number[]): Promise<void> {
-    try {
-      await this.queue.markDue(botIds, this.clock.now());
-    } catch (error) {
-      this.logger.error(
-        `Marking bots ${botIds.join(', ')} due failed: ${(error as Error).message}; the sweep of another instance ` +
-          'marks them',
-      );
-    }
   }
 
   /**
@@ -138,12 +121,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     if (!this.running) return;
     this.running = false;
     this.clock.clearTimeout(this.dueTimer);
-    this.clock.clearTimeout(this.unmarkedTimer);
     await this.round;
     // Bots whose new notifications are still to be marked due: while the sends in flight are waited for (the mark
     // may wait for a holder; the drain renews the sends' leases meanwhile).
-    const marked = this.unmarked.size > 0 ? this.markAtOnce([...this.unmarked]) : Promise.resolve();
-    this.unmarked = new Set();
+    const marked = this.unmarked.markAtOnce();
     if (this.inFlight.size > 0) {
       this.logger.log(`Stopping: waiting for ${this.inFlight.size} sends in flight to end`);
       await this.inFlight.drain(this.maxSendMs);
@@ -191,7 +172,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       this.round = null;
       if (
         this.running &&
-        (this.finished.length > 0 || this.unmarkedToTry() || (this.wanted && this.freeSlots() > 0))
+        (this.finished.length > 0 || this.unmarked.due || (this.wanted && this.freeSlots() > 0))
       )
         this.startRound();
     });
@@ -218,11 +199,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       this.running &&
       (this.finished.length > 0 ||
         this.unstarted.length > 0 ||
-        this.unmarkedToTry() ||
+        this.unmarked.due ||
         (this.wanted && this.freeSlots() > 0))
     ) {
       if (this.unstarted.length > 0 && !(await this.giveBackUnstarted())) return;
-      if (this.unmarkedToTry() && !(await this.markUnmarkedDue())) return;
+      if (this.unmarked.due && !(await this.markUnmarked())) return;
       // Marked: a round only if there is something to record or room to claim.
       if (this.finished.length === 0 && this.unstarted.length === 0 && !(this.wanted && this.freeSlots() > 0))
         continue;
@@ -278,37 +259,16 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     }
   }
 
-  private unmarkedToTry(): boolean {
-    return this.unmarked.size > 0 && this.clock.now() >= this.unmarkedRetryAt;
-  }
-
   /**
-   * Marks due the bots whose notifications were committed without their due mark (NotificationOutbox), before the
-   * round's claim looks for them. Without waiting: a bot another transaction still holds (a round of another
-   * instance, a write of its own) is tried again MIN_REARM_MS later, so that one holder never stalls every bot's
-   * round. False (and a backoff) when the database refused: they are kept for the next round, and the sweep would
-   * find them should this process stop first.
+   * Marks the unmarked bots due (UnmarkedBots), before the round's claim looks for them; false (and a backoff) when
+   * the database refused: they are kept for the next round.
    */
-  private async markUnmarkedDue(): Promise<boolean> {
-    const botIds = [...this.unmarked];
-    this.unmarked = new Set();
+  private async markUnmarked(): Promise<boolean> {
     try {
-      const held = await this.queue.markDueUnlessHeld(botIds, this.clock.now());
-      if (held.length < botIds.length) this.wanted = true; // Some are due now: the round claims.
-      if (held.length > 0) {
-        for (const botId of held) this.unmarked.add(botId);
-        this.unmarkedRetryAt = this.clock.now() + MIN_REARM_MS;
-        this.clock.clearTimeout(this.unmarkedTimer);
-        // The timer says when (a timer may fire a millisecond before the clock reads the moment it was set for).
-        this.unmarkedTimer = this.clock.setTimeout(() => {
-          this.unmarkedRetryAt = 0;
-          this.startRound();
-        }, MIN_REARM_MS);
-      }
+      if (await this.unmarked.mark()) this.wanted = true; // Some are due now: the round claims.
       return true;
     } catch (error) {
       this.logger.error(`Marking bots due failed: ${(error as Error).message}`);
-      for (const botId of botIds) this.unmarked.add(botId);
       this.backoffUntil = this.clock.now() + RETRY_AFTER_ERROR_MS;
       this.armDueTimer(this.backoffUntil);
       return false;
