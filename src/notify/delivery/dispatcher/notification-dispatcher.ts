@@ -122,14 +122,13 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.running = false;
     this.clock.clearTimeout(this.dueTimer);
     await this.round;
-    // Bots whose new notifications are still to be marked due: while the sends in flight are waited for (the mark
-    // may wait for a holder; the drain renews the sends' leases meanwhile).
-    const marked = this.unmarked.markAtOnce();
+    // Bots whose new notifications are still to be marked due: while the sends in flight are waited for and their
+    // results recorded (the mark may wait for a holder; it must not hold up the recording while leases run).
+    const marked = this.unmarked.markAllAtOnce();
     if (this.inFlight.size > 0) {
       this.logger.log(`Stopping: waiting for ${this.inFlight.size} sends in flight to end`);
       await this.inFlight.drain(this.maxSendMs);
     }
-    await marked;
     try {
       await this.recordFinished();
     } catch (error) {
@@ -138,6 +137,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
           'sent again by another instance',
       );
     }
+    await marked;
     await this.inFlight.renewed();
     const unstarted = this.unstarted;
     this.unstarted = [];
@@ -278,7 +278,14 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private armDueTimer(at: number): void {
     this.clock.clearTimeout(this.dueTimer);
     if (!this.running) return;
-    this.dueTimer = this.clock.setTimeout(() => this.wake(), Math.max(0, at - this.clock.now()));
+    this.dueTimer = this.clock.setTimeout(
+      () => {
+        // A timer may fire a millisecond before the clock reads its moment: a backoff it was armed for is over.
+        if (at >= this.backoffUntil) this.backoffUntil = 0;
+        this.wake();
+      },
+      Math.max(0, at - this.clock.now()),
+    );
   }
 
   /** The safety net: now and then look for work that no wake announced (other instances, expired leases). */

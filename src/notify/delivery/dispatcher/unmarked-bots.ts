@@ -61,21 +61,26 @@ export class UnmarkedBots {
   }
 
   /**
-   * For a dispatcher that no longer runs rounds (stopping, or not started): these and the ones waiting are marked
-   * now, waiting for their holders. A failure is logged: the sweep of another instance marks them.
+   * For a dispatcher that no longer runs rounds (stopping, or not started): `botIds` marked now, waiting for their
+   * holders. A failure is logged: the sweep of another instance marks them.
    */
-  async markAtOnce(botIds: readonly number[] = []): Promise<void> {
-    const all = [...new Set([...this.bots, ...botIds])];
-    this.bots = new Set();
-    this.clock.clearTimeout(this.retryTimer);
-    if (all.length === 0) return;
+  async markAtOnce(botIds: readonly number[]): Promise<void> {
+    if (botIds.length === 0) return;
     try {
-      await this.queue.markDue(all, this.clock.now());
+      await this.queue.markDue(botIds, this.clock.now());
     } catch (error) {
       this.logger.error(
-        `Marking bots ${all.join(', ')} due failed: ${(error as Error).message}; the sweep of another instance ` +
+        `Marking bots ${botIds.join(', ')} due failed: ${(error as Error).message}; the sweep of another instance ` +
           'marks them',
       );
     }
+  }
+
+  /** A dispatcher that stops: every waiting bot marked at once (markAtOnce), no retry left armed. */
+  markAllAtOnce(): Promise<void> {
+    const all = [...this.bots];
+    this.bots = new Set();
+    this.clock.clearTimeout(this.retryTimer);
+    return this.markAtOnce(all);
   }
 }
