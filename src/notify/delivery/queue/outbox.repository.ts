@@ -168,14 +168,16 @@ const MARK_DUE_UNLESS_HELD = `WITH ${markDueUnlessHeld('SELECT b.id FROM ding_ta
   SELECT t.id AS bot_id FROM to_mark t WHERE t.id NOT IN (SELECT bot_id FROM marked) ORDER BY t.id`;
 
 /**
- * The door's SQL: the rows written (with their bots marked due, in the same statement) and the rows written again
- * (a resend), in the caller's transaction. NotificationOutbox (notification-outbox.ts) is the door that uses it.
+ * The door's SQL: the rows written (with their bots marked due in the same statement, but for those another
+ * transaction holds: markDueUnlessHeld) and the rows written again (a resend), in the caller's transaction.
+ * NotificationOutbox (notification-outbox.ts) is the door that uses it.
  */
 @Injectable()
 export class OutboxRepository {
   /**
    * The rows, in one statement whatever their number, after the caller's write if it hands one over (LeadingWrite),
-   * due at `now`; their bots marked due in the same statement. Rows get ascending ids in the order given. Answers
+   * due at `now`; their bots marked due in the same statement where not held. Rows get ascending ids in the order
+   * given. Answers
    * the rows written, in id order (with a leading write, only those of bots still enabled in the row's store), and
    * the bots of pending rows left unmarked because another transaction held their state row (markDueUnlessHeld).
    */
