@@ -1,46 +1,21 @@
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { MIGRATIONS } from '../../src/database/migrations';
+import { describe, expect, it } from 'vitest';
 import { OneBotPerGroup1764003710000 } from '../../src/database/migrations/1764003710000-one-bot-per-group';
 import { runMigrations } from '../../src/database/run-migrations';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { useDatabaseBefore } from '../support/database-before-migration';
 
 /**
  * Upgrading a database where two stream bots of one app name the same group (allowed before the unique index): the
  * oldest keeps the group, the others lose it, and from then on the database refuses a second bot on the group.
  */
 describe('migration: one bot of an app per group', () => {
-  let database: TestDatabase;
-  let source: DataSource;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    source = await new DataSource({
-      ...dataSourceOptions({ ...database.connection, poolSize: 1 }),
-      migrations: MIGRATIONS,
-    }).initialize();
-    await runMigrations(source);
-    while ((await applied()).includes(OneBotPerGroup1764003710000.name)) await source.undoLastMigration();
-  });
-  afterAll(async () => {
-    await source?.destroy();
-    await database?.drop();
-  });
-
-  async function applied(): Promise<string[]> {
-    const rows = await source.query<Array<{ name: string }>>(
-      `SELECT name FROM schema_migrations ORDER BY id`,
-    );
-    return rows.map((row) => row.name);
-  }
+  const db = useDatabaseBefore(OneBotPerGroup1764003710000);
 
   it('keeps the group on the oldest bot, clears the others, then refuses a duplicate', async () => {
-    const [app] = await source.query<Array<{ id: number }>>(
+    const [app] = await db.source.query<Array<{ id: number }>>(
       `INSERT INTO dingtalk_apps (name, client_id, client_secret) VALUES ('chain', 'dingchain', 'sealed') RETURNING id`,
     );
     const bot = async (store: number, group: string | null): Promise<number> => {
-      const [row] = await source.query<Array<{ id: number }>>(
+      const [row] = await db.source.query<Array<{ id: number }>>(
         `INSERT INTO ding_talk_bots (name, store_id, bot_type, app_id, open_conversation_id)
          VALUES ($1, $2, 'stream', $3, $4) RETURNING id`,
         [`store ${store}`, store, app.id, group],
@@ -52,9 +27,9 @@ describe('migration: one bot of an app per group', () => {
     const other = await bot(3, 'cidStore3==');
     const none = await bot(4, null);
 
-    await runMigrations(source);
+    await runMigrations(db.source);
 
-    const rows = await source.query<Array<{ id: number; open_conversation_id: string | null }>>(
+    const rows = await db.source.query<Array<{ id: number; open_conversation_id: string | null }>>(
       `SELECT id, open_conversation_id FROM ding_talk_bots ORDER BY id`,
     );
     expect(rows).toEqual([
@@ -64,7 +39,9 @@ describe('migration: one bot of an app per group', () => {
       { id: none, open_conversation_id: null },
     ]);
     await expect(
-      source.query(`UPDATE ding_talk_bots SET open_conversation_id = 'cidStore2==' WHERE id = $1`, [taker]),
+      db.source.query(`UPDATE ding_talk_bots SET open_conversation_id = 'cidStore2==' WHERE id = $1`, [
+        taker,
+      ]),
     ).rejects.toThrow(/uq_ding_talk_bots_app_group/);
   });
 });

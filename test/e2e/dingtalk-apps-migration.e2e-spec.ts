@@ -2,12 +2,11 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, Simulator } from '../../simulator/simulator';
 import { SecretBox } from '../../src/common/crypto/secret-box';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { DingTalkApps1764003450000 } from '../../src/database/migrations/1764003450000-dingtalk-apps';
 import { runMigrations } from '../../src/database/run-migrations';
 import { startTestApp, testConfig } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { appliedMigrations, useDatabaseBefore } from '../support/database-before-migration';
 import { waitFor } from '../support/wait-for';
 
 const APPS = MIGRATIONS.findIndex((migration) => migration === DingTalkApps1764003450000);
@@ -18,25 +17,15 @@ const APPS = MIGRATIONS.findIndex((migration) => migration === DingTalkApps17640
  * and connects as those apps.
  */
 describe('migration: per-bot stream credentials become DingTalk apps', () => {
-  let database: TestDatabase;
-  let source: DataSource;
+  // The embedded test database comes migrated, one on TEST_DATABASE_URL empty: brought to the schema of the
+  // version before apps either way.
+  const db = useDatabaseBefore(DingTalkApps1764003450000);
   let sim: Simulator;
 
   beforeAll(async () => {
     sim = await startSimulator();
-    database = await createTestDatabase();
-    source = await new DataSource({
-      ...dataSourceOptions({ ...database.connection, poolSize: 1 }),
-      migrations: MIGRATIONS,
-    }).initialize();
-    // The embedded test database comes migrated, one on TEST_DATABASE_URL empty: bring it to the schema of the
-    // version before apps either way.
-    await runMigrations(source);
-    while ((await applied(source)).includes(DingTalkApps1764003450000.name)) await source.undoLastMigration();
   });
   afterAll(async () => {
-    await source?.destroy();
-    await database?.drop();
     await sim?.close();
   });
 
@@ -47,16 +36,9 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
     return row?.name;
   }
 
-  async function applied(dataSource: DataSource): Promise<string[]> {
-    const rows = await dataSource.query<Array<{ name: string }>>(
-      `SELECT name FROM schema_migrations ORDER BY id`,
-    );
-    return rows.map((row) => row.name);
-  }
-
   it('turns each distinct client_id into one app, points the bots at it, and the service connects as it', async () => {
     expect(APPS).toBeGreaterThan(0);
-    const secrets = new SecretBox(testConfig(database));
+    const secrets = new SecretBox(testConfig(db.database));
     const chain = sim.state.registerApp({
       clientId: 'dingoldchain',
       clientSecret: 'chain-secret',
@@ -69,7 +51,7 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
     });
     // Under the old schema a client_id had one stream bot; a database whose unique index was dropped by hand may hold
     // the same credentials twice (each sealed with its own IV, so the rows differ).
-    await source.query(`DROP INDEX uq_ding_talk_bots_stream_client_id`);
+    await db.source.query(`DROP INDEX uq_ding_talk_bots_stream_client_id`);
     const insert = (
       name: string,
       storeId: number,
@@ -77,7 +59,7 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
       app: typeof chain | null,
       group: string | null,
     ) =>
-      source.query<Array<{ id: number }>>(
+      db.source.query<Array<{ id: number }>>(
         `INSERT INTO ding_talk_bots (name, store_id, bot_type, client_id, client_secret, agent_id, open_conversation_id,
                                      webhook)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -101,11 +83,11 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
       await insert('群机器人', 4, 'webhook', null, null),
     ];
 
-    expect(await runMigrations(source)).toEqual(
+    expect(await runMigrations(db.source)).toEqual(
       MIGRATIONS.slice(APPS).map((migration) => new migration().name),
     );
 
-    const apps = await source.query<Array<Record<string, unknown>>>(
+    const apps = await db.source.query<Array<Record<string, unknown>>>(
       `SELECT id, name, client_id, client_secret, agent_id FROM dingtalk_apps ORDER BY client_id`,
     );
     expect(apps.map(({ name, client_id, agent_id }) => ({ name, client_id, agent_id }))).toEqual([
@@ -116,7 +98,7 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
       'chain-secret',
       'single-secret',
     ]);
-    const bots = await source.query<Array<{ id: number; app_id: number | null; agent_id: string | null }>>(
+    const bots = await db.source.query<Array<{ id: number; app_id: number | null; agent_id: string | null }>>(
       `SELECT id, app_id, agent_id FROM ding_talk_bots ORDER BY id`,
     );
     expect(bots).toEqual([
@@ -125,14 +107,14 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
       { id: other.id, app_id: apps[1].id, agent_id: '1002' },
       { id: webhook.id, app_id: null, agent_id: null },
     ]);
-    const columns = await source.query<Array<{ column_name: string }>>(
+    const columns = await db.source.query<Array<{ column_name: string }>>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'ding_talk_bots'`,
     );
     expect(columns.map((column) => column.column_name)).not.toContain('client_secret');
     expect(columns.map((column) => column.column_name)).not.toContain('client_id');
 
     // The service on the upgraded database: the bots show their app, and the apps connect with their credentials.
-    const t = await startTestApp({ database, env: sim.env });
+    const t = await startTestApp({ database: db.database, env: sim.env });
     try {
       const listed = await t.request('GET', '/api/v1/dingtalk-bots?page_size=100');
       expect(
@@ -157,19 +139,21 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
 
   it('goes back to credentials on each bot while every app serves one bot, and refuses while one serves more', async () => {
     // Migrations that came after this one are undone first: the way back under test is this one's.
-    while ((await lastApplied(source)) !== DingTalkApps1764003450000.name) await source.undoLastMigration();
+    while ((await lastApplied(db.source)) !== DingTalkApps1764003450000.name)
+      await db.source.undoLastMigration();
     // The first test left two bots on one app: the way back would make two stream bots of one client_id.
     const undoneTo = async (name: string) => {
-      while ((await applied(source)).at(-1) !== name) await source.undoLastMigration();
+      while ((await appliedMigrations(db.source)).at(-1) !== name) await db.source.undoLastMigration();
     };
     await undoneTo(DingTalkApps1764003450000.name);
-    await expect(source.undoLastMigration()).rejects.toThrow(/uq_ding_talk_bots_stream_client_id|unique/);
-    const [shared] = await source.query<Array<{ id: number }>>(
+    await expect(db.source.undoLastMigration()).rejects.toThrow(/uq_ding_talk_bots_stream_client_id|unique/);
+    const [shared] = await db.source.query<Array<{ id: number }>>(
       `SELECT id FROM ding_talk_bots WHERE name = '二号店'`,
     );
-    await source.query(`DELETE FROM ding_talk_bots WHERE id = $1`, [shared.id]);
-    while ((await applied(source)).includes(DingTalkApps1764003450000.name)) await source.undoLastMigration();
-    const bots = await source.query<
+    await db.source.query(`DELETE FROM ding_talk_bots WHERE id = $1`, [shared.id]);
+    while ((await appliedMigrations(db.source)).includes(DingTalkApps1764003450000.name))
+      await db.source.undoLastMigration();
+    const bots = await db.source.query<
       Array<{ name: string; client_id: string | null; agent_id: string | null }>
     >(`SELECT name, client_id, agent_id FROM ding_talk_bots ORDER BY id`);
     expect(bots).toEqual([
@@ -185,43 +169,21 @@ describe('migration: per-bot stream credentials become DingTalk apps', () => {
  * written last, as before, and the migration's log names the bots, the app and whose secret was kept, never a secret.
  */
 describe('migration: a merge of different secrets is reported', () => {
-  let database: TestDatabase;
-  let source: DataSource;
   const logged: Array<{ level: string; message: string }> = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    source = await new DataSource({
-      ...dataSourceOptions({ ...database.connection, poolSize: 1 }),
-      migrations: MIGRATIONS,
-      logger: {
-        logQuery: () => {},
-        logQueryError: () => {},
-        logQuerySlow: () => {},
-        logSchemaBuild: () => {},
-        logMigration: () => {},
-        log: (level, message) => logged.push({ level, message: String(message) }),
-      },
-    }).initialize();
-    await runMigrations(source);
-    while (
-      (await source.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations`)).some(
-        (row) => row.name === DingTalkApps1764003450000.name,
-      )
-    ) {
-      await source.undoLastMigration();
-    }
-  });
-  afterAll(async () => {
-    await source?.destroy();
-    await database?.drop();
+  const db = useDatabaseBefore(DingTalkApps1764003450000, {
+    logQuery: () => {},
+    logQueryError: () => {},
+    logQuerySlow: () => {},
+    logSchemaBuild: () => {},
+    logMigration: () => {},
+    log: (level, message) => logged.push({ level, message: String(message) }),
   });
 
   it('logs which bots were merged onto which app and whose secret was kept, and leaves the data as it was', async () => {
-    const secrets = new SecretBox(testConfig(database));
-    await source.query(`DROP INDEX uq_ding_talk_bots_stream_client_id`);
+    const secrets = new SecretBox(testConfig(db.database));
+    await db.source.query(`DROP INDEX uq_ding_talk_bots_stream_client_id`);
     const insert = async (store: number, clientId: string, sealed: string, updatedAt: string) => {
-      const [row] = await source.query<Array<{ id: number }>>(
+      const [row] = await db.source.query<Array<{ id: number }>>(
         `INSERT INTO ding_talk_bots (name, store_id, bot_type, client_id, client_secret, agent_id, updated_at)
          VALUES ($1, $2, 'stream', $3, $4, '1001', $5) RETURNING id`,
         [`store ${store}`, store, clientId, sealed, updatedAt],
@@ -236,14 +198,14 @@ describe('migration: a merge of different secrets is reported', () => {
     await insert(4, 'dingsame', secrets.seal('same-secret'), '2026-01-01T00:00:00Z');
     await insert(5, 'dingsame', secrets.seal('same-secret'), '2026-02-01T00:00:00Z');
 
-    await runMigrations(source, { openSealed: (sealed) => secrets.open(sealed) });
+    await runMigrations(db.source, { openSealed: (sealed) => secrets.open(sealed) });
 
-    const [app] = await source.query<Array<{ id: number; client_secret: string }>>(
+    const [app] = await db.source.query<Array<{ id: number; client_secret: string }>>(
       `SELECT id, client_secret FROM dingtalk_apps WHERE client_id = 'dingmerged'`,
     );
     // The data is the statements' own: the app holds the last bot's sealed secret as it was, every bot points at it.
     expect(app.client_secret).toBe(kept);
-    const bots = await source.query<Array<{ app_id: number }>>(
+    const bots = await db.source.query<Array<{ app_id: number }>>(
       `SELECT app_id FROM ding_talk_bots WHERE id = ANY($1::int[])`,
       [[dropped, same, last]],
     );
@@ -266,22 +228,22 @@ describe('migration: a merge of different secrets is reported', () => {
   });
 
   it('says so when it cannot open the secrets to compare them, and merges all the same', async () => {
-    await source.query(`DELETE FROM ding_talk_bots`);
+    await db.source.query(`DELETE FROM ding_talk_bots`);
     while (
-      (await source.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations`)).some(
+      (await db.source.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations`)).some(
         (row) => row.name === DingTalkApps1764003450000.name,
       )
     ) {
-      await source.undoLastMigration();
+      await db.source.undoLastMigration();
     }
-    await source.query(`DROP INDEX IF EXISTS uq_ding_talk_bots_stream_client_id`);
-    const secrets = new SecretBox(testConfig(database));
+    await db.source.query(`DROP INDEX IF EXISTS uq_ding_talk_bots_stream_client_id`);
+    const secrets = new SecretBox(testConfig(db.database));
     const ids: number[] = [];
     for (const [store, secret] of [
       [1, 'one-secret'],
       [2, 'other-secret'],
     ] as const) {
-      const [row] = await source.query<Array<{ id: number }>>(
+      const [row] = await db.source.query<Array<{ id: number }>>(
         `INSERT INTO ding_talk_bots (name, store_id, bot_type, client_id, client_secret, updated_at)
          VALUES ($1, $2, 'stream', 'dingunknown', $3, $4) RETURNING id`,
         [`store ${store}`, store, secrets.seal(secret), `2026-0${store}-01T00:00:00Z`],
@@ -290,9 +252,9 @@ describe('migration: a merge of different secrets is reported', () => {
     }
     logged.length = 0;
 
-    await runMigrations(source);
+    await runMigrations(db.source);
 
-    const [app] = await source.query<Array<{ id: number }>>(
+    const [app] = await db.source.query<Array<{ id: number }>>(
       `SELECT id FROM dingtalk_apps WHERE client_id = 'dingunknown'`,
     );
     expect(logged.filter((line) => line.message.startsWith('DingTalkApps:'))).toEqual([

@@ -1,10 +1,7 @@
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { MIGRATIONS } from '../../src/database/migrations';
+import { describe, expect, it } from 'vitest';
 import { AppSharedSince1764003840000 } from '../../src/database/migrations/1764003840000-app-shared-since';
 import { runMigrations } from '../../src/database/run-migrations';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { useDatabaseBefore } from '../support/database-before-migration';
 
 /**
  * Upgrading a database whose apps already serve bots: an app with bots of two or more stores is shared from then on
@@ -12,40 +9,18 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
  * store keeps that store as its first, and an app without bots has neither.
  */
 describe('migration: apps shared by several stores', () => {
-  let database: TestDatabase;
-  let source: DataSource;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    source = await new DataSource({
-      ...dataSourceOptions({ ...database.connection, poolSize: 1 }),
-      migrations: MIGRATIONS,
-    }).initialize();
-    await runMigrations(source);
-    while ((await applied()).includes(AppSharedSince1764003840000.name)) await source.undoLastMigration();
-  });
-  afterAll(async () => {
-    await source?.destroy();
-    await database?.drop();
-  });
-
-  async function applied(): Promise<string[]> {
-    const rows = await source.query<Array<{ name: string }>>(
-      `SELECT name FROM schema_migrations ORDER BY id`,
-    );
-    return rows.map((row) => row.name);
-  }
+  const db = useDatabaseBefore(AppSharedSince1764003840000);
 
   it('marks the apps with bots of two stores shared, and records the store of the others', async () => {
     const app = async (clientId: string): Promise<number> => {
-      const [row] = await source.query<Array<{ id: number }>>(
+      const [row] = await db.source.query<Array<{ id: number }>>(
         `INSERT INTO dingtalk_apps (name, client_id, client_secret) VALUES ($1, $1, 'sealed') RETURNING id`,
         [clientId],
       );
       return row.id;
     };
     const bot = (appId: number, store: number, enabled = true) =>
-      source.query(
+      db.source.query(
         `INSERT INTO ding_talk_bots (name, store_id, bot_type, app_id, is_enabled) VALUES ($1, $2, 'stream', $3, $4)`,
         [`store ${store}`, store, appId, enabled],
       );
@@ -57,9 +32,9 @@ describe('migration: apps shared by several stores', () => {
     await bot(single, 7);
     const unused = await app('dingunused');
 
-    await runMigrations(source);
+    await runMigrations(db.source);
 
-    const rows = await source.query<Array<{ id: number; first_store_id: number | null; shared: boolean }>>(
+    const rows = await db.source.query<Array<{ id: number; first_store_id: number | null; shared: boolean }>>(
       `SELECT id, first_store_id, shared_since IS NOT NULL AS shared FROM dingtalk_apps ORDER BY id`,
     );
     expect(rows).toEqual([
