@@ -18,6 +18,7 @@
 const { build } = require('esbuild');
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { asciiOnly, nameOnlyWhereItDiffers } = require('./bundle-text');
 
 const root = join(__dirname, '..');
 const EXTERNAL = [
@@ -56,29 +57,11 @@ build({
   logLevel: 'warning',
   logOverride: { 'require-resolve-not-external': 'silent' },
 })
-  .then(() => nameOnlyWhereItDiffers(join(root, 'dist/service.js')))
+  .then(() => {
+    const file = join(root, 'dist/service.js');
+    writeFileSync(file, asciiOnly(nameOnlyWhereItDiffers(readFileSync(file, 'utf8'), file)));
+  })
   .catch((error) => {
     if (error.message) console.error(error.message);
     process.exit(1);
   });
-
-/**
- * keepNames wraps every function esbuild named in its `__name` helper, which calls Object.defineProperty each time the
- * function is made: also the closures made on every request (Fastify's hook runner, Nest's execution context, rxjs),
- * almost all of which already carry that name. Defining it only where it differs gives every function the same `name`
- * and cost 0.94× the CPU per request, measured interleaved (docs/performance.md, round 3). The helper's text is
- * esbuild's own: an esbuild that writes it differently fails the build here rather than silently keeping the old cost.
- */
-function nameOnlyWhereItDiffers(file) {
-  const helper = 'var __name = (target, value) => __defProp(target, "name", { value, configurable: true });';
-  const source = readFileSync(file, 'utf8');
-  const at = source.indexOf(helper);
-  if (at === -1 || source.indexOf(helper, at + 1) !== -1) {
-    throw new Error(
-      `scripts/bundle.js: esbuild's __name helper not found once in ${file}; update nameOnlyWhereItDiffers`,
-    );
-  }
-  const cheaper =
-    'var __name = (target, value) => target.name === value ? target : __defProp(target, "name", { value, configurable: true });';
-  writeFileSync(file, source.slice(0, at) + cheaper + source.slice(at + helper.length));
-}
