@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Pool } from 'undici';
 import { issueToken } from '../../src/auth/token-issuer';
 import { freePort } from '../../test/support/service-process';
 import { Child, profileArgs, startChild, startListeningScript } from '../support/processes';
+import { startCommand } from './start-command';
 
 /** The service's cluster-wide DingTalk call budget in the benchmark (printed with the results). */
 export const BENCH_CALL_BUDGET_PER_SECOND = 100_000;
@@ -110,7 +111,7 @@ export async function removeLeftovers(pgUrl: string, tmpRoot: string): Promise<s
   return removed;
 }
 
-/** `npm run build`, and where the build put main (from package.json's start:prod script). */
+/** `npm run build`, and where the build put main (from package.json's start:prod script: start-command.ts). */
 export async function buildService(rootDir: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     const build = spawn('npm', ['run', '-s', 'build'], { cwd: rootDir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -124,11 +125,7 @@ export async function buildService(rootDir: string): Promise<string> {
       else reject(new Error(`npm run build failed (${code}):\n${output}`));
     });
   });
-  const scripts = (
-    JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
-  ).scripts;
-  const main =
-    /node\s+(\S+\.js)/.exec(scripts['start:prod'] ?? scripts.start ?? '')?.[1] ?? 'dist/src/main.js';
+  const { main } = startCommand(rootDir);
   const path = join(rootDir, main);
   if (!existsSync(path)) throw new Error(`the build did not produce ${main}`);
   return path;
@@ -231,7 +228,9 @@ async function launchService(
   url: string,
 ): Promise<{ child: Child; healthyS: number }> {
   const started = performance.now();
-  const { child } = startChild(name, [...profileArgs(name), main], env, rootDir);
+  // As start:prod runs it: with its flags for Node (the heap's sizes are part of what is measured).
+  const { nodeFlags } = startCommand(rootDir);
+  const { child } = startChild(name, [...profileArgs(name), ...nodeFlags, main], env, rootDir);
   try {
     const deadline = Date.now() + 180_000;
     for (;;) {
