@@ -2,9 +2,7 @@ import { createRequire } from 'node:module';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 
-const { asciiOnly, nameOnlyWhereItDiffers } = createRequire(import.meta.url)(
-  '../../scripts/bundle-text.js',
-) as {
+const { asciiOnly, nameOnlyWhereItDiffers } = createRequire(__filename)('../../scripts/bundle-text.js') as {
   asciiOnly: (source: string) => string;
   nameOnlyWhereItDiffers: (source: string, file: string) => string;
 };
