@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock';
 import { AppConfig } from '../../../config/app-config';
 import { databaseNowMs } from '../../../database/database-time';
+import { withCustomPlans } from '../../../database/plan-cache';
 import { prepared } from '../../../database/prepared-statements';
 import { MsgType } from '../../../dingtalk-bot/entities/dingtalk-bot.entity';
 import { RecipientOutcome } from '../../../dingtalk/recipient-outcomes';
@@ -95,17 +96,6 @@ const DUE_BOTS = prepared(
    WHERE s.bot_id = ANY($1::integer[])
    ORDER BY s.bot_id`,
 );
-/**
- * The rest of the claim's statements run on their generic plans (until the round's transaction ends). PostgreSQL chose
- * a custom plan for DUE_BOTS on 99 % of its runs (its bot ids, an array of 1 to 128, change its estimates), planning it
- * each time: 0.59 ms of planning for 0.10 ms of execution, 2.6 s of the database's CPU in a delivery benchmark of
- * 15,000 reports, the most of any statement after the report's write. Its generic plan is its custom plan with the
- * parameters left in (EXPLAIN ANALYZE of both); it runs in 0.17 ms. Measured with pg_stat_statements over a whole run
- * (docs/performance.md, round 5): the service's database time 16.1 → 13.6 s, the other statements of the claim
- * (LOCK_ROBOTS, LEASE_AND_APPLY) the same either way. One more round trip per claiming round, of 0.005 ms; set for
- * every session instead, it would also change the plans of the ORM's parameterised queries.
- */
-const GENERIC_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan';
 /**
  * The end of a claim, in one round trip: the chosen notifications leased (each a new claim number), the due bots'
  * next moments and leases (a bot whose notification could not be leased after all is looked at again at `$12`),
@@ -212,12 +202,13 @@ export class ClaimRepository {
       override,
     ]);
     if (picked.length === 0) return null;
-    await manager.query(GENERIC_PLANS);
     const bots: DueBot[] = await manager.query(DUE_BOTS, [picked.map((row) => row.bot_id), at, override]);
 
     const triage = triageDueBots(bots, now);
+    // Custom plans (the round runs on generic ones, delivery-queue.ts): its generic plan, for every bot or some,
+    // scans every waiting notification.
     if (triage.undeliverable.length > 0)
-      await this.upkeep.skipUndeliverable(manager, at, triage.undeliverable);
+      await withCustomPlans(manager, () => this.upkeep.skipUndeliverable(manager, at, triage.undeliverable));
     // The candidates' robots and their apps' windows, locked (or skipped when another claim holds them): two bots of
     // one robot, claimed by two instances at once, must not both find room for the 20th message of the minute.
     const appLimits: AppLimits = {
@@ -244,14 +235,18 @@ export class ClaimRepository {
     for (const send of allotment.sends) {
       const { bot } = send;
       // A backlog longer than a minute's worth of the bot's rate goes out as one digest.
+      // Custom plans for the fold: the generic plan of its read of the bot's backlog sorts all of it, not the
+      // first thousand by the index.
       const digestId =
         bot.fresh_backlog > bot.rate_limit
-          ? await this.digests.fold(manager, {
-              botId: bot.bot_id,
-              storeId: bot.store_id,
-              rateLimit: bot.rate_limit,
-              at,
-            })
+          ? await withCustomPlans(manager, () =>
+              this.digests.fold(manager, {
+                botId: bot.bot_id,
+                storeId: bot.store_id,
+                rateLimit: bot.rate_limit,
+                at,
+              }),
+            )
           : null;
       toLease.set(digestId ?? String(bot.head_id), send);
     }
