@@ -8,7 +8,7 @@ FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 # npm run build bundles dist/src/main.js into dist/service.js with it, and the console into dist/console/
-COPY scripts/bundle.js scripts/console-bundle.js ./scripts/
+COPY scripts/bundle.js scripts/bundle-text.js scripts/console-bundle.js ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # The DingTalk simulator for demos (`docker compose --profile demo up`): its TypeScript sources run through SWC's
