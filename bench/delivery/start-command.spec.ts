@@ -20,7 +20,18 @@ describe('startCommandOf (how the benchmarks start the service)', () => {
     expect(() => startCommandOf({ 'start:prod': 'NODE_ENV=production node dist/service.js' })).toThrow(
       /start:prod/,
     );
-    expect(() => startCommandOf({ start: 'nest start' })).toThrow(/start:prod/);
+  });
+
+  it('names the script it read: start:prod, else start', () => {
+    expect(() => startCommandOf({ start: 'nest start' })).toThrow(/^start is not "node/);
+    expect(() => startCommandOf({ 'start:prod': 'nest start', start: 'node dist/service.js' })).toThrow(
+      /^start:prod is not "node/,
+    );
+    expect(startCommandOf({ start: 'node --flag dist/main.js' })).toEqual({
+      nodeFlags: ['--flag'],
+      main: 'dist/main.js',
+    });
+    expect(() => startCommandOf({})).toThrow(/neither a start:prod nor a start script/);
   });
 
   it("reads this checkout's package.json", () => {

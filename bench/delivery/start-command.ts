@@ -13,9 +13,12 @@ export interface StartCommand {
  * another shape is an error, not a guess that would measure something else.
  */
 export function startCommandOf(scripts: Record<string, string | undefined>): StartCommand {
-  const script = scripts['start:prod'] ?? scripts.start ?? '';
+  const name =
+    scripts['start:prod'] !== undefined ? 'start:prod' : scripts.start !== undefined ? 'start' : null;
+  if (name === null) throw new Error('package.json has neither a start:prod nor a start script');
+  const script = scripts[name]!;
   const match = /^node((?:\s+--\S+)*)\s+(\S+\.js)$/.exec(script.trim());
-  if (!match) throw new Error(`start:prod is not "node [--flag ...] <file>.js": ${JSON.stringify(script)}`);
+  if (!match) throw new Error(`${name} is not "node [--flag ...] <file>.js": ${JSON.stringify(script)}`);
   return { nodeFlags: match[1].trim().split(/\s+/).filter(Boolean), main: match[2] };
 }
 
