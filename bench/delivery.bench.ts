@@ -57,6 +57,8 @@ const load = { before: [] as number[], after: [] as number[] };
 const startedAt = new Date();
 let robot: { child: Child; url: string } | undefined;
 let serviceMain = '';
+/** The flags for Node the service was started with (the results file records them). */
+let serviceNodeFlags: string[] | null = null;
 
 async function robotCall<T>(path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${robot!.url}${path}`, {
@@ -91,6 +93,7 @@ async function measure(kind: (typeof systems)[number]): Promise<SystemResult> {
       system = service;
       // The first start created the database (initdb for the embedded one) and migrated it; the second is warm.
       result.warmStartS = await service.restart();
+      serviceNodeFlags = service.nodeFlags;
     }
     result.startS = system.startS;
     sampler = startSampler(system.child.pid);
@@ -185,7 +188,7 @@ describe(`delivery: ${params.bots} bots, ${systems.join(' / ')}`, () => {
     if (results.length === 0) return;
     load.after = loadavg();
     const table = renderTable(params, results, load, compareWithBaseline(ROOT_DIR, params, results));
-    const file = writeResults(ROOT_DIR, params, results, load, startedAt, table);
+    const file = writeResults(ROOT_DIR, params, serviceNodeFlags, results, load, startedAt, table);
     process.stdout.write(`${table}results: ${file}\n\n`);
   });
 

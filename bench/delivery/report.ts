@@ -251,10 +251,15 @@ function gitCommit(rootDir: string): { commit: string; dirty: boolean } {
   }
 }
 
-/** bench/results/<date>-delivery-<db>-<bots>.json, with the time added when that day's file exists. */
+/**
+ * bench/results/<date>-delivery-<db>-<bots>.json, with the time added when that day's file exists.
+ * `serviceNodeFlags`: Node's flags the service ran with (start:prod's, bench/delivery/start-command.ts; null when no
+ * service ran), so that runs of an A/B of flags differ in their files, not only in their names.
+ */
 export function writeResults(
   rootDir: string,
   params: DeliveryParams,
+  serviceNodeFlags: string[] | null,
   results: SystemResult[],
   load: { before: number[]; after: number[] },
   startedAt: Date,
@@ -273,6 +278,7 @@ export function writeResults(
     invoked_as: process.env.BENCH_COMMAND ?? null,
     started_at: stamp,
     params,
+    service_node_flags: serviceNodeFlags,
     machine: {
       cpus: cpuList.length,
       cpu_model: cpuList[0]?.model ?? 'unknown',

@@ -226,7 +226,7 @@ async function launchService(
   env: Record<string, string>,
   rootDir: string,
   url: string,
-): Promise<{ child: Child; healthyS: number }> {
+): Promise<{ child: Child; healthyS: number; nodeFlags: string[] }> {
   const started = performance.now();
   // As start:prod runs it: with its flags for Node (the heap's sizes are part of what is measured).
   const { nodeFlags } = startCommand(rootDir);
@@ -235,7 +235,8 @@ async function launchService(
     const deadline = Date.now() + 180_000;
     for (;;) {
       const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
-      if (response?.status === 200) return { child, healthyS: (performance.now() - started) / 1000 };
+      if (response?.status === 200)
+        return { child, healthyS: (performance.now() - started) / 1000, nodeFlags };
       if (!child.running()) throw new Error(`the service exited:\n${child.output()}`);
       if (Date.now() > deadline)
         throw new Error(`the service did not answer /health in 180 s:\n${child.output()}`);
@@ -259,7 +260,7 @@ export async function startService(
   pgUrl: string,
   tmpRoot: string,
   robotOrigin: string,
-): Promise<SystemUnderTest & { restart(): Promise<number> }> {
+): Promise<SystemUnderTest & { restart(): Promise<number>; nodeFlags: string[] }> {
   mkdirSync(tmpRoot, { recursive: true });
   const dataDir = mkdtempSync(join(tmpRoot, `data-${process.pid}-`));
   const database = kind === 'postgres' ? await freshDatabase(pgUrl, 'notify') : null;
@@ -288,7 +289,7 @@ export async function startService(
     DINGTALK_CALL_BUDGET_PER_SECOND: String(BENCH_CALL_BUDGET_PER_SECOND),
   };
   const url = `http://127.0.0.1:${port}`;
-  let launched: { child: Child; healthyS: number };
+  let launched: { child: Child; healthyS: number; nodeFlags: string[] };
   try {
     launched = await launchService(`service-${kind}`, main, env, rootDir, url);
   } catch (error) {
@@ -304,6 +305,10 @@ export async function startService(
       return launched.child;
     },
     startS: launched.healthyS,
+    /** start:prod's flags for Node, as its last start read them (launchService). */
+    get nodeFlags() {
+      return launched.nodeFlags;
+    },
     token,
     async restart() {
       await launched.child.stop(30_000);
