@@ -4,6 +4,7 @@ import { ManualClock } from '../../../../test/support/clocks';
 import { givenBotOnOwnRobot, stopDispatcher } from '../../../../test/support/delivery-queue';
 import { givenMenuReport } from '../../../../test/support/given';
 import { useTestApp } from '../../../../test/support/use-test-app';
+import { useGenericPlans } from '../../../database/plan-cache';
 import { Claim, ClaimRepository, ClaimRequest } from './claim.repository';
 
 /** ClaimRepository on the real database: what a claim leases, folds, skips and puts off, in one transaction. */
@@ -133,5 +134,44 @@ describe('ClaimRepository', () => {
       hint: expect.stringContaining('moved to another store'),
     });
     expect((await state(disabled.id)).next_due_at).toBeNull();
+  });
+
+  it('skips and folds on custom plans inside a round on generic ones, DUE_BOTS on its generic plan', async () => {
+    const folding = await givenBotOnOwnRobot(t, { store_id: 509, rate_limit_per_minute: 2 });
+    for (const dish of ['一', '二', '三', '四']) await givenMenuReport(t, { store_id: 509, dish_name: dish });
+    const disabled = await givenBotOnOwnRobot(t, { store_id: 510 });
+    await givenMenuReport(t, { store_id: 510 });
+    await db().query(`UPDATE ding_talk_bots SET is_enabled = false WHERE id = $1`, [disabled.id]);
+    const others: Array<{ id: number }> = await db().query(
+      `SELECT id FROM ding_talk_bots WHERE id <> ALL($1::integer[])`,
+      [[folding.id, disabled.id]],
+    );
+    // Each statement of the claim, with the plan cache mode it ran under (read on the same connection just before).
+    const ranUnder: Array<{ statement: string; mode: string }> = [];
+    const answer = await db().transaction(async (manager) => {
+      await useGenericPlans(manager); // As a round does (DeliveryQueue.cycle).
+      const query = manager.query.bind(manager);
+      manager.query = (async (statement: string, parameters?: unknown[]) => {
+        const [{ plan_cache_mode: mode }] =
+          await query<Array<{ plan_cache_mode: string }>>('SHOW plan_cache_mode');
+        ranUnder.push({ statement, mode });
+        return query(statement, parameters);
+      }) as typeof manager.query;
+      return t.app.get(ClaimRepository).claim(manager, {
+        owner: 'instance-a',
+        maxClaims: 10,
+        busyBotIds: others.map((bot) => bot.id),
+        now: clock.now(),
+        leaseMs: 60_000,
+      });
+    });
+
+    expect(answer?.claimed.map((c) => c.kind)).toEqual(['digest']);
+    const modeOf = (start: string) =>
+      ranUnder.filter(({ statement }) => statement.trimStart().startsWith(start)).map(({ mode }) => mode);
+    expect(modeOf('SELECT s.bot_id, s.rate_limited_until')).toEqual(['force_generic_plan']); // DUE_BOTS
+    expect(modeOf('WITH doomed AS')).toEqual(['auto']); // skipping the disabled bot's report
+    expect(modeOf('SELECT n.id, n.title')).toEqual(['auto']); // the fold's read of the backlog
+    expect(modeOf('WITH leased AS')).toEqual(['force_generic_plan']); // LEASE_AND_APPLY, after both
   });
 });

@@ -100,12 +100,12 @@ export class DeliveryQueue {
     let healthChanges: SendHealthChange[] = [];
     const answer = await this.dataSource.transaction(async (manager): Promise<CycleAnswer> => {
       // On generic plans (database/plan-cache.ts): left to choose, PostgreSQL planned some of the round's statements
-      // afresh on most runs, and which ones changed from run to run: the claim's bot read (DUE_BOTS) on 64-99 % of
-      // its runs (0.6-0.9 ms of planning for 0.1-0.25 ms of execution); the recording on 60 or on 1,908 of 3,255 runs
-      // (about 2 ms each), as the costs of its first five plans on the connection fell (their parameters are arrays
-      // of 1 to 128 elements). Per benchmark run of 15,000 reports, 1.7-4.8 s of planning against 0.3 s on generic
-      // plans, which run as fast (pg_stat_statements, docs/performance.md round 5). The claim's unprepared statements
-      // of rare paths keep custom plans (withCustomPlans). One more round trip per round, of 0.005 ms.
+      // afresh, which ones varying from run to run with the costs of their first five plans on each connection (their
+      // parameters are arrays of 1 to 128 elements): the claim's bot read (DUE_BOTS) on 64-99 % of its runs, 0.6-0.9 ms
+      // of planning for 0.1-0.25 ms of execution; the recording's statements on 0-59 % of theirs. Per benchmark run
+      // of 15,000 reports that was 1.7-3.8 s of planning against 0.3 s, and DUE_BOTS 0.5-0.7 ms less per round, the
+      // other statements the same (pg_stat_statements, docs/performance.md round 5). The claim's unprepared
+      // statements of rare paths keep custom plans (withCustomPlans). The price: one more round trip per round.
       await useGenericPlans(manager);
       const { held, block, ...recorded } = await this.recording.record(manager, request.results);
       healthChanges = recorded.healthChanges;
