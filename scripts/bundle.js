@@ -16,7 +16,7 @@
 // Class and function names are kept (--keep-names): TypeORM reads a migration's name from its class when it has no
 // `name` field, and Nest names its log contexts after classes.
 const { build } = require('esbuild');
-const { readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { asciiOnly, nameOnlyWhereItDiffers } = require('./bundle-text');
 
@@ -59,7 +59,13 @@ build({
 })
   .then(() => {
     const file = join(root, 'dist/service.js');
-    writeFileSync(file, asciiOnly(nameOnlyWhereItDiffers(readFileSync(file, 'utf8'), file)));
+    try {
+      writeFileSync(file, asciiOnly(nameOnlyWhereItDiffers(readFileSync(file, 'utf8'), file)));
+    } catch (error) {
+      // esbuild's output as it wrote it is not the service's build: `npm run start:prod` must not find it.
+      rmSync(file, { force: true });
+      throw error;
+    }
   })
   .catch((error) => {
     if (error.message) console.error(error.message);
