@@ -66,6 +66,8 @@ export class StreamConnectionService implements BotConnections {
   private readonly supervised = new Map<number, Supervised>();
   private readonly chains = new Map<number, Promise<unknown>>();
   private readonly reports = new Map<number, Report>();
+  /** Connection states told to the bots' health and not yet applied by it (announce): stop() waits for them. */
+  private readonly announcing = new Set<Promise<void>>();
   private running = false;
   private startup: Promise<void> | null = null;
 
@@ -110,6 +112,11 @@ export class StreamConnectionService implements BotConnections {
     await this.stopAll();
     await this.startup;
     await this.stopAll();
+    // Each stopped connection told its bots' health `disconnected`, which that module applies in a transaction of
+    // its own (ConnectionHealthListener). The database closes after this module, and TypeORM's close gives every
+    // connection still in use back to the pool with its statement in flight: a transaction waiting there would
+    // have its statements queued behind another's on one connection, or cut off.
+    while (this.announcing.size > 0) await Promise.all(this.announcing);
   }
 
   /** Brings app `appId`'s connection in line with the stored app and its bots; serialised per app. */
@@ -289,7 +296,7 @@ export class StreamConnectionService implements BotConnections {
    */
   private announce(botIds: readonly number[], state: StreamAppState): void {
     for (const botId of botIds) {
-      this.events
+      const told: Promise<void> = this.events
         .emit(AppEvent.StreamConnectionChanged, {
           botId,
           status: state.status,
@@ -301,7 +308,9 @@ export class StreamConnectionService implements BotConnections {
           this.logger.warn(
             `Stream bot_id=${botId}: connection state not passed on (${error instanceof Error ? error.message : String(error)})`,
           );
-        });
+        })
+        .finally(() => this.announcing.delete(told));
+      this.announcing.add(told);
     }
   }
 

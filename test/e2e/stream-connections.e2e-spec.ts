@@ -1,3 +1,6 @@
+import { Client, Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimApp } from '../../simulator/core/simulator-state';
 import { startSimulator, Simulator } from '../../simulator/simulator';
@@ -264,5 +267,59 @@ describe('stream connections: start-up and shutdown', () => {
       await database.drop();
     }
     expect(sim.stream.connections()).toHaveLength(0);
+  });
+
+  it("applies the bots' last connection state before the database closes, not on a connection given back mid-statement", async () => {
+    const database = await createTestDatabase();
+    const t = await startTestApp({ env: sim.env, clock, database });
+    const dingApp = sim.state.registerApp();
+    const { id } = await givenStreamBot(t, dingApp, { name: 'bot' });
+    await waitFor(() => sim.stream.connections(dingApp.clientId).length === 1, 'one connection');
+
+    // A connection the pool takes back while node-postgres still runs a statement on it (TypeORM's close releases
+    // every connection in use): its next user's statements would queue behind that one.
+    const pool = (t.app.get(DataSource).driver as PostgresDriver).master as Pool;
+    const givenBackBusy: string[] = [];
+    let firstGivenBackBusy = () => {};
+    const givenBack = new Promise<void>((resolve) => (firstGivenBackBusy = resolve));
+    pool.on('release', (_error: unknown, client: PoolClient) => {
+      const { _activeQuery: active, _queryQueue: queued } = client as unknown as {
+        _activeQuery?: { text?: string } | null;
+        _queryQueue?: Array<{ text?: string }>;
+      };
+      if (active || (queued?.length ?? 0) > 0) {
+        givenBackBusy.push([active, ...(queued ?? [])].map((query) => query?.text ?? '').join(' | '));
+        firstGivenBackBusy();
+      }
+    });
+
+    // The bot's health row held locked: the shutdown's `disconnected` for it waits on the lock, in its transaction.
+    const holder = new Client({ connectionString: database.connection.url });
+    const watcher = new Client({ connectionString: database.connection.url });
+    await holder.connect();
+    await watcher.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM bot_health WHERE bot_id = $1 FOR UPDATE', [id]);
+      const closing = t.close();
+      await waitFor(async () => {
+        const { rows } = await watcher.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM bot_health%FOR UPDATE%'`,
+        );
+        return rows[0].n === 1;
+      }, "the bot's health change waiting on its row");
+      // A close that does not wait for that change reaches the data source's close now, which gives its connection
+      // back at once; one that waits stays in the stream module's stop until the lock is let go. (A bounded wait: the
+      // second case has nothing to wait for; the rest of the shutdown takes milliseconds.)
+      await Promise.race([givenBack, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      await holder.query('COMMIT');
+      await closing;
+    } finally {
+      await holder.end();
+      await watcher.end();
+      await database.drop();
+    }
+    expect(givenBackBusy).toEqual([]);
   });
 });
