@@ -64,10 +64,10 @@ export class ConfirmationEscalationJob implements OnApplicationBootstrap {
   }
 
   private async send(manager: EntityManager, step: ConfirmationStep, due: DueStep, now: Date): Promise<void> {
-    const [report, settings] = await Promise.all([
-      manager.findOneBy(MenuReport, { id: due.menuReportId }),
-      this.settings.get(due.storeId, manager),
-    ]);
+    // In turn: both run on the transaction's one connection, where node-postgres would only queue the second (a
+    // pattern it deprecates).
+    const report = await manager.findOneBy(MenuReport, { id: due.menuReportId });
+    const settings = await this.settings.get(due.storeId, manager);
     // The store switched confirmation off since: nothing more is asked of its kitchen.
     const rows = report && settings.enabled ? await this.rowsOf(manager, step, due, report, settings) : [];
     const queued = await this.outbox.enqueue(manager, rows);
