@@ -3,16 +3,9 @@
 // the most time in, their callees included (a sample counts once for every function on its stack), as shares of the
 // time not idle. Where profile-summary.js says which code ran, this says on whose behalf: e.g. that most of the time
 // in `writev` was a query's (node-postgres's submit) rather than a response's.
-const { readFileSync } = require('node:fs');
+const { profileFromArgs } = require('./cpu-profile');
 
-const [file, ...rest] = process.argv.slice(2);
-if (!file) {
-  console.error('usage: node bench/support/profile-inclusive.js <file.cpuprofile> [--functions N]');
-  process.exit(2);
-}
-const topFunctions = rest[0] === '--functions' ? Number(rest[1]) : 45;
-const profile = JSON.parse(readFileSync(file, 'utf8'));
-const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+const { file, topFunctions, profile, nodes } = profileFromArgs('profile-inclusive.js', 45);
 const parentOf = new Map();
 for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
 

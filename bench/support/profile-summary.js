@@ -4,16 +4,9 @@
 // entries (GC, idle, program), then the N hottest functions. Made to read `npm run bench -- delivery --profile DIR`.
 const { existsSync, readFileSync } = require('node:fs');
 const { fileURLToPath } = require('node:url');
+const { profileFromArgs } = require('./cpu-profile');
 
-const [file, ...rest] = process.argv.slice(2);
-if (!file) {
-  console.error('usage: node bench/support/profile-summary.js <file.cpuprofile> [--functions N]');
-  process.exit(2);
-}
-const topFunctions = rest[0] === '--functions' ? Number(rest[1]) : 25;
-const profile = JSON.parse(readFileSync(file, 'utf8'));
-
-const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+const { file, topFunctions, profile, nodes } = profileFromArgs('profile-summary.js', 25);
 const selfUs = new Map();
 profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 
